@@ -1,0 +1,5 @@
+export * from "./config.js";
+export * from "./digest.js";
+export * from "./lazy.js";
+export * from "./types.js";
+export * from "./reference.js";
