@@ -1,1 +1,4 @@
-export {};
+export { build } from "./build.js";
+export { BuildError } from "./options.js";
+export type { BuildOptions, BuildResult, StepRecord, CacheMissReason } from "./options.js";
+export { sameCacheKey, configDifferences } from "./cache.js";

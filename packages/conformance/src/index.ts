@@ -1,1 +1,3 @@
-export {};
+export { runCase, caseNames } from "./run-case.js";
+export { describeImage } from "./describe.js";
+export { compareCase, passes, type Aspects } from "./compare.js";

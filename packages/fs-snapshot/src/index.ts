@@ -1,1 +1,6 @@
-export {};
+export { RootFS } from "./rootfs.js";
+export { layerEntries, layerSize, gzipLayer } from "./layer-info.js";
+export { isFsError, type FsError } from "./errors.js";
+export type {
+  Stat, Owner, LayerDiff, RootFSOptions, CommitOptions, WriteFileOptions, MkdirOptions,
+} from "./types.js";

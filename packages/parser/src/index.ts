@@ -1,1 +1,17 @@
-export {};
+export type {
+  Dockerfile,
+  Flag,
+  Healthcheck,
+  Heredoc,
+  Instruction,
+  InstructionKind,
+  Pair,
+  Stage,
+} from "./types.js";
+export { DockerfileParseError, NO_BUILD_STAGE_MESSAGE, type DockerfileParseErrorCode } from "./errors.js";
+export { parseDockerfile, parseTrigger, type ParseOptions } from "./parse.js";
+export { ShellLex, ShellLexError, type ShellEnv } from "./lex.js";
+export { substitutes } from "./substitutes.js";
+export { chompHeredoc } from "./heredoc.js";
+export { parseGoDuration, DurationError } from "./duration.js";
+export type { RunMount, MountType } from "./run-mount.js";

@@ -1,1 +1,29 @@
-export {};
+import { resolve } from "node:path";
+import { DiskBackend } from "./disk/backend.js";
+import { MemoryBackend } from "./memory/backend.js";
+import { Store } from "./store.js";
+import type { ImageStore } from "./types.js";
+
+export type {
+  GraphDriverData, ImageStore, LayerInput, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
+} from "./types.js";
+export { defaultRoot } from "./root.js";
+export { importTar, DOCKER_VERSION, type ImportOptions } from "./archive/import.js";
+export { saveImages } from "./archive/save.js";
+export { loadArchive } from "./archive/load.js";
+export { NoSuchImageError, ImageDeleteConflictError, InvalidImageError } from "./errors.js";
+export { InvalidReferenceError, CorruptStoreError, parseNamed, familiarString, type NamedRef } from "./reference.js";
+export { goTime } from "./time.js";
+export { describe as describeImageRef } from "./remove.js";
+export { imageSummaries, imageHistory, inspectImage, imageSize, type ImageSummary, type HistoryItem } from "./views.js";
+export { humanSize, humanDuration, ellipsis, tabwrite, renderTemplate, goIndentJSON, goFormatG, renderRows, TemplateError } from "./format.js";
+
+/** The Docker-layout store under `root` (created lazily, on the first write). */
+export function openStore(root: string): ImageStore {
+  return new Store(new DiskBackend(resolve(root)));
+}
+
+/** The same store, kept in memory: for unit tests and in-memory builds. */
+export function memoryStore(): ImageStore {
+  return new Store(new MemoryBackend());
+}

@@ -1,5 +1,25 @@
 import type { Command } from "../command.js";
+import { buildCommand } from "./build.js";
+import { fsckCommand } from "./fsck.js";
+import { historyCommand } from "./history.js";
+import { imagesCommand } from "./images.js";
+import { importCommand } from "./import.js";
+import { inspectCommand } from "./inspect.js";
+import { loadCommand } from "./load.js";
+import { rmiCommand } from "./rmi.js";
+import { saveCommand } from "./save.js";
+import { tagCommand } from "./tag.js";
 
 // One line per command; each command lives in its own file.
 export const commands: Command[] = [
+  buildCommand,
+  imagesCommand,
+  historyCommand,
+  inspectCommand,
+  importCommand,
+  loadCommand,
+  saveCommand,
+  tagCommand,
+  rmiCommand,
+  fsckCommand,
 ];

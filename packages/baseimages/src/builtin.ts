@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { emptyContainerConfig, parseReference, type ImageConfigFile } from "@tsbuild/image";
+import { loadSpec, specEntries, type ImageSpec } from "./spec.js";
+import { writeTar } from "./tar-writer.js";
+
+export interface BuiltinImage {
+  /** The canonical reference, e.g. "alpine:3.19". */
+  ref: string;
+  /** The single layer, uncompressed; the same bytes on every machine. */
+  layerTar(): Buffer;
+  /** The image config, with rootfs.diff_ids = [sha256 of layerTar()]. */
+  config(): ImageConfigFile;
+  /** sha256 of layerTar(), computed once. */
+  diffID(): string;
+  /** Docker's layer size: regular file bytes + symlink target lengths, hard links once. */
+  size(): number;
+  /** The pkgsim catalog name for this image's package manager, when it has one. */
+  distro?: string;
+  /** Where the tree and the figures come from. */
+  source: string;
+}
+
+/** Data file per canonical reference; each file lists its own aliases. */
+const DATA_FILES = [
+  "busybox-1.36.json",
+  "alpine-3.19.json",
+  "alpine-3.20.json",
+  "debian-bookworm-slim.json",
+  "debian-bookworm.json",
+  "ubuntu-22.04.json",
+  "ubuntu-24.04.json",
+];
+
+interface Loaded {
+  spec: ImageSpec;
+  diffID?: string;
+}
+
+let aliasIndex: Map<string, string> | undefined;
+const loaded = new Map<string, Loaded>();
+
+function index(): Map<string, string> {
+  if (aliasIndex) return aliasIndex;
+  aliasIndex = new Map();
+  for (const file of DATA_FILES) {
+    const spec = loadSpec(file);
+    loaded.set(spec.ref, { spec });
+    for (const alias of [spec.ref, ...spec.aliases]) aliasIndex.set(alias, spec.ref);
+  }
+  return aliasIndex;
+}
+
+/** "alpine" → "alpine:latest", "docker.io/library/alpine:3.19" → "alpine:3.19". */
+export function normalizeRef(ref: string): string {
+  const r = parseReference(ref.trim());
+  const name = r.name.replace(/^(docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/)/, "").replace(/^library\//, "");
+  return `${name}:${r.tag ?? "latest"}`;
+}
+
+function createdOf(spec: ImageSpec): string {
+  return new Date(spec.mtime * 1000).toISOString().replace(".000Z", "Z");
+}
+
+function makeImage(entry: Loaded): BuiltinImage {
+  const spec = entry.spec;
+  const layerTar = () => writeTar(specEntries(spec));
+  const diffID = () => (entry.diffID ??= "sha256:" + createHash("sha256").update(layerTar()).digest("hex"));
+  return {
+    ref: spec.ref,
+    distro: spec.distro,
+    source: spec.source,
+    layerTar,
+    diffID,
+    size: () => spec.size,
+    config(): ImageConfigFile {
+      const created = createdOf(spec);
+      const cfg = emptyContainerConfig();
+      cfg.Env = spec.config.Env ?? null;
+      cfg.Cmd = spec.config.Cmd ?? null;
+      cfg.Entrypoint = spec.config.Entrypoint ?? null;
+      cfg.Labels = spec.config.Labels ?? null;
+      return {
+        architecture: "amd64",
+        os: "linux",
+        config: cfg,
+        created,
+        history: [{ created, created_by: spec.history.created_by, comment: spec.history.comment }],
+        rootfs: { type: "layers", diff_ids: [diffID()] },
+      };
+    },
+  };
+}
+
+/** The built-in image for a reference, or undefined when tsbuild has none by that name. */
+export function builtinImage(ref: string): BuiltinImage | undefined {
+  let canonical: string | undefined;
+  try {
+    canonical = index().get(normalizeRef(ref));
+  } catch {
+    return undefined;
+  }
+  const entry = canonical ? loaded.get(canonical) : undefined;
+  return entry ? makeImage(entry) : undefined;
+}
+
+/** Every reference (canonical names and aliases) that resolves to a built-in image, sorted. */
+export function builtinRefs(): string[] {
+  return [...index().keys()].sort();
+}

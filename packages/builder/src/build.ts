@@ -1,0 +1,126 @@
+import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type Stage } from "@tsbuild/parser";
+import { shortId } from "@tsbuild/image";
+import { BuildRun } from "./builder.js";
+import { BuildError, type BuildOptions, type BuildResult, type StepRecord } from "./options.js";
+import { metadataDispatchers } from "./dispatch/metadata.js";
+import { dispatchWorkdir } from "./dispatch/workdir.js";
+import { dispatchRun } from "./dispatch/run.js";
+import { dispatchCopy } from "./dispatch/copy.js";
+import { dispatchFrom, expandWithMetaArgs, printFromResult } from "./dispatch/from.js";
+import type { StageState } from "./state.js";
+
+type Dispatch = (run: BuildRun, state: StageState, ins: Instruction) => Promise<void>;
+
+const dispatchers: Record<string, Dispatch> = {
+  ...metadataDispatchers,
+  WORKDIR: dispatchWorkdir,
+  RUN: dispatchRun,
+  COPY: dispatchCopy,
+  ADD: dispatchCopy,
+};
+
+/** Docker's classic builder, step by step (moby builder/dockerfile/builder.go dispatchFromDockerfile). */
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const dockerfile = parse(opts);
+  const plan = selectStages(dockerfile, opts.target);
+  const total = dockerfile.metaArgs.length + plan.reduce((n, s) => n + 1 + s.instructions.length, 0);
+  const run = new BuildRun(opts, dockerfile, plan, total);
+  return opts.store.withLock(() => execute(run));
+}
+
+function parse(opts: BuildOptions): Dockerfile {
+  const text = opts.dockerfileText ?? opts.context.dockerfileText();
+  let df: Dockerfile;
+  try {
+    df = parseDockerfile(text);
+  } catch (e) {
+    if (e instanceof DockerfileParseError) throw new BuildError(e.message, 1);
+    throw e;
+  }
+  if (df.stages.length === 0) throw new BuildError("no build stage in current context", 1);
+  return df;
+}
+
+function selectStages(df: Dockerfile, target?: string): Stage[] {
+  if (!target) return df.stages;
+  const i = df.stages.findIndex((s) => s.name?.toLowerCase() === target.toLowerCase());
+  if (i < 0) throw new BuildError(`failed to reach build target ${target} in Dockerfile`, 1);
+  return df.stages.slice(0, i + 1);
+}
+
+async function execute(run: BuildRun): Promise<BuildResult> {
+  if (run.dockerfile.warnings.length) run.printStderr(run.dockerfile.warnings.join("\n") + "\n");
+  let n = 0;
+  const begin = (ins: Instruction, stage: number): StepRecord => {
+    const rec: StepRecord = { step: ++n, of: run.totalSteps, text: ins.original, stage, instruction: ins, cached: false };
+    run.steps.push(rec);
+    run.current = rec;
+    run.print(`Step ${rec.step}/${rec.of} : ${rec.text}`);
+    return rec;
+  };
+
+  for (const ins of run.dockerfile.metaArgs) {
+    begin(ins, -1);
+    for (const p of ins.pairs ?? []) {
+      const dflt = p.value === null || p.value === undefined ? undefined : expandWithMetaArgs(run, p.value);
+      run.metaArgs.set(p.key, run.opts.buildArgs?.[p.key] ?? dflt);
+      run.consumedArgs.add(p.key);
+    }
+  }
+
+  let state: StageState | undefined;
+  for (const stage of run.plan) {
+    const rec = begin(stage.from, stage.index);
+    state = await dispatchFrom(run, stage);
+    await runOnBuildTriggers(run, state);
+    rec.imageId = state.imageId || undefined;
+    printFromResult(run, state);
+    for (const ins of stage.instructions) {
+      const step = begin(ins, stage.index);
+      const dispatch = dispatchers[ins.kind];
+      if (!dispatch) throw run.err(`${ins.kind} is not supported here`);
+      await dispatch(run, state, ins);
+      step.imageId = state.imageId || undefined;
+      run.print(` ---> ${state.imageId ? shortId(state.imageId) : ""}`);
+    }
+  }
+  run.current = undefined;
+  if (!state || !state.imageId) throw new BuildError("No image was generated. Is your Dockerfile empty?", 1);
+
+  const unused = Object.keys(run.opts.buildArgs ?? {}).filter((k) => !run.consumedArgs.has(k) && !PROXY_ARGS.has(k));
+  if (unused.length) {
+    const w = `[Warning] One or more build-args [${unused.sort().join(" ")}] were not consumed`;
+    run.warnings.push(w);
+    run.print(w);
+  }
+  run.print(`Successfully built ${shortId(state.imageId)}`);
+  const tags: string[] = [];
+  for (const t of run.opts.tags ?? []) {
+    await run.store.tag(t, state.imageId);
+    const full = t.includes(":") && t.lastIndexOf(":") > t.lastIndexOf("/") ? t : `${t}:latest`;
+    tags.push(full);
+    run.print(`Successfully tagged ${full}`);
+  }
+  return { imageId: state.imageId, steps: run.steps, tags, warnings: run.warnings };
+}
+
+const PROXY_ARGS = new Set(["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"]);
+
+/** A base image's ONBUILD triggers run first, as steps of their own (c27); the child's OnBuild is cleared. */
+async function runOnBuildTriggers(run: BuildRun, state: StageState): Promise<void> {
+  const triggers = state.runConfig.OnBuild ?? [];
+  state.runConfig.OnBuild = null;
+  if (triggers.length === 0) return;
+  run.print(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? "" : "s"}`);
+  for (const trigger of triggers) {
+    let ins: Instruction;
+    try {
+      ins = parseTrigger(trigger);
+    } catch (e) {
+      throw run.err((e as Error).message);
+    }
+    const dispatch = dispatchers[ins.kind];
+    if (!dispatch) throw run.err(`${ins.kind} isn't allowed as an ONBUILD trigger`);
+    await dispatch(run, state, ins);
+  }
+}

@@ -1,0 +1,94 @@
+import type { Digest, ImageConfigFile } from "@tsbuild/image";
+import type { ImageStore } from "@tsbuild/store";
+import type { Dockerfile, Instruction, Stage } from "@tsbuild/parser";
+import { RootFS } from "@tsbuild/fs-snapshot";
+import type { BuildOptions, StepRecord } from "./options.js";
+import { BuildError } from "./options.js";
+import { Clock } from "./clock.js";
+import type { StageState } from "./state.js";
+
+/** Everything a dispatcher needs: the build's options, store, clock, stages and output. */
+export class BuildRun {
+  readonly store: ImageStore;
+  readonly clock: Clock;
+  readonly stages = new Map<number, StageState>();
+  readonly steps: StepRecord[] = [];
+  readonly warnings: string[] = [];
+  /** Build args that some ARG declared (for Docker's "not consumed" warning). */
+  readonly consumedArgs = new Set<string>();
+  /** Values of ARGs declared before the first FROM. */
+  readonly metaArgs = new Map<string, string | undefined>();
+  current?: StepRecord;
+  private readonly imageSandboxes = new Map<string, RootFS>();
+
+  constructor(
+    readonly opts: BuildOptions,
+    readonly dockerfile: Dockerfile,
+    readonly plan: Stage[],
+    readonly totalSteps: number,
+  ) {
+    this.store = opts.store;
+    this.clock = new Clock(opts.sourceDateEpoch, opts.now);
+  }
+
+  print(line: string): void {
+    this.opts.output?.(line + "\n");
+  }
+
+  /**
+   * The daemon's stderr stream: Docker wraps each chunk in red (streamformatter's stderr writer)
+   * inside the same output, so `Step 1/N` can follow a warning on the same line, as in c23.
+   */
+  printStderr(text: string): void {
+    if (this.opts.errorOutput) this.opts.errorOutput(text);
+    else this.opts.output?.(`\x1b[91m${text}\x1b[0m`);
+  }
+
+  /** An error that names the Dockerfile, the line and the instruction. */
+  err(message: string, exitCode = 1, ins?: Instruction): BuildError {
+    const at = ins ?? this.current?.instruction;
+    const where = at ? ` (${this.opts.dockerfileName ?? "Dockerfile"}:${at.startLine}: ${at.original})` : "";
+    return new BuildError(message + where, exitCode, this.current);
+  }
+
+  async imageConfig(id: Digest): Promise<ImageConfigFile> {
+    const img = this.store.getImage(id);
+    if (!img) throw new BuildError(`No such image: ${id}`);
+    return img.config();
+  }
+
+  /**
+   * The stage's filesystem at its current image, materialised only now (a cached build never
+   * gets here). Reused across steps while it still reflects the image's layers.
+   */
+  async sandbox(state: StageState): Promise<RootFS> {
+    const want = state.image?.rootfs.diff_ids ?? [];
+    if (state.sandbox && sameList(state.sandbox.diffIDs, want)) return state.sandbox.fs;
+    const fs = await this.materialise(state.imageId);
+    state.sandbox = { fs, diffIDs: [...want] };
+    return fs;
+  }
+
+  /** A read-only view of any image's filesystem (COPY --from an image), kept for the build. */
+  async imageFs(id: Digest): Promise<RootFS> {
+    let fs = this.imageSandboxes.get(id);
+    if (!fs) {
+      fs = await this.materialise(id);
+      this.imageSandboxes.set(id, fs);
+    }
+    return fs;
+  }
+
+  private async materialise(id: Digest | ""): Promise<RootFS> {
+    const fs = new RootFS();
+    if (!id) return fs;
+    const img = this.store.getImage(id);
+    if (!img) throw new BuildError(`No such image: ${id}`);
+    for (const layer of await img.layers()) await fs.applyLayer(await layer.open());
+    return fs;
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

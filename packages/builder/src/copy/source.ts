@@ -1,0 +1,22 @@
+/** One thing COPY/ADD copies, whether it comes from the build context or another image's filesystem. */
+export interface SourceItem {
+  /** Path relative to the source (e.g. "lib/util.js"); "" is the source itself. */
+  rel: string;
+  type: "file" | "dir" | "symlink";
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: Date;
+  linkname?: string;
+  data(): Buffer;
+}
+
+export interface CopySource {
+  /** The source path as matched (used for the destination name of a single file). */
+  path: string;
+  isDir: boolean;
+  /** For a directory: its descendants (not itself), parents before children. For a file: one item. */
+  items: SourceItem[];
+  /** The directory's own metadata, for a directory source. */
+  self?: SourceItem;
+}

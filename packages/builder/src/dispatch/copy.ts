@@ -1,0 +1,107 @@
+import { posix } from "node:path";
+import type { Instruction } from "@tsbuild/parser";
+import type { ContextEntry, ResolvedSource } from "@tsbuild/context";
+import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { BuildRun } from "../builder.js";
+import { commitChild, probeCache } from "../commit.js";
+import { copyConfig, shellOf, type StageState } from "../state.js";
+import { expand } from "../words.js";
+import { copyInto } from "../copy/perform.js";
+import { resolveChown } from "../copy/identity.js";
+import { hashFromFs, sourcesFromFs } from "../copy/from-fs.js";
+import type { CopySource, SourceItem } from "../copy/source.js";
+import { resolveFromFlag } from "./from.js";
+
+const URL_RE = /^https?:\/\//i;
+
+/** COPY and ADD (moby builder/dispatchers.go dispatchCopy/dispatchAdd, copy.go, internals.go performCopy). */
+export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+  const name = ins.kind;
+  const words = ins.args.map((a) => expand(run, state, a));
+  if (words.length < 2) throw run.err(`${name} requires at least two arguments, but only one was provided. Destination could not be determined.`);
+  const dest = words[words.length - 1];
+  const srcs = words.slice(0, -1);
+  const chown = ins.flag("chown") !== undefined ? expand(run, state, ins.flag("chown")!) : "";
+  const chmodFlag = ins.flag("chmod");
+  const chmod = chmodFlag !== undefined ? parseChmod(run, chmodFlag) : undefined;
+  const fromFlag = ins.flag("from");
+  if (fromFlag !== undefined && name === "ADD") throw run.err("ADD does not support the --from flag (use COPY --from)");
+
+  let sources: CopySource[];
+  let hash: string;
+  let fromFs: RootFS | undefined;
+  if (fromFlag !== undefined) {
+    fromFs = await resolveFromFlag(run, state, expand(run, state, fromFlag));
+    try {
+      sources = sourcesFromFs(fromFs, srcs);
+    } catch (e) {
+      throw run.err((e as Error).message);
+    }
+    hash = hashFromFs(fromFs, sources);
+  } else {
+    const url = srcs.find((s) => URL_RE.test(s));
+    if (url) {
+      if (name === "COPY") throw run.err(`COPY failed: source can't be a URL for COPY`);
+      throw run.err(`ADD failed: cannot download ${url}: tsbuild has no network access (download the file into the build context and ADD it from there)`);
+    }
+    let resolved: ResolvedSource[];
+    try {
+      resolved = run.opts.context.resolveSources(srcs, { allowWildcards: true });
+    } catch (e) {
+      throw run.err(`${name} failed: ${(e as Error).message}`);
+    }
+    sources = resolved.map(contextSource);
+    hash = run.opts.context.sourceHash(resolved);
+  }
+  if (sources.length > 1 && !dest.endsWith("/")) {
+    throw run.err(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
+  }
+
+  const comment = `${name} ${chown ? `--chown=${chown}` : ""}${hash} in ${dest} `;
+  const probe = copyConfig(state.runConfig);
+  probe.Cmd = [...shellOf(state), "#(nop) " + comment];
+  if (await probeCache(run, state, probe)) return;
+
+  const fs = await run.sandbox(state);
+  const destPath = normalizeDest(state.runConfig.WorkingDir, dest);
+  fs.beginStep();
+  try {
+    const identity = chown ? resolveChown(fs, chown) : { uid: 0, gid: 0 };
+    for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD" });
+  } catch (e) {
+    fs.abortStep();
+    throw run.err(`${name} failed: ${(e as Error).message}`);
+  }
+  const diff = await fs.commitStep({ mtime: run.clock.date() });
+  await commitChild(run, state, { containerConfig: probe, diff });
+}
+
+/** normalizeDest: relative to WORKDIR, keeping a trailing slash. */
+export function normalizeDest(workdir: string, dest: string): string {
+  if (dest.startsWith("/")) return dest;
+  const joined = posix.join("/", workdir || "/", dest);
+  return dest.endsWith("/") || dest === "." ? joined.replace(/\/?$/, "/") : joined;
+}
+
+function parseChmod(run: BuildRun, v: string): number {
+  if (!/^[0-7]{3,4}$/.test(v)) throw run.err(`invalid --chmod value "${v}": only octal modes like 755 are supported`);
+  return parseInt(v, 8);
+}
+
+function contextSource(r: ResolvedSource): CopySource {
+  const base = r.path;
+  const toItem = (e: ContextEntry, rel: string): SourceItem => ({
+    rel,
+    type: e.type,
+    mode: e.mode & 0o7777,
+    uid: 0,
+    gid: 0,
+    mtime: e.mtime,
+    linkname: e.linkname,
+    data: () => e.data(),
+  });
+  if (!r.isDir) return { path: r.path, isDir: false, items: [toItem(r.entry!, "")] };
+  const prefix = base ? base + "/" : "";
+  const items = r.children.map((c) => toItem(c, c.path.slice(prefix.length)));
+  return { path: r.path, isDir: true, items, self: r.entry ? toItem(r.entry, "") : undefined };
+}

@@ -1,0 +1,70 @@
+import type { Digest } from "@tsbuild/image";
+import { ShellLex, type Stage } from "@tsbuild/parser";
+import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { BuildRun } from "../builder.js";
+import { printImageId } from "../commit.js";
+import { newStageState, type StageState } from "../state.js";
+
+/** FROM's image name may use ARGs declared before the first FROM, and nothing else. */
+export function expandWithMetaArgs(run: BuildRun, word: string): string {
+  const env = new Map<string, string>();
+  for (const [k, v] of run.metaArgs) if (v !== undefined) env.set(k, v);
+  return new ShellLex(run.dockerfile.escapeChar).processWord(word, env);
+}
+
+/** A stage referenced by name (case-insensitive) or index, among those already built. */
+export function findStage(run: BuildRun, ref: string, before: number): StageState | undefined {
+  const lower = ref.toLowerCase();
+  for (const s of run.stages.values()) if (s.index < before && s.name?.toLowerCase() === lower) return s;
+  if (/^\d+$/.test(ref)) {
+    const s = run.stages.get(Number(ref));
+    if (s && s.index < before) return s;
+  }
+  return undefined;
+}
+
+/** An image by name from the store, else a built-in one; a clear error otherwise. */
+export async function resolveImage(run: BuildRun, ref: string): Promise<Digest> {
+  const id = run.store.resolve(ref) ?? (await run.opts.resolveMissingBase?.(ref));
+  if (!id) {
+    throw run.err(
+      `pull access denied for ${ref.replace(/:[^/:]*$/, "")}: the image is not in the store (${run.store.root ?? "in memory"}) nor built in, and tsbuild does not pull from registries (tsbuild load or tsbuild import it first)`,
+    );
+  }
+  return id;
+}
+
+export async function dispatchFrom(run: BuildRun, stage: Stage): Promise<StageState> {
+  const ref = expandWithMetaArgs(run, stage.baseName);
+  if (!ref) throw run.err("base name (" + stage.baseName + ") should not be blank");
+  let state: StageState;
+  const parentStage = findStage(run, ref, stage.index);
+  if (parentStage) {
+    state = newStageState(stage.index, stage.name, parentStage.imageId, parentStage.image);
+    state.runConfig = structuredClone(parentStage.runConfig);
+  } else if (ref.toLowerCase() === "scratch") {
+    state = newStageState(stage.index, stage.name, "", undefined);
+  } else {
+    const id = await resolveImage(run, ref);
+    state = newStageState(stage.index, stage.name, id, await run.imageConfig(id));
+  }
+  run.stages.set(stage.index, state);
+  return state;
+}
+
+export function printFromResult(run: BuildRun, state: StageState): void {
+  printImageId(run, state.imageId);
+}
+
+/** COPY --from=NAME|INDEX|IMAGE: the filesystem to copy from. */
+export async function resolveFromFlag(run: BuildRun, state: StageState, ref: string): Promise<RootFS> {
+  const stage = findStage(run, ref, state.index);
+  if (stage) {
+    if (stage === state) throw run.err(`invalid from flag value ${ref}: a stage can't copy from itself`);
+    return run.sandbox(stage);
+  }
+  if (/^\d+$/.test(ref)) throw run.err(`invalid from flag value ${ref}: index out of bounds`);
+  const id = run.store.resolve(ref) ?? (await run.opts.resolveMissingBase?.(ref));
+  if (!id) throw run.err(`invalid from flag value ${ref}: no stage or image of that name (tsbuild does not pull from registries)`);
+  return run.imageFs(id);
+}

@@ -1,0 +1,65 @@
+import type { Instruction } from "@tsbuild/parser";
+import { runCommand } from "@tsbuild/shell";
+import type { BuildRun } from "../builder.js";
+import { commitChild, probeCache } from "../commit.js";
+import { BuildError } from "../options.js";
+import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
+
+/** The command line Docker execs: exec form as given, shell form through SHELL. */
+export function commandLine(state: StageState, ins: Instruction): string[] {
+  if (ins.json) return [...ins.args];
+  const script = ins.heredocs.length ? heredocScript(ins) : ins.args.join(" ");
+  return [...shellOf(state), script];
+}
+
+/** BuildKit runs `RUN <<EOF` bodies as the script; the classic builder never sees them. */
+function heredocScript(ins: Instruction): string {
+  const line = ins.args.join(" ");
+  const first = ins.heredocs[0];
+  if (line.trim().match(/^<<-?["']?\w+["']?$/)) return first.content;
+  return [line, ...ins.heredocs.map((h) => h.content + h.name)].join("\n");
+}
+
+export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+  const cmdLine = commandLine(state, ins);
+  const args = allowedArgs(state).map(([k, v]) => `${k}=${v}`).sort();
+  const saveCmd = args.length ? [`|${args.length}`, ...args, ...cmdLine] : cmdLine;
+  const probe = copyConfig(state.runConfig);
+  probe.Cmd = saveCmd;
+  if (saveCmd.length) probe.Entrypoint = null;
+  if (await probeCache(run, state, probe)) return;
+
+  const fs = await run.sandbox(state);
+  const containerId = run.clock.containerId(saveCmd.join(" "));
+  run.print(` ---> Running in ${containerId.slice(0, 12)}`);
+  const env: Record<string, string> = Object.fromEntries(envMap(state.runConfig.Env));
+  for (const [k, v] of allowedArgs(state)) env[k] = v;
+  fs.beginStep();
+  let result;
+  try {
+    result = await runCommand(fs, {
+      argv: cmdLine,
+      env,
+      cwd: state.runConfig.WorkingDir || "/",
+      user: state.runConfig.User,
+      stdout: (s) => run.opts.output?.(s),
+      stderr: (s) => run.printStderr(s),
+      limits: run.opts.runLimits,
+    });
+  } catch (e) {
+    fs.abortStep();
+    throw e;
+  }
+  if (result.exitCode !== 0) {
+    fs.abortStep();
+    const detail = result.error ? `${result.error}\n` : "";
+    throw new BuildError(
+      `${detail}The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`,
+      result.exitCode,
+      run.current,
+    );
+  }
+  const diff = await fs.commitStep({ mtime: run.clock.date() });
+  run.print(`Removing intermediate container ${containerId.slice(0, 12)}`);
+  await commitChild(run, state, { containerConfig: probe, containerId, diff });
+}

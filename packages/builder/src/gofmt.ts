@@ -1,0 +1,70 @@
+/**
+ * Go's fmt verbs as Docker's builder uses them in history strings
+ * (`fmt.Sprintf("CMD %q", cmd)`, `"%v"` of a slice, time.Duration.String()).
+ */
+
+/** strconv.Quote: double-quoted with Go escapes. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\x07") out += "\\a";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
+    else if (ch === "\v") out += "\\v";
+    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** `%q` of a []string: `["a" "b"]`. */
+export function goQuoteSlice(items: readonly string[]): string {
+  return "[" + items.map(goQuote).join(" ") + "]";
+}
+
+/** `%v` of a []string: `[a b]`. */
+export function goSlice(items: readonly string[]): string {
+  return "[" + items.join(" ") + "]";
+}
+
+/** `%q` of an int: the quoted rune (strconv.QuoteRune). */
+export function goQuoteRune(n: number): string {
+  if (n === 0x27) return "'\\''";
+  if (n === 0x5c) return "'\\\\'";
+  if (n >= 0x20 && n < 0x7f) return `'${String.fromCharCode(n)}'`;
+  const named: Record<number, string> = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
+  if (named[n]) return `'${named[n]}'`;
+  if (n < 0x80) return "'\\x" + n.toString(16).padStart(2, "0") + "'";
+  return `'${String.fromCodePoint(n)}'`;
+}
+
+/** time.Duration.String() for a duration in nanoseconds. */
+export function goDuration(ns: number): string {
+  if (ns === 0) return "0s";
+  const neg = ns < 0;
+  let u = Math.abs(ns);
+  let out: string;
+  if (u < 1e9) {
+    if (u < 1e3) out = `${u}ns`;
+    else if (u < 1e6) out = `${trimFrac(u / 1e3)}µs`;
+    else out = `${trimFrac(u / 1e6)}ms`;
+  } else {
+    const h = Math.floor(u / 3600e9);
+    u -= h * 3600e9;
+    const m = Math.floor(u / 60e9);
+    u -= m * 60e9;
+    const s = trimFrac(u / 1e9);
+    out = h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+  }
+  return neg ? "-" + out : out;
+}
+
+function trimFrac(x: number): string {
+  return Number(x.toFixed(9)).toString();
+}

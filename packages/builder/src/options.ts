@@ -1,0 +1,68 @@
+import type { Digest } from "@tsbuild/image";
+import type { ImageStore } from "@tsbuild/store";
+import type { BuildContext } from "@tsbuild/context";
+import type { Instruction } from "@tsbuild/parser";
+
+export interface BuildOptions {
+  store: ImageStore;
+  context: BuildContext;
+  /** Dockerfile text; defaults to the context's Dockerfile. */
+  dockerfileText?: string;
+  /** How messages name the Dockerfile ("Dockerfile", "ci/Dockerfile.prod"). */
+  dockerfileName?: string;
+  tags?: string[];
+  buildArgs?: Record<string, string>;
+  target?: string;
+  noCache?: boolean;
+  /** Docker's build output, line by line as Docker prints it. */
+  output?: (text: string) => void;
+  /** RUN's stderr; Docker colours it, we keep it apart so a terminal can. */
+  errorOutput?: (text: string) => void;
+  /** Seconds since the epoch: clamps every timestamp and clears host fields (SOURCE_DATE_EPOCH). */
+  sourceDateEpoch?: number;
+  /** Resolves FROM names the store lacks (built-in images); returns an image now in the store. */
+  resolveMissingBase?: (ref: string) => Promise<Digest | undefined>;
+  /** Limits for RUN (a runaway script ends with an error, never hangs). */
+  runLimits?: { timeoutMs?: number; maxCommands?: number };
+  now?: () => Date;
+}
+
+export interface StepRecord {
+  step: number;
+  of: number;
+  text: string;
+  stage: number;
+  instruction: Instruction;
+  cached: boolean;
+  /** The image after this step (undefined for meta ARGs). */
+  imageId?: Digest;
+  /** The layer this step added, if any. */
+  diffID?: Digest;
+  /** Set on the first cache miss of a stage: what differed from the nearest candidate. */
+  cacheMiss?: CacheMissReason;
+}
+
+export interface CacheMissReason {
+  /** The nearest candidate image (same parent) and how its config differs. */
+  candidate?: Digest;
+  differences: string[];
+}
+
+export interface BuildResult {
+  imageId: Digest;
+  steps: StepRecord[];
+  tags: string[];
+  warnings: string[];
+}
+
+/** A failed build: names the step and instruction; exitCode is a failing RUN's own code. */
+export class BuildError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    readonly step?: StepRecord,
+  ) {
+    super(message);
+    this.name = "BuildError";
+  }
+}

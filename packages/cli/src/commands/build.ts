@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { build, BuildError } from "@tsbuild/builder";
+import { BuildContext } from "@tsbuild/context";
+import type { Command, Io } from "../command.js";
+import { UsageError } from "../command.js";
+import { storeFor } from "../store-root.js";
+
+export const buildCommand: Command = {
+  name: "build",
+  summary: "Build an image from a Dockerfile",
+  usage: "build [OPTIONS] PATH | -",
+  options: {
+    file: { type: "string", short: "f" },
+    tag: { type: "string", short: "t", multiple: true },
+    "build-arg": { type: "string", multiple: true },
+    target: { type: "string" },
+    "no-cache": { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+    root: { type: "string" },
+    reproducible: { type: "boolean" },
+    "force-rm": { type: "boolean" },
+    rm: { type: "boolean" },
+  },
+  async run({ values, positionals, io }) {
+    if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
+    const store = storeFor(values, io);
+    const fromStdin = positionals[0] === "-";
+    const dir = fromStdin ? "" : resolve(io.cwd, positionals[0]);
+    const file = values.file as string | undefined;
+    const context = fromStdin ? await BuildContext.fromTar(io.stdin) : await BuildContext.fromDirectory(dir, contextDockerfile(dir, file, io));
+    const dockerfileText = file && !fromStdin && !insideContext(dir, file, io) ? readDockerfile(resolve(io.cwd, file)) : undefined;
+    const quiet = Boolean(values.quiet);
+    const out = (s: string) => {
+      if (!quiet) io.stdout(s);
+    };
+    if (!quiet) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context))}\n`);
+    try {
+      const result = await build({
+        store,
+        context,
+        dockerfileText,
+        dockerfileName: file ?? "Dockerfile",
+        tags: (values.tag as string[] | undefined) ?? [],
+        buildArgs: parseBuildArgs((values["build-arg"] as string[] | undefined) ?? [], io),
+        target: values.target as string | undefined,
+        noCache: Boolean(values["no-cache"]),
+        output: out,
+        sourceDateEpoch: epoch(values, io),
+      });
+      if (quiet) io.stdout(result.imageId + "\n");
+      return 0;
+    } catch (e) {
+      if (e instanceof BuildError) {
+        io.stderr(e.message + "\n");
+        return e.exitCode || 1;
+      }
+      throw e;
+    }
+  },
+};
+
+function contextDockerfile(dir: string, file: string | undefined, io: Io): { dockerfile?: string } {
+  if (!file) return {};
+  const abs = resolve(io.cwd, file);
+  return insideContext(dir, file, io) ? { dockerfile: abs.slice(dir.length + 1) } : {};
+}
+
+function insideContext(dir: string, file: string, io: Io): boolean {
+  const abs = isAbsolute(file) ? file : resolve(io.cwd, file);
+  return abs.startsWith(join(dir, "/"));
+}
+
+function readDockerfile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new UsageError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${path}: no such file or directory`);
+  }
+}
+
+/** --build-arg K=V, or K alone to take the value from the environment (Docker's rule). */
+function parseBuildArgs(list: string[], io: Io): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list) {
+    const i = a.indexOf("=");
+    if (i >= 0) out[a.slice(0, i)] = a.slice(i + 1);
+    else if (io.env[a] !== undefined) out[a] = io.env[a]!;
+  }
+  return out;
+}
+
+function epoch(values: Record<string, unknown>, io: Io): number | undefined {
+  const env = io.env.SOURCE_DATE_EPOCH;
+  if (env !== undefined && env !== "") {
+    if (!/^\d+$/.test(env)) throw new UsageError(`invalid SOURCE_DATE_EPOCH: ${env}`);
+    return Number(env);
+  }
+  return values.reproducible ? 0 : undefined;
+}
+
+function contextBytes(ctx: BuildContext): number {
+  return ctx.entries().reduce((n, e) => n + 512 + Math.ceil(e.size / 512) * 512, 1024);
+}
+
+/** units.HumanSize as the docker CLI prints the context size (3.072kB). */
+export function humanSize(n: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${Number(v.toPrecision(4))}${units[i]}`;
+}

@@ -1,0 +1,57 @@
+import { describeImageRef, ellipsis, humanDuration, humanSize, imageHistory, NoSuchImageError, renderRows } from "@tsbuild/store";
+import { rootOption, UsageError, type Command } from "../command.js";
+import { storeFor } from "../store-root.js";
+
+const HUMAN_FORMAT = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+const PLAIN_FORMAT = "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+const HEADERS: Record<string, string> = {
+  ID: "IMAGE", CreatedSince: "CREATED", CreatedAt: "CREATED AT", CreatedBy: "CREATED BY", Size: "SIZE", Comment: "COMMENT",
+};
+
+export const historyCommand: Command = {
+  name: "history",
+  summary: "Show the history of an image",
+  usage: "history [OPTIONS] IMAGE",
+  options: {
+    ...rootOption,
+    "no-trunc": { type: "boolean" },
+    // Docker's bool flag, written -H=false or --human=false; a string here so that form parses.
+    human: { type: "string", short: "H" },
+    quiet: { type: "boolean", short: "q" },
+    format: { type: "string" },
+  },
+  async run({ values, positionals, io }) {
+    if (positionals.length !== 1) {
+      throw new UsageError(`"tsbuild history" requires exactly 1 argument.\nSee 'tsbuild history --help'.\n\nUsage:  tsbuild history [OPTIONS] IMAGE`);
+    }
+    const human = parseBool(values.human as string | undefined);
+    const noTrunc = Boolean(values["no-trunc"]);
+    const store = storeFor(values, io);
+    const id = store.resolve(positionals[0]);
+    if (!id) throw new NoSuchImageError(describeImageRef(positionals[0]));
+    const now = Date.now();
+    const rows = (await imageHistory(store, id)).map((h) => {
+      const createdAt = new Date(h.Created * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+      const createdBy = h.CreatedBy.replace(/\t/g, " ");
+      return {
+        ID: h.Id === "<missing>" || noTrunc ? h.Id : h.Id.slice(7, 19),
+        CreatedSince: human ? humanDuration(now - h.Created * 1000) + " ago" : createdAt,
+        CreatedAt: createdAt,
+        CreatedBy: noTrunc ? createdBy : ellipsis(createdBy, 45),
+        Size: human ? humanSize(h.Size) : String(h.Size),
+        Comment: h.Comment,
+      };
+    });
+    const format = values.quiet ? "{{.ID}}" : ((values.format as string | undefined) ?? (human ? HUMAN_FORMAT : PLAIN_FORMAT));
+    io.stdout(renderRows(format, rows, HEADERS));
+    return 0;
+  },
+};
+
+function parseBool(v: string | undefined): boolean {
+  if (v === undefined) return true;
+  const s = v.replace(/^=/, "");
+  if (/^(1|t|true|TRUE|True)$/.test(s)) return true;
+  if (/^(0|f|false|FALSE|False)$/.test(s)) return false;
+  throw new UsageError(`invalid argument "${s}" for "-H, --human" flag: strconv.ParseBool: parsing "${s}": invalid syntax`);
+}

@@ -1,0 +1,62 @@
+import { humanDuration, humanSize, imageSummaries, parseNamed, renderRows, type ImageSummary } from "@tsbuild/store";
+import { rootOption, UsageError, type Command } from "../command.js";
+import { storeFor } from "../store-root.js";
+
+const DEFAULT_FORMAT = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+const HEADERS: Record<string, string> = {
+  Repository: "REPOSITORY", Tag: "TAG", ID: "IMAGE ID", CreatedSince: "CREATED", CreatedAt: "CREATED AT",
+  Size: "SIZE", Digest: "DIGEST", Containers: "CONTAINERS",
+};
+
+export const imagesCommand: Command = {
+  name: "images",
+  summary: "List images",
+  usage: "images [OPTIONS] [REPOSITORY[:TAG]]",
+  options: {
+    ...rootOption,
+    all: { type: "boolean", short: "a" },
+    quiet: { type: "boolean", short: "q" },
+    "no-trunc": { type: "boolean" },
+    format: { type: "string" },
+  },
+  async run({ values, positionals, io }) {
+    if (positionals.length > 1) {
+      throw new UsageError(`"tsbuild images" requires at most 1 argument.\nSee 'tsbuild images --help'.\n\nUsage:  tsbuild images [OPTIONS] [REPOSITORY[:TAG]]`);
+    }
+    const filter = positionals[0] ? parseNamed(positionals[0]) : undefined;
+    const images = await imageSummaries(storeFor(values, io), { all: Boolean(values.all) });
+    const noTrunc = Boolean(values["no-trunc"]);
+    const now = Date.now();
+    const rows: Array<Record<string, unknown>> = [];
+    for (const img of images) {
+      for (const [repo, tag] of repoTags(img)) {
+        if (filter && (repo !== filter.name || (filter.tag !== undefined && tag !== filter.tag))) continue;
+        rows.push({
+          Repository: repo,
+          Tag: tag,
+          ID: noTrunc ? img.Id : img.Id.slice(7, 19),
+          CreatedSince: humanDuration(now - img.Created * 1000) + " ago",
+          CreatedAt: new Date(img.Created * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " +0000 UTC"),
+          Size: humanSize(img.Size),
+          Digest: "<none>",
+          Containers: "N/A",
+        });
+      }
+    }
+    const format = values.quiet ? "{{.ID}}" : ((values.format as string | undefined) ?? DEFAULT_FORMAT);
+    io.stdout(renderRows(format, rows, HEADERS));
+    return 0;
+  },
+};
+
+/** One row per tag; an image with neither tags nor digests is `<none> <none>`. */
+function repoTags(img: ImageSummary): Array<[string, string]> {
+  if (img.RepoTags.length === 0) {
+    if (img.RepoDigests.length === 0) return [["<none>", "<none>"]];
+    return img.RepoDigests.map((d) => [d.slice(0, d.indexOf("@")), "<none>"]);
+  }
+  return img.RepoTags.map((t) => {
+    const colon = t.lastIndexOf(":");
+    return [t.slice(0, colon), t.slice(colon + 1)];
+  });
+}

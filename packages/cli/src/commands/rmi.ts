@@ -1,0 +1,33 @@
+import { rootOption, UsageError, type Command } from "../command.js";
+import { storeFor } from "../store-root.js";
+
+export const rmiCommand: Command = {
+  name: "rmi",
+  summary: "Remove one or more images",
+  usage: "rmi [OPTIONS] IMAGE [IMAGE...]",
+  options: {
+    ...rootOption,
+    force: { type: "boolean", short: "f" },
+    "no-prune": { type: "boolean" },
+  },
+  async run({ values, positionals, io }) {
+    if (positionals.length < 1) {
+      throw new UsageError(`"tsbuild rmi" requires at least 1 argument.\nSee 'tsbuild rmi --help'.\n\nUsage:  tsbuild rmi [OPTIONS] IMAGE [IMAGE...]`);
+    }
+    const store = storeFor(values, io);
+    const opts = { force: Boolean(values.force), prune: !values["no-prune"] };
+    let failed = false;
+    // As the docker CLI: every argument is tried; errors are reported together at the end.
+    const errors: string[] = [];
+    for (const name of positionals) {
+      try {
+        for (const line of await store.removeImage(name, opts)) io.stdout(line + "\n");
+      } catch (e) {
+        failed = true;
+        errors.push((e as Error).message);
+      }
+    }
+    if (errors.length) io.stderr(`Error: ${errors.join("\n")}\n`);
+    return failed ? 1 : 0;
+  },
+};

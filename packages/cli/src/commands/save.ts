@@ -1,0 +1,41 @@
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { saveImages } from "@tsbuild/store";
+import { rootOption, UsageError, type Command } from "../command.js";
+import { storeFor } from "../store-root.js";
+
+export const saveCommand: Command = {
+  name: "save",
+  summary: "Save one or more images to a tar archive (streamed to STDOUT by default)",
+  usage: "save [OPTIONS] IMAGE [IMAGE...]",
+  options: {
+    ...rootOption,
+    output: { type: "string", short: "o" },
+  },
+  async run({ values, positionals, io }) {
+    if (positionals.length < 1) {
+      throw new UsageError(`"tsbuild save" requires at least 1 argument.\nSee 'tsbuild save --help'.\n\nUsage:  tsbuild save [OPTIONS] IMAGE [IMAGE...]`);
+    }
+    const store = storeFor(values, io);
+    const output = values.output as string | undefined;
+    if (!output) {
+      if (io.isTTY) throw new UsageError("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+      // The archive is binary: it goes to the process's stdout stream, not the text sink.
+      await saveImages(store, positionals, process.stdout);
+      return 0;
+    }
+    // As the docker CLI: write beside the target, then rename, so a failure leaves no partial file.
+    const target = resolve(io.cwd, output);
+    const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      await saveImages(store, positionals, createWriteStream(tmp));
+      await rename(tmp, target);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    return 0;
+  },
+};

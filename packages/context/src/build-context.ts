@@ -1,0 +1,86 @@
+import { DEFAULT_DOCKERFILE, takeDockerfile } from "./dockerfile.js";
+import { goClean } from "./gopath.js";
+import { readDirectoryContext, type DirectoryContextOptions } from "./read-directory.js";
+import { readTarContext } from "./read-tar.js";
+import type { ContextRecord } from "./record.js";
+import { resolveSources, sourceHash } from "./sources.js";
+import { ContextTree } from "./tree.js";
+import type { ContextEntry, ResolvedSource } from "./types.js";
+
+/**
+ * The build context as the classic builder's daemon holds it: unpacked, Dockerfile located,
+ * Dockerfile and .dockerignore removed when .dockerignore names them, every entry's tarsum known.
+ */
+export class BuildContext {
+  private constructor(
+    private readonly tree: ContextTree,
+    /** The Dockerfile as found: a path in the context, or the path/label given for one from outside. */
+    readonly dockerfilePath: string,
+    private readonly dockerfile: Buffer,
+  ) {}
+
+  /** A context directory, sent the way the docker CLI sends it (.dockerignore applied). */
+  static async fromDirectory(dir: string, opts: DirectoryContextOptions = {}): Promise<BuildContext> {
+    const sent = readDirectoryContext(dir, opts);
+    const { tree, content } = unpack(sent.records, sent.dockerfileName);
+    return new BuildContext(tree, sent.dockerfileLabel, content);
+  }
+
+  /**
+   * A context tar (`docker build -`), plain or gzip. Its entries are taken as they are: like the
+   * daemon, only the Dockerfile and .dockerignore themselves are dropped when .dockerignore names them.
+   * `dockerfile` is a path inside the tar.
+   */
+  static async fromTar(input: Buffer | NodeJS.ReadableStream, opts: { dockerfile?: string } = {}): Promise<BuildContext> {
+    const name = opts.dockerfile || DEFAULT_DOCKERFILE;
+    const { tree, content, found } = unpack(await readTarContext(input), name);
+    return new BuildContext(tree, found, content);
+  }
+
+  dockerfileText(): string {
+    return this.dockerfile.toString("utf8");
+  }
+
+  /** The entry at a path ("./a", "/a" and "a/../a" are all "a"), symlinks not followed. */
+  get(path: string): ContextEntry | undefined {
+    const clean = goClean(path.replace(/^\/+/, ""));
+    if (clean === "." || clean.startsWith("..")) return undefined;
+    return this.tree.get(clean);
+  }
+
+  /** Every entry, in Docker's walk order (depth first, names byte-sorted within each directory). */
+  entries(): ContextEntry[] {
+    return [...this.tree.walk()];
+  }
+
+  /**
+   * COPY/ADD sources by Docker's rules: one result per source, or per wildcard match.
+   * Throws ContextError with Docker's wording for a missing or forbidden source, or when
+   * nothing at all matched.
+   */
+  resolveSources(srcs: string[], opts: { allowWildcards?: boolean } = {}): ResolvedSource[] {
+    return resolveSources(this.tree, srcs, opts.allowWildcards ?? true);
+  }
+
+  /** The hash in `COPY <hash> in <dest>`: "file:…", "dir:…" or "multi:…". */
+  sourceHash(sources: ResolvedSource[]): string {
+    return sourceHash(sources);
+  }
+
+  /**
+   * The tarsum Docker uses for one path (symlinks followed), to tell which file changed
+   * between two builds; undefined when the path is not in the context.
+   */
+  contentDigest(path: string): string | undefined {
+    const r = this.tree.resolve(path);
+    if (!r.ok || r.rel === "" || !this.tree.get(r.rel)) return undefined;
+    return this.tree.hashOf(path) ?? undefined;
+  }
+}
+
+function unpack(records: ContextRecord[], dockerfileName: string): { tree: ContextTree; content: Buffer; found: string } {
+  const tree = new ContextTree();
+  for (const rec of records) tree.add(rec);
+  const { name, content } = takeDockerfile(tree, dockerfileName);
+  return { tree, content, found: name };
+}

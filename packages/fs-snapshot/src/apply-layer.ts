@@ -1,0 +1,142 @@
+import { posix } from "node:path";
+import { isFsError } from "./errors.js";
+import { childNames, childOf, isDir, isSymlink, makedev, pathOf, type INode, type Link, type NodeKind } from "./memfs-node.js";
+import { splitPath } from "./names.js";
+import { resolvePath } from "./resolve.js";
+import { forEachTarEntry, type TarEntry } from "./tar-reader.js";
+import type { Tree } from "./tree.js";
+
+const WHITEOUT_PREFIX = ".wh.";
+const OPAQUE_MARKER = ".wh..wh..opq";
+/** AUFS bookkeeping (`.wh..wh.plnk/`, `.wh..wh.aufs`) in old layers: never part of the content. */
+const AUFS_META_PREFIX = ".wh..wh.";
+
+/**
+ * Applies one image layer the way Docker's overlay2 driver makes it visible (pkg/archive Unpack in a
+ * chroot, then the overlay stack): names are cleaned and confined to the root ("../x" and "/x" both
+ * land at /x), parents are resolved through symlinks inside the tree, missing parents are created
+ * 0755 root:root, `.wh.NAME` deletes NAME, `DIR/.wh..wh..opq` empties DIR of everything this layer
+ * did not itself put there, an entry replaces whatever non-directory (or directory, unless it is a
+ * directory too) was at its path, and directory mtimes are set last.
+ */
+export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableStream, now: () => Date): Promise<void> {
+  const unpacked = new Set<Link>();
+  const dirTimes: Array<[INode, Date]> = [];
+  await forEachTarEntry(input, (e) => {
+    const comps = splitPath(posix.normalize("/" + e.name));
+    if (comps.length === 0) return; // the root keeps its metadata, as in Unpack
+    const name = comps[comps.length - 1];
+    if (comps[0].startsWith(AUFS_META_PREFIX) && name !== OPAQUE_MARKER) return;
+    const parent = ensureDir(tree, comps.slice(0, -1), e.name, now);
+    if (name.startsWith(WHITEOUT_PREFIX)) {
+      if (name === OPAQUE_MARKER) removeUnpacked(tree, parent, unpacked);
+      else if (!name.startsWith(AUFS_META_PREFIX)) {
+        const victim = childOf(parent, name.slice(WHITEOUT_PREFIX.length));
+        if (victim) tree.removeEntry(victim);
+      }
+      return;
+    }
+    const existing = childOf(parent, name);
+    let link: Link;
+    if (existing && e.type === "dir" && isDir(existing.node)) {
+      link = existing;
+      setMetadata(link.node, e);
+    } else {
+      if (existing) tree.removeEntry(existing);
+      link = create(tree, parent, name, e);
+      if (e.type === "hardlink") setMetadata(link.node, e);
+    }
+    if (e.type === "dir") dirTimes.push([link.node, e.mtime]);
+    unpacked.add(link);
+  });
+  for (const [node, mtime] of dirTimes) {
+    node.mtime = mtime;
+    node.atime = mtime;
+  }
+}
+
+function create(tree: Tree, parent: Link, name: string, e: TarEntry): Link {
+  if (e.type === "hardlink") {
+    let target;
+    try {
+      target = resolvePath(tree.root, "/" + e.linkname, false, "link");
+    } catch (err) {
+      throw new Error(`applyLayer: hard link ${e.name} -> ${e.linkname}: ${(err as Error).message}`);
+    }
+    if (!target.link) throw new Error(`applyLayer: hard link ${e.name} -> ${e.linkname}: no such file in the tree`);
+    if (isDir(target.link.node)) throw new Error(`applyLayer: hard link ${e.name} -> ${e.linkname}: the target is a directory`);
+    return tree.addEntry(parent, name, target.link.node, true);
+  }
+  const kind = nodeKind(e);
+  const node = tree.newNode({
+    kind, perm: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime,
+    symlink: kind === "symlink" ? e.linkname : undefined,
+    rdev: kind === "char" || kind === "block" ? makedev(e.devmajor, e.devminor) : 0,
+    content: kind === "file" ? e.data : undefined,
+  });
+  return tree.addEntry(parent, name, node);
+}
+
+function nodeKind(e: TarEntry): NodeKind {
+  if (e.type === "hardlink" || e.type === "other") throw new Error(`applyLayer: ${e.name}: unsupported tar entry type`);
+  return e.type;
+}
+
+// Unpack's order: lchown, then chmod (skipped for symlinks and links to them), then times;
+// directory times wait until the end because creating entries would disturb them. New nodes are
+// created with their metadata; this is for merged directories and hard links.
+function setMetadata(node: INode, e: TarEntry): void {
+  if (node.uid !== e.uid || node.gid !== e.gid) {
+    node.uid = e.uid;
+    node.gid = e.gid;
+  }
+  if (isSymlink(node)) {
+    node.mtime = e.mtime;
+    return;
+  }
+  node.mode = (node.mode & ~0o7777) | (e.mode & 0o7777);
+  if (!isDir(node)) {
+    node.mtime = e.mtime;
+    node.atime = e.mtime;
+  }
+}
+
+/** An opaque marker: everything below `dir` that this layer did not unpack came from lower layers. */
+function removeUnpacked(tree: Tree, dir: Link, unpacked: Set<Link>): void {
+  for (const name of childNames(dir)) {
+    const child = dir.children.get(name)!;
+    if (!unpacked.has(child)) tree.removeEntry(child);
+    else if (isDir(child.node)) removeUnpacked(tree, child, unpacked);
+  }
+}
+
+/** The directory at `comps` (symlinks followed inside the tree), creating missing ones 0755 root:root. */
+function ensureDir(tree: Tree, comps: string[], entryName: string, now: () => Date): Link {
+  const found = lookupDir(tree, "/" + comps.join("/"), entryName);
+  if (found) return found;
+  let dir = tree.root;
+  for (const c of comps) {
+    const path = pathOf(dir) === "/" ? "/" + c : pathOf(dir) + "/" + c;
+    const existing = lookupDir(tree, path, entryName);
+    if (existing) {
+      dir = existing;
+      continue;
+    }
+    const r = resolvePath(tree.root, path, true, "mkdir");
+    dir = tree.addEntry(r.parent, r.name, tree.newNode({ kind: "dir", perm: 0o755, uid: 0, gid: 0, mtime: now() }));
+  }
+  return dir;
+}
+
+/** The directory at `path`, or undefined when a component is missing. */
+function lookupDir(tree: Tree, path: string, entryName: string): Link | undefined {
+  let link: Link | undefined;
+  try {
+    link = resolvePath(tree.root, path, true, "mkdir").link;
+  } catch (err) {
+    if (isFsError(err, "ENOENT")) return undefined;
+    throw new Error(`applyLayer: ${entryName}: ${(err as Error).message}`);
+  }
+  if (link && !isDir(link.node)) throw new Error(`applyLayer: ${entryName}: ${path} is not a directory`);
+  return link;
+}

@@ -1,0 +1,165 @@
+import { createHash } from "node:crypto";
+import type { LayerEntry } from "@tsbuild/image";
+import {
+  childNames, childOf, contentView, devMajor, devMinor, isDir, kindOf, typeBits, type INode, type Link, type NodeKind,
+} from "./memfs-node.js";
+import { sortNames } from "./names.js";
+import { END_OF_ARCHIVE, encodeHeader, padding, type TarHeader } from "./tar-header.js";
+import { isFresh, type UpperDir } from "./upper.js";
+
+export interface LayerOptions {
+  /** Clamp: no header carries an mtime later than this (SOURCE_DATE_EPOCH style). */
+  mtime?: Date;
+  /** uname/gname for a uid/gid; Docker looks them up on the daemon's host. */
+  userName(uid: number): string;
+  groupName(gid: number): string;
+}
+
+export interface WrittenLayer {
+  tar: Buffer;
+  entries: LayerEntry[];
+  size: number;
+  /** Tree entries inspected: proportional to the diff, never to the whole tree. */
+  visited: number;
+}
+
+const TYPEFLAG: Record<NodeKind, string> = { file: "0", symlink: "2", char: "3", block: "4", dir: "5", fifo: "6" };
+const WHITEOUT_PREFIX = ".wh.";
+const OPAQUE_MARKER = ".wh..wh..opq";
+
+/**
+ * Serialises the step's upper layer as Docker's overlay2 driver does (pkg/archive with the overlay
+ * whiteout converter): a lexical depth-first walk of the upper dir, whiteouts as `.wh.NAME` at
+ * NAME's position, opaque directories followed by `.wh..wh..opq`, later names of an inode as hard
+ * links to its first name.
+ */
+export function writeLayer(upper: UpperDir, root: Link, opts: LayerOptions): WrittenLayer {
+  const w = new LayerWriter(opts);
+  w.mergedDir(upper, root, "");
+  return w.finish();
+}
+
+class LayerWriter {
+  private readonly chunks: Buffer[] = [];
+  private readonly entries: LayerEntry[] = [];
+  private readonly firstName = new Map<INode, string>();
+  private size = 0;
+  private visited = 0;
+
+  constructor(private readonly opts: LayerOptions) {}
+
+  /** A directory whose unrecorded children are unchanged: only the records matter. */
+  mergedDir(rec: UpperDir, dir: Link, prefix: string): void {
+    for (const name of sortNames([...rec.children.keys()])) {
+      const child = rec.children.get(name)!;
+      if (child.kind === "whiteout") {
+        this.whiteout(prefix + WHITEOUT_PREFIX + name, child.mtime);
+        continue;
+      }
+      const link = childOf(dir, name);
+      this.visited++;
+      if (!link) throw new Error(`fs-snapshot: journal records /${prefix}${name} but the tree has no such entry`);
+      const rel = prefix + name;
+      this.entry(rel, link.node);
+      if (!isDir(link.node)) continue;
+      if (child.kind !== "dir") throw new Error(`fs-snapshot: journal records /${rel} as a non-directory`);
+      if (child.opaque) this.opaque(rel, link.node);
+      if (isFresh(child)) this.wholeDir(link, rel + "/");
+      else this.mergedDir(child, link, rel + "/");
+    }
+  }
+
+  /** A directory that is entirely upper: everything in it goes into the layer. */
+  private wholeDir(dir: Link, prefix: string): void {
+    for (const name of sortNames(childNames(dir))) {
+      const link = dir.children.get(name)!;
+      this.visited++;
+      this.entry(prefix + name, link.node);
+      if (isDir(link.node)) this.wholeDir(link, prefix + name + "/");
+    }
+  }
+
+  private entry(rel: string, node: INode): void {
+    const kind = kindOf(node);
+    const mode = node.mode & 0o7777;
+    const base = {
+      uid: node.uid, gid: node.gid, mtime: this.seconds(node.mtime),
+      uname: this.opts.userName(node.uid), gname: this.opts.groupName(node.gid),
+    };
+    if (kind !== "dir" && node.nlink > 1) {
+      const first = this.firstName.get(node);
+      if (first !== undefined) {
+        this.add({ ...base, name: rel, typeflag: "1", mode: typeBits(kind) | mode, size: 0, linkname: first });
+        this.entries.push({ path: rel, type: "hardlink", mode: octal(mode), uid: node.uid, gid: node.gid, linkname: first });
+        return;
+      }
+      this.firstName.set(node, rel);
+    }
+    const header: TarHeader = { ...base, name: kind === "dir" ? rel + "/" : rel, typeflag: TYPEFLAG[kind], mode: typeBits(kind) | mode, size: 0 };
+    const entry: LayerEntry = { path: rel, type: kind, mode: octal(mode), uid: node.uid, gid: node.gid };
+    if (kind === "file") {
+      const data = contentView(node);
+      header.size = data.length;
+      entry.size = data.length;
+      entry.sha256 = createHash("sha256").update(data).digest("hex");
+      this.size += data.length;
+      this.add(header, data);
+    } else if (kind === "symlink") {
+      header.linkname = node.symlink;
+      entry.linkname = node.symlink;
+      this.size += Buffer.byteLength(node.symlink);
+      this.add(header);
+    } else {
+      if (kind === "char" || kind === "block") {
+        header.devmajor = devMajor(node.rdev);
+        header.devminor = devMinor(node.rdev);
+      }
+      this.add(header);
+    }
+    this.entries.push(entry);
+  }
+
+  // The converter turns overlay's 0/0 char device into an empty 0600 file owned as the device was.
+  private whiteout(rel: string, deleted: Date): void {
+    this.add({ name: rel, typeflag: "0", mode: 0o600, uid: 0, gid: 0, size: 0, mtime: this.seconds(deleted), uname: this.opts.userName(0), gname: this.opts.groupName(0) });
+    this.entries.push(emptyFileEntry(rel, "0600", 0, 0));
+  }
+
+  // The marker header is built fresh by the converter: permission bits only, no mtime (Go's zero time).
+  private opaque(rel: string, dir: INode): void {
+    const name = `${rel}/${OPAQUE_MARKER}`;
+    const perm = dir.mode & 0o777;
+    this.add({ name, typeflag: "0", mode: perm, uid: dir.uid, gid: dir.gid, size: 0, mtime: null, uname: this.opts.userName(dir.uid), gname: this.opts.groupName(dir.gid) });
+    this.entries.push(emptyFileEntry(name, octal(perm), dir.uid, dir.gid));
+  }
+
+  private add(h: TarHeader, body?: Buffer): void {
+    this.chunks.push(encodeHeader(h));
+    if (body && body.length > 0) {
+      this.chunks.push(body);
+      const pad = padding(body.length);
+      if (pad > 0) this.chunks.push(Buffer.alloc(pad));
+    }
+  }
+
+  private seconds(d: Date): number {
+    const t = this.opts.mtime && d.getTime() > this.opts.mtime.getTime() ? this.opts.mtime : d;
+    return Math.floor(t.getTime() / 1000);
+  }
+
+  finish(): WrittenLayer {
+    this.chunks.push(END_OF_ARCHIVE);
+    return { tar: Buffer.concat(this.chunks), entries: this.entries, size: this.size, visited: this.visited };
+  }
+}
+
+const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+function emptyFileEntry(path: string, mode: string, uid: number, gid: number): LayerEntry {
+  return { path, type: "file", mode, uid, gid, size: 0, sha256: EMPTY_SHA256 };
+}
+
+export function octal(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, "0");
+}
+

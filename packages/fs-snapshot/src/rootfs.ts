@@ -1,0 +1,366 @@
+import { sha256Digest } from "@tsbuild/image";
+import { applyLayerTo } from "./apply-layer.js";
+import { Changes } from "./changes.js";
+import { fsError, isFsError, withDest } from "./errors.js";
+import { writeLayer } from "./layer-writer.js";
+import {
+  childNames, contentSize, contentView, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
+} from "./memfs-node.js";
+import { sortNames, splitPath } from "./names.js";
+import { resolvePath, type Resolved } from "./resolve.js";
+import { Tree } from "./tree.js";
+import type { CommitOptions, LayerDiff, MkdirOptions, Owner, RootFSOptions, Stat, WriteFileOptions } from "./types.js";
+import { UndoLog } from "./undo.js";
+import { UpperLayer } from "./upper.js";
+
+const ROOT: Owner = { uid: 0, gid: 0 };
+
+interface OpenStep {
+  upper: UpperLayer;
+  undo: UndoLog;
+}
+
+/**
+ * A build's root filesystem: image layers applied into a memfs tree, then one journaled step at a
+ * time whose changes come out as the layer tar Docker's overlay2 driver would have produced.
+ * Paths are absolute and resolved like inside a chroot (symlinks and ".." never leave the tree).
+ */
+export class RootFS {
+  /** Tree entries the last commitStep inspected: grows with the diff, not with the tree. */
+  lastCommitVisited = 0;
+
+  private readonly tree: Tree;
+  private readonly changes: Changes;
+  private readonly clock: () => Date;
+  private readonly names: NonNullable<RootFSOptions["ownerNames"]>;
+  private step: OpenStep | null = null;
+
+  constructor(opts: RootFSOptions = {}) {
+    const fixed = opts.defaultMtime;
+    this.clock = fixed ? () => new Date(fixed.getTime()) : () => new Date();
+    this.tree = new Tree(this.clock());
+    this.changes = new Changes(this.tree);
+    this.names = opts.ownerNames ?? { user: () => "", group: () => "" };
+  }
+
+  /** Applies an image layer (not journaled). The tree may keep views of a Buffer passed here. */
+  async applyLayer(tar: Buffer | NodeJS.ReadableStream): Promise<void> {
+    if (this.step) throw new Error("applyLayer: a step is open; commit or abort it first");
+    await applyLayerTo(this.tree, tar, this.clock);
+  }
+
+  get stepOpen(): boolean {
+    return this.step !== null;
+  }
+
+  /** Starts journaling: from now on every change is recorded against the tree as it is now. */
+  beginStep(): void {
+    if (this.step) throw new Error("beginStep: a step is already open");
+    const undo = new UndoLog();
+    this.step = { upper: new UpperLayer(), undo };
+    this.tree.undo = undo;
+    this.changes.upper = this.step.upper;
+  }
+
+  /** Ends the step and returns its layer. */
+  async commitStep(opts: CommitOptions = {}): Promise<LayerDiff> {
+    const step = this.openStep("commitStep");
+    const layer = writeLayer(step.upper.root, this.tree.root, {
+      mtime: opts.mtime,
+      userName: (uid) => this.names.user(uid),
+      groupName: (gid) => this.names.group(gid),
+    });
+    this.closeStep();
+    this.lastCommitVisited = layer.visited;
+    return {
+      tar: layer.tar,
+      diffID: sha256Digest(layer.tar),
+      size: layer.size,
+      empty: layer.entries.length === 0,
+      entries: layer.entries,
+    };
+  }
+
+  /** Ends the step and puts the tree back as it was at beginStep. */
+  abortStep(): void {
+    const step = this.openStep("abortStep");
+    step.undo.rollback();
+    this.closeStep();
+  }
+
+  // ---- reading ----
+
+  lstat(p: string): Stat {
+    return statOf(this.lookup(p, false, "lstat").node);
+  }
+
+  stat(p: string): Stat {
+    return statOf(this.lookup(p, true, "stat").node);
+  }
+
+  /** Follows symlinks: a dangling symlink does not exist. */
+  exists(p: string): boolean {
+    try {
+      this.lookup(p, true, "access");
+      return true;
+    } catch (err) {
+      if (isFsError(err)) return false;
+      throw err;
+    }
+  }
+
+  /** A copy of the file's bytes; a device or fifo reads as empty. */
+  readFile(p: string): Buffer {
+    const node = this.lookup(p, true, "open").node;
+    if (isDir(node)) throw fsError("EISDIR", "read", p);
+    return kindOf(node) === "file" ? Buffer.from(contentView(node)) : Buffer.alloc(0);
+  }
+
+  /** Entry names in byte order. */
+  readdir(p: string): string[] {
+    const link = this.lookup(p, true, "scandir");
+    if (!isDir(link.node)) throw fsError("ENOTDIR", "scandir", p);
+    return sortNames(childNames(link));
+  }
+
+  readlink(p: string): string {
+    const node = this.lookup(p, false, "readlink").node;
+    if (!isSymlink(node)) throw fsError("EINVAL", "readlink", p);
+    return node.symlink;
+  }
+
+  realpath(p: string): string {
+    return pathOf(this.lookup(p, true, "realpath"));
+  }
+
+  // ---- creating ----
+
+  /**
+   * Creates (mode default 0o644, owner default 0:0) or rewrites a file; an existing file keeps its
+   * mode and owner. Follows a final symlink, creating a dangling one's target. Writing to a device
+   * or fifo changes nothing in the tree (the bytes go to the device).
+   */
+  writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data);
+    const r = this.resolve(p, true, "open");
+    if (r.trailingSlash || (r.link && isDir(r.link.node))) throw fsError("EISDIR", "open", p);
+    const now = this.clock();
+    if (r.link) {
+      if (kindOf(r.link.node) !== "file") return;
+      this.changes.copyUp(r.link);
+      const node = r.link.node;
+      if (opts.append) this.tree.appendContent(node, bytes);
+      else this.tree.replaceContent(node, bytes);
+      this.tree.setMtime(node, opts.mtime ?? now);
+      return;
+    }
+    const owner = opts.owner ?? ROOT;
+    const node = this.tree.newNode({ kind: "file", perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? now, content: bytes });
+    this.changes.create(r.parent, r.name, node, now);
+  }
+
+  /** Default mode 0o755. `recursive` creates missing parents 0o755, all owned by `owner`. */
+  mkdir(p: string, opts: MkdirOptions = {}): void {
+    const now = this.clock();
+    const owner = opts.owner ?? ROOT;
+    const make = (perm: number) => this.tree.newNode({ kind: "dir", perm, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? now });
+    if (!opts.recursive) {
+      const r = this.resolve(p, false, "mkdir");
+      if (r.link) throw fsError("EEXIST", "mkdir", p);
+      this.changes.create(r.parent, r.name, make(opts.mode ?? 0o755), now);
+      return;
+    }
+    const comps = splitPath(p);
+    for (let i = 1; i <= comps.length; i++) {
+      const last = i === comps.length;
+      const prefix = "/" + comps.slice(0, i).join("/");
+      const r = this.resolve(prefix, false, "mkdir");
+      if (!r.link) {
+        this.changes.create(r.parent, r.name, make(last ? (opts.mode ?? 0o755) : 0o755), now);
+        continue;
+      }
+      // Like Go's os.MkdirAll: an existing directory (or symlink to one) is fine, anything else is not.
+      const target = isSymlink(r.link.node) ? this.resolve(prefix, true, "mkdir").link : r.link;
+      if (target && isDir(target.node)) continue;
+      throw fsError(last || !target ? "EEXIST" : "ENOTDIR", "mkdir", p);
+    }
+  }
+
+  symlink(target: string, p: string, opts: { owner?: Owner; mtime?: Date } = {}): void {
+    if (target === "") throw fsError("ENOENT", "symlink", target, p);
+    const r = this.resolveFor(p, false, "symlink", target, p);
+    if (r.link) throw fsError("EEXIST", "symlink", target, p);
+    const now = this.clock();
+    const owner = opts.owner ?? ROOT;
+    const node = this.tree.newNode({ kind: "symlink", perm: 0o777, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? now, symlink: target });
+    this.changes.create(r.parent, r.name, node, now);
+  }
+
+  /** Creates a fifo or device node (mode default 0o644). */
+  mknod(p: string, type: "fifo" | "char" | "block", opts: { mode?: number; owner?: Owner; major?: number; minor?: number } = {}): void {
+    const r = this.resolve(p, false, "mknod");
+    if (r.link) throw fsError("EEXIST", "mknod", p);
+    const now = this.clock();
+    const owner = opts.owner ?? ROOT;
+    const rdev = type === "fifo" ? 0 : makedev(opts.major ?? 0, opts.minor ?? 0);
+    this.changes.create(r.parent, r.name, this.tree.newNode({ kind: type, perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: now, rdev }), now);
+  }
+
+  /** A hard link; like linkat(2) without AT_SYMLINK_FOLLOW, a symlink is linked itself. */
+  link(existing: string, newPath: string): void {
+    const src = this.resolveFor(existing, false, "link", existing, newPath);
+    if (!src.link) throw fsError("ENOENT", "link", existing, newPath);
+    if (isDir(src.link.node)) throw fsError("EPERM", "link", existing, newPath);
+    const dst = this.resolveFor(newPath, false, "link", existing, newPath);
+    if (dst.link || dst.trailingSlash) throw fsError("EEXIST", "link", existing, newPath);
+    this.changes.hardLink(src.link, dst.parent, dst.name, this.clock());
+  }
+
+  // ---- removing and renaming ----
+
+  unlink(p: string): void {
+    const r = this.resolve(p, false, "unlink");
+    if (!r.link) throw fsError("ENOENT", "unlink", p);
+    if (r.isDirRef || isDir(r.link.node)) throw fsError("EISDIR", "unlink", p);
+    this.changes.remove(r.parent, r.link, this.clock());
+  }
+
+  rmdir(p: string): void {
+    const r = this.resolve(p, false, "rmdir");
+    if (!r.link) throw fsError("ENOENT", "rmdir", p);
+    if (r.link === this.tree.root) throw fsError("EBUSY", "rmdir", p);
+    if (r.isDirRef) throw fsError("EINVAL", "rmdir", p);
+    if (!isDir(r.link.node)) throw fsError("ENOTDIR", "rmdir", p);
+    if (hasChildren(r.link)) throw fsError("ENOTEMPTY", "rmdir", p);
+    this.changes.remove(r.parent, r.link, this.clock());
+  }
+
+  /** Like fs.rmSync: `recursive` for directories, `force` ignores a missing path. */
+  rm(p: string, opts: { recursive?: boolean; force?: boolean } = {}): void {
+    let r: Resolved;
+    try {
+      r = this.resolve(p, false, "rm");
+    } catch (err) {
+      if (opts.force && isFsError(err, "ENOENT")) return;
+      throw err;
+    }
+    if (!r.link) {
+      if (opts.force) return;
+      throw fsError("ENOENT", "rm", p);
+    }
+    if (r.link === this.tree.root) throw fsError("EBUSY", "rm", p);
+    if (r.isDirRef) throw fsError("EINVAL", "rm", p);
+    if (isDir(r.link.node) && !opts.recursive) throw fsError("EISDIR", "rm", p);
+    this.changes.remove(r.parent, r.link, this.clock());
+  }
+
+  /**
+   * rename(2): replaces a non-directory, or an empty directory with a directory. In the layer a
+   * renamed directory that existed when the step began is a copy plus a whiteout (overlay2 without
+   * redirect_dir answers EXDEV and mv copies), so its files also stop sharing inodes with names
+   * outside it.
+   */
+  rename(from: string, to: string): void {
+    const src = this.resolveFor(from, false, "rename", from, to);
+    if (!src.link) throw fsError("ENOENT", "rename", from, to);
+    if (src.link === this.tree.root || src.isDirRef) throw fsError("EBUSY", "rename", from, to);
+    const dst = this.resolveFor(to, false, "rename", from, to);
+    if (dst.isDirRef) throw fsError("EBUSY", "rename", from, to);
+    if (dst.link === src.link) return;
+    const srcIsDir = isDir(src.link.node);
+    if (dst.link) {
+      if (dst.link.node === src.link.node) return; // two names of one inode: POSIX says do nothing
+      const dstIsDir = isDir(dst.link.node);
+      if (srcIsDir && !dstIsDir) throw fsError("ENOTDIR", "rename", from, to);
+      if (!srcIsDir && dstIsDir) throw fsError("EISDIR", "rename", from, to);
+      if (dstIsDir && hasChildren(dst.link)) throw fsError("ENOTEMPTY", "rename", from, to);
+    } else if (dst.trailingSlash && !srcIsDir) {
+      throw fsError("ENOTDIR", "rename", from, to);
+    }
+    if (srcIsDir && this.isWithin(dst.parent, src.link)) throw fsError("EINVAL", "rename", from, to);
+    this.changes.move(src.link, dst.parent, dst.name, dst.link, this.clock());
+  }
+
+  // ---- metadata ----
+
+  chmod(p: string, mode: number): void {
+    const link = this.lookup(p, true, "chmod");
+    this.changes.copyUp(link);
+    this.tree.setPerm(link.node, mode);
+  }
+
+  /** Like the kernel, changing a non-directory's owner clears setuid, and setgid if group-executable. */
+  chown(p: string, owner: Owner, opts: { noFollow?: boolean } = {}): void {
+    const link = this.lookup(p, !opts.noFollow, opts.noFollow ? "lchown" : "chown");
+    this.changes.copyUp(link);
+    const node = link.node;
+    if (!isDir(node) && !isSymlink(node)) {
+      let perm = node.mode & 0o7777;
+      perm &= ~0o4000;
+      if (perm & 0o010) perm &= ~0o2000;
+      if (perm !== (node.mode & 0o7777)) this.tree.setPerm(node, perm);
+    }
+    this.tree.setOwner(node, owner.uid, owner.gid);
+  }
+
+  utimes(p: string, atime: Date, mtime: Date, opts: { noFollow?: boolean } = {}): void {
+    const link = this.lookup(p, !opts.noFollow, opts.noFollow ? "lutimes" : "utime");
+    this.changes.copyUp(link);
+    this.tree.setTimes(link.node, atime, mtime);
+  }
+
+  // ---- internals ----
+
+  private openStep(op: string): OpenStep {
+    if (!this.step) throw new Error(`${op}: no step is open (call beginStep first)`);
+    return this.step;
+  }
+
+  private closeStep(): void {
+    this.step = null;
+    this.tree.undo = null;
+    this.changes.upper = null;
+  }
+
+  private resolve(p: string, followLast: boolean, syscall: string): Resolved {
+    return resolvePath(this.tree.root, p, followLast, syscall);
+  }
+
+  /** Resolution inside a two-path call: errors name both paths. */
+  private resolveFor(p: string, followLast: boolean, syscall: string, path: string, dest: string): Resolved {
+    try {
+      return this.resolve(p, followLast, syscall);
+    } catch (err) {
+      throw withDest(err, syscall, path, dest);
+    }
+  }
+
+  private lookup(p: string, followLast: boolean, syscall: string): Link {
+    const r = this.resolve(p, followLast, syscall);
+    if (!r.link) throw fsError("ENOENT", syscall, p);
+    return r.link;
+  }
+
+  private isWithin(link: Link, ancestor: Link): boolean {
+    for (let l: Link | undefined = link; l; l = l.parent) {
+      if (l === ancestor) return true;
+      if (l === this.tree.root) return false;
+    }
+    return false;
+  }
+}
+
+function statOf(node: INode): Stat {
+  const kind = kindOf(node);
+  return {
+    type: kind,
+    mode: node.mode & 0o7777,
+    uid: node.uid,
+    gid: node.gid,
+    size: kind === "file" ? contentSize(node) : kind === "symlink" ? Buffer.byteLength(node.symlink) : 0,
+    mtime: new Date(node.mtime.getTime()),
+    ino: node.ino,
+    nlink: node.nlink,
+    rdev: kind === "char" || kind === "block" ? node.rdev : 0,
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * Tar header blocks byte-for-byte as Go's archive/tar Writer produces them for the headers moby's
+ * pkg/archive builds (Format=PAX, which still lets Go pick USTAR when the fields fit). tar-stream's
+ * packer can't be used for writing: it masks the mode to 0o7777 (Docker keeps the file-type bits,
+ * e.g. 0o100644), pads numeric fields differently and never uses the USTAR prefix field.
+ */
+export interface TarHeader {
+  name: string;
+  /** "0" file, "1" hard link, "2" symlink, "3" char, "4" block, "5" dir, "6" fifo. */
+  typeflag: string;
+  /** As written: Docker includes the file-type bits, whiteouts are a bare 0o600. */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  /** Whole seconds since the epoch; null for Go's zero time (written as 0). */
+  mtime: number | null;
+  linkname?: string;
+  uname?: string;
+  gname?: string;
+  devmajor?: number;
+  devminor?: number;
+}
+
+const BLOCK = 512;
+const NAME_SIZE = 100;
+const PREFIX_SIZE = 155;
+
+/** The block(s) preceding an entry's body: either one USTAR header, or a PAX extended header + its
+ *  records + the main header. */
+export function encodeHeader(h: TarHeader): Buffer {
+  const pax = new Map<string, string>();
+  let ustar = true;
+  const checkString = (s: string, size: number, key: string) => {
+    if (isASCII(s) && s.length <= size) return;
+    if (key !== "path" || !splitUSTARPath(s)) ustar = false;
+    pax.set(key, s);
+  };
+  const checkNumber = (n: number, size: number, key: string) => {
+    if (fitsInOctal(size, n)) return;
+    ustar = false;
+    pax.set(key, String(n));
+  };
+  checkString(h.name, NAME_SIZE, "path");
+  checkString(h.linkname ?? "", NAME_SIZE, "linkpath");
+  checkString(h.uname ?? "", 32, "uname");
+  checkString(h.gname ?? "", 32, "gname");
+  checkNumber(h.uid, 8, "uid");
+  checkNumber(h.gid, 8, "gid");
+  checkNumber(h.size, 12, "size");
+  if (h.mtime !== null) checkNumber(h.mtime, 12, "mtime");
+
+  if (ustar) {
+    const split = h.name.length > NAME_SIZE ? splitUSTARPath(h.name) : null;
+    const blk = mainBlock(h, split ? split.suffix : h.name, (b, s) => formatString(b, s));
+    if (split) formatString(blk.subarray(345, 345 + PREFIX_SIZE), split.prefix);
+    finishBlock(blk);
+    return blk;
+  }
+  const records = [...pax.keys()].sort().map((k) => paxRecord(k, pax.get(k)!)).join("");
+  const data = Buffer.from(records, "utf8");
+  const paxBlock = rawFileBlock(paxHeaderName(h.name), data.length);
+  const main = mainBlock(h, h.name, (b, s) => formatString(b, toASCII(s)));
+  finishBlock(main);
+  return Buffer.concat([paxBlock, data, Buffer.alloc(padding(data.length)), main]);
+}
+
+/** Zero bytes that pad a body of `size` bytes to the block size. */
+export function padding(size: number): number {
+  return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+
+/** The end-of-archive marker Go writes: two zero blocks, no padding to a record size. */
+export const END_OF_ARCHIVE = Buffer.alloc(2 * BLOCK);
+
+// Go's templateV7Plus: numeric fields are octal with leading zeros and a NUL; out-of-range values
+// (carried in PAX records instead) are written as 0.
+function mainBlock(h: TarHeader, name: string, str: (b: Buffer, s: string) => void): Buffer {
+  const blk = Buffer.alloc(BLOCK);
+  str(blk.subarray(0, 100), name);
+  formatOctal(blk.subarray(100, 108), h.mode);
+  formatOctal(blk.subarray(108, 116), h.uid);
+  formatOctal(blk.subarray(116, 124), h.gid);
+  formatOctal(blk.subarray(124, 136), h.size);
+  formatOctal(blk.subarray(136, 148), h.mtime ?? 0);
+  blk[156] = h.typeflag.charCodeAt(0);
+  str(blk.subarray(157, 257), h.linkname ?? "");
+  str(blk.subarray(265, 297), h.uname ?? "");
+  str(blk.subarray(297, 329), h.gname ?? "");
+  formatOctal(blk.subarray(329, 337), h.devmajor ?? 0);
+  formatOctal(blk.subarray(337, 345), h.devminor ?? 0);
+  return blk;
+}
+
+// Go's writeRawFile for the PAX extended header: only name, mode/uid/gid 0, size, mtime 0.
+function rawFileBlock(name: string, size: number): Buffer {
+  const blk = Buffer.alloc(BLOCK);
+  let n = toASCII(name);
+  if (n.length > NAME_SIZE) n = n.slice(0, NAME_SIZE);
+  n = n.replace(/\/+$/, "");
+  formatString(blk.subarray(0, 100), n);
+  formatOctal(blk.subarray(100, 108), 0);
+  formatOctal(blk.subarray(108, 116), 0);
+  formatOctal(blk.subarray(116, 124), 0);
+  formatOctal(blk.subarray(124, 136), size);
+  formatOctal(blk.subarray(136, 148), 0);
+  blk[156] = "x".charCodeAt(0);
+  finishBlock(blk);
+  return blk;
+}
+
+/** path.Join(dir, "PaxHeaders.0", file) of path.Split(name). */
+function paxHeaderName(name: string): string {
+  const slash = name.lastIndexOf("/");
+  const dir = name.slice(0, slash + 1);
+  const file = name.slice(slash + 1);
+  return [dir.replace(/\/+$/, ""), "PaxHeaders.0", file].filter((p) => p !== "").join("/");
+}
+
+// Magic "ustar\0" + version "00", then the checksum: six octal digits, NUL, space.
+function finishBlock(blk: Buffer): void {
+  blk.write("ustar\u000000", 257, "latin1");
+  blk.fill(0x20, 148, 156);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += blk[i];
+  formatOctal(blk.subarray(148, 155), sum);
+  blk[155] = 0x20;
+}
+
+function formatOctal(b: Buffer, x: number): void {
+  const v = fitsInOctal(b.length, x) ? x : 0;
+  formatString(b, v.toString(8).padStart(b.length - 1, "0"));
+}
+
+// Go's formatString: truncate to the field, NUL-terminate when shorter, and never leave a
+// truncated field ending in "/" (some readers would take the entry for a directory).
+function formatString(b: Buffer, s: string): void {
+  const bytes = Buffer.from(s, "latin1");
+  bytes.copy(b, 0, 0, Math.min(bytes.length, b.length));
+  if (bytes.length < b.length) b[bytes.length] = 0;
+  if (bytes.length > b.length && b[b.length - 1] === 0x2f) {
+    const n = s.slice(0, b.length - 1).replace(/\/+$/, "").length;
+    b[n] = 0;
+  }
+}
+
+function fitsInOctal(width: number, x: number): boolean {
+  return x >= 0 && x < 8 ** (width - 1);
+}
+
+function isASCII(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+function toASCII(s: string): string {
+  return isASCII(s) && !s.includes("\0") ? s : s.replace(/[^\x01-\x7f]/gu, "");
+}
+
+/** Go's splitUSTARPath: a prefix (≤155) and a name (≤100) split at a "/", ASCII only. */
+function splitUSTARPath(name: string): { prefix: string; suffix: string } | null {
+  let length = name.length;
+  if (length <= NAME_SIZE || !isASCII(name)) return null;
+  if (length > PREFIX_SIZE + 1) length = PREFIX_SIZE + 1;
+  else if (name[length - 1] === "/") length--;
+  const i = name.lastIndexOf("/", length - 1);
+  const nlen = name.length - i - 1;
+  if (i <= 0 || nlen > NAME_SIZE || nlen === 0 || i > PREFIX_SIZE) return null;
+  return { prefix: name.slice(0, i), suffix: name.slice(i + 1) };
+}
+
+/** "%d %s=%s\n" where the length counts itself (Go's formatPAXRecord). */
+function paxRecord(key: string, value: string): string {
+  const body = ` ${key}=${value}\n`;
+  const bodyLen = Buffer.byteLength(body, "utf8");
+  let size = bodyLen + String(bodyLen).length;
+  if (String(size).length + bodyLen !== size) size = String(size).length + bodyLen;
+  return `${size}${body}`;
+}

@@ -1,0 +1,194 @@
+import {
+  S_IFDIR, S_IFMT, childNames, createNode, createSuperblock, isDir, saveContent, restoreContent, setContent, appendContent,
+  contentView, typeBits, type INode, type Link, type NodeKind, type Superblock,
+} from "./memfs-node.js";
+import type { UndoLog } from "./undo.js";
+
+export interface NodeInit {
+  kind: NodeKind;
+  perm: number;
+  uid: number;
+  gid: number;
+  mtime: Date;
+  symlink?: string;
+  rdev?: number;
+  /** Taken over without copying. */
+  content?: Buffer;
+}
+
+/**
+ * The structural edits of the memfs tree, each recording its inverse while an undo log is set.
+ * Keeps memfs's bookkeeping right (link counts, the inode table, entry paths) and never lets memfs
+ * stamp a directory's mtime as a side effect: callers decide every timestamp.
+ */
+export class Tree {
+  readonly sb: Superblock;
+  readonly root: Link;
+  undo: UndoLog | null = null;
+
+  constructor(rootMtime: Date) {
+    this.sb = createSuperblock();
+    this.root = this.sb.root;
+    const n = this.root.node;
+    n.mode = S_IFDIR | 0o755;
+    n.uid = 0;
+    n.gid = 0;
+    n.mtime = rootMtime;
+    n.atime = rootMtime;
+  }
+
+  /** A new inode, not yet linked anywhere. */
+  newNode(init: NodeInit): INode {
+    const node = createNode(this.sb, typeBits(init.kind) | (init.perm & 0o7777), init.uid, init.gid, init.mtime);
+    if (init.kind === "symlink") node.symlink = init.symlink ?? "";
+    if (init.rdev) node.rdev = init.rdev;
+    if (init.content) setContent(node, init.content);
+    return node;
+  }
+
+  /** A copy of a non-directory inode sharing its bytes (safe: stored bytes are never rewritten). */
+  cloneNode(node: INode): INode {
+    const copy = createNode(this.sb, node.mode, node.uid, node.gid, node.mtime);
+    copy.atime = node.atime;
+    copy.rdev = node.rdev;
+    copy.symlink = node.symlink;
+    setContent(copy, contentView(node));
+    return copy;
+  }
+
+  /** Names `node` as `dir/name`. `extraLink`: the node already has another name (a hard link). */
+  addEntry(dir: Link, name: string, node: INode, extraLink = false): Link {
+    if (extraLink) node.nlink++;
+    const link = this.keepDirTimes(dir, () => dir.createChild(name, node));
+    this.undo?.push(() => {
+      this.keepDirTimes(dir, () => dir.deleteChild(link));
+      if (extraLink) node.nlink--;
+      else delete this.sb.inodes[node.ino];
+    });
+    return link;
+  }
+
+  /** Unlinks an entry; for a directory the whole subtree goes, dropping its names' link counts. */
+  removeEntry(link: Link): void {
+    const dir = link.parent;
+    if (!dir || link === this.root) throw new Error("fs-snapshot: the root cannot be removed");
+    this.keepDirTimes(dir, () => dir.deleteChild(link));
+    const unlinked: INode[] = [];
+    const released: INode[] = [];
+    forEachLink(link, (l) => {
+      const n = l.node;
+      if (isDir(n)) {
+        released.push(n);
+        return;
+      }
+      n.nlink--;
+      unlinked.push(n);
+      if (n.nlink === 0) released.push(n);
+    });
+    for (const n of released) delete this.sb.inodes[n.ino];
+    this.undo?.push(() => {
+      for (const n of released) this.sb.inodes[n.ino] = n;
+      for (const n of unlinked) n.nlink++;
+      this.keepDirTimes(dir, () => dir.setChild(link.name, link));
+    });
+  }
+
+  /** Moves an entry (and its subtree) to `to/name`; the destination name must be free. */
+  moveEntry(link: Link, to: Link, name: string): void {
+    const from = link.parent!;
+    const oldName = link.name;
+    this.relink(link, from, to, name);
+    this.undo?.push(() => this.relink(link, to, from, oldName));
+  }
+
+  /** Points an entry at another inode (used to break a hard link). */
+  replaceNode(link: Link, node: INode): void {
+    const old = link.node;
+    link.setNode(node);
+    old.nlink--;
+    this.undo?.push(() => {
+      link.setNode(old);
+      old.nlink++;
+      delete this.sb.inodes[node.ino];
+    });
+  }
+
+  setPerm(node: INode, perm: number): void {
+    const old = node.mode;
+    node.mode = (node.mode & S_IFMT) | (perm & 0o7777);
+    this.undo?.push(() => {
+      node.mode = old;
+    });
+  }
+
+  setOwner(node: INode, uid: number, gid: number): void {
+    const oldUid = node.uid;
+    const oldGid = node.gid;
+    node.uid = uid;
+    node.gid = gid;
+    this.undo?.push(() => {
+      node.uid = oldUid;
+      node.gid = oldGid;
+    });
+  }
+
+  setTimes(node: INode, atime: Date, mtime: Date): void {
+    const oldA = node.atime;
+    const oldM = node.mtime;
+    node.atime = atime;
+    node.mtime = mtime;
+    this.undo?.push(() => {
+      node.atime = oldA;
+      node.mtime = oldM;
+    });
+  }
+
+  setMtime(node: INode, mtime: Date): void {
+    this.setTimes(node, node.atime, mtime);
+  }
+
+  /** Replaces the bytes, taking ownership of `buf`. */
+  replaceContent(node: INode, buf: Buffer): void {
+    const old = saveContent(node);
+    setContent(node, buf);
+    this.undo?.push(() => restoreContent(node, old));
+  }
+
+  appendContent(node: INode, data: Buffer): void {
+    const old = saveContent(node);
+    appendContent(node, data);
+    this.undo?.push(() => restoreContent(node, old));
+  }
+
+  private relink(link: Link, from: Link, to: Link, name: string): void {
+    this.keepDirTimes(from, () =>
+      this.keepDirTimes(to, () => {
+        from.deleteChild(link);
+        link.name = name;
+        to.setChild(name, link);
+        link.syncSteps();
+      }),
+    );
+  }
+
+  // memfs sets a directory's mtime to the wall clock whenever an entry is added or removed.
+  private keepDirTimes<T>(dir: Link, fn: () => T): T {
+    const node = dir.node;
+    const mtime = node.mtime;
+    const atime = node.atime;
+    const out = fn();
+    node.mtime = mtime;
+    node.atime = atime;
+    return out;
+  }
+}
+
+/** Visits `link` and everything below it (iteratively: trees can be deep). */
+export function forEachLink(link: Link, visit: (l: Link) => void): void {
+  const stack: Link[] = [link];
+  while (stack.length > 0) {
+    const l = stack.pop()!;
+    visit(l);
+    if (isDir(l.node)) for (const name of childNames(l)) stack.push(l.children.get(name)!);
+  }
+}

@@ -1,0 +1,101 @@
+// parseDockerfile: Docker 20.10's two parse passes (the line parser over the whole file,
+// then the instruction layer in order) and the grouping into stages, raising the same
+// first error dockerd reports.
+
+import { DockerfileParseError, InstructionError, LineSyntaxError, NO_BUILD_STAGE_MESSAGE } from "./errors.js";
+import { toLower } from "./go-text.js";
+import { buildInstruction } from "./instructions.js";
+import { scanDockerfile, type ScanResult } from "./scan.js";
+import type { Dockerfile, Instruction, Stage } from "./types.js";
+
+export interface ParseOptions {
+  /** The Dockerfile's name in error messages (`failed to parse <name>: ...`). Default "Dockerfile". */
+  fileName?: string;
+}
+
+function scan(text: string, wrap: (e: LineSyntaxError) => DockerfileParseError): ScanResult {
+  try {
+    return scanDockerfile(text);
+  } catch (err) {
+    if (err instanceof LineSyntaxError) throw wrap(err);
+    throw err;
+  }
+}
+
+export function parseDockerfile(text: string, options: ParseOptions = {}): Dockerfile {
+  const fileName = options.fileName ?? "Dockerfile";
+  if (text.length === 0) {
+    const reason = `the Dockerfile (${fileName}) cannot be empty`;
+    throw new DockerfileParseError(reason, "empty", reason);
+  }
+  const result = scan(
+    text,
+    (e) => new DockerfileParseError(`failed to parse ${fileName}: ${e.reason}`, "syntax", e.reason, e.line, e.endLine),
+  );
+
+  const all: Instruction[] = [];
+  const metaArgs: Instruction[] = [];
+  const stages: Stage[] = [];
+  for (const node of result.nodes) {
+    let instruction: Instruction;
+    try {
+      instruction = buildInstruction(node, result.escapeToken);
+    } catch (err) {
+      if (!(err instanceof InstructionError)) throw err;
+      throw new DockerfileParseError(
+        `dockerfile parse error line ${node.startLine}: ${err.reason}`,
+        "instruction",
+        err.reason,
+        node.startLine,
+        node.endLine,
+      );
+    }
+    all.push(instruction);
+    if (instruction.kind === "FROM") {
+      stages.push(newStage(stages.length, instruction));
+    } else if (stages.length > 0) {
+      stages[stages.length - 1].instructions.push(instruction);
+    } else if (instruction.kind === "ARG") {
+      metaArgs.push(instruction);
+    } else {
+      throw new DockerfileParseError(
+        NO_BUILD_STAGE_MESSAGE,
+        "no-stage",
+        NO_BUILD_STAGE_MESSAGE,
+        instruction.startLine,
+        instruction.endLine,
+      );
+    }
+  }
+  const dockerfile: Dockerfile = { escapeChar: result.escapeToken, metaArgs, stages, all, warnings: result.warnings };
+  if (result.syntax !== undefined) dockerfile.syntax = result.syntax;
+  return dockerfile;
+}
+
+function newStage(index: number, from: Instruction): Stage {
+  const stage: Stage = { index, baseName: from.args[0], from, instructions: [] };
+  // FROM was checked: one argument, or three with AS in the middle.
+  if (from.args.length === 3) stage.name = toLower(from.args[2]);
+  const platform = from.flag("platform");
+  if (platform !== undefined) stage.platform = platform;
+  return stage;
+}
+
+/**
+ * Parses an ONBUILD trigger as a child build runs it (Docker's dispatchTriggeredOnBuild):
+ * with the default escape token, as exactly one instruction, errors unprefixed.
+ */
+export function parseTrigger(expression: string): Instruction {
+  const trigger = (reason: string) => new DockerfileParseError(reason, "trigger", reason);
+  const result = scan(expression, (e) => trigger(e.reason));
+  if (result.nodes.length !== 1) throw trigger("onbuild trigger should be a single expression");
+  let instruction: Instruction;
+  try {
+    instruction = buildInstruction(result.nodes[0], result.escapeToken);
+  } catch (err) {
+    if (err instanceof InstructionError) throw trigger(err.reason);
+    throw err;
+  }
+  if (instruction.kind === "FROM") throw trigger("*instructions.Stage is not a command type");
+  return instruction;
+}

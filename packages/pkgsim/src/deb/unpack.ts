@@ -1,0 +1,123 @@
+import { createHash } from "node:crypto";
+import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { CatalogFile, PackageInfo } from "../catalog/types.js";
+import { lexists, mkdirp, parentOf, readText, removeIfPresent, writeText, zeroBytes } from "../util/fsutil.js";
+import { INFO, qualifiedName } from "./state.js";
+
+const ROOT = { uid: 0, gid: 0 };
+
+interface Filter { include: boolean; pattern: RegExp }
+
+/** dpkg's fnmatch without FNM_PATHNAME: "*" also matches "/". */
+function globRe(glob: string): RegExp {
+  let re = "";
+  for (const c of glob) re += c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  return new RegExp("^" + re + "$");
+}
+
+/** The path-exclude / path-include rules of /etc/dpkg/dpkg.cfg.d/* (the slim image's "docker" file). */
+export function readPathFilters(fs: RootFS): Filter[] {
+  const dir = "/etc/dpkg/dpkg.cfg.d";
+  if (!fs.exists(dir)) return [];
+  const out: Filter[] = [];
+  for (const name of fs.readdir(dir)) {
+    for (const line of (readText(fs, `${dir}/${name}`) ?? "").split("\n")) {
+      const m = /^\s*(path-exclude|path-include)[\s=]+(\S+)/.exec(line);
+      if (m) out.push({ include: m[1] === "path-include", pattern: globRe(m[2]) });
+    }
+  }
+  return out;
+}
+
+/** The last matching rule decides, as in dpkg. */
+function excluded(filters: Filter[], path: string): boolean {
+  let out = false;
+  for (const f of filters) if (f.pattern.test(path)) out = !f.include;
+  return out;
+}
+
+/** The entries dpkg actually unpacks: filtered files dropped, directories kept when they hold something. */
+export function filteredFiles(files: CatalogFile[], filters: Filter[]): CatalogFile[] {
+  if (!filters.length) return files;
+  const kept = files.filter((f) => f.type === "dir" || !excluded(filters, f.path));
+  const needed = new Set<string>();
+  for (const f of kept) if (f.type !== "dir") for (let d = parentOf(f.path); d !== "/"; d = parentOf(d)) needed.add(d);
+  return kept.filter((f) => f.type !== "dir" || !excluded(filters, f.path) || needed.has(f.path));
+}
+
+export function unpack(fs: RootFS, files: CatalogFile[]): void {
+  // Hard links last: their first path must exist whatever order the list is in.
+  const ordered = [...files.filter((f) => f.type !== "hardlink"), ...files.filter((f) => f.type === "hardlink")];
+  for (const f of ordered) {
+    if (f.type === "dir") {
+      if (!fs.exists(f.path)) fs.mkdir(f.path, { recursive: true, mode: f.mode, owner: ROOT });
+      continue;
+    }
+    mkdirp(fs, parentOf(f.path));
+    if (lexists(fs, f.path) && fs.lstat(f.path).type !== "dir") fs.unlink(f.path);
+    if (f.type === "file") fs.writeFile(f.path, zeroBytes(f.size), { mode: f.mode, owner: ROOT });
+    else if (f.type === "symlink") fs.symlink(f.target, f.path, { owner: ROOT });
+    else fs.link(f.target, f.path);
+  }
+}
+
+const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+
+/** /var/lib/dpkg/info/<pkg>.{list,md5sums,conffiles}, in dpkg's formats. */
+export function writeInfoFiles(fs: RootFS, info: PackageInfo, unpacked: CatalogFile[], all: CatalogFile[]): void {
+  const q = qualifiedName(info.name, info.multiArch);
+  const list = ["/.", ...unpacked.map((f) => f.path)].join("\n") + "\n";
+  writeText(fs, `${INFO}/${q}.list`, list);
+  const conf = new Set(info.conffiles);
+  const sums = all.filter((f) => f.type === "file" && !conf.has(f.path))
+    .map((f) => `${md5(f.path)}  ${f.path.slice(1)}`).join("\n");
+  if (sums) writeText(fs, `${INFO}/${q}.md5sums`, sums + "\n");
+  if (info.conffiles.length) writeText(fs, `${INFO}/${q}.conffiles`, info.conffiles.join("\n") + "\n");
+}
+
+/** Removes what a package's .list names (keeping conffiles unless purging), then its info files. */
+export function removePackageFiles(fs: RootFS, name: string, multiArch: string, conffiles: string[], purge: boolean, sharedDirs: Set<string>): void {
+  const q = qualifiedName(name, multiArch);
+  const listFile = `${INFO}/${q}.list`;
+  const paths = (readText(fs, listFile) ?? "").split("\n").filter((p) => p && p !== "/.");
+  const keep = purge ? new Set<string>() : new Set(conffiles);
+  const dirs: string[] = [];
+  for (const p of paths) {
+    if (keep.has(p)) continue;
+    let st;
+    try { st = fs.lstat(p); } catch { continue; }
+    if (st.type === "dir") dirs.push(p);
+    else fs.unlink(p);
+  }
+  for (const d of dirs.sort((a, b) => b.length - a.length)) if (!sharedDirs.has(d)) removeIfPresent(fs, d);
+  for (const ext of ["list", "md5sums", "conffiles", "postinst", "prerm", "postrm", "preinst", "shlibs", "symbols", "triggers", "templates", "config"]) {
+    if (!purge && ext === "list" && conffiles.length) continue;
+    const p = `${INFO}/${q}.${ext}`;
+    if (lexists(fs, p)) fs.unlink(p);
+  }
+  if (purge && lexists(fs, listFile)) fs.unlink(listFile);
+}
+
+/** Directories that some other installed package's .list names (they stay when one owner goes). */
+export function dirsOfOthers(fs: RootFS, except: Set<string>): Set<string> {
+  const out = new Set<string>();
+  if (!fs.exists(INFO)) return out;
+  for (const f of fs.readdir(INFO)) {
+    if (!f.endsWith(".list")) continue;
+    const pkg = f.slice(0, -5).replace(/:.*$/, "");
+    if (except.has(pkg)) continue;
+    for (const p of (readText(fs, `${INFO}/${f}`) ?? "").split("\n")) if (p) out.add(p);
+  }
+  return out;
+}
+
+/** How many paths the dpkg database lists ("N files and directories currently installed."). */
+export function databaseCount(fs: RootFS): number {
+  if (!fs.exists(INFO)) return 0;
+  const all = new Set<string>();
+  for (const f of fs.readdir(INFO)) {
+    if (!f.endsWith(".list")) continue;
+    for (const p of (readText(fs, `${INFO}/${f}`) ?? "").split("\n")) if (p) all.add(p);
+  }
+  return all.size;
+}

@@ -1,0 +1,74 @@
+import { describeError } from "../util/errors.js";
+import { type Applet, fail } from "./applet.js";
+
+/** cat [-nbsETu] [FILE]... ("-" is stdin). */
+export const cat: Applet = (ctx) => {
+  const flags = new Set<string>();
+  const files: string[] = [];
+  let options = true;
+  for (const a of ctx.args) {
+    if (options && a === "--") options = false;
+    else if (options && /^-[nbsETuAvet]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
+    else if (options && a.startsWith("-") && a !== "-") return fail(ctx, "cat", `invalid option -- '${a.slice(1)}'`);
+    else files.push(a);
+  }
+  if (flags.has("A")) ["v", "E", "T"].forEach((f) => flags.add(f));
+  if (flags.has("e")) ["v", "E"].forEach((f) => flags.add(f));
+  if (flags.has("t")) ["v", "T"].forEach((f) => flags.add(f));
+  if (files.length === 0) files.push("-");
+  let status = 0;
+  const plain = !["n", "b", "s", "E", "T", "v"].some((f) => flags.has(f));
+  let lineNo = 0;
+  let lastBlank = false;
+  for (const f of files) {
+    let data: Buffer;
+    try {
+      data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+    } catch (e) {
+      status = fail(ctx, "cat", `${f}: ${e instanceof Error && e.message.includes("never ends") ? e.message : describeError(e)}`);
+      continue;
+    }
+    if (plain) {
+      ctx.stdout(data);
+      continue;
+    }
+    const text = data.toString("latin1");
+    const lines = text.split("\n");
+    const endsWithNewline = text.endsWith("\n");
+    if (endsWithNewline) lines.pop();
+    let out = "";
+    lines.forEach((line, idx) => {
+      const blank = line === "";
+      if (flags.has("s") && blank && lastBlank) return;
+      lastBlank = blank;
+      let l = line;
+      if (flags.has("v")) l = showNonPrinting(l, flags.has("T"));
+      else if (flags.has("T")) l = l.replace(/\t/g, "^I");
+      const numbered = flags.has("b") ? !blank : flags.has("n");
+      if (numbered) l = `${String(++lineNo).padStart(6)}\t${l}`;
+      const last = idx === lines.length - 1 && !endsWithNewline;
+      out += `${l}${flags.has("E") && !last ? "$" : ""}${last ? "" : "\n"}`;
+    });
+    ctx.stdout(Buffer.from(out, "latin1"));
+  }
+  return status;
+};
+
+function showNonPrinting(line: string, tabs: boolean): string {
+  let out = "";
+  for (const ch of line) {
+    let c = ch.charCodeAt(0);
+    if (c === 9 && !tabs) {
+      out += ch;
+      continue;
+    }
+    if (c >= 128) {
+      out += "M-";
+      c -= 128;
+    }
+    if (c < 32) out += `^${String.fromCharCode(c + 64)}`;
+    else if (c === 127) out += "^?";
+    else out += String.fromCharCode(c);
+  }
+  return out;
+}

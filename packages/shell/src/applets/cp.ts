@@ -1,0 +1,144 @@
+import type { Node } from "../sandbox/process-fs.js";
+import { describeError } from "../util/errors.js";
+import { basename, joinPath } from "../util/paths.js";
+import { type Applet, type AppletContext, fail } from "./applet.js";
+import { OptionError, parseOptions } from "./options.js";
+
+interface CopyOptions {
+  recursive: boolean;
+  /** Copy symlinks as symlinks (-d/-P, implied by -R and -a) unless -L/-H say otherwise. */
+  noDeref: boolean;
+  derefTop: boolean;
+  preserve: boolean;
+  noClobber: boolean;
+  force: boolean;
+  hardlink: boolean;
+  symlink: boolean;
+  verbose: boolean;
+  /** -a keeps hard links among the copied files. */
+  keepLinks: Map<number, string>;
+}
+
+/** cp [-aRrdPLHpfnlsTv] SOURCE... DEST */
+export const cp: Applet = (ctx) => {
+  let parsed;
+  try {
+    parsed = parseOptions(ctx.args, {
+      flags: "aRrdPLHpfinlsTvu",
+      values: "t",
+      long: {
+        archive: "a", recursive: "R", "no-dereference": "P", dereference: "L", preserve: "p", force: "f",
+        "no-clobber": "n", link: "l", "symbolic-link": "s", "no-target-directory": "T", verbose: "v",
+        "target-directory=": "t", update: "u",
+      },
+    });
+  } catch (e) {
+    return fail(ctx, "cp", (e as OptionError).message);
+  }
+  const { opts, operands } = parsed;
+  const archive = opts.has("a");
+  const recursive = archive || opts.has("R") || opts.has("r");
+  const o: CopyOptions = {
+    recursive,
+    noDeref: (archive || opts.has("d") || opts.has("P") || recursive) && !opts.has("L"),
+    derefTop: opts.has("H") || opts.has("L"),
+    preserve: archive || opts.has("p"),
+    noClobber: opts.has("n"),
+    force: opts.has("f"),
+    hardlink: opts.has("l"),
+    symlink: opts.has("s"),
+    verbose: opts.has("v"),
+    keepLinks: new Map(),
+  };
+  let sources: string[];
+  let dest: string;
+  const t = opts.get("t");
+  if (typeof t === "string") {
+    sources = operands;
+    dest = t;
+  } else {
+    if (operands.length < 2) return fail(ctx, "cp", "missing destination file operand");
+    sources = operands.slice(0, -1);
+    dest = operands[operands.length - 1];
+  }
+  const destPath = ctx.resolve(dest);
+  const destIsDir = !opts.has("T") && ctx.fs.tryStat(destPath)?.type === "dir";
+  if (sources.length > 1 && !destIsDir) return fail(ctx, "cp", `'${dest}' is not a directory`);
+  let status = 0;
+  for (const src of sources) {
+    const srcPath = ctx.resolve(src);
+    const target = destIsDir ? joinPath(destPath, basename(srcPath)) : destPath;
+    try {
+      const top = o.noDeref && !o.derefTop ? ctx.fs.lstat(srcPath) : ctx.fs.stat(srcPath);
+      if (top.type === "dir") {
+        if (!recursive) {
+          status = fail(ctx, "cp", `omitting directory '${src}'`);
+          continue;
+        }
+        if (target === top.path || target.startsWith(`${top.path}/`)) {
+          status = fail(ctx, "cp", `can't copy a directory into itself`);
+          continue;
+        }
+      }
+      copyEntry(ctx, o, srcPath, top, target);
+      if (o.verbose) ctx.stdout(`'${src}' -> '${target}'\n`);
+    } catch (e) {
+      status = fail(ctx, "cp", `${(e as { where?: string }).where ?? src}: ${describeError(e)}`);
+    }
+  }
+  return status;
+};
+
+function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, dest: string): void {
+  const fs = ctx.fs;
+  const existing = fs.tryLstat(dest);
+  if (node.type === "dir") {
+    if (existing && existing.type !== "dir") throw Object.assign(new Error("exists"), { code: "EEXIST", where: dest });
+    if (!existing) fs.mkdir(dest, { mode: o.preserve ? node.mode : node.mode & 0o777 & ~fs.umask });
+    for (const name of fs.readdir(src)) {
+      const child = joinPath(src, name);
+      const childNode = o.noDeref ? fs.lstat(child) : fs.stat(child);
+      copyEntry(ctx, o, child, childNode, joinPath(dest, name));
+    }
+    if (o.preserve) preserveMetadata(ctx, node, dest);
+    return;
+  }
+  if (existing && o.noClobber) return;
+  if (o.symlink) {
+    if (existing) fs.remove(dest);
+    fs.symlink(src, dest);
+    return;
+  }
+  if (o.hardlink) {
+    if (existing) fs.remove(dest);
+    fs.link(src, dest);
+    return;
+  }
+  if (node.type === "symlink") {
+    if (existing) fs.remove(dest);
+    fs.symlink(fs.readlink(src), dest);
+    if (o.preserve && ctx.creds.uid === 0) fs.chown(dest, { uid: node.uid, gid: node.gid }, { noFollow: true });
+    return;
+  }
+  if (o.preserve && node.nlink > 1 && !node.virtual) {
+    const first = o.keepLinks.get(node.ino);
+    if (first) {
+      if (existing) fs.remove(dest);
+      fs.link(first, dest);
+      return;
+    }
+    o.keepLinks.set(node.ino, dest);
+  }
+  if (fs.isEndless(src)) throw Object.assign(new Error("endless"), { code: "EINVAL", where: src });
+  const data = fs.readFile(src);
+  if (existing?.type === "dir") throw Object.assign(new Error("is dir"), { code: "EISDIR", where: dest });
+  if (existing && o.force && existing.type !== "file") fs.remove(dest);
+  fs.writeFile(dest, data, { mode: node.mode & 0o777 & ~fs.umask });
+  if (o.preserve) preserveMetadata(ctx, node, dest);
+}
+
+function preserveMetadata(ctx: AppletContext, node: Node, dest: string): void {
+  if (ctx.creds.uid === 0) ctx.fs.chown(dest, { uid: node.uid, gid: node.gid });
+  ctx.fs.chmod(dest, node.mode);
+  ctx.fs.utimes(dest, node.mtime, node.mtime);
+}

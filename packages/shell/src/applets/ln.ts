@@ -1,0 +1,76 @@
+import { describeError } from "../util/errors.js";
+import { basename, joinPath } from "../util/paths.js";
+import { type Applet, fail } from "./applet.js";
+import { OptionError, parseOptions } from "./options.js";
+
+/** ln [-sfnTv] TARGET... LINK|DIR: hard links stay hard links (RootFS.link), -s makes symlinks. */
+export const ln: Applet = (ctx) => {
+  let parsed;
+  try {
+    parsed = parseOptions(ctx.args, {
+      flags: "sfnTvbLP",
+      values: "tS",
+      long: { symbolic: "s", force: "f", "no-dereference": "n", "no-target-directory": "T", verbose: "v", "target-directory=": "t" },
+    });
+  } catch (e) {
+    return fail(ctx, "ln", (e as OptionError).message);
+  }
+  const { opts, operands } = parsed;
+  const symbolic = opts.has("s");
+  let targets: string[];
+  let destDir: string | undefined;
+  let dest: string | undefined;
+  const explicitDir = opts.get("t");
+  if (typeof explicitDir === "string") {
+    targets = operands;
+    destDir = ctx.resolve(explicitDir);
+  } else if (operands.length === 1) {
+    targets = operands;
+    destDir = ctx.cwd;
+  } else if (operands.length >= 2) {
+    targets = operands.slice(0, -1);
+    const last = operands[operands.length - 1];
+    const lastPath = ctx.resolve(last);
+    const lastNode = opts.has("n") ? ctx.fs.tryLstat(lastPath) : ctx.fs.tryStat(lastPath);
+    if (!opts.has("T") && lastNode?.type === "dir") destDir = lastPath;
+    else if (targets.length > 1) return fail(ctx, "ln", `target '${last}' is not a directory`);
+    else dest = last;
+  } else {
+    return fail(ctx, "ln", "missing file operand");
+  }
+  if (targets.length === 0) return fail(ctx, "ln", "missing file operand");
+  let status = 0;
+  for (const target of targets) {
+    const linkName = dest ?? joinPath(destDir as string, basename(target.replace(/\/+$/, "")));
+    const linkPath = ctx.resolve(linkName);
+    try {
+      if (!symbolic) {
+        const src = ctx.fs.tryLstat(ctx.resolve(target));
+        if (!src) throw Object.assign(new Error("missing"), { code: "ENOENT", which: "target" });
+        if (src.type === "dir") {
+          status = fail(ctx, "ln", `${target}: hard link not allowed for directory`);
+          continue;
+        }
+      }
+      const existing = ctx.fs.tryLstat(linkPath);
+      if (existing) {
+        if (!opts.has("f")) {
+          status = fail(ctx, "ln", `${linkName}: File exists`);
+          continue;
+        }
+        if (existing.type === "dir") {
+          status = fail(ctx, "ln", `${linkName}: Is a directory`);
+          continue;
+        }
+        ctx.fs.remove(linkPath);
+      }
+      if (symbolic) ctx.fs.symlink(target, linkPath);
+      else ctx.fs.link(ctx.resolve(target), linkPath);
+      if (opts.has("v")) ctx.stdout(`'${linkName}' -> '${target}'\n`);
+    } catch (e) {
+      const which = (e as { which?: string }).which === "target" ? target : linkName;
+      status = fail(ctx, "ln", `${which}: ${describeError(e)}`);
+    }
+  }
+  return status;
+};

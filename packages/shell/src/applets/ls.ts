@@ -1,0 +1,180 @@
+import type { Node } from "../sandbox/process-fs.js";
+import type { AccountDb } from "../users/account-files.js";
+import { describeError } from "../util/errors.js";
+import { joinPath } from "../util/paths.js";
+import type { Applet, AppletContext } from "./applet.js";
+import { modeString } from "./stat.js";
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const SIX_MONTHS_MS = 182.5 * 24 * 3600 * 1000;
+
+interface Entry {
+  name: string;
+  node: Node;
+  /** Where the entry lives, for readlink. */
+  path: string;
+}
+
+/**
+ * ls [-1aAdFhilnpLrRStc] [FILE]...: busybox's output when stdout is not a terminal (one name
+ * per line), with the owners and modes of the sandbox (directories show 4096 bytes, as on ext4).
+ */
+export const ls: Applet = (ctx) => {
+  const f = new Set<string>();
+  const operands: string[] = [];
+  let options = true;
+  for (const a of ctx.args) {
+    if (options && a === "--") options = false;
+    else if (options && a.startsWith("--")) {
+      if (a === "--all") f.add("a");
+      else if (a === "--almost-all") f.add("A");
+      else if (a === "--directory") f.add("d");
+      else if (a === "--recursive") f.add("R");
+      else if (a === "--human-readable") f.add("h");
+      else if (a.startsWith("--color")) continue;
+      else {
+        ctx.stderr(`ls: unrecognized option '${a}'\n`);
+        return 2;
+      }
+    } else if (options && a.length > 1 && a.startsWith("-")) {
+      for (const c of a.slice(1)) {
+        if (!"1aAdFhilnpLrRStcCegG".includes(c)) {
+          ctx.stderr(`ls: invalid option -- '${c}'\n`);
+          return 2;
+        }
+        f.add(c);
+      }
+    } else operands.push(a);
+  }
+  if (f.has("n") || f.has("g") || f.has("e")) f.add("l");
+  const db = ctx.accounts();
+  const long = f.has("l");
+  const follow = f.has("L");
+  let status = 0;
+  const files: Entry[] = [];
+  const dirs: Entry[] = [];
+  for (const op of operands.length ? operands : ["."]) {
+    const p = ctx.resolve(op);
+    try {
+      let node = ctx.fs.lstat(p);
+      if (node.type === "symlink" && (follow || (!long && !f.has("d") && !f.has("F")))) node = ctx.fs.tryStat(p) ?? node;
+      if (node.type === "dir" && !f.has("d")) dirs.push({ name: op, node, path: p });
+      else files.push({ name: op, node, path: p });
+    } catch (e) {
+      ctx.stderr(`ls: ${op}: ${describeError(e)}\n`);
+      status = 2;
+    }
+  }
+  let out = "";
+  if (files.length) out += render(ctx, db, f, sortEntries(f, files), false);
+  const showHeaders = dirs.length + files.length > 1 || f.has("R") || status !== 0;
+  const queue = sortEntries(f, dirs);
+  let first = files.length === 0;
+  while (queue.length) {
+    const d = queue.shift() as Entry;
+    let children: Entry[];
+    try {
+      children = listDir(ctx, f, d.path);
+    } catch (e) {
+      ctx.stderr(`ls: ${d.name}: ${describeError(e)}\n`);
+      status = 2;
+      continue;
+    }
+    if (showHeaders) out += `${first ? "" : "\n"}${d.name}:\n`;
+    first = false;
+    out += render(ctx, db, f, children, true);
+    if (f.has("R")) {
+      const sub = children.filter((c) => c.node.type === "dir" && c.name !== "." && c.name !== "..");
+      queue.unshift(...sub.map((c) => ({ ...c, name: joinPath(d.name, c.name) })));
+    }
+  }
+  ctx.stdout(out);
+  return status;
+};
+
+function listDir(ctx: AppletContext, f: Set<string>, dir: string): Entry[] {
+  const names = ctx.fs.readdir(dir).filter((n) => f.has("a") || f.has("A") || !n.startsWith("."));
+  const entries: Entry[] = [];
+  if (f.has("a")) {
+    entries.push({ name: ".", node: ctx.fs.stat(dir), path: dir });
+    entries.push({ name: "..", node: ctx.fs.stat(joinPath(dir, "..")), path: joinPath(dir, "..") });
+  }
+  for (const name of names) {
+    const path = joinPath(dir, name);
+    const node = f.has("L") ? (ctx.fs.tryStat(path) ?? ctx.fs.lstat(path)) : ctx.fs.lstat(path);
+    entries.push({ name, node, path });
+  }
+  return sortEntries(f, entries);
+}
+
+function sortEntries(f: Set<string>, entries: Entry[]): Entry[] {
+  const byName = (a: Entry, b: Entry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const sorted = [...entries].sort((a, b) => {
+    if (f.has("t")) return b.node.mtime.getTime() - a.node.mtime.getTime() || byName(a, b);
+    if (f.has("S")) return sizeOf(b.node) - sizeOf(a.node) || byName(a, b);
+    return byName(a, b);
+  });
+  return f.has("r") ? sorted.reverse() : sorted;
+}
+
+function sizeOf(n: Node): number {
+  return n.type === "dir" ? 4096 : n.size;
+}
+
+function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[], isDirListing: boolean): string {
+  let out = "";
+  if (f.has("l") && isDirListing) {
+    const blocks = entries.reduce((sum, e) => sum + Math.ceil(sizeOf(e.node) / 4096) * 4, 0);
+    out += `total ${blocks}\n`;
+  }
+  for (const e of entries) {
+    let line = f.has("i") ? `${String(e.node.ino).padStart(8)} ` : "";
+    if (f.has("l")) {
+      const user = f.has("n") ? String(e.node.uid) : (db.userById(e.node.uid)?.name ?? String(e.node.uid));
+      const group = f.has("n") ? String(e.node.gid) : (db.groupById(e.node.gid)?.name ?? String(e.node.gid));
+      const size = e.node.type === "char" || e.node.type === "block" ? `${0},${String(0).padStart(4)}` : f.has("h") ? human(sizeOf(e.node)) : String(sizeOf(e.node));
+      line += `${modeString(e.node)} ${String(e.node.nlink).padStart(4)} ${user.padEnd(8)} ${f.has("g") ? "" : `${group.padEnd(8)} `}${size.padStart(9)} ${date(e.node.mtime, f.has("e"))} `;
+    }
+    line += e.name + suffix(f, e.node);
+    if (f.has("l") && e.node.type === "symlink") {
+      try {
+        line += ` -> ${ctx.fs.readlink(e.path)}`;
+      } catch {
+        // a link that vanished while listing: show the name alone
+      }
+    }
+    out += `${line}\n`;
+  }
+  return out;
+}
+
+function suffix(f: Set<string>, n: Node): string {
+  if (f.has("F")) {
+    if (n.type === "dir") return "/";
+    if (n.type === "symlink") return "@";
+    if (n.type === "fifo") return "|";
+    if (n.type === "file" && n.mode & 0o111) return "*";
+    return "";
+  }
+  return f.has("p") && n.type === "dir" ? "/" : "";
+}
+
+function date(d: Date, full: boolean): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const mon = MONTHS[d.getUTCMonth()];
+  const day = String(d.getUTCDate()).padStart(2);
+  if (full) return `${d.toUTCString().slice(0, 3)} ${mon} ${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+  if (Math.abs(Date.now() - d.getTime()) < SIX_MONTHS_MS) return `${mon} ${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return `${mon} ${day}  ${d.getUTCFullYear()}`;
+}
+
+function human(n: number): string {
+  const units = ["", "K", "M", "G", "T"];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? String(n) : `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
+}

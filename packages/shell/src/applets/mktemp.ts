@@ -1,0 +1,43 @@
+import { randomInt } from "node:crypto";
+import { describeError, errorCode } from "../util/errors.js";
+import { joinPath } from "../util/paths.js";
+import { type Applet, fail } from "./applet.js";
+import { OptionError, parseOptions } from "./options.js";
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** mktemp [-dqtu] [-p DIR] [TEMPLATE]: a new file (0600) or directory (0700) with a random name. */
+export const mktemp: Applet = (ctx) => {
+  let parsed;
+  try {
+    parsed = parseOptions(ctx.args, { flags: "dqtu", values: "p", long: { directory: "d", quiet: "q", "dry-run": "u", "tmpdir=": "p" } });
+  } catch (e) {
+    return fail(ctx, "mktemp", (e as OptionError).message);
+  }
+  const { opts, operands } = parsed;
+  const template = operands[0] ?? "tmp.XXXXXX";
+  const m = template.match(/X{3,}$/);
+  if (!m) return fail(ctx, "mktemp", `too few X's in template '${template}'`);
+  const p = opts.get("p");
+  const inTmp = operands.length === 0 || opts.has("t") || typeof p === "string";
+  const dir = typeof p === "string" ? p : ctx.env.TMPDIR || "/tmp";
+  for (let attempt = 0; attempt < 100; attempt++) {
+    let name = template.slice(0, template.length - m[0].length);
+    for (let i = 0; i < m[0].length; i++) name += ALPHABET[randomInt(ALPHABET.length)];
+    const path = inTmp && !name.startsWith("/") ? joinPath(ctx.resolve(dir), name) : ctx.resolve(name);
+    try {
+      if (!opts.has("u")) {
+        if (ctx.fs.tryLstat(path)) continue;
+        if (opts.has("d")) ctx.fs.mkdir(path, { mode: 0o700 });
+        else ctx.fs.writeFile(path, Buffer.alloc(0), { mode: 0o600 });
+      }
+      ctx.stdout(`${inTmp && !name.startsWith("/") ? joinPath(dir, name) : name}\n`);
+      return 0;
+    } catch (e) {
+      if (errorCode(e) === "EEXIST") continue;
+      if (!opts.has("q")) ctx.stderr(`mktemp: failed to create ${opts.has("d") ? "directory" : "file"} via template '${template}': ${describeError(e)}\n`);
+      return 1;
+    }
+  }
+  return fail(ctx, "mktemp", `failed to create file via template '${template}'`);
+};

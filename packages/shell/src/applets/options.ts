@@ -1,0 +1,73 @@
+/**
+ * getopt-style parsing for the applets: clustered short flags ("-Rh"), flags with values
+ * ("-m 755", "-m755"), long options ("--mode=755", "--mode 755"), "--" ending options.
+ * Options and operands may be mixed, as GNU and busybox allow.
+ */
+export interface OptionSpec {
+  /** Short flags without a value, e.g. "Rhfv". */
+  flags?: string;
+  /** Short flags that take a value, e.g. "mgo". */
+  values?: string;
+  /** Long option names mapped to a short letter (or to themselves); value-taking ones end with "=". */
+  long?: Record<string, string>;
+}
+
+export interface ParsedOptions {
+  /** Letters (or long names) seen, with the last value given. */
+  opts: Map<string, string | true>;
+  /** Every value given for an option, in order. */
+  all: Map<string, string[]>;
+  operands: string[];
+}
+
+export class OptionError extends Error {}
+
+export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedOptions {
+  const opts = new Map<string, string | true>();
+  const all = new Map<string, string[]>();
+  const operands: string[] = [];
+  const flags = spec.flags ?? "";
+  const values = spec.values ?? "";
+  const set = (k: string, v: string | true) => {
+    opts.set(k, v);
+    if (typeof v === "string") all.set(k, [...(all.get(k) ?? []), v]);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--") && spec.long) {
+      const eq = a.indexOf("=");
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      const key = Object.keys(spec.long).find((k) => k.replace(/=$/, "") === name);
+      if (key === undefined) throw new OptionError(`unrecognized option '${a}'`);
+      const target = spec.long[key];
+      if (key.endsWith("=")) {
+        const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+        if (v === undefined) throw new OptionError(`option '${a}' requires an argument`);
+        set(target, v);
+      } else {
+        set(target, true);
+      }
+      continue;
+    }
+    if (a.length > 1 && a.startsWith("-")) {
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j];
+        if (values.includes(c)) {
+          const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+          if (v === undefined) throw new OptionError(`option requires an argument -- '${c}'`);
+          set(c, v);
+          break;
+        }
+        if (!flags.includes(c)) throw new OptionError(`invalid option -- '${c}'`);
+        set(c, true);
+      }
+      continue;
+    }
+    operands.push(a);
+  }
+  return { opts, all, operands };
+}

@@ -1,0 +1,70 @@
+import { getCommandNames } from "just-bash";
+import type { Applet } from "./applet.js";
+import { addgroup, adduser } from "./busybox-accounts.js";
+import { cat } from "./cat.js";
+import { chgrp, chown } from "./chown.js";
+import { chmod } from "./chmod.js";
+import { cp } from "./cp.js";
+import { dd } from "./dd.js";
+import { env, printenv } from "./env.js";
+import { head } from "./head.js";
+import { groups, id, whoami } from "./identity.js";
+import { install } from "./install.js";
+import { ln } from "./ln.js";
+import { ls } from "./ls.js";
+import { link, realpath, sync, trap, umask, unlink, which } from "./misc.js";
+import { mkdir } from "./mkdir.js";
+import { mktemp } from "./mktemp.js";
+import { rm } from "./rm.js";
+import { groupadd, useradd, usermod } from "./shadow-accounts.js";
+import { stat } from "./stat.js";
+import { arch, hostname, nproc, uname } from "./system-info.js";
+import { touch } from "./touch.js";
+import { truncate } from "./truncate.js";
+
+/** How an applet name is run. */
+export type AppletEntry =
+  /** tsbuild's own implementation over the sandbox. */
+  | { kind: "own"; run: Applet }
+  /** just-bash's command of the same name (cat, sed, sort, ...). */
+  | { kind: "bundled" }
+  /** A POSIX shell: just-bash's interpreter. */
+  | { kind: "shell" }
+  /** busybox itself: the applet is its first argument. */
+  | { kind: "multicall" };
+
+const OWN: Record<string, Applet> = {
+  addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
+  install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, touch, trap, truncate, umask,
+  uname, unlink, useradd, usermod, which, whoami,
+};
+
+const SHELLS = new Set(["sh", "ash", "bash", "dash"]);
+
+/** just-bash commands that are not programs of a Linux image. */
+const NOT_PROGRAMS = new Set(["help", "html-to-markdown", "js-exec", "python", "python3", "sqlite3", "xan", "rg"]);
+
+const BUNDLED = new Set(getCommandNames().filter((n) => !(n in OWN) && !SHELLS.has(n) && !NOT_PROGRAMS.has(n)));
+
+/**
+ * Builtins of busybox ash that just-bash runs as commands: they work whatever the image's
+ * PATH holds (a shell needs no /bin/echo).
+ */
+export const SHELL_BUILTIN_COMMANDS = new Set(["echo", "printf", "pwd", "umask", "trap", "alias", "unalias", "history"]);
+
+export function appletEntry(name: string): AppletEntry | undefined {
+  if (Object.hasOwn(OWN, name)) return { kind: "own", run: OWN[name] };
+  if (SHELLS.has(name)) return { kind: "shell" };
+  if (name === "busybox") return { kind: "multicall" };
+  if (BUNDLED.has(name)) return { kind: "bundled" };
+  return undefined;
+}
+
+export function hasApplet(name: string): boolean {
+  return appletEntry(name) !== undefined;
+}
+
+/** Every name tsbuild can run, for `busybox --list` and for registering dispatchers up front. */
+export function appletNames(): string[] {
+  return [...new Set([...Object.keys(OWN), ...SHELLS, "busybox", ...BUNDLED])].sort();
+}

@@ -1,0 +1,48 @@
+import { describeError } from "../util/errors.js";
+import { type Applet, fail } from "./applet.js";
+import { OptionError, parseOptions } from "./options.js";
+import { parseSize } from "./size.js";
+
+/** truncate [-c] -s [+-]SIZE FILE...: cut a file, or extend it with zero bytes. */
+export const truncate: Applet = (ctx) => {
+  let parsed;
+  try {
+    parsed = parseOptions(ctx.args, { flags: "co", values: "s", long: { "no-create": "c", "size=": "s" } });
+  } catch (e) {
+    return fail(ctx, "truncate", (e as OptionError).message);
+  }
+  const { opts, operands } = parsed;
+  const spec = opts.get("s");
+  if (typeof spec !== "string") return fail(ctx, "truncate", "you must specify -s SIZE");
+  const m = spec.match(/^([+\-<>/%]?)(.*)$/) as RegExpMatchArray;
+  const amount = parseSize(m[2]);
+  if (amount === undefined) return fail(ctx, "truncate", `invalid number '${spec}'`);
+  if (operands.length === 0) return fail(ctx, "truncate", "missing file operand");
+  let status = 0;
+  for (const operand of operands) {
+    const path = ctx.resolve(operand);
+    try {
+      const n = ctx.fs.tryStat(path);
+      if (!n && opts.has("c")) continue;
+      const old = n ? ctx.fs.readFile(path) : Buffer.alloc(0);
+      const size = newSize(m[1], old.length, amount);
+      const data = size <= old.length ? old.subarray(0, size) : Buffer.concat([old, Buffer.alloc(size - old.length)]);
+      ctx.fs.writeFile(path, data);
+    } catch (e) {
+      status = fail(ctx, "truncate", `${operand}: ${describeError(e)}`);
+    }
+  }
+  return status;
+};
+
+function newSize(op: string, current: number, n: number): number {
+  switch (op) {
+    case "+": return current + n;
+    case "-": return Math.max(0, current - n);
+    case "<": return Math.min(current, n);
+    case ">": return Math.max(current, n);
+    case "/": return n ? Math.floor(current / n) * n : current;
+    case "%": return n ? Math.ceil(current / n) * n : current;
+    default: return n;
+  }
+}

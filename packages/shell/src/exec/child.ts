@@ -1,0 +1,18 @@
+import type { ExecResult, ResolvedCommandContext } from "just-bash";
+import { failure } from "./io.js";
+
+/**
+ * Run a script as a child process through just-bash (ctx.exec): its own shell state, exactly
+ * `env` as its environment, the caller's cwd, `stdin` as bytes (latin1). just-bash hands
+ * the child's stdout back as text decoded statement by statement, so binary data leaving a
+ * child shell is re-encoded as UTF-8 (see README, "Known limits").
+ */
+export function execChild(
+  ctx: ResolvedCommandContext,
+  script: string,
+  env: Record<string, string>,
+  stdin: string,
+): Promise<ExecResult> {
+  if (!ctx.exec) return Promise.resolve(failure("sh: cannot start a child process here", 126));
+  return ctx.exec(script, { cwd: ctx.cwd, env, replaceEnv: true, stdin, stdinKind: "bytes", signal: ctx.signal });
+}

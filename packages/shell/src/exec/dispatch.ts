@@ -1,0 +1,176 @@
+import { type Command, type ExecResult, latin1FromBytes, type ResolvedCommandContext } from "just-bash";
+import type { AppletContext } from "../applets/applet.js";
+import { appletEntry, appletNames, hasApplet, SHELL_BUILTIN_COMMANDS } from "../applets/registry.js";
+import { AccountDb } from "../users/account-files.js";
+import { describeError } from "../util/errors.js";
+import { basename, resolvePath, shellQuote } from "../util/paths.js";
+import { childEnv, failure, Output, shellName, stdinOf, stdoutBytes } from "./io.js";
+import { classify, searchPath } from "./lookup.js";
+import { execChild } from "./child.js";
+import { exportAll, runShell } from "./shell.js";
+import type { Step } from "./step.js";
+
+/** Docker's default PATH, which ash also falls back to when PATH is unset. */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Interpreters a #! line may chain through before the kernel gives up (ELOOP). */
+const MAX_INTERPRETER_DEPTH = 4;
+
+/**
+ * The just-bash command registered under every name: it finds the program in the image
+ * (PATH lookup in the RootFS) and runs whatever that program is in the sandbox.
+ */
+export function dispatcher(name: string, step: Step): Command {
+  return { name, trusted: true, execute: (args, ctx) => dispatch(step, name, args, ctx) };
+}
+
+async function dispatch(step: Step, name: string, args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
+  const explicit = step.hook.takeExplicit(name);
+  // Once a limit has stopped part of the step, the rest must wind down, not run on.
+  if (step.limit) return failure(`bash: ${name}: not run: ${step.limit}`, 126);
+  if (step.direct === name) {
+    step.direct = undefined;
+    return runApplet(step, name, name, args, ctx, name);
+  }
+  if (!explicit && SHELL_BUILTIN_COMMANDS.has(name) && hasApplet(name)) return runApplet(step, name, name, args, ctx, name);
+  const word = explicit?.word ?? name;
+  const path = explicit?.path ?? searchPath(step.fs, name, ctx.env.get("PATH") ?? DEFAULT_PATH, ctx.cwd);
+  if (!path) return failure(`${shellName(ctx)}: ${word}: not found`, 127);
+  return runFile(step, word, path, explicit ? word : path, args, ctx, name, 0);
+}
+
+/**
+ * Run the file at `path` (reached as `word`; `execPath` is the name execve got, which a #!
+ * interpreter receives as the script's name).
+ */
+export async function runFile(
+  step: Step,
+  word: string,
+  path: string,
+  execPath: string,
+  args: string[],
+  ctx: ResolvedCommandContext,
+  dispatcherName: string,
+  depth: number,
+): Promise<ExecResult> {
+  const program = classify(step.fs, path, word, step.binaries, hasApplet);
+  const sh = shellName(ctx);
+  switch (program.kind) {
+    case "missing":
+      return failure(`${sh}: ${word}: not found`, 127);
+    case "denied":
+      return failure(`${sh}: ${word}: Permission denied`, 126);
+    case "sim": {
+      const out = new Output();
+      const { uid, gid } = step.fs.creds;
+      try {
+        const code = await program.run({
+          fs: step.fs.root,
+          argv: [word, ...args],
+          env: childEnv(ctx),
+          cwd: ctx.cwd,
+          owner: { uid, gid },
+          stdin: stdinOf(ctx),
+          stdout: out.stdout,
+          stderr: out.stderr,
+        });
+        return out.result(code);
+      } catch (e) {
+        out.stderr(`${basename(word)}: ${describeError(e)}\n`);
+        return out.result(1);
+      }
+    }
+    case "script": {
+      if (depth >= MAX_INTERPRETER_DEPTH) return failure(`${sh}: ${word}: Too many levels of symbolic links`, 126);
+      const interpreter = resolvePath(ctx.cwd, program.interpreter);
+      const interpArgs = [...(program.arg !== undefined ? [program.arg] : []), execPath, ...args];
+      if (!step.fs.tryStat(interpreter)) return failure(`${sh}: ${word}: not found`, 127);
+      return runFile(step, program.interpreter, interpreter, program.interpreter, interpArgs, ctx, dispatcherName, depth + 1);
+    }
+    case "shell-text":
+      return runShell(step, sh, [execPath, ...args], ctx);
+    case "applet":
+      return runApplet(step, program.applet, word, args, ctx, dispatcherName);
+    case "foreign":
+      return failure(`${sh}: ${word}: not found (${path} is a program tsbuild does not simulate)`, 127);
+  }
+}
+
+/** Run an applet (a name tsbuild simulates) invoked as `word`. */
+async function runApplet(
+  step: Step,
+  applet: string,
+  word: string,
+  args: string[],
+  ctx: ResolvedCommandContext,
+  dispatcherName: string,
+): Promise<ExecResult> {
+  const entry = appletEntry(applet);
+  if (!entry) return failure(`${applet}: applet not found (tsbuild does not simulate it)`, 127);
+  switch (entry.kind) {
+    case "shell":
+      return runShell(step, word, args, ctx);
+    case "multicall":
+      return runBusybox(step, args, ctx, dispatcherName);
+    case "bundled":
+      if (applet === dispatcherName && ctx.origCommand) return ctx.origCommand(args);
+      return runBundledAs(step, applet, args, ctx);
+    case "own": {
+      const out = new Output();
+      const actx: AppletContext = {
+        argv0: word,
+        args,
+        fs: step.fs,
+        env: childEnv(ctx),
+        cwd: ctx.cwd,
+        creds: step.fs.creds,
+        stdin: stdinOf(ctx),
+        stdout: out.stdout,
+        stderr: out.stderr,
+        accounts: () => new AccountDb(step.fs.root),
+        resolve: (p) => resolvePath(ctx.cwd, p),
+        shell: step.shell,
+        exec: async (argv, env) => {
+          const r = await runChild(argv, env, ctx);
+          return { stdout: stdoutBytes(r), stderr: r.stderr, exitCode: r.exitCode };
+        },
+      };
+      try {
+        return out.result(await entry.run(actx));
+      } catch (e) {
+        out.stderr(`${applet}: ${describeError(e)}\n`);
+        return out.result(1);
+      }
+    }
+  }
+}
+
+/** Run argv as a child process with exactly `env` (`command` keeps shell functions out of it). */
+function runChild(argv: string[], env: Record<string, string>, ctx: ResolvedCommandContext): Promise<ExecResult> {
+  const prologue = [exportAll(env), ...("PWD" in env ? [] : ["unset PWD"])].join("\n");
+  return execChild(ctx, `${prologue}\ncommand ${shellQuote(argv)}`, env, latin1FromBytes(ctx.stdin));
+}
+
+function runBusybox(step: Step, args: string[], ctx: ResolvedCommandContext, dispatcherName: string): Promise<ExecResult> | ExecResult {
+  const [applet, ...rest] = args;
+  if (applet === undefined || applet === "--help") {
+    return { stdout: "BusyBox (simulated by tsbuild) multi-call binary.\nUsage: busybox [function [arguments]...]\n", stderr: "", exitCode: applet ? 0 : 1 };
+  }
+  if (applet === "--list") return { stdout: `${appletNames().join("\n")}\n`, stderr: "", exitCode: 0 };
+  return runApplet(step, basename(applet), applet, rest, ctx, dispatcherName);
+}
+
+/**
+ * Run just-bash's command `applet` from a dispatcher of another name (`busybox cat`): only
+ * the dispatcher registered as `applet` holds that command, so a one-command script reaches
+ * it, told by `step.direct` to run the applet without a PATH lookup.
+ */
+async function runBundledAs(step: Step, applet: string, args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
+  step.hook.ensure(applet);
+  step.direct = applet;
+  try {
+    return await execChild(ctx, shellQuote([applet, ...args]), childEnv(ctx), latin1FromBytes(ctx.stdin));
+  } finally {
+    step.direct = undefined;
+  }
+}

@@ -1,0 +1,71 @@
+import type { SimCommand } from "../sim-command.js";
+import { permits } from "../sandbox/credentials.js";
+import type { ProcessFs } from "../sandbox/process-fs.js";
+import { basename, joinPath, resolvePath } from "../util/paths.js";
+
+/** What running a file of the image means in the sandbox. */
+export type Program =
+  | { kind: "missing" }
+  | { kind: "denied" }
+  | { kind: "sim"; path: string; run: SimCommand }
+  | { kind: "script"; path: string; interpreter: string; arg?: string }
+  /** Neither ELF nor #!: execve fails with ENOEXEC and the shell runs the file itself. */
+  | { kind: "shell-text"; path: string }
+  | { kind: "applet"; path: string; applet: string }
+  /** A binary tsbuild has no simulation for. */
+  | { kind: "foreign"; path: string };
+
+/** The kernel reads at most this much of a `#!` line. */
+const SHEBANG_MAX = 256;
+
+/**
+ * ash's PATH search: the first regular file named `name` in the PATH directories (an empty
+ * entry is the working directory). Execute permission is checked later, at exec time.
+ */
+export function searchPath(fs: ProcessFs, name: string, pathVar: string, cwd: string): string | undefined {
+  for (const dir of pathVar.split(":")) {
+    const candidate = resolvePath(cwd, joinPath(dir || ".", name));
+    const n = fs.tryStat(candidate);
+    if (n?.type === "file") return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Decide how to run the file at `path`, invoked under the name `invoked` (argv[0]).
+ * Busybox is recognised by the name of the file it resolves to (applets are symlinks to it).
+ */
+export function classify(
+  fs: ProcessFs,
+  path: string,
+  invoked: string,
+  binaries: Record<string, SimCommand>,
+  hasApplet: (name: string) => boolean,
+): Program {
+  const n = fs.tryStat(path);
+  if (!n) return { kind: "missing" };
+  if (n.type === "dir" || n.virtual || !permits(fs.creds, n, 1)) return { kind: "denied" };
+  const simKey = binaries[path] ? path : binaries[n.path] ? n.path : undefined;
+  const invokedName = basename(invoked);
+  if (!simKey && basename(n.path) === "busybox") return { kind: "applet", path, applet: invokedName };
+  const head = fs.readUpTo(n.path, SHEBANG_MAX);
+  if (head[0] === 0x23 && head[1] === 0x21) return parseShebang(path, head);
+  if (simKey) return { kind: "sim", path, run: binaries[simKey] };
+  if (head.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) {
+    if (hasApplet(invokedName)) return { kind: "applet", path, applet: invokedName };
+    const real = basename(n.path);
+    if (hasApplet(real)) return { kind: "applet", path, applet: real };
+    return { kind: "foreign", path };
+  }
+  return { kind: "shell-text", path };
+}
+
+/** Linux semantics: the interpreter, then everything after it (trimmed) as one optional argument. */
+function parseShebang(path: string, head: Buffer): Program {
+  const nl = head.indexOf(0x0a);
+  const line = head.subarray(2, nl < 0 ? head.length : nl).toString("utf8").trim();
+  const m = line.match(/^(\S+)(?:\s+(.*))?$/);
+  if (!m) return { kind: "shell-text", path };
+  const arg = m[2]?.trim();
+  return { kind: "script", path, interpreter: m[1], arg: arg ? arg : undefined };
+}

@@ -1,0 +1,138 @@
+import { createHash } from "node:crypto";
+import type { RootFS } from "@tsbuild/fs-snapshot";
+import { Bash, type BashOptions } from "just-bash";
+import { SHELL_BUILTIN_COMMANDS } from "./applets/registry.js";
+import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
+import { limitMessage } from "./exec/io.js";
+import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
+import type { Step } from "./exec/step.js";
+import { DEFAULT_LIMITS, type RunResult, type RunSpec } from "./run-spec.js";
+import { permits } from "./sandbox/credentials.js";
+import { JustBashFs } from "./sandbox/just-bash-fs.js";
+import { ProcessFs } from "./sandbox/process-fs.js";
+import { VirtualMounts } from "./sandbox/virtual-mounts.js";
+import { type ExecUser, resolveExecUser, UserLookupError } from "./users/exec-user.js";
+import { joinPath, resolvePath, shellQuote } from "./util/paths.js";
+
+const GiB = 1024 ** 3;
+
+/**
+ * Run one RUN step's command in the sandbox. The builder opens the step (fs.beginStep())
+ * before and commits it after; every change the command makes goes through `fs`.
+ */
+export async function runCommand(fs: RootFS, spec: RunSpec): Promise<RunResult> {
+  if (spec.argv.length === 0) return { exitCode: 127, error: "RUN has no command" };
+  let user: ExecUser;
+  try {
+    user = resolveExecUser(fs, spec.user);
+  } catch (e) {
+    if (e instanceof UserLookupError) return { exitCode: 126, error: e.message };
+    throw e;
+  }
+  const hostname = spec.hostname ?? createHash("sha256").update(JSON.stringify(spec.argv)).digest("hex").slice(0, 12);
+  const env = processEnvironment(spec.env, user, hostname);
+  const cwd = resolvePath("/", spec.cwd || "/");
+  const pfs = new ProcessFs(fs, new VirtualMounts({ hostname }), { uid: user.uid, gid: user.gid, groups: user.groups });
+
+  const startError = checkStart(pfs, spec.argv[0], env.PATH, cwd);
+  if (startError) return startError;
+
+  const limits = { ...DEFAULT_LIMITS, ...spec.limits };
+  const frame = await resolverFrame();
+  let bash: Bash | undefined;
+  const hook = new ResolverHook(frame, (name) => bash?.registerCommand(dispatcher(name, step)));
+  const step: Step = { fs: pfs, binaries: spec.binaries ?? {}, hook, shell: { frames: [] } };
+  bash = new Bash({
+    fs: new JustBashFs(pfs, hook),
+    cwd,
+    env,
+    // Scripts are the Dockerfile's own, and no JavaScript runtime is enabled; the global
+    // patching of defense-in-depth would only slow every command down.
+    defenseInDepth: false,
+    executionLimits: executionLimits(limits),
+    // A build waits for nothing: sleep returns at once (timeouts still apply).
+    sleep: async () => {},
+    processInfo: { pid: 1, ppid: 0, uid: user.uid, gid: user.gid },
+  });
+  // `command -v` and `type` answer from just-bash's registry: every program of the image must
+  // be in it from the start, and the shell's own builtins, which have no file.
+  for (const name of SHELL_BUILTIN_COMMANDS) hook.ensure(name);
+  for (const name of programsOnPath(pfs, env.PATH, cwd)) hook.ensure(name);
+
+  const started = Date.now();
+  // The launcher runs argv as one command; OLDPWD is just-bash's, not the container's.
+  const result = await bash.exec(`unset OLDPWD\n${shellQuote(spec.argv)}`, { rawScript: true });
+  if (result.stdout) spec.stdout?.(result.stdout);
+  if (result.stderr) spec.stderr?.(result.stderr);
+
+  const limit = step.limit ?? limitMessage(result);
+  if (limit) {
+    const timedOut = /deadline|aborted/.test(limit) || Date.now() - started >= limits.timeoutMs;
+    const error = timedOut
+      ? `the command ran longer than the step's time limit (${limits.timeoutMs} ms) and was stopped`
+      : `the command was stopped by a step limit: ${limit}`;
+    return { exitCode: result.exitCode === 0 ? 126 : result.exitCode, timedOut: timedOut || undefined, error };
+  }
+  return { exitCode: result.exitCode };
+}
+
+/** Names of the regular files in the PATH directories. */
+function programsOnPath(fs: ProcessFs, pathVar: string, cwd: string): Set<string> {
+  const names = new Set<string>();
+  for (const dir of pathVar.split(":")) {
+    const d = resolvePath(cwd, dir || ".");
+    if (fs.tryStat(d)?.type !== "dir") continue;
+    for (const name of fs.readdir(d)) names.add(name);
+  }
+  return names;
+}
+
+/** Docker's process environment: the given env, plus PATH, HOSTNAME and HOME when missing. */
+function processEnvironment(given: Record<string, string>, user: ExecUser, hostname: string): Record<string, string> {
+  const env: Record<string, string> = { ...given };
+  env.PATH ??= DEFAULT_PATH;
+  env.HOSTNAME ??= hostname;
+  env.HOME ??= user.home || "/";
+  return env;
+}
+
+/**
+ * Docker execs argv[0] itself (Go's exec.LookPath): a name without a slash must be an
+ * executable file on PATH. Failing that, the container never starts.
+ */
+function checkStart(fs: ProcessFs, argv0: string, pathVar: string, cwd: string): RunResult | undefined {
+  const candidates = argv0.includes("/") ? [resolvePath(cwd, argv0)] : pathVar.split(":").map((d) => resolvePath(cwd, joinPath(d || ".", argv0)));
+  let denied = false;
+  for (const c of candidates) {
+    const n = fs.tryStat(c);
+    if (!n || n.type === "dir") continue;
+    if (permits(fs.creds, n, 1)) return undefined;
+    denied = true;
+  }
+  const prefix = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process:";
+  if (argv0.includes("/")) {
+    const n = fs.tryStat(candidates[0]);
+    if (!n) return { exitCode: 127, error: `${prefix} exec: "${argv0}": stat ${argv0}: no such file or directory: unknown` };
+    return { exitCode: 126, error: `${prefix} exec: "${argv0}": permission denied: unknown` };
+  }
+  if (denied) return { exitCode: 126, error: `${prefix} exec: "${argv0}": permission denied: unknown` };
+  return { exitCode: 127, error: `${prefix} exec: "${argv0}": executable file not found in $PATH: unknown` };
+}
+
+function executionLimits(l: Required<NonNullable<RunSpec["limits"]>>): NonNullable<BashOptions["executionLimits"]> {
+  return {
+    maxExecutionTimeMs: l.timeoutMs,
+    maxCommandCount: l.maxCommands,
+    maxLoopIterations: l.maxCommands,
+    maxAwkIterations: l.maxCommands,
+    maxSedIterations: l.maxCommands,
+    maxJqIterations: l.maxCommands,
+    maxCallDepth: l.maxCallDepth,
+    // Build steps write big files (package payloads); just-bash's defaults suit chat agents.
+    maxStringLength: 512 * 1024 * 1024,
+    maxOutputSize: 16 * GiB,
+    maxInputBytes: 16 * GiB,
+    maxLiveBytes: 16 * GiB,
+    maxHeredocSize: 512 * 1024 * 1024,
+  };
+}

@@ -1,0 +1,172 @@
+import type { BufferEncoding, ByteString, CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from "just-bash";
+import { unsafeBytesFromLatin1 } from "just-bash";
+import type { ResolverHook } from "../exec/resolver-hook.js";
+import { fsError } from "../util/errors.js";
+import { joinPath, resolvePath } from "../util/paths.js";
+import type { Node, ProcessFs } from "./process-fs.js";
+
+interface DirentEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymbolicLink: boolean;
+}
+
+type ReadOpts = { encoding?: BufferEncoding | null } | BufferEncoding | undefined;
+type WriteOpts = { encoding?: BufferEncoding } | BufferEncoding | undefined;
+
+function encodingOf(opts: ReadOpts | WriteOpts): BufferEncoding | undefined {
+  if (typeof opts === "string") return opts;
+  return opts?.encoding ?? undefined;
+}
+
+function toBuffer(content: FileContent, opts: WriteOpts): Buffer {
+  if (typeof content !== "string") return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  const enc = encodingOf(opts) ?? "utf8";
+  return Buffer.from(content, enc === "utf-8" ? "utf8" : enc);
+}
+
+function toFsStat(n: Node): FsStat {
+  return {
+    isFile: n.type === "file",
+    isDirectory: n.type === "dir",
+    isSymbolicLink: n.type === "symlink",
+    mode: n.mode & 0o7777,
+    size: n.size,
+    mtime: n.mtime,
+    dev: n.virtual ? 2 : 1,
+    ino: n.ino,
+  };
+}
+
+/**
+ * just-bash's view of a step's filesystem: its IFileSystem interface over ProcessFs.
+ * It deliberately has no writeFileSync, so just-bash never writes its command stubs into the
+ * image. Calls from just-bash's command resolver are answered by the ResolverHook.
+ */
+export class JustBashFs implements IFileSystem {
+  constructor(
+    private readonly pfs: ProcessFs,
+    private readonly hook?: ResolverHook,
+  ) {}
+
+  async readFile(path: string, options?: ReadOpts): Promise<string> {
+    const data = this.pfs.readFile(path);
+    const enc = encodingOf(options) ?? "utf8";
+    return data.toString(enc === "utf-8" ? "utf8" : enc);
+  }
+
+  async readFileBuffer(path: string): Promise<Uint8Array> {
+    return this.pfs.readFile(path);
+  }
+
+  async readFileBytes(path: string): Promise<ByteString> {
+    return unsafeBytesFromLatin1(this.pfs.readFile(path).toString("latin1"));
+  }
+
+  async writeFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
+    this.pfs.writeFile(path, toBuffer(content, options));
+  }
+
+  async appendFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
+    this.pfs.writeFile(path, toBuffer(content, options), { append: true });
+  }
+
+  async exists(path: string): Promise<boolean> {
+    if (this.hook?.isResolverCall(this.exists)) return this.hook.exists(path);
+    return this.pfs.exists(path);
+  }
+
+  async stat(path: string): Promise<FsStat> {
+    if (this.hook?.isResolverCall(this.stat)) return this.hook.stat(path);
+    return toFsStat(this.pfs.stat(path));
+  }
+
+  async lstat(path: string): Promise<FsStat> {
+    return toFsStat(this.pfs.lstat(path));
+  }
+
+  async mkdir(path: string, options?: MkdirOptions): Promise<void> {
+    if (options?.recursive) {
+      this.pfs.mkdir(path, { parents: true });
+      return;
+    }
+    this.pfs.mkdir(path);
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    return this.pfs.readdir(path);
+  }
+
+  async readdirWithFileTypes(path: string): Promise<DirentEntry[]> {
+    const dir = this.pfs.realpath(path);
+    return this.pfs.readdir(path).map((name) => {
+      const n = this.pfs.tryLstat(joinPath(dir, name));
+      return {
+        name,
+        isFile: n?.type === "file",
+        isDirectory: n?.type === "dir",
+        isSymbolicLink: n?.type === "symlink",
+      };
+    });
+  }
+
+  async rm(path: string, options?: RmOptions): Promise<void> {
+    this.pfs.remove(path, { recursive: options?.recursive, force: options?.force, dirOk: options?.recursive });
+  }
+
+  /** Plain copy (no -p): new files get the source's mode less the umask, and the process's owner. */
+  async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
+    const s = this.pfs.lstat(src);
+    if (s.type === "dir") {
+      if (!options?.recursive) throw fsError("EISDIR", "cp", src);
+      if (!this.pfs.tryStat(dest)) this.pfs.mkdir(dest, { mode: s.mode & ~this.pfs.umask });
+      for (const name of this.pfs.readdir(src)) await this.cp(joinPath(src, name), joinPath(dest, name), options);
+      return;
+    }
+    if (s.type === "symlink") {
+      this.pfs.symlink(this.pfs.readlink(src), dest);
+      return;
+    }
+    this.pfs.writeFile(dest, this.pfs.readFile(src), { mode: s.mode & 0o777 & ~this.pfs.umask });
+  }
+
+  async mv(src: string, dest: string): Promise<void> {
+    this.pfs.rename(src, dest);
+  }
+
+  resolvePath(base: string, path: string): string {
+    if (this.hook?.isResolverCall(this.resolvePath)) return this.hook.resolvePath(base, path);
+    return resolvePath(base, path);
+  }
+
+  /** A listing of every path would walk the whole image; nothing in tsbuild's use needs it. */
+  getAllPaths(): string[] {
+    return [];
+  }
+
+  async chmod(path: string, mode: number): Promise<void> {
+    this.pfs.chmod(path, mode);
+  }
+
+  async symlink(target: string, linkPath: string): Promise<void> {
+    this.pfs.symlink(target, linkPath);
+  }
+
+  async link(existingPath: string, newPath: string): Promise<void> {
+    this.pfs.link(existingPath, newPath);
+  }
+
+  async readlink(path: string): Promise<string> {
+    return this.pfs.readlink(path);
+  }
+
+  async realpath(path: string): Promise<string> {
+    return this.pfs.realpath(path);
+  }
+
+  async utimes(path: string, atime: Date, mtime: Date): Promise<void> {
+    this.pfs.utimes(path, atime, mtime);
+  }
+}
+

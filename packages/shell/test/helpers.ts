@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { RootFS } from "@tsbuild/fs-snapshot";
+import type { LayerEntry } from "@tsbuild/image";
+import { runCommand, type RunResult, type RunSpec } from "@tsbuild/shell";
+
+export const CONFORMANCE = "/work/shared/conformance";
+
+const baseCache = new Map<string, Buffer>();
+
+/** A RootFS holding one of the conformance base images. */
+export async function baseFs(base: "busybox" | "alpine-sim" | "empty" = "busybox"): Promise<RootFS> {
+  const fs = new RootFS({ defaultMtime: new Date("2024-01-01T00:00:00Z") });
+  if (base === "empty") return fs;
+  let tar = baseCache.get(base);
+  if (!tar) {
+    tar = readFileSync(`${CONFORMANCE}/base/${base}-rootfs.tar`);
+    baseCache.set(base, tar);
+  }
+  await fs.applyLayer(tar);
+  return fs;
+}
+
+export interface StepRun extends RunResult {
+  stdout: string;
+  stderr: string;
+  entries: LayerEntry[];
+}
+
+/** Run one command as a RUN step (shell form unless `argv` is given) and commit its layer. */
+export async function runStep(fs: RootFS, cmd: string | string[], opts: Partial<RunSpec> = {}): Promise<StepRun> {
+  let stdout = "";
+  let stderr = "";
+  fs.beginStep();
+  const result = await runCommand(fs, {
+    argv: Array.isArray(cmd) ? cmd : ["/bin/sh", "-c", cmd],
+    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+    cwd: "/",
+    user: "",
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    ...opts,
+  });
+  const diff = await fs.commitStep();
+  return { ...result, stdout, stderr, entries: diff.entries };
+}
+
+/** Run a shell command and return only what it printed (the step's layer is discarded). */
+export async function sh(fs: RootFS, cmd: string, opts: Partial<RunSpec> = {}): Promise<StepRun> {
+  let stdout = "";
+  let stderr = "";
+  fs.beginStep();
+  const result = await runCommand(fs, {
+    argv: ["/bin/sh", "-c", cmd],
+    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+    cwd: "/",
+    user: "",
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    ...opts,
+  });
+  fs.abortStep();
+  return { ...result, stdout, stderr, entries: [] };
+}
+
+export function expectedLayers(caseName: string): LayerEntry[][] {
+  const expected = JSON.parse(readFileSync(`${CONFORMANCE}/cases/${caseName}/expected.json`, "utf8"));
+  return expected.image.layers.map((l: { entries: LayerEntry[] }) => l.entries);
+}

@@ -1,0 +1,107 @@
+import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import tar from "tar-stream";
+import { cleanName } from "../tarsplit/entry.js";
+
+export class BadArchiveError extends Error {}
+
+/**
+ * An image archive unpacked into a private temp directory. Only regular files are written;
+ * symlinks and hard links (docker save links repeated layers) are kept as aliases and
+ * resolved here, never on disk, so nothing can point outside the directory.
+ */
+export class UnpackedArchive {
+  private readonly aliases = new Map<string, string>();
+  private readonly files = new Set<string>();
+
+  private constructor(readonly dir: string) {}
+
+  static async from(input: AsyncIterable<unknown> | Readable): Promise<UnpackedArchive> {
+    const dir = await mkdtemp(join(tmpdir(), "tsbuild-load-"));
+    const archive = new UnpackedArchive(dir);
+    try {
+      await archive.unpack(input instanceof Readable ? input : Readable.from(input));
+    } catch (e) {
+      await archive.close();
+      const msg = (e as Error).message;
+      throw e instanceof BadArchiveError ? e : new BadArchiveError(`cannot read the image archive: ${msg}`);
+    }
+    return archive;
+  }
+
+  private async unpack(input: Readable): Promise<void> {
+    const extract = tar.extract();
+    input.on("error", (e) => extract.destroy(e));
+    input.pipe(extract);
+    for await (const entry of extract) {
+      const h = entry.header;
+      const name = this.check(h.name);
+      if (h.type === "file" || h.type === "contiguous-file") {
+        if (name === ".") throw new BadArchiveError("archive member names the archive root as a file");
+        await mkdir(join(this.dir, dirname(name)), { recursive: true });
+        await pipeline(entry, createWriteStream(join(this.dir, name), { flags: "wx" }));
+        this.files.add(name);
+        continue;
+      }
+      if (h.type === "symlink") {
+        const target = h.linkname ?? "";
+        this.aliases.set(name, target.startsWith("/") ? this.check(target) : this.check(join(dirname(name), target)));
+      } else if (h.type === "link") {
+        this.aliases.set(name, this.check(h.linkname ?? ""));
+      }
+      entry.resume();
+    }
+  }
+
+  private check(name: string): string {
+    const clean = cleanName(name.replace(/^\/+/, ""));
+    if (clean === ".." || clean.startsWith("../")) throw new BadArchiveError(`archive member ${JSON.stringify(name)} points outside the archive`);
+    return clean;
+  }
+
+  /** The on-disk path of a member, following links within the archive; undefined if absent. */
+  path(name: string): string | undefined {
+    let rel: string;
+    try {
+      rel = this.check(name);
+    } catch {
+      return undefined;
+    }
+    for (let hops = 0; hops < 40; hops++) {
+      if (this.files.has(rel)) return join(this.dir, rel);
+      const next = this.aliases.get(rel);
+      if (next === undefined) return undefined;
+      rel = next;
+    }
+    return undefined;
+  }
+
+  has(name: string): boolean {
+    return this.path(name) !== undefined;
+  }
+
+  read(name: string): Buffer {
+    const p = this.path(name);
+    if (!p) throw new BadArchiveError(`the archive has no ${name}`);
+    return readFileSync(p);
+  }
+
+  open(name: string): AsyncIterable<Buffer> {
+    const p = this.path(name);
+    if (!p) throw new BadArchiveError(`the archive has no ${name}`);
+    return createReadStream(p) as AsyncIterable<Buffer>;
+  }
+
+  size(name: string): number {
+    const p = this.path(name);
+    return p ? statSync(p).size : 0;
+  }
+
+  async close(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

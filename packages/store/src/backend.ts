@@ -1,0 +1,55 @@
+import type { Readable } from "node:stream";
+import type { Digest } from "@tsbuild/image";
+import type { RepositoriesFile } from "./reference.js";
+import type { GraphDriverData } from "./types.js";
+
+/** What layerdb knows about one layer. */
+export interface LayerRecord {
+  chainID: Digest;
+  diffID: Digest;
+  size: number;
+  cacheID: string;
+  parent?: Digest;
+}
+
+export type MetadataKey = "parent" | "lastUpdated";
+
+/**
+ * The storage primitives behind an ImageStore. The store's semantics (Docker's rules for
+ * images, tags, removal) live once in Store; a backend only keeps bytes, on disk or in memory.
+ * Reads are synchronous and lock-free; writes are called with the lock held.
+ */
+export interface Backend {
+  readonly root?: string;
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+
+  layer(chainID: Digest): LayerRecord | undefined;
+  layerIDs(): Digest[];
+  /**
+   * Reads the tar, and commits it as the layer on `parent` unless that chainID exists
+   * (then returns the existing record). Nothing is left behind when it throws.
+   */
+  ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest): Promise<LayerRecord>;
+  openLayer(rec: LayerRecord): Readable;
+  tarSize(rec: LayerRecord): Promise<number>;
+  removeLayer(rec: LayerRecord): Promise<void>;
+
+  imageConfig(id: Digest): Buffer | undefined;
+  imageIDs(): Digest[];
+  writeImage(id: Digest, config: Buffer): Promise<void>;
+  removeImage(id: Digest): Promise<void>;
+  metadata(id: Digest, key: MetadataKey): string | undefined;
+  setMetadata(id: Digest, key: MetadataKey, value: string): Promise<void>;
+  deleteMetadata(id: Digest, key: MetadataKey): Promise<void>;
+
+  /** Throws CorruptStoreError when the file cannot be read as the reference store. */
+  repositories(): RepositoriesFile;
+  saveRepositories(r: RepositoriesFile): Promise<void>;
+
+  recordDistribution(diffID: Digest, compressed: Digest, sourceRepository: string): Promise<void>;
+  graphDriver(rec: LayerRecord | undefined): GraphDriverData;
+  /** Backend-level checks: the layer's files rebuild its diffID, its driver dir is sound. */
+  checkLayer(rec: LayerRecord): Promise<string[]>;
+  /** Leftovers: unreferenced driver dirs, dangling links, abandoned temp dirs. */
+  checkLayout(): Promise<string[]>;
+}

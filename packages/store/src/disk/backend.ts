@@ -1,0 +1,297 @@
+import { constants, readdirSync, readlinkSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, open, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { hexOf, sha256Digest, type Digest } from "@tsbuild/image";
+import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
+import { chunksOf, ingestTar } from "../layer/ingest.js";
+import { DiffIDMismatchError, verifiedReadable } from "../layer/verify.js";
+import { parseRepositories, serializeRepositories, type RepositoriesFile } from "../reference.js";
+import { assemble, IntegrityError } from "../tarsplit/assemble.js";
+import { cleanName } from "../tarsplit/entry.js";
+import type { GraphDriverData } from "../types.js";
+import { DiffWriter } from "./extract.js";
+import { atomicWrite, readBytesIfExists, readTextIfExists } from "./fsutil.js";
+import { listHexDir, listLayerIDs, readLayerRecord } from "./layerdb.js";
+import { Layout } from "./layout.js";
+import { withRootLock } from "./lock.js";
+import {
+  linkDriverDir, lowerDirs, lowerFor, newCacheID, newLinkID, prepareDriverDir, removeDriverDir,
+} from "./overlay.js";
+import { readTarSplitFile } from "./tarsplit-file.js";
+import { TarSplitFileWriter } from "./tarsplit-file.js";
+
+const ID_RE = /^sha256:[a-f0-9]{64}$/;
+
+/** A Docker-compatible overlay2 store under a root directory. */
+export class DiskBackend implements Backend {
+  readonly layout: Layout;
+
+  constructor(readonly root: string) {
+    this.layout = new Layout(root);
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return withRootLock(this.root, this.layout.lock, fn);
+  }
+
+  // ---- layers ----
+
+  layer(chainID: Digest): LayerRecord | undefined {
+    return readLayerRecord(this.layout, chainID);
+  }
+
+  layerIDs(): Digest[] {
+    return listLayerIDs(this.layout);
+  }
+
+  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest): Promise<LayerRecord> {
+    const { layout } = this;
+    await mkdir(layout.layerdbTmp, { recursive: true, mode: 0o700 });
+    // Everything is staged in a write-set (Docker's layerdb/tmp) and renamed into place last.
+    const ws = await mkdtemp(join(layout.layerdbTmp, "write-set-"));
+    const staged = join(ws, "driver");
+    const meta = join(ws, "layer");
+    const cacheID = newCacheID();
+    let driverPlaced = false;
+    try {
+      await mkdir(join(staged, "diff"), { recursive: true, mode: 0o755 });
+      await mkdir(meta, { mode: 0o700 });
+      const tarSplit = new TarSplitFileWriter(join(meta, "tar-split.json.gz"));
+      let result;
+      try {
+        result = await ingestTar(tar, { tarSplit: (l) => tarSplit.write(l), files: new DiffWriter(join(staged, "diff")) });
+        await tarSplit.close();
+      } catch (e) {
+        tarSplit.destroy();
+        throw e;
+      }
+      if (expectDiffID && result.diffID !== expectDiffID) {
+        throw new DiffIDMismatchError(`layer tar hashes to ${result.diffID}, expected ${expectDiffID}`);
+      }
+      const chainID = parent ? sha256Digest(parent.chainID + " " + result.diffID) : result.diffID;
+      const existing = this.layer(chainID);
+      if (existing) return existing;
+
+      await writeFile(join(meta, "diff"), result.diffID, { mode: 0o644 });
+      await writeFile(join(meta, "size"), String(result.size), { mode: 0o644 });
+      await writeFile(join(meta, "cache-id"), cacheID, { mode: 0o644 });
+      if (parent) await writeFile(join(meta, "parent"), parent.chainID, { mode: 0o644 });
+
+      let linkID = newLinkID();
+      while (readTextIfExists(join(layout.links, linkID)) !== undefined) linkID = newLinkID();
+      await prepareDriverDir(layout, staged, linkID, parent?.cacheID);
+      await mkdir(layout.overlay, { recursive: true, mode: 0o710 });
+      await rename(staged, layout.driverDir(cacheID));
+      driverPlaced = true;
+      await linkDriverDir(layout, cacheID, linkID, parent?.cacheID);
+      await mkdir(layout.layerdb, { recursive: true, mode: 0o700 });
+      // The commit point: the layer exists once its layerdb directory does.
+      await rename(meta, layout.layerDir(chainID));
+      return { chainID, diffID: result.diffID, size: result.size, cacheID, ...(parent ? { parent: parent.chainID } : {}) };
+    } catch (e) {
+      if (driverPlaced) await removeDriverDir(layout, cacheID).catch(() => undefined);
+      throw e;
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  }
+
+  openLayer(rec: LayerRecord) {
+    const diff = this.layout.diffDir(rec.cacheID);
+    const tarSplit = join(this.layout.layerDir(rec.chainID), "tar-split.json.gz");
+    const getFile = (name: string) => {
+      const rel = cleanName(name);
+      if (rel.startsWith("/") || rel === ".." || rel.startsWith("../")) {
+        throw new IntegrityError(`tar-split of layer ${rec.chainID} names ${JSON.stringify(name)} outside the layer`);
+      }
+      return readNoFollow(join(diff, rel));
+    };
+    return verifiedReadable(assemble(readTarSplitFile(tarSplit), getFile), rec.diffID, `layer ${rec.chainID}`);
+  }
+
+  async tarSize(rec: LayerRecord): Promise<number> {
+    let n = 0;
+    for await (const r of readTarSplitFile(join(this.layout.layerDir(rec.chainID), "tar-split.json.gz"))) {
+      n += r.type === 1 ? r.size : r.payload.length;
+    }
+    return n;
+  }
+
+  async removeLayer(rec: LayerRecord): Promise<void> {
+    await mkdir(this.layout.layerdbTmp, { recursive: true, mode: 0o700 });
+    const ws = await mkdtemp(join(this.layout.layerdbTmp, "remove-"));
+    // The layer disappears atomically with its layerdb directory; the rest is cleanup.
+    await rename(this.layout.layerDir(rec.chainID), join(ws, "layer"));
+    await removeDriverDir(this.layout, rec.cacheID);
+    await rm(ws, { recursive: true, force: true });
+  }
+
+  // ---- images ----
+
+  imageConfig(id: Digest): Buffer | undefined {
+    return ID_RE.test(id) ? readBytesIfExists(this.layout.contentFile(id)) : undefined;
+  }
+
+  imageIDs(): Digest[] {
+    return listHexDir(this.layout.imageContent).map((h) => "sha256:" + h);
+  }
+
+  async writeImage(id: Digest, config: Buffer): Promise<void> {
+    await atomicWrite(this.layout.contentFile(id), config, 0o600);
+  }
+
+  async removeImage(id: Digest): Promise<void> {
+    await rm(this.layout.metadataDir(id), { recursive: true, force: true });
+    await rm(this.layout.contentFile(id), { force: true });
+  }
+
+  metadata(id: Digest, key: MetadataKey): string | undefined {
+    return ID_RE.test(id) ? readTextIfExists(join(this.layout.metadataDir(id), key)) : undefined;
+  }
+
+  async setMetadata(id: Digest, key: MetadataKey, value: string): Promise<void> {
+    await atomicWrite(join(this.layout.metadataDir(id), key), value, 0o600);
+  }
+
+  async deleteMetadata(id: Digest, key: MetadataKey): Promise<void> {
+    await rm(join(this.layout.metadataDir(id), key), { force: true });
+  }
+
+  // ---- references ----
+
+  repositories(): RepositoriesFile {
+    const text = readTextIfExists(this.layout.repositories);
+    return text === undefined ? { Repositories: {} } : parseRepositories(text, this.layout.repositories);
+  }
+
+  async saveRepositories(r: RepositoriesFile): Promise<void> {
+    await atomicWrite(this.layout.repositories, serializeRepositories(r), 0o600);
+  }
+
+  // ---- distribution ----
+
+  async recordDistribution(diffID: Digest, compressed: Digest, sourceRepository: string): Promise<void> {
+    const dist = this.layout.distribution;
+    await atomicWrite(join(dist, "diffid-by-digest", "sha256", hexOf(compressed)), diffID);
+    const metaPath = join(dist, "v2metadata-by-diffid", "sha256", hexOf(diffID));
+    let list: Array<{ Digest: string; SourceRepository: string; HMAC: string }> = [];
+    try {
+      const old = JSON.parse(readTextIfExists(metaPath) ?? "[]");
+      if (Array.isArray(old)) list = old;
+    } catch {
+      list = [];
+    }
+    list = list.filter((m) => !(m.Digest === compressed && m.SourceRepository === sourceRepository));
+    list.push({ Digest: compressed, SourceRepository: sourceRepository, HMAC: "" });
+    await atomicWrite(metaPath, JSON.stringify(list));
+  }
+
+  graphDriver(rec: LayerRecord | undefined): GraphDriverData {
+    if (!rec) return { Data: null, Name: "overlay2" };
+    const dir = this.layout.driverDir(rec.cacheID);
+    const data: Record<string, string> = {};
+    const lowers = lowerDirs(this.layout, rec.cacheID);
+    if (lowers.length) data.LowerDir = lowers.join(":");
+    data.MergedDir = join(dir, "merged");
+    data.UpperDir = join(dir, "diff");
+    data.WorkDir = join(dir, "work");
+    return { Data: data, Name: "overlay2" };
+  }
+
+  // ---- checks ----
+
+  async checkLayer(rec: LayerRecord): Promise<string[]> {
+    const problems: string[] = [];
+    const what = `layer ${rec.chainID}`;
+    const dir = this.layout.driverDir(rec.cacheID);
+    if (!isDir(join(dir, "diff"))) return [`${what}: overlay2 directory ${dir}/diff is missing`];
+    const link = readTextIfExists(join(dir, "link"));
+    if (link === undefined || !/^[A-Z2-7]{26}$/.test(link)) {
+      problems.push(`${what}: overlay2 link file is missing or malformed`);
+    } else {
+      let target: string | undefined;
+      try {
+        target = readlinkSync(join(this.layout.links, link));
+      } catch {
+        target = undefined;
+      }
+      if (target !== join("..", rec.cacheID, "diff")) problems.push(`${what}: overlay2/l/${link} does not point to ../${rec.cacheID}/diff`);
+    }
+    const lower = readTextIfExists(join(dir, "lower"));
+    if (rec.parent) {
+      const parent = this.layer(rec.parent);
+      if (parent) {
+        let want: string | undefined;
+        try {
+          want = lowerFor(this.layout, parent.cacheID);
+        } catch {
+          want = undefined;
+        }
+        if (want !== undefined && lower !== want) problems.push(`${what}: overlay2 lower file is ${JSON.stringify(lower)}, expected ${JSON.stringify(want)}`);
+      }
+    } else if (lower !== undefined) {
+      problems.push(`${what}: a base layer has an overlay2 lower file`);
+    }
+    if (readBytesIfExists(join(this.layout.layerDir(rec.chainID), "tar-split.json.gz")) === undefined) {
+      problems.push(`${what}: tar-split.json.gz is missing`);
+      return problems;
+    }
+    try {
+      const rebuilt = await ingestTar(chunksOf(this.openLayer(rec)));
+      if (rebuilt.size !== rec.size) problems.push(`${what}: size file says ${rec.size}, the layer's files add up to ${rebuilt.size}`);
+    } catch (e) {
+      problems.push(`${what}: cannot be rebuilt from diff/ and tar-split: ${(e as Error).message}`);
+    }
+    return problems;
+  }
+
+  async checkLayout(): Promise<string[]> {
+    const problems: string[] = [];
+    const used = new Set<string>();
+    for (const id of this.layerIDs()) {
+      const cache = readTextIfExists(join(this.layout.layerDir(id), "cache-id"));
+      if (cache) used.add(cache);
+    }
+    for (const name of listHexDir(this.layout.overlay)) {
+      if (!used.has(name)) problems.push(`overlay2/${name}: not used by any layer`);
+    }
+    for (const name of safeReaddir(this.layout.links)) {
+      const target = join(this.layout.links, name);
+      if (!isDir(target)) problems.push(`overlay2/l/${name}: dangling link`);
+    }
+    for (const name of safeReaddir(this.layout.layerdbTmp)) {
+      problems.push(`image/overlay2/layerdb/tmp/${name}: left behind by an interrupted write`);
+    }
+    const images = new Set(this.imageIDs());
+    for (const hex of listHexDir(this.layout.imageMetadata)) {
+      if (!images.has("sha256:" + hex)) problems.push(`image metadata sha256:${hex}: no such image`);
+    }
+    return problems;
+  }
+}
+
+/** A file's bytes, refusing to follow a symlink in its last component. */
+async function* readNoFollow(path: string): AsyncGenerator<Buffer> {
+  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    for await (const chunk of fh.createReadStream({ autoClose: false })) yield chunk as Buffer;
+  } finally {
+    await fh.close();
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}

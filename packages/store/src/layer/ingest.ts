@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import type { Digest } from "@tsbuild/image";
+import { ByteReader } from "../tar/byte-reader.js";
+import { disassemble, type TarEntry } from "../tar/disassemble.js";
+import { encodeEntry } from "../tarsplit/entry.js";
+import { LayerPolicy, type AcceptedEntry } from "./policy.js";
+
+/** Where accepted members are materialised (the overlay2 diff/ directory, or nowhere). */
+export interface LayerFiles {
+  write(e: TarEntry, accepted: AcceptedEntry, body: AsyncIterable<Buffer>): Promise<void>;
+}
+
+export interface IngestResult {
+  diffID: Digest;
+  /** Docker's layer size: regular file bytes plus symlink target lengths (hard links add nothing). */
+  size: number;
+  /** Length of the tar stream in bytes. */
+  tarSize: number;
+}
+
+export interface IngestOptions {
+  /** Receives each tar-split JSON line, in order. */
+  tarSplit?: (line: string) => void | Promise<void>;
+  files?: LayerFiles;
+}
+
+/**
+ * Reads a layer tar once: hashes it (the diffID), checks every member against the layer
+ * rules, records tar-split metadata and hands members to `files`. Throws on the first
+ * problem; the caller owns cleaning up whatever `files` wrote.
+ */
+export async function ingestTar(input: AsyncIterable<unknown>, opts: IngestOptions = {}): Promise<IngestResult> {
+  const hash = createHash("sha256");
+  let tarSize = 0;
+  const reader = new ByteReader(input, (b) => {
+    hash.update(b);
+    tarSize += b.length;
+  });
+  const policy = new LayerPolicy();
+  let size = 0;
+  let position = 0;
+  await disassemble(reader, {
+    record: (e) => opts.tarSplit?.(encodeEntry(e, position++)),
+    entry: async (e, body) => {
+      const accepted = policy.accept(e);
+      if (e.typeflag === "0") size += e.size;
+      else if (e.typeflag === "2") size += Buffer.byteLength(e.linkname);
+      if (opts.files) await opts.files.write(e, accepted, body);
+    },
+  });
+  return { diffID: "sha256:" + hash.digest("hex"), size, tarSize };
+}
+
+/** A Buffer or a stream as the async iterable of chunks the tar reader pulls from. */
+export function chunksOf(tar: Uint8Array | NodeJS.ReadableStream | AsyncIterable<unknown>): AsyncIterable<unknown> {
+  if (tar instanceof Uint8Array) {
+    return (async function* () {
+      yield tar;
+    })();
+  }
+  return tar as AsyncIterable<unknown>;
+}

@@ -1,0 +1,192 @@
+import { chainIDs, sha256Digest, type Digest } from "@tsbuild/image";
+import type { Backend, LayerRecord } from "./backend.js";
+import { InvalidImageError, NoSuchImageError } from "./errors.js";
+import { fsck } from "./fsck.js";
+import { storedImage, storedLayer } from "./image.js";
+import { chunksOf } from "./layer/ingest.js";
+import {
+  familiarString, InvalidReferenceError, parseNamed, refs, withDefaultTag, type NamedRef,
+} from "./reference.js";
+import { removeImage } from "./remove.js";
+import { goTime } from "./time.js";
+import type {
+  GraphDriverData, ImageStore, LayerInput, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
+} from "./types.js";
+
+const ID_RE = /^sha256:[a-f0-9]{64}$/;
+
+/** Docker's image, layer and reference stores' rules over a Backend. */
+export class Store implements ImageStore {
+  constructor(readonly backend: Backend) {}
+
+  get root(): string | undefined {
+    return this.backend.root;
+  }
+
+  withLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.backend.exclusive(fn);
+  }
+
+  // ---- layers ----
+
+  putLayer(tar: LayerInput, parentChainID: Digest | null, opts: PutLayerOptions = {}): Promise<StoredLayer> {
+    return this.withLock(async () => {
+      let parent: LayerRecord | null = null;
+      if (parentChainID) {
+        parent = this.backend.layer(parentChainID) ?? null;
+        if (!parent) throw new Error(`parent layer ${parentChainID} is not in the store`);
+      }
+      const rec = await this.backend.ingestLayer(chunksOf(tar), parent, opts.expectDiffID);
+      if (opts.compressedDigest) {
+        await this.backend.recordDistribution(rec.diffID, opts.compressedDigest, opts.sourceRepository ?? "");
+      }
+      return storedLayer(this.backend, rec);
+    });
+  }
+
+  getLayer(chainID: Digest): StoredLayer | undefined {
+    const rec = this.backend.layer(chainID);
+    return rec && storedLayer(this.backend, rec);
+  }
+
+  listLayers(): Digest[] {
+    return this.backend.layerIDs();
+  }
+
+  // ---- images ----
+
+  async putImage(config: Buffer, parent?: Digest): Promise<Digest> {
+    const diffIDs = validateConfig(config);
+    const id = sha256Digest(config);
+    return this.withLock(async () => {
+      for (const chainID of chainIDs(diffIDs)) {
+        if (!this.backend.layer(chainID)) throw new InvalidImageError(`failed to get layer ${chainID}: layer does not exist`);
+      }
+      if (parent !== undefined && !this.backend.imageConfig(parent)) throw new InvalidImageError(`unknown parent image ID ${parent}`);
+      if (!this.backend.imageConfig(id)) await this.backend.writeImage(id, config);
+      if (parent !== undefined) await this.backend.setMetadata(id, "parent", parent);
+      return id;
+    });
+  }
+
+  getImage(id: Digest): StoredImage | undefined {
+    const raw = ID_RE.test(id) ? this.backend.imageConfig(id) : undefined;
+    return raw && storedImage(this.backend, id, raw, this.parentOf(id));
+  }
+
+  parentOf(id: Digest): Digest | undefined {
+    const p = this.backend.metadata(id, "parent");
+    return p !== undefined && ID_RE.test(p) ? p : undefined;
+  }
+
+  childrenOf(id: Digest | undefined): Digest[] {
+    return this.listImages().filter((c) => this.parentOf(c) === id);
+  }
+
+  listImages(): Digest[] {
+    return this.backend.imageIDs();
+  }
+
+  // ---- references ----
+
+  async tag(ref: string, id: Digest): Promise<void> {
+    const named = parseTagTarget(ref);
+    await this.withLock(async () => {
+      if (!this.backend.imageConfig(id)) throw new NoSuchImageError(id);
+      const repos = this.backend.repositories();
+      refs.set(repos, named, id);
+      await this.backend.saveRepositories(repos);
+      await this.backend.setMetadata(id, "lastUpdated", goTime(new Date()));
+    });
+  }
+
+  async untag(ref: string): Promise<void> {
+    const named = withDefaultTag(parseNamed(ref));
+    await this.withLock(async () => {
+      const repos = this.backend.repositories();
+      if (!refs.delete(repos, named)) throw new NoSuchImageError(familiarString(named));
+      await this.backend.saveRepositories(repos);
+    });
+  }
+
+  resolve(refOrId: string): Digest | undefined {
+    if (ID_RE.test(refOrId)) return this.backend.imageConfig(refOrId) ? refOrId : undefined;
+    if (/^[a-f0-9]{64}$/.test(refOrId)) return this.resolve("sha256:" + refOrId);
+    let named: NamedRef | undefined;
+    try {
+      named = withDefaultTag(parseNamed(refOrId));
+    } catch (e) {
+      if (!(e instanceof InvalidReferenceError)) throw e;
+    }
+    if (named) {
+      const id = refs.get(this.backend.repositories(), named);
+      if (id && this.backend.imageConfig(id)) return id;
+    }
+    return this.searchID(refOrId);
+  }
+
+  /** A unique image ID prefix, with or without "sha256:" (the image store's digest set). */
+  private searchID(prefix: string): Digest | undefined {
+    const hex = prefix.startsWith("sha256:") ? prefix.slice(7) : prefix;
+    if (!/^[a-f0-9]+$/.test(hex)) return undefined;
+    const matches = this.listImages().filter((id) => id.startsWith("sha256:" + hex));
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  /** Every reference to id (tags and digests), sorted. */
+  refsOf(id: Digest): string[] {
+    return refs.of(this.backend.repositories(), id);
+  }
+
+  tagsOf(id: Digest): string[] {
+    return this.refsOf(id).filter((r) => !r.includes("@"));
+  }
+
+  digestsOf(id: Digest): string[] {
+    return this.refsOf(id).filter((r) => r.includes("@"));
+  }
+
+  lastTagTime(id: Digest): string | undefined {
+    return this.backend.metadata(id, "lastUpdated");
+  }
+
+  removeImage(refOrId: string, opts: RemoveOptions = {}): Promise<string[]> {
+    return removeImage(this, refOrId, opts);
+  }
+
+  fsck(): Promise<string[]> {
+    return fsck(this);
+  }
+
+  graphDriver(chainID: Digest | undefined): GraphDriverData {
+    return this.backend.graphDriver(chainID ? this.backend.layer(chainID) : undefined);
+  }
+}
+
+/** The checks of moby image.NewFromJSON and store.Create; returns the rootfs diffIDs. */
+export function validateConfig(config: Buffer): Digest[] {
+  let v: { rootfs?: { type?: unknown; diff_ids?: unknown }; history?: unknown };
+  try {
+    v = JSON.parse(config.toString("utf8"));
+  } catch (e) {
+    throw new InvalidImageError(`invalid image JSON: ${(e as Error).message}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InvalidImageError("invalid image JSON: not an object");
+  if (typeof v.rootfs !== "object" || v.rootfs === null) throw new InvalidImageError("invalid image JSON, no RootFS key");
+  const diffIDs = v.rootfs.diff_ids ?? [];
+  if (!Array.isArray(diffIDs) || !diffIDs.every((d) => typeof d === "string" && ID_RE.test(d))) {
+    throw new InvalidImageError("invalid image JSON: rootfs.diff_ids must be sha256 digests");
+  }
+  const history = Array.isArray(v.history) ? v.history : [];
+  const nonEmpty = history.filter((h) => !(h as { empty_layer?: boolean })?.empty_layer).length;
+  if (nonEmpty > diffIDs.length) throw new InvalidImageError("too many non-empty layers in History section");
+  return diffIDs as Digest[];
+}
+
+/** A reference a tag may be created with (daemon TagImage rules). */
+export function parseTagTarget(ref: string): NamedRef {
+  const named = parseNamed(ref);
+  if (named.digest !== undefined) throw new InvalidReferenceError("refusing to create a tag with a digest reference");
+  if (named.name === "sha256") throw new InvalidReferenceError("refusing to create an ambiguous tag using digest algorithm as name");
+  return withDefaultTag(named);
+}

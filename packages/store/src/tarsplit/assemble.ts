@@ -1,0 +1,37 @@
+import { Crc64 } from "./crc64.js";
+import { FILE_TYPE, cleanName, type TarSplitEntry } from "./entry.js";
+
+/** Yields the data of one member, read from wherever the layer keeps its files. */
+export type FileGetter = (name: string, size: number) => AsyncIterable<Buffer>;
+
+export class IntegrityError extends Error {}
+
+/**
+ * Rebuilds the original tar stream from tar-split records and file contents, as tar-split's
+ * asm.WriteOutputTarStream: segments verbatim, each member's data checked against its crc64.
+ */
+export async function* assemble(records: AsyncIterable<TarSplitEntry>, getFile: FileGetter): AsyncGenerator<Buffer> {
+  const seen = new Set<string>();
+  for await (const r of records) {
+    if (r.type !== FILE_TYPE) {
+      if (r.payload.length > 0) yield r.payload;
+      continue;
+    }
+    const key = cleanName(r.name);
+    if (seen.has(key)) throw new IntegrityError(`duplicates of file paths not supported: ${JSON.stringify(r.name)}`);
+    seen.add(key);
+    if (r.size === 0) continue;
+    const crc = new Crc64();
+    let got = 0;
+    for await (const chunk of getFile(r.name, r.size)) {
+      got += chunk.length;
+      if (got > r.size) throw new IntegrityError(`file ${JSON.stringify(r.name)} is longer than the ${r.size} bytes the layer recorded`);
+      crc.update(chunk);
+      yield chunk;
+    }
+    if (got < r.size) throw new IntegrityError(`file ${JSON.stringify(r.name)} has ${got} bytes, the layer recorded ${r.size}`);
+    if (!r.payload || !crc.digest().equals(r.payload)) {
+      throw new IntegrityError(`file integrity checksum failed for ${JSON.stringify(r.name)}`);
+    }
+  }
+}

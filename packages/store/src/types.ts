@@ -1,0 +1,79 @@
+import type { Readable } from "node:stream";
+import type { Digest, Image, Layer } from "@tsbuild/image";
+
+/** A layer tar: whole, or as a stream of chunks. */
+export type LayerInput = Buffer | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
+
+/** A layer in the store's layerdb. */
+export interface StoredLayer extends Layer {
+  chainID: Digest;
+  /** The overlay2 directory name (64 hex). */
+  cacheID: string;
+  parent?: Digest;
+  /** Byte length of the layer tar, known without reading it. */
+  tarSize(): Promise<number>;
+  /** The tar rebuilt from the store, verified against the diffID as it streams. */
+  open(): Promise<Readable>;
+}
+
+export interface StoredImage extends Image {
+  parent?: Digest;
+  layers(): Promise<StoredLayer[]>;
+}
+
+export interface PutLayerOptions {
+  /** Refuse (and store nothing) unless the tar hashes to this diffID. */
+  expectDiffID?: Digest;
+  /** The layer's compressed blob digest, when it came compressed (recorded under distribution/). */
+  compressedDigest?: Digest;
+  /** Where the compressed blob came from, for distribution/v2metadata-by-diffid. */
+  sourceRepository?: string;
+}
+
+export interface RemoveOptions {
+  /** Docker's `rmi -f`: remove even when the image is referenced by several repositories. */
+  force?: boolean;
+  /** Docker's default (`--no-prune` turns it off): also remove untagged parents left dangling. */
+  prune?: boolean;
+}
+
+/** overlay2's view of an image's top layer, as `docker inspect` shows it under GraphDriver. */
+export interface GraphDriverData {
+  /** null when the image has no layers (or the store has no directories). */
+  Data: Record<string, string> | null;
+  Name: "overlay2";
+}
+
+export interface ImageStore {
+  /** The store's directory; undefined for the in-memory store. */
+  readonly root?: string;
+  /** Runs fn while holding the store's writer lock (re-entrant within one async call chain). */
+  withLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** diffID = sha256 of the tar as given; returns the existing layer when that chainID exists. */
+  putLayer(tar: LayerInput, parentChainID: Digest | null, opts?: PutLayerOptions): Promise<StoredLayer>;
+  getLayer(chainID: Digest): StoredLayer | undefined;
+  listLayers(): Digest[];
+  /** id = sha256(config); every layer of rootfs must be in the store; writes the parent link. */
+  putImage(config: Buffer, parent?: Digest): Promise<Digest>;
+  getImage(id: Digest): StoredImage | undefined;
+  parentOf(id: Digest): Digest | undefined;
+  /** Images whose parent is id; undefined → images without a parent. */
+  childrenOf(id: Digest | undefined): Digest[];
+  listImages(): Digest[];
+  /** Tags `name[:tag]` (default :latest), replacing what the tag pointed to. */
+  tag(ref: string, id: Digest): Promise<void>;
+  untag(ref: string): Promise<void>;
+  /** name[:tag], name@digest, full "sha256:…", or a unique ID prefix. */
+  resolve(refOrId: string): Digest | undefined;
+  /** Familiar `name:tag` references to id, sorted. */
+  tagsOf(id: Digest): string[];
+  /** Familiar `name@sha256:…` references to id, sorted. */
+  digestsOf(id: Digest): string[];
+  /** When a tag last changed for id (Docker's Metadata.LastTagTime), RFC 3339. */
+  lastTagTime(id: Digest): string | undefined;
+  /** Docker's `rmi` of one argument: the Untagged:/Deleted: lines. */
+  removeImage(refOrId: string, opts?: RemoveOptions): Promise<string[]>;
+  /** Re-checks everything on disk; the problems found, [] when healthy. */
+  fsck(): Promise<string[]>;
+  graphDriver(chainID: Digest | undefined): GraphDriverData;
+}

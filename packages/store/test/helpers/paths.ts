@@ -1,0 +1,19 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+export const sharedDir = resolve(repoRoot, "..", "shared");
+export const busyboxTar = join(sharedDir, "conformance/base/busybox-rootfs.tar");
+export const alpineSimTar = join(sharedDir, "conformance/base/alpine-sim-rootfs.tar");
+
+/** What real Docker recorded for the busybox base: first diffID and layer size of case c01. */
+export function busyboxExpected(): { diffID: string; size: number } {
+  const e = JSON.parse(readFileSync(join(sharedDir, "conformance/cases/c01-metadata-only/expected.json"), "utf8"));
+  return { diffID: e.image.diff_ids[0], size: e.image.layers[0].size };
+}
+
+export function tempRoot(prefix = "tsbuild-store-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
