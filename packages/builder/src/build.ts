@@ -74,12 +74,15 @@ async function execute(run: BuildRun): Promise<BuildResult> {
     state = await dispatchFrom(run, stage);
     await runOnBuildTriggers(run, state);
     rec.imageId = state.imageId || undefined;
+    state.runConfig.Image = state.imageId;
     printFromResult(run, state);
     for (const ins of stage.instructions) {
       const step = begin(ins, stage.index);
       const dispatch = dispatchers[ins.kind];
       if (!dispatch) throw run.err(`${ins.kind} is not supported here`);
       await dispatch(run, state, ins);
+      // dispatchState.updateRunConfig: the next step's config names the image it starts from.
+      state.runConfig.Image = state.imageId;
       step.imageId = state.imageId || undefined;
       run.print(` ---> ${state.imageId ? shortId(state.imageId) : ""}`);
     }

@@ -3,3 +3,4 @@ export * from "./digest.js";
 export * from "./lazy.js";
 export * from "./types.js";
 export * from "./reference.js";
+export * from "./build-record.js";

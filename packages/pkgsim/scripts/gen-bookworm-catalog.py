@@ -150,8 +150,11 @@ for name in sorted(catalog):
         "depends": f.get("Depends", ""),
         "preDepends": f.get("Pre-Depends", ""),
         "recommends": f.get("Recommends", ""),
+        "suggests": f.get("Suggests", ""),
         "provides": f.get("Provides", ""),
         "filename": os.path.basename(deb),
+        # the security archive keeps its files under pool/updates/
+        "archive": "security" if f.get("Filename", "").startswith("pool/updates/") else "",
         "conffiles": conffiles(deb),
         "files": file_list(deb),
     }

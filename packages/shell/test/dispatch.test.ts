@@ -111,6 +111,15 @@ describe("a command runs only if the image has it", () => {
     expect(r.stderr).toBe("/bin/sh: gcc: not found (/usr/bin/gcc is a program tsbuild does not simulate)\n");
   });
 
+  it("runs the zero-filled stand-ins simulated packages install as the program of their name", async () => {
+    const fs = await baseFs();
+    fs.writeFile("/usr/bin/sha256sum", Buffer.alloc(4096), { mode: 0o755 });
+    fs.writeFile("/usr/bin/blob", Buffer.alloc(4096), { mode: 0o755 });
+    fs.writeFile("/usr/bin/empty", "", { mode: 0o755 });
+    const r = await sh(fs, "echo -n x | /usr/bin/sha256sum; blob; echo status=$?; empty; echo status=$?");
+    expect(r.stdout).toBe("2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881  -\nstatus=127\nstatus=0\n");
+  });
+
   it("runs busybox applets linked from /sbin and /usr/local/bin, and refuses a link name busybox lacks", async () => {
     const fs = await baseFs();
     fs.mkdir("/sbin");

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { RootFS } from "@tsbuild/fs-snapshot";
-import type { LayerEntry } from "@tsbuild/image";
+import { type LayerDiff, RootFS } from "@tsbuild/fs-snapshot";
 import { runCommand, type RunResult, type RunSpec } from "@tsbuild/shell";
+
+type LayerEntry = LayerDiff["entries"][number];
 
 export const CONFORMANCE = "/work/shared/conformance";
 

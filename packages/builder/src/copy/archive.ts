@@ -2,8 +2,8 @@ import { posix } from "node:path";
 import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import tar from "tar-stream";
-// @ts-expect-error unbzip2-stream ships no types; it is a through-stream factory.
-import unbzip2 from "unbzip2-stream";
+// @ts-expect-error seek-bzip ships no types: decode(Buffer) → Buffer.
+import Bunzip from "seek-bzip";
 import xzDecompress from "xz-decompress";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 
@@ -48,7 +48,7 @@ async function decompress(data: Buffer): Promise<Buffer> {
     case "gzip":
       return gunzipSync(data);
     case "bzip2":
-      return collect(Readable.from([data]).pipe(unbzip2()));
+      return Buffer.from(Bunzip.decode(data));
     case "xz": {
       const web = new xzDecompress.XzReadableStream(new Blob([new Uint8Array(data)]).stream() as ReadableStream<Uint8Array>);
       return collect(Readable.fromWeb(web as import("node:stream/web").ReadableStream<Uint8Array>));

@@ -17,11 +17,11 @@ function lookup(fs: RootFS, file: string, name: string, what: "user" | "group"):
   try {
     text = fs.readFile(file).toString("utf8");
   } catch {
-    throw new Error(`unable to convert uid/gid chown string to host mapping: can't find uid for ${what} ${name}: open ${file}: no such file or directory`);
+    throw new Error(`unable to convert uid/gid chown string to host mapping: can't find ${what === "user" ? "uid" : "gid"} for ${what} ${name}: open ${file}: no such file or directory`);
   }
   for (const line of text.split("\n")) {
     const f = line.split(":");
     if (f[0] === name && f.length >= 3) return Number(f[2]);
   }
-  throw new Error(`unable to convert uid/gid chown string to host mapping: can't find uid for ${what} ${name}: no such ${what}: ${name}`);
+  throw new Error(`unable to convert uid/gid chown string to host mapping: can't find ${what === "user" ? "uid" : "gid"} for ${what} ${name}: no such ${what}: ${name}`);
 }

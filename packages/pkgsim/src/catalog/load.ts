@@ -41,7 +41,7 @@ function toInfo(kind: "apk" | "deb", p: PackageInput): PackageInfo {
     suggests: p.suggests ?? "",
     provides: p.provides ?? "",
     url: p.url, license: p.license, origin: p.origin, maintainer: p.maintainer, section: p.section,
-    priority: p.priority, multiArch: p.multiArch, source: p.source, filename: p.filename,
+    priority: p.priority, multiArch: p.multiArch, source: p.source, filename: p.filename, archive: p.archive,
     conffiles: p.conffiles ?? [],
     files: () => (files ??= p.files ? parseFileLines(p.name, p.files) : placeholderFiles(p.name, installedSize)),
   };

@@ -34,6 +34,8 @@ export interface PackageInfo {
   conffiles: string[];
   /** The archive's file name (.deb) when known. */
   filename?: string;
+  /** "security" when the package comes from the security archive (deb catalogs). */
+  archive?: string;
   files(): CatalogFile[];
 }
 
@@ -75,6 +77,7 @@ export interface PackageInput {
   source?: string;
   conffiles?: string[];
   filename?: string;
+  archive?: string;
   /** "d MODE /path", "f MODE SIZE /path", "l /path -> target", "h /path => /first/path".
    *  Omitted: one placeholder file per package, /usr/share/<name>/<name>.data, of installedSize. */
   files?: string[];

@@ -170,6 +170,7 @@ class Apt {
     const selected = new Map<string, PackageInfo>();
     const order: PackageInfo[] = [];
     const missingRecommends: string[] = [];
+    const suggested: string[] = [];
     const satisfied = (n: string) => installed.has(n) || providedByInstalled.has(n) || selected.has(n) ||
       [...selected.values()].some((p) => p.provides.split(",").some((x) => x.trim().split(" ")[0] === n));
     const visit = (pkg: PackageInfo, stack: Set<string>) => {
@@ -198,10 +199,16 @@ class Apt {
       if (opts.quiet < 2) this.out.out("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.");
       return 0;
     }
+    for (const p of order) {
+      for (const alts of parseRelations(p.suggests)) {
+        if (!alts.some((a) => satisfied(a.name))) suggested.push(alts.map((a) => a.name).join(" | "));
+      }
+    }
     const newNames = order.map((p) => p.name).sort();
     const additional = newNames.filter((n) => !requested.includes(n));
     if (opts.quiet < 2) {
       if (additional.length) { this.out.out("The following additional packages will be installed:"); wrapWords(additional).forEach((l) => this.out.out(l)); }
+      if (suggested.length) { this.out.out("Suggested packages:"); wrapWords([...new Set(suggested)]).forEach((l) => this.out.out(l)); }
       if (missingRecommends.length) { this.out.out("Recommended packages:"); wrapWords([...new Set(missingRecommends)]).forEach((l) => this.out.out(l)); }
       this.out.out("The following NEW packages will be installed:");
       wrapWords(newNames).forEach((l) => this.out.out(l));
@@ -219,10 +226,15 @@ class Apt {
     }
     // Download.
     this.lockArchives();
-    const source = readSources(this.fs)[0];
-    const repo = source ? `${source.uri.replace(/\/$/, "")} ${source.suite}/${source.components[0] ?? "main"}` : "";
+    const sources = readSources(this.fs);
+    const main = sources.find((s) => !s.suite.includes("-")) ?? sources[0];
+    const security = sources.find((s) => s.suite.endsWith("-security")) ?? main;
+    const repoOf = (p: PackageInfo) => {
+      const s = p.archive === "security" ? security : main;
+      return s ? `${s.uri.replace(/\/$/, "")} ${s.suite}/${s.components[0] ?? "main"}` : "";
+    };
     order.forEach((p, i) => {
-      if (opts.quiet < 2) this.out.out(`Get:${i + 1} ${repo} amd64 ${p.name} ${p.architecture} ${p.version} [${sizeToStr(p.downloadSize)}]`);
+      if (opts.quiet < 2) this.out.out(`Get:${i + 1} ${repoOf(p)} amd64 ${p.name} ${p.architecture} ${p.version} [${sizeToStr(p.downloadSize)}]`);
       writeText(this.fs, `${ARCHIVES}/${p.filename ?? debFileName(p.name, p.version, p.architecture)}`, zeroBytes(p.downloadSize));
     });
     if (installed.has("debconf") && !installed.has("apt-utils")) this.out.err("debconf: delaying package configuration, since apt-utils is not installed");

@@ -9,7 +9,7 @@ export type Program =
   | { kind: "denied" }
   | { kind: "sim"; path: string; run: SimCommand }
   | { kind: "script"; path: string; interpreter: string; arg?: string }
-  /** Neither ELF nor #!: execve fails with ENOEXEC and the shell runs the file itself. */
+  /** Text without #!: execve fails with ENOEXEC and the shell runs the file itself. */
   | { kind: "shell-text"; path: string }
   | { kind: "applet"; path: string; applet: string }
   /** A binary tsbuild has no simulation for. */
@@ -51,13 +51,19 @@ export function classify(
   const head = fs.readUpTo(n.path, SHEBANG_MAX);
   if (head[0] === 0x23 && head[1] === 0x21) return parseShebang(path, head);
   if (simKey) return { kind: "sim", path, run: binaries[simKey] };
-  if (head.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) {
+  // A program file (ELF, or the zero-filled stand-ins simulated packages install) runs as the
+  // simulated program of its name; a text file without #! is a script for the shell (ENOEXEC).
+  if (isElf(head) || head.includes(0)) {
     if (hasApplet(invokedName)) return { kind: "applet", path, applet: invokedName };
     const real = basename(n.path);
     if (hasApplet(real)) return { kind: "applet", path, applet: real };
     return { kind: "foreign", path };
   }
   return { kind: "shell-text", path };
+}
+
+function isElf(head: Buffer): boolean {
+  return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
 }
 
 /** Linux semantics: the interpreter, then everything after it (trimmed) as one optional argument. */

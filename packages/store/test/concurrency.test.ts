@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { importTar, openStore } from "../src/index.js";
+import { makeTar } from "./helpers/tar.js";
+import { alpineSimTar, busyboxTar, repoRoot, tempRoot } from "./helpers/paths.js";
+
+const dist = join(repoRoot, "packages/store/dist/index.js");
+
+/** Runs an ES module snippet in a separate node process against the built store. */
+function node(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", `import * as store from ${JSON.stringify(dist)};\n${script}`]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe("several tsbuild processes on one root", () => {
+  it("needs the built store (pnpm tsc -b)", () => {
+    expect(existsSync(dist), `${dist} is missing: run pnpm tsc -b before the tests`).toBe(true);
+  });
+
+  it("concurrent imports of the same and of different tars leave one consistent store", async () => {
+    const root = tempRoot();
+    const tars = [busyboxTar, busyboxTar, alpineSimTar, alpineSimTar];
+    // Several imports per process, so their writes (layers, repositories.json) interleave.
+    const runs = await Promise.all(
+      tars.map((tar, i) =>
+        node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+for (let j = 0; j < 4; j++) {
+  const id = await store.importTar(s, fs.createReadStream(${JSON.stringify(tar)}), { ref: "img${i}:" + j });
+  console.log(id);
+}`),
+      ),
+    );
+    for (const r of runs) expect(r.stderr).toBe("");
+    for (const r of runs) expect(r.code).toBe(0);
+    const s = openStore(root);
+    expect(s.listImages().length).toBeGreaterThanOrEqual(2);
+    expect(s.listLayers()).toHaveLength(2);
+    expect(readdirSync(join(root, "overlay2")).filter((n) => n !== "l")).toHaveLength(2);
+    expect(readdirSync(join(root, "overlay2/l"))).toHaveLength(2);
+    for (let i = 0; i < tars.length; i++) {
+      const ids = runs[i].stdout.trim().split("\n");
+      for (let j = 0; j < 4; j++) expect(s.resolve(`img${i}:${j}`)).toBe(ids[j]);
+    }
+    expect(await s.fsck()).toEqual([]);
+  });
+
+  it("a writer waits for the process holding the lock", async () => {
+    const root = tempRoot();
+    const log = join(root, "..", `order-${Date.now()}.log`);
+    const holder = node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+await s.withLock(async () => {
+  fs.appendFileSync(${JSON.stringify(log)}, "holder-start\\n");
+  await new Promise((r) => setTimeout(r, 1500));
+  fs.appendFileSync(${JSON.stringify(log)}, "holder-end\\n");
+});`);
+    while (!existsSync(log)) await new Promise((r) => setTimeout(r, 20));
+    const writer = node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+await s.putLayer(fs.readFileSync(${JSON.stringify(busyboxTar)}), null);
+fs.appendFileSync(${JSON.stringify(log)}, "writer-done\\n");`);
+    const [h, w] = await Promise.all([holder, writer]);
+    expect(h.stderr + w.stderr).toBe("");
+    expect(readFileSync(log, "utf8")).toBe("holder-start\nholder-end\nwriter-done\n");
+  });
+
+  it("a lock left by a crashed process goes stale and is taken over", async () => {
+    const root = tempRoot();
+    const lock = join(root, "tsbuild.lock");
+    mkdirSync(lock, { recursive: true });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    const s = openStore(root);
+    const id = await importTar(s, makeTar([{ name: "a", data: "1" }]));
+    expect(s.getImage(id)).toBeDefined();
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("nested withLock calls in one process do not deadlock", async () => {
+    const s = openStore(tempRoot());
+    const id = await s.withLock(() => s.withLock(() => importTar(s, makeTar([{ name: "a", data: "1" }]))));
+    expect(s.getImage(id)).toBeDefined();
+  });
+});
