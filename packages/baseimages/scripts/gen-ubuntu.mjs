@@ -5,8 +5,12 @@
 // docker apt/dpkg tweaks), with Ubuntu's identity files (os-release, lsb-release, issue,
 // debian_version, apt sources, dpkg excludes, the "ubuntu" user of 24.04) and every placeholder
 // scaled by one factor so the image totals repo-info's Virtual Size for the tag
-// (ubuntu:22.04 ~ 77.87 Mb, ubuntu:24.04 ~ 78.14 Mb). The dpkg database lists Debian's packages.
+// (ubuntu:22.04 ~ 77.87 Mb, ubuntu:24.04 ~ 78.14 Mb).
+// The files written are overlays on debian-bookworm-slim.json (see src/spec.ts). The dpkg
+// status lists Ubuntu's real package set and versions (sources/ubuntu-packages.mjs); their
+// paragraphs reuse the Debian ones of the same (or the pre-t64) name.
 import { readFileSync, writeFileSync } from "node:fs";
+import { JAMMY, NOBLE } from "./sources/ubuntu-packages.mjs";
 
 const data = new URL("../data/", import.meta.url);
 const debian = JSON.parse(readFileSync(new URL("debian-bookworm-slim.json", data), "utf8"));
@@ -93,6 +97,48 @@ Components: main universe restricted multiverse
 Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg
 `;
 
+/** The dpkg status of an Ubuntu image: its package list, fields borrowed from Debian's paragraphs. */
+function ubuntuStatus(debianStatus, list) {
+  const paras = new Map();
+  for (const block of debianStatus.split(/\n\n+/)) {
+    const name = /^Package: (\S+)$/m.exec(block)?.[1];
+    if (name) paras.set(name, block);
+  }
+  const debianName = (n) => [n, n.replace(/t64$/, ""), n.replace(/^gcc-\d+-base$/, "gcc-12-base"), n.replace(/^libunistring\d+$/, "libunistring2")]
+    .find((c) => paras.has(c));
+  // Ubuntu's renamed packages (t64, newer sonames): relations borrowed from Debian name them.
+  const renames = new Map();
+  for (const item of list.trim().split(/\s+/)) {
+    const name = item.split("=")[0].split(":")[0];
+    const base = debianName(name);
+    if (base && base !== name) renames.set(base, name);
+  }
+  const renameRelations = (l) => (/^(Depends|Pre-Depends|Recommends|Suggests|Breaks|Replaces|Conflicts):/.test(l)
+    ? l.replace(/([a-z0-9][a-z0-9+.-]*)/g, (w) => renames.get(w) ?? w) : l);
+  const out = [];
+  for (const item of list.trim().split(/\s+/).sort()) {
+    const [nameArch, ...rest] = item.split("=");
+    const version = rest.join("=");
+    const [name, arch] = nameArch.split(":");
+    const base = debianName(name);
+    let lines;
+    if (base) {
+      lines = paras.get(base).split("\n").filter((l) => !/^(Source|Original-Maintainer):/.test(l)).map((l) => {
+        if (l.startsWith("Package: ")) return `Package: ${name}`;
+        if (l.startsWith("Version: ")) return `Version: ${version}`;
+        if (l.startsWith("Maintainer: ")) return `Maintainer: Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>\nOriginal-${l}`;
+        return renameRelations(l);
+      });
+    } else {
+      lines = [`Package: ${name}`, "Status: install ok installed", "Priority: important", "Section: libs", "Installed-Size: 100",
+        "Maintainer: Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>", `Architecture: ${arch ?? "all"}`,
+        ...(arch ? ["Multi-Arch: same"] : []), `Version: ${version}`, `Description: ${name} (Ubuntu package; no Debian counterpart in the tree)`];
+    }
+    out.push(lines.join("\n"));
+  }
+  return out.join("\n\n") + "\n\n";
+}
+
 const RELEASES = [
   { version: "22.04", point: "22.04.5", codename: "jammy", name: "Jammy Jellyfish", debianVersion: "bookworm/sid", size: 77_870_000,
     mtime: Math.floor(Date.parse("2026-01-09T07:01:44Z") / 1000), aliases: ["ubuntu:jammy"] },
@@ -100,11 +146,6 @@ const RELEASES = [
     mtime: Math.floor(Date.parse("2026-05-20T01:37:22Z") / 1000), aliases: ["ubuntu:noble", "ubuntu:latest"] },
 ];
 
-function comparePaths(a, b) {
-  const x = a.split("/"), y = b.split("/");
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return Buffer.compare(Buffer.from(x[i]), Buffer.from(y[i]));
-  return x.length - y.length;
-}
 const pathOf = (line) => {
   const k = line[0];
   if (k === "l") return line.split(" ").slice(3).join(" ").split(" -> ")[0];
@@ -132,6 +173,14 @@ for (const r of RELEASES) {
   setText("/etc/issue", `Ubuntu ${r.point} LTS \\n \\l\n\n`);
   setText("/etc/issue.net", `Ubuntu ${r.point} LTS\n`);
   setText("/etc/hostname", "");
+  const status = ubuntuStatus(debian.texts["/var/lib/dpkg/status"], r.codename === "jammy" ? JAMMY : NOBLE);
+  setText("/var/lib/dpkg/status", status);
+  setText("/var/lib/dpkg/status-old", status);
+  setText("/var/lib/apt/extended_states", status.split("\n\n").filter(Boolean).map((b) => {
+    const name = /^Package: (\S+)$/m.exec(b)[1];
+    const arch = /^Architecture: (\S+)$/m.exec(b)?.[1] ?? "amd64";
+    return `Package: ${name}\nArchitecture: ${arch}\nAuto-Installed: 1\n`;
+  }).join("\n"));
   drop("/etc/dpkg/origins/debian");
   setText("/etc/dpkg/origins/ubuntu", "Vendor: Ubuntu\nVendor-URL: http://www.ubuntu.com/\nBugs: https://bugs.launchpad.net/ubuntu/+filebug\nParent: Debian\n");
   entries.set("/etc/dpkg/origins/default", "l 0 0 /etc/dpkg/origins/default -> ubuntu");
@@ -163,29 +212,23 @@ for (const r of RELEASES) {
     if (l[0] === "f") { const n = +l.split(" ")[4]; if (texts[p] !== undefined) textBytes += n; else placeholderBytes += n; }
     else if (l[0] === "l") linkBytes += Buffer.byteLength(l.split(" -> ").slice(1).join(" -> "));
   }
-  const factor = (r.size - textBytes - linkBytes) / placeholderBytes;
-  let size = 0;
-  const lines = [...entries.keys()].sort(comparePaths).map((p) => {
-    const l = entries.get(p);
-    if (l[0] === "f") {
-      const f = l.split(" ");
-      const n = texts[p] !== undefined ? +f[4] : Math.round(+f[4] * factor);
-      size += n;
-      return `f ${f[1]} ${f[2]} ${f[3]} ${n} ${p}`;
-    }
-    if (l[0] === "l") size += Buffer.byteLength(l.split(" -> ").slice(1).join(" -> "));
-    return l;
-  });
-  const keptTexts = Object.fromEntries(Object.entries(texts).filter(([p]) => entries.has(p)));
+  const factor = Number(((r.size - textBytes - linkBytes) / placeholderBytes).toFixed(6));
+  // Stored as an overlay on the Debian spec: what differs, and the factor (src/spec.ts applies it).
+  const baseEntries = new Map(debian.entries.map((l) => [pathOf(l), l]));
+  const set = {};
+  for (const [p, l] of entries) if (baseEntries.get(p) !== l) set[p] = l;
+  const dropped = [...baseEntries.keys()].filter((p) => !entries.has(p));
+  const overlayTexts = Object.fromEntries(Object.entries(texts).filter(([p, t]) => entries.has(p) && debian.texts[p] !== t));
   const spec = {
     ref: `ubuntu:${r.version}`, aliases: r.aliases, distro: r.codename, mtime: r.mtime,
-    source: `derived from debian-bookworm-slim.json: Ubuntu ${r.point} identity files, sizes scaled x${factor.toFixed(3)} to repo-info's ${r.size} B; scripts/gen-ubuntu.mjs`,
+    source: `derived from debian-bookworm-slim.json: Ubuntu ${r.point} identity files, placeholder sizes scaled x${factor} to repo-info's ${r.size} B; scripts/gen-ubuntu.mjs`,
     config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["/bin/bash"],
       Labels: { "org.opencontainers.image.ref.name": "ubuntu", "org.opencontainers.image.version": r.version } },
     history: { created_by: `/bin/sh -c #(nop) ADD file:ubuntu-${r.codename}-oci-amd64-root.tar.gz in / ` },
-    size, entries: lines, texts: keptTexts,
+    overlay: { base: "debian-bookworm-slim.json", scale: factor, set, drop: dropped },
+    texts: overlayTexts,
   };
   const out = new URL(`ubuntu-${r.version}.json`, data);
-  writeFileSync(out, JSON.stringify(spec).replace(/","/g, '",\n"') + "\n");
-  console.error(`${out.pathname}: ${lines.length} entries, ${size} bytes (factor ${factor.toFixed(3)})`);
+  writeFileSync(out, JSON.stringify(spec, null, 1) + "\n");
+  console.error(`${out.pathname}: overlay of ${Object.keys(set).length} entries, ${dropped.length} dropped (factor ${factor})`);
 }

@@ -24,11 +24,83 @@ export interface ImageSpec {
   texts: Record<string, string>;
 }
 
+/**
+ * A data file may describe an image as changes to another one (the Ubuntu images are the
+ * Debian tree with Ubuntu's identity): `set` replaces or adds entry lines by path, `drop`
+ * removes paths, and every placeholder file (no text) of the result is scaled by `scale`.
+ */
+interface Overlay {
+  base: string;
+  scale: number;
+  set: Record<string, string>;
+  drop: string[];
+}
+
+type SpecFile = Omit<ImageSpec, "size" | "entries"> & { size?: number; entries?: string[]; overlay?: Overlay };
+
+/** The path an entry line is about. */
+export function entryPath(line: string): string {
+  const kind = line[0];
+  if (kind === "l") return line.split(" ").slice(3).join(" ").split(" -> ")[0];
+  if (kind === "h") return line.slice(2).split(" => ")[0];
+  const f = line.split(" ");
+  return f.slice(kind === "f" ? 5 : kind === "c" || kind === "b" ? 6 : 4).join(" ");
+}
+
+/** Docker's walk order: parents first, siblings by byte order of their names. */
+export function comparePaths(a: string, b: string): number {
+  const x = a.split("/"), y = b.split("/");
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return Buffer.compare(Buffer.from(x[i]), Buffer.from(y[i]));
+  }
+  return x.length - y.length;
+}
+
+function applyOverlay(file: string, doc: SpecFile, overlay: Overlay): ImageSpec {
+  const base = loadSpec(overlay.base);
+  const texts = { ...base.texts, ...doc.texts };
+  const drop = new Set(overlay.drop);
+  const byPath = new Map<string, string>();
+  for (const line of base.entries) {
+    const p = entryPath(line);
+    if (!drop.has(p)) byPath.set(p, line);
+  }
+  for (const [p, line] of Object.entries(overlay.set)) byPath.set(p, line);
+  let size = 0;
+  const entries = [...byPath.keys()].sort(comparePaths).map((p) => {
+    const line = byPath.get(p)!;
+    if (line[0] === "l") size += Buffer.byteLength(line.slice(line.indexOf(" -> ") + 4));
+    if (line[0] !== "f") return line;
+    const f = line.split(" ");
+    const n = texts[p] !== undefined ? Number(f[4]) : Math.round(Number(f[4]) * overlay.scale);
+    if (Number.isNaN(n)) throw new Error(`baseimages: ${file}: malformed entry ${JSON.stringify(line)}`);
+    size += n;
+    return `f ${f[1]} ${f[2]} ${f[3]} ${n} ${p}`;
+  });
+  for (const p of Object.keys(texts)) if (!byPath.has(p)) delete texts[p];
+  const { overlay: _o, ...rest } = doc;
+  return { ...rest, entries, texts, size };
+}
+
 const dataDir = new URL("../data/", import.meta.url);
 
+const loaded = new Map<string, ImageSpec>();
+
+/** Reads (once per process) and expands a data file. */
 export function loadSpec(file: string): ImageSpec {
-  const text = readFileSync(new URL(file, dataDir), "utf8");
-  return JSON.parse(text) as ImageSpec;
+  let spec = loaded.get(file);
+  if (!spec) {
+    spec = readSpec(file);
+    loaded.set(file, spec);
+  }
+  return spec;
+}
+
+function readSpec(file: string): ImageSpec {
+  const doc = JSON.parse(readFileSync(new URL(file, dataDir), "utf8")) as SpecFile;
+  if (doc.overlay) return applyOverlay(file, doc, doc.overlay);
+  if (!doc.entries || doc.size === undefined) throw new Error(`baseimages: ${file} has neither entries nor an overlay`);
+  return doc as ImageSpec;
 }
 
 function fail(spec: ImageSpec, line: string): never {

@@ -124,6 +124,10 @@ describe("contents", () => {
     const jammy = await rootfsOf("ubuntu:22.04");
     expect(jammy.readFile("/etc/os-release").toString()).toContain("VERSION_CODENAME=jammy");
     expect(jammy.readFile("/etc/apt/sources.list").toString()).toContain("deb http://archive.ubuntu.com/ubuntu/ jammy main restricted");
+    const status = jammy.readFile("/var/lib/dpkg/status").toString();
+    expect(status.match(/^Package: /gm)).toHaveLength(101);
+    expect(status).toMatch(/^Package: bash\n(.+\n)*Version: 5\.1-6ubuntu1\.1\n/m);
+    expect(status).toContain("Package: ubuntu-keyring\n");
     const noble = await rootfsOf("ubuntu:24.04");
     expect(noble.readFile("/etc/passwd").toString()).toContain("ubuntu:x:1000:1000:");
     expect(noble.stat("/home/ubuntu").uid).toBe(1000);

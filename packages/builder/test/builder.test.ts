@@ -118,4 +118,19 @@ describe("build", () => {
     const t = await buildDir(store, contextDir({ Dockerfile: df }), { target: "two" });
     expect(t.steps.length).toBe(4);
   });
+
+  it("stops a runaway RUN at its limit with a clear error instead of hanging", async () => {
+    const err = await buildDir(await busyboxStore(), contextDir({ Dockerfile: "FROM busybox:test\nRUN while true; do :; done\n" }), {
+      runLimits: { timeoutMs: 300 },
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect(err.message).toMatch(/The command '\/bin\/sh -c while true; do :; done' returned a non-zero code: \d+: the command/);
+  });
+
+  it("fails a shell-form RUN in FROM scratch, which has no /bin/sh", async () => {
+    const err = await buildDir(await busyboxStore(), contextDir({ Dockerfile: "FROM scratch\nRUN echo hi\n" })).catch((e) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect(err.message).toMatch(/\/bin\/sh/);
+  });
 });
+

@@ -15,6 +15,10 @@ export interface FileChange {
   type: LayerEntry["type"];
   /** Bytes this layer stores for the path (0 for whiteouts and directories). */
   size: number;
+  /** Modified and deleted paths: the bytes the path had just below this layer (a directory: its whole tree). */
+  previousSize?: number;
+  /** Modified files: the content is byte for byte what was there; only metadata (mode, owner, mtime) changed. */
+  sameContent?: boolean;
 }
 
 export interface LayerAnalysis {
@@ -22,8 +26,18 @@ export interface LayerAnalysis {
   diffID: Digest;
   /** Docker's layer size. */
   size: number;
-  /** The history entry that made it. */
+  /** The history entry that made it (its created_by, or "(missing)"). */
   createdBy: string;
+  /** Index of that entry in config.history (-1 when the image has too few entries). */
+  historyIndex: number;
+  /** How findings and reports name the step: "Dockerfile:2 `RUN apk add …`", "layer 1 `RUN …`". */
+  label: string;
+  /** The instruction keyword (RUN, COPY, ADD, WORKDIR…) from the record or the history text; "" when unknown. */
+  instruction: string;
+  /** The instruction's text ("RUN apk add …"), from the record or the history text. */
+  text: string;
+  /** Part of the base image (the layers below the first step of the build). */
+  base: boolean;
   record?: BuildRecord;
   /** Largest first. */
   added: FileChange[];
@@ -39,8 +53,17 @@ export interface DiveFigures {
   efficiency: number;
   /** dive's wasted bytes (counts every copy of a file that exists in more than one layer, the kept one too). */
   wastedBytes: number;
-  /** dive's user wasted percent: wasted bytes outside the base layer / image size. */
+  /**
+   * dive's "user wasted percent", a ratio (0.25 = 25%): ALL of dive's wasted bytes (base layer
+   * included) / dive's size of the layers above the first one. NaN or Infinity when those layers are empty.
+   */
   userWastedPercent: number;
+  /** dive's image size: the sum of the tar header sizes of every layer (symlinks and hard links count 0). */
+  sizeBytes: number;
+  /** The same without the first layer (dive's UserSizeByes). */
+  userSizeBytes: number;
+  /** dive's inefficient paths (in more than one layer), largest cumulative size first. */
+  inefficiencies: Array<{ path: string; count: number; cumulativeSize: number }>;
 }
 
 export interface Finding {
@@ -60,6 +83,8 @@ export interface Analysis {
   wastedBytes: number;
   /** Same, excluding waste that is entirely inside the base image's layers. */
   userWastedBytes: number;
+  /** How many of the layers (from the bottom) belong to the base image. */
+  baseLayers: number;
   dive: DiveFigures;
   findings: Finding[];
 }

@@ -118,6 +118,15 @@ describe("apk errors", () => {
     expect(r.stderr).toContain("Permission denied");
   });
 
+  it("del of a package something else still needs keeps it and says why", async () => {
+    const fs = await imageFs("alpine:3.19");
+    await run(fs, APK, ["add", "--no-cache", "curl"]);
+    const r = await run(fs, APK, ["del", "libcurl"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("World updated, but the following packages are not removed due to:\n  libcurl: curl\n");
+    expect(fs.exists("/usr/lib/libcurl.so.4")).toBe(true);
+  });
+
   it("info lists what is installed", async () => {
     const fs = await imageFs("alpine:3.19");
     const r = await run(fs, APK, ["info"]);

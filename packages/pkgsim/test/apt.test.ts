@@ -101,6 +101,14 @@ describe("apt-get install", () => {
     expect(fs.exists("/var/cache/apt/pkgcache.bin")).toBe(false);
   });
 
+  it("a package the image has is already the newest version, and becomes manual", async () => {
+    const fs = await updated();
+    const r = await run(fs, APT_GET, ["install", "-y", "bash"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^bash is already the newest version \(5\.2\.15-2\+b\d+\)\.\nbash set to manually installed\.\n/m);
+    expect(fs.readFile("/var/lib/apt/extended_states").toString()).not.toContain("Package: bash\n");
+  });
+
   it("needs root", async () => {
     const fs = await imageFs("debian:bookworm-slim");
     const r = await run(fs, APT_GET, ["update"], { uid: 1000, gid: 1000 });
@@ -181,5 +189,14 @@ describe("ubuntu images", () => {
     expect(r.stdout).toContain("Get:1 http://archive.ubuntu.com/ubuntu jammy InRelease");
     expect(r.stdout).toContain("http://security.ubuntu.com/ubuntu jammy-security InRelease");
     expect(r.stdout.match(/ jammy InRelease/g)).toHaveLength(1);
+  });
+
+  it("autoremove finds nothing to remove in a fresh image", async () => {
+    for (const ref of ["ubuntu:22.04", "ubuntu:24.04", "debian:bookworm-slim"]) {
+      const fs = await imageFs(ref);
+      await run(fs, APT_GET, ["update"]);
+      const r = await run(fs, APT_GET, ["autoremove", "-y"]);
+      expect(r.stdout, ref).toContain("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.");
+    }
   });
 });

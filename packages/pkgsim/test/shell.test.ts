@@ -43,6 +43,17 @@ describe("through the shell, as a RUN step", () => {
     expect(out).toContain("nosuch (no such package)");
   });
 
+  it("RUN apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*", async () => {
+    const { res, out, layer } = await step("debian:bookworm-slim",
+      "apt-get update && apt-get install -y --no-install-recommends jq && rm -rf /var/lib/apt/lists/*");
+    expect(res, out).toMatchObject({ exitCode: 0 });
+    const paths = layer.entries.map((e) => e.path);
+    expect(paths).toContain("usr/bin/jq");
+    expect(paths).toContain("var/lib/dpkg/status");
+    expect(paths.some((p) => p.endsWith("Packages.lz4"))).toBe(false);
+    expect(layer.size).toBeLessThan(5_000_000);
+  });
+
   it("exec-form RUN [\"apt-get\", …] reaches the simulated apt-get", async () => {
     const fs = await imageFs("debian:bookworm-slim");
     const exec = async (argv: string[]) => {

@@ -130,9 +130,9 @@ function executionLimits(l: Required<NonNullable<RunSpec["limits"]>>): NonNullab
     maxCallDepth: l.maxCallDepth,
     // Build steps write big files (package payloads); just-bash's defaults suit chat agents.
     maxStringLength: 512 * 1024 * 1024,
-    maxOutputSize: 16 * GiB,
-    maxInputBytes: 16 * GiB,
-    maxLiveBytes: 16 * GiB,
+    maxOutputSize: 2 * GiB,
+    maxInputBytes: 2 * GiB,
+    maxLiveBytes: 2 * GiB,
     maxHeredocSize: 512 * 1024 * 1024,
   };
 }

@@ -330,3 +330,38 @@ describe("shell-level applets", () => {
     expect(r.stderr).toBe("rm: can't remove '/nothing': No such file or directory\nrm: '/bin' is a directory\n");
   });
 });
+
+describe("tar", () => {
+  const tree = async () => {
+    const fs = await baseFs();
+    fs.mkdir("/src/bin", { recursive: true, owner: { uid: 1000, gid: 1000 } });
+    fs.writeFile("/src/bin/run", "#!/bin/sh\necho ran\n", { mode: 0o755, owner: { uid: 1000, gid: 1000 } });
+    fs.writeFile("/src/secret", "s", { mode: 0o600, owner: { uid: 1000, gid: 1000 } });
+    fs.link("/src/secret", "/src/again");
+    fs.symlink("bin/run", "/src/start", { owner: { uid: 1000, gid: 1000 } });
+    return fs;
+  };
+
+  it("keeps modes, owners, symlinks and hard links through -czf and -xzf as root", async () => {
+    const fs = await tree();
+    const r = await runStep(fs, "tar -czf /a.tgz -C /src . && mkdir /dst && tar xzf /a.tgz -C /dst && /dst/bin/run");
+    expect(r.stdout).toBe("ran\n");
+    const got = r.entries.filter((e) => e.path.startsWith("dst/")).map((e) => `${e.path} ${e.type} ${e.mode} ${e.uid}:${e.gid}${e.linkname ? ` ${e.linkname}` : ""}`);
+    expect(got).toEqual([
+      "dst/again file 0600 1000:1000",
+      "dst/bin dir 0755 1000:1000",
+      "dst/bin/run file 0755 1000:1000",
+      "dst/secret hardlink 0600 1000:1000 dst/again",
+      "dst/start symlink 0777 1000:1000 bin/run",
+    ]);
+  });
+
+  it("lists with -t, strips components, and extracts as a non-root user with its own owner and umask", async () => {
+    const fs = await tree();
+    fs.mkdir("/out", { mode: 0o777 });
+    const r = await runStep(fs, "tar cf /tmp/a.tar /src/bin && tar tf /tmp/a.tar && tar -x -f /tmp/a.tar --strip-components=1 -C /out", { user: "nobody" });
+    expect(r.stdout).toBe("src/bin/\nsrc/bin/run\n");
+    expect(r.stderr).toBe("tar: removing leading '/' from member names\n");
+    expect(entry(r.entries, "out/bin/run")).toMatchObject({ mode: "0755", uid: 65534, gid: 65534 });
+  });
+});

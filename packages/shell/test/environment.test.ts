@@ -56,6 +56,8 @@ describe("the process environment of a RUN step", () => {
     const r = await runStep(fs, "tmp=/tmp/work; mkdir $tmp; trap 'rm -rf $tmp; echo cleaned' EXIT; touch $tmp/f; echo done");
     expect(r.stdout).toBe("done\ncleaned\n");
     expect(r.entries.map((e) => e.path)).toEqual(["tmp"]);
+    expect((await runStep(fs, "trap 'echo t' EXIT; exit 4")).exitCode).toBe(4);
+    expect((await runStep(fs, "trap 'exit 7' EXIT; true")).exitCode).toBe(7);
   });
 
   it("reports the command's exit status (e04) and a failing -e shell", async () => {

@@ -45,6 +45,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       stdout: (s) => run.opts.output?.(s),
       stderr: (s) => run.printStderr(s),
       limits: run.opts.runLimits,
+      hostname: containerId.slice(0, 12),
     });
   } catch (e) {
     fs.abortStep();
@@ -52,12 +53,12 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   }
   if (result.exitCode !== 0) {
     fs.abortStep();
-    const detail = result.error ? `${result.error}\n` : "";
-    throw new BuildError(
-      `${detail}The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`,
-      result.exitCode,
-      run.current,
-    );
+    const failed = `The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`;
+    // A command that never started is reported as Docker reports a failed container start; a limit
+    // that stopped a runaway script says so before Docker's usual line.
+    const stoppedByLimit = result.error?.startsWith("the command");
+    const message = !result.error ? failed : stoppedByLimit ? `${failed}: ${result.error}` : result.error;
+    throw new BuildError(message, result.exitCode, run.current);
   }
   const diff = await fs.commitStep({ mtime: run.clock.date() });
   run.print(`Removing intermediate container ${containerId.slice(0, 12)}`);

@@ -147,6 +147,16 @@ class Apk {
       throw e;
     }
     const kept = new Set(keep.map((c) => c.name));
+    // Names still needed by something else stay, and apk says why.
+    const held = [...names].filter((n) => kept.has(n));
+    if (held.length) {
+      this.out.err("World updated, but the following packages are not removed due to:");
+      for (const n of held) {
+        const target = universe.get(n)!;
+        const by = keep.filter((c) => c.depends.some((d) => universe.providesName(target, parseConstraint(d).name))).map((c) => c.name);
+        this.out.err(`  ${n}: ${by.join(" ")}`);
+      }
+    }
     // Dependents before their dependencies: the reverse of the order they were installed in.
     const toRemove = installed.filter((p) => !kept.has(p.name)).reverse();
     const remaining = installed.filter((p) => kept.has(p.name));

@@ -154,10 +154,13 @@ class Apt {
     const withRecommends = opts.recommends ?? this.conf.recommends;
     const lists = this.hasLists();
     const requested: string[] = [];
+    const autoBefore = readAutoInstalled(this.fs);
+    const nowManual: string[] = [];
     for (const raw of opts.args) {
       const name = raw.replace(/[=:].*$/, "");
       if (installed.has(name)) {
         this.out.out(`${name} is already the newest version (${installed.get(name)!.version}).`);
+        if (autoBefore.has(name)) { this.out.out(`${name} set to manually installed.`); nowManual.push(name); }
         continue;
       }
       if (!lists || !this.lookup(name)) {
@@ -196,6 +199,10 @@ class Apt {
       }
     }
     if (order.length === 0) {
+      if (nowManual.length) {
+        for (const n of nowManual) autoBefore.delete(n);
+        writeAutoInstalled(this.fs, autoBefore, (n) => installed.get(n)?.architecture ?? "amd64");
+      }
       if (opts.quiet < 2) this.out.out("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.");
       return 0;
     }
@@ -266,6 +273,7 @@ class Apt {
     writeStatus(this.fs, paras);
     const auto = readAutoInstalled(this.fs);
     for (const p of order) if (!requested.includes(p.name)) auto.add(p.name); else auto.delete(p.name);
+    for (const n of nowManual) auto.delete(n);
     const archOf = (n: string) => this.cat.get(n)?.architecture ?? installed.get(n)?.architecture ?? "amd64";
     writeAutoInstalled(this.fs, auto, archOf);
     const libc = installed.get("libc-bin");

@@ -20,6 +20,7 @@ import { groupadd, useradd, usermod } from "./shadow-accounts.js";
 import { stat } from "./stat.js";
 import { arch, hostname, nproc, uname } from "./system-info.js";
 import { touch } from "./touch.js";
+import { tar } from "./tar.js";
 import { truncate } from "./truncate.js";
 
 /** How an applet name is run. */
@@ -35,7 +36,7 @@ export type AppletEntry =
 
 const OWN: Record<string, Applet> = {
   addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
-  install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, touch, trap, truncate, umask,
+  install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, tar, touch, trap, truncate, umask,
   uname, unlink, useradd, usermod, which, whoami,
 };
 

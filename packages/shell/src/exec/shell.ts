@@ -93,13 +93,13 @@ export async function runShell(step: Step, argv0: string, args: string[], ctx: R
     // The EXIT trap runs in the shell that set it, after its last command, with its variables.
     const finalEnv = { ...shellEnv, ...((result as { env?: Record<string, string> }).env ?? {}) };
     const status = result.exitCode;
+    // The shell's status stands unless the trap itself exits with another.
     const trapped = await execChild(ctx, `(exit ${status})\n${frame.exitTrap}\nexit ${status}`, finalEnv, "");
-    const exitedInTrap = /(^|[\s;&|])exit(\s|$)/.test(frame.exitTrap);
     result = {
       ...result,
       stdout: result.stdout + trapped.stdout,
       stderr: result.stderr + trapped.stderr,
-      exitCode: exitedInTrap ? trapped.exitCode : status,
+      exitCode: trapped.exitCode,
     };
   }
   return result;

@@ -227,8 +227,6 @@ export class ProcessFs {
     let mode = (opts.mode ?? 0o777 & ~this.umask) & 0o7777;
     if (parent.mode & 0o2000) mode |= 0o2000;
     this.root.mkdir(loc.path, { mode, owner });
-    // RootFS creates with the mode it is given; bits a umask-less mkdir(2) would keep must stay.
-    if ((this.root.lstat(loc.path).mode & 0o7777) !== mode) this.root.chmod(loc.path, mode);
   }
 
   symlink(target: string, p: string): void {

@@ -1,7 +1,7 @@
 import { randomFillSync } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fsError } from "../util/errors.js";
-import { basename, dirname, joinPath } from "../util/paths.js";
+import { basename, dirname } from "../util/paths.js";
 
 /**
  * What Docker mounts over the image while a RUN step executes: /dev (a tmpfs with device
@@ -178,10 +178,5 @@ export class VirtualMounts {
   isEndless(path: string): boolean {
     const node = this.nodes.get(path);
     return node?.kind === "device" && node.device !== "null" && node.device !== "tty";
-  }
-
-  /** Children of a covered directory, joined to full paths. */
-  childPaths(dir: string): string[] {
-    return this.list(dir).map((n) => joinPath(dir, n));
   }
 }

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { toBuffer } from "../tar/byte-reader.js";
 
@@ -41,10 +42,10 @@ export async function* decompressed(input: AsyncIterable<unknown>): AsyncGenerat
   }
   if (start[0] === 0x1f && start[1] === 0x8b) {
     const gunzip = createGunzip();
-    const source = Readable.from(rest());
-    source.on("error", (e) => gunzip.destroy(e));
-    source.pipe(gunzip);
+    const feeding = pipeline(Readable.from(rest()), gunzip);
+    feeding.catch(() => undefined);
     for await (const c of gunzip) yield c as Buffer;
+    await feeding;
     return;
   }
   for (const [name, magic] of MAGIC) {

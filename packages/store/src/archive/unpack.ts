@@ -35,8 +35,9 @@ export class UnpackedArchive {
 
   private async unpack(input: Readable): Promise<void> {
     const extract = tar.extract();
-    input.on("error", (e) => extract.destroy(e));
-    input.pipe(extract);
+    // pipeline, not pipe: when the loop below stops early, the input is torn down cleanly.
+    const feeding = pipeline(input, extract);
+    feeding.catch(() => undefined);
     for await (const entry of extract) {
       const h = entry.header;
       const name = this.check(h.name);
@@ -55,6 +56,7 @@ export class UnpackedArchive {
       }
       entry.resume();
     }
+    await feeding;
   }
 
   private check(name: string): string {

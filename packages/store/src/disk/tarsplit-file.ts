@@ -1,25 +1,24 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { once } from "node:events";
-import { finished } from "node:stream/promises";
+import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { decodeEntry, type TarSplitEntry } from "../tarsplit/entry.js";
 
 /** The records of a tar-split.json.gz, in order. */
 export async function* readTarSplitFile(path: string): AsyncGenerator<TarSplitEntry> {
-  const file = createReadStream(path);
   const gunzip = createGunzip();
-  file.on("error", (e) => gunzip.destroy(e));
-  file.pipe(gunzip);
+  const feeding = pipeline(createReadStream(path), gunzip);
+  feeding.catch(() => undefined);
   const lines = createInterface({ input: gunzip, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
       if (line.trim() === "") continue;
       yield decodeEntry(line);
     }
+    await feeding;
   } finally {
     lines.close();
-    file.destroy();
     gunzip.destroy();
   }
 }
@@ -27,11 +26,11 @@ export async function* readTarSplitFile(path: string): AsyncGenerator<TarSplitEn
 /** A gzip'd JSON-lines writer for tar-split records, as layerdb's TarSplitWriter. */
 export class TarSplitFileWriter {
   private readonly gzip = createGzip();
-  private readonly out;
+  private readonly done: Promise<void>;
 
   constructor(path: string) {
-    this.out = createWriteStream(path, { mode: 0o644 });
-    this.gzip.pipe(this.out);
+    this.done = pipeline(this.gzip, createWriteStream(path, { mode: 0o644 }));
+    this.done.catch(() => undefined);
   }
 
   async write(line: string): Promise<void> {
@@ -40,11 +39,10 @@ export class TarSplitFileWriter {
 
   async close(): Promise<void> {
     this.gzip.end();
-    await finished(this.out);
+    await this.done;
   }
 
   destroy(): void {
     this.gzip.destroy();
-    this.out.destroy();
   }
 }

@@ -1,0 +1,46 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { parseCommandArgs, type Command, type Io } from "../../src/command.js";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+export const busyboxTar = resolve(repoRoot, "..", "shared/conformance/base/busybox-rootfs.tar");
+export const cliBin = join(repoRoot, "packages/cli/dist/bin.js");
+
+export function tempDir(prefix = "tsbuild-cli-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one command in-process the way main() does (parse flags, run, print `Error: …` and
+ * exit 1 on a thrown error), with --root pointing at `root`.
+ */
+export async function run(cmd: Command, argv: string[], opts: { root: string; stdin?: Buffer; cwd?: string }): Promise<Result> {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    stdin: Readable.from(opts.stdin ? [opts.stdin] : []),
+    isTTY: false,
+    env: { HOME: opts.root },
+    cwd: opts.cwd ?? opts.root,
+  };
+  let code: number;
+  try {
+    const parsed = parseCommandArgs(cmd, [...argv, "--root", opts.root]);
+    code = await cmd.run({ values: parsed.values as Record<string, unknown>, positionals: parsed.positionals, io });
+  } catch (e) {
+    stderr += `Error: ${(e as Error).message}\n`;
+    code = (e as { exitCode?: number }).exitCode ?? 1;
+  }
+  return { code, stdout, stderr };
+}

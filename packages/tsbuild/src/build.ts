@@ -1,0 +1,45 @@
+import { build as runBuilder, BuildError } from "@tsbuild/builder";
+import { memoryStore } from "@tsbuild/store";
+import { builtinResolver, importBases } from "./bases.js";
+import { prepareContext } from "./context.js";
+import { describeImage } from "./describe.js";
+import type { BuildFailure, BuildOptions, BuiltImage } from "./types.js";
+
+/**
+ * `docker build` in memory: builds the Dockerfile with Docker 20.10's classic builder rules and
+ * returns the image with its layers, history, config and analysis. A failed build rejects with
+ * the builder's BuildError (step, exit code, message), its `output` holding the log so far.
+ */
+export async function build(opts: BuildOptions): Promise<BuiltImage> {
+  const store = opts.store ?? memoryStore();
+  const created = opts.sourceDateEpoch === undefined ? undefined : new Date(opts.sourceDateEpoch * 1000);
+  await importBases(store, opts.bases ?? {}, created);
+  const { context, dockerfileName } = await prepareContext(opts);
+  const log: string[] = [];
+  const write = (text: string) => void log.push(text);
+  try {
+    const result = await runBuilder({
+      store,
+      context,
+      dockerfileName,
+      tags: opts.tags,
+      buildArgs: opts.buildArgs,
+      target: opts.target,
+      noCache: opts.noCache,
+      sourceDateEpoch: opts.sourceDateEpoch,
+      resolveMissingBase: builtinResolver(store),
+      output: write,
+      errorOutput: write,
+    });
+    return await describeImage(store, result.imageId, {
+      steps: result.steps,
+      output: log.join(""),
+      warnings: result.warnings,
+      tags: result.tags,
+      dockerfile: dockerfileName,
+    });
+  } catch (e) {
+    if (e instanceof BuildError) (e as BuildFailure).output = log.join("");
+    throw e;
+  }
+}
