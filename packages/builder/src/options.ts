@@ -20,8 +20,10 @@ export interface BuildOptions {
   errorOutput?: (text: string) => void;
   /** Seconds since the epoch: clamps every timestamp and clears host fields (SOURCE_DATE_EPOCH). */
   sourceDateEpoch?: number;
-  /** Resolves FROM names the store lacks (built-in images); returns an image now in the store. */
+  /** Resolves FROM names the store lacks; returns an image now in the store. Default: the built-in images. */
   resolveMissingBase?: (ref: string) => Promise<Digest | undefined>;
+  /** false: no built-in simulated images (busybox, alpine, debian, ubuntu) for names the store lacks. */
+  builtins?: boolean;
   /** Limits for RUN (a runaway script ends with an error, never hangs). */
   runLimits?: { timeoutMs?: number; maxCommands?: number };
   now?: () => Date;

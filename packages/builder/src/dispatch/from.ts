@@ -4,6 +4,7 @@ import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "../builder.js";
 import { printImageId } from "../commit.js";
 import { newStageState, type StageState } from "../state.js";
+import { builtinNameOf, importBuiltin } from "../builtins.js";
 
 /** FROM's image name may use ARGs declared before the first FROM, and nothing else. */
 export function expandWithMetaArgs(run: BuildRun, word: string): string {
@@ -23,9 +24,14 @@ export function findStage(run: BuildRun, ref: string, before: number): StageStat
   return undefined;
 }
 
+async function missingBase(run: BuildRun, ref: string): Promise<Digest | undefined> {
+  if (run.opts.resolveMissingBase) return run.opts.resolveMissingBase(ref);
+  return run.opts.builtins === false ? undefined : importBuiltin(run.store, ref);
+}
+
 /** An image by name from the store, else a built-in one; a clear error otherwise. */
 export async function resolveImage(run: BuildRun, ref: string): Promise<Digest> {
-  const id = run.store.resolve(ref) ?? (await run.opts.resolveMissingBase?.(ref));
+  const id = run.store.resolve(ref) ?? (await missingBase(run, ref));
   if (!id) {
     throw run.err(
       `pull access denied for ${ref.replace(/:[^/:]*$/, "")}: the image is not in the store (${run.store.root ?? "in memory"}) nor built in, and tsbuild does not pull from registries (tsbuild load or tsbuild import it first)`,
@@ -46,7 +52,10 @@ export async function dispatchFrom(run: BuildRun, stage: Stage): Promise<StageSt
     state = newStageState(stage.index, stage.name, "", undefined);
   } else {
     const id = await resolveImage(run, ref);
-    state = newStageState(stage.index, stage.name, id, await run.imageConfig(id));
+    const config = await run.imageConfig(id);
+    const builtin = builtinNameOf(ref, config);
+    if (builtin) run.print(`using built-in simulated image ${builtin}`);
+    state = newStageState(stage.index, stage.name, id, config);
   }
   run.stages.set(stage.index, state);
   return state;
@@ -64,7 +73,7 @@ export async function resolveFromFlag(run: BuildRun, state: StageState, ref: str
     return run.sandbox(stage);
   }
   if (/^\d+$/.test(ref)) throw run.err(`invalid from flag value ${ref}: index out of bounds`);
-  const id = run.store.resolve(ref) ?? (await run.opts.resolveMissingBase?.(ref));
+  const id = run.store.resolve(ref) ?? (await missingBase(run, ref));
   if (!id) throw run.err(`invalid from flag value ${ref}: no stage or image of that name (tsbuild does not pull from registries)`);
   return run.imageFs(id);
 }

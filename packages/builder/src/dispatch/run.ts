@@ -1,5 +1,6 @@
 import type { Instruction } from "@tsbuild/parser";
 import { runCommand } from "@tsbuild/shell";
+import { simulatedBinaries } from "@tsbuild/pkgsim";
 import type { BuildRun } from "../builder.js";
 import { commitChild, probeCache } from "../commit.js";
 import { BuildError } from "../options.js";
@@ -46,6 +47,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       stderr: (s) => run.printStderr(s),
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
+      binaries: simulatedBinaries,
     });
   } catch (e) {
     fs.abortStep();
