@@ -31,6 +31,8 @@ export class MergedFilesystem {
   apply(layer: number, entries: LayerEntry[]): LayerChanges {
     const changes: LayerChanges = { added: [], modified: [], deleted: [] };
     const mine = new Set<FsNode>();
+    // What an opaque marker hid: a path the layer then puts back was changed, not deleted.
+    const hiddenByOpaque = new Set<string>();
     for (const e of entries) {
       const parts = e.path.split("/").filter((p) => p !== "" && p !== ".");
       if (parts.length === 0) continue;
@@ -43,17 +45,22 @@ export class MergedFilesystem {
           if (mine.has(child)) continue;
           parent.children.delete(childName);
           changes.deleted.push(dirPath + childName);
+          hiddenByOpaque.add(dirPath + childName);
         }
       } else if (name.startsWith(WHITEOUT)) {
         const target = name.slice(WHITEOUT.length);
         parent.children.delete(target);
         changes.deleted.push(dirPath + target);
       } else {
+        const path = dirPath + name;
         const existing = parent.children.get(name);
         if (existing && mine.has(existing)) {
           // A second entry for the path in one layer: the later one wins, nothing new to report.
-        } else if (existing?.entry) changes.modified.push(dirPath + name);
-        else changes.added.push(dirPath + name);
+        } else if (existing?.entry) changes.modified.push(path);
+        else if (hiddenByOpaque.delete(path)) {
+          changes.deleted.splice(changes.deleted.indexOf(path), 1);
+          changes.modified.push(path);
+        } else changes.added.push(path);
         const keepChildren = existing !== undefined && e.type === "dir" && (existing.entry === undefined || existing.entry.type === "dir");
         const node: FsNode = { entry: e, layer, children: keepChildren ? existing.children : new Map() };
         parent.children.set(name, node);

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import { buildCommand } from "./build.js";
+import { demoCommand } from "./demo.js";
 import { fsckCommand } from "./fsck.js";
 import { historyCommand } from "./history.js";
 import { imagesCommand } from "./images.js";
@@ -13,6 +14,7 @@ import { tagCommand } from "./tag.js";
 // One line per command; each command lives in its own file.
 export const commands: Command[] = [
   buildCommand,
+  demoCommand,
   imagesCommand,
   historyCommand,
   inspectCommand,

@@ -6,8 +6,8 @@ import tar from "tar-stream";
 export async function tarOf(files: Array<{ name: string; data?: Buffer | string; type?: "symlink"; linkname?: string }>): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise((r) => pack.on("end", r));
+  pack.on("data", (c) => chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => pack.on("end", () => r()));
   for (const f of files) {
     if (f.type === "symlink") pack.entry({ name: f.name, type: "symlink", linkname: f.linkname });
     else pack.entry({ name: f.name }, typeof f.data === "string" ? Buffer.from(f.data) : f.data ?? Buffer.alloc(0));
