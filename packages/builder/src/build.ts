@@ -80,6 +80,7 @@ async function execute(run: BuildRun): Promise<BuildResult> {
       const step = begin(ins, stage.index);
       const dispatch = dispatchers[ins.kind];
       if (!dispatch) throw run.err(`${ins.kind} is not supported here`);
+      run.stepSources = undefined;
       await dispatch(run, state, ins);
       // dispatchState.updateRunConfig: the next step's config names the image it starts from.
       state.runConfig.Image = state.imageId;
@@ -124,6 +125,12 @@ async function runOnBuildTriggers(run: BuildRun, state: StageState): Promise<voi
     }
     const dispatch = dispatchers[ins.kind];
     if (!dispatch) throw run.err(`${ins.kind} isn't allowed as an ONBUILD trigger`);
-    await dispatch(run, state, ins);
+    run.trigger = ins;
+    run.stepSources = undefined;
+    try {
+      await dispatch(run, state, ins);
+    } finally {
+      run.trigger = undefined;
+    }
   }
 }

@@ -19,6 +19,10 @@ export class BuildRun {
   /** Values of ARGs declared before the first FROM. */
   readonly metaArgs = new Map<string, string | undefined>();
   current?: StepRecord;
+  /** The current COPY/ADD step's context files (path → content hash), for its build record. */
+  stepSources?: Record<string, string>;
+  /** The ONBUILD trigger of the base image being run, if any (its step is the FROM). */
+  trigger?: Instruction;
   private readonly imageSandboxes = new Map<string, RootFS>();
 
   constructor(

@@ -12,7 +12,9 @@ export async function importBuiltin(store: ImageStore, ref: string): Promise<Dig
   const config = img.config();
   await store.putLayer(img.layerTar(), null);
   const id = await store.putImage(serializeConfig(config));
+  // Tag the name as asked too ("busybox" → busybox:latest), so the next build finds it in the store.
   await store.tag(img.ref, id);
+  if (store.resolve(ref) !== id) await store.tag(ref, id);
   return id;
 }
 

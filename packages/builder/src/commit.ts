@@ -10,6 +10,8 @@ import {
 import type { LayerDiff } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "./builder.js";
 import { configDifferences } from "./cache.js";
+import { missReasons } from "./cache-miss.js";
+import { buildRecords, recordFor } from "./record.js";
 import { copyConfig, type StageState } from "./state.js";
 
 export const DOCKER_VERSION = "20.10.24";
@@ -22,7 +24,7 @@ export const DOCKER_VERSION = "20.10.24";
 export async function probeCache(run: BuildRun, state: StageState, probe: ContainerConfig): Promise<boolean> {
   if (run.opts.noCache || state.cacheBusted) return false;
   let best: { id: Digest; created: string; config: ImageConfigFile } | undefined;
-  let nearest: { id: Digest; diffs: string[] } | undefined;
+  let nearest: { id: Digest; diffs: string[]; config: ContainerConfig } | undefined;
   for (const id of run.store.childrenOf(state.imageId || undefined)) {
     const cfg = await run.imageConfig(id);
     if (!cfg.container_config) continue;
@@ -30,12 +32,17 @@ export async function probeCache(run: BuildRun, state: StageState, probe: Contai
     if (diffs.length === 0) {
       if (!best || cfg.created > best.created) best = { id, created: cfg.created, config: cfg };
     } else if (!nearest || diffs.length < nearest.diffs.length) {
-      nearest = { id, diffs };
+      nearest = { id, diffs, config: cfg.container_config };
     }
   }
   if (!best) {
     state.cacheBusted = true;
-    if (run.current) run.current.cacheMiss = { candidate: nearest?.id, differences: nearest?.diffs ?? ["no image built from the previous step is in the store"] };
+    const differences = nearest
+      ? missReasons(probe, nearest.config, buildRecords(run.store).get(nearest.id), run.stepSources)
+      : ["no image in the store was built from the previous step"];
+    if (run.current) run.current.cacheMiss = { candidate: nearest?.id, differences };
+    // Docker is silent here; one line at the first miss says what to look at.
+    if (nearest) run.print(` ---> Cache miss (vs ${shortId(nearest.id)}): ${differences.join("; ")}`);
     return false;
   }
   run.print(" ---> Using cache");
@@ -88,6 +95,7 @@ export async function commitChild(run: BuildRun, state: StageState, child: Child
     run.current.imageId = id;
     if (!empty) run.current.diffID = child.diff!.diffID;
   }
+  await buildRecords(run.store).put(id, recordFor(run, state));
   return id;
 }
 

@@ -52,6 +52,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     }
     sources = resolved.map(contextSource);
     hash = run.opts.context.sourceHash(resolved);
+    run.stepSources = sourceDigests(resolved);
   }
   if (sources.length > 1 && !dest.endsWith("/")) {
     throw run.err(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
@@ -104,4 +105,14 @@ function contextSource(r: ResolvedSource): CopySource {
   const prefix = base ? base + "/" : "";
   const items = r.children.map((c) => toItem(c, c.path.slice(prefix.length)));
   return { path: r.path, isDir: true, items, self: r.entry ? toItem(r.entry, "") : undefined };
+}
+
+/** path → content hash of every file a COPY takes from the context (the build record's `sources`). */
+function sourceDigests(resolved: ResolvedSource[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of resolved) {
+    if (!r.isDir && r.entry) out[r.path] = r.entry.hash;
+    for (const c of r.isDir ? r.children : []) if (c.type !== "dir") out[c.path] = c.hash;
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import { BuildContext } from "@tsbuild/context";
 import type { Command, Io } from "../command.js";
 import { UsageError } from "../command.js";
 import { storeFor } from "../store-root.js";
+import { cacheReport } from "../cache-report.js";
 
 export const buildCommand: Command = {
   name: "build",
@@ -19,6 +20,7 @@ export const buildCommand: Command = {
     quiet: { type: "boolean", short: "q" },
     root: { type: "string" },
     reproducible: { type: "boolean" },
+    "explain-cache": { type: "boolean" },
     "force-rm": { type: "boolean" },
     rm: { type: "boolean" },
   },
@@ -49,6 +51,7 @@ export const buildCommand: Command = {
         sourceDateEpoch: epoch(values, io),
       });
       if (quiet) io.stdout(result.imageId + "\n");
+      if (values["explain-cache"]) io.stdout(cacheReport(result.steps));
       return 0;
     } catch (e) {
       if (e instanceof BuildError) {
