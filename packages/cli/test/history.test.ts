@@ -29,6 +29,7 @@ describe("tsbuild history", () => {
     expect(full.stdout).toContain(app);
     expect(full.stdout).toContain("echo a very long command line");
     expect((await run(historyCommand, ["--format", "{{.ID}}|{{.Size}}", "-H=false", "app:1"], { root })).stdout.split("\n")[0]).toBe(`${app.slice(7, 19)}|0`);
+    expect((await run(historyCommand, ["-H", "app:1"], { root })).stdout).toContain("CREATED BY");
     expect((await run(historyCommand, ["-H=maybe", "app:1"], { root })).stderr).toMatch(/invalid argument "maybe" for "-H, --human" flag/);
   });
 

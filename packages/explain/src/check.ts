@@ -108,7 +108,8 @@ function forbidden(a: Analysis, patterns: string[]): Array<{ reason: string; lay
   const matchers = patterns.map((p) => ({ p, m: picomatch(p.replace(/^\/+/, ""), { dot: true }) }));
   const out: Array<{ reason: string; layer: number }> = [];
   for (const l of a.layers) {
-    for (const c of [...l.added, ...l.modified]) {
+    const stored = [...l.added, ...l.modified].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+    for (const c of stored) {
       const hit = matchers.find(({ m }) => ancestorsAndSelf(c.path).some((p) => m(p)));
       if (!hit) continue;
       const hidden = l.hidden.find((h) => h.path === c.path);

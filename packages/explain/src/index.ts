@@ -1,1 +1,12 @@
 export type * from "./types.js";
+export { analyzeImage } from "./analyze.js";
+export { loadImage, type LoadOptions } from "./load.js";
+export { renderExplanation, type TextOptions } from "./render-text.js";
+export { renderHtml } from "./render-html.js";
+export { diffImages, type ImageDiff, type DiffRow, type DiffSide, type FileDifference, type ImageSummary } from "./diff.js";
+export { renderDiff, type DiffTextOptions } from "./render-diff.js";
+export { checkImage, renderCheck, type CheckResult, type RuleResult } from "./check.js";
+export { loadRules, parseRules, RulesError, DIVE_DEFAULT_RULES, type CheckRules } from "./rules.js";
+export { parseBytes } from "./parse-bytes.js";
+export { printExplanation } from "./print.js";
+export { diveFigures } from "./dive.js";

@@ -42,7 +42,10 @@ export function renderExplanation(a: Analysis, opts: TextOptions = {}): string {
   const max = opts.files ?? 5;
   const out: string[] = [];
   const title = a.imageId ? `Image ${a.imageId.slice(7, 19)}` : "Image";
-  out.push(st.bold(`${title}: ${bytes(a.totalSize)} in ${a.layers.length} ${a.layers.length === 1 ? "layer" : "layers"}`) + st.dim(" (layers counted from 1 at the bottom)"));
+  const head = `${title}: ${bytes(a.totalSize)} in ${a.layers.length} ${a.layers.length === 1 ? "layer" : "layers"}`;
+  const note = "(layers counted from 1 at the bottom)";
+  if (head.length + 1 + note.length <= width) out.push(st.bold(head) + " " + st.dim(note));
+  else out.push(st.bold(cut(head, width)), st.dim(note));
   out.push("");
   out.push(...layerTable(a, width, st));
   for (const l of a.layers) {
@@ -51,7 +54,7 @@ export function renderExplanation(a: Analysis, opts: TextOptions = {}): string {
   }
   out.push("");
   out.push(st.bold("Totals"));
-  out.push(...totals(a));
+  out.push(...totals(a, width));
   out.push("");
   if (a.findings.length === 0) {
     out.push(st.bold("Findings: none"));
@@ -87,7 +90,7 @@ function layerSection(a: Analysis, l: LayerAnalysis, max: number, width: number,
     if (!l.added.length && !l.modified.length && !l.deleted.length) out.push("  no file changes");
   }
   if (l.hiddenBytes) {
-    out.push(st.red(`  ${bytes(l.hiddenBytes)} of this layer is hidden by later layers:`));
+    out.push(st.red(cut(`  ${bytes(l.hiddenBytes)} of this layer is hidden by later layers:`, width)));
     for (const h of l.hidden.slice(0, max)) {
       out.push(cut(`    ${size(h.size).padStart(8)}  ${h.path}  (${h.how} by ${layerName(h.byLayer)})`, width));
     }
@@ -113,7 +116,7 @@ function changeList(verb: string, changes: FileChange[], max: number, width: num
   return out;
 }
 
-function totals(a: Analysis): string[] {
+function totals(a: Analysis, width: number): string[] {
   const rows: Array<[string, string]> = [
     ["image size", `${bytes(a.totalSize)}: the layers' sizes added up`],
     ["wasted (tsbuild)", `${bytes(a.wastedBytes)}: copies no one sees (hidden by a later layer)`],
@@ -123,7 +126,7 @@ function totals(a: Analysis): string[] {
     ["dive userWastedPercent", a.dive.wastedBytes > 0 ? percent(a.dive.userWastedPercent) : "0 %"],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
-  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
+  return rows.flatMap(([k, v]) => wrap(v, width, `  ${k.padEnd(w)}  `, " ".repeat(w + 6)));
 }
 
 const sum = (c: FileChange[]) => c.reduce((n, x) => n + x.size, 0);

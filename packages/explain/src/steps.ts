@@ -50,9 +50,13 @@ function stripShell(s: string): string {
   return m ? s.slice(m[0].length) : s;
 }
 
-/** Long commands keep their first three and last two words: "RUN apk add … gcc make". */
-export function shorten(text: string, max = 40): string {
-  const oneLine = text.replace(/\s*\\\n\s*/g, " ").replace(/\s+/g, " ").trim();
+/** Long commands keep their first three and last two words: "RUN apk add … gcc make"; COPY hashes keep 12 digits. */
+export function shorten(text: string, max = 48): string {
+  const oneLine = text
+    .replace(/\s*\\\n\s*/g, " ")
+    .replace(/\s+/g, " ")
+    .replace(/\b(file|dir|multi):([0-9a-f]{12})[0-9a-f]{52}\b/g, "$1:$2…")
+    .trim();
   if (oneLine.length <= max) return oneLine;
   const words = oneLine.split(" ");
   if (words.length <= 5) return oneLine.slice(0, max - 1) + "…";

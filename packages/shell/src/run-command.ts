@@ -4,6 +4,7 @@ import { Bash, type BashOptions } from "just-bash";
 import { SHELL_BUILTIN_COMMANDS } from "./applets/registry.js";
 import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
 import { limitMessage } from "./exec/io.js";
+import { modelCovers } from "./exec/models.js";
 import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
 import type { Step } from "./exec/step.js";
 import { DEFAULT_LIMITS, type RunResult, type RunSpec } from "./run-spec.js";
@@ -12,7 +13,7 @@ import { JustBashFs } from "./sandbox/just-bash-fs.js";
 import { ProcessFs } from "./sandbox/process-fs.js";
 import { VirtualMounts } from "./sandbox/virtual-mounts.js";
 import { type ExecUser, resolveExecUser, UserLookupError } from "./users/exec-user.js";
-import { joinPath, resolvePath, shellQuote } from "./util/paths.js";
+import { basename, joinPath, resolvePath, shellQuote } from "./util/paths.js";
 
 const GiB = 1024 ** 3;
 
@@ -34,14 +35,18 @@ export async function runCommand(fs: RootFS, spec: RunSpec): Promise<RunResult> 
   const cwd = resolvePath("/", spec.cwd || "/");
   const pfs = new ProcessFs(fs, new VirtualMounts({ hostname }), { uid: user.uid, gid: user.gid, groups: user.groups });
 
+  const models = spec.models ?? [];
   const startError = checkStart(pfs, spec.argv[0], env.PATH, cwd);
-  if (startError) return startError;
+  if (startError && !modelCovers(models, spec.argv)) {
+    if (startError.exitCode === 127) emitNotes(spec, hints(new Set([basename(spec.argv[0])])));
+    return startError;
+  }
 
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
   const frame = await resolverFrame();
   let bash: Bash | undefined;
   const hook = new ResolverHook(frame, (name) => bash?.registerCommand(dispatcher(name, step)));
-  const step: Step = { fs: pfs, binaries: spec.binaries ?? {}, hook, shell: { frames: [] } };
+  const step: Step = { fs: pfs, binaries: spec.binaries ?? {}, models, notes: [], unresolved: new Set(), hook, shell: { frames: [] } };
   bash = new Bash({
     fs: new JustBashFs(pfs, hook),
     cwd,
@@ -64,6 +69,7 @@ export async function runCommand(fs: RootFS, spec: RunSpec): Promise<RunResult> 
   const result = await bash.exec(`unset OLDPWD\n${shellQuote(spec.argv)}`, { rawScript: true });
   if (result.stdout) spec.stdout?.(result.stdout);
   if (result.stderr) spec.stderr?.(result.stderr);
+  emitNotes(spec, result.exitCode === 0 ? step.notes : [...step.notes, ...hints(step.unresolved)]);
 
   const limit = step.limit ?? limitMessage(result);
   if (limit) {
@@ -74,6 +80,22 @@ export async function runCommand(fs: RootFS, spec: RunSpec): Promise<RunResult> 
     return { exitCode: result.exitCode === 0 ? 126 : result.exitCode, timedOut: timedOut || undefined, error };
   }
   return { exitCode: result.exitCode };
+}
+
+/** Where to declare what a program does when the sandbox cannot run it (@tsbuild/models). */
+const MODELS_FILE = "tsbuild.models.json";
+const MODELS_DOCS = "packages/models/README.md";
+
+/** For a failed step: each program that could not run and had no model. */
+function hints(programs: Set<string>): string[] {
+  return [...programs].map((p) => `hint: declare what "${p}" does in ${MODELS_FILE} (see ${MODELS_DOCS})`);
+}
+
+function emitNotes(spec: RunSpec, lines: string[]): void {
+  for (const line of lines) {
+    if (spec.notes) spec.notes(line);
+    else spec.stderr?.(`${line}\n`);
+  }
 }
 
 /** Names of the regular files in the PATH directories. */

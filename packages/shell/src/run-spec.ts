@@ -1,7 +1,21 @@
 import type { SimCommand } from "./sim-command.js";
 
-/** Commands declared by users: reserved for a later issue, accepted and ignored for now. */
-export type CommandModel = Record<string, unknown>;
+/**
+ * A stand-in for a program the sandbox cannot run (npm, pip, go, make, curl...): what the
+ * command does to the filesystem, declared by the user or shipped by @tsbuild/models.
+ * The shell consults the models for a command whose program is missing from the image or is
+ * a file tsbuild cannot execute (a binary or placeholder it does not simulate, a busybox
+ * applet it does not simulate, a script whose interpreter is one of those); with `override`,
+ * also for a program that could run.
+ */
+export interface CommandModel {
+  /** The program it stands for: matched against the command word's base name ("npm"). */
+  readonly program: string;
+  /** Apply even when the image's program could run (a script, an applet, a simulated binary). */
+  readonly override?: boolean;
+  /** The command for these arguments (argv without argv[0]), or undefined when the model does not cover them. */
+  match(args: string[]): SimCommand | undefined;
+}
 
 export interface RunLimits {
   /** Wall-clock budget of the whole step. Default 10 minutes. */
@@ -27,7 +41,14 @@ export interface RunSpec {
   stdout?: (chunk: string) => void;
   stderr?: (chunk: string) => void;
   limits?: RunLimits;
+  /** Stand-ins for programs the sandbox cannot run; the first that matches a command is used. */
   models?: CommandModel[];
+  /**
+   * tsbuild's own remarks on the step, one line each, after the command's output: which
+   * commands ran through a model, and a hint for each program that was neither found nor
+   * modelled when the command fails. Default: written to `stderr`.
+   */
+  notes?: (line: string) => void;
   /** Simulated programs keyed by their absolute path in the image ("/sbin/apk"). */
   binaries?: Record<string, SimCommand>;
   /** The container's hostname (/etc/hostname, $HOSTNAME). Default: derived from argv. */

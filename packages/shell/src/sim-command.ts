@@ -20,6 +20,8 @@ export interface SimCommandContext {
   stdin: Buffer;
   stdout(s: string): void;
   stderr(s: string): void;
+  /** A remark of tsbuild's about the command (not its output): see RunSpec.notes. */
+  note?(line: string): void;
 }
 
 /** A simulated program. Resolves to its exit code. */

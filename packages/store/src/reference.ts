@@ -137,12 +137,6 @@ export const refs = {
     }
     return out.sort();
   },
-  /** Every (reference, id) in one repository, sorted by reference. */
-  byName(r: RepositoriesFile, name: string): Array<{ ref: string; id: string }> {
-    return Object.entries(r.Repositories[name] ?? {})
-      .map(([ref, id]) => ({ ref, id }))
-      .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
-  },
 };
 
 /** Splits a stored familiar string back into its parts. */

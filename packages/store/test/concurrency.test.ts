@@ -55,7 +55,7 @@ for (let j = 0; j < 4; j++) {
 
   it("a writer waits for the process holding the lock", async () => {
     const root = tempRoot();
-    const log = join(root, "..", `order-${Date.now()}.log`);
+    const log = join(root, "order.log");
     const holder = node(`const fs = await import("node:fs");
 const s = store.openStore(${JSON.stringify(root)});
 await s.withLock(async () => {

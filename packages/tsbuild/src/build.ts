@@ -3,6 +3,7 @@ import { memoryStore } from "@tsbuild/store";
 import { builtinResolver, importBases } from "./bases.js";
 import { prepareContext } from "./context.js";
 import { describeImage } from "./describe.js";
+import { recordingStore } from "./records.js";
 import type { BuildFailure, BuildOptions, BuiltImage } from "./types.js";
 
 /**
@@ -19,7 +20,7 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
   const write = (text: string) => void log.push(text);
   try {
     const result = await runBuilder({
-      store,
+      store: recordingStore(store),
       context,
       dockerfileName,
       tags: opts.tags,

@@ -1,10 +1,10 @@
 import type { StepRecord } from "@tsbuild/builder";
-import { analyzeImage } from "@tsbuild/explain";
-import type { BuildRecord, Digest, HistoryEntry } from "@tsbuild/image";
+import { analyzeImage, type FileChange } from "@tsbuild/explain";
+import type { BuildRecord, Digest } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 import { entriesOf } from "./layer-entries.js";
 import { MergedFilesystem } from "./merged-fs.js";
-import { historyRecords } from "./records.js";
+import { builtHistoryRecords, storedHistoryRecords } from "./records.js";
 import type { BuiltImage, BuiltLayer, LayerInstruction } from "./types.js";
 
 export interface BuildFacts {
@@ -12,14 +12,16 @@ export interface BuildFacts {
   output: string;
   warnings: string[];
   tags: string[];
-  /** How the Dockerfile is named in records ("Dockerfile", "ci/Dockerfile.prod"). */
+  /** How the build named the Dockerfile ("Dockerfile", "ci/Dockerfile.prod"). */
   dockerfile: string;
 }
 
-const NO_BUILD: BuildFacts = { steps: [], output: "", warnings: [], tags: [], dockerfile: "Dockerfile" };
-
-/** Everything about an image of the store: layers with their entries and instructions, and the analysis. */
-export async function describeImage(store: ImageStore, id: Digest, facts: BuildFacts = NO_BUILD): Promise<BuiltImage> {
+/**
+ * Everything about an image of the store: layers with their entries and instructions, and the
+ * analysis. `facts` are those of the build that just made it; without them, the instructions
+ * are those recorded by builds made with this store.
+ */
+export async function describeImage(store: ImageStore, id: Digest, facts?: BuildFacts): Promise<BuiltImage> {
   const stored = store.getImage(id);
   if (!stored) throw new Error(`image ${id} is not in the store`);
   const config = await stored.config();
@@ -30,26 +32,27 @@ export async function describeImage(store: ImageStore, id: Digest, facts: BuildF
     Promise.all(storedLayers.map((l) => l.diffID())),
   ]);
   const history = config.history ?? [];
-  const records = await historyRecords(store, facts.steps, facts.output, facts.dockerfile);
-  const historyIndex = layerHistory(history, storedLayers.length);
+  const records = facts
+    ? builtHistoryRecords(store, id, history.length, facts.steps, facts.dockerfile)
+    : storedHistoryRecords(store, id, history.length);
 
   const explain = await analyzeImage({
     id,
     config,
     layers: storedLayers.map((_, i) => ({ diffID: diffIDs[i], size: sizes[i], entries: async () => entries[i] })),
-    records: history.map((_, h) => records.get(h)),
+    records,
   });
 
   const fs = new MergedFilesystem();
   const layers: BuiltLayer[] = [];
   const image: BuiltImage = {
     id,
-    tags: facts.tags,
+    tags: facts?.tags ?? store.tagsOf(id),
     config,
     history,
-    steps: facts.steps,
-    output: facts.output,
-    warnings: facts.warnings,
+    steps: facts?.steps ?? [],
+    output: facts?.output ?? "",
+    warnings: facts?.warnings ?? [],
     layers,
     size: sizes.reduce((a, b) => a + b, 0),
     explain,
@@ -58,35 +61,29 @@ export async function describeImage(store: ImageStore, id: Digest, facts: BuildF
     file: (path) => fs.lookup(path),
   };
   for (let i = 0; i < storedLayers.length; i++) {
-    const h = historyIndex[i];
-    const record = h === undefined ? undefined : records.get(h);
+    // The analysis pairs layers with history entries; the layers here follow it.
+    const h = explain.layers[i].historyIndex;
+    const record = h >= 0 ? records[h] : undefined;
     const layer = {
       index: i,
       diffID: diffIDs[i],
       size: sizes[i],
       instruction: record && instructionOf(record),
-      createdBy: (h === undefined ? undefined : history[h].created_by) ?? "",
+      createdBy: (h >= 0 ? history[h].created_by : undefined) ?? "",
       entries: entries[i],
-      ...fs.apply(i, entries[i]),
+      added: paths(explain.layers[i].added),
+      modified: paths(explain.layers[i].modified),
+      deleted: paths(explain.layers[i].deleted),
     } as BuiltLayer;
+    fs.apply(i, entries[i]);
     Object.defineProperty(layer, "image", { value: image, enumerable: false });
     layers.push(layer);
   }
   return image;
 }
 
-/**
- * The history entry behind each layer. Entries without empty_layer pair with the layers in
- * order; they are paired from the top, so an imported base whose history is short or missing
- * only loses the pairing of its own layers.
- */
-function layerHistory(history: HistoryEntry[], layerCount: number): Array<number | undefined> {
-  const out: Array<number | undefined> = new Array(layerCount).fill(undefined);
-  let layer = layerCount - 1;
-  for (let h = history.length - 1; h >= 0 && layer >= 0; h--) {
-    if (!history[h].empty_layer) out[layer--] = h;
-  }
-  return out;
+function paths(changes: FileChange[]): string[] {
+  return changes.map((c) => c.path);
 }
 
 function instructionOf(r: BuildRecord): LayerInstruction {

@@ -1,6 +1,7 @@
 export { build } from "./build.js";
 export { loadImage } from "./load.js";
-export { formatLayerTable } from "./layer-table.js";
+export { formatLayerTable, type LayerTableOptions } from "./layer-table.js";
+export { tsbuildMatchers, type TsbuildMatchers } from "./matchers/index.js";
 export { parseBytes } from "./bytes.js";
 export { BuildError } from "@tsbuild/builder";
 export { ContextError } from "@tsbuild/context";

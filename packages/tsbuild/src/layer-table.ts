@@ -8,6 +8,8 @@ export interface LayerTableOptions {
   topFiles?: number;
   /** Longest instruction text before it is cut with "…"; default 60. */
   width?: number;
+  /** Longest top-files text before it is cut with "…"; default 100. */
+  filesWidth?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export function formatLayerTable(image: BuiltImage, opts: LayerTableOptions = {}
     humanSize(l.size),
     ...(showHidden ? [hidden[l.index] ? humanSize(hidden[l.index]) : "-"] : []),
     ellipsis(describeInstruction(l), opts.width ?? 60),
-    topFiles(l, opts.topFiles ?? 3),
+    ellipsis(topFiles(l, opts.topFiles ?? 3), opts.filesWidth ?? 100),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
   const line = (cells: string[], marker: string) =>

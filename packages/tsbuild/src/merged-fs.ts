@@ -8,12 +8,6 @@ interface FsNode {
   children: Map<string, FsNode>;
 }
 
-export interface LayerChanges {
-  added: string[];
-  modified: string[];
-  deleted: string[];
-}
-
 const WHITEOUT = ".wh.";
 const OPAQUE = ".wh..wh..opq";
 const MAX_SYMLINKS = 40;
@@ -22,52 +16,33 @@ const MAX_SYMLINKS = 40;
  * The image's filesystem as overlay2 shows it, from the layers' entries alone: `.wh.NAME` hides
  * NAME, `DIR/.wh..wh..opq` hides what lower layers had in DIR, an entry replaces what was at its
  * path (a directory over a directory keeps the children). Cheap enough to build for every image:
- * no file content is held.
+ * no file content is held. (What each layer adds and deletes comes from @tsbuild/explain; this
+ * is only the lookup, with symlinks followed, that the analysis does not offer.)
  */
 export class MergedFilesystem {
   private readonly root: FsNode = { layer: -1, children: new Map() };
 
-  /** Applies the next layer; returns what it adds, changes and deletes (absolute paths, tar order). */
-  apply(layer: number, entries: LayerEntry[]): LayerChanges {
-    const changes: LayerChanges = { added: [], modified: [], deleted: [] };
+  /** Stacks the next layer on top. */
+  apply(layer: number, entries: LayerEntry[]): void {
     const mine = new Set<FsNode>();
-    // What an opaque marker hid: a path the layer then puts back was changed, not deleted.
-    const hiddenByOpaque = new Set<string>();
     for (const e of entries) {
       const parts = e.path.split("/").filter((p) => p !== "" && p !== ".");
       if (parts.length === 0) continue;
       const name = parts[parts.length - 1];
       const parentParts = parts.slice(0, -1);
       const parent = this.ensureDir(parentParts, layer);
-      const dirPath = "/" + parentParts.map((p) => p + "/").join("");
       if (name === OPAQUE) {
-        for (const [childName, child] of parent.children) {
-          if (mine.has(child)) continue;
-          parent.children.delete(childName);
-          changes.deleted.push(dirPath + childName);
-          hiddenByOpaque.add(dirPath + childName);
-        }
+        for (const [childName, child] of parent.children) if (!mine.has(child)) parent.children.delete(childName);
       } else if (name.startsWith(WHITEOUT)) {
-        const target = name.slice(WHITEOUT.length);
-        parent.children.delete(target);
-        changes.deleted.push(dirPath + target);
+        parent.children.delete(name.slice(WHITEOUT.length));
       } else {
-        const path = dirPath + name;
         const existing = parent.children.get(name);
-        if (existing && mine.has(existing)) {
-          // A second entry for the path in one layer: the later one wins, nothing new to report.
-        } else if (existing?.entry) changes.modified.push(path);
-        else if (hiddenByOpaque.delete(path)) {
-          changes.deleted.splice(changes.deleted.indexOf(path), 1);
-          changes.modified.push(path);
-        } else changes.added.push(path);
         const keepChildren = existing !== undefined && e.type === "dir" && (existing.entry === undefined || existing.entry.type === "dir");
         const node: FsNode = { entry: e, layer, children: keepChildren ? existing.children : new Map() };
         parent.children.set(name, node);
         mine.add(node);
       }
     }
-    return changes;
   }
 
   /** The path as `ls -d` would find it: symlinks in parent directories followed, the last component not. */

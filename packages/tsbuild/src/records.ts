@@ -2,66 +2,99 @@ import type { StepRecord } from "@tsbuild/builder";
 import type { BuildRecord, Digest } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 
-/**
- * Which step of the build made each history entry of the final image. Every step after FROM
- * commits exactly one image (cached or not), so the entry a step made is the last entry of the
- * image the step left; ONBUILD triggers run between FROM and the first step, one entry each.
- */
-export async function historyRecords(
-  store: ImageStore,
-  steps: StepRecord[],
-  output: string,
-  dockerfile: string,
-): Promise<Map<number, BuildRecord>> {
-  const records = new Map<number, BuildRecord>();
-  if (steps.length === 0) return records;
-  const stage = steps[steps.length - 1].stage;
-  const stageSteps = steps.filter((s) => s.stage === stage);
-  const historyLength = async (id: Digest) => (await configOf(store, id)).history?.length ?? 0;
+/** The builder hands a store that has these methods the record of every image it commits. */
+interface RecordKeeping {
+  putBuildRecord(id: Digest, record: BuildRecord): Promise<void>;
+  getBuildRecord(id: Digest): BuildRecord | undefined;
+}
 
-  for (const step of stageSteps) {
-    if (!step.imageId) continue;
-    const ins = step.instruction;
-    const base = { dockerfile, line: ins.startLine, endLine: ins.endLine, stage };
-    if (ins.kind === "FROM") {
-      const triggers = await triggersRun(store, step, output);
-      const end = await historyLength(step.imageId);
-      triggers.forEach((text, j) => {
-        records.set(end - triggers.length + j, { ...base, text, kind: keywordOf(text), trigger: true });
-      });
-      continue;
-    }
-    records.set((await historyLength(step.imageId)) - 1, { ...base, text: step.text, kind: ins.kind });
+/**
+ * Records kept here for stores that do not keep them: per store object, so a store reused
+ * across builds still knows, for a cached step, the step that first made the image.
+ */
+const kept = new WeakMap<ImageStore, Map<Digest, BuildRecord>>();
+
+/**
+ * The store as the builder should see it: every method forwarded, and the builder's records
+ * kept — by the store itself when it can, else here.
+ */
+export function recordingStore(store: ImageStore): ImageStore {
+  const own = store as ImageStore & Partial<RecordKeeping>;
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === "putBuildRecord") {
+        return async (id: Digest, record: BuildRecord) => {
+          if (own.putBuildRecord) await own.putBuildRecord(id, record);
+          else keptFor(store).set(id, record);
+        };
+      }
+      if (prop === "getBuildRecord") return (id: Digest) => recordOf(store, id);
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  }) as ImageStore & RecordKeeping;
+}
+
+export function recordOf(store: ImageStore, id: Digest): BuildRecord | undefined {
+  return (store as ImageStore & Partial<RecordKeeping>).getBuildRecord?.(id) ?? kept.get(store)?.get(id);
+}
+
+/**
+ * The record behind each history entry of an image found in the store: every committed image
+ * adds one entry, so entry N-1-k (of N) was made by the image k parents up. Entries from images
+ * no build recorded (an imported or built-in base) have none.
+ */
+export function storedHistoryRecords(store: ImageStore, id: Digest, historyLength: number): Array<BuildRecord | undefined> {
+  const records: Array<BuildRecord | undefined> = new Array(historyLength).fill(undefined);
+  let current: Digest | undefined = id;
+  for (let up = 0; up < historyLength && current; up++) {
+    records[historyLength - 1 - up] = recordOf(store, current);
+    current = store.parentOf(current);
   }
   return records;
 }
 
 /**
- * The ONBUILD triggers the FROM step ran, in order. The builder announces them right after the
- * step line ("# Executing 2 build triggers", Docker's wording); each committed an image, so the
- * base image is that many parents up, and its OnBuild list holds their text.
+ * The same for the image a build just made, from the build's own steps: a cached step's stored
+ * record may come from a build whose Dockerfile had the instruction on another line (the cache
+ * does not look at lines), so line and text are this build's. The ONBUILD triggers the FROM ran
+ * have no step; they are the recorded trigger images right below the first step, and are placed
+ * at the FROM's line (the builder records them at the line of the trigger's own text). Below
+ * them the base image starts, and its entries stay unattributed even when another build of
+ * this store made it.
  */
-async function triggersRun(store: ImageStore, from: StepRecord, output: string): Promise<string[]> {
-  const lines = output.split("\n");
-  // endsWith: RUN's stderr needn't end its line, so a step line can follow it on the same line.
-  const stepLine = `Step ${from.step}/${from.of} : ${from.text}`;
-  const at = lines.findIndex((l) => l.endsWith(stepLine));
-  const m = at >= 0 ? /^# Executing (\d+) build triggers?$/.exec(lines[at + 1] ?? "") : null;
-  if (!m || !from.imageId) return [];
-  const count = Number(m[1]);
-  let id: Digest | undefined = from.imageId;
-  for (let i = 0; i < count && id; i++) id = store.parentOf(id);
-  if (!id) return [];
-  const onBuild = (await configOf(store, id)).config.OnBuild ?? [];
-  return onBuild.length === count ? onBuild : [];
+export function builtHistoryRecords(
+  store: ImageStore,
+  id: Digest,
+  historyLength: number,
+  steps: StepRecord[],
+  dockerfile: string,
+): Array<BuildRecord | undefined> {
+  const byImage = new Map<Digest, StepRecord>();
+  for (const step of steps) if (step.imageId && step.instruction.kind !== "FROM") byImage.set(step.imageId, step);
+  const records: Array<BuildRecord | undefined> = new Array(historyLength).fill(undefined);
+  let current: Digest | undefined = id;
+  for (let up = 0; up < historyLength && current; up++) {
+    const stored = recordOf(store, current);
+    const step = byImage.get(current);
+    let record: BuildRecord | undefined;
+    if (step) {
+      const ins = step.instruction;
+      record = { ...stored, dockerfile, line: ins.startLine, endLine: ins.endLine, text: step.text, kind: ins.kind, stage: step.stage };
+      delete record.trigger;
+    } else if (stored?.trigger) {
+      const from = steps.find((s) => s.stage === stored.stage && s.instruction.kind === "FROM");
+      record = from ? { ...stored, dockerfile, line: from.instruction.startLine, endLine: from.instruction.endLine } : undefined;
+    }
+    if (!record) break;
+    records[historyLength - 1 - up] = record;
+    current = store.parentOf(current);
+  }
+  return records;
 }
 
-function keywordOf(trigger: string): string {
-  return (trigger.trim().split(/\s+/)[0] ?? "").toUpperCase();
-}
-
-async function configOf(store: ImageStore, id: Digest) {
-  const image = store.getImage(id);
-  if (!image) throw new Error(`image ${id} is not in the store`);
-  return image.config();
+function keptFor(store: ImageStore): Map<Digest, BuildRecord> {
+  let map = kept.get(store);
+  if (!map) kept.set(store, (map = new Map()));
+  return map;
 }

@@ -24,16 +24,16 @@ export interface InMemoryContext {
   files: Record<string, ContextFile>;
 }
 
-/** The Dockerfile's text, or where it is in the context. A bare string is told apart by {@link BuildOptions.dockerfile}. */
+/** The Dockerfile's text, or where it is in the context (see BuildOptions.dockerfile for a bare string). */
 export type DockerfileSource = string | { text: string } | { path: string };
 
 export interface BuildOptions {
   /** A directory (sent as the docker CLI sends it, .dockerignore applied) or files in memory. */
   context: string | InMemoryContext;
   /**
-   * The Dockerfile: its text, or a path relative to the context (default "Dockerfile").
-   * A string with a line break, or one naming no file of the context, is taken as the text;
-   * `{ text }` / `{ path }` say which explicitly.
+   * The Dockerfile: its text, or a path relative to the context (default "Dockerfile"). A string
+   * is the text when it has a line break, or a blank and names no file of the context
+   * ("FROM busybox"); otherwise a path. `{ text }` / `{ path }` say which explicitly.
    */
   dockerfile?: DockerfileSource;
   buildArgs?: Record<string, string>;
@@ -80,9 +80,12 @@ export interface BuiltLayer {
   createdBy: string;
   /** The layer tar's entries, in tar order (paths relative, as the conformance cases write them). */
   entries: LayerEntry[];
-  /** Absolute paths this layer creates (not visible below it), in tar order. */
+  /** Absolute paths this layer creates (not visible below it); largest first, as explain lists them. */
   added: string[];
-  /** Absolute paths this layer replaces or changes (visible below it), in tar order. */
+  /**
+   * Absolute paths this layer replaces or changes (visible below it). A directory counts only
+   * when its mode or owner changed, not when it is in the tar just as the parent of a change.
+   */
   modified: string[];
   /** Absolute paths this layer removes (whiteouts, and what an opaque directory hides). */
   deleted: string[];

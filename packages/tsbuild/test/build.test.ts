@@ -8,7 +8,7 @@ import { bases, BUSYBOX } from "./helpers.js";
 const APP = `FROM ${BUSYBOX}
 ENV APP_HOME=/opt/app
 COPY app.sh /usr/local/bin/app
-RUN echo built > /opt/built.txt && rm /etc/motd
+RUN echo built > /srv/built.txt && rm /etc/motd && echo app:x:1000: >> /etc/group
 WORKDIR /opt/app
 `;
 
@@ -25,7 +25,7 @@ describe("build() in memory", () => {
     expect(image.config.rootfs.diff_ids).toEqual(image.layers.map((l) => l.diffID));
     expect(image.history.length).toBe(5);
     expect(image.steps.map((s) => s.text)).toEqual(APP.trim().split("\n"));
-    expect(image.output).toContain("Step 4/5 : RUN echo built > /opt/built.txt && rm /etc/motd");
+    expect(image.output).toContain("Step 4/5 : RUN echo built > /srv/built.txt && rm /etc/motd && echo app:x:1000: >> /etc/group");
     expect(image.output).toContain(`Successfully built ${image.id.slice(7, 19)}`);
     expect(image.size).toBe(image.layers.reduce((n, l) => n + l.size, 0));
     expect(image.store.resolve(image.id)).toBe(image.id);
@@ -40,7 +40,7 @@ describe("build() in memory", () => {
     expect(copy.instruction).toEqual({ dockerfile: "Dockerfile", line: 3, endLine: 3, text: "COPY app.sh /usr/local/bin/app", stage: 0 });
     expect(copy.createdBy).toMatch(/^\/bin\/sh -c #\(nop\) COPY file:[0-9a-f]{64} in \/usr\/local\/bin\/app $/);
     expect(run.instruction?.line).toBe(4);
-    expect(run.createdBy).toBe("/bin/sh -c echo built > /opt/built.txt && rm /etc/motd");
+    expect(run.createdBy).toBe("/bin/sh -c echo built > /srv/built.txt && rm /etc/motd && echo app:x:1000: >> /etc/group");
     expect(workdir.instruction?.text).toBe("WORKDIR /opt/app");
   });
 
@@ -48,13 +48,15 @@ describe("build() in memory", () => {
     const image = await build({ context: { files }, dockerfile: APP, bases });
     const [, copy, run, workdir] = image.layers;
 
-    expect(copy.added).toEqual(["/usr/local", "/usr/local/bin", "/usr/local/bin/app"]);
-    expect(copy.modified).toEqual(["/usr"]);
+    expect(copy.added).toEqual(["/usr/local/bin/app"]);
+    // Parent directories are in the tar again, but unchanged: not "modified".
+    expect(copy.modified).toEqual([]);
     expect(copy.entries.find((e) => e.path === "usr/local/bin/app")).toMatchObject({ type: "file", mode: "0755", size: 18 });
-    expect(run.added).toEqual(["/opt/built.txt"]);
+    expect(run.added).toEqual(["/srv/built.txt"]);
     expect(run.deleted).toEqual(["/etc/motd"]);
-    expect(run.modified).toEqual(["/etc", "/opt"]);
-    expect(workdir.added).toEqual(["/opt/app"]);
+    expect(run.modified).toEqual(["/etc/group"]);
+    expect(workdir.added).toEqual(["/opt", "/opt/app"]);
+    expect(workdir.modified).toEqual([]);
   });
 
   it("finds paths of the final filesystem, following links in parent directories", async () => {
@@ -107,6 +109,7 @@ describe("build() in memory", () => {
     expect(image.layers).toHaveLength(3);
     expect(image.layer(1).instruction).toEqual({ dockerfile: "Dockerfile", line: 2, endLine: 2, text: "RUN echo triggered > /t", stage: 0, trigger: true });
     expect(image.layer(2).instruction).toMatchObject({ line: 3, text: "RUN echo after > /a" });
+    expect(image.explain.layers[1].label).toContain("Dockerfile:2");
   });
 
   it("reuses a store it is given: the second build is served from the cache", async () => {
@@ -118,6 +121,25 @@ describe("build() in memory", () => {
     expect(second.output).toContain("---> Using cache");
     // Layers from the cache still know their instruction.
     expect(second.layer(2).instruction?.line).toBe(4);
+  });
+
+  it("gives a cached step this build's line, though the cache ignores lines", async () => {
+    const store = memoryStore();
+    await build({ context: { files }, dockerfile: APP, bases, store });
+    const shifted = await build({ context: { files }, dockerfile: "# a comment moves every line down\n\n" + APP, bases, store });
+    expect(shifted.steps.slice(1).every((s) => s.cached)).toBe(true);
+    expect(shifted.layer(1).instruction).toMatchObject({ line: 5, text: "COPY app.sh /usr/local/bin/app" });
+  });
+
+  it("leaves the layers of a base image built earlier in the same store to the base", async () => {
+    const store = memoryStore();
+    await build({ context: { files }, dockerfile: APP, bases, store, tags: ["app-base"] });
+    const child = await build({ context: { files: {} }, dockerfile: "FROM app-base\nRUN echo child > /child\n", store });
+    expect(child.layers.map((l) => l.instruction?.line)).toEqual([undefined, undefined, undefined, undefined, 2]);
+    expect(child.explain.baseLayers).toBe(4);
+    // loadImage has no build to go by: it shows what each image's own build recorded.
+    const loaded = await loadImage(store, child.id);
+    expect(loaded.layers.map((l) => l.instruction?.line)).toEqual([undefined, 3, 4, 5, 2]);
   });
 
   it("tags the image when asked", async () => {
@@ -135,10 +157,10 @@ describe("build() in memory", () => {
   it("takes the Dockerfile from the context by default, or by path", async () => {
     const ctx = { files: { ...files, Dockerfile: APP, "ci/Dockerfile.small": `FROM ${BUSYBOX}\nCOPY motd /motd\n` } };
     expect((await build({ context: ctx, bases })).layers).toHaveLength(4);
-    const small = await build({ context: ctx, bases, dockerfile: "ci/Dockerfile.small" });
+    const small = await build({ context: ctx, bases, dockerfile: "ci/Dockerfile.small", sourceDateEpoch: 0 });
     expect(small.layers).toHaveLength(2);
     expect(small.layer(1).instruction?.dockerfile).toBe("ci/Dockerfile.small");
-    expect((await build({ context: ctx, bases, dockerfile: { path: "ci/Dockerfile.small" } })).id).toBe(small.id);
+    expect((await build({ context: ctx, bases, dockerfile: { path: "ci/Dockerfile.small" }, sourceDateEpoch: 0 })).id).toBe(small.id);
   });
 
   it("applies .dockerignore to an in-memory context", async () => {
@@ -147,7 +169,8 @@ describe("build() in memory", () => {
       dockerfile: `FROM ${BUSYBOX}\nCOPY . /ctx/\n`,
       bases,
     });
-    expect(image.layer(1).added).toEqual(["/ctx", "/ctx/.dockerignore", "/ctx/a.txt"]);
+    // Largest first: .dockerignore (15 B), a.txt (1 B), then the directory.
+    expect(image.layer(1).added).toEqual(["/ctx/.dockerignore", "/ctx/a.txt", "/ctx"]);
   });
 
   it("builds built-in images by name when no base is given", async () => {
@@ -191,7 +214,7 @@ describe("build() from a directory", () => {
 
   it("sends the directory as the docker CLI does", async () => {
     const image = await build({ context: dir, bases });
-    expect(image.layer(1).added).toEqual(["/src", "/src/main.txt"]);
+    expect(image.layer(1).added).toEqual(["/src/main.txt", "/src"]);
   });
 
   it("gives the same COPY hash as the same files in memory (tarsum ignores mtimes)", async () => {
@@ -208,12 +231,13 @@ describe("build() from a directory", () => {
 });
 
 describe("loadImage()", () => {
-  it("describes an image of a store by reference", async () => {
+  it("describes an image of a store by reference, knowing the steps of builds made with that store", async () => {
     const built = await build({ context: { files }, dockerfile: APP, bases, tags: ["demo/load"] });
     const loaded = await loadImage(built.store, "demo/load");
     expect(loaded.id).toBe(built.id);
     expect(loaded.layers.map((l) => l.added)).toEqual(built.layers.map((l) => l.added));
-    expect(loaded.layers[1].instruction).toBeUndefined();
+    // The records of the builds made with a store are remembered with it.
+    expect(loaded.layers[1].instruction).toEqual(built.layers[1].instruction);
     expect(loaded.steps).toEqual([]);
   });
 

@@ -11,10 +11,11 @@ describe("parseBytes", () => {
     expect(parseBytes("2gb")).toBe(2e9);
     expect(parseBytes("100B")).toBe(100);
     expect(parseBytes(".5k")).toBe(500);
+    expect(parseBytes(" 1,000 ")).toBe(1000);
   });
 
   it("refuses what is not a size", () => {
-    expect(() => parseBytes("ten")).toThrow('invalid size "ten": expected bytes like 512, "10kB", "1.5MB" or "4MiB"');
+    expect(() => parseBytes("ten")).toThrow('invalid size "ten": no number (expected bytes like 512, "10kB", "1.5MB" or "4MiB")');
     expect(() => parseBytes("5 parsecs")).toThrow(TypeError);
     expect(() => parseBytes(-1)).toThrow("invalid size -1: expected a number of bytes >= 0");
     expect(() => parseBytes(Number.NaN)).toThrow(TypeError);

@@ -20,11 +20,18 @@ export const historyCommand: Command = {
     quiet: { type: "boolean", short: "q" },
     format: { type: "string" },
   },
-  async run({ values, positionals, io }) {
+  async run({ values, positionals: args, io }) {
+    let positionals = args;
+    let humanFlag = values.human as string | undefined;
+    // `-H IMAGE`: a bare bool flag, whose "value" parseArgs took from the image argument.
+    if (positionals.length === 0 && humanFlag !== undefined && !isBool(humanFlag)) {
+      positionals = [humanFlag];
+      humanFlag = undefined;
+    }
     if (positionals.length !== 1) {
       throw new UsageError(`"tsbuild history" requires exactly 1 argument.\nSee 'tsbuild history --help'.\n\nUsage:  tsbuild history [OPTIONS] IMAGE`);
     }
-    const human = parseBool(values.human as string | undefined);
+    const human = parseBool(humanFlag);
     const noTrunc = Boolean(values["no-trunc"]);
     const store = storeFor(values, io);
     const id = store.resolve(positionals[0]);
@@ -47,6 +54,10 @@ export const historyCommand: Command = {
     return 0;
   },
 };
+
+function isBool(v: string): boolean {
+  return /^=?(1|t|true|TRUE|True|0|f|false|FALSE|False)$/.test(v);
+}
 
 function parseBool(v: string | undefined): boolean {
   if (v === undefined) return true;

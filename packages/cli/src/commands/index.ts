@@ -1,6 +1,10 @@
 import type { Command } from "../command.js";
 import { buildCommand } from "./build.js";
+import { checkCommand } from "./check.js";
+import { compareCommand } from "./compare.js";
 import { demoCommand } from "./demo.js";
+import { diffCommand } from "./diff.js";
+import { explainCommand } from "./explain.js";
 import { fsckCommand } from "./fsck.js";
 import { historyCommand } from "./history.js";
 import { imagesCommand } from "./images.js";
@@ -24,4 +28,8 @@ export const commands: Command[] = [
   tagCommand,
   rmiCommand,
   fsckCommand,
+  explainCommand,
+  diffCommand,
+  compareCommand,
+  checkCommand,
 ];

@@ -1,4 +1,5 @@
-import { mkdtempSync } from "node:fs";
+import { afterAll } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -9,8 +10,17 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../
 export const busyboxTar = resolve(repoRoot, "..", "shared/conformance/base/busybox-rootfs.tar");
 export const cliBin = join(repoRoot, "packages/cli/dist/bin.js");
 
+const created: string[] = [];
+// Vitest loads this module once per test file, so each file cleans up after itself.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory, removed after the test file has run. */
 export function tempDir(prefix = "tsbuild-cli-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 export interface Result {

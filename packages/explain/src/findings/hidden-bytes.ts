@@ -14,11 +14,13 @@ const isCopy = (l: LayerAnalysis) => l.instruction === "COPY" || l.instruction =
  */
 export function hiddenBytes(ctx: FindingContext): Finding[] {
   const out: Finding[] = [];
+  const rewritten = ctx.changes.map((c) => new Set(c.modified.filter((m) => m.sameContent).map((m) => m.path)));
   ctx.layers.forEach((layer, i) => {
     if (layer.base) return;
     const byHider = new Map<number, Hidden[]>();
     for (const h of ctx.changes[i].hidden) {
-      if (isMetadataRewrite(ctx, h)) continue;
+      // The later layer rewrote the path with the same content: the metadata-copy rule reports it.
+      if (rewritten[h.byLayer].has(h.path)) continue;
       byHider.set(h.byLayer, [...(byHider.get(h.byLayer) ?? []), h]);
     }
     for (const [j, hidden] of byHider) {
@@ -29,11 +31,6 @@ export function hiddenBytes(ctx: FindingContext): Finding[] {
     }
   });
   return out;
-}
-
-/** The later layer rewrote the path with the same content: the metadata-copy rule reports it. */
-function isMetadataRewrite(ctx: FindingContext, h: Hidden): boolean {
-  return ctx.changes[h.byLayer].modified.some((m) => m.path === h.path && m.sameContent);
 }
 
 function pairFinding(ctx: FindingContext, i: number, j: number, hidden: Hidden[]): Finding {
@@ -71,9 +68,12 @@ function pairFinding(ctx: FindingContext, i: number, j: number, hidden: Hidden[]
     };
   }
 
+  const overwritten = hidden.filter((h) => h.how === "overwritten").map((h) => h.path);
+  const which =
+    verb === "deletes or overwrites" ? `${listPaths(deleted.map((h) => h.path))}; it also overwrites ${listPaths(overwritten)}` : listPaths(paths);
   return {
     kind,
-    message: `${maker.label} adds ${size(bytes)} that ${hider.label} ${verb} (${listPaths(paths)}): ${stay}. ${advice(maker, hider, verb, bytes)}`,
+    message: `${maker.label} adds ${size(bytes)} that ${hider.label} ${verb === "deletes or overwrites" ? "deletes" : verb} (${which}): ${stay}. ${advice(maker, hider, verb, bytes)}`,
     bytes,
     layers,
   };

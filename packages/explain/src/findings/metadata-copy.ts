@@ -10,15 +10,16 @@ const CHANGES_METADATA = /\b(chmod|chown|chgrp|setfacl|touch)\b/;
  */
 export function metadataCopies(ctx: FindingContext): Finding[] {
   const out: Finding[] = [];
+  // "path\0hiding layer" → the layer whose copy it hid.
+  const hiddenFrom = new Map<string, number>();
+  ctx.changes.forEach((c, i) => c.hidden.forEach((h) => hiddenFrom.set(`${h.path}\0${h.byLayer}`, i)));
   ctx.layers.forEach((layer, j) => {
     if (layer.base) return;
     const copies = ctx.changes[j].modified.filter((m) => m.sameContent && m.type === "file" && m.size > 0);
     if (!copies.length) return;
     const bytes = copies.reduce((n, m) => n + m.size, 0);
     const paths = copies.map((m) => m.path);
-    const from = [...new Set(copies.map((m) => ctx.changes.findIndex((c) => c.hidden.some((h) => h.path === m.path && h.byLayer === j))))]
-      .filter((i) => i >= 0)
-      .sort((a, b) => a - b);
+    const from = [...new Set(copies.flatMap((m) => hiddenFrom.get(`${m.path}\0${j}`) ?? []))].sort((a, b) => a - b);
     const them = copies.length === 1 ? "it" : "them";
     const what = CHANGES_METADATA.test(layer.text)
       ? `copies ${listPaths(paths)} (${size(bytes)}) whole into ${layerName(j)} only to change ${copies.length === 1 ? "its" : "their"} mode, owner or times`

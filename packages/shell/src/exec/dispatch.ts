@@ -1,20 +1,19 @@
 import { type Command, type ExecResult, latin1FromBytes, type ResolvedCommandContext } from "just-bash";
 import type { AppletContext } from "../applets/applet.js";
 import { appletEntry, appletNames, hasApplet, SHELL_BUILTIN_COMMANDS } from "../applets/registry.js";
+import type { SimCommand } from "../sim-command.js";
 import { AccountDb } from "../users/account-files.js";
 import { describeError } from "../util/errors.js";
 import { basename, resolvePath, shellQuote } from "../util/paths.js";
 import { childEnv, failure, Output, shellName, stdinOf, stdoutBytes } from "./io.js";
-import { classify, searchPath } from "./lookup.js";
+import { classify, MAX_INTERPRETER_DEPTH, searchPath } from "./lookup.js";
+import { modelFor } from "./models.js";
 import { execChild } from "./child.js";
 import { exportAll, runShell } from "./shell.js";
 import type { Step } from "./step.js";
 
 /** Docker's default PATH, which ash also falls back to when PATH is unset. */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-/** Interpreters a #! line may chain through before the kernel gives up (ELOOP). */
-const MAX_INTERPRETER_DEPTH = 4;
 
 /**
  * The just-bash command registered under every name: it finds the program in the image
@@ -34,8 +33,11 @@ async function dispatch(step: Step, name: string, args: string[], ctx: ResolvedC
   }
   if (!explicit && SHELL_BUILTIN_COMMANDS.has(name) && hasApplet(name)) return runApplet(step, name, name, args, ctx, name);
   const word = explicit?.word ?? name;
-  const path = explicit?.path ?? searchPath(step.fs, name, ctx.env.get("PATH") ?? DEFAULT_PATH, ctx.cwd);
-  if (!path) return failure(`${shellName(ctx)}: ${word}: not found`, 127);
+  const pathVar = ctx.env.get("PATH") ?? DEFAULT_PATH;
+  const path = explicit?.path ?? searchPath(step.fs, name, pathVar, ctx.cwd);
+  const model = modelFor(step, { word, path, args }, { cwd: ctx.cwd, pathVar });
+  if (model) return runSim(step, model, word, args, ctx);
+  if (!path) return unresolved(step, `${shellName(ctx)}: ${word}: not found`, word);
   return runFile(step, word, path, explicit ? word : path, args, ctx, name, 0);
 }
 
@@ -57,34 +59,16 @@ export async function runFile(
   const sh = shellName(ctx);
   switch (program.kind) {
     case "missing":
-      return failure(`${sh}: ${word}: not found`, 127);
+      return unresolved(step, `${sh}: ${word}: not found`, word);
     case "denied":
       return failure(`${sh}: ${word}: Permission denied`, 126);
-    case "sim": {
-      const out = new Output();
-      const { uid, gid } = step.fs.creds;
-      try {
-        const code = await program.run({
-          fs: step.fs.root,
-          argv: [word, ...args],
-          env: childEnv(ctx),
-          cwd: ctx.cwd,
-          owner: { uid, gid },
-          stdin: stdinOf(ctx),
-          stdout: out.stdout,
-          stderr: out.stderr,
-        });
-        return out.result(code);
-      } catch (e) {
-        out.stderr(`${basename(word)}: ${describeError(e)}\n`);
-        return out.result(1);
-      }
-    }
+    case "sim":
+      return runSim(step, program.run, word, args, ctx);
     case "script": {
       if (depth >= MAX_INTERPRETER_DEPTH) return failure(`${sh}: ${word}: Too many levels of symbolic links`, 126);
       const interpreter = resolvePath(ctx.cwd, program.interpreter);
       const interpArgs = [...(program.arg !== undefined ? [program.arg] : []), execPath, ...args];
-      if (!step.fs.tryStat(interpreter)) return failure(`${sh}: ${word}: not found`, 127);
+      if (!step.fs.tryStat(interpreter)) return unresolved(step, `${sh}: ${word}: not found`, word);
       return runFile(step, program.interpreter, interpreter, program.interpreter, interpArgs, ctx, dispatcherName, depth + 1);
     }
     case "shell-text":
@@ -92,8 +76,37 @@ export async function runFile(
     case "applet":
       return runApplet(step, program.applet, word, args, ctx, dispatcherName);
     case "foreign":
-      return failure(`${sh}: ${word}: not found (${path} is a program tsbuild does not simulate)`, 127);
+      return unresolved(step, `${sh}: ${word}: not found (${path} is a program tsbuild does not simulate)`, word);
   }
+}
+
+/** A simulated program (RunSpec.binaries) or a command model, run over the step's RootFS. */
+async function runSim(step: Step, run: SimCommand, word: string, args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
+  const out = new Output();
+  const { uid, gid } = step.fs.creds;
+  try {
+    const code = await run({
+      fs: step.fs.root,
+      argv: [word, ...args],
+      env: childEnv(ctx),
+      cwd: ctx.cwd,
+      owner: { uid, gid },
+      stdin: stdinOf(ctx),
+      stdout: out.stdout,
+      stderr: out.stderr,
+      note: (line) => void step.notes.push(line),
+    });
+    return out.result(code);
+  } catch (e) {
+    out.stderr(`${basename(word)}: ${describeError(e)}\n`);
+    return out.result(1);
+  }
+}
+
+/** A program that cannot run (127): remembered, so a failed step can hint at declaring a model. */
+function unresolved(step: Step, message: string, word: string): ExecResult {
+  step.unresolved.add(basename(word));
+  return failure(message, 127);
 }
 
 /** Run an applet (a name tsbuild simulates) invoked as `word`. */
@@ -106,7 +119,7 @@ async function runApplet(
   dispatcherName: string,
 ): Promise<ExecResult> {
   const entry = appletEntry(applet);
-  if (!entry) return failure(`${applet}: applet not found (tsbuild does not simulate it)`, 127);
+  if (!entry) return unresolved(step, `${applet}: applet not found (tsbuild does not simulate it)`, word);
   switch (entry.kind) {
     case "shell":
       return runShell(step, word, args, ctx);

@@ -15,6 +15,9 @@ export type Program =
   /** A binary tsbuild has no simulation for. */
   | { kind: "foreign"; path: string };
 
+/** Interpreters a #! line may chain through before the kernel gives up (ELOOP). */
+export const MAX_INTERPRETER_DEPTH = 4;
+
 /** The kernel reads at most this much of a `#!` line. */
 const SHEBANG_MAX = 256;
 

@@ -2,8 +2,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { chainIDs, type Digest } from "@tsbuild/image";
 import { chunksOf } from "../layer/ingest.js";
-import { familiarString, refs } from "../reference.js";
-import type { Store } from "../store.js";
+import { familiarString } from "../reference.js";
 import type { ImageStore } from "../types.js";
 import { decompressed } from "./decompress.js";
 import { planDockerArchive } from "./docker-archive.js";
@@ -26,13 +25,13 @@ export async function loadArchive(store: ImageStore, input: string | Buffer | No
     else if (archive.has("repositories")) throw new BadArchiveError("legacy (pre-1.10) image archives are not supported");
     else throw new BadArchiveError("not an image archive: it has neither manifest.json nor an OCI index.json");
     await new LayerChecker(archive, store).check(images);
-    return await store.withLock(() => commit(store as Store, archive, images));
+    return await store.withLock(() => commit(store, archive, images));
   } finally {
     await archive.close();
   }
 }
 
-async function commit(store: Store, archive: UnpackedArchive, images: PlannedImage[]): Promise<string[]> {
+async function commit(store: ImageStore, archive: UnpackedArchive, images: PlannedImage[]): Promise<string[]> {
   const lines: string[] = [];
   const idLines: string[] = [];
   let tagCount = 0;
@@ -52,7 +51,7 @@ async function commit(store: Store, archive: UnpackedArchive, images: PlannedIma
     // As Docker: the "Loaded image ID" lines appear only when the last image had no tags.
     tagCount = 0;
     for (const tag of img.tags) {
-      const prev = refs.get(store.backend.repositories(), tag);
+      const prev = store.listImages().find((i) => store.tagsOf(i).includes(familiarString(tag)));
       if (prev && prev !== id) {
         lines.push(`The image ${familiarString(tag)} already exists, renaming the old one with ID ${prev} to empty string`);
       }

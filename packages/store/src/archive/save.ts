@@ -2,8 +2,7 @@ import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { chainIDs, hexOf, type Digest } from "@tsbuild/image";
 import { NoSuchImageError } from "../errors.js";
-import { familiarString, parseNamed, refs, splitStored } from "../reference.js";
-import type { Store } from "../store.js";
+import { familiarString, parseNamed, splitStored } from "../reference.js";
 import type { ImageStore } from "../types.js";
 import { v1FromConfig, v1ID, v1JSON, type V1Image } from "./v1.js";
 
@@ -24,7 +23,6 @@ export function selectImages(store: ImageStore, names: string[]): Selected[] {
     if (!s) selected.set(id, (s = { id, tags: [] }));
     if (tag && !s.tags.includes(tag)) s.tags.push(tag);
   };
-  const repos = (store as Store).backend.repositories();
   for (const name of names) {
     const named = /^(sha256:)?[a-f0-9]{64}$/.test(name) ? undefined : parseNamed(name);
     if (!named || named.name === "sha256") {
@@ -32,20 +30,34 @@ export function selectImages(store: ImageStore, names: string[]): Selected[] {
       if (!id) throw new NoSuchImageError(name);
       add(id);
     } else if (named.tag === undefined && named.digest === undefined) {
-      const assocs = refs.byName(repos, named.name).filter((a) => !a.ref.includes("@"));
-      for (const a of assocs) add(a.id as Digest, a.ref);
+      const assocs = tagsByRepository(store, named.name);
+      for (const a of assocs) add(a.id, a.ref);
       if (assocs.length === 0) {
         const id = store.resolve(name);
         if (!id) throw new NoSuchImageError(name);
         add(id);
       }
     } else {
-      const id = refs.get(repos, named) as Digest | undefined;
-      if (!id || !store.getImage(id)) throw new NoSuchImageError(familiarString(named));
+      // A tag or digest must name an image (no ID-prefix fallback, as Docker's reference store).
+      const id = named.digest === undefined ? tagTarget(store, familiarString(named)) : store.resolve(name);
+      if (!id) throw new NoSuchImageError(familiarString(named));
       add(id, named.digest === undefined ? familiarString(named) : undefined);
     }
   }
   return [...selected.values()];
+}
+
+/** (tag, image) pairs of one repository, sorted by tag as the reference store returns them. */
+function tagsByRepository(store: ImageStore, name: string): Array<{ ref: string; id: Digest }> {
+  const out: Array<{ ref: string; id: Digest }> = [];
+  for (const id of store.listImages()) {
+    for (const ref of store.tagsOf(id)) if (splitStored(ref).name === name) out.push({ ref, id });
+  }
+  return out.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+}
+
+function tagTarget(store: ImageStore, ref: string): Digest | undefined {
+  return store.listImages().find((id) => store.tagsOf(id).includes(ref));
 }
 
 interface Planned {
@@ -161,6 +173,9 @@ function parseCreated(v: unknown): Date {
 async function writeArchive(store: ImageStore, entries: Entry[], out: NodeJS.WritableStream): Promise<void> {
   const pack = tar.pack();
   const done = pipeline(pack, out as NodeJS.WritableStream);
+  // If the output fails (a closed pipe, a full disk), stop feeding the pack at once.
+  const aborted = new Promise<never>((_, reject) => done.catch(reject));
+  aborted.catch(() => undefined);
   try {
     for (const e of entries) {
       const base = { name: e.name, mtime: e.mtime, uid: 0, gid: 0, uname: "root", gname: "root" };
@@ -175,7 +190,7 @@ async function writeArchive(store: ImageStore, entries: Entry[], out: NodeJS.Wri
         if (!layer) throw new Error(`layer ${e.chainID} is not in the store`);
         const size = await layer.tarSize();
         const sink = pack.entry({ ...base, type: "file", mode: 0o644, size });
-        await pipeline(await layer.open(), sink);
+        await Promise.race([pipeline(await layer.open(), sink), aborted]);
       }
     }
     pack.finalize();

@@ -100,8 +100,9 @@ export class DiskBackend implements Backend {
     const diff = this.layout.diffDir(rec.cacheID);
     const tarSplit = join(this.layout.layerDir(rec.chainID), "tar-split.json.gz");
     const getFile = (name: string) => {
-      const rel = cleanName(name);
-      if (rel.startsWith("/") || rel === ".." || rel.startsWith("../")) {
+      // As tar-split's PathFileGetter: the name joined under diff/ (a leading "/" stays inside).
+      const rel = cleanName(name.replace(/^\/+/, ""));
+      if (rel === ".." || rel.startsWith("../")) {
         throw new IntegrityError(`tar-split of layer ${rec.chainID} names ${JSON.stringify(name)} outside the layer`);
       }
       return readNoFollow(join(diff, rel));
@@ -237,7 +238,7 @@ export class DiskBackend implements Backend {
       return problems;
     }
     try {
-      const rebuilt = await ingestTar(chunksOf(this.openLayer(rec)));
+      const rebuilt = await ingestTar(chunksOf(this.openLayer(rec)), { trusted: true });
       if (rebuilt.size !== rec.size) problems.push(`${what}: size file says ${rec.size}, the layer's files add up to ${rebuilt.size}`);
     } catch (e) {
       problems.push(`${what}: cannot be rebuilt from diff/ and tar-split: ${(e as Error).message}`);
@@ -251,6 +252,12 @@ export class DiskBackend implements Backend {
     for (const id of this.layerIDs()) {
       const cache = readTextIfExists(join(this.layout.layerDir(id), "cache-id"));
       if (cache) used.add(cache);
+    }
+    // A Docker root also has containers' read-write layers (layerdb/mounts); they are not leftovers.
+    const mounts = join(this.layout.image, "layerdb", "mounts");
+    for (const m of safeReaddir(mounts)) {
+      const mount = readTextIfExists(join(mounts, m, "mount-id"));
+      if (mount) used.add(mount);
     }
     for (const name of listHexDir(this.layout.overlay)) {
       if (!used.has(name)) problems.push(`overlay2/${name}: not used by any layer`);

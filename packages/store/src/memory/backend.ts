@@ -120,7 +120,7 @@ export class MemoryBackend implements Backend {
   async checkLayer(rec: LayerRecord): Promise<string[]> {
     const entry = this.layers.get(rec.chainID);
     if (!entry) return [`layer ${rec.chainID}: missing`];
-    const again = await ingestTar(chunksOf(entry.tar)).catch((e: Error) => e);
+    const again = await ingestTar(chunksOf(entry.tar), { trusted: true }).catch((e: Error) => e);
     if (again instanceof Error) return [`layer ${rec.chainID}: ${again.message}`];
     return again.diffID === rec.diffID ? [] : [`layer ${rec.chainID}: content hashes to ${again.diffID}, not ${rec.diffID}`];
   }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { afterAll } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,15 @@ export function busyboxExpected(): { diffID: string; size: number } {
   return { diffID: e.image.diff_ids[0], size: e.image.layers[0].size };
 }
 
+const created: string[] = [];
+// Vitest loads this module once per test file, so each file cleans up after itself.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory, removed after the test file has run. */
 export function tempRoot(prefix = "tsbuild-store-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }

@@ -75,7 +75,10 @@ export function toHaveWastedBytesBelow(this: MatcherContext, received: unknown, 
   const max = parseBytes(limit);
   const { wastedBytes, dive, findings, layers } = image.explain;
   const pass = wastedBytes < max;
-  const why = findings.length ? "\n" + findings.map((f) => `  - ${f.message}`).join("\n") : "";
+  // explain's prose counts layers from 1 ("layer 2"); the table and image.layer(i) from 0.
+  const why = findings.length
+    ? "\nFindings (layers counted from 1, as `tsbuild explain` counts them):\n" + findings.map((f) => `  - ${f.message}`).join("\n")
+    : "";
   return {
     pass,
     actual: wastedBytes,

@@ -9,9 +9,12 @@ export function imageName(image: BuiltImage): string {
   return image.tags[0] ?? shortId(image.id);
 }
 
-/** "layer 2 (Dockerfile:3 COPY app /app)" */
+/**
+ * "layer(2) (Dockerfile:3 COPY app /app)": numbered as image.layer(i) takes it, from 0 (explain's
+ * prose counts from 1, "layer 3"; the call syntax keeps the two apart).
+ */
 export function layerName(l: BuiltLayer): string {
-  return `layer ${l.index} (${describeInstruction(l)})`;
+  return `layer(${l.index}) (${describeInstruction(l)})`;
 }
 
 /** "2.14MB (2140160 bytes)" */

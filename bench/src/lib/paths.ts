@@ -1,0 +1,14 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (bench/dist/lib → ../../..). */
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+export const CLI_BIN = join(REPO, "packages/cli/dist/bin.js");
+/** Runs the CLI like bin.js and reports the process's peak RSS (see rss-probe.ts). */
+export const RSS_PROBE = join(REPO, "bench/dist/rss-probe.js");
+export const EXAMPLES = join(REPO, "examples");
+
+/** The conformance corpus: $TSBUILD_CONFORMANCE, else the shared copy beside the repository. */
+export function conformanceDir(): string {
+  return process.env.TSBUILD_CONFORMANCE ?? "/work/shared/conformance";
+}

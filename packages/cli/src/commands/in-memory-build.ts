@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { builtinImage } from "@tsbuild/baseimages";
+import { build, BuildError, type StepRecord } from "@tsbuild/builder";
+import { BuildContext } from "@tsbuild/context";
+import { serializeConfig, type BuildRecord, type Digest } from "@tsbuild/image";
+import { defaultRoot, importTar, openStore, type ImageStore } from "@tsbuild/store";
+import type { Io } from "../command.js";
+
+/**
+ * Builds for `compare` and `check --dockerfile`: in a memory store (pass one store to several
+ * builds so identical steps share their layers, as on one Docker daemon), so nothing is written to
+ * the user's store. FROM finds its image in the memory store, else in the on-disk store
+ * (--root, $TSBUILD_ROOT or the default, copied over), else among the conformance bases
+ * (`conformance/busybox:1`, `conformance/alpine-sim:1`), else among the built-in images.
+ */
+export interface InMemoryBuild {
+  store: ImageStore;
+  imageId: Digest;
+  /** The Dockerfile step behind each image the build committed. */
+  recordFor(id: Digest): BuildRecord | undefined;
+}
+
+export interface BuildRequest {
+  dockerfile: string;
+  context: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+}
+
+const CONFORMANCE_BASES: Record<string, string> = {
+  "conformance/busybox:1": "busybox-rootfs.tar",
+  "conformance/alpine-sim:1": "alpine-sim-rootfs.tar",
+};
+
+export async function buildInMemory(store: ImageStore, req: BuildRequest, values: Record<string, unknown>, io: Io): Promise<InMemoryBuild> {
+  const dockerfile = resolve(io.cwd, req.dockerfile);
+  const contextDir = resolve(io.cwd, req.context);
+  if (!existsSync(dockerfile)) throw new Error(`Dockerfile not found: ${dockerfile}`);
+  if (!existsSync(contextDir)) throw new Error(`build context not found: ${contextDir}`);
+  const context = await BuildContext.fromDirectory(contextDir, { dockerfile });
+  let log = "";
+  let result;
+  try {
+    result = await build({
+      store,
+      context,
+      dockerfileName: nameOf(dockerfile, contextDir, req.dockerfile),
+      buildArgs: req.buildArgs,
+      target: req.target,
+      output: (s) => (log += s),
+      resolveMissingBase: (ref) => findBase(store, ref, values, io),
+    });
+  } catch (e) {
+    if (e instanceof BuildError) throw new Error(`building ${req.dockerfile} failed:\n${log}${e.message}`);
+    throw e;
+  }
+  const records = new Map<Digest, BuildRecord>();
+  for (const step of result.steps) {
+    const record = stepRecord(step, nameOf(dockerfile, contextDir, req.dockerfile));
+    if (record && step.imageId) records.set(step.imageId, record);
+  }
+  return { store, imageId: result.imageId, recordFor: (id) => records.get(id) };
+}
+
+/** The Dockerfile as messages name it: relative to the context when inside it, else as given. */
+function nameOf(abs: string, contextDir: string, given: string): string {
+  const rel = relative(contextDir, abs);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : given;
+}
+
+/** --build-arg K=V, or K alone for the environment's value (Docker's rule). */
+export function buildArgsFrom(list: string[] | undefined, io: Io): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list ?? []) {
+    const i = a.indexOf("=");
+    if (i >= 0) out[a.slice(0, i)] = a.slice(i + 1);
+    else if (io.env[a] !== undefined) out[a] = io.env[a]!;
+  }
+  return out;
+}
+
+function stepRecord(step: StepRecord, dockerfile: string): BuildRecord | undefined {
+  // FROM's image is the base image, which this build did not make.
+  if (step.instruction.kind === "FROM") return undefined;
+  return {
+    dockerfile,
+    line: step.instruction.startLine,
+    endLine: step.instruction.endLine,
+    text: step.instruction.original,
+    kind: step.instruction.kind,
+    stage: step.stage,
+  };
+}
+
+async function findBase(store: ImageStore, ref: string, values: Record<string, unknown>, io: Io): Promise<Digest | undefined> {
+  return (await fromDiskStore(store, ref, values, io)) ?? (await fromConformanceBases(store, ref, io)) ?? (await fromBuiltins(store, ref));
+}
+
+async function fromDiskStore(store: ImageStore, ref: string, values: Record<string, unknown>, io: Io): Promise<Digest | undefined> {
+  const root = resolve(io.cwd, (values.root as string | undefined) ?? io.env.TSBUILD_ROOT ?? defaultRoot());
+  if (!existsSync(root)) return undefined;
+  const disk = openStore(root);
+  const id = disk.resolve(ref);
+  const image = id ? disk.getImage(id) : undefined;
+  if (!id || !image) return undefined;
+  let parent: Digest | null = null;
+  for (const layer of await image.layers()) parent = (await store.putLayer(await layer.open(), parent)).chainID;
+  const copied = await store.putImage(await image.rawConfig());
+  await store.tag(ref, copied);
+  return copied;
+}
+
+async function fromConformanceBases(store: ImageStore, ref: string, io: Io): Promise<Digest | undefined> {
+  const file = CONFORMANCE_BASES[ref.includes(":") ? ref : ref + ":latest"];
+  if (!file) return undefined;
+  const dir = conformanceBaseDirs(io).find((d) => existsSync(join(d, file)));
+  if (!dir) return undefined;
+  return importTar(store, readFileSync(join(dir, file)), { ref });
+}
+
+/** $TSBUILD_CONFORMANCE_BASES, the repository's copy of the conformance data, or shared/ beside it. */
+function conformanceBaseDirs(io: Io): string[] {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+  return [io.env.TSBUILD_CONFORMANCE_BASES, join(repo, "test/conformance/base"), join(repo, "../shared/conformance/base")].filter(
+    (d): d is string => Boolean(d),
+  );
+}
+
+async function fromBuiltins(store: ImageStore, ref: string): Promise<Digest | undefined> {
+  const img = builtinImage(ref);
+  if (!img) return undefined;
+  await store.putLayer(img.layerTar(), null);
+  const id = await store.putImage(serializeConfig(img.config()));
+  await store.tag(img.ref, id);
+  return id;
+}
