@@ -6,8 +6,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { build, type BuiltImage } from "../../packages/tsbuild/src/index.js";
-import "../../packages/tsbuild/src/vitest.js";
+import { build, type BuiltImage } from "tsbuild";
+import "tsbuild/vitest";
 
 const examplesDir = join(import.meta.dirname, "..");
 const examples = readdirSync(examplesDir, { withFileTypes: true })

@@ -9,8 +9,8 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { build, type BuiltImage } from "../../packages/tsbuild/src/index.js";
-import "../../packages/tsbuild/src/vitest.js";
+import { build, type BuiltImage } from "tsbuild";
+import "tsbuild/vitest";
 
 let image: BuiltImage;
 

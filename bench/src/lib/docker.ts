@@ -64,21 +64,56 @@ export class Docker {
   /** Removes this session's tags and the images it created, newest first; other images are not touched. */
   async cleanup(): Promise<string[]> {
     const problems: string[] = [];
-    const mine = new Set(this.created.map(short));
+    const mine = await this.withAncestors(this.created.map(short));
     for (const tag of this.tags) {
-      const id = await run("docker", ["image", "inspect", "--format", "{{.Id}}", tag], { env: dockerEnv() });
-      if (id.code !== 0) continue;
-      if (!mine.has(short(id.stdout.trim()))) {
+      const id = await this.inspect(tag, "{{.Id}}");
+      if (id === undefined) continue;
+      if (!mine.has(short(id))) {
         problems.push(`left tag ${tag} in place: it names an image this session did not create`);
         continue;
       }
       await run("docker", ["rmi", "--no-prune", tag], { env: dockerEnv() });
     }
-    const ids = [...new Set([...this.created].reverse().map(short))];
-    for (let i = 0; i < ids.length; i += 100) {
-      await run("docker", ["rmi", "--no-prune", ...ids.slice(i, i + 100)], { env: dockerEnv() });
+    // Newest first, so children go before their parents; a second pass catches any order the
+    // output did not show.
+    let left = [...mine].reverse();
+    for (let pass = 0; pass < 2 && left.length; pass++) {
+      for (let i = 0; i < left.length; i += 100) await run("docker", ["rmi", "--no-prune", ...left.slice(i, i + 100)], { env: dockerEnv() });
+      const still: string[] = [];
+      for (const id of left) if ((await this.inspect(id, "{{.Id}}")) !== undefined) still.push(id);
+      left = still;
     }
+    if (left.length) problems.push(`could not remove ${left.length} image(s) this session created: ${left.join(" ")}`);
     return problems;
+  }
+
+  /**
+   * The created images plus the ancestors between them and another image of this session:
+   * a build output does not name every image (an ONBUILD COPY's is silent), but every chain
+   * this session built ends at a base it imported, or at a FROM scratch image it built.
+   */
+  private async withAncestors(created: string[]): Promise<Set<string>> {
+    const mine = new Set(created);
+    for (const id of created) {
+      const path: string[] = [];
+      let cur = await this.inspect(id, "{{.Parent}}");
+      while (cur) {
+        const p = short(cur);
+        if (mine.has(p)) {
+          for (const x of path) mine.add(x);
+          break;
+        }
+        path.push(p);
+        cur = await this.inspect(p, "{{.Parent}}");
+      }
+    }
+    // Ancestors first: reversed for removal, they go after the images built on them.
+    return new Set([...[...mine].filter((x) => !created.includes(x)), ...created]);
+  }
+
+  private async inspect(ref: string, format: string): Promise<string | undefined> {
+    const r = await run("docker", ["image", "inspect", "--format", format, ref], { env: dockerEnv() });
+    return r.code === 0 ? r.stdout.trim() : undefined;
   }
 }
 
@@ -88,27 +123,29 @@ function short(id: string): string {
 }
 
 /**
- * The images a classic-builder build created, from its output: each step's ` ---> ID`, except a
- * step that used the cache and a FROM that only named its base (no trigger ran in a container).
+ * The images a classic-builder build created, from its output: each ` ---> ID` but those that
+ * follow ` ---> Using cache` and a FROM's own line naming its base. A FROM whose base has ONBUILD
+ * triggers runs them inside its step (`# Executing N build triggers`): their images count.
  */
 export function createdImages(output: string): string[] {
   const ids: string[] = [];
-  let isFrom = false;
+  let baseLine = false;
   let cached = false;
-  let ranContainer = false;
   for (const line of output.split("\n")) {
     const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
     if (step) {
-      isFrom = step[1].toUpperCase() === "FROM";
+      baseLine = step[1].toUpperCase() === "FROM";
       cached = false;
-      ranContainer = false;
       continue;
     }
     if (/^ ---> Using cache/.test(line)) cached = true;
-    else if (/^ ---> Running in /.test(line)) ranContainer = true;
+    else if (/^# Executing \d+ build trigger/.test(line)) baseLine = false;
     else {
       const id = /^ ---> ([0-9a-f]{12})\s*$/.exec(line);
-      if (id && !cached && (!isFrom || ranContainer)) ids.push(id[1]);
+      if (!id) continue;
+      if (!cached && !baseLine) ids.push(id[1]);
+      cached = false;
+      baseLine = false;
     }
   }
   return ids;

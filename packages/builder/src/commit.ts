@@ -11,7 +11,7 @@ import type { LayerDiff } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "./builder.js";
 import { configDifferences } from "./cache.js";
 import { missReasons } from "./cache-miss.js";
-import { buildRecords, recordFor } from "./record.js";
+import { recordFor } from "./record.js";
 import { copyConfig, type StageState } from "./state.js";
 
 export const DOCKER_VERSION = "20.10.24";
@@ -38,7 +38,7 @@ export async function probeCache(run: BuildRun, state: StageState, probe: Contai
   if (!best) {
     state.cacheBusted = true;
     const differences = nearest
-      ? missReasons(probe, nearest.config, buildRecords(run.store).get(nearest.id), run.stepSources)
+      ? missReasons(probe, nearest.config, run.store.getBuildRecord(nearest.id), run.stepSources)
       : ["no image in the store was built from the previous step"];
     if (run.current) run.current.cacheMiss = { candidate: nearest?.id, differences };
     // Docker is silent here; one line at the first miss says what to look at.
@@ -95,7 +95,7 @@ export async function commitChild(run: BuildRun, state: StageState, child: Child
     run.current.imageId = id;
     if (!empty) run.current.diffID = child.diff!.diffID;
   }
-  await buildRecords(run.store).put(id, recordFor(run, state));
+  await run.store.putBuildRecord(id, recordFor(run, state));
   return id;
 }
 

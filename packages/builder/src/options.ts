@@ -2,6 +2,7 @@ import type { Digest } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 import type { BuildContext } from "@tsbuild/context";
 import type { Instruction } from "@tsbuild/parser";
+import type { CommandModel } from "@tsbuild/shell";
 
 export interface BuildOptions {
   store: ImageStore;
@@ -24,6 +25,11 @@ export interface BuildOptions {
   resolveMissingBase?: (ref: string) => Promise<Digest | undefined>;
   /** false: no built-in simulated images (busybox, alpine, debian, ubuntu) for names the store lacks. */
   builtins?: boolean;
+  /**
+   * Stand-ins for programs RUN cannot run (npm, pip, go, make, curl...). Default: the models file
+   * beside the Dockerfile in the context (tsbuild.models.json), then tsbuild's own (@tsbuild/models).
+   */
+  models?: CommandModel[];
   /** Limits for RUN (a runaway script ends with an error, never hangs). */
   runLimits?: { timeoutMs?: number; maxCommands?: number };
   now?: () => Date;

@@ -38,7 +38,8 @@ describe("build", () => {
     writeFileSync(join(dir, "a.txt"), "changed\n");
     const third = await buildDir(store, dir);
     expect(third.steps.map((s) => s.cached)).toEqual([false, false, false]);
-    expect(third.steps[1].cacheMiss?.differences.join(" ")).toMatch(/command differs/);
+    expect(third.steps[1].cacheMiss?.differences).toEqual(["context files changed: a.txt"]);
+    expect(third.log).toMatch(/ ---> Cache miss \(vs [0-9a-f]{12}\): context files changed: a.txt\n/);
   });
 
   it("gives the same image ID on every run with SOURCE_DATE_EPOCH", async () => {

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import * as tar from "tar-stream";
+import type * as tar from "tar-stream";
+import { tarStream } from "./tar-stream.js";
 import { ContextError } from "./errors.js";
 import type { ContextRecord } from "./record.js";
 
@@ -18,7 +19,7 @@ const XATTR_PREFIX = "SCHILY.xattr.";
 export async function readTarContext(input: Buffer | NodeJS.ReadableStream): Promise<ContextRecord[]> {
   const stream = await decompressed(input);
   // Go's reader also takes pre-POSIX (v7) tars, which tar-stream only reads when asked to.
-  const extract = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
+  const extract = tarStream().extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
   stream.on("error", (e: Error) => extract.destroy(e));
   stream.pipe(extract);
   const records: ContextRecord[] = [];

@@ -1,4 +1,5 @@
-import { Volume } from "memfs";
+import { createRequire } from "node:module";
+import type { Volume } from "memfs";
 
 /**
  * Typed access to memfs's core objects. RootFS drives the memfs `Superblock`, `Link` (a directory
@@ -47,9 +48,20 @@ export function isSymlink(node: INode): boolean {
   return (node.mode & S_IFMT) === S_IFLNK;
 }
 
+type Memfs = { Volume: typeof Volume };
+let memfs: Memfs | undefined;
+
+/**
+ * memfs, loaded on first use: it is a CommonJS package of some thirty modules, and a build whose
+ * steps all come from the cache (or a CLI command that never builds) has no filesystem to hold.
+ */
+function loadMemfs(): Memfs {
+  return (memfs ??= createRequire(import.meta.url)("memfs") as Memfs);
+}
+
 /** A fresh volume; its root is re-stamped by the caller (memfs creates it 0777 with the process's ids). */
 export function createSuperblock(): Superblock {
-  return Volume.fromJSON({})._core;
+  return loadMemfs().Volume.fromJSON({})._core;
 }
 
 /**
@@ -59,7 +71,7 @@ export function createSuperblock(): Superblock {
  * constructed node once, and the constructor is used instead if memfs ever changes it.
  */
 export function createNode(sb: Superblock, mode: number, uid: number, gid: number, time: Date): INode {
-  if (!fastNodes) {
+  if (!nodeShape().fast) {
     const node = sb.createNode(mode);
     node.uid = uid;
     node.gid = gid;
@@ -76,15 +88,32 @@ interface InoAllocator {
   newInoNumber(): number;
 }
 
-const reference = createSuperblock().createNode(S_IFREG | 0o644);
-const nodePrototype: object = Object.getPrototypeOf(reference);
-// The deprecated per-node event bus; nothing here subscribes, so one instance serves every node.
-const sharedChanges: unknown = reference.changes;
+interface NodeShape {
+  prototype: object;
+  /** The deprecated per-node event bus; nothing here subscribes, so one instance serves every node. */
+  changes: unknown;
+  /** Whether rawNode builds what memfs's constructor builds. */
+  fast: boolean;
+}
+
+let shape: NodeShape | undefined;
+
+function nodeShape(): NodeShape {
+  if (shape) return shape;
+  const reference = createSuperblock().createNode(S_IFREG | 0o644);
+  shape = { prototype: Object.getPrototypeOf(reference), changes: reference.changes, fast: false };
+  shape.fast =
+    typeof (createSuperblock() as unknown as Partial<InoAllocator>).newInoNumber === "function" &&
+    Object.keys(rawNode(1, S_IFREG | 0o644, 0, 0, new Date(0))).sort().join() === Object.keys(reference).sort().join();
+  return shape;
+}
+
 const EMPTY = Buffer.alloc(0);
 
 function rawNode(ino: number, mode: number, uid: number, gid: number, time: Date): INode {
-  const n = Object.create(nodePrototype) as Record<string, unknown>;
-  n.changes = sharedChanges;
+  const { prototype, changes } = nodeShape();
+  const n = Object.create(prototype) as Record<string, unknown>;
+  n.changes = changes;
   n._uid = uid;
   n._gid = gid;
   n._atime = time;
@@ -100,10 +129,6 @@ function rawNode(ino: number, mode: number, uid: number, gid: number, time: Date
   n.ino = ino;
   return n as unknown as INode;
 }
-
-const fastNodes =
-  typeof (createSuperblock() as unknown as Partial<InoAllocator>).newInoNumber === "function" &&
-  Object.keys(rawNode(1, S_IFREG | 0o644, 0, 0, new Date(0))).sort().join() === Object.keys(reference).sort().join();
 
 /** The entry named `name` in a directory; memfs keeps "." and ".." in the same map. */
 export function childOf(dir: Link, name: string): Link | undefined {

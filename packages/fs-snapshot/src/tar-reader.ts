@@ -1,5 +1,14 @@
+import { createRequire } from "node:module";
 import { Readable } from "node:stream";
-import tar, { type Header } from "tar-stream";
+import type * as TarStream from "tar-stream";
+import type { Header } from "tar-stream";
+
+let tarStream: typeof TarStream | undefined;
+
+/** tar-stream (and streamx under it), loaded when a layer is first read, not at startup. */
+function loadTarStream(): typeof TarStream {
+  return (tarStream ??= createRequire(import.meta.url)("tar-stream") as typeof TarStream);
+}
 
 export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "other";
 
@@ -34,7 +43,7 @@ type PaxHeaders = Header & { pax?: Record<string, string> | null };
  */
 export function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, visit: (entry: TarEntry) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const extract = tar.extract();
+    const extract = loadTarStream().extract();
     let failed = false;
     const fail = (err: unknown) => {
       if (failed) return;

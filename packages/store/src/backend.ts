@@ -12,7 +12,8 @@ export interface LayerRecord {
   parent?: Digest;
 }
 
-export type MetadataKey = "parent" | "lastUpdated";
+/** Docker's metadata files, plus tsbuild's build record of the step behind an image (Docker keeps none). */
+export type MetadataKey = "parent" | "lastUpdated" | "tsbuild-build.json";
 
 /**
  * The storage primitives behind an ImageStore. The store's semantics (Docker's rules for

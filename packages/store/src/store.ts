@@ -1,4 +1,4 @@
-import { chainIDs, sha256Digest, type Digest } from "@tsbuild/image";
+import { chainIDs, sha256Digest, type BuildRecord, type Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord } from "./backend.js";
 import { InvalidImageError, NoSuchImageError } from "./errors.js";
 import { fsck } from "./fsck.js";
@@ -77,6 +77,23 @@ export class Store implements ImageStore {
   parentOf(id: Digest): Digest | undefined {
     const p = this.backend.metadata(id, "parent");
     return p !== undefined && ID_RE.test(p) ? p : undefined;
+  }
+
+  async putBuildRecord(id: Digest, record: BuildRecord): Promise<void> {
+    await this.withLock(async () => {
+      if (!this.backend.imageConfig(id)) throw new NoSuchImageError(id);
+      await this.backend.setMetadata(id, "tsbuild-build.json", JSON.stringify(record));
+    });
+  }
+
+  getBuildRecord(id: Digest): BuildRecord | undefined {
+    const raw = ID_RE.test(id) ? this.backend.metadata(id, "tsbuild-build.json") : undefined;
+    if (raw === undefined) return undefined;
+    try {
+      return JSON.parse(raw) as BuildRecord;
+    } catch {
+      return undefined; // a damaged record only loses an explanation, never the image
+    }
   }
 
   childrenOf(id: Digest | undefined): Digest[] {

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { Digest, Image, Layer } from "@tsbuild/image";
+import type { BuildRecord, Digest, Image, Layer } from "@tsbuild/image";
 
 /** A layer tar: whole, or as a stream of chunks. */
 export type LayerInput = Buffer | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -59,6 +59,9 @@ export interface ImageStore {
   parentOf(id: Digest): Digest | undefined;
   /** Images whose parent is id; undefined → images without a parent. */
   childrenOf(id: Digest | undefined): Digest[];
+  /** tsbuild's record of the step that committed the image (metadata/sha256/<id>/tsbuild-build.json). */
+  putBuildRecord(id: Digest, record: BuildRecord): Promise<void>;
+  getBuildRecord(id: Digest): BuildRecord | undefined;
   listImages(): Digest[];
   /** Tags `name[:tag]` (default :latest), replacing what the tag pointed to. */
   tag(ref: string, id: Digest): Promise<void>;

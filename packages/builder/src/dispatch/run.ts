@@ -1,6 +1,7 @@
 import type { Instruction } from "@tsbuild/parser";
-import { runCommand } from "@tsbuild/shell";
+import { runCommand, type CommandModel } from "@tsbuild/shell";
 import { simulatedBinaries } from "@tsbuild/pkgsim";
+import { modelsFromContext, ModelsFileError } from "@tsbuild/models";
 import type { BuildRun } from "../builder.js";
 import { commitChild, probeCache } from "../commit.js";
 import { BuildError } from "../options.js";
@@ -21,6 +22,17 @@ function heredocScript(ins: Instruction): string {
   return [line, ...ins.heredocs.map((h) => h.content + h.name)].join("\n");
 }
 
+/** BuildOptions.models, else the context's models file beside the Dockerfile and tsbuild's own models. */
+function commandModels(run: BuildRun): CommandModel[] {
+  if (run.opts.models) return run.opts.models;
+  try {
+    return modelsFromContext(run.opts.context);
+  } catch (e) {
+    if (e instanceof ModelsFileError) throw run.err(e.message);
+    throw e;
+  }
+}
+
 export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
   const cmdLine = commandLine(state, ins);
   const args = allowedArgs(state).map(([k, v]) => `${k}=${v}`).sort();
@@ -30,6 +42,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   if (saveCmd.length) probe.Entrypoint = null;
   if (await probeCache(run, state, probe)) return;
 
+  const models = commandModels(run);
   const fs = await run.sandbox(state);
   const containerId = run.clock.containerId(saveCmd.join(" "));
   run.print(` ---> Running in ${containerId.slice(0, 12)}`);
@@ -48,6 +61,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
       binaries: simulatedBinaries,
+      models,
+      notes: (line) => run.print(line),
     });
   } catch (e) {
     fs.abortStep();

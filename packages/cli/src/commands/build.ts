@@ -6,6 +6,7 @@ import type { Command, Io } from "../command.js";
 import { UsageError } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
+import { printExplanation } from "@tsbuild/explain";
 
 export const buildCommand: Command = {
   name: "build",
@@ -21,6 +22,7 @@ export const buildCommand: Command = {
     root: { type: "string" },
     reproducible: { type: "boolean" },
     "explain-cache": { type: "boolean" },
+    explain: { type: "boolean" },
     "force-rm": { type: "boolean" },
     rm: { type: "boolean" },
   },
@@ -52,6 +54,10 @@ export const buildCommand: Command = {
       });
       if (quiet) io.stdout(result.imageId + "\n");
       if (values["explain-cache"]) io.stdout(cacheReport(result.steps));
+      if (values.explain) {
+        io.stdout("\n");
+        await printExplanation(store, result.imageId, io.stdout, { color: io.isTTY });
+      }
       return 0;
     } catch (e) {
       if (e instanceof BuildError) {

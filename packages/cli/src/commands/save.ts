@@ -2,6 +2,7 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { saveImages } from "@tsbuild/store";
 import { rootOption, UsageError, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
@@ -29,10 +30,15 @@ export const saveCommand: Command = {
     // As the docker CLI: write beside the target, then rename, so a failure leaves no partial file.
     const target = resolve(io.cwd, output);
     const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
+    const out = createWriteStream(tmp);
+    // The file opens asynchronously: wait, or an early failure would remove it before it exists.
+    await once(out, "open");
     try {
-      await saveImages(store, positionals, createWriteStream(tmp));
+      await saveImages(store, positionals, out);
       await rename(tmp, target);
     } catch (e) {
+      out.destroy();
+      if (!out.closed) await once(out, "close");
       await rm(tmp, { force: true });
       throw e;
     }

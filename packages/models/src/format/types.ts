@@ -37,6 +37,8 @@ export interface ModelDecl {
   programs: string[];
   /** Argument patterns, any of which may match. */
   patterns: ArgsPattern[];
+  /** Arguments the model does not cover, although a pattern matches them. */
+  unless: ArgsPattern[];
   override: boolean;
   needs: NeedDecl[];
   removes: Template[];

@@ -21,6 +21,7 @@ export function globSource(glob: string, capture?: (name: string) => void): stri
       out += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
       i = end;
     } else if (c === "{" && capture) {
+      // A capture: {name} or {name:GLOB}.
       const end = glob.indexOf("}", i);
       if (end < 0) throw new Error(`"${glob}" has a "{" without its "}"`);
       const inner = glob.slice(i + 1, end);

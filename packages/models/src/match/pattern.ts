@@ -9,8 +9,9 @@ type Token = { kind: "rest" } | { kind: "word"; re: RegExp };
  * An argument pattern: words matched one to one against the arguments after the program name.
  * `...` matches any number of arguments (none included), `*` any one argument, other words are
  * globs over one argument, where `{name}` captures one or more characters and `{name:GLOB}`
- * what GLOB matches. The pattern must account for every argument: "ci" matches `npm ci` and
- * nothing else, "ci ..." also `npm ci --omit=dev`.
+ * what GLOB matches; `a|b|c` is any of the globs a, b, c (alternatives capture nothing).
+ * The pattern must account for every argument: "ci" matches `npm ci` and nothing else,
+ * "ci ..." also `npm ci --omit=dev`.
  */
 export class ArgsPattern {
   readonly captures = new Set<string>();
@@ -47,6 +48,12 @@ export class ArgsPattern {
   }
 
   private wordRegExp(word: string): RegExp {
+    const alternatives = word.split(/(?<!\\)\|/);
+    if (alternatives.length > 1) {
+      if (alternatives.some((a) => a === "")) throw new Error(`"${word}" has an empty alternative`);
+      if (alternatives.some((a) => /(?<!\\)\{/.test(a))) throw new Error(`"${word}": a word with alternatives cannot capture`);
+      return new RegExp(`^(?:${alternatives.map((a) => globSource(a)).join("|")})$`);
+    }
     const source = globSource(word, (name) => {
       if (BUILTIN_VARIABLES.has(name)) throw new Error(`the capture {${name}} has the name of a built-in variable`);
       if (this.captures.has(name)) throw new Error(`the capture {${name}} appears twice`);

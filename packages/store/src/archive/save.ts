@@ -1,5 +1,5 @@
 import { pipeline } from "node:stream/promises";
-import tar from "tar-stream";
+import { tarStream } from "../tar/tar-stream.js";
 import { chainIDs, hexOf, type Digest } from "@tsbuild/image";
 import { NoSuchImageError } from "../errors.js";
 import { familiarString, parseNamed, splitStored } from "../reference.js";
@@ -171,7 +171,7 @@ function parseCreated(v: unknown): Date {
 }
 
 async function writeArchive(store: ImageStore, entries: Entry[], out: NodeJS.WritableStream): Promise<void> {
-  const pack = tar.pack();
+  const pack = tarStream().pack();
   const done = pipeline(pack, out as NodeJS.WritableStream);
   // If the output fails (a closed pipe, a full disk), stop feeding the pack at once.
   const aborted = new Promise<never>((_, reject) => done.catch(reject));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import tar from "tar-stream";
+import { tarStream } from "../tar/tar-stream.js";
 import { cleanName } from "../tarsplit/entry.js";
 
 export class BadArchiveError extends Error {}
@@ -34,7 +34,7 @@ export class UnpackedArchive {
   }
 
   private async unpack(input: Readable): Promise<void> {
-    const extract = tar.extract();
+    const extract = tarStream().extract();
     // pipeline, not pipe: when the loop below stops early, the input is torn down cleanly.
     const feeding = pipeline(input, extract);
     feeding.catch(() => undefined);

@@ -1,0 +1,95 @@
+import { posix } from "node:path";
+import type { Owner, RootFS } from "@tsbuild/fs-snapshot";
+import { globMatch, hasWildcards } from "../match/glob.js";
+
+/** One shared zero-filled buffer; placeholder contents are views of it (RootFS copies what it writes). */
+let zeros = Buffer.alloc(1 << 20);
+function zeroBytes(size: number): Buffer {
+  if (size > zeros.length) zeros = Buffer.alloc(Math.max(size, zeros.length * 2));
+  return zeros.subarray(0, size);
+}
+
+export function lexists(fs: RootFS, path: string): boolean {
+  try {
+    fs.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isDirectory(fs: RootFS, path: string): boolean {
+  return fs.exists(path) && fs.stat(path).type === "dir";
+}
+
+/** mkdir -p, new directories owned by `owner`. */
+export function mkdirp(fs: RootFS, path: string, owner: Owner): void {
+  if (!isDirectory(fs, path)) fs.mkdir(path, { recursive: true, owner });
+}
+
+/**
+ * A file of `size` zero bytes (what tsbuild's placeholders hold), replacing whatever non-directory
+ * was at the path, the way a compiler or downloader writes its output.
+ */
+export function writePlaceholder(fs: RootFS, path: string, size: number, mode: number, owner: Owner): void {
+  writeContent(fs, path, zeroBytes(size), mode, owner);
+}
+
+export function writeContent(fs: RootFS, path: string, content: Buffer | string, mode: number, owner: Owner): void {
+  mkdirp(fs, posix.dirname(path), owner);
+  if (lexists(fs, path) && fs.lstat(path).type !== "dir") fs.unlink(path);
+  fs.writeFile(path, content, { mode, owner });
+}
+
+/**
+ * Existing paths matching an absolute pattern whose components may hold wildcards, in
+ * byte order; a pattern without wildcards yields itself if it exists.
+ */
+export function expandWildcards(fs: RootFS, pattern: string): string[] {
+  if (!hasWildcards(pattern)) return lexists(fs, pattern) ? [pattern] : [];
+  let found = ["/"];
+  for (const part of pattern.split("/").filter(Boolean)) {
+    const next: string[] = [];
+    for (const dir of found) {
+      if (!hasWildcards(part)) {
+        const p = posix.join(dir, part);
+        if (lexists(fs, p)) next.push(p);
+        continue;
+      }
+      if (!isDirectory(fs, dir)) continue;
+      for (const name of fs.readdir(dir)) if (globMatch(part, name)) next.push(posix.join(dir, name));
+    }
+    found = next;
+  }
+  return found;
+}
+
+/** Totals of what a copy or a tree put on the filesystem. */
+export interface Written {
+  files: number;
+  bytes: number;
+}
+
+/** cp -a of a file, symlink or tree, owned by `owner` (a build tool's output belongs to its user). */
+export function copyPath(fs: RootFS, from: string, to: string, owner: Owner): Written {
+  const st = fs.lstat(from);
+  if (st.type === "symlink") {
+    mkdirp(fs, posix.dirname(to), owner);
+    if (lexists(fs, to)) fs.rm(to, { recursive: true });
+    fs.symlink(fs.readlink(from), to, { owner });
+    return { files: 1, bytes: 0 };
+  }
+  if (st.type === "dir") {
+    mkdirp(fs, to, owner);
+    const total = { files: 0, bytes: 0 };
+    for (const name of fs.readdir(from)) {
+      const w = copyPath(fs, posix.join(from, name), posix.join(to, name), owner);
+      total.files += w.files;
+      total.bytes += w.bytes;
+    }
+    return total;
+  }
+  const data = fs.readFile(from);
+  writeContent(fs, to, data, st.mode & 0o7777, owner);
+  return { files: 1, bytes: data.length };
+}

@@ -1,0 +1,63 @@
+import { builtinImage } from "@tsbuild/baseimages";
+import { RootFS } from "@tsbuild/fs-snapshot";
+import { simulatedBinaries } from "@tsbuild/pkgsim";
+import { runCommand, type CommandModel, type RunResult } from "@tsbuild/shell";
+
+export const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const layers = new Map<string, Buffer>();
+
+/** A sandbox holding one built-in image. */
+export async function imageFs(ref: string): Promise<RootFS> {
+  let tar = layers.get(ref);
+  if (!tar) {
+    const img = builtinImage(ref);
+    if (!img) throw new Error(`no built-in image ${ref}`);
+    tar = img.layerTar();
+    layers.set(ref, tar);
+  }
+  const fs = new RootFS({ defaultMtime: new Date("2025-01-01T00:00:00Z") });
+  await fs.applyLayer(tar);
+  return fs;
+}
+
+export interface StepRun {
+  result: RunResult;
+  stdout: string;
+  stderr: string;
+  notes: string[];
+}
+
+/** One RUN step as the builder runs it: shell form unless argv is given. */
+export async function step(fs: RootFS, command: string | string[], models: CommandModel[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<StepRun> {
+  const out: StepRun = { result: { exitCode: -1 }, stdout: "", stderr: "", notes: [] };
+  out.result = await runCommand(fs, {
+    argv: typeof command === "string" ? ["/bin/sh", "-c", command] : command,
+    env: { PATH, ...opts.env },
+    cwd: opts.cwd ?? "/",
+    user: "",
+    binaries: simulatedBinaries,
+    models,
+    stdout: (s) => void (out.stdout += s),
+    stderr: (s) => void (out.stderr += s),
+    notes: (l) => void out.notes.push(l),
+  });
+  return out;
+}
+
+/** Regular files below a directory: how many, and their bytes. */
+export function filesUnder(fs: RootFS, dir: string): { files: number; bytes: number } {
+  const total = { files: 0, bytes: 0 };
+  const walk = (d: string) => {
+    for (const name of fs.readdir(d)) {
+      const p = `${d}/${name}`;
+      const st = fs.lstat(p);
+      if (st.type === "dir") walk(p);
+      else if (st.type === "file") {
+        total.files++;
+        total.bytes += st.size;
+      }
+    }
+  };
+  walk(dir);
+  return total;
+}
