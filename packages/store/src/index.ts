@@ -8,9 +8,9 @@ export type {
   GraphDriverData, ImageStore, LayerInput, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
 } from "./types.js";
 export { defaultRoot } from "./root.js";
-export { importTar, DOCKER_VERSION, type ImportOptions } from "./archive/import.js";
-export { saveImages } from "./archive/save.js";
-export { loadArchive } from "./archive/load.js";
+export { importTar, saveImages, loadArchive } from "./archive/lazy.js";
+export type { ImportOptions } from "./archive/import.js";
+export { DOCKER_VERSION } from "./version.js";
 export { NoSuchImageError, ImageDeleteConflictError, InvalidImageError } from "./errors.js";
 export { InvalidReferenceError, CorruptStoreError, parseNamed, familiarString, type NamedRef } from "./reference.js";
 export { goTime } from "./time.js";

@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 import { build } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { openStore, humanSize } from "@tsbuild/store";
+import { printExplanation } from "@tsbuild/explain";
 import type { Command, Io } from "../command.js";
+import { terminalWidth, useColor } from "./terminal.js";
 
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "examples");
 
@@ -30,6 +32,8 @@ export const demoCommand: Command = {
         sizes[name] = await layerSizes(store, r.imageId);
       }
       io.stdout("\n" + summary(sizes) + "\n");
+      io.stdout("\n$ tsbuild explain demo/apk-split\n");
+      await printExplanation(store, "demo/apk-split", io.stdout, { files: 3, color: useColor({}, io), width: terminalWidth(io) });
       io.stdout(`The store is a Docker-layout tree under ${root}${values.root || values.keep ? "" : " (removed now; --keep or --root DIR keeps it)"}.\n`);
       return 0;
     } finally {

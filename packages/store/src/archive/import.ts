@@ -7,8 +7,9 @@ import { goTime } from "../time.js";
 import type { ImageStore } from "../types.js";
 import { decompressed } from "./decompress.js";
 
-/** The Docker release whose behaviour tsbuild reproduces; written where Docker writes its version. */
-export const DOCKER_VERSION = "20.10.24";
+import { DOCKER_VERSION } from "../version.js";
+
+export { DOCKER_VERSION };
 
 export interface ImportOptions {
   /** REPOSITORY[:TAG] to tag the image with. */
