@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { type LayerDiff, RootFS } from "@tsbuild/fs-snapshot";
 import { runCommand, type RunResult, type RunSpec } from "@tsbuild/shell";
 
 type LayerEntry = LayerDiff["entries"][number];
 
-export const CONFORMANCE = "/work/shared/conformance";
+/** The repository's copy of the conformance data (test/conformance), so a fresh clone runs these tests. */
+export const CONFORMANCE = fileURLToPath(new URL("../../../test/conformance", import.meta.url));
 
 const baseCache = new Map<string, Buffer>();
 

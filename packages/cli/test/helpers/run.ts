@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseCommandArgs, type Command, type Io } from "../../src/command.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const busyboxTar = resolve(repoRoot, "..", "shared/conformance/base/busybox-rootfs.tar");
+export const busyboxTar = join(repoRoot, "test/conformance/base/busybox-rootfs.tar");
 export const cliBin = join(repoRoot, "packages/cli/dist/bin.js");
 
 const created: string[] = [];

@@ -5,9 +5,8 @@ import { chunksOf } from "../layer/ingest.js";
 import { InvalidReferenceError, familiarString, parseNamed, withDefaultTag, type NamedRef } from "../reference.js";
 import { goTime } from "../time.js";
 import type { ImageStore } from "../types.js";
-import { decompressed } from "./decompress.js";
-
 import { DOCKER_VERSION } from "../version.js";
+import { decompressed } from "./decompress.js";
 
 export { DOCKER_VERSION };
 

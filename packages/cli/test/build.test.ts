@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { buildCommand } from "../src/commands/build.js";
+import { main } from "../src/main.js";
+import { importCommand } from "../src/commands/import.js";
+import { Readable } from "node:stream";
+import { busyboxTar, run, tempDir } from "./helpers/run.js";
+
+async function seeded(): Promise<string> {
+  const root = tempDir();
+  expect((await run(importCommand, [busyboxTar, "base:1"], { root })).code).toBe(0);
+  return root;
+}
+
+function context(files: Record<string, string>): string {
+  const dir = tempDir("tsbuild-ctx-");
+  for (const [p, v] of Object.entries(files)) {
+    mkdirSync(join(dir, p, ".."), { recursive: true });
+    writeFileSync(join(dir, p), v);
+  }
+  return dir;
+}
+
+describe("tsbuild build", () => {
+  it("takes the form users type, `tsbuild -f Dockerfile -t name .`, with Docker's output", async () => {
+    const root = await seeded();
+    const dir = context({ "Dockerfile.dev": "FROM base:1\nCOPY a.txt /\n", "a.txt": "a\n" });
+    let out = "";
+    const code = await main(["-f", "Dockerfile.dev", "-t", "test-image", "-t", "other:2", ".", "--root", root], {
+      stdout: (s) => (out += s), stderr: (s) => (out += s), stdin: Readable.from([]), isTTY: false, env: {}, cwd: dir,
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Sending build context to Docker daemon  [\d.]+kB\nStep 1\/2 : FROM base:1\n/);
+    expect(out).toMatch(/Successfully tagged test-image:latest\nSuccessfully tagged other:2\n$/);
+  });
+
+  it("prints only the image ID with -q, and --build-arg reaches RUN", async () => {
+    const root = await seeded();
+    const dir = context({ Dockerfile: "FROM base:1\nARG V=1\nRUN echo $V > /v\n" });
+    const r = await run(buildCommand, ["-q", "--build-arg", "V=2", dir], { root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    const hist = JSON.parse(readFileSync(join(root, "image/overlay2/imagedb/content/sha256", r.stdout.trim().slice(7)), "utf8")).history;
+    expect(hist[hist.length - 1].created_by).toBe("|1 V=2 /bin/sh -c echo $V > /v");
+  });
+
+  it("builds a context tar from stdin with `-`", async () => {
+    const root = await seeded();
+    const dir = context({ Dockerfile: "FROM base:1\nCOPY b.txt /\n", "b.txt": "b\n" });
+    const tar = execFileSync("tar", ["-C", dir, "-c", "."]);
+    const r = await run(buildCommand, ["-t", "from-stdin", "-"], { root, stdin: tar });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Successfully tagged from-stdin:latest");
+  });
+
+  it("exits with a failing RUN's own code and Docker's message, as a process", () => {
+    const root = tempDir();
+    const dir = context({ Dockerfile: "FROM busybox\nRUN exit 3\n" });
+    const p = spawnSync(process.execPath, [join(import.meta.dirname, "../dist/bin.js"), "build", "--root", root, dir], { encoding: "utf8" });
+    expect(p.status).toBe(3);
+    expect(p.stderr).toContain("The command '/bin/sh -c exit 3' returned a non-zero code: 3");
+  });
+
+  it("reports a parse error with its line and exits 1", async () => {
+    const root = await seeded();
+    const r = await run(buildCommand, [context({ Dockerfile: "FROM base:1\nRUN echo ok\nFOO bar\n" })], { root });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("dockerfile parse error line 3: unknown instruction: FOO");
+  });
+
+  it("uses a built-in image for FROM names the store lacks, and says so", async () => {
+    const r = await run(buildCommand, [context({ Dockerfile: "FROM alpine:3.19\nRUN apk add --no-cache tini\n" })], { root: tempDir() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("using built-in simulated image alpine:3.19");
+    expect(r.stdout).toContain("Installing tini");
+  });
+
+  it("explains the cache with --explain-cache", async () => {
+    const root = await seeded();
+    const dir = context({ Dockerfile: "FROM base:1\nCOPY src/ /src/\nRUN cat /src/a\n", "src/a": "1\n" });
+    expect((await run(buildCommand, [dir], { root })).code).toBe(0);
+    writeFileSync(join(dir, "src/a"), "2\n");
+    const r = await run(buildCommand, ["--explain-cache", dir], { root });
+    expect(r.stdout).toContain(" ---> Cache miss (vs ");
+    expect(r.stdout).toMatch(/Step 2\/3 {2}COPY src\/ \/src\/ +MISS: context files changed: src\/a/);
+    expect(r.stdout).toMatch(/Step 3\/3 {2}RUN cat \/src\/a +rebuilt/);
+  });
+});
