@@ -31,15 +31,15 @@ export function goFormatG(x: number, prec: number): string {
 
 const DECIMAL_UNITS = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
 
-/** units.HumanSizeWithPrecision(size, 3): "1.98MB", "0B". */
-export function humanSize(bytes: number): string {
+/** units.HumanSizeWithPrecision(size, precision): "1.98MB", "0B"; the build context line uses 4 ("3.584kB"). */
+export function humanSize(bytes: number, precision = 3): string {
   let size = bytes;
   let i = 0;
   while (size >= 1000 && i < DECIMAL_UNITS.length - 1) {
     size /= 1000;
     i++;
   }
-  return goFormatG(size, 3) + DECIMAL_UNITS[i];
+  return goFormatG(size, precision) + DECIMAL_UNITS[i];
 }
 
 /** units.HumanDuration. */

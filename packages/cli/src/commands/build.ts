@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
+import { humanSize } from "@tsbuild/store";
 import type { Command, Io } from "../command.js";
 import { UsageError } from "../command.js";
 import { storeFor } from "../store-root.js";
@@ -38,7 +39,7 @@ export const buildCommand: Command = {
     const out = (s: string) => {
       if (!quiet) io.stdout(s);
     };
-    if (!quiet) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context))}\n`);
+    if (!quiet) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context), 4)}\n`);
     try {
       const result = await build({
         store,
@@ -110,16 +111,4 @@ function epoch(values: Record<string, unknown>, io: Io): number | undefined {
 
 function contextBytes(ctx: BuildContext): number {
   return ctx.entries().reduce((n, e) => n + 512 + Math.ceil(e.size / 512) * 512, 1024);
-}
-
-/** units.HumanSize as the docker CLI prints the context size (3.072kB). */
-export function humanSize(n: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
 }
