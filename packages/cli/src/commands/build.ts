@@ -7,6 +7,7 @@ import type { Command, Io } from "../command.js";
 import { UsageError } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
+import { Progress } from "../progress.js";
 import { printExplanation } from "@tsbuild/explain";
 
 export const buildCommand: Command = {
@@ -36,7 +37,9 @@ export const buildCommand: Command = {
     const context = fromStdin ? await BuildContext.fromTar(io.stdin) : await BuildContext.fromDirectory(dir, contextDockerfile(dir, file, io));
     const dockerfileText = file && !fromStdin && !insideContext(dir, file, io) ? readDockerfile(resolve(io.cwd, file)) : undefined;
     const quiet = Boolean(values.quiet);
+    const progress = io.isTTY && !quiet ? new Progress({ write: io.stderr }) : undefined;
     const out = (s: string) => {
+      progress?.output(s);
       if (!quiet) io.stdout(s);
     };
     if (!quiet) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context), 4)}\n`);
@@ -53,6 +56,7 @@ export const buildCommand: Command = {
         output: out,
         sourceDateEpoch: epoch(values, io),
       });
+      progress?.stop();
       if (quiet) io.stdout(result.imageId + "\n");
       if (values["explain-cache"]) io.stdout(cacheReport(result.steps));
       if (values.explain) {
@@ -61,6 +65,7 @@ export const buildCommand: Command = {
       }
       return 0;
     } catch (e) {
+      progress?.stop();
       if (e instanceof BuildError) {
         io.stderr(e.message + "\n");
         return e.exitCode || 1;
