@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { caseNames, compareCase, runCase } from "@tsbuild/conformance";
 
-const casesDir = join(import.meta.dirname, "conformance", "cases");
 const basesDir = join(import.meta.dirname, "conformance", "base");
+// The shared cases, and more recorded from Docker on this project's machines.
+const suites = [join(import.meta.dirname, "conformance", "cases"), join(import.meta.dirname, "conformance-extra", "cases")];
 
 // Cases listed here do not pass yet; every other case must pass every aspect compare.py checks.
 const KNOWN_FAILING = new Set<string>([]);
@@ -16,7 +17,7 @@ const KNOWN_FAILING = new Set<string>([]);
  */
 const UNREACHABLE: Record<string, string[]> = { "c26-scratch": ["base_diff_id"] };
 
-describe("conformance with the Docker 20.10 classic builder", () => {
+describe.each(suites)("conformance with the Docker 20.10 classic builder: %s", (casesDir) => {
   for (const name of caseNames(casesDir)) {
     const test = KNOWN_FAILING.has(name) ? it.fails : it;
     test(name, async () => {

@@ -97,3 +97,12 @@ describe("a runaway script ends with a clear error", () => {
     expect(fs.exists("/a")).toBe(false);
   });
 });
+
+describe("/etc/resolv.conf as Docker writes it", () => {
+  it("keeps the host's nameservers, drops localhost ones, and falls back to public DNS", async () => {
+    const { containerResolvConf } = await import("../src/sandbox/virtual-mounts.js");
+    expect(containerResolvConf("nameserver 10.255.255.53\n")).toBe("nameserver 10.255.255.53\n");
+    expect(containerResolvConf("search lan\nnameserver 127.0.0.53\n")).toBe("search lan\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+    expect(containerResolvConf("")).toBe("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+  });
+});

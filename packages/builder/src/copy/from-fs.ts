@@ -10,7 +10,7 @@ import type { CopySource, SourceItem } from "./source.js";
 export function sourcesFromFs(fs: RootFS, patterns: string[]): CopySource[] {
   const out: CopySource[] = [];
   for (const pattern of patterns) {
-    const clean = posix.normalize("/" + pattern);
+    const clean = posix.normalize("/" + pattern).replace(/(.)\/+$/, "$1");
     const matches = hasWildcard(clean) ? glob(fs, clean) : [clean];
     if (matches.length === 0) throw new Error(`COPY failed: no source files were specified`);
     for (const m of matches) out.push(sourceAt(fs, m, pattern));

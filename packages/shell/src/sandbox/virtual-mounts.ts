@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { randomFillSync } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fsError } from "../util/errors.js";
@@ -86,7 +87,7 @@ export class VirtualMounts {
 
     file("/etc/hosts", HOSTS, 0o644, false);
     file("/etc/hostname", `${opts.hostname}\n`, 0o644, false);
-    file("/etc/resolv.conf", "nameserver 8.8.8.8\nnameserver 8.8.4.4\n", 0o644, false);
+    file("/etc/resolv.conf", containerResolvConf(), 0o644, false);
     link("/etc/mtab", "/proc/mounts");
     file("/.dockerenv", "", 0o755, false);
   }
@@ -180,3 +181,28 @@ export class VirtualMounts {
     return node?.kind === "device" && node.device !== "null" && node.device !== "tty";
   }
 }
+
+let resolvConf: string | undefined;
+
+/**
+ * What Docker puts in a container's /etc/resolv.conf (libnetwork resolvconf): the host's file
+ * without localhost nameservers, or Google's public DNS when none are left. A RUN that copies
+ * /etc gets these bytes in its layer, as it would under Docker.
+ */
+export function containerResolvConf(hostText?: string): string {
+  if (hostText === undefined && resolvConf !== undefined) return resolvConf;
+  let text = hostText;
+  if (text === undefined) {
+    try {
+      text = readFileSync("/etc/resolv.conf", "utf8");
+    } catch {
+      text = "";
+    }
+  }
+  const kept = text.split("\n").filter((l) => !/^\s*nameserver\s+(127\.|::1\b)/.test(l));
+  let out = kept.join("\n");
+  if (!/^\s*nameserver\s/m.test(out)) out = out.replace(/\n*$/, out.trim() ? "\n" : "") + "nameserver 8.8.8.8\nnameserver 8.8.4.4\n";
+  if (hostText === undefined) resolvConf = out;
+  return out;
+}
+
