@@ -92,10 +92,7 @@ function hints(programs: Set<string>): string[] {
 }
 
 function emitNotes(spec: RunSpec, lines: string[]): void {
-  for (const line of lines) {
-    if (spec.notes) spec.notes(line);
-    else spec.stderr?.(`${line}\n`);
-  }
+  for (const line of lines) spec.notes?.(line);
 }
 
 /** Names of the regular files in the PATH directories. */

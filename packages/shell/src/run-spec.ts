@@ -46,7 +46,7 @@ export interface RunSpec {
   /**
    * tsbuild's own remarks on the step, one line each, after the command's output: which
    * commands ran through a model, and a hint for each program that was neither found nor
-   * modelled when the command fails. Default: written to `stderr`.
+   * modelled when the command fails. Without it they are not reported (stderr stays the command's own).
    */
   notes?: (line: string) => void;
   /** Simulated programs keyed by their absolute path in the image ("/sbin/apk"). */

@@ -32,7 +32,8 @@ export async function copyInto(fs: RootFS, src: CopySource, dest: string, opts: 
   if (opts.decompress && item.type === "file") {
     const data = item.data();
     if (isArchive(data)) {
-      mkdirAllNew(fs, destPath, opts.identity);
+      // Extraction keeps the archive's owners and ignores --chown, destination included (x12).
+      mkdirAllNew(fs, destPath, { uid: 0, gid: 0 });
       await extractArchive(fs, data, destPath);
       return;
     }

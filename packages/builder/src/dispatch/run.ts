@@ -1,4 +1,5 @@
 import type { Instruction } from "@tsbuild/parser";
+import type { RootFS } from "@tsbuild/fs-snapshot";
 import { runCommand, type CommandModel } from "@tsbuild/shell";
 import { simulatedBinaries } from "@tsbuild/pkgsim";
 import { modelsFromContext, ModelsFileError } from "@tsbuild/models";
@@ -51,6 +52,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   fs.beginStep();
   let result;
   try {
+    ensureWorkdir(fs, state.runConfig.WorkingDir);
     result = await runCommand(fs, {
       argv: cmdLine,
       env,
@@ -81,3 +83,13 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   run.print(`Removing intermediate container ${containerId.slice(0, 12)}`);
   await commitChild(run, state, { containerConfig: probe, containerId, diff });
 }
+
+/**
+ * The container's creation makes a missing working directory (root, 0755, through symlinks), and
+ * that lands in the step's layer: a WORKDIR that a later RUN removed or redirected comes back (x10).
+ */
+function ensureWorkdir(fs: RootFS, dir: string): void {
+  if (!dir || fs.exists(dir)) return;
+  fs.mkdir(dir, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
+}
+

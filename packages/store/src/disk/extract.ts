@@ -1,5 +1,4 @@
-import { constants } from "node:fs";
-import { chmod, link, mkdir, open, symlink } from "node:fs/promises";
+import { chmodSync, closeSync, constants, fchmodSync, linkSync, mkdirSync, openSync, symlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { LayerFiles } from "../layer/ingest.js";
 import type { AcceptedEntry } from "../layer/policy.js";
@@ -14,6 +13,10 @@ import type { TarEntry } from "../tar/disassemble.js";
  *
  * LayerPolicy has already refused any path through a symlink, so joining paths under
  * `root` cannot leave it; files are still opened with O_NOFOLLOW and O_EXCL.
+ *
+ * The file system calls are synchronous on purpose: a layer is thousands of small files, each
+ * asynchronous call is a round trip through libuv's thread pool, and the build has nothing else
+ * to do meanwhile.
  */
 export class DiffWriter implements LayerFiles {
   private readonly dirs = new Set<string>(["."]);
@@ -25,22 +28,22 @@ export class DiffWriter implements LayerFiles {
     if (e.typeflag === "g") return;
     const target = join(this.root, rel);
     if (rel === ".") return;
-    await this.ensureDir(dirname(rel));
+    this.ensureDir(dirname(rel));
     switch (e.typeflag) {
       case "5":
         if (!this.dirs.has(rel)) {
-          await mkdir(target);
+          mkdirSync(target);
           this.dirs.add(rel);
         }
-        await chmod(target, (e.mode & 0o777) | 0o700);
+        chmodSync(target, (e.mode & 0o777) | 0o700);
         return;
       case "0":
         return this.writeFile(target, (e.mode & 0o777) | 0o600, body);
       case "1":
-        await link(join(this.root, accepted.linkTarget!), target);
+        linkSync(join(this.root, accepted.linkTarget!), target);
         return;
       case "2":
-        await symlink(e.linkname, target);
+        symlinkSync(e.linkname, target);
         return;
       default:
         // char/block devices and fifos: an empty placeholder; the header lives in tar-split.
@@ -48,22 +51,22 @@ export class DiffWriter implements LayerFiles {
     }
   }
 
-  private async ensureDir(rel: string): Promise<void> {
+  private ensureDir(rel: string): void {
     if (this.dirs.has(rel)) return;
-    await mkdir(join(this.root, rel), { recursive: true, mode: 0o755 });
+    mkdirSync(join(this.root, rel), { recursive: true, mode: 0o755 });
     for (let d = rel; d !== "." && !this.dirs.has(d); d = dirname(d)) this.dirs.add(d);
   }
 
   private async writeFile(path: string, mode: number, body: AsyncIterable<Buffer>): Promise<void> {
-    const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
     try {
       for await (const chunk of body) {
-        for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
+        for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
       }
+      // open() applies the umask; the recorded bits are wanted as they are.
+      fchmodSync(fd, mode);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
-    // open() applies the umask; the recorded bits are wanted as they are.
-    await chmod(path, mode);
   }
 }
