@@ -16,11 +16,25 @@ export interface LayerOptions {
 }
 
 export interface WrittenLayer {
-  tar: Buffer;
+  /** The tar as written: headers, padding, and views of the file contents (nothing copied). */
+  chunks: Buffer[];
+  /** The conformance shape; a regular file's sha256 is filled in by {@link hashEntries}. */
   entries: LayerEntry[];
+  /** Regular files' entries (indexes into entries) and the contents they describe. */
+  unhashed: Array<[number, Buffer]>;
   size: number;
   /** Tree entries inspected: proportional to the diff, never to the whole tree. */
   visited: number;
+}
+
+/**
+ * Fills in the sha256 of every regular file's entry. Apart from the layer tar's own hash, this
+ * is the only pass over the file contents, so it is left until someone asks for the entries.
+ */
+export function hashEntries(layer: WrittenLayer): LayerEntry[] {
+  for (const [i, data] of layer.unhashed) layer.entries[i].sha256 = createHash("sha256").update(data).digest("hex");
+  layer.unhashed = [];
+  return layer.entries;
 }
 
 const TYPEFLAG: Record<NodeKind, string> = { file: "0", symlink: "2", char: "3", block: "4", dir: "5", fifo: "6" };
@@ -42,6 +56,7 @@ export function writeLayer(upper: UpperDir, root: Link, opts: LayerOptions): Wri
 class LayerWriter {
   private readonly chunks: Buffer[] = [];
   private readonly entries: LayerEntry[] = [];
+  private readonly unhashed: Array<[number, Buffer]> = [];
   private readonly firstName = new Map<INode, string>();
   private size = 0;
   private visited = 0;
@@ -101,7 +116,7 @@ class LayerWriter {
       const data = contentView(node);
       header.size = data.length;
       entry.size = data.length;
-      entry.sha256 = createHash("sha256").update(data).digest("hex");
+      this.unhashed.push([this.entries.length, data]);
       this.size += data.length;
       this.add(header, data);
     } else if (kind === "symlink") {
@@ -149,7 +164,7 @@ class LayerWriter {
 
   finish(): WrittenLayer {
     this.chunks.push(END_OF_ARCHIVE);
-    return { tar: Buffer.concat(this.chunks), entries: this.entries, size: this.size, visited: this.visited };
+    return { chunks: this.chunks, entries: this.entries, unhashed: this.unhashed, size: this.size, visited: this.visited };
   }
 }
 

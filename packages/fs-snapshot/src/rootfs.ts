@@ -1,5 +1,5 @@
-import { sha256Digest } from "@tsbuild/image";
 import { applyLayerTo } from "./apply-layer.js";
+import { CommittedLayer } from "./committed-layer.js";
 import { Changes } from "./changes.js";
 import { fsError, isFsError, withDest } from "./errors.js";
 import { writeLayer } from "./layer-writer.js";
@@ -72,13 +72,7 @@ export class RootFS {
     });
     this.closeStep();
     this.lastCommitVisited = layer.visited;
-    return {
-      tar: layer.tar,
-      diffID: sha256Digest(layer.tar),
-      size: layer.size,
-      empty: layer.entries.length === 0,
-      entries: layer.entries,
-    };
+    return new CommittedLayer(layer);
   }
 
   /** Ends the step and puts the tree back as it was at beginStep. */

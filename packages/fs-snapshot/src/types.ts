@@ -37,16 +37,24 @@ export interface CommitOptions {
 }
 
 export interface LayerDiff {
-  /** The layer tar (uncompressed). */
-  tar: Buffer;
-  /** "sha256:<hex>" of tar. */
-  diffID: string;
+  /** The layer tar (uncompressed), joined into one buffer on first access. */
+  readonly tar: Buffer;
+  /**
+   * The same bytes as the buffers they were written from, without joining them: the way to hand
+   * a large layer to a store (ImageStore.putLayer takes an iterable of chunks) without holding it
+   * twice. The buffers are shared with the tree and must not be modified.
+   */
+  tarChunks(): readonly Buffer[];
+  /** Length of the tar in bytes. */
+  readonly tarSize: number;
+  /** "sha256:<hex>" of tar, computed on first access. */
+  readonly diffID: string;
   /** Docker's layerdb size: regular file bytes + symlink target lengths, hard links once. */
   size: number;
   /** No entries: the tar is then exactly 1024 zero bytes. */
   empty: boolean;
-  /** The conformance shape, in tar order. */
-  entries: LayerEntry[];
+  /** The conformance shape, in tar order (each file hashed on first access). */
+  readonly entries: LayerEntry[];
 }
 
 export interface WriteFileOptions {
