@@ -88,3 +88,12 @@ describe("tsbuild build", () => {
     expect(r.stdout).toMatch(/Step 3\/3 {2}RUN cat \/src\/a +rebuilt/);
   });
 });
+
+describe("tsbuild build --run-timeout", () => {
+  it("stops a runaway RUN after the limit with a clear error", async () => {
+    const root = await seeded();
+    const r = await run(buildCommand, ["--run-timeout", "0.3", context({ Dockerfile: "FROM base:1\nRUN while :; do :; done\n" })], { root });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/returned a non-zero code: \d+: the command ran longer than the step's time limit \(300 ms\)/);
+  });
+});

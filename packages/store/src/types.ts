@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
 import type { BuildRecord, Digest, Image, Layer } from "@tsbuild/image";
 
-/** A layer tar: whole, or as a stream of chunks. */
-export type LayerInput = Buffer | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
+/** A layer tar: whole, as a stream of chunks, or as the list of buffers it is made of. */
+export type LayerInput = Buffer | NodeJS.ReadableStream | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 /** A layer in the store's layerdb. */
 export interface StoredLayer extends Layer {

@@ -25,6 +25,7 @@ export const buildCommand: Command = {
     reproducible: { type: "boolean" },
     "explain-cache": { type: "boolean" },
     explain: { type: "boolean" },
+    "run-timeout": { type: "string" },
     "force-rm": { type: "boolean" },
     rm: { type: "boolean" },
   },
@@ -55,6 +56,7 @@ export const buildCommand: Command = {
         noCache: Boolean(values["no-cache"]),
         output: out,
         sourceDateEpoch: epoch(values, io),
+        runLimits: runLimits(values),
       });
       progress?.stop();
       if (quiet) io.stdout(result.imageId + "\n");
@@ -103,6 +105,15 @@ function parseBuildArgs(list: string[], io: Io): Record<string, string> {
     else if (io.env[a] !== undefined) out[a] = io.env[a]!;
   }
   return out;
+}
+
+/** --run-timeout SECONDS: a RUN that runs longer is stopped with an error (a runaway loop never hangs the build). */
+function runLimits(values: Record<string, unknown>): { timeoutMs?: number } | undefined {
+  const v = values["run-timeout"] as string | undefined;
+  if (v === undefined) return undefined;
+  const secs = Number(v);
+  if (!Number.isFinite(secs) || secs <= 0) throw new UsageError(`invalid --run-timeout "${v}": give a number of seconds`);
+  return { timeoutMs: Math.round(secs * 1000) };
 }
 
 function epoch(values: Record<string, unknown>, io: Io): number | undefined {

@@ -53,11 +53,17 @@ export async function ingestTar(input: AsyncIterable<unknown>, opts: IngestOptio
   return { diffID: "sha256:" + hash.digest("hex"), size, tarSize };
 }
 
-/** A Buffer or a stream as the async iterable of chunks the tar reader pulls from. */
-export function chunksOf(tar: Uint8Array | NodeJS.ReadableStream | AsyncIterable<unknown>): AsyncIterable<unknown> {
+/** A Buffer, a stream or a list of buffers as the async iterable of chunks the tar reader pulls from. */
+export function chunksOf(tar: Uint8Array | NodeJS.ReadableStream | AsyncIterable<unknown> | Iterable<Uint8Array>): AsyncIterable<unknown> {
   if (tar instanceof Uint8Array) {
     return (async function* () {
       yield tar;
+    })();
+  }
+  if (!(Symbol.asyncIterator in tar) && Symbol.iterator in tar) {
+    const list = tar as Iterable<Uint8Array>;
+    return (async function* () {
+      yield* list;
     })();
   }
   return tar as AsyncIterable<unknown>;
