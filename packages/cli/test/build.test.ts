@@ -97,3 +97,15 @@ describe("tsbuild build --run-timeout", () => {
     expect(r.stderr).toMatch(/returned a non-zero code: \d+: the command ran longer than the step's time limit \(300 ms\)/);
   });
 });
+
+describe("built-in images in tsbuild images", () => {
+  it("marks a built-in simulated image, and only that one", async () => {
+    const { imagesCommand } = await import("../src/commands/images.js");
+    const root = tempDir();
+    expect((await run(buildCommand, ["-t", "mine", context({ Dockerfile: "FROM busybox\nRUN echo > /x\n" })], { root })).code).toBe(0);
+    const out = (await run(imagesCommand, [], { root })).stdout.split("\n");
+    expect(out[0]).toMatch(/^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE +NOTE$/);
+    expect(out.find((l) => l.startsWith("busybox "))).toMatch(/built-in simulated image$/);
+    expect(out.find((l) => l.startsWith("mine "))).not.toMatch(/built-in/);
+  });
+});

@@ -1,11 +1,13 @@
 import { humanDuration, humanSize, imageSummaries, parseNamed, renderRows, type ImageSummary } from "@tsbuild/store";
+import { builtinNameOf } from "@tsbuild/builder";
+import type { ImageStore } from "@tsbuild/store";
 import { rootOption, UsageError, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 const DEFAULT_FORMAT = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
 const HEADERS: Record<string, string> = {
   Repository: "REPOSITORY", Tag: "TAG", ID: "IMAGE ID", CreatedSince: "CREATED", CreatedAt: "CREATED AT",
-  Size: "SIZE", Digest: "DIGEST", Containers: "CONTAINERS",
+  Size: "SIZE", Digest: "DIGEST", Containers: "CONTAINERS", Note: "NOTE",
 };
 
 export const imagesCommand: Command = {
@@ -24,7 +26,8 @@ export const imagesCommand: Command = {
       throw new UsageError(`"tsbuild images" requires at most 1 argument.\nSee 'tsbuild images --help'.\n\nUsage:  tsbuild images [OPTIONS] [REPOSITORY[:TAG]]`);
     }
     const filter = positionals[0] ? parseNamed(positionals[0]) : undefined;
-    const images = await imageSummaries(storeFor(values, io), { all: Boolean(values.all) });
+    const store = storeFor(values, io);
+    const images = await imageSummaries(store, { all: Boolean(values.all) });
     const noTrunc = Boolean(values["no-trunc"]);
     const now = Date.now();
     const rows: Array<Record<string, unknown>> = [];
@@ -40,14 +43,22 @@ export const imagesCommand: Command = {
           Size: humanSize(img.Size),
           Digest: "<none>",
           Containers: "N/A",
+          Note: await builtinNote(store, img.Id, `${repo}:${tag}`),
         });
       }
     }
-    const format = values.quiet ? "{{.ID}}" : ((values.format as string | undefined) ?? DEFAULT_FORMAT);
+    // Built-in simulated images are marked, in a column that only appears when one is listed.
+    const marked = rows.some((r) => r.Note) ? DEFAULT_FORMAT + "\t{{.Note}}" : DEFAULT_FORMAT;
+    const format = values.quiet ? "{{.ID}}" : ((values.format as string | undefined) ?? marked);
     io.stdout(renderRows(format, rows, HEADERS));
     return 0;
   },
 };
+
+async function builtinNote(store: ImageStore, id: string, ref: string): Promise<string> {
+  const config = await store.getImage(id)?.config();
+  return config && builtinNameOf(ref, config) ? "built-in simulated image" : "";
+}
 
 /** One row per tag; an image with neither tags nor digests is `<none> <none>`. */
 function repoTags(img: ImageSummary): Array<[string, string]> {

@@ -42,7 +42,7 @@ export async function ingestTar(input: AsyncIterable<unknown>, opts: IngestOptio
   let size = 0;
   let position = 0;
   await disassemble(reader, {
-    record: (e) => opts.tarSplit?.(encodeEntry(e, position++)),
+    record: opts.tarSplit ? (e) => opts.tarSplit!(encodeEntry(e, position++)) : null,
     entry: async (e, body) => {
       const accepted = opts.trusted ? { path: e.name } : policy.accept(e);
       if (e.typeflag === "0") size += e.size;

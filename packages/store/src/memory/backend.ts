@@ -9,13 +9,15 @@ import type { RepositoriesFile } from "../reference.js";
 import type { GraphDriverData } from "../types.js";
 
 /**
- * The same store without a disk: layer tars are kept whole in memory (so they rebuild
- * trivially), and every tar still goes through the same checks as on disk.
+ * The same store without a disk: layer tars are kept in memory as the buffers they were given in
+ * (so they rebuild trivially, and a layer handed over as a sandbox's chunks shares its bytes
+ * with the sandbox instead of being copied), and every tar still goes through the same checks
+ * as on disk. The buffers must not be modified after putLayer.
  */
 export class MemoryBackend implements Backend {
   readonly root = undefined;
   private readonly lockKey = "memory:" + randomBytes(8).toString("hex");
-  private readonly layers = new Map<Digest, { rec: LayerRecord; tar: Buffer }>();
+  private readonly layers = new Map<Digest, { rec: LayerRecord; tar: Buffer[] }>();
   private readonly images = new Map<Digest, Buffer>();
   private readonly meta = new Map<string, string>();
   private repos: RepositoriesFile = { Repositories: {} };
@@ -53,18 +55,18 @@ export class MemoryBackend implements Backend {
       chainID, diffID: result.diffID, size: result.size, cacheID: randomBytes(32).toString("hex"),
       ...(parent ? { parent: parent.chainID } : {}),
     };
-    this.layers.set(chainID, { rec, tar: Buffer.concat(chunks) });
+    this.layers.set(chainID, { rec, tar: chunks });
     return rec;
   }
 
   openLayer(rec: LayerRecord): Readable {
     const entry = this.layers.get(rec.chainID);
     if (!entry) throw new Error(`layer ${rec.chainID} is not in the store`);
-    return Readable.from([entry.tar], { objectMode: false });
+    return Readable.from(entry.tar, { objectMode: false });
   }
 
   async tarSize(rec: LayerRecord): Promise<number> {
-    return this.layers.get(rec.chainID)?.tar.length ?? 0;
+    return this.layers.get(rec.chainID)?.tar.reduce((n, c) => n + c.length, 0) ?? 0;
   }
 
   async removeLayer(rec: LayerRecord): Promise<void> {

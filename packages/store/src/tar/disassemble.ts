@@ -21,8 +21,12 @@ export interface TarEntry {
 }
 
 export interface DisassembleSink {
-  /** Every tar-split record, in order (raw segments and file records). */
-  record(e: TarSplitEntry): void | Promise<void>;
+  /**
+   * Every tar-split record, in order (raw segments and file records). A sink that keeps no
+   * tar-split says so with `null`, and file records then carry no crc64: computing it is a pass
+   * over every byte of the layer.
+   */
+  record: ((e: TarSplitEntry) => void | Promise<void>) | null;
   /** Called once per member; `body` yields its data and may be left unread. */
   entry(e: TarEntry, body: AsyncIterable<Buffer>): Promise<void>;
 }
@@ -143,20 +147,20 @@ export async function disassemble(reader: ByteReader, sink: DisassembleSink): Pr
 
     if (raw.length > 0) {
       const seg = Buffer.concat(raw);
-      if (seg.length > 0) await sink.record({ type: 2, payload: seg });
+      if (seg.length > 0) await sink.record?.({ type: 2, payload: seg });
     }
     if (atEnd || !entry) break;
 
     const e = entry;
     lastName = e.name;
-    const crc = new Crc64();
+    const crc = sink.record ? new Crc64() : undefined;
     let remaining = e.size;
     async function* body(): AsyncGenerator<Buffer> {
       while (remaining > 0) {
         const chunk = await reader.readSome(Math.min(remaining, 1 << 20));
         if (chunk.length === 0) throw truncated(`in the data of ${JSON.stringify(e.name)}`);
         remaining -= chunk.length;
-        crc.update(chunk);
+        crc?.update(chunk);
         yield chunk;
       }
     }
@@ -166,16 +170,16 @@ export async function disassemble(reader: ByteReader, sink: DisassembleSink): Pr
       const chunk = await reader.readSome(Math.min(remaining, 1 << 20));
       if (chunk.length === 0) throw truncated(`in the data of ${JSON.stringify(e.name)}`);
       remaining -= chunk.length;
-      crc.update(chunk);
+      crc?.update(chunk);
     }
-    await sink.record({ type: 1, name: e.name, size: e.size, payload: e.size > 0 ? crc.digest() : null });
+    await sink.record?.({ type: 1, name: e.name, size: e.size, payload: e.size > 0 && crc ? crc.digest() : null });
   }
 
   // Bytes after the end-of-archive marker are kept too, so the tar rebuilds byte for byte;
   // the last (possibly empty) read is recorded as Docker's tar-split does.
   for (;;) {
     const chunk = await reader.readSome(TRAILER_CHUNK);
-    await sink.record({ type: 2, payload: chunk });
+    await sink.record?.({ type: 2, payload: chunk });
     if (chunk.length === 0) break;
   }
 }
