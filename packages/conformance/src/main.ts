@@ -5,14 +5,17 @@ import { caseNames, runCase } from "./run-case.js";
 
 /** pnpm conformance CASES_DIR OUT_DIR [CASE...]: writes OUT_DIR/<case>/actual.json for compare.py. */
 async function main(argv: string[]): Promise<number> {
-  const [casesArg, outArg, ...only] = argv;
+  const args = [...argv];
+  const basesAt = args.indexOf("--bases");
+  const basesArg = basesAt >= 0 ? args.splice(basesAt, 2)[1] : undefined;
+  const [casesArg, outArg, ...only] = args;
   if (!casesArg || !outArg) {
-    process.stderr.write("usage: tsbuild-conformance CASES_DIR OUT_DIR [CASE...]\n");
+    process.stderr.write("usage: tsbuild-conformance CASES_DIR OUT_DIR [CASE...] [--bases DIR (default CASES_DIR/../base)]\n");
     return 2;
   }
   const cases = resolve(casesArg);
   const out = resolve(outArg);
-  const bases = join(cases, "..", "base");
+  const bases = resolve(basesArg ?? join(cases, "..", "base"));
   const names = caseNames(cases).filter((n) => only.length === 0 || only.includes(n));
   let failed = 0;
   for (const name of names) {

@@ -5,6 +5,7 @@
  */
 export function goClean(p: string): string {
   if (p === "") return ".";
+  if (isClean(p)) return p;
   const rooted = p.startsWith("/");
   const out: string[] = [];
   for (const part of p.split("/")) {
@@ -21,9 +22,44 @@ export function goClean(p: string): string {
   return joined === "" ? "." : joined;
 }
 
-/** Go's sort.Strings order: by UTF-8 bytes, not UTF-16 code units as JS's default sort. */
+/**
+ * Already in Clean's form (the common case: names from a directory walk or a tar): no empty,
+ * "." or ".." component and no trailing slash, so there is nothing to build.
+ */
+function isClean(p: string): boolean {
+  if (p === "/") return true;
+  if (p.endsWith("/")) return false;
+  for (let i = p.startsWith("/") ? 1 : 0; i < p.length; ) {
+    let end = p.indexOf("/", i);
+    if (end < 0) end = p.length;
+    const len = end - i;
+    if (len === 0) return false;
+    if (p.charCodeAt(i) === 0x2e && (len === 1 || (len === 2 && p.charCodeAt(i + 1) === 0x2e))) return false;
+    i = end + 1;
+  }
+  return true;
+}
+
+/**
+ * Go's sort.Strings order: by UTF-8 bytes, not UTF-16 code units as JS's default sort. UTF-8
+ * order is code point order, which UTF-16 only breaks where a surrogate meets U+E000..U+FFFF;
+ * comparing code units with that one correction avoids encoding every name (sorting a large
+ * context's hashes compares hundreds of thousands of pairs).
+ */
 export function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit;
 }
 
 /** A context-relative path ("" for the root) cleaned as Docker resolves it; null if it leaves the context. */

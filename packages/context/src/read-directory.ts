@@ -179,14 +179,7 @@ function toRecord(abs: string, rel: string, st: fs.BigIntStats, seenInodes: Map<
     return { header: { ...base, name: rel, typeflag: "2", linkname: fs.readlinkSync(abs) }, mtime, data: none };
   }
   if (st.isFile()) {
-    const read = () => {
-      try {
-        return fs.readFileSync(abs);
-      } catch (e) {
-        throw new ContextError(`error checking context: no permission to read from '${abs}': ${(e as Error).message}`);
-      }
-    };
-    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: read };
+    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs) };
   }
   const rdev = st.rdev;
   const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
@@ -216,4 +209,30 @@ function injectDockerfile(records: ContextRecord[], content: Buffer): string {
   }
   records.push({ header: header(name, content.length), mtime: now, data: () => content });
   return name;
+}
+
+/**
+ * A context file's reader. The first read is also kept for the next caller: a file is read to
+ * hash it (for the cache probe) and then, on a miss, read again to copy it, and this makes that
+ * one read of the disk. Later calls read afresh, so a buffer is shared by two callers at most,
+ * and both must treat it as read-only.
+ */
+function handOff(abs: string): () => Buffer {
+  let kept: Buffer | undefined;
+  let reads = 0;
+  return () => {
+    if (kept) {
+      const out = kept;
+      kept = undefined;
+      return out;
+    }
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(abs);
+    } catch (e) {
+      throw new ContextError(`error checking context: no permission to read from '${abs}': ${(e as Error).message}`);
+    }
+    if (reads++ === 0) kept = data;
+    return data;
+  };
 }

@@ -128,6 +128,7 @@ export class ContextTree {
   resolve(path: string): Resolution {
     const start = cleanRelative(path);
     if (start === null) return { ok: false, reason: "outside the context" };
+    if (this.withoutLinks(start)) return { ok: true, rel: start };
     let pending = start === "" ? [] : start.split("/");
     let resolved: string[] = [];
     for (let n = 0; pending.length > 0; n++) {
@@ -151,6 +152,22 @@ export class ContextTree {
       pending = [...dest.split("/"), ...pending];
     }
     return { ok: true, rel: resolved.join("/") };
+  }
+
+  /**
+   * Whether a cleaned path reaches its end (or a missing component) through directories only:
+   * then resolving it changes nothing. One walk from the root, where the general algorithm
+   * looks every prefix up again; a COPY of a large directory resolves each of its paths.
+   */
+  private withoutLinks(clean: string): boolean {
+    let node: ContextNode | undefined = this.root;
+    for (const comp of clean === "" ? [] : clean.split("/")) {
+      if (!node.children) return false;
+      node = node.children.get(comp);
+      if (!node) return true;
+      if (node.type === "symlink") return false;
+    }
+    return true;
   }
 
   /** Removes a path and everything below it, following symlinks as Docker's Remove does. */

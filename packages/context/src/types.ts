@@ -16,7 +16,10 @@ export interface ContextEntry {
    * inode), that entry's path. The content is the same; COPY keeps such files linked.
    */
   hardlinkTo?: string;
-  /** File content (read lazily for a directory context); empty for directories and symlinks. */
+  /**
+   * File content (read lazily for a directory context); empty for directories and symlinks.
+   * Read-only: a directory context hands the buffer it read for the tarsum to the next caller.
+   */
   data(): Buffer;
   /**
    * The tarsum v1 hex of this entry as Docker computes it. A directory that the tar only

@@ -19,10 +19,18 @@ const DESCRIPTIONS: Record<string, [errno: number, text: string]> = {
   ELOOP: [-40, "too many symbolic links encountered"],
 };
 
+/**
+ * The error for a failed call. It carries no stack trace: most of these are answers, not faults
+ * (COPY asks lstat whether a target exists before every file it writes), and capturing the async
+ * call chain costs more than the rest of the lookup. The message names the call and the path.
+ */
 export function fsError(code: keyof typeof DESCRIPTIONS, syscall: string, path: string, dest?: string): FsError {
   const [errno, text] = DESCRIPTIONS[code];
   const where = dest === undefined ? `'${path}'` : `'${path}' -> '${dest}'`;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   const err = new Error(`${code}: ${text}, ${syscall} ${where}`) as FsError;
+  Error.stackTraceLimit = limit;
   err.code = code;
   err.errno = errno;
   err.syscall = syscall;

@@ -4,7 +4,7 @@ import {
   childNames, childOf, contentView, devMajor, devMinor, isDir, kindOf, typeBits, type INode, type Link, type NodeKind,
 } from "./memfs-node.js";
 import { sortNames } from "./names.js";
-import { END_OF_ARCHIVE, encodeHeader, padding, type TarHeader } from "./tar-header.js";
+import { END_OF_ARCHIVE, encodeHeader, padding, zeroPadding, type TarHeader } from "./tar-header.js";
 import { isFresh, type UpperDir } from "./upper.js";
 
 export interface LayerOptions {
@@ -153,7 +153,7 @@ class LayerWriter {
     if (body && body.length > 0) {
       this.chunks.push(body);
       const pad = padding(body.length);
-      if (pad > 0) this.chunks.push(Buffer.alloc(pad));
+      if (pad > 0) this.chunks.push(zeroPadding(pad));
     }
   }
 

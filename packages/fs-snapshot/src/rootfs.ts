@@ -135,7 +135,7 @@ export class RootFS {
    * or fifo changes nothing in the tree (the bytes go to the device).
    */
   writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data);
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : opts.adopt && Buffer.isBuffer(data) ? data : Buffer.from(data);
     const r = this.resolve(p, true, "open");
     if (r.trailingSlash || (r.link && isDir(r.link.node))) throw fsError("EISDIR", "open", p);
     const now = this.clock();

@@ -52,17 +52,17 @@ export function encodeHeader(h: TarHeader): Buffer {
 
   if (ustar) {
     const split = h.name.length > NAME_SIZE ? splitUSTARPath(h.name) : null;
-    const blk = mainBlock(h, split ? split.suffix : h.name, (b, s) => formatString(b, s));
-    if (split) formatString(blk.subarray(345, 345 + PREFIX_SIZE), split.prefix);
+    const blk = mainBlock(h, split ? split.suffix : h.name, false);
+    if (split) putString(blk, 345, PREFIX_SIZE, split.prefix);
     finishBlock(blk);
     return blk;
   }
   const records = [...pax.keys()].sort().map((k) => paxRecord(k, pax.get(k)!)).join("");
   const data = Buffer.from(records, "utf8");
   const paxBlock = rawFileBlock(paxHeaderName(h.name), data.length);
-  const main = mainBlock(h, h.name, (b, s) => formatString(b, toASCII(s)));
+  const main = mainBlock(h, h.name, true);
   finishBlock(main);
-  return Buffer.concat([paxBlock, data, Buffer.alloc(padding(data.length)), main]);
+  return Buffer.concat([paxBlock, data, zeroPadding(padding(data.length)), main]);
 }
 
 /** Zero bytes that pad a body of `size` bytes to the block size. */
@@ -75,35 +75,59 @@ export const END_OF_ARCHIVE = Buffer.alloc(2 * BLOCK);
 
 // Go's templateV7Plus: numeric fields are octal with leading zeros and a NUL; out-of-range values
 // (carried in PAX records instead) are written as 0.
-function mainBlock(h: TarHeader, name: string, str: (b: Buffer, s: string) => void): Buffer {
-  const blk = Buffer.alloc(BLOCK);
-  str(blk.subarray(0, 100), name);
-  formatOctal(blk.subarray(100, 108), h.mode);
-  formatOctal(blk.subarray(108, 116), h.uid);
-  formatOctal(blk.subarray(116, 124), h.gid);
-  formatOctal(blk.subarray(124, 136), h.size);
-  formatOctal(blk.subarray(136, 148), h.mtime ?? 0);
+function mainBlock(h: TarHeader, name: string, ascii: boolean): Buffer {
+  const blk = allocBlock();
+  const str = (off: number, size: number, s: string) => putString(blk, off, size, ascii ? toASCII(s) : s);
+  str(0, 100, name);
+  putOctal(blk, 100, 8, h.mode);
+  putOctal(blk, 108, 8, h.uid);
+  putOctal(blk, 116, 8, h.gid);
+  putOctal(blk, 124, 12, h.size);
+  putOctal(blk, 136, 12, h.mtime ?? 0);
   blk[156] = h.typeflag.charCodeAt(0);
-  str(blk.subarray(157, 257), h.linkname ?? "");
-  str(blk.subarray(265, 297), h.uname ?? "");
-  str(blk.subarray(297, 329), h.gname ?? "");
-  formatOctal(blk.subarray(329, 337), h.devmajor ?? 0);
-  formatOctal(blk.subarray(337, 345), h.devminor ?? 0);
+  str(157, 100, h.linkname ?? "");
+  str(265, 32, h.uname ?? "");
+  str(297, 32, h.gname ?? "");
+  putOctal(blk, 329, 8, h.devmajor ?? 0);
+  putOctal(blk, 337, 8, h.devminor ?? 0);
   return blk;
+}
+
+// Header blocks are carved out of zeroed slabs: a layer of 20,000 files would otherwise make
+// 20,000 separate allocations. Blocks are never written after they are returned.
+const SLAB_BLOCKS = 128;
+let slab = Buffer.alloc(0);
+let slabUsed = 0;
+
+function allocBlock(): Buffer {
+  if (slabUsed === slab.length) {
+    slab = Buffer.alloc(SLAB_BLOCKS * BLOCK);
+    slabUsed = 0;
+  }
+  slabUsed += BLOCK;
+  return slab.subarray(slabUsed - BLOCK, slabUsed);
+}
+
+/** Zero bytes for padding, shared: a view of it is never written to. */
+const ZEROS = Buffer.alloc(BLOCK);
+
+/** The `n` (< 512) zero bytes that pad a body, as a view of a shared zero block. */
+export function zeroPadding(n: number): Buffer {
+  return ZEROS.subarray(0, n);
 }
 
 // Go's writeRawFile for the PAX extended header: only name, mode/uid/gid 0, size, mtime 0.
 function rawFileBlock(name: string, size: number): Buffer {
-  const blk = Buffer.alloc(BLOCK);
+  const blk = allocBlock();
   let n = toASCII(name);
   if (n.length > NAME_SIZE) n = n.slice(0, NAME_SIZE);
   n = n.replace(/\/+$/, "");
-  formatString(blk.subarray(0, 100), n);
-  formatOctal(blk.subarray(100, 108), 0);
-  formatOctal(blk.subarray(108, 116), 0);
-  formatOctal(blk.subarray(116, 124), 0);
-  formatOctal(blk.subarray(124, 136), size);
-  formatOctal(blk.subarray(136, 148), 0);
+  putString(blk, 0, 100, n);
+  putOctal(blk, 100, 8, 0);
+  putOctal(blk, 108, 8, 0);
+  putOctal(blk, 116, 8, 0);
+  putOctal(blk, 124, 12, size);
+  putOctal(blk, 136, 12, 0);
   blk[156] = "x".charCodeAt(0);
   finishBlock(blk);
   return blk;
@@ -119,28 +143,32 @@ function paxHeaderName(name: string): string {
 
 // Magic "ustar\0" + version "00", then the checksum: six octal digits, NUL, space.
 function finishBlock(blk: Buffer): void {
-  blk.write("ustar\u000000", 257, "latin1");
+  blk.write("ustar\u000000", 257, 8, "latin1");
   blk.fill(0x20, 148, 156);
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += blk[i];
-  formatOctal(blk.subarray(148, 155), sum);
+  putOctal(blk, 148, 7, sum);
   blk[155] = 0x20;
 }
 
-function formatOctal(b: Buffer, x: number): void {
-  const v = fitsInOctal(b.length, x) ? x : 0;
-  formatString(b, v.toString(8).padStart(b.length - 1, "0"));
+/** The field [off, off+size): octal digits with leading zeros and a NUL, 0 when x does not fit. */
+function putOctal(b: Buffer, off: number, size: number, x: number): void {
+  let v = fitsInOctal(size, x) ? x : 0;
+  for (let i = off + size - 2; i >= off; i--) {
+    b[i] = 0x30 + (v % 8);
+    v = Math.floor(v / 8);
+  }
+  b[off + size - 1] = 0;
 }
 
 // Go's formatString: truncate to the field, NUL-terminate when shorter, and never leave a
 // truncated field ending in "/" (some readers would take the entry for a directory).
-function formatString(b: Buffer, s: string): void {
-  const bytes = Buffer.from(s, "latin1");
-  bytes.copy(b, 0, 0, Math.min(bytes.length, b.length));
-  if (bytes.length < b.length) b[bytes.length] = 0;
-  if (bytes.length > b.length && b[b.length - 1] === 0x2f) {
-    const n = s.slice(0, b.length - 1).replace(/\/+$/, "").length;
-    b[n] = 0;
+function putString(b: Buffer, off: number, size: number, s: string): void {
+  b.write(s, off, Math.min(s.length, size), "latin1");
+  if (s.length < size) b[off + s.length] = 0;
+  if (s.length > size && b[off + size - 1] === 0x2f) {
+    const n = s.slice(0, size - 1).replace(/\/+$/, "").length;
+    b[off + n] = 0;
   }
 }
 

@@ -65,6 +65,12 @@ export interface WriteFileOptions {
   append?: boolean;
   /** The file's mtime after the write (default: now). */
   mtime?: Date;
+  /**
+   * The caller hands `data` over (a Buffer it will never modify or reuse): the tree keeps it
+   * instead of a copy. For large copies (COPY of a big context) this halves the memory and skips
+   * a pass over the bytes. Default: the bytes are copied.
+   */
+  adopt?: boolean;
 }
 
 export interface MkdirOptions {

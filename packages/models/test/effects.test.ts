@@ -114,6 +114,18 @@ describe("creates", () => {
   });
 });
 
+describe("a filesystem that refuses", () => {
+  it("fails the command with the reason", async () => {
+    const fs = freshFs();
+    fs.writeFile("/app/out", "a file, not a directory");
+    const models = userModels([{ name: "gen", command: "gen", creates: [{ path: "out", files: 2, bytes: 2 }] }]);
+    const r = await run(fs, models, ["gen"], { cwd: "/app" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^gen: .*EEXIST.*\/app\/out.* \(model "gen"\)\n$/);
+    expect(r.notes[0]).toMatch(/: failed: .*EEXIST/);
+  });
+});
+
 describe("needs and removes", () => {
   it("fails with the declared message and status when a needed path is missing", async () => {
     const models = loadModels();

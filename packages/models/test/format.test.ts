@@ -121,3 +121,14 @@ describe("sizes", () => {
     expect(parseBytes(-1)).toBeUndefined();
   });
 });
+
+describe("the README", () => {
+  it("shows a valid models file", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## The models file"));
+    const json = section.slice(section.indexOf("```json\n") + 8, section.indexOf("\n```", section.indexOf("```json\n")));
+    const file = parseModelsFile(json, NAME);
+    expect(file.models.map((m) => m.name)).toEqual(["app-build", "yarn-install", "fetch-protoc"]);
+  });
+});

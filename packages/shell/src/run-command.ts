@@ -12,6 +12,7 @@ import { permits } from "./sandbox/credentials.js";
 import { JustBashFs } from "./sandbox/just-bash-fs.js";
 import { ProcessFs } from "./sandbox/process-fs.js";
 import { VirtualMounts } from "./sandbox/virtual-mounts.js";
+import { VolumeFs, VolumeMountError } from "./sandbox/volume-fs.js";
 import { type ExecUser, resolveExecUser, UserLookupError } from "./users/exec-user.js";
 import { basename, joinPath, resolvePath, shellQuote } from "./util/paths.js";
 
@@ -21,8 +22,18 @@ const GiB = 1024 ** 3;
  * Run one RUN step's command in the sandbox. The builder opens the step (fs.beginStep())
  * before and commits it after; every change the command makes goes through `fs`.
  */
-export async function runCommand(fs: RootFS, spec: RunSpec): Promise<RunResult> {
+export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResult> {
   if (spec.argv.length === 0) return { exitCode: 127, error: "RUN has no command" };
+  // Docker mounts the volumes when it creates the container, before the user is looked up.
+  let fs = image;
+  if (spec.volumes?.length) {
+    try {
+      fs = VolumeFs.mount(image, spec.volumes);
+    } catch (e) {
+      if (e instanceof VolumeMountError) return { exitCode: 1, error: e.message };
+      throw e;
+    }
+  }
   let user: ExecUser;
   try {
     user = resolveExecUser(fs, spec.user);

@@ -53,6 +53,12 @@ export interface RunSpec {
   binaries?: Record<string, SimCommand>;
   /** The container's hostname (/etc/hostname, $HOSTNAME). Default: derived from argv. */
   hostname?: string;
+  /**
+   * The image's VOLUMEs (absolute paths, the keys of the config's `Volumes`). Each is an anonymous
+   * volume for this step: it starts as a copy of the image's content there, and what the command
+   * does inside it never reaches the layer. A missing mount point is created (in the layer).
+   */
+  volumes?: string[];
 }
 
 export interface RunResult {

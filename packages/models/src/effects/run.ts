@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { isFsError } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "@tsbuild/shell";
 import { formatBytes, formatCount } from "../format/bytes.js";
 import type { CreateDecl, ModelDecl } from "../format/types.js";
@@ -44,7 +45,10 @@ export async function runModel(decl: ModelDecl, captures: Record<string, string>
     }
     for (const c of decl.creates) done.push(create(run, c));
   } catch (e) {
-    const message = e instanceof ModelFailure ? e.message : `${(e as Error).message}`;
+    // A model's own failure, or the filesystem refusing (a file where a directory must go):
+    // the command fails with the reason; anything else is a bug and propagates.
+    if (!(e instanceof ModelFailure) && !isFsError(e)) throw e;
+    const message = (e as Error).message;
     ctx.stderr(`${posix.basename(ctx.argv[0])}: ${message} (model "${decl.name}")\n`);
     say(`failed: ${message}`);
     return 1;
@@ -97,7 +101,7 @@ function createPackages(run: Run, c: CreateDecl, to: string): string {
   const { fs, owner } = run.ctx;
   const spec = c.packages!;
   const lockfile = absolute(run, spec.lockfile);
-  if (!lexists(fs, lockfile) || !fs.exists(lockfile)) {
+  if (!fs.exists(lockfile) || isDirectory(fs, lockfile)) {
     if (c.files === undefined) throw new ModelFailure(`${lockfile}: no such file (the model sizes the install from it)`);
     const w = writeTree(fs, to, c.files, c.bytes ?? 0, { mode: c.mode ?? 0o644, owner });
     return `${counted(w.files, w.bytes)} in ${to} (no ${posix.basename(lockfile)}: the model's default size)`;

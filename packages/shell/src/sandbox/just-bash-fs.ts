@@ -1,8 +1,9 @@
 import type { BufferEncoding, ByteString, CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from "just-bash";
 import { unsafeBytesFromLatin1 } from "just-bash";
 import type { ResolverHook } from "../exec/resolver-hook.js";
-import { fsError } from "../util/errors.js";
+import { errorCode, fsError } from "../util/errors.js";
 import { joinPath, resolvePath } from "../util/paths.js";
+import { moveAcrossFilesystems } from "./cross-device-move.js";
 import type { Node, ProcessFs } from "./process-fs.js";
 
 interface DirentEntry {
@@ -131,8 +132,14 @@ export class JustBashFs implements IFileSystem {
     this.pfs.writeFile(dest, this.pfs.readFile(src), { mode: s.mode & 0o777 & ~this.pfs.umask });
   }
 
+  /** rename(2), or copy and delete when source and destination are on different filesystems (a volume). */
   async mv(src: string, dest: string): Promise<void> {
-    this.pfs.rename(src, dest);
+    try {
+      this.pfs.rename(src, dest);
+    } catch (err) {
+      if (errorCode(err) !== "EXDEV") throw err;
+      moveAcrossFilesystems(this.pfs, src, dest);
+    }
   }
 
   resolvePath(base: string, path: string): string {

@@ -17,6 +17,7 @@ export function fsError(code: string, syscall: string, path: string): Error & { 
     EINVAL: "invalid argument",
     ENOTEMPTY: "directory not empty",
     ENOSPC: "no space left on device",
+    EXDEV: "cross-device link not permitted",
   };
   const err = new Error(`${code}: ${text[code] ?? "error"}, ${syscall} '${path}'`) as Error & { code: string; path: string };
   err.code = code;
@@ -38,6 +39,7 @@ export function describeError(err: unknown): string {
     case "EROFS": return "Read-only file system";
     case "EINVAL": return "Invalid argument";
     case "ELOOP": return "Symbolic link loop";
+    case "EXDEV": return "Invalid cross-device link";
     default: return err instanceof Error ? err.message : String(err);
   }
 }

@@ -52,9 +52,8 @@ export class LayerPolicy {
       return { path };
     }
     const kind = kindOf(e.typeflag);
-    const parts = path.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      const ancestor = parts.slice(0, i).join("/");
+    for (let slash = path.indexOf("/"); slash >= 0; slash = path.indexOf("/", slash + 1)) {
+      const ancestor = path.slice(0, slash);
       const k = this.seen.get(ancestor);
       if (k === "symlink") throw new UnsafeLayerError(`tar member ${what} is beneath the symlink ${JSON.stringify(ancestor)}`);
       if (k && k !== "dir" && k !== "implicit-dir") {
@@ -69,7 +68,7 @@ export class LayerPolicy {
     const accepted: AcceptedEntry = { path };
     if (e.typeflag === "2") {
       // Docker's breakout check: the target, joined to the link's directory, stays in the layer.
-      const dir = parts.slice(0, -1).join("/") || ".";
+      const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
       const joined = cleanName(dir + "/" + e.linkname);
       if (joined === ".." || joined.startsWith("../")) {
         throw new UnsafeLayerError(`invalid symlink ${what} -> ${JSON.stringify(e.linkname)}: it leads outside the layer`);
@@ -87,8 +86,8 @@ export class LayerPolicy {
       accepted.linkTarget = target;
     }
 
-    for (let i = 1; i < parts.length; i++) {
-      const ancestor = parts.slice(0, i).join("/");
+    for (let slash = path.indexOf("/"); slash >= 0; slash = path.indexOf("/", slash + 1)) {
+      const ancestor = path.slice(0, slash);
       if (!this.seen.has(ancestor)) this.seen.set(ancestor, "implicit-dir");
     }
     this.seen.set(path, kind);
