@@ -8,7 +8,7 @@ const basesDir = join(import.meta.dirname, "conformance", "base");
 const suites = [join(import.meta.dirname, "conformance", "cases"), join(import.meta.dirname, "conformance-extra", "cases")];
 
 // Cases listed here do not pass yet; every other case must pass every aspect compare.py checks.
-const KNOWN_FAILING = new Set<string>(["x09-volume-discard"]);
+const KNOWN_FAILING = new Set<string>([]);
 
 /**
  * Aspects no builder can reproduce from the stored data. c26 starts FROM scratch, so its first

@@ -51,6 +51,14 @@ describe("build", () => {
     expect(c.imageId).not.toBe(a.imageId);
   });
 
+  it("keeps RUN reproducible too: package databases and account files take the build's clock", async () => {
+    const { memoryStore } = await import("@tsbuild/store");
+    const dir = contextDir({ Dockerfile: "FROM alpine:3.19\nRUN apk add --virtual .x tini && adduser -D app && touch /stamp\n" });
+    const a = await buildDir(memoryStore(), dir, { sourceDateEpoch: 1700000000 });
+    const b = await buildDir(memoryStore(), dir, { sourceDateEpoch: 1700000000 });
+    expect(a.imageId).toBe(b.imageId);
+  });
+
   it("names the Dockerfile, line and instruction when a step fails, and stores nothing of it", async () => {
     const store = await busyboxStore();
     const dir = contextDir({ Dockerfile: "FROM busybox:test\nRUN echo ok > /ok\n\nRUN exit 7\n" });

@@ -57,7 +57,7 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
   const frame = await resolverFrame();
   let bash: Bash | undefined;
   const hook = new ResolverHook(frame, (name) => bash?.registerCommand(dispatcher(name, step)));
-  const step: Step = { fs: pfs, binaries: spec.binaries ?? {}, models, notes: [], unresolved: new Set(), hook, shell: { frames: [] } };
+  const step: Step = { fs: pfs, binaries: spec.binaries ?? {}, models, notes: [], now: spec.now ?? (() => new Date()), unresolved: new Set(), hook, shell: { frames: [] } };
   bash = new Bash({
     fs: new JustBashFs(pfs, hook),
     cwd,

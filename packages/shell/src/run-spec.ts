@@ -53,6 +53,8 @@ export interface RunSpec {
   binaries?: Record<string, SimCommand>;
   /** The container's hostname (/etc/hostname, $HOSTNAME). Default: derived from argv. */
   hostname?: string;
+  /** The step's clock for times written into files (apk's database, /etc/shadow, touch): a reproducible build passes a fixed time. */
+  now?: () => Date;
   /**
    * The image's VOLUMEs (absolute paths, the keys of the config's `Volumes`). Each is an anonymous
    * volume for this step: it starts as a copy of the image's content there, and what the command

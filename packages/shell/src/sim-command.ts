@@ -22,6 +22,8 @@ export interface SimCommandContext {
   stderr(s: string): void;
   /** A remark of tsbuild's about the command (not its output): see RunSpec.notes. */
   note?(line: string): void;
+  /** The step's clock: use it for times written into files, so reproducible builds stay reproducible. */
+  now?(): Date;
 }
 
 /** A simulated program. Resolves to its exit code. */

@@ -62,7 +62,9 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       stderr: (s) => run.printStderr(s),
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
+      volumes: Object.keys(state.runConfig.Volumes ?? {}),
       binaries: simulatedBinaries,
+      now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,
       notes: (line) => run.print(line),
     });

@@ -90,7 +90,7 @@ class Apk {
     let virtual: InstalledPackage | undefined;
     let newWorld: string[];
     if (opts.virtual) {
-      virtual = virtualRecord(opts.virtual, opts.args, new Date());
+      virtual = virtualRecord(opts.virtual, opts.args, this.ctx.now?.() ?? new Date());
       newWorld = [...world.filter((w) => parseConstraint(w).name !== opts.virtual), opts.virtual];
     } else {
       const names = new Set(opts.args.map((a) => parseConstraint(a).name));
@@ -109,7 +109,7 @@ class Apk {
     const toInstall = plan.filter((c) => !have.has(c.name) || c.name === opts.virtual);
     const records = [...installed.filter((p) => p.name !== opts.virtual)];
     const cacheDir = opts.noCache ? undefined : packageCacheDir(this.fs);
-    const buildTime = Math.floor(Date.now() / 1000);
+    const buildTime = Math.floor((this.ctx.now?.() ?? new Date()).getTime() / 1000);
     const added: InstalledPackage[] = [];
     toInstall.forEach((c, i) => {
       this.out.out(`(${i + 1}/${toInstall.length}) Installing ${c.name} (${c.version})`);

@@ -248,7 +248,7 @@ class Apt {
     if (opts.quiet < 2) this.out.out(`Fetched ${sizeToStr(download)} in 1s (${sizeToStr(download)}/s)`);
     // Unpack, then configure.
     const filters = readPathFilters(this.fs);
-    const now = new Date();
+    const now = this.ctx.now?.() ?? new Date();
     const log: string[] = [];
     let first = true;
     const paras: Array<DpkgPackage | Paragraph> = [...status];
@@ -393,7 +393,7 @@ class Apt {
     if (!opts.yes) { this.out.out("Do you want to continue? [Y/n] Abort."); return 1; }
     this.out.out(`(Reading database ... ${databaseCount(this.fs)} files and directories currently installed.)`);
     const shared = dirsOfOthers(this.fs, removing);
-    const now = new Date();
+    const now = this.ctx.now?.() ?? new Date();
     const log: string[] = [];
     const paras: Paragraph[] = [];
     for (const p of status) {

@@ -20,6 +20,8 @@ export interface AppletContext {
   accounts(): AccountDb;
   /** `p` made absolute against cwd. */
   resolve(p: string): string;
+  /** The step's clock (RunSpec.now). */
+  now(): Date;
   /** State shared by the whole step (the shell's EXIT traps). */
   shell: ShellState;
   /** Run a program (PATH lookup in `env`) as a child: env, nice, nohup and the like. */

@@ -134,7 +134,7 @@ export const adduser: Applet = (ctx) => {
     }
 
     edit(ctx, "/etc/passwd", (t) => appendLine(t, `${name}:x:${uid}:${gid}:${gecos}:${home}:${shell}`), false);
-    edit(ctx, "/etc/shadow", (t) => appendLine(t, `${name}:!:${daysSinceEpoch()}:0:99999:7:::`), true);
+    edit(ctx, "/etc/shadow", (t) => appendLine(t, `${name}:!:${daysSinceEpoch(ctx.now().getTime())}:0:99999:7:::`), true);
     if (group !== undefined) addUserToGroup(ctx, name, group);
     else newGroup(ctx, name, gid, false);
 

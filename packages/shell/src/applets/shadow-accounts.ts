@@ -228,7 +228,7 @@ export const useradd: Applet = (ctx) => {
     const aging = system
       ? "::::::"
       : `:${cfg.str("PASS_MIN_DAYS") ?? ""}:${cfg.str("PASS_MAX_DAYS") ?? ""}:${cfg.str("PASS_WARN_AGE") ?? ""}:::`;
-    edit(ctx, "/etc/shadow", (t) => appendLine(t, `${name}:${password}:${daysSinceEpoch()}${aging}`), true);
+    edit(ctx, "/etc/shadow", (t) => appendLine(t, `${name}:${password}:${daysSinceEpoch(ctx.now().getTime())}${aging}`), true);
     if (userGroup) addGroupEntry(ctx, name, gid);
     for (const g of supplementary) {
       const groupName = db.findGroup(g)?.name as string;

@@ -58,7 +58,7 @@ export const touch: Applet = (ctx) => {
   }
   const { opts, operands } = parsed;
   if (operands.length === 0) return fail(ctx, "touch", "missing file operand");
-  const now = new Date();
+  const now = ctx.now();
   let when = now;
   if (typeof opts.get("d") === "string") {
     const d = parseDate(opts.get("d") as string, now);

@@ -95,6 +95,7 @@ async function runSim(step: Step, run: SimCommand, word: string, args: string[],
       stdout: out.stdout,
       stderr: out.stderr,
       note: (line) => void step.notes.push(line),
+      now: step.now,
     });
     return out.result(code);
   } catch (e) {
@@ -142,6 +143,7 @@ async function runApplet(
         stderr: out.stderr,
         accounts: () => new AccountDb(step.fs.root),
         resolve: (p) => resolvePath(ctx.cwd, p),
+        now: step.now,
         shell: step.shell,
         exec: async (argv, env) => {
           const r = await runChild(argv, env, ctx);

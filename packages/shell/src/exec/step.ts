@@ -11,6 +11,8 @@ export interface Step {
   models: CommandModel[];
   /** tsbuild's remarks (models used), emitted after the command's output. */
   notes: string[];
+  /** The step's clock (RunSpec.now). */
+  now: () => Date;
   /** Programs that could not run and had no model: named in a hint if the step fails. */
   unresolved: Set<string>;
   hook: ResolverHook;
