@@ -111,3 +111,15 @@ describe("tsbuild check", () => {
     expect(bad.stderr).toContain(`Error: ${badRules}: invalid highestWastedBytes value "lots"`);
   });
 });
+
+describe("tsbuild check on the apk examples (built-in alpine:3.19)", () => {
+  const example = (name: string) => join(import.meta.dirname, "../../../examples", name);
+  test("the split example breaks a 1 MB wasted-bytes rule; the single-RUN one keeps it", async () => {
+    const bad = await run(checkCommand, ["--config", rules, "--dockerfile", join(example("apk-split"), "Dockerfile"), example("apk-split")], { root });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/FAIL: highestWastedBytes/);
+    expect(bad.stdout).toContain("Dockerfile:3 `RUN apk add … make musl-dev` adds 135MB that Dockerfile:5 `RUN apk del .build-deps` deletes");
+    const good = await run(checkCommand, ["--config", rules, "--dockerfile", join(example("apk-single"), "Dockerfile"), example("apk-single")], { root });
+    expect(good.code).toBe(0);
+  });
+});

@@ -106,3 +106,13 @@ describe("/etc/resolv.conf as Docker writes it", () => {
     expect(containerResolvConf("")).toBe("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
   });
 });
+
+describe("rmdir", () => {
+  it("removes an empty directory and refuses one with entries", async () => {
+    const fs = await baseFs();
+    const r = await runStep(fs, "mkdir /e /f && touch /f/x && rmdir /e; echo e=$?; rmdir /f; echo f=$?");
+    expect(r.stdout).toBe("e=0\nf=1\n");
+    expect(r.stderr).toBe("rmdir: failed to remove '/f': Directory not empty\n");
+    expect(r.entries.map((e) => e.path)).toEqual(["f", "f/x"]);
+  });
+});

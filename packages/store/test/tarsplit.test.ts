@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { openStore } from "../src/index.js";
+import { memoryStore, openStore } from "../src/index.js";
 import { decodeEntry, encodeEntry } from "../src/tarsplit/entry.js";
 import { makeTar, paxRecords } from "./helpers/tar.js";
 import { busyboxTar, tempRoot } from "./helpers/paths.js";
@@ -90,5 +90,18 @@ describe("layer tars rebuild byte for byte from diff/ and tar-split", () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(diff, "tampered");
     await expect(bytesOf(await layer.open())).rejects.toThrow(/file integrity checksum failed for "f"/);
+  });
+});
+
+describe("a layer given as the list of buffers it is made of", () => {
+  it("is stored and read back as the same tar, on disk and in memory", async () => {
+    const tar = readFileSync(busyboxTar);
+    const pieces = [tar.subarray(0, 700), tar.subarray(700, 1024), tar.subarray(1024, 5000), tar.subarray(5000)];
+    for (const store of [openStore(tempRoot()), memoryStore()]) {
+      const layer = await store.putLayer(pieces, null);
+      expect(await layer.diffID()).toBe("sha256:" + createHash("sha256").update(tar).digest("hex"));
+      expect(await layer.tarSize()).toBe(tar.length);
+      expect(await bytesOf(await layer.open())).toEqual(tar);
+    }
   });
 });

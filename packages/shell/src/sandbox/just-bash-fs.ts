@@ -112,8 +112,9 @@ export class JustBashFs implements IFileSystem {
     });
   }
 
+  /** just-bash's rm checks for directories itself; a non-recursive call on one is rmdir (rmdir, find -delete). */
   async rm(path: string, options?: RmOptions): Promise<void> {
-    this.pfs.remove(path, { recursive: options?.recursive, force: options?.force, dirOk: options?.recursive });
+    this.pfs.remove(path, { recursive: options?.recursive, force: options?.force, dirOk: true });
   }
 
   /** Plain copy (no -p): new files get the source's mode less the umask, and the process's owner. */

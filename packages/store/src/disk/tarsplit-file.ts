@@ -1,67 +1,66 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { createInterface } from "node:readline";
-import { once } from "node:events";
-import { pipeline } from "node:stream/promises";
-import { constants, createGunzip, createGzip } from "node:zlib";
+import { closeSync, constants as fsConstants, openSync, readFileSync, writeSync } from "node:fs";
+import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { decodeEntry, type TarSplitEntry } from "../tarsplit/entry.js";
 
-/** The records of a tar-split.json.gz, in order. */
+/**
+ * The records of a tar-split.json.gz, in order. The file is inflated in one go: it is metadata
+ * (a few hundred bytes a member), and a stream with a line reader on top cost more per record
+ * than the record itself.
+ */
 export async function* readTarSplitFile(path: string): AsyncGenerator<TarSplitEntry> {
-  const gunzip = createGunzip();
-  const feeding = pipeline(createReadStream(path), gunzip);
-  feeding.catch(() => undefined);
-  const lines = createInterface({ input: gunzip, crlfDelay: Infinity });
-  try {
-    for await (const line of lines) {
-      if (line.trim() === "") continue;
-      yield decodeEntry(line);
-    }
-    await feeding;
-  } finally {
-    lines.close();
-    gunzip.destroy();
+  const text = gunzipSync(readFileSync(path)).toString("utf8");
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === "") continue;
+    yield decodeEntry(line);
   }
 }
 
 /**
  * A gzip'd JSON-lines writer for tar-split records, as layerdb's TarSplitWriter. Lines are
- * handed to zlib in batches (a layer has two records per member), and compressed at the fastest
- * level: the file is only ever read back by a store, and a layer of 20,000 files would otherwise
- * spend longer compressing its metadata than hashing its content.
+ * compressed in batches, each batch one gzip member (a reader inflates concatenated members as
+ * one stream, Go's gzip.Reader included), at the fastest level: the file is only read back by a
+ * store, and a layer of 20,000 files would otherwise spend longer compressing its metadata than
+ * hashing its content. Synchronous writes: a batch is small and the build has nothing else to do.
  */
 export class TarSplitFileWriter {
-  private readonly gzip = createGzip({ level: constants.Z_BEST_SPEED });
-  private readonly done: Promise<void>;
+  private fd: number | undefined;
   private pending: string[] = [];
   private pendingBytes = 0;
+  private wroteAny = false;
 
   constructor(path: string) {
-    this.done = pipeline(this.gzip, createWriteStream(path, { mode: 0o644 }));
-    this.done.catch(() => undefined);
+    this.fd = openSync(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
   }
 
   async write(line: string): Promise<void> {
     this.pending.push(line);
     this.pendingBytes += line.length;
-    if (this.pendingBytes >= BATCH) await this.flush();
+    if (this.pendingBytes >= BATCH) this.flush();
   }
 
   async close(): Promise<void> {
-    await this.flush();
-    this.gzip.end();
-    await this.done;
+    this.flush(true);
+    this.destroy();
   }
 
   destroy(): void {
-    this.gzip.destroy();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 
-  private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const text = this.pending.join("");
+  /** Writes the pending lines as one member; at the end, one (possibly empty) member at least. */
+  private flush(last = false): void {
+    if (this.fd === undefined) throw new Error("tar-split writer is closed");
+    if (this.pending.length === 0 && !(last && !this.wroteAny)) return;
+    const gz = gzipSync(this.pending.join(""), { level: constants.Z_BEST_SPEED });
     this.pending = [];
     this.pendingBytes = 0;
-    if (!this.gzip.write(text)) await once(this.gzip, "drain");
+    for (let off = 0; off < gz.length; ) off += writeSync(this.fd, gz, off);
+    this.wroteAny = true;
   }
 }
 

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { BuildContext } from "../src/index.js";
+import { byteCompare, goClean } from "../src/gopath.js";
+
+describe("Go's path.Clean", () => {
+  test.each([
+    ["", "."], ["/", "/"], ["a", "a"], ["a/", "a"], ["/a/", "/a"], ["a//b", "a/b"], ["./a", "a"], ["a/.", "a"],
+    ["a/..", "."], ["../a", "../a"], ["/..", "/"], ["a/./b", "a/b"], ["a/../b", "b"], [".hidden", ".hidden"],
+    ["..x", "..x"], ["x..", "x.."], ["//", "/"], ["a/b/c/../..", "a"], ["...", "..."], ["d00/s0/f001.bin", "d00/s0/f001.bin"],
+  ])("%j → %j", (input, want) => {
+    expect(goClean(input)).toBe(want);
+  });
+});
+
+describe("byte order of names", () => {
+  test("is the order of their UTF-8 bytes, surrogate pairs included", () => {
+    const names = ["a", "B", "é", "z", "\u{1F600}", "\uE000", "\uFFFD", "a\u0000", "ab", "", "\u007F", "\u0800", "\u{10000}"];
+    const sorted = [...names].sort(byteCompare);
+    const reference = [...names].sort((x, y) => Buffer.compare(Buffer.from(x, "utf8"), Buffer.from(y, "utf8")));
+    expect(sorted).toEqual(reference);
+  });
+});
+
+describe("a directory context's file contents", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ctx-read-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("are read once for the tarsum and the copy, and afresh after that", async () => {
+    writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nCOPY f /\n");
+    writeFileSync(join(dir, "f"), "one");
+    const ctx = await BuildContext.fromDirectory(dir);
+    const [src] = ctx.resolveSources(["f"]);
+    expect(src.hash).toMatch(/^file:[0-9a-f]{64}$/);
+    writeFileSync(join(dir, "f"), "two");
+    expect(src.entry!.data().toString()).toBe("one");
+    expect(src.entry!.data().toString()).toBe("two");
+  });
+});
