@@ -12,27 +12,28 @@ import { permits } from "./sandbox/credentials.js";
 import { JustBashFs } from "./sandbox/just-bash-fs.js";
 import { ProcessFs } from "./sandbox/process-fs.js";
 import { VirtualMounts } from "./sandbox/virtual-mounts.js";
-import { VolumeFs, VolumeMountError } from "./sandbox/volume-fs.js";
+import { mountVolumes } from "./sandbox/mount-volumes.js";
+import { VolumeMountError } from "./sandbox/volume-fs.js";
 import { type ExecUser, resolveExecUser, UserLookupError } from "./users/exec-user.js";
 import { basename, joinPath, resolvePath, shellQuote } from "./util/paths.js";
 
 const GiB = 1024 ** 3;
 
 /**
- * Run one RUN step's command in the sandbox. The builder opens the step (fs.beginStep())
- * before and commits it after; every change the command makes goes through `fs`.
+ * Run one RUN step's command in the sandbox. The builder opens the step (image.beginStep())
+ * before and commits it after; every change the command makes outside volumes goes through `image`.
  */
 export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResult> {
   if (spec.argv.length === 0) return { exitCode: 127, error: "RUN has no command" };
+  const hostname = spec.hostname ?? createHash("sha256").update(JSON.stringify(spec.argv)).digest("hex").slice(0, 12);
+  const mounts = new VirtualMounts({ hostname });
   // Docker mounts the volumes when it creates the container, before the user is looked up.
-  let fs = image;
-  if (spec.volumes?.length) {
-    try {
-      fs = VolumeFs.mount(image, spec.volumes);
-    } catch (e) {
-      if (e instanceof VolumeMountError) return { exitCode: 1, error: e.message };
-      throw e;
-    }
+  let fs: RootFS;
+  try {
+    fs = mountVolumes(image, spec.volumes ?? [], mounts, spec.now);
+  } catch (e) {
+    if (e instanceof VolumeMountError) return { exitCode: 1, error: e.message };
+    throw e;
   }
   let user: ExecUser;
   try {
@@ -41,10 +42,9 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
     if (e instanceof UserLookupError) return { exitCode: 126, error: e.message };
     throw e;
   }
-  const hostname = spec.hostname ?? createHash("sha256").update(JSON.stringify(spec.argv)).digest("hex").slice(0, 12);
   const env = processEnvironment(spec.env, user, hostname);
   const cwd = resolvePath("/", spec.cwd || "/");
-  const pfs = new ProcessFs(fs, new VirtualMounts({ hostname }), { uid: user.uid, gid: user.gid, groups: user.groups });
+  const pfs = new ProcessFs(fs, mounts, { uid: user.uid, gid: user.gid, groups: user.groups });
 
   const models = spec.models ?? [];
   const startError = checkStart(pfs, spec.argv[0], env.PATH, cwd);

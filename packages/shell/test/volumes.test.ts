@@ -182,6 +182,24 @@ describe("nested and missing volume paths", () => {
   });
 });
 
+describe("volumes inside the trees Docker mounts (/dev, /sys, /proc)", () => {
+  it("mounts an empty, writable volume inside /dev or /sys, with nothing in the layer", async () => {
+    const fs = await baseFs();
+    const r = await runStep(fs, "ls -A /sys/fs/cgroup /dev/vx; echo a > /sys/fs/cgroup/f && echo b > /dev/vx/g && cat /sys/fs/cgroup/f /dev/vx/g", {
+      volumes: ["/sys/fs/cgroup", "/dev/vx"],
+    });
+    expect(r.stdout).toBe("/dev/vx:\n\n/sys/fs/cgroup:\na\nb\n");
+    expect(r.entries).toEqual([]);
+  });
+
+  it("fails to create the container for a volume inside /proc", async () => {
+    const fs = await baseFs();
+    const r = await runStep(fs, "echo ran", { volumes: ["/proc/px"] });
+    expect(r).toMatchObject({ exitCode: 1, stdout: "" });
+    expect(r.error).toContain("/proc/px");
+  });
+});
+
 describe("the container cannot be created", () => {
   it("when a volume path is a file, with Docker's message and nothing run", async () => {
     const fs = await baseFs();

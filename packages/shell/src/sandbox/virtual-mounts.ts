@@ -39,6 +39,7 @@ const HOSTS = [
 
 export class VirtualMounts {
   private readonly nodes = new Map<string, VirtualNode>();
+  private readonly scratchRoots = [...SCRATCH_ROOTS];
 
   constructor(opts: { hostname: string }) {
     const cpus = availableParallelism();
@@ -115,7 +116,22 @@ export class VirtualMounts {
   }
 
   isScratch(path: string): boolean {
-    return SCRATCH_ROOTS.some((r) => path.startsWith(`${r}/`));
+    return this.scratchRoots.some((r) => path.startsWith(`${r}/`));
+  }
+
+  /** True when `path` (normalised) lies in one of the mounted trees (/dev, /proc, /sys) or is one. */
+  inMountedTree(path: string): boolean {
+    return MOUNT_ROOTS.some((r) => path === r || path.startsWith(`${r}/`));
+  }
+
+  /**
+   * An empty volume mounted inside /dev or /sys (VOLUME /sys/fs/cgroup): runc makes its mount
+   * point in the tmpfs or sysfs, so neither reaches the layer, and the step may write in it.
+   */
+  mountVolume(path: string): void {
+    for (let p = dirname(path); p !== "/" && !this.nodes.has(p); p = dirname(p)) this.nodes.set(p, { kind: "dir", mode: 0o755 });
+    if (this.nodes.get(path)?.kind !== "dir") this.nodes.set(path, { kind: "dir", mode: 0o755 });
+    this.scratchRoots.push(path);
   }
 
   /** Write into a mounted file: device semantics, scratch space, or the bind-mounted /etc files. */

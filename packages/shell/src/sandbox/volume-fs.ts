@@ -55,9 +55,10 @@ export class VolumeFs extends RootFS {
    * Docker's container creation does: paths are cleaned and made absolute, symlinks in them are
    * followed inside the image, and a missing mount point is created in the image (0755, root),
    * where it lands in the step's layer; a volume mounted inside another has its mount point made
-   * in that volume instead. Throws VolumeMountError when a path is a file.
+   * in that volume instead. Throws VolumeMountError when a path is a file. `now` is the step's
+   * clock, for the times of what the volumes' filesystems create.
    */
-  static mount(image: RootFS, paths: readonly string[]): VolumeFs {
+  static mount(image: RootFS, paths: readonly string[], now?: () => Date): VolumeFs {
     const view = new VolumeFs(image);
     const targets = new Set<string>();
     for (const given of paths) targets.add(view.mountTarget(given));
@@ -67,7 +68,7 @@ export class VolumeFs extends RootFS {
       const parent = view.volumeAt(path);
       if (parent) parent.mountPoints.push(parent.inner(path));
       else if (!view.peek(path)) image.mkdir(path, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
-      view.volumes.push(new Volume(path, (view.volumes.length + 1) * INODE_SPAN, image));
+      view.volumes.push(new Volume(path, (view.volumes.length + 1) * INODE_SPAN, image, now));
     }
     return view;
   }
@@ -80,7 +81,7 @@ export class VolumeFs extends RootFS {
     try {
       place = this.locate(wanted, true, "lstat", undefined, true);
     } catch (err) {
-      if (isFsError(err)) throw new VolumeMountError(`lstat ${wanted}: ${describe(err)}`);
+      if (isFsError(err)) throw new VolumeMountError(`lstat ${wanted}: ${lookupFailure(err)}`);
       throw err;
     }
     const st = this.peek(place.path);
@@ -412,7 +413,7 @@ function depth(path: string): number {
   return components(path).length;
 }
 
-function describe(err: FsError): string {
+function lookupFailure(err: FsError): string {
   return err.code === "ENOTDIR" ? "not a directory" : err.code === "ELOOP" ? "too many levels of symbolic links" : "no such file or directory";
 }
 

@@ -20,6 +20,8 @@ export class Volume {
     /** Added to inode numbers: tar and cp recognise hard links by inode, and two filesystems may reuse one. */
     readonly inodeBase: number,
     private readonly image: RootFS,
+    /** The step's clock (RunSpec.now); the wall clock without it. */
+    private readonly now?: () => Date,
   ) {}
 
   /** The volume's own filesystem (paths relative to the mount point). */
@@ -44,7 +46,7 @@ export class Volume {
    * (runc) make the mount points of the volumes mounted inside this one.
    */
   private fill(): RootFS {
-    const fs = new RootFS();
+    const fs = new RootFS(this.now ? { defaultMtime: this.now() } : {});
     const dir = lstatOrUndefined(this.image, this.path);
     if (dir?.type === "dir") {
       const hollow = new Set(this.mountPoints.map((p) => this.path + p));

@@ -1,18 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
-/** Writes a file by temp name + rename in the same directory, as Docker's ioutils.AtomicWriteFile. */
+/**
+ * Writes a file by temp name + rename in the same directory, as Docker's ioutils.AtomicWriteFile.
+ * Synchronously: these are small metadata files, several per build step.
+ */
 export async function atomicWrite(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.tmp-${basename(path)}${randomBytes(6).toString("hex")}`);
   try {
-    await writeFile(tmp, data, { mode, flag: "wx" });
-    await rename(tmp, path);
+    writeFileSync(tmp, data, { mode, flag: "wx" });
+    renameSync(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw e;
   }
 }

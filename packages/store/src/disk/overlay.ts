@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { readlinkSync } from "node:fs";
-import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readTextIfExists } from "./fsutil.js";
 import type { Layout } from "./layout.js";
@@ -39,24 +38,24 @@ export function lowerFor(layout: Layout, parentCacheID: string): string {
  * Fills a staged driver directory as overlay2's create() would: link, and for a child
  * layer work/ and lower. The staged dir already holds diff/.
  */
-export async function prepareDriverDir(layout: Layout, staged: string, linkID: string, parentCacheID?: string): Promise<void> {
-  await writeFile(join(staged, "link"), linkID, { mode: 0o644 });
+export function prepareDriverDir(layout: Layout, staged: string, linkID: string, parentCacheID?: string): void {
+  writeFileSync(join(staged, "link"), linkID, { mode: 0o644 });
   if (parentCacheID === undefined) return;
-  await mkdir(join(staged, "work"), { mode: 0o700 });
-  await writeFile(join(staged, "lower"), lowerFor(layout, parentCacheID), { mode: 0o644 });
+  mkdirSync(join(staged, "work"), { mode: 0o700 });
+  writeFileSync(join(staged, "lower"), lowerFor(layout, parentCacheID), { mode: 0o644 });
 }
 
 /** After the driver dir is in place: its l/ link, and the parent's `committed` marker. */
-export async function linkDriverDir(layout: Layout, cacheID: string, linkID: string, parentCacheID?: string): Promise<void> {
-  await mkdir(layout.links, { recursive: true, mode: 0o700 });
-  await symlink(join("..", cacheID, "diff"), join(layout.links, linkID));
-  if (parentCacheID !== undefined) await writeFile(join(layout.driverDir(parentCacheID), "committed"), "", { mode: 0o600 });
+export function linkDriverDir(layout: Layout, cacheID: string, linkID: string, parentCacheID?: string): void {
+  mkdirSync(layout.links, { recursive: true, mode: 0o700 });
+  symlinkSync(join("..", cacheID, "diff"), join(layout.links, linkID));
+  if (parentCacheID !== undefined) writeFileSync(join(layout.driverDir(parentCacheID), "committed"), "", { mode: 0o600 });
 }
 
-export async function removeDriverDir(layout: Layout, cacheID: string): Promise<void> {
+export function removeDriverDir(layout: Layout, cacheID: string): void {
   const link = readTextIfExists(join(layout.driverDir(cacheID), "link"));
-  if (link && /^[A-Z2-7]{26}$/.test(link)) await rm(join(layout.links, link), { force: true });
-  await rm(layout.driverDir(cacheID), { recursive: true, force: true });
+  if (link && /^[A-Z2-7]{26}$/.test(link)) rmSync(join(layout.links, link), { force: true });
+  rmSync(layout.driverDir(cacheID), { recursive: true, force: true });
 }
 
 /** The full paths of a layer's lower diff dirs, as overlay2's getLowerDirs (nearest first). */
