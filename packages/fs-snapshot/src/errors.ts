@@ -12,6 +12,7 @@ const DESCRIPTIONS: Record<string, [errno: number, text: string]> = {
   ENOENT: [-2, "no such file or directory"],
   EBUSY: [-16, "resource busy or locked"],
   EEXIST: [-17, "file already exists"],
+  EXDEV: [-18, "cross-device link not permitted"],
   ENOTDIR: [-20, "not a directory"],
   EISDIR: [-21, "illegal operation on a directory"],
   EINVAL: [-22, "invalid argument"],

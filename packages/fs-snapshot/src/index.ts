@@ -1,6 +1,6 @@
 export { RootFS } from "./rootfs.js";
 export { layerEntries, layerSize, gzipLayer } from "./layer-info.js";
-export { isFsError, type FsError } from "./errors.js";
+export { fsError, isFsError, type FsError } from "./errors.js";
 export type {
   Stat, Owner, LayerDiff, RootFSOptions, CommitOptions, WriteFileOptions, MkdirOptions,
 } from "./types.js";
