@@ -40,27 +40,8 @@ function isClean(p: string): boolean {
   return true;
 }
 
-/**
- * Go's sort.Strings order: by UTF-8 bytes, not UTF-16 code units as JS's default sort. UTF-8
- * order is code point order, which UTF-16 only breaks where a surrogate meets U+E000..U+FFFF;
- * comparing code units with that one correction avoids encoding every name (sorting a large
- * context's hashes compares hundreds of thousands of pairs).
- */
-export function byteCompare(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
-  }
-  return a.length - b.length;
-}
-
-function codePointRank(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
-  if (unit >= 0xe000) return unit - 0x800;
-  return unit;
-}
+/** Go's sort.Strings order (UTF-8 bytes). */
+export { byteCompare } from "@tsbuild/image";
 
 /** A context-relative path ("" for the root) cleaned as Docker resolves it; null if it leaves the context. */
 export function cleanRelative(p: string): string | null {
