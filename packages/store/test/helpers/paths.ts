@@ -5,13 +5,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const sharedDir = resolve(repoRoot, "..", "shared");
-export const busyboxTar = join(sharedDir, "conformance/base/busybox-rootfs.tar");
-export const alpineSimTar = join(sharedDir, "conformance/base/alpine-sim-rootfs.tar");
+/** The repository's copy of the conformance data (test/conformance), so a fresh clone runs these tests. */
+export const conformanceDir = join(repoRoot, "test/conformance");
+export const busyboxTar = join(conformanceDir, "base/busybox-rootfs.tar");
+export const alpineSimTar = join(conformanceDir, "base/alpine-sim-rootfs.tar");
 
 /** What real Docker recorded for the busybox base: first diffID and layer size of case c01. */
 export function busyboxExpected(): { diffID: string; size: number } {
-  const e = JSON.parse(readFileSync(join(sharedDir, "conformance/cases/c01-metadata-only/expected.json"), "utf8"));
+  const e = JSON.parse(readFileSync(join(conformanceDir, "cases/c01-metadata-only/expected.json"), "utf8"));
   return { diffID: e.image.diff_ids[0], size: e.image.layers[0].size };
 }
 
