@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -9,7 +9,7 @@ import { inProcessBenchmark } from "./benchmarks/in-process.js";
 import type { BenchContext } from "./lib/context.js";
 import { Docker } from "./lib/docker.js";
 import { describeMachine } from "./lib/machine.js";
-import { conformanceDir, REPO } from "./lib/paths.js";
+import { conformanceDir } from "./lib/paths.js";
 import { markdown, mark, printResult, type BenchResult } from "./lib/report.js";
 
 const USAGE = `usage: pnpm bench [--runs N] [--only 1,2,3,4,5] [--no-docker] [--out FILE]
@@ -18,7 +18,7 @@ const USAGE = `usage: pnpm bench [--runs N] [--only 1,2,3,4,5] [--no-docker] [--
   --only LIST   run only these benchmarks (1+2 corpus, 3 big context, 4 big base, 5 in-process;
                 6, peak memory, is measured by 3 and 4)
   --no-docker   skip the Docker baselines even when a dockerd is reachable
-  --out FILE    where to write the figures as Markdown (default bench/latest.md)
+  --out FILE    also write the figures as Markdown tables (as in bench/README.md) to FILE
 `;
 
 async function main(): Promise<number> {
@@ -27,7 +27,7 @@ async function main(): Promise<number> {
       runs: { type: "string", default: "3" },
       only: { type: "string" },
       "no-docker": { type: "boolean" },
-      out: { type: "string", default: join(REPO, "bench/latest.md") },
+      out: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -41,8 +41,12 @@ async function main(): Promise<number> {
   const docker = values["no-docker"] ? "disabled with --no-docker" : await Docker.connect();
   if (!(docker instanceof Docker)) process.stderr.write(`Docker baselines skipped: ${docker}\n`);
 
+  const conformance = conformanceDir();
+  if (!existsSync(join(conformance, "cases")) || !existsSync(join(conformance, "base"))) {
+    throw new Error(`the conformance corpus is not at ${conformance} (cases/ and base/); set TSBUILD_CONFORMANCE to its directory`);
+  }
   const work = mkdtempSync(join(tmpdir(), "tsbuild-bench-"));
-  const ctx: BenchContext = { runs, docker, work, conformance: conformanceDir(), log: (l) => process.stderr.write(`… ${l}\n`) };
+  const ctx: BenchContext = { runs, docker, work, conformance, log: (l) => process.stderr.write(`… ${l}\n`) };
   const cleanup = async () => {
     if (docker instanceof Docker) for (const p of await docker.cleanup()) process.stderr.write(`docker cleanup: ${p}\n`);
     rmSync(work, { recursive: true, force: true });
@@ -74,8 +78,10 @@ async function main(): Promise<number> {
     }
     write("\n## Targets\n");
     for (const r of results) for (const t of r.targets) write(`  ${mark(t.met)} ${r.id}. ${t.name}: ${t.detail}\n`);
-    writeFileSync(values.out!, `# Latest figures (${new Date().toISOString()})\n\n${markdown(results, machine)}`);
-    write(`\nfigures written to ${values.out}\n`);
+    if (values.out) {
+      writeFileSync(values.out, `# Figures of ${new Date().toISOString()}\n\n${markdown(results, machine)}`);
+      write(`\nfigures written to ${values.out}\n`);
+    }
   } finally {
     await cleanup();
   }

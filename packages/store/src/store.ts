@@ -3,7 +3,7 @@ import type { Backend, LayerRecord } from "./backend.js";
 import { InvalidImageError, NoSuchImageError } from "./errors.js";
 import { fsck } from "./fsck.js";
 import { storedImage, storedLayer } from "./image.js";
-import { chunksOf } from "./layer/ingest.js";
+import { chunksOf, quietUntilRead } from "./layer/ingest.js";
 import {
   familiarString, InvalidReferenceError, parseNamed, refs, withDefaultTag, type NamedRef,
 } from "./reference.js";
@@ -30,6 +30,7 @@ export class Store implements ImageStore {
   // ---- layers ----
 
   putLayer(tar: LayerInput, parentChainID: Digest | null, opts: PutLayerOptions = {}): Promise<StoredLayer> {
+    quietUntilRead(tar);
     return this.withLock(async () => {
       let parent: LayerRecord | null = null;
       if (parentChainID) {

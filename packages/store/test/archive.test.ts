@@ -58,6 +58,12 @@ describe("docker import", () => {
     const id2 = await importTar(store, layer, { comment: "hello" });
     expect(JSON.parse((await store.getImage(id2)!.rawConfig()).toString()).comment).toBe("hello");
   });
+
+  it("rejects, rather than crashing the process, when the stream it is given fails before it is read", async () => {
+    const missing = join(tempRoot(), "missing.tar");
+    await expect(importTar(memoryStore(), createReadStream(missing))).rejects.toThrow(/ENOENT/);
+    await expect(openStore(tempRoot()).putLayer(createReadStream(missing), null)).rejects.toThrow(/ENOENT/);
+  });
 });
 
 describe("docker save / load", () => {

@@ -1,7 +1,7 @@
 import {
   emptyContainerConfig, serializeConfig, type ContainerConfig, type Digest,
 } from "@tsbuild/image";
-import { chunksOf } from "../layer/ingest.js";
+import { chunksOf, quietUntilRead } from "../layer/ingest.js";
 import { InvalidReferenceError, familiarString, parseNamed, withDefaultTag, type NamedRef } from "../reference.js";
 import { goTime } from "../time.js";
 import type { ImageStore } from "../types.js";
@@ -40,6 +40,7 @@ export async function importTar(
     ref = withDefaultTag(ref);
   }
   const comment = opts.comment || `Imported from ${opts.source ?? "-"}`;
+  quietUntilRead(tar);
   return store.withLock(async () => {
     const layer = await store.putLayer(decompressed(chunksOf(tar)), null);
     const created = goTime(opts.created ?? new Date());

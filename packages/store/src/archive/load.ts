@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { chainIDs, type Digest } from "@tsbuild/image";
-import { chunksOf } from "../layer/ingest.js";
+import { chunksOf, quietUntilRead } from "../layer/ingest.js";
 import { familiarString } from "../reference.js";
 import type { ImageStore } from "../types.js";
 import { decompressed } from "./decompress.js";
@@ -16,7 +16,7 @@ import { BadArchiveError, UnpackedArchive } from "./unpack.js";
  * store as it was. Returns the lines Docker prints.
  */
 export async function loadArchive(store: ImageStore, input: string | Buffer | NodeJS.ReadableStream): Promise<string[]> {
-  const source = typeof input === "string" ? createReadStream(input) : chunksOf(input);
+  const source = typeof input === "string" ? quietUntilRead(createReadStream(input)) : chunksOf(input);
   const archive = await UnpackedArchive.from(Readable.from(decompressed(source)));
   try {
     let images: PlannedImage[];

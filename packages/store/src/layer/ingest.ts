@@ -66,5 +66,16 @@ export function chunksOf(tar: Uint8Array | NodeJS.ReadableStream | AsyncIterable
       yield* list;
     })();
   }
-  return tar as AsyncIterable<unknown>;
+  return quietUntilRead(tar as AsyncIterable<unknown>);
+}
+
+/**
+ * A stream is often read only once the store lock is held; an error it emits before then (a
+ * file that does not exist) must not crash the process as an unhandled 'error' event. Reading
+ * an errored stream still throws that error, so nothing is lost.
+ */
+export function quietUntilRead<T>(source: T): T {
+  const s = source as { on?: (event: string, fn: (e: unknown) => void) => unknown; once?: (event: string, fn: (e: unknown) => void) => unknown };
+  if (typeof s.once === "function") s.once("error", () => undefined);
+  return source;
 }
