@@ -66,10 +66,13 @@ export async function commitChild(run: BuildRun, state: StageState, child: Child
   const created = run.clock.timestamp();
   const empty = !child.diff || child.diff.empty;
   const diffIDs = [...(parent?.rootfs.diff_ids ?? [])];
+  let layerDiffID: Digest | undefined;
   if (!empty) {
     const chain = chainIDs(diffIDs);
-    await run.store.putLayer(child.diff!.tar, chain.length ? chain[chain.length - 1] : null);
-    diffIDs.push(child.diff!.diffID);
+    // The chunks, not one joined tar: a large layer is never held twice, and the store hashes it once.
+    const layer = await run.store.putLayer(child.diff!.tarChunks(), chain.length ? chain[chain.length - 1] : null);
+    layerDiffID = await layer.diffID();
+    diffIDs.push(layerDiffID);
   }
   const history: HistoryEntry = { created, created_by: (child.containerConfig.Cmd ?? []).join(" ") };
   if (state.maintainer) history.author = state.maintainer;
@@ -93,7 +96,7 @@ export async function commitChild(run: BuildRun, state: StageState, child: Child
   if (state.sandbox && !empty) state.sandbox.diffIDs = diffIDs;
   if (run.current) {
     run.current.imageId = id;
-    if (!empty) run.current.diffID = child.diff!.diffID;
+    if (layerDiffID) run.current.diffID = layerDiffID;
   }
   await run.store.putBuildRecord(id, recordFor(run, state));
   return id;

@@ -72,7 +72,8 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
     fs.symlink(item.linkname ?? "", target, { owner });
     return;
   }
-  fs.writeFile(target, item.data(), { mode, owner, mtime: item.mtime });
+  // The source's bytes are read for this copy and never changed: the tree may keep them.
+  fs.writeFile(target, item.data(), { mode, owner, mtime: item.mtime, adopt: true });
   // An existing file keeps its mode and owner on write; a copy replaces both (chown clears setuid, so first).
   fs.chown(target, owner);
   fs.chmod(target, mode);

@@ -53,7 +53,7 @@ export async function dispatchFrom(run: BuildRun, stage: Stage): Promise<StageSt
   } else {
     const id = await resolveImage(run, ref);
     const config = await run.imageConfig(id);
-    const builtin = builtinNameOf(ref, config);
+    const builtin = await builtinNameOf(ref, config);
     if (builtin) run.print(`using built-in simulated image ${builtin}`);
     state = newStageState(stage.index, stage.name, id, config);
   }

@@ -1,8 +1,6 @@
 import type { Instruction } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
-import { runCommand, type CommandModel } from "@tsbuild/shell";
-import { simulatedBinaries } from "@tsbuild/pkgsim";
-import { modelsFromContext, ModelsFileError } from "@tsbuild/models";
+import type { CommandModel } from "@tsbuild/shell";
 import type { BuildRun } from "../builder.js";
 import { commitChild, probeCache } from "../commit.js";
 import { BuildError } from "../options.js";
@@ -24,8 +22,9 @@ function heredocScript(ins: Instruction): string {
 }
 
 /** BuildOptions.models, else the context's models file beside the Dockerfile and tsbuild's own models. */
-function commandModels(run: BuildRun): CommandModel[] {
+async function commandModels(run: BuildRun): Promise<CommandModel[]> {
   if (run.opts.models) return run.opts.models;
+  const { modelsFromContext, ModelsFileError } = await import("@tsbuild/models");
   try {
     return modelsFromContext(run.opts.context);
   } catch (e) {
@@ -43,7 +42,10 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   if (saveCmd.length) probe.Entrypoint = null;
   if (await probeCache(run, state, probe)) return;
 
-  const models = commandModels(run);
+  // The shell, the simulated package managers and the models load on the first RUN that runs:
+  // a build whose every RUN comes from the cache never pays for them.
+  const models = await commandModels(run);
+  const [{ runCommand }, { simulatedBinaries }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim")]);
   const fs = await run.sandbox(state);
   const containerId = run.clock.containerId(saveCmd.join(" "));
   run.print(` ---> Running in ${containerId.slice(0, 12)}`);

@@ -8,7 +8,6 @@ import { UsageError } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
-import { printExplanation } from "@tsbuild/explain";
 
 export const buildCommand: Command = {
   name: "build",
@@ -63,6 +62,7 @@ export const buildCommand: Command = {
       if (values["explain-cache"]) io.stdout(cacheReport(result.steps));
       if (values.explain) {
         io.stdout("\n");
+        const { printExplanation } = await import("@tsbuild/explain");
         await printExplanation(store, result.imageId, io.stdout, { color: io.isTTY });
       }
       return 0;

@@ -57,7 +57,7 @@ export const imagesCommand: Command = {
 
 async function builtinNote(store: ImageStore, id: string, ref: string): Promise<string> {
   const config = await store.getImage(id)?.config();
-  return config && builtinNameOf(ref, config) ? "built-in simulated image" : "";
+  return config && (await builtinNameOf(ref, config)) ? "built-in simulated image" : "";
 }
 
 /** One row per tag; an image with neither tags nor digests is `<none> <none>`. */

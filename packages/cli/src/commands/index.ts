@@ -1,35 +1,29 @@
 import type { Command } from "../command.js";
-import { buildCommand } from "./build.js";
-import { checkCommand } from "./check.js";
-import { compareCommand } from "./compare.js";
-import { demoCommand } from "./demo.js";
-import { diffCommand } from "./diff.js";
-import { explainCommand } from "./explain.js";
-import { fsckCommand } from "./fsck.js";
-import { historyCommand } from "./history.js";
-import { imagesCommand } from "./images.js";
-import { importCommand } from "./import.js";
-import { inspectCommand } from "./inspect.js";
-import { loadCommand } from "./load.js";
-import { rmiCommand } from "./rmi.js";
-import { saveCommand } from "./save.js";
-import { tagCommand } from "./tag.js";
 
-// One line per command; each command lives in its own file.
-export const commands: Command[] = [
-  buildCommand,
-  demoCommand,
-  imagesCommand,
-  historyCommand,
-  inspectCommand,
-  importCommand,
-  loadCommand,
-  saveCommand,
-  tagCommand,
-  rmiCommand,
-  fsckCommand,
-  explainCommand,
-  diffCommand,
-  compareCommand,
-  checkCommand,
+/**
+ * One line per command; each command lives in its own file and is loaded only when it runs, so
+ * `tsbuild build` never loads the explain, compare or store-archive code (startup is most of a
+ * cached build's time).
+ */
+export interface CommandEntry {
+  name: string;
+  load(): Promise<Command>;
+}
+
+export const commands: CommandEntry[] = [
+  { name: "build", load: async () => (await import("./build.js")).buildCommand },
+  { name: "demo", load: async () => (await import("./demo.js")).demoCommand },
+  { name: "images", load: async () => (await import("./images.js")).imagesCommand },
+  { name: "history", load: async () => (await import("./history.js")).historyCommand },
+  { name: "inspect", load: async () => (await import("./inspect.js")).inspectCommand },
+  { name: "import", load: async () => (await import("./import.js")).importCommand },
+  { name: "load", load: async () => (await import("./load.js")).loadCommand },
+  { name: "save", load: async () => (await import("./save.js")).saveCommand },
+  { name: "tag", load: async () => (await import("./tag.js")).tagCommand },
+  { name: "rmi", load: async () => (await import("./rmi.js")).rmiCommand },
+  { name: "fsck", load: async () => (await import("./fsck.js")).fsckCommand },
+  { name: "explain", load: async () => (await import("./explain.js")).explainCommand },
+  { name: "diff", load: async () => (await import("./diff.js")).diffCommand },
+  { name: "compare", load: async () => (await import("./compare.js")).compareCommand },
+  { name: "check", load: async () => (await import("./check.js")).checkCommand },
 ];
