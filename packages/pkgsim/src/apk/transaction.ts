@@ -7,6 +7,14 @@ import type { InstalledPackage } from "./db.js";
 const ROOT = { uid: 0, gid: 0 };
 const q1 = (data: string | Buffer) => "Q1" + createHash("sha1").update(data).digest("base64");
 
+/** The checksum of a placeholder depends only on its size; gcc's are tens of MB, so remember them. */
+const zeroSums = new Map<number, string>();
+function zeroSum(size: number): string {
+  let sum = zeroSums.get(size);
+  if (sum === undefined) zeroSums.set(size, (sum = q1(zeroBytes(size))));
+  return sum;
+}
+
 /** Writes a package's files into the tree (root-owned, placeholders of the listed sizes). */
 export function unpackFiles(fs: RootFS, files: CatalogFile[]): void {
   // Hard links last: their first path must exist whatever order the list is in.
@@ -18,7 +26,8 @@ export function unpackFiles(fs: RootFS, files: CatalogFile[]): void {
     }
     mkdirp(fs, parentOf(f.path));
     if (lexists(fs, f.path) && fs.lstat(f.path).type !== "dir") fs.unlink(f.path);
-    if (f.type === "file") fs.writeFile(f.path, zeroBytes(f.size), { mode: f.mode, owner: ROOT });
+    // Placeholders are views of one shared zero buffer that nothing writes to: the tree may keep them.
+    if (f.type === "file") fs.writeFile(f.path, zeroBytes(f.size), { mode: f.mode, owner: ROOT, adopt: true });
     else if (f.type === "symlink") fs.symlink(f.target, f.path, { owner: ROOT });
     else fs.link(f.target, f.path);
   }
@@ -54,7 +63,7 @@ export function recordFor(info: PackageInfo, files: CatalogFile[], buildTime: nu
     }
     lines.push(`R:${f.path.slice(dir.length + 1)}`);
     if (f.type === "file" && f.mode !== 0o644) lines.push(`a:0:0:${f.mode.toString(8)}`);
-    lines.push(`Z:${q1(f.type === "file" ? zeroBytes(f.size) : f.type === "symlink" ? f.target : f.path)}`);
+    lines.push(`Z:${f.type === "file" ? zeroSum(f.size) : q1(f.type === "symlink" ? f.target : f.path)}`);
     paths.push(f.path);
   }
   return {
