@@ -8,7 +8,7 @@ export const CLI_BIN = join(REPO, "packages/cli/dist/bin.js");
 export const RSS_PROBE = join(REPO, "bench/dist/rss-probe.js");
 export const EXAMPLES = join(REPO, "examples");
 
-/** The conformance corpus: $TSBUILD_CONFORMANCE, else the shared copy beside the repository. */
+/** The conformance corpus: $TSBUILD_CONFORMANCE, else the repository's copy (a fresh clone has it). */
 export function conformanceDir(): string {
-  return process.env.TSBUILD_CONFORMANCE ?? "/work/shared/conformance";
+  return process.env.TSBUILD_CONFORMANCE ?? join(REPO, "test/conformance");
 }
