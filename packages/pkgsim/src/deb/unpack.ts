@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { CatalogFile, PackageInfo } from "../catalog/types.js";
-import { lexists, mkdirp, parentOf, readText, removeIfPresent, writeText, zeroBytes } from "../util/fsutil.js";
+import { lexists, parentOf, readText, removeIfPresent, writeText } from "../util/fsutil.js";
 import { INFO, qualifiedName } from "./state.js";
 
-const ROOT = { uid: 0, gid: 0 };
 
 interface Filter { include: boolean; pattern: RegExp }
 
@@ -45,21 +44,8 @@ export function filteredFiles(files: CatalogFile[], filters: Filter[]): CatalogF
   return kept.filter((f) => f.type !== "dir" || !excluded(filters, f.path) || needed.has(f.path));
 }
 
-export function unpack(fs: RootFS, files: CatalogFile[]): void {
-  // Hard links last: their first path must exist whatever order the list is in.
-  const ordered = [...files.filter((f) => f.type !== "hardlink"), ...files.filter((f) => f.type === "hardlink")];
-  for (const f of ordered) {
-    if (f.type === "dir") {
-      if (!fs.exists(f.path)) fs.mkdir(f.path, { recursive: true, mode: f.mode, owner: ROOT });
-      continue;
-    }
-    mkdirp(fs, parentOf(f.path));
-    if (lexists(fs, f.path) && fs.lstat(f.path).type !== "dir") fs.unlink(f.path);
-    if (f.type === "file") fs.writeFile(f.path, zeroBytes(f.size), { mode: f.mode, owner: ROOT });
-    else if (f.type === "symlink") fs.symlink(f.target, f.path, { owner: ROOT });
-    else fs.link(f.target, f.path);
-  }
-}
+/** dpkg unpacks a package's files as apk does: placeholders, links, directories (root-owned). */
+export { unpackFiles as unpack } from "../util/unpack.js";
 
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
