@@ -3,8 +3,9 @@ import { join } from "node:path";
 
 /**
  * What the stored cases lost on their way here, restored in the working copy before a build:
- * - write bits: Docker saw files 0644 (0755 when executable) and directories 0755, as a git
- *   checkout gives them; the shared copy is read-only, and modes are part of every COPY hash;
+ * - the owner's write bit: Docker saw files 0644 (0755 when executable) and directories 0755, as
+ *   a git checkout gives them; the shared copy is read-only (0444, 0555), and modes are part of
+ *   every COPY hash;
  * - an empty directory (c03's src/empty) that neither git nor the packaging keeps;
  * - a symlink (c30's link.txt) that the packaging flattened into a file holding its target.
  */
@@ -28,12 +29,12 @@ export function restoreCase(name: string, workCopy: string): void {
 }
 
 function normaliseModes(dir: string): void {
-  chmodSync(dir, 0o755);
+  chmodSync(dir, (lstatSync(dir).mode & 0o7777) | 0o200);
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     const st = lstatSync(p);
     if (st.isSymbolicLink()) continue;
     if (st.isDirectory()) normaliseModes(p);
-    else chmodSync(p, st.mode & 0o111 ? 0o755 : 0o644);
+    else chmodSync(p, (st.mode & 0o7777) | 0o200);
   }
 }
