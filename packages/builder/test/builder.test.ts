@@ -141,5 +141,13 @@ describe("build", () => {
     expect(err).toBeInstanceOf(BuildError);
     expect(err.message).toMatch(/\/bin\/sh/);
   });
+
+  it("accepts BuildKit's COPY --link and RUN --network", async () => {
+    const store = await busyboxStore();
+    const r = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nCOPY --link a.txt /\nRUN --network=none cat /a.txt > /b\n", "a.txt": "a\n" }));
+    expect((await lastLayerEntries(store, r.imageId)).map((e) => e.path)).toEqual(["b"]);
+    const err = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nRUN --network=bridge true\n" })).catch((e) => e);
+    expect(err.message).toMatch(/network mode "bridge" not supported/);
+  });
 });
 

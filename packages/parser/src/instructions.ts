@@ -87,7 +87,8 @@ function onbuildExtras(ctx: Context): Extras {
 }
 
 function runExtras(ctx: Context): Extras {
-  flags(ctx, { mount: "strings" });
+  // --network is BuildKit's (20.10's classic parser says "Unknown flag"); accepted, as modern Dockerfiles use it.
+  flags(ctx, { mount: "strings", network: "string" });
   const mounts = ctx.node.flags
     .map(splitFlag)
     .filter((f) => f.name === "mount")
@@ -126,12 +127,13 @@ const kinds: Record<string, { kind: InstructionKind; check: (ctx: Context) => Ex
   label: { kind: "LABEL", check: (ctx) => (flags(ctx), { pairs: keyValuePairs(ctx, "LABEL") }) },
   add: {
     kind: "ADD",
-    check: (ctx) => (needsDestination(ctx.args, "ADD"), flags(ctx, { chown: "string", chmod: "string" }), {}),
+    // --link is BuildKit's, accepted as modern Dockerfiles use it (see COPY).
+    check: (ctx) => (needsDestination(ctx.args, "ADD"), flags(ctx, { chown: "string", chmod: "string", link: "bool" }), {}),
   },
   copy: {
     kind: "COPY",
     check: (ctx) => (
-      needsDestination(ctx.args, "COPY"), flags(ctx, { chown: "string", from: "string", chmod: "string" }), {}
+      needsDestination(ctx.args, "COPY"), flags(ctx, { chown: "string", from: "string", chmod: "string", link: "bool" }), {}
     ),
   },
   from: { kind: "FROM", check: (ctx) => (checkFrom(ctx.args), flags(ctx, { platform: "string" }), {}) },

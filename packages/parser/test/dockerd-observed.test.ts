@@ -33,8 +33,11 @@ function parseError(text: string): DockerfileParseError {
   throw new Error("expected a parse error");
 }
 
+/** Where tsbuild accepts on purpose what 20.10 refused: BuildKit's flags modern Dockerfiles use. */
+const ACCEPTED_ON_PURPOSE = new Set(["copy-link", "flag-run-network"]);
+
 describe("parse errors dockerd reported before any step", () => {
-  const cases = observed.filter((o) => o.parseError);
+  const cases = observed.filter((o) => o.parseError && !ACCEPTED_ON_PURPOSE.has(o.name));
   it("covers a good number of them", () => expect(cases.length).toBeGreaterThan(50));
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
     // The docker client trims the daemon's message ("unknown instruction: " for an empty keyword).

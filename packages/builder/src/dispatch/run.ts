@@ -34,6 +34,9 @@ async function commandModels(run: BuildRun): Promise<CommandModel[]> {
 }
 
 export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+  const network = ins.flag("network");
+  // The sandbox has no network whatever the flag says; the modes BuildKit knows change nothing else.
+  if (network !== undefined && !["default", "none", "host"].includes(network)) throw run.err(`network mode "${network}" not supported`);
   const cmdLine = commandLine(state, ins);
   const args = allowedArgs(state).map(([k, v]) => `${k}=${v}`).sort();
   const saveCmd = args.length ? [`|${args.length}`, ...args, ...cmdLine] : cmdLine;
