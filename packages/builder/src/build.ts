@@ -1,12 +1,13 @@
 import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type Stage } from "@tsbuild/parser";
-import { shortId } from "@tsbuild/image";
+import { formatReference, parseReference, shortId } from "@tsbuild/image";
 import { BuildRun } from "./builder.js";
 import { BuildError, type BuildOptions, type BuildResult, type StepRecord } from "./options.js";
 import { metadataDispatchers } from "./dispatch/metadata.js";
 import { dispatchWorkdir } from "./dispatch/workdir.js";
 import { dispatchRun } from "./dispatch/run.js";
 import { dispatchCopy } from "./dispatch/copy.js";
-import { dispatchFrom, expandWithMetaArgs, printFromResult } from "./dispatch/from.js";
+import { dispatchFrom, expandWithMetaArgs } from "./dispatch/from.js";
+import { printImageId } from "./commit.js";
 import type { StageState } from "./state.js";
 
 type Dispatch = (run: BuildRun, state: StageState, ins: Instruction) => Promise<void>;
@@ -75,7 +76,7 @@ async function execute(run: BuildRun): Promise<BuildResult> {
     await runOnBuildTriggers(run, state);
     rec.imageId = state.imageId || undefined;
     state.runConfig.Image = state.imageId;
-    printFromResult(run, state);
+    printImageId(run, state.imageId);
     for (const ins of stage.instructions) {
       const step = begin(ins, stage.index);
       const dispatch = dispatchers[ins.kind];
@@ -85,7 +86,7 @@ async function execute(run: BuildRun): Promise<BuildResult> {
       // dispatchState.updateRunConfig: the next step's config names the image it starts from.
       state.runConfig.Image = state.imageId;
       step.imageId = state.imageId || undefined;
-      run.print(` ---> ${state.imageId ? shortId(state.imageId) : ""}`);
+      printImageId(run, state.imageId);
     }
   }
   run.current = undefined;
@@ -101,7 +102,7 @@ async function execute(run: BuildRun): Promise<BuildResult> {
   const tags: string[] = [];
   for (const t of run.opts.tags ?? []) {
     await run.store.tag(t, state.imageId);
-    const full = t.includes(":") && t.lastIndexOf(":") > t.lastIndexOf("/") ? t : `${t}:latest`;
+    const full = formatReference(parseReference(t));
     tags.push(full);
     run.print(`Successfully tagged ${full}`);
   }

@@ -2,7 +2,6 @@ import type { Digest } from "@tsbuild/image";
 import { ShellLex, type Stage } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "../builder.js";
-import { printImageId } from "../commit.js";
 import { newStageState, type StageState } from "../state.js";
 import { builtinNameOf, importBuiltin } from "../builtins.js";
 
@@ -59,10 +58,6 @@ export async function dispatchFrom(run: BuildRun, stage: Stage): Promise<StageSt
   }
   run.stages.set(stage.index, state);
   return state;
-}
-
-export function printFromResult(run: BuildRun, state: StageState): void {
-  printImageId(run, state.imageId);
 }
 
 /** COPY --from=NAME|INDEX|IMAGE: the filesystem to copy from. */
