@@ -84,7 +84,7 @@ export class BuildRun {
   }
 
   private async materialise(id: Digest | ""): Promise<RootFS> {
-    const fs = new RootFS();
+    const fs = new RootFS({ ownerNames: DAEMON_HOST_NAMES });
     if (!id) return fs;
     const img = this.store.getImage(id);
     if (!img) throw new BuildError(`No such image: ${id}`);
@@ -92,6 +92,13 @@ export class BuildRun {
     return fs;
   }
 }
+
+/**
+ * Docker's layer tars carry user and group names looked up on the daemon's host (Go's
+ * tar.FileInfoHeader): "root" for 0 on any Linux host, and no name for ids the host lacks. With the
+ * same mtimes, tsbuild's layer tars are then Docker's byte for byte (same diffIDs).
+ */
+const DAEMON_HOST_NAMES = { user: (id: number) => (id === 0 ? "root" : ""), group: (id: number) => (id === 0 ? "root" : "") };
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

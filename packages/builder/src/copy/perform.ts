@@ -52,6 +52,9 @@ function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: Copy
     if (opts.chmod !== undefined) fs.chmod(destPath, opts.chmod);
   }
   for (const item of src.items) writeItem(fs, item, posix.join(destPath, item.rel), opts);
+  // Like archive.Untar, directories get their source mtimes last, once nothing is created in them;
+  // the destination directory itself keeps the time it was made (checked against Docker 20.10).
+  for (const item of src.items) if (item.type === "dir") fs.utimes(posix.join(destPath, item.rel), item.mtime, item.mtime);
 }
 
 function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptions): void {
