@@ -1,24 +1,10 @@
-import { builtinImage } from "@tsbuild/baseimages";
-import { RootFS } from "@tsbuild/fs-snapshot";
+import type { RootFS } from "@tsbuild/fs-snapshot";
 import { simulatedBinaries } from "@tsbuild/pkgsim";
 import { runCommand, type CommandModel, type RunResult } from "@tsbuild/shell";
 
 export const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-const layers = new Map<string, Buffer>();
-
-/** A sandbox holding one built-in image. */
-export async function imageFs(ref: string): Promise<RootFS> {
-  let tar = layers.get(ref);
-  if (!tar) {
-    const img = builtinImage(ref);
-    if (!img) throw new Error(`no built-in image ${ref}`);
-    tar = img.layerTar();
-    layers.set(ref, tar);
-  }
-  const fs = new RootFS({ defaultMtime: new Date("2025-01-01T00:00:00Z") });
-  await fs.applyLayer(tar);
-  return fs;
-}
+/** A sandbox holding one built-in image (pkgsim's test helper: the same images, the same dates). */
+export { imageFs } from "../../pkgsim/test/helpers.js";
 
 export interface StepRun {
   result: RunResult;
