@@ -1,4 +1,5 @@
 import { randomBytes, createHash } from "node:crypto";
+import { goTime } from "@tsbuild/store";
 
 /** Timestamps and container IDs; deterministic when SOURCE_DATE_EPOCH is set. */
 export class Clock {
@@ -25,10 +26,4 @@ export class Clock {
     if (this.epoch === undefined) return randomBytes(32).toString("hex");
     return createHash("sha256").update(`${seed}\n${this.seq++}`).digest("hex");
   }
-}
-
-export function goTime(d: Date): string {
-  const iso = d.toISOString();
-  const ms = iso.slice(20, 23).replace(/0+$/, "");
-  return iso.slice(0, 19) + (ms ? "." + ms : "") + "Z";
 }

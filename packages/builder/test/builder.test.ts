@@ -149,5 +149,12 @@ describe("build", () => {
     const err = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nRUN --network=bridge true\n" })).catch((e) => e);
     expect(err.message).toMatch(/network mode "bridge" not supported/);
   });
+
+  it("matches COPY --from wildcards as Go's filepath.Match does", async () => {
+    const store = await busyboxStore();
+    const df = "FROM busybox:test AS one\nRUN echo 1 > /a1 && echo 2 > /a2 && echo 3 > /b1\nFROM busybox:test\nCOPY --from=one /a? /got/\n";
+    const r = await buildDir(store, contextDir({ Dockerfile: df }));
+    expect((await lastLayerEntries(store, r.imageId)).map((e) => e.path)).toEqual(["got", "got/a1", "got/a2"]);
+  });
 });
 

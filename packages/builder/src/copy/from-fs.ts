@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { RootFS, Stat } from "@tsbuild/fs-snapshot";
+import { containsWildcards, goMatch } from "@tsbuild/context";
 import type { CopySource, SourceItem } from "./source.js";
 
 /**
@@ -11,15 +12,11 @@ export function sourcesFromFs(fs: RootFS, patterns: string[]): CopySource[] {
   const out: CopySource[] = [];
   for (const pattern of patterns) {
     const clean = posix.normalize("/" + pattern).replace(/(.)\/+$/, "$1");
-    const matches = hasWildcard(clean) ? glob(fs, clean) : [clean];
+    const matches = containsWildcards(clean) ? glob(fs, clean) : [clean];
     if (matches.length === 0) throw new Error(`COPY failed: no source files were specified`);
     for (const m of matches) out.push(sourceAt(fs, m, pattern));
   }
   return out;
-}
-
-function hasWildcard(p: string): boolean {
-  return /[*?[]/.test(p);
 }
 
 function glob(fs: RootFS, pattern: string): string[] {
@@ -28,7 +25,7 @@ function glob(fs: RootFS, pattern: string): string[] {
   for (const seg of segs) {
     const next: string[] = [];
     for (const dir of cur) {
-      if (!hasWildcard(seg)) {
+      if (!containsWildcards(seg)) {
         const p = posix.join(dir, seg);
         if (exists(fs, p)) next.push(p);
         continue;
@@ -39,30 +36,11 @@ function glob(fs: RootFS, pattern: string): string[] {
       } catch {
         continue;
       }
-      const re = segmentRegExp(seg);
-      for (const n of names) if (re.test(n)) next.push(posix.join(dir, n));
+      for (const n of names) if (goMatch(seg, n)) next.push(posix.join(dir, n));
     }
     cur = next;
   }
   return cur;
-}
-
-function segmentRegExp(seg: string): RegExp {
-  let re = "^";
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i];
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const end = seg.indexOf("]", i + 1);
-      if (end < 0) re += "\\[";
-      else {
-        re += "[" + seg.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\") + "]";
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(re + "$");
 }
 
 function exists(fs: RootFS, p: string): boolean {
