@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "@tsbuild/builder";
@@ -18,8 +18,14 @@ const DOCKER = {
   copyRootfs: "sha256:666bba779b904c9dbc8ecdc3481b73183a9fdecbb930b004119868b1c039443e",
 };
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function contextDir(dockerfile: string): string {
   const dir = mkdtempSync(join(tmpdir(), "tsbuild-bytes-"));
+  made.push(dir);
   cpSync(join(import.meta.dirname, "conformance/cases/c26-scratch/context"), dir, { recursive: true });
   writeFileSync(join(dir, "Dockerfile"), dockerfile);
   const stamp = (p: string) => {
