@@ -1,0 +1,115 @@
+import { chainIDs, shortId, type Digest } from "@tsbuild/image";
+import { type ImageStore, writePulledImage } from "@tsbuild/store";
+import { RegistryClient, type ClientOptions } from "./client.js";
+import { RegistryError } from "./errors.js";
+import { parsePlatform, resolveManifest, type Platform } from "./manifest.js";
+import { fullName, repositoryRef, type RepositoryRef } from "./names.js";
+import { RemoteImage, type RemoteLayer } from "./remote.js";
+
+export interface PullOptions extends ClientOptions {
+  /** `os/arch[/variant]`; default linux/amd64. */
+  platform?: string;
+  /** Docker's pull lines, each ending in "\n" (the plain form Docker prints when not on a terminal). */
+  output?: (line: string) => void;
+  /** Parallel layer downloads (Docker's max-concurrent-downloads, 3). */
+  concurrency?: number;
+}
+
+export interface PullResult {
+  id: Digest;
+  /** The digest recorded as `name@digest` (a manifest list's own digest for a multi-platform tag). */
+  digest: string;
+  /** `name:tag` or `name@digest`, as Docker prints in its Status line. */
+  reference: string;
+  /** The fully qualified reference Docker's CLI prints last: `docker.io/library/alpine:latest`. */
+  canonical: string;
+  upToDate: boolean;
+}
+
+export const DEFAULT_PLATFORM: Platform = { os: "linux", architecture: "amd64" };
+
+/** Runs fns with at most n at a time, in order of the list. */
+async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (next < items.length && failed === undefined) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (failed !== undefined) throw failed;
+}
+
+/**
+ * `docker pull`: resolves the reference (platform from a list), verifies every manifest and blob
+ * against its digest, downloads the missing layers three at a time, then writes layers, config,
+ * the distribution/ maps and the references in one locked step that leaves nothing behind on failure.
+ */
+export async function pull(store: ImageStore, ref: string | RepositoryRef, opts: PullOptions = {}): Promise<PullResult> {
+  const r = typeof ref === "string" ? repositoryRef(ref) : ref;
+  const tag = r.digest === undefined ? (r.tag ?? "latest") : undefined;
+  const reference = r.digest ?? tag!;
+  const display = r.familiar + (r.digest ? "@" + r.digest : ":" + tag);
+  const out = opts.output ?? (() => {});
+  const platform = opts.platform ? parsePlatform(opts.platform) : DEFAULT_PLATFORM;
+  const client = new RegistryClient(r.domain, opts);
+  const resolved = await resolveManifest(client, r.path, reference, display, platform);
+  out(`${reference}: Pulling from ${r.path}\n`);
+  const image = new RemoteImage(client, r.path, display, resolved);
+  try {
+    const config = await image.rawConfig();
+    const id = await image.id();
+    const layers = await image.layers();
+    const chain = chainIDs(await Promise.all(layers.map((l) => l.diffID())));
+    const missing: Array<{ layer: RemoteLayer; index: number }> = [];
+    layers.forEach((layer, index) => {
+      const short = shortId(layer.descriptor.digest);
+      if (store.getLayer(chain[index])) out(`${short}: Already exists\n`);
+      else {
+        out(`${short}: Pulling fs layer\n`);
+        missing.push({ layer, index });
+      }
+    });
+    const concurrency = opts.concurrency ?? 3;
+    for (const m of missing.slice(concurrency)) out(`${shortId(m.layer.descriptor.digest)}: Waiting\n`);
+    await pool(missing, concurrency, async ({ layer }) => {
+      await layer.blob();
+      const short = shortId(layer.descriptor.digest);
+      out(`${short}: Verifying Checksum\n${short}: Download complete\n`);
+    });
+    const before = tag !== undefined ? store.resolve(`${r.familiar}:${tag}`) : store.resolve(`${r.familiar}@${r.digest}`);
+    const references = [`${r.familiar}@${resolved.digest}`];
+    if (tag !== undefined) references.unshift(`${r.familiar}:${tag}`);
+    await writePulledImage(store, {
+      config,
+      layers: await Promise.all(layers.map(async (l) => ({
+        diffID: await l.diffID(),
+        compressedDigest: l.descriptor.digest,
+        open: async () => l.open(),
+      }))),
+      sourceRepository: fullName(r),
+      references,
+      onLayer: (i, ev) => {
+        if (ev === "complete") out(`${shortId(layers[i].descriptor.digest)}: Pull complete\n`);
+      },
+    });
+    const upToDate = before === id && missing.length === 0;
+    out(`Digest: ${resolved.digest}\n`);
+    out(`Status: ${upToDate ? "Image is up to date" : "Downloaded newer image"} for ${display}\n`);
+    return { id, digest: resolved.digest, reference: display, canonical: `${fullName(r)}${r.digest ? "@" + r.digest : ":" + tag}`, upToDate };
+  } finally {
+    image.dispose();
+  }
+}
+
+/** Whether a registry answered at all: network failures are what builds fall back from. */
+export function isUnreachable(e: unknown): boolean {
+  return e instanceof RegistryError && e.status === undefined && /^(Get|Head|Post|Put|Patch|Delete) "|offline/.test(e.message);
+}
+
