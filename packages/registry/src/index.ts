@@ -9,3 +9,4 @@ export {
 export { repositoryRef, fullName, endpointHost, authKey, isLoopback, DOCKER_HUB_DOMAIN, type RepositoryRef } from "./names.js";
 export { RemoteImage, RemoteLayer } from "./remote.js";
 export { pull, isUnreachable, DEFAULT_PLATFORM, type PullOptions, type PullResult } from "./pull.js";
+export { push, type PushOptions, type PushResult } from "./push.js";
