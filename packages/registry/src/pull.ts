@@ -68,7 +68,9 @@ export async function pull(store: ImageStore, ref: string | RepositoryRef, opts:
     const layers = await image.layers();
     const chain = chainIDs(await Promise.all(layers.map((l) => l.diffID())));
     const missing: Array<{ layer: RemoteLayer; index: number }> = [];
-    layers.forEach((layer, index) => {
+    // Like dockerd, an image already in the store is not gone through layer by layer.
+    const present = store.getImage(id) !== undefined && chain.every((c) => store.getLayer(c));
+    if (!present) layers.forEach((layer, index) => {
       const short = shortId(layer.descriptor.digest);
       if (store.getLayer(chain[index])) out(`${short}: Already exists\n`);
       else {
