@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, rmSync } from "node:fs";
-import { once } from "node:events";
+import { createReadStream, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
@@ -57,22 +57,23 @@ export async function downloadBlob(client: RegistryClient, path: string, desc: D
 
 async function saveVerified(res: Response, desc: Descriptor, file: string): Promise<void> {
   const hash = createHash("sha256");
-  const out = createWriteStream(file, { flags: "wx", mode: 0o600 });
+  const fh = await open(file, "wx", 0o600);
   let n = 0;
   try {
-    for await (const chunk of res.body ?? []) {
-      n += chunk.length;
-      if (n > desc.size) throw new DigestMismatchError(`blob ${desc.digest}: more than the ${desc.size} bytes its descriptor says: refusing it`);
-      hash.update(chunk);
-      if (!out.write(chunk)) await once(out, "drain");
+    try {
+      for await (const chunk of res.body ?? []) {
+        n += chunk.length;
+        if (n > desc.size) throw new DigestMismatchError(`blob ${desc.digest}: more than the ${desc.size} bytes its descriptor says: refusing it`);
+        hash.update(chunk);
+        await fh.write(chunk);
+      }
+    } catch (e) {
+      if (e instanceof RegistryError) throw e;
+      throw new RegistryError(`blob ${desc.digest}: the connection broke after ${n} of ${desc.size} bytes: ${causeText(e)}`);
     }
-  } catch (e) {
-    out.destroy();
-    if (e instanceof RegistryError) throw e;
-    throw new RegistryError(`blob ${desc.digest}: the connection broke after ${n} of ${desc.size} bytes: ${causeText(e)}`);
+  } finally {
+    await fh.close();
   }
-  out.end();
-  await once(out, "close");
   if (n !== desc.size) throw new RegistryError(`blob ${desc.digest}: truncated: got ${n} of ${desc.size} bytes`);
   const got = "sha256:" + hash.digest("hex");
   if (got !== desc.digest) throw new DigestMismatchError(`blob ${desc.digest}: content hashes to ${got}: refusing it`);
