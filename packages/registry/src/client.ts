@@ -72,7 +72,7 @@ export class RegistryClient {
   /** GET /v2/: learns the auth challenge; throws when the registry cannot be reached or is no v2 registry. */
   async ping(): Promise<void> {
     if (this.challenge !== undefined) return;
-    const res = await this.fetchRaw("GET", this.baseURL + "/v2/", {});
+    const res = await this.fetchRaw("GET", this.baseURL + "/v2/", { ping: true });
     await res.arrayBuffer().catch(() => undefined);
     if (res.status === 401) {
       const chs = parseChallenges(res.headers.get("www-authenticate"));
@@ -170,7 +170,7 @@ export class RegistryClient {
   }
 
   /** fetch with manual redirects, so credentials never follow a redirect to another host. */
-  async fetchRaw(method: string, url: string, opts: RequestOptions & { auth?: string }): Promise<Response> {
+  async fetchRaw(method: string, url: string, opts: RequestOptions & { auth?: string; ping?: boolean }): Promise<Response> {
     if (this.opts.offline) throw new OfflineError(`${method} "${url}": offline (--offline or TSBUILD_OFFLINE=1): no registry access`);
     let current = url;
     let auth = opts.auth;
@@ -181,7 +181,9 @@ export class RegistryClient {
       try {
         res = await fetch(current, { method, headers, body: opts.body ? new Uint8Array(opts.body) : undefined, redirect: "manual" });
       } catch (e) {
-        throw new OfflineError(`${method[0]}${method.slice(1).toLowerCase()} "${current}": ${causeOf(e)}`);
+        // Only an unreachable registry (its /v2/ ping) means "offline"; a later failure is a broken pull.
+        const text = `${method[0]}${method.slice(1).toLowerCase()} "${current}": ${causeOf(e)}`;
+        throw opts.ping ? new OfflineError(text) : new RegistryError(text);
       }
       const location = res.headers.get("location");
       if (res.status >= 300 && res.status < 400 && location && opts.followRedirects !== false && (method === "GET" || method === "HEAD")) {

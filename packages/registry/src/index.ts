@@ -10,3 +10,4 @@ export { repositoryRef, fullName, endpointHost, authKey, isLoopback, DOCKER_HUB_
 export { RemoteImage, RemoteLayer } from "./remote.js";
 export { pull, isUnreachable, DEFAULT_PLATFORM, type PullOptions, type PullResult } from "./pull.js";
 export { push, type PushOptions, type PushResult } from "./push.js";
+export { pullingBaseResolver, missingBaseHelp, MissingBaseError, type BaseResolverOptions } from "./base-resolver.js";
