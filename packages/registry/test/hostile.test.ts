@@ -209,3 +209,37 @@ describe("pull from a hostile or broken registry", () => {
     reg = await new FakeRegistry().start();
   });
 });
+
+describe("parallel downloads", () => {
+  it("fetches at most three layer blobs at a time, the rest Waiting, and stores them in order", async () => {
+    const many = await Promise.all([1, 2, 3, 4, 5].map((i) => tinyTar({ [`f${i}`]: `layer ${i}\n` })));
+    const five = makeImage(many);
+    reg.add("t/five", "1", five);
+    const blobDigests = JSON.parse(five.manifest.toString()).layers.map((l: { digest: string }) => l.digest);
+    let inFlight = 0;
+    let peak = 0;
+    const held: Array<() => void> = [];
+    reg.hook = (req, res, url) => {
+      const d = blobDigests.find((x: string) => url.pathname.endsWith(x));
+      if (!d) return false;
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      held.push(() => {
+        inFlight--;
+        res.writeHead(200, { "content-length": reg.blobs.get(d)!.length }).end(reg.blobs.get(d));
+      });
+      // Answers are held a moment so that every request the client allows itself is open at once.
+      if (held.length === 1) setTimeout(() => held.splice(0).forEach((f) => f()), 100);
+      return true;
+    };
+    let out = "";
+    const r = await pull(store, `${reg.host}/t/five:1`, { output: (s) => void (out += s) });
+    expect(r.id).toBe(five.id);
+    expect(peak).toBe(3);
+    const waiting = out.split("\n").filter((l) => l.endsWith(": Waiting"));
+    expect(waiting.map((l) => l.slice(0, 12))).toEqual(blobDigests.slice(3).map((d: string) => d.slice(7, 19)));
+    const complete = out.split("\n").filter((l) => l.endsWith(": Pull complete")).map((l) => l.slice(0, 12));
+    expect(complete).toEqual(blobDigests.map((d: string) => d.slice(7, 19)));
+    expect(await store.fsck()).toEqual([]);
+  });
+});
