@@ -11,6 +11,8 @@ export interface ClientOptions {
   insecureRegistries?: string[];
   /** Refuse any network access (--offline, TSBUILD_OFFLINE=1). */
   offline?: boolean;
+  /** Speak to this base URL instead of the domain's own endpoint (a registry mirror). */
+  endpoint?: string;
 }
 
 export interface RequestOptions {
@@ -53,9 +55,15 @@ export class RegistryClient {
   private readonly tokens = new Map<string, { token: string; expires: number }>();
 
   constructor(readonly domain: string, private readonly opts: ClientOptions = {}) {
-    this.host = endpointHost(domain);
-    const insecure = [...(opts.insecureRegistries ?? []), ...insecureFromEnv(opts.env ?? process.env)];
-    this.scheme = isLoopback(this.host) || insecure.includes(this.host) || insecure.includes(domain) ? "http" : "https";
+    if (opts.endpoint) {
+      const u = new URL(opts.endpoint);
+      this.host = u.host;
+      this.scheme = u.protocol === "http:" ? "http" : "https";
+    } else {
+      this.host = endpointHost(domain);
+      const insecure = [...(opts.insecureRegistries ?? []), ...insecureFromEnv(opts.env ?? process.env)];
+      this.scheme = isLoopback(this.host) || insecure.includes(this.host) || insecure.includes(domain) ? "http" : "https";
+    }
     if (opts.credentials !== undefined) this.credentials = opts.credentials;
   }
 

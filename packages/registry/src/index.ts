@@ -11,3 +11,4 @@ export { RemoteImage, RemoteLayer } from "./remote.js";
 export { pull, isUnreachable, DEFAULT_PLATFORM, type PullOptions, type PullResult } from "./pull.js";
 export { push, type PushOptions, type PushResult } from "./push.js";
 export { pullingBaseResolver, missingBaseHelp, MissingBaseError, type BaseResolverOptions } from "./base-resolver.js";
+export { daemonConfig, type DaemonConfig } from "./daemon-config.js";

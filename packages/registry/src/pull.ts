@@ -3,7 +3,8 @@ import { type ImageStore, writePulledImage } from "@tsbuild/store";
 import { RegistryClient, type ClientOptions } from "./client.js";
 import { RegistryError } from "./errors.js";
 import { parsePlatform, resolveManifest, type Platform } from "./manifest.js";
-import { fullName, repositoryRef, type RepositoryRef } from "./names.js";
+import { daemonConfig } from "./daemon-config.js";
+import { DOCKER_HUB_DOMAIN, fullName, repositoryRef, type RepositoryRef } from "./names.js";
 import { RemoteImage, type RemoteLayer } from "./remote.js";
 
 export interface PullOptions extends ClientOptions {
@@ -13,6 +14,8 @@ export interface PullOptions extends ClientOptions {
   output?: (line: string) => void;
   /** Parallel layer downloads (Docker's max-concurrent-downloads, 3). */
   concurrency?: number;
+  /** Docker Hub mirrors (base URLs); default: daemon.json's registry-mirrors. */
+  mirrors?: string[];
 }
 
 export interface PullResult {
@@ -27,6 +30,27 @@ export interface PullResult {
 }
 
 export const DEFAULT_PLATFORM: Platform = { os: "linux", architecture: "amd64" };
+
+/**
+ * Docker Hub names go to the daemon.json mirrors first, in order; any failure of a mirror moves
+ * on to the next and finally to Docker Hub itself (moby's lookupV2Endpoints + continueOnError).
+ */
+async function resolveThroughMirrors(r: RepositoryRef, reference: string, display: string, platform: Platform, opts: PullOptions) {
+  const daemon = daemonConfig(opts.env ?? process.env);
+  const options = { ...opts, insecureRegistries: [...(opts.insecureRegistries ?? []), ...daemon.insecure] };
+  if (r.domain === DOCKER_HUB_DOMAIN && !opts.offline) {
+    for (const endpoint of opts.mirrors ?? daemon.mirrors) {
+      const client = new RegistryClient(r.domain, { ...options, endpoint });
+      try {
+        return { client, resolved: await resolveManifest(client, r.path, reference, display, platform) };
+      } catch {
+        // a mirror that lacks the image or fails is skipped, as dockerd does
+      }
+    }
+  }
+  const client = new RegistryClient(r.domain, options);
+  return { client, resolved: await resolveManifest(client, r.path, reference, display, platform) };
+}
 
 /** Runs fns with at most n at a time, in order of the list. */
 async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -58,8 +82,7 @@ export async function pull(store: ImageStore, ref: string | RepositoryRef, opts:
   const display = r.familiar + (r.digest ? "@" + r.digest : ":" + tag);
   const out = opts.output ?? (() => {});
   const platform = opts.platform ? parsePlatform(opts.platform) : DEFAULT_PLATFORM;
-  const client = new RegistryClient(r.domain, opts);
-  const resolved = await resolveManifest(client, r.path, reference, display, platform);
+  const { client, resolved } = await resolveThroughMirrors(r, reference, display, platform, opts);
   out(`${reference}: Pulling from ${r.path}\n`);
   const image = new RemoteImage(client, r.path, display, resolved);
   try {

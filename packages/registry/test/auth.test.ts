@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { importTar, memoryStore, openStore } from "@tsbuild/store";
+import { importTar, memoryStore, openStore, v2Metadata } from "@tsbuild/store";
 import { credentialsFor, pull, push, RegistryClient, saveCredentials, eraseCredentials } from "../src/index.js";
 import { FakeRegistry, makeImage, tinyTar, zstdRaw, sha, type FakeImage } from "./fake-registry.js";
 import { busyboxTar, hasProgram, REGISTRY_BIN, startRegistry, tempDir } from "./helpers.js";
@@ -191,5 +191,33 @@ describe.skipIf(!hasProgram(REGISTRY_BIN))("basic auth on the real registry (htp
     const got = await pull(memoryStore(), `${reg.host}/bob/bb:1`, { env: { DOCKER_CONFIG: cfg } });
     expect(got.id).toBe(id);
     expect(got.digest).toBe(pushed.digest);
+  });
+});
+
+describe("registry mirrors from daemon.json", () => {
+  it("Docker Hub names go to the mirrors in order, a failing mirror is skipped; Docker Hub's name is recorded", async () => {
+    const bad = await new FakeRegistry().start();
+    const good = await new FakeRegistry().start();
+    try {
+      bad.hook = (req, res, url) => (url.pathname === "/v2/" ? false : (res.writeHead(500).end(), true));
+      const img = makeImage([await tinyTar({ "etc/alpine-release": "3.19.9\n" })]);
+      good.add("library/alpine", "3.19", img);
+      const dir = tempDir();
+      writeFileSync(join(dir, "daemon.json"), JSON.stringify({ "registry-mirrors": [`http://${bad.host}`, `http://${good.host}/`] }));
+      const store = openStore(tempDir());
+      const r = await pull(store, "alpine:3.19", { env: { TSBUILD_DAEMON_JSON: join(dir, "daemon.json") } });
+      expect(r.id).toBe(img.id);
+      expect(r.canonical).toBe("docker.io/library/alpine:3.19");
+      expect(bad.requests.some((q) => q.path === "/v2/library/alpine/manifests/3.19")).toBe(true);
+      expect(good.requests.some((q) => q.path === "/v2/library/alpine/manifests/3.19")).toBe(true);
+      expect(store.resolve("alpine:3.19")).toBe(img.id);
+      const diffID = JSON.parse(img.config.toString()).rootfs.diff_ids[0];
+      expect(v2Metadata(store, diffID).map((m) => m.SourceRepository)).toEqual(["docker.io/library/alpine"]);
+      // Names of other registries never go to the mirrors.
+      await expect(pull(store, `${bad.host}/library/alpine:3.19`, { env: { TSBUILD_DAEMON_JSON: join(dir, "daemon.json") } })).rejects.toThrow(/500/);
+    } finally {
+      await bad.stop();
+      await good.stop();
+    }
   });
 });
