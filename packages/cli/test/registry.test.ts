@@ -14,6 +14,9 @@ import { pushCommand } from "../src/commands/push.js";
 import { rmiCommand } from "../src/commands/rmi.js";
 import { haveRegistry, runWith, startRegistry } from "./helpers/registry.js";
 import { busyboxTar, tempDir } from "./helpers/run.js";
+import { dirname } from "node:path";
+
+const CONFORMANCE_BASE = dirname(busyboxTar);
 
 if (!haveRegistry) console.warn("\n*** SKIPPED: /usr/bin/docker-registry is not installed: tsbuild pull/push/login CLI tests did not run ***\n");
 
@@ -94,6 +97,18 @@ describe.skipIf(!haveRegistry)("tsbuild pull, push, login, logout and build agai
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toContain(`Status: Downloaded newer image for ${host}/base/bb:1`);
     expect(openStore(b).resolve(`${host}/base/bb:1`)).toBe(openStore(a).resolve(`${host}/base/bb:1`));
+  });
+
+  it("RUN on a pulled image uses the simulations found by path (apk in a pulled alpine)", async () => {
+    const a = tempDir();
+    await runWith(importCommand, [join(CONFORMANCE_BASE, "alpine-sim-rootfs.tar"), `${host}/base/alpine-sim:1`], { root: a, cwd });
+    expect((await runWith(pushCommand, [`${host}/base/alpine-sim:1`], { root: a, cwd })).code).toBe(0);
+    const ctx = tempDir();
+    writeFileSync(join(ctx, "Dockerfile"), `FROM ${host}/base/alpine-sim:1\nRUN apk add --no-cache curl\n`);
+    const built = await runWith(buildCommand, [ctx], { root: tempDir(), cwd });
+    expect(built.stderr).toBe("");
+    expect(built.stdout).toContain("Pull complete");
+    expect(built.stdout).toContain("Installing curl");
   });
 
   it("offline: built-in names are served with a note, other names fail saying what to do", async () => {
