@@ -33,7 +33,9 @@ async function blobError(res: Response, path: string, desc: Descriptor, display:
  * Downloads a blob into `file`, hashing as it goes; throws (and removes the file) unless the bytes
  * are exactly the descriptor's size and digest. Foreign layers come from their URLs when listed.
  */
-export async function downloadBlob(client: RegistryClient, path: string, desc: Descriptor, display: string, file: string): Promise<void> {
+export async function downloadBlob(
+  client: RegistryClient, path: string, desc: Descriptor, display: string, file: string, onBytes?: (n: number) => void,
+): Promise<void> {
   const sources = desc.urls?.length ? desc.urls.filter((u) => /^https?:\/\//.test(u)) : [];
   let lastError: unknown;
   // Docker retries a failed download; one retry covers a dropped connection without hiding a bad registry.
@@ -43,7 +45,7 @@ export async function downloadBlob(client: RegistryClient, path: string, desc: D
         ? await client.fetchRaw("GET", sources[0], {})
         : await client.request("GET", `/v2/${path}/blobs/${desc.digest}`, { scopes: [`repository:${path}:pull`] });
       if (res.status !== 200) throw await blobError(res, path, desc, display);
-      await saveVerified(res, desc, file);
+      await saveVerified(res, desc, file, onBytes);
       return;
     } catch (e) {
       rmSync(file, { force: true });
@@ -55,7 +57,7 @@ export async function downloadBlob(client: RegistryClient, path: string, desc: D
   throw lastError;
 }
 
-async function saveVerified(res: Response, desc: Descriptor, file: string): Promise<void> {
+async function saveVerified(res: Response, desc: Descriptor, file: string, onBytes?: (n: number) => void): Promise<void> {
   const hash = createHash("sha256");
   const fh = await open(file, "wx", 0o600);
   let n = 0;
@@ -66,6 +68,7 @@ async function saveVerified(res: Response, desc: Descriptor, file: string): Prom
         if (n > desc.size) throw new DigestMismatchError(`blob ${desc.digest}: more than the ${desc.size} bytes its descriptor says: refusing it`);
         hash.update(chunk);
         await fh.write(chunk);
+        onBytes?.(n);
       }
     } catch (e) {
       if (e instanceof RegistryError) throw e;

@@ -14,6 +14,8 @@ export interface PullOptions extends ClientOptions {
   output?: (line: string) => void;
   /** Parallel layer downloads (Docker's max-concurrent-downloads, 3). */
   concurrency?: number;
+  /** Bytes received of a layer blob (short ID as in the lines) out of its size: for progress bars. */
+  onBytes?: (shortID: string, received: number, total: number) => void;
   /** Docker Hub mirrors (base URLs); default: daemon.json's registry-mirrors. */
   mirrors?: string[];
 }
@@ -85,6 +87,7 @@ export async function pull(store: ImageStore, ref: string | RepositoryRef, opts:
   const { client, resolved } = await resolveThroughMirrors(r, reference, display, platform, opts);
   out(`${reference}: Pulling from ${r.path}\n`);
   const image = new RemoteImage(client, r.path, display, resolved);
+  if (opts.onBytes) image.onBytes = (l, n) => opts.onBytes!(shortId(l.descriptor.digest), n, l.descriptor.size);
   try {
     const config = await image.rawConfig();
     const id = await image.id();
@@ -121,6 +124,8 @@ export async function pull(store: ImageStore, ref: string | RepositoryRef, opts:
       sourceRepository: fullName(r),
       references,
       onLayer: (i, ev) => {
+        // Docker's Extracting line carries a progress bar, which it leaves out off a terminal.
+        if (ev === "extracting" && opts.onBytes) out(`${shortId(layers[i].descriptor.digest)}: Extracting\n`);
         if (ev === "complete") out(`${shortId(layers[i].descriptor.digest)}: Pull complete\n`);
       },
     });

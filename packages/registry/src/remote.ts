@@ -23,10 +23,11 @@ export class RemoteLayer implements Layer {
     readonly descriptor: Descriptor,
     private readonly diff: Digest,
     private readonly dir: string,
+    onBytes?: (layer: RemoteLayer, received: number) => void,
   ) {
     this.blob = lazy(async () => {
       const file = join(this.dir, hexOf(descriptor.digest));
-      await downloadBlob(client, path, descriptor, display, file);
+      await downloadBlob(client, path, descriptor, display, file, onBytes && ((n) => onBytes(this, n)));
       return file;
     });
   }
@@ -83,6 +84,8 @@ async function* verifiedTar(src: AsyncIterable<Buffer>, diffID: Digest, blob: Di
  */
 export class RemoteImage implements Image {
   readonly dir = mkdtempSync(join(tmpdir(), "tsbuild-pull-"));
+  /** Told how many bytes of a layer blob have arrived (progress bars). */
+  onBytes?: (layer: RemoteLayer, received: number) => void;
 
   constructor(
     readonly client: RegistryClient,
@@ -110,7 +113,7 @@ export class RemoteImage implements Image {
     if (diffIDs.length !== descs.length) {
       throw new RegistryError(`manifest for ${this.display} lists ${descs.length} layers, its config ${diffIDs.length} diffIDs`);
     }
-    return descs.map((d, i) => new RemoteLayer(this.client, this.path, this.display, d, diffIDs[i], this.dir));
+    return descs.map((d, i) => new RemoteLayer(this.client, this.path, this.display, d, diffIDs[i], this.dir, (l, n) => this.onBytes?.(l, n)));
   });
 
   dispose(): void {

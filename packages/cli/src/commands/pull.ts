@@ -2,6 +2,7 @@ import { offlineFromEnv, pull, repositoryRef, RegistryError } from "@tsbuild/reg
 import { InvalidReferenceError } from "@tsbuild/store";
 import { rootOption, UsageError, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
+import { LayerProgress } from "../layer-progress.js";
 
 export const pullCommand: Command = {
   name: "pull",
@@ -25,12 +26,15 @@ export const pullCommand: Command = {
     }
     const quiet = Boolean(values.quiet);
     if (ref.tag === undefined && ref.digest === undefined && !quiet) io.stdout("Using default tag: latest\n");
+    // On a terminal, Docker's in-place layer lines with progress bars; otherwise its plain lines.
+    const tty = io.isTTY && !quiet ? new LayerProgress(io.stdout) : undefined;
     try {
       const r = await pull(storeFor(values, io), ref, {
         env: io.env,
         offline: offlineFromEnv(io.env),
         platform: values.platform as string | undefined,
-        output: quiet ? undefined : io.stdout,
+        output: quiet ? undefined : (tty?.line ?? io.stdout),
+        onBytes: tty?.bytes,
       });
       io.stdout(r.canonical + "\n");
       return 0;
