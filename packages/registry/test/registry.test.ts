@@ -113,6 +113,15 @@ describe.skipIf(!haveRegistry)("a real registry (CNCF distribution 2.8)", () => 
     const got = await pull(dst, `${reg.host}/sk/alpine:1`);
     expect(got.id).toBe(alpineID);
     expect(await dst.fsck()).toEqual([]);
+    // The same image as an OCI manifest (OCI config and layer media types).
+    skopeo(["copy", "--quiet", "--format", "oci", "--dest-tls-verify=false", `docker-archive:${archive}`, `docker://${reg.host}/sk/alpine-oci:1`]);
+    const raw = JSON.parse(skopeo(["inspect", "--raw", "--tls-verify=false", `docker://${reg.host}/sk/alpine-oci:1`]));
+    expect(raw.mediaType ?? raw.config.mediaType).toMatch(/oci/);
+    // skopeo rewrites the config as OCI's, so the ID is that config's digest, as dockerd would get.
+    const oci = await pull(dst, `${reg.host}/sk/alpine-oci:1`);
+    expect(oci.id).toBe(raw.config.digest);
+    expect((await dst.getImage(oci.id)!.config()).rootfs.diff_ids).toEqual((await src.getImage(alpineID)!.config()).rootfs.diff_ids);
+    expect(await dst.fsck()).toEqual([]);
   });
 
   it.skipIf(!haveSkopeo)("push, then skopeo copy to docker-archive keeps the image ID", async () => {
