@@ -55,7 +55,7 @@ export interface RunningRegistry {
 }
 
 /** Starts the CNCF distribution registry on 127.0.0.1 at a free port, its storage in a temp dir. */
-export async function startRegistry(opts: { htpasswd?: string } = {}): Promise<RunningRegistry> {
+export async function startRegistry(opts: { htpasswd?: string; extraConfig?: string } = {}): Promise<RunningRegistry> {
   const dir = tempDir("tsbuild-registry-srv-");
   const port = await freePort();
   const storage = join(dir, "storage");
@@ -64,6 +64,7 @@ export async function startRegistry(opts: { htpasswd?: string } = {}): Promise<R
     writeFileSync(join(dir, "htpasswd"), opts.htpasswd);
     auth = `auth:\n  htpasswd:\n    realm: tsbuild-test\n    path: ${join(dir, "htpasswd")}\n`;
   }
+  if (opts.extraConfig) auth += opts.extraConfig;
   writeFileSync(join(dir, "config.yml"), `version: 0.1
 log:
   level: error
