@@ -2,7 +2,7 @@ import { builtinRefs } from "@tsbuild/baseimages";
 import { importBuiltin, BuildError } from "@tsbuild/builder";
 import type { Digest } from "@tsbuild/image";
 import { parseDockerfile, ShellLex } from "@tsbuild/parser";
-import { MissingBaseError, offlineFromEnv, pull, pullingBaseResolver, RegistryError } from "@tsbuild/registry";
+import { MissingBaseError, OfflineError, offlineFromEnv, pull, pullingBaseResolver, RegistryError } from "@tsbuild/registry";
 import type { ImageStore } from "@tsbuild/store";
 import type { Io } from "./command.js";
 
@@ -63,6 +63,8 @@ export async function pullBaseImages(dockerfileText: string, buildArgs: Record<s
     try {
       await pull(o.store, ref, { output: o.output, platform: o.platform, env: o.io.env });
     } catch (e) {
+      // No network: the build goes on with what the store has, or the built-ins, as without --pull.
+      if (e instanceof OfflineError) continue;
       if (e instanceof RegistryError) throw new BuildError(e.message);
       throw e;
     }
