@@ -8,7 +8,7 @@ export {
 } from "./manifest.js";
 export { repositoryRef, fullName, endpointHost, authKey, isLoopback, DOCKER_HUB_DOMAIN, type RepositoryRef } from "./names.js";
 export { RemoteImage, RemoteLayer } from "./remote.js";
-export { pull, isUnreachable, DEFAULT_PLATFORM, type PullOptions, type PullResult } from "./pull.js";
+export { pull, DEFAULT_PLATFORM, type PullOptions, type PullResult } from "./pull.js";
 export { push, type PushOptions, type PushResult } from "./push.js";
 export { pullingBaseResolver, missingBaseHelp, MissingBaseError, type BaseResolverOptions } from "./base-resolver.js";
 export { daemonConfig, type DaemonConfig } from "./daemon-config.js";

@@ -1,7 +1,6 @@
 import { chainIDs, shortId, type Digest } from "@tsbuild/image";
 import { type ImageStore, writePulledImage } from "@tsbuild/store";
 import { RegistryClient, type ClientOptions } from "./client.js";
-import { RegistryError } from "./errors.js";
 import { parsePlatform, resolveManifest, type Platform } from "./manifest.js";
 import { daemonConfig } from "./daemon-config.js";
 import { DOCKER_HUB_DOMAIN, fullName, repositoryRef, type RepositoryRef } from "./names.js";
@@ -137,9 +136,3 @@ export async function pull(store: ImageStore, ref: string | RepositoryRef, opts:
     image.dispose();
   }
 }
-
-/** Whether a registry answered at all: network failures are what builds fall back from. */
-export function isUnreachable(e: unknown): boolean {
-  return e instanceof RegistryError && e.status === undefined && /^(Get|Head|Post|Put|Patch|Delete) "|offline/.test(e.message);
-}
-
