@@ -72,7 +72,9 @@ export type Hook = (req: IncomingMessage, res: ServerResponse, url: URL) => bool
 export class FakeRegistry {
   readonly manifests = new Map<string, { body: Buffer; type: string }>();
   readonly blobs = new Map<string, Buffer>();
-  readonly requests: Array<{ method: string; path: string; auth?: string }> = [];
+  readonly requests: Array<{ method: string; path: string; auth?: string; range?: string }> = [];
+  /** Answer `Range: bytes=N-` with 206, as the distribution registry does. */
+  ranges = true;
   hook?: Hook;
   private server?: Server;
   port = 0;
@@ -107,7 +109,7 @@ export class FakeRegistry {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url!, `http://${this.host}`);
-    this.requests.push({ method: req.method!, path: url.pathname, auth: req.headers.authorization });
+    this.requests.push({ method: req.method!, path: url.pathname, auth: req.headers.authorization, range: req.headers.range });
     if (this.hook && (await this.hook(req, res, url))) return;
     if (url.pathname === "/v2/") return void res.writeHead(200, { "content-type": "application/json" }).end("{}");
     const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname);
@@ -120,6 +122,12 @@ export class FakeRegistry {
     if (m && m[2] === "blobs") {
       const b = this.blobs.get(m[3]);
       if (!b) return void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ code: "BLOB_UNKNOWN", message: "blob unknown to registry" }] }));
+      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+      if (range && this.ranges) {
+        const from = Number(range[1]);
+        res.writeHead(206, { "content-type": "application/octet-stream", "content-length": b.length - from, "content-range": `bytes ${from}-${b.length - 1}/${b.length}` });
+        return void res.end(req.method === "HEAD" ? undefined : b.subarray(from));
+      }
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": b.length });
       return void res.end(req.method === "HEAD" ? undefined : b);
     }

@@ -101,7 +101,7 @@ describe("pull from a hostile or broken registry", () => {
     await expectPullFails(`${reg.host}/t/img:1`, /truncated: got 10 of \d+ bytes/);
   });
 
-  it("a dropped connection is retried once, then the pull succeeds", async () => {
+  it("a dropped connection is resumed once with a Range request, then the pull succeeds", async () => {
     const [, second] = [...img.blobs.keys()];
     let drops = 0;
     reg.hook = (req, res, url) => {
@@ -114,6 +114,23 @@ describe("pull from a hostile or broken registry", () => {
     const r = await pull(store, `${reg.host}/t/img:1`);
     expect(r.id).toBe(img.id);
     expect(drops).toBe(2);
+    // The retry asked for the rest only.
+    expect(reg.requests.filter((q) => q.path.endsWith(second)).map((q) => q.range)).toEqual([undefined, "bytes=100-"]);
+    expect(await store.fsck()).toEqual([]);
+  });
+
+  it("a registry that answers a resumption with 200 is read again from the start", async () => {
+    const [, second] = [...img.blobs.keys()];
+    reg.ranges = false;
+    let drops = 0;
+    reg.hook = (req, res, url) => {
+      if (!url.pathname.endsWith(second) || drops++ > 0) return false;
+      res.writeHead(200, { "content-length": reg.blobs.get(second)!.length });
+      res.write(reg.blobs.get(second)!.subarray(0, 100));
+      setImmediate(() => res.socket?.destroy());
+      return true;
+    };
+    expect((await pull(store, `${reg.host}/t/img:1`)).id).toBe(img.id);
     expect(await store.fsck()).toEqual([]);
   });
 
