@@ -42,6 +42,13 @@ describe("bearer tokens from the WWW-Authenticate challenge (Docker Hub's flow)"
     expect(r.id).toBe(img.id);
   });
 
+  it("an identity token (OAuth refresh token) is traded for an access token", async () => {
+    ts.refreshTokens.set("rt-alice", "alice");
+    const r = await pull(memoryStore(), `${reg.host}/private/img:1`, { credentials: { identityToken: "rt-alice" } });
+    expect(r.id).toBe(img.id);
+    await expect(pull(memoryStore(), `${reg.host}/private/img:1`, { credentials: { identityToken: "stolen" } })).rejects.toThrow(/unauthorized/);
+  });
+
   it("an expired token is replaced by a fresh one", async () => {
     ts.maxUses = 2;
     const r = await pull(memoryStore(), `${reg.host}/private/img:1`, { credentials: { username: "alice", password: "s3cret" } });

@@ -33,7 +33,22 @@ export class TokenServer {
     await new Promise((r) => this.server?.close(r));
   }
 
+  /** OAuth refresh tokens (what a helper's `<token>` user holds) → user. */
+  readonly refreshTokens = new Map<string, string>();
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === "POST") {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        const form = new URLSearchParams(body);
+        const user = form.get("grant_type") === "refresh_token" ? this.refreshTokens.get(form.get("refresh_token") ?? "") : undefined;
+        if (!user) return void res.writeHead(401).end('{"details":"invalid refresh token"}');
+        const scopes = (form.get("scope") ?? "").split(" ").filter(Boolean);
+        this.issue(res, user, scopes);
+      });
+      return;
+    }
     const url = new URL(req.url!, this.realm);
     let user = "";
     const auth = req.headers.authorization;
@@ -42,8 +57,12 @@ export class TokenServer {
       if (this.users.get(u) !== p) return void res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ details: "incorrect username or password" }));
       user = u;
     }
+    this.issue(res, user, url.searchParams.getAll("scope"));
+  }
+
+  private issue(res: ServerResponse, user: string, scopes: string[]): void {
     const access = new Map<string, string[]>();
-    for (const scope of url.searchParams.getAll("scope")) {
+    for (const scope of scopes) {
       const [type, repo, actions] = scope.split(":");
       if (type !== "repository") continue;
       const allowed = this.grants(user, repo);
