@@ -76,6 +76,12 @@ describe.skipIf(!haveRegistry)("tsbuild pull, push, login, logout and build agai
     expect(built.stdout).toContain(`Status: Downloaded newer image for ${host}/base/bb:1\n`);
     expect(openStore(b).resolve("app:1")).toBeDefined();
 
+    // COPY --from an image the store lacks pulls it too.
+    writeFileSync(join(ctx, "Dockerfile"), `FROM scratch\nCOPY --from=${host}/base/bb:1 /bin/busybox /bb\n`);
+    const copied = await runWith(buildCommand, [ctx], { root: tempDir(), cwd });
+    expect(copied.stderr).toBe("");
+    expect(copied.stdout).toContain(`Status: Downloaded newer image for ${host}/base/bb:1`);
+
     writeFileSync(join(ctx, "Dockerfile"), `FROM ${host}/base/bb@${digest}\n`);
     const pinned = await runWith(buildCommand, ["-q", ctx], { root: tempDir(), cwd });
     expect(pinned.code).toBe(0);
