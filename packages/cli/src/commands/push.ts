@@ -2,6 +2,7 @@ import { offlineFromEnv, push, repositoryRef, RegistryError } from "@tsbuild/reg
 import { addPulledReferences, InvalidReferenceError } from "@tsbuild/store";
 import { rootOption, UsageError, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
+import { LayerProgress } from "../layer-progress.js";
 
 export const pushCommand: Command = {
   name: "push",
@@ -36,7 +37,9 @@ export const pushCommand: Command = {
       return 1;
     }
     try {
-      const r = await push(image, ref, { env: io.env, offline: offlineFromEnv(io.env), store, output: quiet ? undefined : io.stdout });
+      // On a terminal each layer keeps one line (Preparing → Pushed), as Docker draws it.
+      const output = quiet ? undefined : io.isTTY ? new LayerProgress(io.stdout).line : io.stdout;
+      const r = await push(image, ref, { env: io.env, offline: offlineFromEnv(io.env), store, output });
       // Docker records the pushed manifest's digest as a reference, as a pull does.
       await addPulledReferences(store, id, [`${ref.familiar}@${r.digest}`]);
       if (quiet) io.stdout(`${ref.familiar}:${r.tag}\n`);
