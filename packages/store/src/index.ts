@@ -27,3 +27,4 @@ export function openStore(root: string): ImageStore {
 export function memoryStore(): ImageStore {
   return new Store(new MemoryBackend());
 }
+export * from "./distribution/index.js";

@@ -1,6 +1,7 @@
 import { build as runBuilder, BuildError } from "@tsbuild/builder";
 import { memoryStore } from "@tsbuild/store";
 import { builtinResolver, importBases } from "./bases.js";
+import { pullingResolver } from "./pull.js";
 import { prepareContext } from "./context.js";
 import { describeImage } from "./describe.js";
 import { recordingStore } from "./records.js";
@@ -28,7 +29,7 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
       target: opts.target,
       noCache: opts.noCache,
       sourceDateEpoch: opts.sourceDateEpoch,
-      resolveMissingBase: builtinResolver(store),
+      resolveMissingBase: opts.pull ? pullingResolver(store, opts.pull, write) : builtinResolver(store),
       output: write,
       errorOutput: write,
     });

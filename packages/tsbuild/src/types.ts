@@ -52,6 +52,11 @@ export interface BuildOptions {
   noCache?: boolean;
   /** SOURCE_DATE_EPOCH: clamps every timestamp, so the image ID is the same on every run. */
   sourceDateEpoch?: number;
+  /**
+   * Pull FROM names the store lacks from their registry (`docker build`'s behaviour). Off by
+   * default so unit tests stay hermetic: the built-in images answer. Offline, the built-ins answer.
+   */
+  pull?: boolean | { platform?: string; offline?: boolean; insecureRegistries?: string[] };
 }
 
 /** Where a layer came from in the Dockerfile. */

@@ -8,6 +8,7 @@ import { UsageError } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
+import { cliBaseResolver, pullBaseImages } from "../registry-base.js";
 
 export const buildCommand: Command = {
   name: "build",
@@ -27,6 +28,9 @@ export const buildCommand: Command = {
     "run-timeout": { type: "string" },
     "force-rm": { type: "boolean" },
     rm: { type: "boolean" },
+    pull: { type: "boolean" },
+    platform: { type: "string" },
+    offline: { type: "boolean" },
   },
   async run({ values, positionals, io }) {
     if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
@@ -43,19 +47,23 @@ export const buildCommand: Command = {
       if (!quiet) io.stdout(s);
     };
     if (!quiet) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context), 4)}\n`);
+    const buildArgs = parseBuildArgs((values["build-arg"] as string[] | undefined) ?? [], io);
+    const registry = { store, io, output: out, offline: Boolean(values.offline), platform: values.platform as string | undefined };
     try {
+      if (values.pull) await pullBaseImages(dockerfileText ?? context.dockerfileText(), buildArgs, registry);
       const result = await build({
         store,
         context,
         dockerfileText,
         dockerfileName: file ?? "Dockerfile",
         tags: (values.tag as string[] | undefined) ?? [],
-        buildArgs: parseBuildArgs((values["build-arg"] as string[] | undefined) ?? [], io),
+        buildArgs,
         target: values.target as string | undefined,
         noCache: Boolean(values["no-cache"]),
         output: out,
         sourceDateEpoch: epoch(values, io),
         runLimits: runLimits(values),
+        resolveMissingBase: cliBaseResolver(registry),
       });
       progress?.stop();
       if (quiet) io.stdout(result.imageId + "\n");

@@ -20,6 +20,7 @@ export const imagesCommand: Command = {
     quiet: { type: "boolean", short: "q" },
     "no-trunc": { type: "boolean" },
     format: { type: "string" },
+    digests: { type: "boolean" },
   },
   async run({ values, positionals, io }) {
     if (positionals.length > 1) {
@@ -32,7 +33,7 @@ export const imagesCommand: Command = {
     const now = Date.now();
     const rows: Array<Record<string, unknown>> = [];
     for (const img of images) {
-      for (const [repo, tag] of repoTags(img)) {
+      for (const [repo, tag, digest] of withDigests(img, repoTags(img), Boolean(values.digests))) {
         if (filter && (repo !== filter.name || (filter.tag !== undefined && tag !== filter.tag))) continue;
         rows.push({
           Repository: repo,
@@ -41,14 +42,15 @@ export const imagesCommand: Command = {
           CreatedSince: humanDuration(now - img.Created * 1000) + " ago",
           CreatedAt: new Date(img.Created * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " +0000 UTC"),
           Size: humanSize(img.Size),
-          Digest: "<none>",
+          Digest: digest,
           Containers: "N/A",
           Note: await builtinNote(store, img.Id, `${repo}:${tag}`),
         });
       }
     }
     // Built-in simulated images are marked, in a column that only appears when one is listed.
-    const marked = rows.some((r) => r.Note) ? DEFAULT_FORMAT + "\t{{.Note}}" : DEFAULT_FORMAT;
+    const base = values.digests ? DEFAULT_FORMAT.replace("{{.Tag}}\t", "{{.Tag}}\t{{.Digest}}\t") : DEFAULT_FORMAT;
+    const marked = rows.some((r) => r.Note) ? base + "\t{{.Note}}" : base;
     const format = values.quiet ? "{{.ID}}" : ((values.format as string | undefined) ?? marked);
     io.stdout(renderRows(format, rows, HEADERS));
     return 0;
@@ -70,4 +72,14 @@ function repoTags(img: ImageSummary): Array<[string, string]> {
     const colon = t.lastIndexOf(":");
     return [t.slice(0, colon), t.slice(colon + 1)];
   });
+}
+
+/** `--digests`: a row per repository digest of the row's repository (docker/cli's image formatter), else `<none>`. */
+function withDigests(img: ImageSummary, rows: Array<[string, string]>, expand: boolean): Array<[string, string, string]> {
+  const out = new Map<string, [string, string, string]>();
+  for (const [repo, tag] of rows) {
+    const digests = expand ? img.RepoDigests.filter((d) => d.slice(0, d.indexOf("@")) === repo).map((d) => d.slice(d.indexOf("@") + 1)) : [];
+    for (const d of digests.length ? digests : ["<none>"]) out.set(`${repo}\t${tag}\t${d}`, [repo, tag, d]);
+  }
+  return [...out.values()];
 }

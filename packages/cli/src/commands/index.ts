@@ -26,4 +26,8 @@ export const commands: CommandEntry[] = [
   { name: "diff", load: async () => (await import("./diff.js")).diffCommand },
   { name: "compare", load: async () => (await import("./compare.js")).compareCommand },
   { name: "check", load: async () => (await import("./check.js")).checkCommand },
+  { name: "pull", load: async () => (await import("./pull.js")).pullCommand },
+  { name: "push", load: async () => (await import("./push.js")).pushCommand },
+  { name: "login", load: async () => (await import("./login.js")).loginCommand },
+  { name: "logout", load: async () => (await import("./logout.js")).logoutCommand },
 ];

@@ -1,0 +1,55 @@
+import { offlineFromEnv, push, repositoryRef, RegistryError } from "@tsbuild/registry";
+import { addPulledReferences, InvalidReferenceError } from "@tsbuild/store";
+import { rootOption, UsageError, type Command } from "../command.js";
+import { storeFor } from "../store-root.js";
+import { LayerProgress } from "../layer-progress.js";
+
+export const pushCommand: Command = {
+  name: "push",
+  summary: "Push an image to a registry",
+  usage: "push [OPTIONS] NAME[:TAG]",
+  options: {
+    ...rootOption,
+    quiet: { type: "boolean", short: "q" },
+  },
+  async run({ values, positionals, io }) {
+    if (positionals.length !== 1) {
+      throw new UsageError(`"tsbuild push" requires exactly 1 argument.\nSee 'tsbuild push --help'.\n\nUsage:  tsbuild push [OPTIONS] NAME[:TAG]`);
+    }
+    let ref;
+    try {
+      ref = repositoryRef(positionals[0]);
+    } catch (e) {
+      if (e instanceof InvalidReferenceError) throw new UsageError(e.message);
+      throw e;
+    }
+    const quiet = Boolean(values.quiet);
+    if (ref.tag === undefined && ref.digest === undefined) {
+      if (!quiet) io.stdout("Using default tag: latest\n");
+      ref = { ...ref, tag: "latest" };
+    }
+    const store = storeFor(values, io);
+    const local = `${ref.familiar}:${ref.tag ?? "latest"}`;
+    const id = ref.digest === undefined ? store.resolve(local) : undefined;
+    const image = id ? store.getImage(id) : undefined;
+    if (!id || !image) {
+      io.stderr(`Error response from daemon: An image does not exist locally with the tag: ${ref.familiar}\n`);
+      return 1;
+    }
+    try {
+      // On a terminal each layer keeps one line (Preparing → Pushed), as Docker draws it.
+      const output = quiet ? undefined : io.isTTY ? new LayerProgress(io.stdout).line : io.stdout;
+      const r = await push(image, ref, { env: io.env, offline: offlineFromEnv(io.env), store, output });
+      // Docker records the pushed manifest's digest as a reference, as a pull does.
+      await addPulledReferences(store, id, [`${ref.familiar}@${r.digest}`]);
+      if (quiet) io.stdout(`${ref.familiar}:${r.tag}\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof RegistryError) {
+        io.stderr(`${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  },
+};
