@@ -26,4 +26,7 @@ export const commands: CommandEntry[] = [
   { name: "diff", load: async () => (await import("./diff.js")).diffCommand },
   { name: "compare", load: async () => (await import("./compare.js")).compareCommand },
   { name: "check", load: async () => (await import("./check.js")).checkCommand },
+  { name: "image prune", load: async () => (await import("./prune.js")).imagePruneCommand },
+  { name: "builder prune", load: async () => (await import("./prune.js")).builderPruneCommand },
+  { name: "system df", load: async () => (await import("./system-df.js")).systemDfCommand },
 ];
