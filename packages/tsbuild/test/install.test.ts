@@ -68,7 +68,8 @@ beforeAll(async () => {
       tarballs.push(tarball(join(out, made[0]!)));
     } else {
       const file = join(out, `${p.manifest.name.replace("/", "__")}-${p.manifest.version}.tgz`);
-      execFileSync("tar", ["-czf", file, "--exclude=./node_modules", "-C", p.dir, "--transform", "s,^\\.,package,", "."]);
+      // pnpm stores identical files once (hard links); npm drops hard-link members, so copy them.
+      execFileSync("tar", ["-czf", file, "--hard-dereference", "--exclude=./node_modules", "-C", p.dir, "--transform", "s,^\\.,package,", "."]);
       tarballs.push({ manifest: p.manifest, file });
     }
   }
