@@ -7,7 +7,8 @@
  * resolve (pnpm pack rewrites workspace:*; a range that cannot be met fails the install).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,8 +43,13 @@ function run(cmd: string, args: string[], cwd: string): Promise<string> {
   });
 }
 
-function tarball(file: string): Tarball {
-  const manifest = JSON.parse(execFileSync("tar", ["-xzf", file, "-O", "package/package.json"], { encoding: "utf8" }));
+// Never a synchronous child process here: it would stall the vitest worker's event loop for minutes.
+const execFileP = promisify(execFile);
+const versions = new Map<string, string>();
+
+async function tarball(file: string): Promise<Tarball> {
+  const { stdout } = await execFileP("tar", ["-xzf", file, "-O", "package/package.json"], { maxBuffer: 16 << 20 });
+  const manifest = JSON.parse(stdout);
   return { manifest, file };
 }
 
@@ -65,14 +71,15 @@ beforeAll(async () => {
       await run("pnpm", ["pack", "--pack-destination", out], p.dir);
       const made = readdirSync(out).filter((f) => !before.has(f));
       expect(made).toHaveLength(1);
-      tarballs.push(tarball(join(out, made[0]!)));
+      tarballs.push(await tarball(join(out, made[0]!)));
     } else {
       const file = join(out, `${p.manifest.name.replace("/", "__")}-${p.manifest.version}.tgz`);
       // pnpm stores identical files once (hard links); npm drops hard-link members, so copy them.
-      execFileSync("tar", ["-czf", file, "--hard-dereference", "--exclude=./node_modules", "-C", p.dir, "--transform", "s,^\\.,package,", "."]);
+      await execFileP("tar", ["-czf", file, "--hard-dereference", "--exclude=./node_modules", "-C", p.dir, "--transform", "s,^\\.,package,", "."]);
       tarballs.push({ manifest: p.manifest, file });
     }
   }
+  for (const t of tarballs) versions.set(t.manifest.name, t.manifest.version);
   registry = await serveRegistry(tarballs);
 }, 300_000);
 
@@ -84,14 +91,14 @@ afterAll(async () => {
 function project(name: string): string {
   const dir = join(tmp, name);
   mkdirSync(join(dir, "app"), { recursive: true });
-  const versionOf = (n: string) => tarball(join(tmp, "tarballs", readdirSync(join(tmp, "tarballs")).find((f) => f.startsWith(n))!)).manifest.version;
+  const versionOf = (n: string) => versions.get(n)!;
   writeFileSync(
     join(dir, "package.json"),
     JSON.stringify({
       name: `tsbuild-user-${name}`,
       private: true,
       type: "module",
-      devDependencies: { "@tsbuild/tsbuild": "^0.1.0", vitest: `^${versionOf("vitest-")}`, typescript: `^${versionOf("typescript-")}`, "@types/node": `^${versionOf("@types__node-")}` },
+      devDependencies: { "@tsbuild/tsbuild": "^0.1.0", vitest: `^${versionOf("vitest")}`, typescript: `^${versionOf("typescript")}`, "@types/node": `^${versionOf("@types/node")}` },
     }),
   );
   writeFileSync(
