@@ -11,7 +11,7 @@ export const PACKAGE_CACHES: Array<{ dir: string; what: string; fix: string }> =
   {
     dir: "/var/lib/apt/lists",
     what: "apt's package lists",
-    fix: "do the update, the install and the clean in one RUN (`RUN apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*`), as every later RUN that installs must",
+    fix: "do the update, the install and the clean in one RUN (`RUN apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*`; removing the lists alone breaks the next RUN's install)",
   },
   { dir: "/var/cache/apt", what: "apt's package cache", fix: "end that RUN with `apt-get clean`" },
 ];
