@@ -46,6 +46,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const args = argv.slice(i);
   const first = args[0];
+  if (first === "help" && args.length > 1) {
+    // `docker help build` is `docker build --help`.
+    return main([...argv.slice(0, i), ...args.slice(1), "--help"], io);
+  }
   if (g.help || first === "help" || args.length === 0) {
     io.stdout(await usage());
     return args.length === 0 && !g.help ? 1 : 0;

@@ -49,6 +49,7 @@ describe("tsbuild explains itself", () => {
     expect(help.stdout).toMatch(/Options:\n\s+--root string/);
     expect(help.stdout).toMatch(/Management Commands:\n(.*\n)*\s+image\s+Manage images/);
     expect((await cli(["-h"])).stdout).toBe(help.stdout);
+    expect((await cli(["help", "image", "prune"])).stdout).toBe((await cli(["image", "prune", "--help"])).stdout);
     const v = await cli(["--version"]);
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8"));
     expect(v).toMatchObject({ code: 0, stdout: `tsbuild version ${pkg.version}\n` });
