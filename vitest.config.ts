@@ -9,6 +9,7 @@ export default defineConfig({
     // Tests import workspace packages from source, so a test run never depends on a stale dist/.
     alias: [
       { find: /^@tsbuild\/([a-z-]+)$/, replacement: join(root, "packages/$1/src/index.ts") },
+      { find: /^@tsbuild\/tsbuild\/vitest$/, replacement: join(root, "packages/tsbuild/src/vitest.ts") },
       { find: /^tsbuild\/vitest$/, replacement: join(root, "packages/tsbuild/src/vitest.ts") },
       { find: /^tsbuild$/, replacement: join(root, "packages/tsbuild/src/index.ts") },
     ],

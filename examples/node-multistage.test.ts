@@ -70,7 +70,7 @@ describe("examples/node-multistage", () => {
   it("fails at npm run build without its models file, with the hint", async () => {
     const e = await failure(withModelsFile("no-models", undefined));
     expect(e.exitCode).toBe(127);
-    expect(e.message).toBe("The command '/bin/sh -c npm run build' returned a non-zero code: 127");
+    expect(e.message).toMatch(/^The command '\/bin\/sh -c npm run build' returned a non-zero code: 127\nstderr of the failing step:\n  \/bin\/sh: npm: not found/);
     expect(e.output).toContain("/bin/sh: npm: not found (/usr/bin/npm is a program tsbuild does not simulate)");
     expect(e.output).toContain('hint: declare what "npm" does in tsbuild.models.json (see packages/models/README.md)');
   });

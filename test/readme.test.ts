@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { join } from "node:path";
-import { build } from "tsbuild";
-import "tsbuild/vitest";
+import { build } from "@tsbuild/tsbuild";
+import "@tsbuild/tsbuild/vitest";
 
 // The README's "In unit tests" snippet, as written there.
 it("runs the README's unit-test example", async () => {

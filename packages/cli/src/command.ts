@@ -1,4 +1,5 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
+import { parseFlags } from "./flags.js";
 
 /** Where a command writes; tests pass their own sinks. */
 export interface Io {
@@ -23,7 +24,7 @@ export interface Command {
 export class UsageError extends Error {}
 
 export function parseCommandArgs(cmd: Command, argv: string[]) {
-  return parseArgs({ args: argv, options: cmd.options, allowPositionals: true, strict: true });
+  return parseFlags(cmd.options, argv);
 }
 
 /** The option every command shares. */

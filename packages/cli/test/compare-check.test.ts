@@ -84,6 +84,8 @@ describe("tsbuild check", () => {
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ image: "check-test/split", pass: false, rules: { highestWastedBytes: 1000000 } });
     expect(j.results[0]).toMatchObject({ rule: "highestWastedBytes", pass: false, layers: [1, 3] });
+    // Numbers are numbers (they were strings such as "0.9985 (99.85 %)"); the words sit beside them.
+    expect(j.results[0]).toMatchObject({ actual: 6921263, limit: 1000000, actualText: "6.92MB (6921263 B)", limitText: "≤ 1MB (1000000 B)" });
   });
 
   test("./.dive-ci is read when no --config is given; without one, dive's defaults apply", async () => {
@@ -100,15 +102,21 @@ describe("tsbuild check", () => {
     expect(defaults.stdout).toContain("FAIL: highestUserWastedPercent: 1.0000 (100.00 %) (limit ≤ 0.1)");
   });
 
+  // Exit 2 for input and build errors, 1 only for broken rules (both were 1, so CI could not tell them apart).
   test("usage and config mistakes are errors that say what is wrong", async () => {
     const r = await run(checkCommand, [], { root });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('"tsbuild check" requires exactly 1 argument.');
     const badRules = join(tempDir(), "bad.yaml");
     writeFileSync(badRules, "rules:\n  highestWastedBytes: lots\n");
     const bad = await run(checkCommand, ["--dockerfile", single, "--config", badRules], { root });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`Error: ${badRules}: invalid highestWastedBytes value "lots"`);
+    const ctx = tempDir();
+    writeFileSync(join(ctx, "Dockerfile"), "FROM busybox:1.36\nRUN echo broken >&2 && exit 3\n");
+    const failed = await run(checkCommand, ["--dockerfile", join(ctx, "Dockerfile"), ctx], { root });
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain("returned a non-zero code: 3");
   });
 });
 

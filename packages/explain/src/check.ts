@@ -11,6 +11,10 @@ export interface RuleResult {
   limit: string;
   /** The image's figure, as a person reads it. */
   actual: string;
+  /** The image's figure as a number (null when dive's ratio is undefined: no user bytes). */
+  value: number | null;
+  /** The configured limit as a number, or forbiddenPaths' globs. */
+  threshold: number | string[];
   pass: boolean;
   /** When it fails: the instructions behind it, in plain words. */
   reasons: string[];
@@ -23,31 +27,38 @@ export interface CheckResult {
   results: RuleResult[];
 }
 
+/** JSON has no NaN or Infinity: dive's undefined ratios become null. */
+function finite(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
+
 /** Evaluates each configured rule against the analysis (rules that are absent are not checked). */
 export function checkImage(a: Analysis, rules: CheckRules): CheckResult {
   const results: RuleResult[] = [];
   if (rules.lowestEfficiency !== undefined) {
     const pass = !(rules.lowestEfficiency > a.dive.efficiency);
-    results.push({ rule: "lowestEfficiency", limit: `≥ ${rules.lowestEfficiency}`, actual: `${a.dive.efficiency.toFixed(4)} (${percent(a.dive.efficiency)})`, pass, ...wasteReasons(a, pass) });
+    results.push({ rule: "lowestEfficiency", value: finite(a.dive.efficiency), threshold: rules.lowestEfficiency, limit: `≥ ${rules.lowestEfficiency}`, actual: `${a.dive.efficiency.toFixed(4)} (${percent(a.dive.efficiency)})`, pass, ...wasteReasons(a, pass) });
   }
   if (rules.highestWastedBytes !== undefined) {
     const pass = !(a.dive.wastedBytes > rules.highestWastedBytes);
-    results.push({ rule: "highestWastedBytes", limit: `≤ ${sizeAndBytes(rules.highestWastedBytes)}`, actual: sizeAndBytes(a.dive.wastedBytes), pass, ...wasteReasons(a, pass) });
+    results.push({ rule: "highestWastedBytes", value: a.dive.wastedBytes, threshold: rules.highestWastedBytes, limit: `≤ ${sizeAndBytes(rules.highestWastedBytes)}`, actual: sizeAndBytes(a.dive.wastedBytes), pass, ...wasteReasons(a, pass) });
   }
   if (rules.highestUserWastedPercent !== undefined) {
     // NaN (no user bytes) compares false, so it passes, as in dive.
     const pass = !(a.dive.userWastedPercent > rules.highestUserWastedPercent);
-    results.push({ rule: "highestUserWastedPercent", limit: `≤ ${rules.highestUserWastedPercent}`, actual: `${a.dive.userWastedPercent.toFixed(4)} (${percent(a.dive.userWastedPercent)})`, pass, ...wasteReasons(a, pass) });
+    results.push({ rule: "highestUserWastedPercent", value: finite(a.dive.userWastedPercent), threshold: rules.highestUserWastedPercent, limit: `≤ ${rules.highestUserWastedPercent}`, actual: `${a.dive.userWastedPercent.toFixed(4)} (${percent(a.dive.userWastedPercent)})`, pass, ...wasteReasons(a, pass) });
   }
   if (rules.maxWastedBytes !== undefined) {
     const pass = a.wastedBytes <= rules.maxWastedBytes;
-    results.push({ rule: "maxWastedBytes", limit: `≤ ${sizeAndBytes(rules.maxWastedBytes)}`, actual: sizeAndBytes(a.wastedBytes), pass, ...wasteReasons(a, pass) });
+    results.push({ rule: "maxWastedBytes", value: a.wastedBytes, threshold: rules.maxWastedBytes, limit: `≤ ${sizeAndBytes(rules.maxWastedBytes)}`, actual: sizeAndBytes(a.wastedBytes), pass, ...wasteReasons(a, pass) });
   }
   if (rules.maxLayers !== undefined) {
     const pass = a.layers.length <= rules.maxLayers;
     const own = a.layers.filter((l) => !l.base);
     results.push({
       rule: "maxLayers",
+      value: a.layers.length,
+      threshold: rules.maxLayers,
       limit: `≤ ${rules.maxLayers}`,
       actual: String(a.layers.length),
       pass,
@@ -60,6 +71,8 @@ export function checkImage(a: Analysis, rules: CheckRules): CheckResult {
     const largest = [...a.layers].sort((x, y) => y.size - x.size).slice(0, 3);
     results.push({
       rule: "maxSize",
+      value: a.totalSize,
+      threshold: rules.maxSize,
       limit: `≤ ${sizeAndBytes(rules.maxSize)}`,
       actual: sizeAndBytes(a.totalSize),
       pass,
@@ -71,6 +84,8 @@ export function checkImage(a: Analysis, rules: CheckRules): CheckResult {
     const hits = forbidden(a, rules.forbiddenPaths);
     results.push({
       rule: "forbiddenPaths",
+      value: hits.length,
+      threshold: rules.forbiddenPaths,
       limit: rules.forbiddenPaths.join(", "),
       actual: hits.length ? `${hits.length} ${hits.length === 1 ? "path" : "paths"} found` : "none found",
       pass: hits.length === 0,

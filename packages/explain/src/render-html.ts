@@ -1,6 +1,8 @@
 import { percent } from "./render-text.js";
 import type { Analysis, LayerAnalysis } from "./types.js";
 import { size } from "./words.js";
+import { APP_JS } from "./render-html-app.js";
+import { browserData, scriptJson } from "./render-html-data.js";
 
 const CHART_WIDTH = 880;
 const BAR_LEFT = 10;
@@ -8,9 +10,11 @@ const BAR_MAX = CHART_WIDTH - 20;
 const ROW = 46;
 
 /**
- * One self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched): the layers as a
+ * One self-contained HTML page (inline CSS, SVG and script, nothing fetched): the layers as a
  * bar chart, each bar split into the bytes the image shows and the bytes later layers hide
- * (red, hatched), then the totals and the findings.
+ * (red, hatched); then dive's browser: the layers on one side, the selected layer's file tree on
+ * the other (added, modified, removed marked), a filter, "show only changes", and the wasted
+ * paths linking into the tree; then the totals and the findings.
  */
 export function renderHtml(a: Analysis, title: string): string {
   const largest = Math.max(1, ...a.layers.map((l) => l.size));
@@ -25,7 +29,23 @@ export function renderHtml(a: Analysis, title: string): string {
 <meta charset="utf-8">
 <title>${esc(title)}</title>
 <style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: ${CHART_WIDTH + 40}px; }
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1240px; }
+#browser { display: flex; gap: 16px; align-items: flex-start; }
+#browser .left { flex: 0 0 420px; } #browser .right { flex: 1; min-width: 0; }
+#browser h3 { font-size: 15px; margin: 8px 0; }
+#layers-list, #wasted-list { margin: 0; padding: 0; list-style: none; max-height: 360px; overflow: auto; border: 1px solid #ddd; }
+#layers-list li { padding: 4px 6px; cursor: pointer; border-bottom: 1px solid #eee; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+#layers-list li.selected { background: #dbe6f7; }
+#wasted-list li { padding: 2px 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+span.size { display: inline-block; min-width: 64px; text-align: right; margin-right: 8px; font-variant-numeric: tabular-nums; color: #555; }
+#tree { font: 13px/1.5 ui-monospace, monospace; border: 1px solid #ddd; max-height: 640px; overflow: auto; }
+#tree .row { cursor: pointer; white-space: pre; } #tree .row:hover { background: #f4f4f4; }
+#tree .twisty { display: inline-block; width: 14px; } #tree .mark { display: inline-block; width: 14px; font-weight: bold; }
+#tree .mark-A .mark, #tree .mark-A .name { color: #1a7f37; } #tree .mark-M .mark, #tree .mark-M .name { color: #9a6700; }
+#tree .mark-D .mark, #tree .mark-D .name { color: #b00020; } #tree .mark-D .name { text-decoration: line-through; }
+#tree .focus { background: #fff3b0; }
+.controls { margin-bottom: 6px; } .controls input[type=search] { width: 280px; }
+#tree-status { color: #666; font-size: 12px; margin-bottom: 4px; }
 h1 { font-size: 20px; margin: 0 0 4px; }
 .sub { color: #666; margin: 0 0 16px; }
 svg text { font: 12px system-ui, sans-serif; fill: #222; }
@@ -49,6 +69,23 @@ li.finding { margin-bottom: 8px; }
 <defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f3c1c8"/><line x1="0" y1="0" x2="0" y2="6" stroke="#b00020" stroke-width="2"/></pattern></defs>
 ${bars}
 </svg>
+<h2>Browse the layers</h2>
+<div id="browser">
+<div class="pane left">
+<h3>Layers</h3>
+<ol id="layers-list"></ol>
+<h3>Wasted space (paths in more than one layer)</h3>
+<ol id="wasted-list"></ol>
+</div>
+<div class="pane right">
+<h3 id="tree-title"></h3>
+<div class="controls"><input id="filter" type="search" placeholder="Filter paths" aria-label="Filter paths"> <label><input type="checkbox" id="only-changes"> Show only changes</label> <button id="expand-all" type="button">Expand all</button> <button id="collapse-all" type="button">Collapse all</button></div>
+<div id="tree-status"></div>
+<div id="tree" role="tree"></div>
+<p class="legend"><b>A</b> added · <b>M</b> modified · <b>D</b> removed in the selected layer; sizes of directories are their trees'.</p>
+</div>
+</div>
+<noscript><p>The layer browser needs JavaScript; the chart, totals and findings do not.</p></noscript>
 <h2>Totals</h2>
 <table class="totals">
 <tr><td>Image size</td><td class="n" id="total-size">${size(a.totalSize)}</td><td class="n">${a.totalSize} B</td></tr>
@@ -60,6 +97,8 @@ ${bars}
 </table>
 <h2>Findings</h2>
 ${findings}
+<script type="application/json" id="tsbuild-data">${scriptJson(browserData(a))}</script>
+<script>${APP_JS}</script>
 </body>
 </html>
 `;

@@ -67,7 +67,9 @@ export interface DiveFigures {
 }
 
 export interface Finding {
-  kind: "deleted-later" | "overwritten-later" | "package-cache" | "metadata-copy" | "duplicate-copy" | "cache-order";
+  kind: "deleted-later" | "overwritten-later" | "package-cache" | "metadata-copy" | "duplicate-copy" | "cache-order" | "secret";
+  /** A credential left in a layer: listed before every size finding, whatever its bytes. */
+  security?: true;
   /** Plain words naming instructions and lines, e.g. "Dockerfile:2 `RUN apk add …` adds 8.2 MB that …". */
   message: string;
   /** Bytes that could be saved. */

@@ -113,7 +113,8 @@ describe("analyzeImage rules on made-up images", () => {
     expect(a.findings).toHaveLength(1);
     expect(a.findings[0]).toMatchObject({ kind: "package-cache", bytes: 5000, layers: [1] });
     expect(a.findings[0].message).toContain("leaves apt's package lists in /var/lib/apt/lists (5kB, 1 file) in layer 2");
-    expect(a.findings[0].message).toContain("`rm -rf /var/lib/apt/lists/*`");
+    // The advice used to be "end that RUN with `rm -rf …`", which breaks the next RUN's install.
+    expect(a.findings[0].message).toContain("do the update, the install and the clean in one RUN (`RUN apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*`;");
   });
 
   test("COPY . before the dependency install breaks the cache; the c25 order does not", async () => {

@@ -16,6 +16,7 @@ export { InvalidReferenceError, CorruptStoreError, parseNamed, familiarString, t
 export { goTime } from "./time.js";
 export { describe as describeImageRef } from "./remove.js";
 export { imageSummaries, imageHistory, inspectImage, imageSize, type ImageSummary, type HistoryItem } from "./views.js";
+export { pruneImages, diskUsage, type PruneReport, type DiskUsage } from "./prune.js";
 export { humanSize, humanDuration, ellipsis, tabwrite, renderTemplate, goIndentJSON, goFormatG, renderRows, TemplateError } from "./format.js";
 
 /** The Docker-layout store under `root` (created lazily, on the first write). */

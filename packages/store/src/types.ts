@@ -46,7 +46,7 @@ export interface GraphDriverData {
 
 export interface ImageStore {
   /** The store's directory; undefined for the in-memory store. */
-  readonly root?: string;
+  readonly root?: string | undefined;
   /** Runs fn while holding the store's writer lock (re-entrant within one async call chain). */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
   /** diffID = sha256 of the tar as given; returns the existing layer when that chainID exists. */

@@ -19,6 +19,16 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
   const { context, dockerfileName } = await prepareContext(opts);
   const log: string[] = [];
   const write = (text: string) => void log.push(text);
+  // The RUN's stderr since the step began: what a failed build's message quotes.
+  let stepErr: string[] = [];
+  const out = (text: string) => {
+    if (text.startsWith("Step ")) stepErr = [];
+    write(text);
+  };
+  const err = (text: string) => {
+    stepErr.push(text);
+    write(text);
+  };
   try {
     const result = await runBuilder({
       store: recordingStore(store),
@@ -30,8 +40,8 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
       noCache: opts.noCache,
       sourceDateEpoch: opts.sourceDateEpoch,
       resolveMissingBase: opts.pull ? pullingResolver(store, opts.pull, write) : builtinResolver(store),
-      output: write,
-      errorOutput: write,
+      output: out,
+      errorOutput: err,
     });
     return await describeImage(store, result.imageId, {
       steps: result.steps,
@@ -41,7 +51,19 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
       dockerfile: dockerfileName,
     });
   } catch (e) {
-    if (e instanceof BuildError) (e as BuildFailure).output = log.join("");
+    if (e instanceof BuildError) {
+      (e as BuildFailure).output = log.join("");
+      if (/returned a non-zero code/.test(e.message)) e.message += stderrTail(stepErr.join(""));
+    }
     throw e;
   }
+}
+
+/** The last lines the failing RUN wrote to stderr, so a test failure shows why without `output`. */
+function stderrTail(text: string, lines = 20, chars = 4000): string {
+  const all = text.replace(/\s+$/, "").split("\n");
+  if (all.length === 1 && all[0] === "") return "";
+  const tail = all.slice(-lines).join("\n").slice(-chars);
+  const cut = all.length > lines ? ` (last ${lines} of ${all.length} lines)` : "";
+  return `\nstderr of the failing step${cut}:\n${tail.replace(/^/gm, "  ")}`;
 }

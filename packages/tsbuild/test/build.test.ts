@@ -180,12 +180,13 @@ describe("build() in memory", () => {
     expect(image.store.resolve("busybox:1.36")).toBeDefined();
   });
 
-  it("rejects a failing RUN with the builder's BuildError, its exit code and the log", async () => {
-    const failure = await build({ context: { files: {} }, dockerfile: `FROM ${BUSYBOX}\nRUN echo before && exit 3\n`, bases }).catch((e) => e);
+  it("rejects a failing RUN with the builder's BuildError, its exit code, its stderr tail and the log", async () => {
+    const failure = await build({ context: { files: {} }, dockerfile: `FROM ${BUSYBOX}\nRUN echo before && echo "it broke" >&2 && exit 3\n`, bases }).catch((e) => e);
     expect(failure).toBeInstanceOf(BuildError);
     expect(failure.exitCode).toBe(3);
-    expect(failure.message).toBe("The command '/bin/sh -c echo before && exit 3' returned a non-zero code: 3");
-    expect((failure as BuildFailure).output).toContain("Step 2/2 : RUN echo before && exit 3\n");
+    // The message quotes the step's stderr (it used to stop at the exit code, leaving the reason in `output`).
+    expect(failure.message).toBe(`The command '/bin/sh -c echo before && echo "it broke" >&2 && exit 3' returned a non-zero code: 3\nstderr of the failing step:\n  it broke`);
+    expect((failure as BuildFailure).output).toContain(`Step 2/2 : RUN echo before && echo "it broke" >&2 && exit 3\n`);
     expect((failure as BuildFailure).output).toContain("before\n");
   });
 

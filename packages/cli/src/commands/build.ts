@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
@@ -9,6 +9,7 @@ import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
 import { cliBaseResolver, pullBaseImages } from "../registry-base.js";
+import { networkMode, parseSecrets, progressMode, withLabels, writeIidFile, type Secret } from "../build-flags.js";
 
 export const buildCommand: Command = {
   name: "build",
@@ -28,20 +29,27 @@ export const buildCommand: Command = {
     "run-timeout": { type: "string" },
     "force-rm": { type: "boolean" },
     rm: { type: "boolean" },
-    pull: { type: "boolean" },
+    label: { type: "string", multiple: true },
+    iidfile: { type: "string" },
+    progress: { type: "string" },
+    network: { type: "string" },
     platform: { type: "string" },
+    pull: { type: "boolean" },
     offline: { type: "boolean" },
+    secret: { type: "string", multiple: true },
   },
   async run({ values, positionals, io }) {
     if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
+    const flags = scriptFlags(values, io.cwd);
     const store = storeFor(values, io);
     const fromStdin = positionals[0] === "-";
     const dir = fromStdin ? "" : resolve(io.cwd, positionals[0]);
     const file = values.file as string | undefined;
     const context = fromStdin ? await BuildContext.fromTar(io.stdin) : await BuildContext.fromDirectory(dir, contextDockerfile(dir, file, io));
-    const dockerfileText = file && !fromStdin && !insideContext(dir, file, io) ? readDockerfile(resolve(io.cwd, file)) : undefined;
+    let dockerfileText = file && !fromStdin && !insideContext(dir, file, io) ? readDockerfile(resolve(io.cwd, file)) : undefined;
+    if (flags.labels.length) dockerfileText = withLabels(dockerfileText ?? context.dockerfileText(), flags.labels, values.target as string | undefined);
     const quiet = Boolean(values.quiet);
-    const progress = io.isTTY && !quiet ? new Progress({ write: io.stderr }) : undefined;
+    const progress = (flags.progress === "tty" || (flags.progress === "auto" && io.isTTY)) && !quiet ? new Progress({ write: io.stderr }) : undefined;
     const out = (s: string) => {
       progress?.output(s);
       if (!quiet) io.stdout(s);
@@ -52,6 +60,7 @@ export const buildCommand: Command = {
     try {
       if (values.pull) await pullBaseImages(dockerfileText ?? context.dockerfileText(), buildArgs, registry);
       const result = await build({
+        ...flags.passThrough,
         store,
         context,
         dockerfileText,
@@ -66,6 +75,7 @@ export const buildCommand: Command = {
         resolveMissingBase: cliBaseResolver(registry),
       });
       progress?.stop();
+      writeIidFile(flags.iidfile, result.imageId);
       if (quiet) io.stdout(result.imageId + "\n");
       if (values["explain-cache"]) io.stdout(cacheReport(result.steps));
       if (values.explain) {
@@ -84,6 +94,25 @@ export const buildCommand: Command = {
     }
   },
 };
+
+/**
+ * The flags users carry over from `docker build` scripts. --network, --platform, --pull and
+ * --secret are handed to the builder as option fields (their effect is the builder's and the
+ * registry's); --label, --iidfile and --progress take effect here.
+ */
+function scriptFlags(values: Record<string, unknown>, cwd: string) {
+  const passThrough: { network?: string; platform?: string; pull?: boolean; secrets?: Secret[] } = {};
+  const network = networkMode(values.network);
+  if (network) passThrough.network = network;
+  if (values.platform !== undefined) passThrough.platform = values.platform as string;
+  if (values.pull) passThrough.pull = true;
+  const secrets = parseSecrets(values.secret as string[] | undefined);
+  if (secrets.length) passThrough.secrets = secrets;
+  const iidfile = values.iidfile === undefined ? undefined : resolve(cwd, values.iidfile as string);
+  // Docker removes a stale iidfile first, so a failed build never leaves the previous ID behind.
+  if (iidfile) rmSync(iidfile, { force: true });
+  return { passThrough, labels: (values.label as string[] | undefined) ?? [], progress: progressMode(values.progress), iidfile };
+}
 
 function contextDockerfile(dir: string, file: string | undefined, io: Io): { dockerfile?: string } {
   if (!file) return {};

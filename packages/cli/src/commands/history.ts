@@ -15,23 +15,16 @@ export const historyCommand: Command = {
   options: {
     ...rootOption,
     "no-trunc": { type: "boolean" },
-    // Docker's bool flag, written -H=false or --human=false; a string here so that form parses.
-    human: { type: "string", short: "H" },
+    // Docker's bool flag, true unless written -H=false or --human=false.
+    human: { type: "boolean", short: "H" },
     quiet: { type: "boolean", short: "q" },
     format: { type: "string" },
   },
-  async run({ values, positionals: args, io }) {
-    let positionals = args;
-    let humanFlag = values.human as string | undefined;
-    // `-H IMAGE`: a bare bool flag, whose "value" parseArgs took from the image argument.
-    if (positionals.length === 0 && humanFlag !== undefined && !isBool(humanFlag)) {
-      positionals = [humanFlag];
-      humanFlag = undefined;
-    }
+  async run({ values, positionals, io }) {
     if (positionals.length !== 1) {
       throw new UsageError(`"tsbuild history" requires exactly 1 argument.\nSee 'tsbuild history --help'.\n\nUsage:  tsbuild history [OPTIONS] IMAGE`);
     }
-    const human = parseBool(humanFlag);
+    const human = values.human !== false;
     const noTrunc = Boolean(values["no-trunc"]);
     const store = storeFor(values, io);
     const id = store.resolve(positionals[0]);
@@ -54,15 +47,3 @@ export const historyCommand: Command = {
     return 0;
   },
 };
-
-function isBool(v: string): boolean {
-  return /^=?(1|t|true|TRUE|True|0|f|false|FALSE|False)$/.test(v);
-}
-
-function parseBool(v: string | undefined): boolean {
-  if (v === undefined) return true;
-  const s = v.replace(/^=/, "");
-  if (/^(1|t|true|TRUE|True)$/.test(s)) return true;
-  if (/^(0|f|false|FALSE|False)$/.test(s)) return false;
-  throw new UsageError(`invalid argument "${s}" for "-H, --human" flag: strconv.ParseBool: parsing "${s}": invalid syntax`);
-}

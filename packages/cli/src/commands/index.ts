@@ -30,4 +30,7 @@ export const commands: CommandEntry[] = [
   { name: "push", load: async () => (await import("./push.js")).pushCommand },
   { name: "login", load: async () => (await import("./login.js")).loginCommand },
   { name: "logout", load: async () => (await import("./logout.js")).logoutCommand },
+  { name: "image prune", load: async () => (await import("./prune.js")).imagePruneCommand },
+  { name: "builder prune", load: async () => (await import("./prune.js")).builderPruneCommand },
+  { name: "system df", load: async () => (await import("./system-df.js")).systemDfCommand },
 ];

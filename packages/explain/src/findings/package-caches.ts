@@ -6,7 +6,13 @@ import type { FindingContext } from "./context.js";
 /** Where package managers leave downloads and indexes that an image never needs at run time. */
 export const PACKAGE_CACHES: Array<{ dir: string; what: string; fix: string }> = [
   { dir: "/var/cache/apk", what: "apk's package cache", fix: "use `apk add --no-cache`" },
-  { dir: "/var/lib/apt/lists", what: "apt's package lists", fix: "end that RUN with `rm -rf /var/lib/apt/lists/*`" },
+  // Removing the lists alone breaks the next RUN's `apt-get install` (no lists, "Unable to locate
+  // package"): the only safe advice is Docker's own, update, install and clean in one RUN.
+  {
+    dir: "/var/lib/apt/lists",
+    what: "apt's package lists",
+    fix: "do the update, the install and the clean in one RUN (`RUN apt-get update && apt-get install -y … && rm -rf /var/lib/apt/lists/*`; removing the lists alone breaks the next RUN's install)",
+  },
   { dir: "/var/cache/apt", what: "apt's package cache", fix: "end that RUN with `apt-get clean`" },
 ];
 

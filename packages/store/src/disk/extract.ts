@@ -1,8 +1,9 @@
-import { chmodSync, closeSync, constants, fchmodSync, linkSync, mkdirSync, openSync, symlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, constants, fchmodSync, linkSync, mkdirSync, openSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { LayerFiles } from "../layer/ingest.js";
 import type { AcceptedEntry } from "../layer/policy.js";
 import type { TarEntry } from "../tar/disassemble.js";
+import { writeSparse } from "./sparse.js";
 
 /**
  * Materialises accepted members into an overlay2 diff/ directory as an unprivileged user can:
@@ -60,9 +61,7 @@ export class DiffWriter implements LayerFiles {
   private async writeFile(path: string, mode: number, body: AsyncIterable<Buffer>): Promise<void> {
     const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
     try {
-      for await (const chunk of body) {
-        for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
-      }
+      await writeSparse(fd, body);
       // open() applies the umask; the recorded bits are wanted as they are.
       fchmodSync(fd, mode);
     } finally {

@@ -1,0 +1,52 @@
+import { humanSize, pruneImages } from "@tsbuild/store";
+import { rootOption, UsageError, type Command, type Io } from "../command.js";
+import { storeFor } from "../store-root.js";
+
+/** Docker's prompt: anything but y/Y (or a closed stdin) answers no. */
+async function confirm(io: Io, warning: string): Promise<boolean> {
+  io.stdout(`${warning}\nAre you sure you want to continue? [y/N] `);
+  let line = "";
+  for await (const chunk of io.stdin) {
+    line += chunk.toString();
+    if (line.includes("\n")) break;
+  }
+  return /^\s*y(es)?\s*$/i.test(line.split("\n")[0]!);
+}
+
+function pruneCommand(name: string, summary: string, what: (all: boolean) => string, heading: string, withAll: boolean): Command {
+  return {
+    name,
+    summary,
+    usage: `${name} [OPTIONS]`,
+    options: { ...rootOption, force: { type: "boolean", short: "f" }, ...(withAll ? { all: { type: "boolean" as const, short: "a" } } : {}) },
+    async run({ values, positionals, io }) {
+      if (positionals.length) throw new UsageError(`"tsbuild ${name}" accepts no arguments.\nSee 'tsbuild ${name} --help'.\n\nUsage:  tsbuild ${name} [OPTIONS]`);
+      const all = Boolean(values.all);
+      if (!values.force && !(await confirm(io, what(all)))) return 0;
+      const report = await pruneImages(storeFor(values, io), { all });
+      if (report.deleted.length) io.stdout(`${heading}:\n${report.deleted.join("\n")}\n\n`);
+      io.stdout(`Total reclaimed space: ${humanSize(report.reclaimed)}\n`);
+      return 0;
+    },
+  };
+}
+
+export const imagePruneCommand = pruneCommand(
+  "image prune",
+  "Remove unused images",
+  (all) => (all ? "WARNING! This will remove all images without at least one container associated to them." : "WARNING! This will remove all dangling images."),
+  "Deleted Images",
+  true,
+);
+
+/**
+ * The classic builder's cache is its intermediate images: what no tagged image builds on goes
+ * (the untagged heads and the untagged parents they leave behind).
+ */
+export const builderPruneCommand = pruneCommand(
+  "builder prune",
+  "Remove build cache",
+  () => "WARNING! This will remove all dangling build cache.",
+  "Deleted build cache objects",
+  false,
+);
