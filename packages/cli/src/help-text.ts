@@ -38,6 +38,17 @@ const perCommand: Record<string, Record<string, Line>> = {
     platform: ["string", "Set platform if server is multi-platform capable"],
     pull: ["", "Always attempt to pull a newer version of the image"],
     secret: ["stringArray", "Secret file to expose to the build (only if BuildKit enabled): id=mysecret,src=/local/secret"],
+    offline: ["", "Pull nothing: FROM names the store lacks come from the built-in images or fail"],
+  },
+  pull: {
+    platform: ["string", "Set platform if server is multi-platform capable"],
+    quiet: ["", "Suppress verbose output"],
+  },
+  push: { quiet: ["", "Suppress verbose output"] },
+  login: {
+    username: ["string", "Username"],
+    password: ["string", "Password"],
+    "password-stdin": ["", "Take the password from stdin"],
   },
   check: {
     dockerfile: ["string", "Build this Dockerfile in memory and check the result instead of a stored image"],
