@@ -8,8 +8,9 @@
 //   checkout may move): data directories (base images, pkgsim catalogs, models) and the
 //   examples are found as before, and zod/yaml, required only for a user's models file, resolve
 //   from their package.
-// - `createRequire(import.meta.url)("memfs" | "tar-stream")` becomes `require(…)`, so esbuild
-//   bundles those CommonJS libraries (still evaluated on first use).
+// - `createRequire(import.meta.url)("memfs" | "tar-stream")` requires a one-file CommonJS bundle
+//   of that library beside the chunks (vendor-*.cjs): loaded on first use only, as before, and
+//   not parsed with every chunk that imports the module calling it.
 import { build } from "esbuild";
 import { readFile, rm } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
@@ -25,15 +26,30 @@ const keepFileUrls = {
     b.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]dist[\\/].*\.js$/ }, async (args) => {
       let text = await readFile(args.path, "utf8");
       if (!text.includes("import.meta.url")) return undefined;
-      for (const lib of BUNDLED_CJS) text = text.replaceAll(`createRequire(import.meta.url)("${lib}")`, `require("${lib}")`);
+      for (const lib of BUNDLED_CJS) text = text.replaceAll(`createRequire(import.meta.url)("${lib}")`, `require("./vendor-${lib}.cjs")`);
       const rel = relative(outdir, args.path).split(sep).join("/");
       text = text.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`);
       return { contents: text, loader: "js" };
     });
+    // Required at run time through the chunk's own require (see the banner), from beside it.
+    b.onResolve({ filter: /^\.\/vendor-.*\.cjs$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
 await rm(outdir, { recursive: true, force: true });
+for (const lib of BUNDLED_CJS) {
+  await build({
+    absWorkingDir: repo,
+    stdin: { contents: `module.exports = require(${JSON.stringify(lib)});`, resolveDir: join(repo, "packages/fs-snapshot"), loader: "js" },
+    outfile: join(outdir, `vendor-${lib}.cjs`),
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    legalComments: "none",
+  });
+}
 await build({
   absWorkingDir: repo,
   entryPoints: { bin: "packages/cli/dist/bin.js", main: "packages/cli/dist/main.js" },
