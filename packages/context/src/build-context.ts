@@ -24,7 +24,7 @@ export class BuildContext {
   /** A context directory, sent the way the docker CLI sends it (.dockerignore applied). */
   static async fromDirectory(dir: string, opts: DirectoryContextOptions & SumCacheOption = {}): Promise<BuildContext> {
     const sent = readDirectoryContext(dir, opts);
-    const records = opts.sumCache ? withSumCache(sent.records, opts.sumCache, dir) : sent.records;
+    const records = opts.sumCache ? withSumCache(sent.records, opts.sumCache, dir) : sent.records.map(withoutStat);
     const { tree, content } = unpack(records, sent.dockerfileName);
     return new BuildContext(tree, sent.dockerfileLabel, content);
   }
@@ -91,7 +91,14 @@ export interface SumCacheOption {
 
 function withSumCache(records: ContextRecord[], dir: string, contextDir: string): ContextRecord[] {
   const cache = ContextSumCache.open(dir, realpathSync(contextDir));
-  return records.map((r) => cache.wrap(r, r.stat, recordTarsum));
+  return records.map((r) => cache.wrap(withoutStat(r), r.stat, recordTarsum));
+}
+
+/** The tree keeps each record for its content: not the lstat it no longer needs (a BigIntStats a file). */
+function withoutStat(r: ContextRecord): ContextRecord {
+  if (!r.stat) return r;
+  const { stat: _stat, ...rest } = r;
+  return rest;
 }
 
 function unpack(records: ContextRecord[], dockerfileName: string): { tree: ContextTree; content: Buffer; found: string } {
