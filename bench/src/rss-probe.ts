@@ -1,5 +1,10 @@
 import { writeFileSync } from "node:fs";
-import { main } from "../../packages/cli/dist/main.js";
+import { pathToFileURL } from "node:url";
+import type { main as Main } from "../../packages/cli/dist/main.js";
+import { CLI_MAIN } from "./lib/paths.js";
+
+// The bundle, as the bin runs it; its types are those of dist/main.js, which it is built from.
+const { main } = (await import(pathToFileURL(CLI_MAIN).href)) as { main: typeof Main };
 
 /**
  * `node bench/dist/rss-probe.js ARGS...` is `tsbuild ARGS...` that also writes the process's

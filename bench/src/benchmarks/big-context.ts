@@ -45,6 +45,8 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
   const coldShm: number[] = [];
   const warm: number[] = [];
   const theirs: number[] = [];
+  const kitCold: number[] = [];
+  const kitWarm: number[] = [];
   try {
     for (let i = 0; i < ctx.runs; i++) {
       ctx.log(`big context: run ${i + 1}/${ctx.runs}`);
@@ -60,7 +62,11 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
         coldShm.push(check(await tsbuild(["build", "--root", shmRoot, "-t", tag, dir]), "tsbuild build (big context, store in /dev/shm)").ms);
         rmSync(shmRoot, { recursive: true, force: true });
       }
-      if (docker) theirs.push(check(await docker.build(dir, { tag, noCache: true }), "docker build (big context)").ms);
+      if (docker) {
+        theirs.push(check(await docker.build(dir, { tag, noCache: true }), "docker build (big context)").ms);
+        kitCold.push(check(await docker.buildkit(dir, { tag, noCache: true }), "buildkit build (big context)").ms);
+        kitWarm.push(check(await docker.buildkit(dir, { tag }), "buildkit build (big context, warm)").ms);
+      }
     }
   } finally {
     if (shm) rmSync(shm, { recursive: true, force: true });
@@ -88,6 +94,12 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
   if (docker) {
     const d = median(theirs);
     rows.push([`docker build --no-cache`, ms(d)], ["tsbuild vs docker", versus(d, c)]);
+    const kc = median(kitCold);
+    const kw = median(kitWarm);
+    const w = median(warm);
+    rows.push(["buildkit --no-cache", ms(kc)], ["tsbuild vs buildkit (cold)", versus(kc, c)]);
+    rows.push(["buildkit warm (cache hit)", ms(kw)], ["tsbuild vs buildkit (warm)", versus(kw, w)]);
+    targets.push({ name: "warm no slower than buildkit", met: w <= kw, detail: `${(kw / w).toFixed(2)}× (buildkit ${ms(kw)}, tsbuild ${ms(w)})` });
   } else {
     rows.push(["docker", `skipped: ${ctx.docker as string}`]);
   }

@@ -28,6 +28,7 @@ export async function corpusBenchmarks(ctx: BenchContext): Promise<BenchResult[]
 
   const ours: PerCase = new Map();
   const theirs: PerCase = new Map();
+  const kit: PerCase = new Map();
   const problems = new Set<string>();
   for (let run = 0; run < ctx.runs; run++) {
     ctx.log(`corpus: run ${run + 1}/${ctx.runs}`);
@@ -42,13 +43,16 @@ export async function corpusBenchmarks(ctx: BenchContext): Promise<BenchResult[]
         const dcold = await buildAll(c, (b) => docker.build(b.dir, { ...b, noCache: true }), problems, "docker cold");
         const dwarm = await buildAll(c, (b) => docker.build(b.dir, b), problems, "docker warm");
         push(theirs, c.name, { cold: dcold, warm: dwarm });
+        const kcold = await buildAll(c, (b) => docker.buildkit(b.dir, { ...b, noCache: true }), problems, "buildkit cold");
+        const kwarm = await buildAll(c, (b) => docker.buildkit(b.dir, b), problems, "buildkit warm");
+        push(kit, c.name, { cold: kcold, warm: kwarm });
       }
       rmSync(root, { recursive: true, force: true });
     }
   }
   const notes = [...problems];
-  return [summarise(1, "Corpus, cold (every conformance case from an empty cache, whole CLI processes)", "cold", ours, theirs, docker, ctx.docker, notes),
-    summarise(2, "Corpus, warm (the same builds again, every step a cache hit)", "warm", ours, theirs, docker, ctx.docker, notes)];
+  return [summarise(1, "Corpus, cold (every conformance case from an empty cache, whole CLI processes)", "cold", ours, theirs, kit, docker, ctx.docker, notes),
+    summarise(2, "Corpus, warm (the same builds again, every step a cache hit)", "warm", ours, theirs, kit, docker, ctx.docker, notes)];
 }
 
 function buildArgs(root: string, b: CaseBuild): string[] {
@@ -107,7 +111,7 @@ function totals(m: PerCase, which: keyof Sample): number[] {
   return out;
 }
 
-function summarise(id: number, title: string, which: keyof Sample, ours: PerCase, theirs: PerCase, docker: Docker | undefined, why: Docker | string, notes: string[]): BenchResult {
+function summarise(id: number, title: string, which: keyof Sample, ours: PerCase, theirs: PerCase, kit: PerCase, docker: Docker | undefined, why: Docker | string, notes: string[]): BenchResult {
   const rows: Array<[string, string]> = [];
   const oursTotal = median(totals(ours, which));
   const caseMedian = (m: PerCase, name: string) => median(m.get(name)!.map((s) => s[which]));
@@ -127,6 +131,15 @@ function summarise(id: number, title: string, which: keyof Sample, ours: PerCase
     targets.push(which === "cold"
       ? { name: "≥10× faster than docker", met: ratio >= 10, detail: `${ratio.toFixed(1)}× (docker ${ms(theirsTotal)}, tsbuild ${ms(oursTotal)})` }
       : { name: "no slower than docker", met: ratio >= 1, detail: `${ratio.toFixed(2)}× (docker ${ms(theirsTotal)}, tsbuild ${ms(oursTotal)})` });
+    const kitTotal = median(totals(kit, which));
+    rows.push([`buildkit, ${kit.size} cases`, ms(kitTotal)]);
+    rows.push(["buildkit, c25-cache-order", ms(caseMedian(kit, "c25-cache-order"))]);
+    rows.push(["tsbuild vs buildkit (corpus)", versus(kitTotal, oursTotal)]);
+    rows.push(["tsbuild vs buildkit (c25)", versus(caseMedian(kit, "c25-cache-order"), caseMedian(ours, "c25-cache-order"))]);
+    const kitRatio = kitTotal / oursTotal;
+    targets.push(which === "cold"
+      ? { name: "≥2× faster than buildkit", met: kitRatio >= 2, detail: `${kitRatio.toFixed(2)}× (buildkit ${ms(kitTotal)}, tsbuild ${ms(oursTotal)})` }
+      : { name: "no slower than buildkit", met: kitRatio >= 1, detail: `${kitRatio.toFixed(2)}× (buildkit ${ms(kitTotal)}, tsbuild ${ms(oursTotal)})` });
   } else {
     rows.push(["docker", `skipped: ${why as string}`]);
     targets.push({ name: which === "cold" ? "≥10× faster than docker" : "no slower than docker", met: undefined, detail: "no docker baseline in this run" });

@@ -27,7 +27,7 @@ export class Docker {
   static async connect(): Promise<Docker | string> {
     let r: ProcResult;
     try {
-      r = await run("docker", ["version", "--format", "{{.Server.Version}}"], { env: dockerEnv() });
+      r = await run(dockerCli(), ["version", "--format", "{{.Server.Version}}"], { env: dockerEnv() });
     } catch (e) {
       return `no docker client (${(e as Error).message})`;
     }
@@ -42,7 +42,7 @@ export class Docker {
   /** `docker import FILE REF`, once per reference in this session. */
   async importTar(file: string, ref: string): Promise<void> {
     if (this.tags.has(ref)) return;
-    const r = await run("docker", ["import", file, ref], { env: dockerEnv() });
+    const r = await run(dockerCli(), ["import", file, ref], { env: dockerEnv() });
     if (r.code !== 0) throw new Error(`docker import ${file} ${ref} failed: ${r.stderr.trim()}`);
     this.created.push(r.stdout.trim());
     this.tags.add(ref);
@@ -55,9 +55,28 @@ export class Docker {
     if (opts.target) args.push("--target", opts.target);
     for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
     args.push(dir);
-    const r = await run("docker", args, { env: dockerEnv() });
+    const r = await run(dockerCli(), args, { env: dockerEnv() });
     this.created.push(...createdImages(r.stdout));
     if (r.code === 0) this.tags.add(opts.tag);
+    return r;
+  }
+
+  /**
+   * The same build by BuildKit (the daemon's own, `DOCKER_BUILDKIT=1`, no network as tsbuild's
+   * sandbox has none). Its image is found by its tag afterwards, for the cleanup.
+   */
+  async buildkit(dir: string, opts: DockerBuildOptions): Promise<ProcResult> {
+    const args = ["build", "--network", "none", "--progress", "plain", "-t", opts.tag];
+    if (opts.noCache) args.push("--no-cache");
+    if (opts.target) args.push("--target", opts.target);
+    for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
+    args.push(dir);
+    const r = await run(dockerCli(), args, { env: { ...process.env, DOCKER_BUILDKIT: "1" } });
+    if (r.code === 0) {
+      this.tags.add(opts.tag);
+      const id = await this.inspect(opts.tag, "{{.Id}}");
+      if (id) this.created.push(short(id));
+    }
     return r;
   }
 
@@ -72,13 +91,13 @@ export class Docker {
         problems.push(`left tag ${tag} in place: it names an image this session did not create`);
         continue;
       }
-      await run("docker", ["rmi", "--no-prune", tag], { env: dockerEnv() });
+      await run(dockerCli(), ["rmi", "--no-prune", tag], { env: dockerEnv() });
     }
     // Newest first, so children go before their parents; a second pass catches any order the
     // output did not show.
     let left = [...mine].reverse();
     for (let pass = 0; pass < 2 && left.length; pass++) {
-      for (let i = 0; i < left.length; i += 100) await run("docker", ["rmi", "--no-prune", ...left.slice(i, i + 100)], { env: dockerEnv() });
+      for (let i = 0; i < left.length; i += 100) await run(dockerCli(), ["rmi", "--no-prune", ...left.slice(i, i + 100)], { env: dockerEnv() });
       const still: string[] = [];
       for (const id of left) if ((await this.inspect(id, "{{.Id}}")) !== undefined) still.push(id);
       left = still;
@@ -112,7 +131,7 @@ export class Docker {
   }
 
   private async inspect(ref: string, format: string): Promise<string | undefined> {
-    const r = await run("docker", ["image", "inspect", "--format", format, ref], { env: dockerEnv() });
+    const r = await run(dockerCli(), ["image", "inspect", "--format", format, ref], { env: dockerEnv() });
     return r.code === 0 ? r.stdout.trim() : undefined;
   }
 }
@@ -149,6 +168,14 @@ export function createdImages(output: string): string[] {
     }
   }
   return ids;
+}
+
+/**
+ * The docker client: $DOCKER_CLI, else `docker` on the PATH (a machine may have several: the
+ * reference machine's daemon is 20.10 and wants its own client, /usr/bin/docker).
+ */
+export function dockerCli(): string {
+  return process.env.DOCKER_CLI || "docker";
 }
 
 /** The classic builder, whatever the caller's environment says. */

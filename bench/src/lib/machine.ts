@@ -15,7 +15,7 @@ export async function describeMachine(docker: Docker | string): Promise<Array<[s
     ["memory", `${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free at start)`],
     ["load average at start", (await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")],
     ["node", process.version],
-    ["docker", docker instanceof Docker ? `${docker.version} (classic builder, DOCKER_BUILDKIT=0)` : `none: ${docker}`],
+    ["docker", docker instanceof Docker ? `${docker.version} (classic builder DOCKER_BUILDKIT=0, and BuildKit DOCKER_BUILDKIT=1 --network none)` : `none: ${docker}`],
     ["node -e '' (bare startup)", ms(await startup(cliEnv()))],
   ];
   if (process.env.NODE_EXTRA_CA_CERTS) {

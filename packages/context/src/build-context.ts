@@ -1,10 +1,12 @@
+import { realpathSync } from "node:fs";
 import { DEFAULT_DOCKERFILE, takeDockerfile } from "./dockerfile.js";
 import { goClean } from "./gopath.js";
 import { readDirectoryContext, type DirectoryContextOptions } from "./read-directory.js";
 import { readTarContext } from "./read-tar.js";
 import type { ContextRecord } from "./record.js";
 import { resolveSources, sourceHash } from "./sources.js";
-import { ContextTree } from "./tree.js";
+import { ContextSumCache } from "./sum-cache.js";
+import { ContextTree, recordTarsum } from "./tree.js";
 import type { ContextEntry, ResolvedSource } from "./types.js";
 
 /**
@@ -20,9 +22,10 @@ export class BuildContext {
   ) {}
 
   /** A context directory, sent the way the docker CLI sends it (.dockerignore applied). */
-  static async fromDirectory(dir: string, opts: DirectoryContextOptions = {}): Promise<BuildContext> {
+  static async fromDirectory(dir: string, opts: DirectoryContextOptions & SumCacheOption = {}): Promise<BuildContext> {
     const sent = readDirectoryContext(dir, opts);
-    const { tree, content } = unpack(sent.records, sent.dockerfileName);
+    const records = opts.sumCache ? withSumCache(sent.records, opts.sumCache, dir) : sent.records.map(withoutStat);
+    const { tree, content } = unpack(records, sent.dockerfileName);
     return new BuildContext(tree, sent.dockerfileLabel, content);
   }
 
@@ -76,6 +79,26 @@ export class BuildContext {
     if (!r.ok || r.rel === "" || !this.tree.get(r.rel)) return undefined;
     return this.tree.hashOf(path) ?? undefined;
   }
+}
+
+export interface SumCacheOption {
+  /**
+   * A directory where the files' tarsums are remembered between builds, keyed by their lstat
+   * (sum-cache.ts): an unchanged file is not read to hash it. The CLI keeps it in the store root.
+   */
+  sumCache?: string;
+}
+
+function withSumCache(records: ContextRecord[], dir: string, contextDir: string): ContextRecord[] {
+  const cache = ContextSumCache.open(dir, realpathSync(contextDir));
+  return records.map((r) => cache.wrap(withoutStat(r), r.stat, recordTarsum));
+}
+
+/** The tree keeps each record for its content: not the lstat it no longer needs (a BigIntStats a file). */
+function withoutStat(r: ContextRecord): ContextRecord {
+  if (!r.stat) return r;
+  const { stat: _stat, ...rest } = r;
+  return rest;
 }
 
 function unpack(records: ContextRecord[], dockerfileName: string): { tree: ContextTree; content: Buffer; found: string } {

@@ -1,4 +1,4 @@
-export { BuildContext } from "./build-context.js";
+export { BuildContext, type SumCacheOption } from "./build-context.js";
 export type { DirectoryContextOptions } from "./read-directory.js";
 export type { ContextEntry, ResolvedSource } from "./types.js";
 export { ContextError } from "./errors.js";

@@ -179,7 +179,7 @@ function toRecord(abs: string, rel: string, st: fs.BigIntStats, seenInodes: Map<
     return { header: { ...base, name: rel, typeflag: "2", linkname: fs.readlinkSync(abs) }, mtime, data: none };
   }
   if (st.isFile()) {
-    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs) };
+    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs), stat: st };
   }
   const rdev = st.rdev;
   const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));

@@ -1,3 +1,4 @@
+import type { BigIntStats } from "node:fs";
 import type { TarsumHeader } from "./tarsum.js";
 
 /**
@@ -11,6 +12,10 @@ export interface ContextRecord {
   mtime: Date;
   /** Content of a regular file; empty for everything else. */
   data(): Buffer;
+  /** A directory context's file: its lstat, which keys the sum cache (sum-cache.ts). */
+  stat?: BigIntStats;
+  /** The tarsum when it is known without reading the content (sum-cache.ts). */
+  tarsum?: () => string;
 }
 
 export type RecordKind = "file" | "hardlink" | "symlink" | "dir" | "special";

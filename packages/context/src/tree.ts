@@ -237,7 +237,12 @@ export class ContextTree {
   }
 }
 
+/** The record's tarsum from its header and content. */
+export function recordTarsum(rec: ContextRecord): string {
+  return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? rec.data() : undefined);
+}
+
 function lazySum(rec: ContextRecord): () => string {
   let sum: string | undefined;
-  return () => (sum ??= tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? rec.data() : undefined));
+  return () => (sum ??= rec.tarsum ? rec.tarsum() : recordTarsum(rec));
 }

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { DiskBackend } from "./disk/backend.js";
 import { MemoryBackend } from "./memory/backend.js";
+import { LayeredBackend } from "./memory/layered.js";
 import { Store } from "./store.js";
 import type { ImageStore } from "./types.js";
 
@@ -29,3 +30,12 @@ export function memoryStore(): ImageStore {
   return new Store(new MemoryBackend());
 }
 export * from "./distribution/index.js";
+
+/**
+ * A memory store that also sees the layers, images and metadata of `lower` (a memory store it
+ * never writes to; its tags are not seen): see memory/layered.ts.
+ */
+export function memoryStoreOver(lower: ImageStore): ImageStore {
+  if (!(lower instanceof Store) || lower.root !== undefined) throw new TypeError("memoryStoreOver: the lower store must be a memory store");
+  return new Store(new LayeredBackend(new MemoryBackend(), lower.backend));
+}

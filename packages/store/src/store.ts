@@ -1,5 +1,6 @@
 import { chainIDs, sha256Digest, type BuildRecord, type Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord } from "./backend.js";
+import { childrenIndex } from "./children-index.js";
 import { InvalidImageError, NoSuchImageError } from "./errors.js";
 import { fsck } from "./fsck.js";
 import { storedImage, storedLayer } from "./image.js";
@@ -98,7 +99,7 @@ export class Store implements ImageStore {
   }
 
   childrenOf(id: Digest | undefined): Digest[] {
-    return this.listImages().filter((c) => this.parentOf(c) === id);
+    return childrenIndex(this.backend, (c) => this.parentOf(c)).childrenOf(id);
   }
 
   listImages(): Digest[] {

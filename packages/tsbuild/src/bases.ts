@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { builtinImage } from "@tsbuild/baseimages";
+import { builtinImage, type BuiltinImage } from "@tsbuild/baseimages";
 import { serializeConfig, type Digest } from "@tsbuild/image";
-import { importTar, type ImageStore } from "@tsbuild/store";
+import { importTar, memoryStore, memoryStoreOver, type ImageStore } from "@tsbuild/store";
 
 /**
  * Imports each base (a root filesystem tar) under its reference, as `docker import` does,
@@ -21,16 +21,49 @@ export async function importBases(store: ImageStore, bases: Record<string, strin
 }
 
 /**
+ * The built-in images this process has generated, in one memory store that builds read through
+ * (memoryStoreOver) and never write to: each base is generated, hashed and ingested once per
+ * process instead of once per build (issue 16: debian is 75 MB). An image is the same bytes
+ * whichever build asks first, since a built-in image is a pure function of its spec.
+ */
+const shared = memoryStore();
+const sharedIds = new Map<string, Promise<Digest>>();
+
+/** A fresh in-memory store for one build, seeing the process's built-in bases. */
+export function buildStore(): ImageStore {
+  return memoryStoreOver(shared);
+}
+
+function sharedBuiltin(image: BuiltinImage): Promise<Digest> {
+  let id = sharedIds.get(image.ref);
+  if (!id) {
+    id = (async () => {
+      await shared.putLayer(image.layerTar(), null, { expectDiffID: image.diffID() });
+      return shared.putImage(serializeConfig(image.config()));
+    })();
+    id.catch(() => sharedIds.delete(image.ref));
+    sharedIds.set(image.ref, id);
+  }
+  return id;
+}
+
+/**
  * The builder's resolveMissingBase: a FROM name the store lacks that is a built-in image
  * (busybox, alpine, debian, ubuntu) is put into the store with its own config — as a pull
- * would — and tagged with the name FROM used.
+ * would — and tagged with the name FROM used. A store made by buildStore() gets it from the
+ * process's shared store without copying it.
  */
-export function builtinResolver(store: ImageStore): (ref: string) => Promise<Digest | undefined> {
+export function builtinResolver(store: ImageStore, sharesBases = false): (ref: string) => Promise<Digest | undefined> {
   return async (ref) => {
     const image = builtinImage(ref);
     if (!image) return undefined;
-    await store.putLayer(image.layerTar(), null, { expectDiffID: image.diffID() });
-    const id = await store.putImage(serializeConfig(image.config()));
+    let id: Digest;
+    if (sharesBases) {
+      id = await sharedBuiltin(image);
+    } else {
+      await store.putLayer(image.layerTar(), null, { expectDiffID: image.diffID() });
+      id = await store.putImage(serializeConfig(image.config()));
+    }
     await store.tag(ref, id);
     if (ref !== image.ref) await store.tag(image.ref, id);
     return id;

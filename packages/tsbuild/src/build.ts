@@ -1,6 +1,5 @@
 import { build as runBuilder, BuildError } from "@tsbuild/builder";
-import { memoryStore } from "@tsbuild/store";
-import { builtinResolver, importBases } from "./bases.js";
+import { buildStore, builtinResolver, importBases } from "./bases.js";
 import { pullingResolver } from "./pull.js";
 import { prepareContext } from "./context.js";
 import { describeImage } from "./describe.js";
@@ -13,7 +12,7 @@ import type { BuildFailure, BuildOptions, BuiltImage } from "./types.js";
  * the builder's BuildError (step, exit code, message), its `output` holding the log so far.
  */
 export async function build(opts: BuildOptions): Promise<BuiltImage> {
-  const store = opts.store ?? memoryStore();
+  const store = opts.store ?? buildStore();
   const created = opts.sourceDateEpoch === undefined ? undefined : new Date(opts.sourceDateEpoch * 1000);
   await importBases(store, opts.bases ?? {}, created);
   const { context, dockerfileName } = await prepareContext(opts);
@@ -39,7 +38,7 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
       target: opts.target,
       noCache: opts.noCache,
       sourceDateEpoch: opts.sourceDateEpoch,
-      resolveMissingBase: opts.pull ? pullingResolver(store, opts.pull, write) : builtinResolver(store),
+      resolveMissingBase: opts.pull ? pullingResolver(store, opts.pull, write) : builtinResolver(store, opts.store === undefined),
       output: out,
       errorOutput: err,
     });

@@ -45,7 +45,7 @@ export const buildCommand: Command = {
     const fromStdin = positionals[0] === "-";
     const dir = fromStdin ? "" : resolve(io.cwd, positionals[0]);
     const file = values.file as string | undefined;
-    const context = fromStdin ? await BuildContext.fromTar(io.stdin) : await BuildContext.fromDirectory(dir, contextDockerfile(dir, file, io));
+    const context = fromStdin ? await BuildContext.fromTar(io.stdin) : await BuildContext.fromDirectory(dir, { ...contextDockerfile(dir, file, io), sumCache: store.root && join(store.root, "tsbuild", "context-sums") });
     let dockerfileText = file && !fromStdin && !insideContext(dir, file, io) ? readDockerfile(resolve(io.cwd, file)) : undefined;
     if (flags.labels.length) dockerfileText = withLabels(dockerfileText ?? context.dockerfileText(), flags.labels, values.target as string | undefined);
     const quiet = Boolean(values.quiet);

@@ -1,14 +1,17 @@
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, LineCounter } from "yaml";
 import type { z } from "zod";
 import { modelsFileSchema } from "./schema.js";
 import type { ModelsFile } from "./types.js";
 
-/** A models file that cannot be used; the message names the file, line, model and field. */
-export class ModelsFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ModelsFileError";
-  }
+import { ModelsFileError } from "./error.js";
+
+export { ModelsFileError };
+
+/** yaml (72 modules) loads with the first user's models file, not with tsbuild's own models. */
+let yamlLib: typeof import("yaml") | undefined;
+function yamlModule(): typeof import("yaml") {
+  return (yamlLib ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
 }
 
 /** At most this many problems are listed; the rest are counted. */
@@ -27,6 +30,7 @@ export function parseModelsFile(text: string, name: string): ModelsFile {
       throw new ModelsFileError(`${name}: not valid JSON: ${(e as Error).message}`);
     }
   }
+  const { LineCounter, parseDocument } = yamlModule();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
@@ -34,7 +38,7 @@ export function parseModelsFile(text: string, name: string): ModelsFile {
     throw new ModelsFileError(`${name}:${e.linePos?.[0].line ?? 1}: not valid ${yaml ? "YAML" : "JSON"}: ${e.message.split("\n")[0]}`);
   }
   const raw: unknown = doc.toJS();
-  const parsed = modelsFileSchema.safeParse(raw);
+  const parsed = modelsFileSchema().safeParse(raw);
   if (!parsed.success) throw new ModelsFileError(describeIssues(name, parsed.error.issues, raw, doc, lines));
 
   const models = parsed.data.models.map((m, i) => ({ ...m, source: `${name}:${lineOf(doc, lines, ["models", i])}` }));
@@ -99,6 +103,7 @@ function valueAt(raw: unknown, path: (string | number)[]): unknown {
 
 /** The line of the deepest node on the path (a key's own line for a missing or unknown field). */
 function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number {
+  const { isMap, isNode, isScalar } = yamlModule();
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
