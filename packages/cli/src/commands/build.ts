@@ -27,6 +27,7 @@ export const buildCommand: Command = {
     "run-timeout": { type: "string" },
     "force-rm": { type: "boolean" },
     rm: { type: "boolean" },
+    offline: { type: "boolean" },
   },
   async run({ values, positionals, io }) {
     if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
@@ -56,6 +57,7 @@ export const buildCommand: Command = {
         output: out,
         sourceDateEpoch: epoch(values, io),
         runLimits: runLimits(values),
+        offline: values.offline ? true : undefined,
       });
       progress?.stop();
       if (quiet) io.stdout(result.imageId + "\n");
