@@ -90,9 +90,14 @@ export async function realApt(
       out.out("Building dependency tree...");
       out.out("Reading state information...");
     }
-    for (const [path, mode] of [["/var/lib/dpkg/lock", 0o640], ["/var/lib/dpkg/lock-frontend", 0o640], ["/var/lib/dpkg/triggers/Lock", 0o600]] as const) {
-      if (!lexists(fs, path)) writeText(fs, path, "", mode);
+    // apt and dpkg open their lock files for writing (O_CREAT|O_TRUNC): copied up into the layer
+    const aptUser = { uid: userId(fs, "_apt"), gid: 0 };
+    for (const [path, mode] of [["/var/lib/dpkg/lock", 0o640], ["/var/lib/dpkg/lock-frontend", 0o640], ["/var/lib/dpkg/triggers/Lock", 0o600], ["/var/cache/apt/archives/lock", 0o640]] as const) {
+      writeText(fs, path, "", lexists(fs, path) ? fs.stat(path).mode & 0o7777 : mode);
     }
+    mkdirp(fs, "/var/cache/apt/archives/partial", 0o700);
+    fs.chmod("/var/cache/apt/archives/partial", 0o700);
+    fs.chown("/var/cache/apt/archives/partial", aptUser);
     try {
       code = await realInstall(fs, out, fetcher, idx, opts.args, {
         yes: opts.yes, quiet: opts.quiet, recommends: opts.recommends ?? conf.recommends, cleanAfterInstall: conf.cleanAfterInstall,

@@ -47,8 +47,10 @@ export function unpackEntries(fs: RootFS, entries: TarItem[]): void {
     if (e.type === "dir") {
       if (isDirAt(fs, path)) continue;
       if (lexists(fs, path)) fs.unlink(path);
-      fs.mkdir(path, { mode: e.mode, owner });
-      fs.utimes(path, e.mtime, e.mtime);
+      // dpkg extracts to NAME.dpkg-new and renames: in overlay2 a new directory of a merged parent becomes opaque
+      fs.mkdir(`${path}.dpkg-new`, { mode: e.mode, owner });
+      fs.utimes(`${path}.dpkg-new`, e.mtime, e.mtime);
+      fs.rename(`${path}.dpkg-new`, path);
       continue;
     }
     if (lexists(fs, path) && !isDirAt(fs, path)) fs.unlink(path);

@@ -156,6 +156,7 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
     if (deb.data.some((e) => e.type === "file" && /\.so(\.\d+)*$/.test(e.name))) triggers.add("ldconfig");
     log.push(`${stamp} configure ${q} ${pkg.version} <none>`);
   }
+  registerTriggerInterests(fs, debs);
   writeStatus(fs, paras);
   for (const p of order) if (!requested.has(p.name)) auto.add(p.name); else auto.delete(p.name);
   for (const n of nowManual) auto.delete(n);
@@ -171,6 +172,27 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
     for (const d of debs) fs.unlink(`${ARCHIVES}/${d.file}`);
   }
   return 0;
+}
+
+/**
+ * dpkg's trigger database: `interest NAME` in a package's triggers file adds the package to
+ * /var/lib/dpkg/triggers/NAME (`interest /path` to triggers/File); Unincorp is rewritten when
+ * triggers are processed.
+ */
+function registerTriggerInterests(fs: RootFS, debs: Array<{ pkg: ArchivePackage; deb: DebFile }>): void {
+  const dir = "/var/lib/dpkg/triggers";
+  let any = false;
+  for (const { pkg, deb } of debs) {
+    const text = deb.control.get("triggers")?.toString("utf8") ?? "";
+    for (const m of text.matchAll(/^\s*interest(-await|-noawait)?\s+(\S+)/gm)) {
+      any = true;
+      const who = pkg.name + (m[1] === "-noawait" ? "/noawait" : "");
+      if (m[2].startsWith("/")) appendText(fs, `${dir}/File`, `${m[2]} ${who}\n`);
+      else appendText(fs, `${dir}/${m[2]}`, `${who}\n`);
+    }
+    if (/^\s*activate/m.test(text)) any = true;
+  }
+  if (any) writeText(fs, `${dir}/Unincorp`, "");
 }
 
 function providerOf(idx: ArchiveIndex, name: string): ArchivePackage | undefined {

@@ -22,6 +22,8 @@ export class ResolveError extends Error {}
  * nothing can satisfy them. Conflicts/Breaks are not weighed (no alternative is chosen by them).
  */
 export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: ArchivePackage[], withRecommends: boolean): Resolution {
+  // a version asked for on the command line (pkg=version) is the candidate for the whole run
+  const pinned = new Map(roots.map((r) => [r.name, r]));
   const have = new Map(installed.map((p) => [p.name, p]));
   const providedBy = new Map<string, Array<{ version: string }>>();
   for (const p of installed) {
@@ -55,7 +57,8 @@ export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: Arch
   };
   const choose = (alts: Rel[]): ArchivePackage | undefined => {
     for (const a of alts) {
-      const c = idx.byName.get(a.name)?.find((p) => satisfies(p.version, a.constraint));
+      const pin = pinned.get(a.name);
+      const c = pin ? (satisfies(pin.version, a.constraint) ? pin : undefined) : idx.byName.get(a.name)?.find((p) => satisfies(p.version, a.constraint));
       if (c) return c;
       const prov = idx.providers.get(a.name)?.find((x) => !a.constraint || (x.version && satisfies(x.version, a.constraint)));
       if (prov) return idx.candidate(prov.pkg.name) ?? prov.pkg;

@@ -39,7 +39,9 @@ const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
  */
 export async function realUpdate(fs: RootFS, out: Out, fetcher: Fetcher, sources: Source[], o: UpdateOptions): Promise<number> {
   const apt = o.owner("_apt");
+  // apt (re)sets its download directory to 0700 _apt on every run, so it lands in the layer
   mkdirp(fs, `${LISTS}/partial`, 0o700);
+  fs.chmod(`${LISTS}/partial`, 0o700);
   fs.chown(`${LISTS}/partial`, apt);
   if (!lexists(fs, `${LISTS}/auxfiles`)) {
     fs.mkdir(`${LISTS}/auxfiles`, { mode: 0o755, owner: apt });
@@ -64,7 +66,9 @@ export async function realUpdate(fs: RootFS, out: Out, fetcher: Fetcher, sources
       const { keys } = await keyringFor(fs, s);
       release = await verifyInRelease(text, keys, url);
       const old = lexists(fs, `${base}_InRelease`) ? fs.readFile(`${base}_InRelease`) : undefined;
-      if (old && old.equals(res.bytes)) {
+      // debootstrap leaves Release + Release.gpg beside InRelease; apt then fetches InRelease anew (Docker: "Get:1")
+      const debootstrapped = lexists(fs, `${base}_Release`);
+      if (old && old.equals(res.bytes) && !debootstrapped) {
         if (o.quiet < 2) out.out(`Hit:${num} ${label} InRelease`);
       } else {
         if (o.quiet < 2) out.out(`Get:${num} ${label} InRelease [${sizeToStr(res.bytes.length)}]`);
