@@ -1,0 +1,69 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { layerEntries, RootFS } from "@tsbuild/fs-snapshot";
+import { compareVersions, readDeb, satisfies } from "../src/deb/real/internals.js";
+
+describe("dpkg version order", () => {
+  it("orders epochs, tildes, letters and numbers as dpkg does", () => {
+    const sorted = ["1.0~rc1", "1.0", "1.0-1", "1.0-1+b1", "1.0a", "1.1", "1.10", "2:0.1"];
+    const shuffled = [...sorted].reverse();
+    expect(shuffled.sort(compareVersions)).toEqual(sorted);
+    expect(compareVersions("3.0.20-1~deb12u2", "3.0.20-1")).toBeLessThan(0);
+    expect(satisfies("2.36-9+deb12u14", ">= 2.34")).toBe(true);
+    expect(satisfies("1.0", "<< 1.0")).toBe(false);
+    expect(satisfies("1.0", "= 1.0")).toBe(true);
+  });
+});
+
+const hasDpkgDeb = (() => {
+  try {
+    execFileSync("dpkg-deb", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe("reading .deb files", () => {
+  it.skipIf(!hasDpkgDeb)("reads a package dpkg-deb built (data.tar.xz)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsbuild-debfile-"));
+    try {
+      mkdirSync(join(dir, "pkg/DEBIAN"), { recursive: true });
+      mkdirSync(join(dir, "pkg/usr/bin"), { recursive: true });
+      writeFileSync(join(dir, "pkg/DEBIAN/control"), "Package: t\nVersion: 1\nArchitecture: all\nMaintainer: x <x@example.invalid>\nDescription: t\n");
+      writeFileSync(join(dir, "pkg/usr/bin/t"), "tool\n", { mode: 0o755 });
+      execFileSync("dpkg-deb", ["-Zxz", "--root-owner-group", "--build", join(dir, "pkg"), join(dir, "t.deb")], { stdio: "ignore" });
+      const deb = await readDeb(readFileSync(join(dir, "t.deb")), "t.deb");
+      expect(deb.control.get("control")!.toString()).toContain("Package: t");
+      const tool = deb.data.find((e) => e.name === "usr/bin/t")!;
+      expect(tool.data.toString()).toBe("tool\n");
+      expect(tool.mode).toBe(0o755);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  if (!hasDpkgDeb) console.warn("SKIPPED: dpkg-deb is not installed, the data.tar.xz reading test did not run");
+
+  it("refuses what is not a Debian package", async () => {
+    await expect(readDeb(Buffer.from("not an archive"), "x.deb")).rejects.toThrow("x.deb: not a Debian package");
+  });
+});
+
+describe("overlay2's opaque directories", () => {
+  it("a directory made in the step and renamed into a lower directory is opaque; one inside it is not", async () => {
+    const fs = new RootFS({ defaultMtime: new Date("2025-01-01T00:00:00Z") });
+    fs.mkdir("/usr/share/doc", { recursive: true });
+    fs.beginStep();
+    fs.mkdir("/usr/share/doc/x.dpkg-new");
+    fs.rename("/usr/share/doc/x.dpkg-new", "/usr/share/doc/x");
+    fs.mkdir("/usr/share/doc/x/y.dpkg-new");
+    fs.rename("/usr/share/doc/x/y.dpkg-new", "/usr/share/doc/x/y");
+    const diff = await fs.commitStep();
+    const names = (await layerEntries(diff.tar)).map((e) => e.path);
+    expect(names).toContain("usr/share/doc/x/.wh..wh..opq");
+    expect(names).not.toContain("usr/share/doc/x/y/.wh..wh..opq");
+  });
+});
