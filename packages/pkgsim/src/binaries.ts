@@ -2,6 +2,8 @@ import { Fetcher } from "@tsbuild/fetch";
 import { apk } from "./apk/command.js";
 import { aptCommand } from "./deb/apt.js";
 import { dpkg } from "./deb/dpkg.js";
+import { curlCommand } from "./net/curl.js";
+import { wgetCommand } from "./net/wget.js";
 import type { SimCommand } from "./sim-types.js";
 
 export interface BinariesOptions {
@@ -13,13 +15,15 @@ let defaultFetcher: Fetcher | undefined;
 const lazyDefault = () => (defaultFetcher ??= new Fetcher());
 
 /**
- * The simulated package-manager binaries, keyed by their path in the built-in images. The shell
+ * The simulated package managers and downloaders, keyed by their path in the image. The shell
  * runs one when PATH lookup lands on that path (and the file there is not a #! script).
  */
 export function simulatedBinariesWith(o: BinariesOptions = {}): Record<string, SimCommand> {
   const fetcher = o.fetcher ? () => o.fetcher! : lazyDefault;
   const aptGet = aptCommand("apt-get", fetcher);
   const apt = aptCommand("apt", fetcher);
+  const curl = curlCommand(fetcher);
+  const wget = wgetCommand(fetcher);
   return {
     "/sbin/apk": apk,
     "/usr/bin/apt-get": aptGet,
@@ -31,6 +35,11 @@ export function simulatedBinariesWith(o: BinariesOptions = {}): Record<string, S
     "/bin/apt": apt,
     "/bin/dpkg": dpkg,
     "/bin/dpkg-query": dpkg,
+    // real downloads through the content cache (busybox's wget applet included: /usr/bin/wget → /bin/busybox)
+    "/usr/bin/curl": curl,
+    "/bin/curl": curl,
+    "/usr/bin/wget": wget,
+    "/bin/wget": wget,
   };
 }
 
