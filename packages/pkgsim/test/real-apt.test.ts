@@ -25,11 +25,11 @@ const SPECS: DebSpec[] = [
       { path: "/var/lib/hello", type: "dir", mode: 0o750, uid: 42, gid: 0 },
     ],
     conffiles: ["/etc/hello.conf"],
-    scripts: { postinst: "#!/bin/sh\nset -e\nexit 0\n" },
+    scripts: { postinst: '#!/bin/sh\nset -e\nif [ "$1" = configure ]; then echo "configured by $DPKG_MAINTSCRIPT_PACKAGE" > /var/lib/hello/state; fi\n' },
   },
   { name: "libgreet", version: "1.0-1", fields: { "Multi-Arch": "same" }, files: [{ path: "/usr/lib/x86_64-linux-gnu/libgreet.so.1", data: "old lib" }] },
   { name: "libgreet", version: "1.1-1", fields: { "Multi-Arch": "same" }, files: [{ path: "/usr/lib/x86_64-linux-gnu/libgreet.so.1", data: "new lib" }] },
-  { name: "hello-extra", version: "1", arch: "all", files: [{ path: "/usr/share/hello/extra", data: "extra" }] },
+  { name: "hello-extra", version: "1", arch: "all", files: [{ path: "/usr/share/hello/extra", data: "extra" }], scripts: { postinst: "#!/bin/sh\nset -e\nsurely-not-a-program --configure\n" } },
   { name: "greeter-impl", version: "3", fields: { Provides: "greeter" }, files: [{ path: "/usr/bin/greeter", data: "g", mode: 0o755 }] },
 ];
 
@@ -119,7 +119,9 @@ describe("apt-get over a real (tiny, signed, local) archive", () => {
     expect(text(fs, "/var/lib/apt/extended_states")).toBe("Package: libgreet\nArchitecture: amd64\nAuto-Installed: 1\n\n");
     // the verified .deb stays in the archive cache (no docker-clean here)
     expect(fs.readFile("/var/cache/apt/archives/hello_2.10-3_amd64.deb").equals(archive.files.get("pool/main/h/hello/hello_2.10-3_amd64.deb")!)).toBe(true);
-    expect(r.notes.join("\n")).toContain("hello.postinst configure");
+    // the maintainer script ran through the shell
+    expect(text(fs, "/var/lib/hello/state")).toBe("configured by hello\n");
+    expect(r.notes.join("\n")).not.toContain("hello.postinst");
   });
 
   it("pkg=version, Provides, Recommends, and docker-clean", async () => {
@@ -131,6 +133,8 @@ describe("apt-get over a real (tiny, signed, local) archive", () => {
     expect(text(fs, "/usr/lib/x86_64-linux-gnu/libgreet.so.1")).toBe("old lib");
     expect(fs.exists("/usr/share/hello/extra")).toBe(true);
     expect(fs.exists("/usr/bin/greeter")).toBe(true);
+    // a script that cannot run is named, never skipped silently
+    expect(r.notes.join("\n")).toMatch(/hello-extra\.postinst configure \(exit 127 in tsbuild's shell: .*surely-not-a-program/);
     expect(fs.readdir("/var/cache/apt/archives").filter((n) => n.endsWith(".deb"))).toEqual([]);
     expect(fs.exists("/var/cache/apt/pkgcache.bin")).toBe(false);
     const missing = await apt(fs, f, ["install", "-y", "nosuch"]);

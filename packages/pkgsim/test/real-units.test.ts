@@ -67,3 +67,28 @@ describe("overlay2's opaque directories", () => {
     expect(names).not.toContain("usr/share/doc/x/y/.wh..wh..opq");
   });
 });
+
+describe("ca-certificates' configure, done natively", () => {
+  it("writes the conf, the .pem links, openssl's hash links and the bundle as update-ca-certificates does", async () => {
+    const { configureCaCertificates } = await import("../src/deb/real/internals.js");
+    const fs = new RootFS({ defaultMtime: new Date("2025-01-01T00:00:00Z") });
+    fs.mkdir("/usr/share/ca-certificates/mozilla", { recursive: true });
+    fs.mkdir("/usr/local", { recursive: true, mode: 0o755, owner: { uid: 0, gid: 50 } });
+    fs.mkdir("/etc/ssl/certs", { recursive: true });
+    const fixtures = join(import.meta.dirname, "fixtures/ca");
+    const names = ["ISRG_Root_X1.crt", "NetLock_Arany_=Class_Gold=_Főtanúsítvány.crt", "T-TeleSec_GlobalRoot_Class_3.crt"];
+    for (const n of names) fs.writeFile(`/usr/share/ca-certificates/mozilla/${n}`, readFileSync(join(fixtures, n)));
+    configureCaCertificates(fs);
+    const conf = fs.readFile("/etc/ca-certificates.conf").toString();
+    expect(conf).toMatch(/^# This file lists certificates/);
+    expect(conf.endsWith("mozilla/ISRG_Root_X1.crt\nmozilla/NetLock_Arany_=Class_Gold=_Főtanúsítvány.crt\nmozilla/T-TeleSec_GlobalRoot_Class_3.crt\n")).toBe(true);
+    expect(fs.readlink("/etc/ssl/certs/ISRG_Root_X1.pem")).toBe("/usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt");
+    // the names `openssl x509 -hash` gives these certificates
+    expect(fs.readlink("/etc/ssl/certs/4042bcee.0")).toBe("ISRG_Root_X1.pem");
+    expect(fs.readlink("/etc/ssl/certs/5443e9e3.0")).toBe("T-TeleSec_GlobalRoot_Class_3.pem");
+    expect(fs.readlink("/etc/ssl/certs/988a38cb.0")).toBe("NetLock_Arany_=Class_Gold=_Főtanúsítvány.pem");
+    const bundle = fs.readFile("/etc/ssl/certs/ca-certificates.crt");
+    expect(bundle.equals(Buffer.concat(names.map((n) => readFileSync(join(fixtures, n)))))).toBe(true);
+    expect(fs.stat("/usr/local/share/ca-certificates").gid).toBe(50);
+  });
+});

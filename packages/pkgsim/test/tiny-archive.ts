@@ -139,7 +139,9 @@ export function debianRoot(a: TinyArchive, o: { dockerClean?: boolean; pathExclu
     fs.mkdir(p.slice(0, p.lastIndexOf("/")) || "/", { recursive: true, mode: 0o755, owner: root });
     fs.writeFile(p, data, { mode, owner: root });
   };
-  w("/usr/bin/dpkg", Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(60)]), 0o755);
+  const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(60)]);
+  w("/usr/bin/dpkg", elf, 0o755);
+  w("/bin/sh", elf, 0o755); // dash: the shell that runs maintainer scripts
   w("/etc/os-release", 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n');
   w("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n_apt:x:42:65534::/nonexistent:/usr/sbin/nologin\n");
   w("/etc/apt/keyrings/tiny.asc", a.armoredKey);

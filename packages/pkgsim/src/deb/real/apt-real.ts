@@ -102,6 +102,7 @@ export async function realApt(
       code = await realInstall(fs, out, fetcher, idx, opts.args, {
         yes: opts.yes, quiet: opts.quiet, recommends: opts.recommends ?? conf.recommends, cleanAfterInstall: conf.cleanAfterInstall,
         filters: readPathFilters(fs), now: ctx.now?.() ?? new Date(), commandLine: `${front} ${ctx.argv.slice(1).join(" ")}`, notRun,
+        runScript: scriptRunner(ctx, fetcher),
       });
     } catch (e) {
       if (!(e instanceof FetchError)) throw e;
@@ -113,6 +114,30 @@ export async function realApt(
   if (code === 0) binaryCaches(ctx, fs, conf, sources, arch, front);
   if (notRun.length) ctx.note?.(`${front}: tsbuild did not run these maintainer scripts and triggers: ${notRun.join(", ")}`);
   return code;
+}
+
+/**
+ * Maintainer scripts run through tsbuild's shell, as dpkg runs them: `/bin/sh SCRIPT ARGS` with
+ * dpkg's DPKG_MAINTSCRIPT_* variables, as root, in /. Their output is the command's output.
+ */
+function scriptRunner(ctx: SimCommandContext, fetcher: Fetcher) {
+  return async (pkg: string, script: string, args: string[]) => {
+    const [{ runCommand }, { simulatedBinariesWith }] = await Promise.all([import("@tsbuild/shell"), import("../../binaries.js")]);
+    let stderr = "";
+    const name = /(preinst|postinst|prerm|postrm)$/.exec(script)?.[1] ?? "postinst";
+    const env: Record<string, string> = {
+      PATH: ctx.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      DPKG_MAINTSCRIPT_PACKAGE: pkg.replace(/:.*$/, ""), DPKG_MAINTSCRIPT_NAME: name,
+      DPKG_MAINTSCRIPT_ARCH: "amd64", DPKG_RUNNING_VERSION: "1.21.22", DPKG_ADMINDIR: "/var/lib/dpkg", DPKG_ROOT: "",
+    };
+    if (ctx.env.DEBIAN_FRONTEND) env.DEBIAN_FRONTEND = ctx.env.DEBIAN_FRONTEND;
+    const r = await runCommand(ctx.fs, {
+      argv: ["/bin/sh", `/var/lib/dpkg/${script}`, ...args], env, cwd: "/", user: "",
+      stdout: (s) => ctx.stdout(s), stderr: (s) => void (stderr += s),
+      binaries: simulatedBinariesWith({ fetcher }), now: ctx.now,
+    });
+    return { code: r.exitCode, stderr: r.error ?? stderr };
+  };
 }
 
 function binaryCaches(ctx: SimCommandContext, fs: RootFS, conf: AptConf, sources: ReturnType<typeof readSources>, arch: string, front: string): void {

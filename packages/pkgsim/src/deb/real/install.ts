@@ -10,6 +10,7 @@ import { conffilesField, keptEntries, unpackEntries, writeInfo, type PathFilter 
 import type { ArchiveIndex, ArchivePackage } from "./index-file.js";
 import { resolve, ResolveError } from "./resolve.js";
 import { statusFromControl } from "./status.js";
+import { configureCaCertificates } from "../helpers/ca-certificates.js";
 
 const ARCHIVES = "/var/cache/apt/archives";
 
@@ -24,7 +25,15 @@ export interface InstallOptions {
   commandLine: string;
   /** Maintainer scripts and triggers tsbuild did not run, for the caller's note. */
   notRun: string[];
+  /** Runs a maintainer script through tsbuild's shell; undefined: scripts are not run. */
+  runScript?: (pkg: string, script: string, args: string[]) => Promise<{ code: number; stderr: string }>;
 }
+
+/** Packages whose maintainer scripts need programs tsbuild's shell cannot run, and what stands in for them. */
+const NATIVE: Record<string, (fs: RootFS) => void> = {
+  // its postinst asks debconf (perl) for the enabled certificates, then runs update-ca-certificates (openssl rehash)
+  "ca-certificates": configureCaCertificates,
+};
 
 /** `apt-get install` over the real archive: resolve, download and verify the .debs, unpack them as dpkg does. */
 export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: ArchiveIndex, args: string[], o: InstallOptions): Promise<number> {
@@ -130,27 +139,43 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
   const log: string[] = [];
   const stamp = o.now.toISOString().replace("T", " ").slice(0, 19);
   const dbCount = countDatabase(fs);
-  debs.forEach(({ pkg, file, deb }, i) => {
+  const script = async (q: string, path: string, args: string[]) => {
+    const kind = /(preinst|postinst)$/.exec(path)?.[1] ?? path;
+    if (!o.runScript) {
+      o.notRun.push(`${q}.${kind} ${args[0]}`);
+      return;
+    }
+    const r = await o.runScript(q, path, args);
+    if (r.code !== 0) o.notRun.push(`${q}.${kind} ${args[0]} (exit ${r.code} in tsbuild's shell: ${r.stderr.trim().split("\n")[0] ?? ""})`);
+  };
+  for (const [i, { pkg, file, deb }] of debs.entries()) {
     const control = deb.control.get("control")!.toString("utf8");
     const multiArch = /^Multi-Arch:\s*(\S+)/m.exec(control)?.[1] ?? "";
     const q = qualifiedName(pkg.name, multiArch);
     out.out(`Selecting previously unselected package ${q}.`);
     if (i === 0) out.out(`(Reading database ... ${dbCount} files and directories currently installed.)`);
     out.out(`Preparing to unpack .../${String(i).padStart(2, "0")}-${file} ...`);
-    if (deb.control.has("preinst")) o.notRun.push(`${q}.preinst install`);
+    if (deb.control.has("preinst") && !NATIVE[pkg.name]) {
+      // dpkg runs it from a temporary copy before unpacking; the info directory holds it only afterwards
+      writeText(fs, `/var/lib/dpkg/tmp.ci/preinst`, deb.control.get("preinst")!, 0o755);
+      await script(q, "tmp.ci/preinst", ["install"]);
+      fs.rm("/var/lib/dpkg/tmp.ci", { recursive: true, force: true });
+    }
     out.out(`Unpacking ${q} (${pkg.version}) ...`);
     const entries = keptEntries(deb.data, o.filters);
     unpackEntries(fs, entries);
     writeInfo(fs, pkg.name, multiArch, deb, entries);
     paras.push(statusFromControl(control, conffilesField(fs, deb)));
     log.push(`${stamp} install ${q} <none> ${pkg.version}`);
-  });
+  }
   const triggers = new Set<string>();
   for (const { pkg, deb } of debs) {
     const multiArch = /^Multi-Arch:\s*(\S+)/m.exec(deb.control.get("control")!.toString("utf8"))?.[1] ?? "";
     const q = qualifiedName(pkg.name, multiArch);
     out.out(`Setting up ${q} (${pkg.version}) ...`);
-    if (deb.control.has("postinst")) o.notRun.push(`${q}.postinst configure`);
+    const native = NATIVE[pkg.name];
+    if (native) native(fs);
+    else if (deb.control.has("postinst")) await script(q, `info/${q}.postinst`, ["configure", ""]);
     const trig = deb.control.get("triggers")?.toString("utf8") ?? "";
     for (const m of trig.matchAll(/^\s*activate(?:-noawait)?\s+(\S+)/gm)) triggers.add(m[1]);
     if (deb.data.some((e) => e.type === "file" && /\.so(\.\d+)*$/.test(e.name))) triggers.add("ldconfig");

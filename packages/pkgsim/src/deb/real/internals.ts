@@ -1,3 +1,4 @@
 /** For pkgsim's own tests: the pieces of the real-archive path that have no public API. */
 export { compareVersions, satisfies } from "./version.js";
 export { readDeb } from "./debfile.js";
+export { configureCaCertificates } from "../helpers/ca-certificates.js";
