@@ -92,3 +92,27 @@ describe("ca-certificates' configure, done natively", () => {
     expect(fs.stat("/usr/local/share/ca-certificates").gid).toBe(50);
   });
 });
+
+describe("debconf's database, as its File driver writes it", () => {
+  it("adds a package's templates and questions in Name order and keeps the previous files as *-old", async () => {
+    const { registerDebconf } = await import("../src/deb/real/internals.js");
+    const fs = new RootFS({ defaultMtime: new Date("2025-01-01T00:00:00Z") });
+    fs.mkdir("/var/cache/debconf", { recursive: true });
+    const oldTemplates = "Name: aa/q\nDescription: first\nType: note\nOwners: aa/q\n\nName: zz/q\nDescription: last\nType: note\nOwners: zz/q\n\n";
+    fs.writeFile("/var/cache/debconf/templates.dat", oldTemplates);
+    fs.writeFile("/var/cache/debconf/config.dat", "Name: aa/q\nTemplate: aa/q\nOwners: aa\n\n");
+    registerDebconf(fs, "mm", [
+      "Template: mm/choice", "Type: select", "Choices: yes, no", "Default: yes", "Description: Pick one:",
+      " A long text that goes on", " over two lines.", " .", "   verbatim line", "Description-de.UTF-8: Wählen:", " Langer Text.", "",
+    ].join("\n"));
+    expect(fs.readFile("/var/cache/debconf/templates.dat-old").toString()).toBe(oldTemplates);
+    expect(fs.readFile("/var/cache/debconf/templates.dat").toString()).toBe(
+      "Name: aa/q\nDescription: first\nType: note\nOwners: aa/q\n\n" +
+      "Name: mm/choice\nChoices: yes, no\nDefault: yes\nDescription: Pick one:\nDescription-de.utf-8: Wählen:\n" +
+      "Extended_description: A long text that goes on over two lines.\\n\\n  verbatim line\nExtended_description-de.utf-8: Langer Text.\nType: select\nOwners: mm/choice\n\n" +
+      "Name: zz/q\nDescription: last\nType: note\nOwners: zz/q\n\n");
+    expect(fs.readFile("/var/cache/debconf/config.dat").toString()).toBe(
+      "Name: aa/q\nTemplate: aa/q\nOwners: aa\n\nName: mm/choice\nTemplate: mm/choice\nValue: yes\nOwners: mm\n\n");
+    expect(fs.stat("/var/cache/debconf/passwords.dat").mode & 0o777).toBe(0o600);
+  });
+});

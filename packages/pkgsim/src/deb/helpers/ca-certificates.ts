@@ -1,5 +1,6 @@
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { lexists, mkdirp, readText, writeText } from "../../util/fsutil.js";
+import { registerDebconf } from "./debconf.js";
 import { subjectHash } from "./x509-hash.js";
 
 const SHARE = "/usr/share/ca-certificates";
@@ -43,11 +44,17 @@ function available(fs: RootFS): string[] {
  * enabled): /usr/local/share/ca-certificates, /etc/ca-certificates.conf when missing, then
  * update-ca-certificates.
  */
-export function configureCaCertificates(fs: RootFS): void {
+export function configureCaCertificates(fs: RootFS, templates?: string): void {
   if (!lexists(fs, LOCAL) && fs.exists("/usr/local")) {
     const local = fs.stat("/usr/local");
     mkdirp(fs, "/usr/local/share");
     fs.mkdir(LOCAL, { mode: local.mode & 0o7777, owner: { uid: 0, gid: local.gid } });
+  }
+  // its config script offers every certificate and enables them all (debconf's answer without a terminal)
+  if (templates) {
+    const list = available(fs).join(", ");
+    registerDebconf(fs, "ca-certificates", templates, { "ca-certificates/enable_crts": list },
+      { "ca-certificates/enable_crts": { enable_crts: list }, "ca-certificates/new_crts": { new_crts: "" } });
   }
   if (!lexists(fs, CONF)) writeText(fs, CONF, HEADER + available(fs).map((c) => c + "\n").join(""));
   updateCaCertificates(fs);

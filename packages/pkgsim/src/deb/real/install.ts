@@ -11,6 +11,7 @@ import type { ArchiveIndex, ArchivePackage } from "./index-file.js";
 import { resolve, ResolveError } from "./resolve.js";
 import { statusFromControl } from "./status.js";
 import { configureCaCertificates } from "../helpers/ca-certificates.js";
+import { registerDebconf } from "../helpers/debconf.js";
 
 const ARCHIVES = "/var/cache/apt/archives";
 
@@ -30,9 +31,9 @@ export interface InstallOptions {
 }
 
 /** Packages whose maintainer scripts need programs tsbuild's shell cannot run, and what stands in for them. */
-const NATIVE: Record<string, (fs: RootFS) => void> = {
+const NATIVE: Record<string, (fs: RootFS, deb: DebFile) => void> = {
   // its postinst asks debconf (perl) for the enabled certificates, then runs update-ca-certificates (openssl rehash)
-  "ca-certificates": configureCaCertificates,
+  "ca-certificates": (fs, deb) => configureCaCertificates(fs, deb.control.get("templates")?.toString("utf8")),
 };
 
 /** `apt-get install` over the real archive: resolve, download and verify the .debs, unpack them as dpkg does. */
@@ -174,8 +175,13 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
     const q = qualifiedName(pkg.name, multiArch);
     out.out(`Setting up ${q} (${pkg.version}) ...`);
     const native = NATIVE[pkg.name];
-    if (native) native(fs);
-    else if (deb.control.has("postinst")) await script(q, `info/${q}.postinst`, ["configure", ""]);
+    if (native) native(fs, deb);
+    else {
+      // its config script (through debconf's confmodule, perl) would load the templates with their defaults
+      const templates = deb.control.get("templates");
+      if (templates && deb.control.has("config")) registerDebconf(fs, pkg.name, templates.toString("utf8"));
+      if (deb.control.has("postinst")) await script(q, `info/${q}.postinst`, ["configure", ""]);
+    }
     const trig = deb.control.get("triggers")?.toString("utf8") ?? "";
     for (const m of trig.matchAll(/^\s*activate(?:-noawait)?\s+(\S+)/gm)) triggers.add(m[1]);
     if (deb.data.some((e) => e.type === "file" && /\.so(\.\d+)*$/.test(e.name))) triggers.add("ldconfig");

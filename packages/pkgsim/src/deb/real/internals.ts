@@ -2,3 +2,4 @@
 export { compareVersions, satisfies } from "./version.js";
 export { readDeb } from "./debfile.js";
 export { configureCaCertificates } from "../helpers/ca-certificates.js";
+export { registerDebconf } from "../helpers/debconf.js";
