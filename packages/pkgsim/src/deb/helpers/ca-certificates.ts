@@ -44,7 +44,7 @@ function available(fs: RootFS): string[] {
  * enabled): /usr/local/share/ca-certificates, /etc/ca-certificates.conf when missing, then
  * update-ca-certificates.
  */
-export function configureCaCertificates(fs: RootFS, templates?: string): void {
+export function configureCaCertificates(fs: RootFS, templates?: string, out?: { out(l: string): void }): void {
   if (!lexists(fs, LOCAL) && fs.exists("/usr/local")) {
     const local = fs.stat("/usr/local");
     mkdirp(fs, "/usr/local/share");
@@ -57,7 +57,11 @@ export function configureCaCertificates(fs: RootFS, templates?: string): void {
       { "ca-certificates/enable_crts": { enable_crts: list }, "ca-certificates/new_crts": { new_crts: "" } });
   }
   if (!lexists(fs, CONF)) writeText(fs, CONF, HEADER + available(fs).map((c) => c + "\n").join(""));
-  updateCaCertificates(fs);
+  const added = updateCaCertificates(fs);
+  out?.out("Updating certificates in /etc/ssl/certs...");
+  out?.out(`${added} added, 0 removed; done.`);
+  out?.out("Running hooks in /etc/ca-certificates/update.d...");
+  out?.out("done.");
 }
 
 /**
@@ -65,7 +69,8 @@ export function configureCaCertificates(fs: RootFS, templates?: string): void {
  * enables (spaces → "_", parentheses → "=", commas → "_"), the bundle ca-certificates.crt in conf
  * order with a newline ensured after each, and `openssl rehash`'s `HASH.N` links.
  */
-export function updateCaCertificates(fs: RootFS): void {
+export function updateCaCertificates(fs: RootFS): number {
+  let added = 0;
   mkdirp(fs, CERTS);
   const conf = readText(fs, CONF) ?? "";
   const enabled = conf.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !l.startsWith("!"));
@@ -79,6 +84,7 @@ export function updateCaCertificates(fs: RootFS): void {
     if (!lexists(fs, link) || fs.readlink(link) !== crt) {
       if (lexists(fs, link)) fs.unlink(link);
       fs.symlink(crt, link, { owner: { uid: 0, gid: 0 } });
+      added++;
     }
     const data = fs.readFile(crt);
     bundle.push(data, data.length && data[data.length - 1] !== 0x0a ? Buffer.from("\n") : Buffer.alloc(0));
@@ -101,4 +107,5 @@ export function updateCaCertificates(fs: RootFS): void {
     used.set(hash, n + 1);
     fs.symlink(p.name, `${CERTS}/${hash}.${n}`, { owner: { uid: 0, gid: 0 } });
   }
+  return added;
 }

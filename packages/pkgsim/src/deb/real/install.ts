@@ -1,6 +1,6 @@
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { Fetcher } from "@tsbuild/fetch";
-import { appendText, mkdirp, writeText } from "../../util/fsutil.js";
+import { appendText, mkdirp, readText, writeText } from "../../util/fsutil.js";
 import { wrapWords, type Out } from "../../util/output.js";
 import type { Paragraph } from "../control.js";
 import { debFileName, sizeToStr } from "../format.js";
@@ -9,7 +9,7 @@ import { readDeb, type DebFile } from "./debfile.js";
 import { conffilesField, keptEntries, unpackEntries, writeInfo, type PathFilter } from "./dpkg-unpack.js";
 import type { ArchiveIndex, ArchivePackage } from "./index-file.js";
 import { resolve, ResolveError } from "./resolve.js";
-import { statusFromControl } from "./status.js";
+import { statusFromControl, unpackedSnapshot } from "./status.js";
 import { configureCaCertificates } from "../helpers/ca-certificates.js";
 import { registerDebconf } from "../helpers/debconf.js";
 
@@ -31,9 +31,9 @@ export interface InstallOptions {
 }
 
 /** Packages whose maintainer scripts need programs tsbuild's shell cannot run, and what stands in for them. */
-const NATIVE: Record<string, (fs: RootFS, deb: DebFile) => void> = {
+const NATIVE: Record<string, (fs: RootFS, deb: DebFile, out: Out) => void> = {
   // its postinst asks debconf (perl) for the enabled certificates, then runs update-ca-certificates (openssl rehash)
-  "ca-certificates": (fs, deb) => configureCaCertificates(fs, deb.control.get("templates")?.toString("utf8")),
+  "ca-certificates": (fs, deb, out) => configureCaCertificates(fs, deb.control.get("templates")?.toString("utf8"), out),
 };
 
 /** `apt-get install` over the real archive: resolve, download and verify the .debs, unpack them as dpkg does. */
@@ -137,8 +137,14 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
 
   // dpkg --unpack for all, then --configure for all.
   const paras: Array<DpkgPackage | Paragraph> = [...status];
-  const log: string[] = [];
+  const log: string[] = ["startup archives unpack"];
   const stamp = o.now.toISOString().replace("T", " ").slice(0, 19);
+  // apt copies what dpkg prints into term.log
+  const term: string[] = [];
+  const dpkgOut = { out: (l: string) => { term.push(l); out.out(l); }, err: (l: string) => { term.push(l); out.err(l); } };
+  const archOf = (deb: DebFile) => /^Architecture:\s*(\S+)/m.exec(deb.control.get("control")!.toString("utf8"))?.[1] ?? "amd64";
+  const libcBin = byName.get("libc-bin");
+  let ldconfigPending = false;
   const dbCount = countDatabase(fs);
   const script = async (q: string, path: string, args: string[]) => {
     const kind = /(preinst|postinst)$/.exec(path)?.[1] ?? path;
@@ -153,29 +159,38 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
     const control = deb.control.get("control")!.toString("utf8");
     const multiArch = /^Multi-Arch:\s*(\S+)/m.exec(control)?.[1] ?? "";
     const q = qualifiedName(pkg.name, multiArch);
-    out.out(`Selecting previously unselected package ${q}.`);
-    if (i === 0) out.out(`(Reading database ... ${dbCount} files and directories currently installed.)`);
-    out.out(`Preparing to unpack .../${String(i).padStart(2, "0")}-${file} ...`);
+    dpkgOut.out(`Selecting previously unselected package ${q}.`);
+    if (i === 0) dpkgOut.out(`(Reading database ... ${dbCount} files and directories currently installed.)`);
+    dpkgOut.out(`Preparing to unpack .../${String(i).padStart(2, "0")}-${file} ...`);
     if (deb.control.has("preinst") && !NATIVE[pkg.name]) {
       // dpkg runs it from a temporary copy before unpacking; the info directory holds it only afterwards
       writeText(fs, `/var/lib/dpkg/tmp.ci/preinst`, deb.control.get("preinst")!, 0o755);
       await script(q, "tmp.ci/preinst", ["install"]);
       fs.rm("/var/lib/dpkg/tmp.ci", { recursive: true, force: true });
     }
-    out.out(`Unpacking ${q} (${pkg.version}) ...`);
+    dpkgOut.out(`Unpacking ${q} (${pkg.version}) ...`);
+    const pa = `${pkg.name}:${archOf(deb)}`;
+    log.push(`install ${pa} <none> ${pkg.version}`);
+    if (libcBin && !ldconfigPending && deb.data.some((e) => e.type === "file" && /\.so(\.\d+)*$/.test(e.name))) {
+      ldconfigPending = true;
+      log.push(`status triggers-pending libc-bin:${libcBin.architecture} ${libcBin.version}`);
+    }
+    log.push(`status half-installed ${pa} ${pkg.version}`, `status unpacked ${pa} ${pkg.version}`);
     const entries = keptEntries(deb.data, o.filters);
     unpackEntries(fs, entries);
     writeInfo(fs, pkg.name, multiArch, deb, entries);
     paras.push(statusFromControl(control, conffilesField(fs, deb)));
-    log.push(`${stamp} install ${q} <none> ${pkg.version}`);
   }
+  log.push("startup packages configure");
   const triggers = new Set<string>();
   for (const { pkg, deb } of debs) {
     const multiArch = /^Multi-Arch:\s*(\S+)/m.exec(deb.control.get("control")!.toString("utf8"))?.[1] ?? "";
     const q = qualifiedName(pkg.name, multiArch);
-    out.out(`Setting up ${q} (${pkg.version}) ...`);
+    const pa = `${pkg.name}:${archOf(deb)}`;
+    log.push(`configure ${pa} ${pkg.version} <none>`, `status unpacked ${pa} ${pkg.version}`, `status half-configured ${pa} ${pkg.version}`);
+    dpkgOut.out(`Setting up ${q} (${pkg.version}) ...`);
     const native = NATIVE[pkg.name];
-    if (native) native(fs, deb);
+    if (native) native(fs, deb, dpkgOut);
     else {
       // its config script (through debconf's confmodule, perl) would load the templates with their defaults
       const templates = deb.control.get("templates");
@@ -185,20 +200,26 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
     const trig = deb.control.get("triggers")?.toString("utf8") ?? "";
     for (const m of trig.matchAll(/^\s*activate(?:-noawait)?\s+(\S+)/gm)) triggers.add(m[1]);
     if (deb.data.some((e) => e.type === "file" && /\.so(\.\d+)*$/.test(e.name))) triggers.add("ldconfig");
-    log.push(`${stamp} configure ${q} ${pkg.version} <none>`);
+    log.push(`status installed ${pa} ${pkg.version}`);
   }
   registerTriggerInterests(fs, debs);
+  const libc = byName.get("libc-bin");
+  const all = paras.map((p) => (Array.isArray(p) ? p : p.para));
+  const pending = new Map(libc && triggers.has("ldconfig") ? [["libc-bin", ["ldconfig"]]] : []);
+  // dpkg's last save before configuring becomes status-old once the final state is written
+  writeStatus(fs, unpackedSnapshot(all, new Set(order.map((p) => p.name)), pending));
   writeStatus(fs, paras);
   for (const p of order) if (!requested.has(p.name)) auto.add(p.name); else auto.delete(p.name);
   for (const n of nowManual) auto.delete(n);
   const arches = new Map(order.map((p) => [p.name, p.architecture]));
   writeAutoInstalled(fs, auto, (n) => arches.get(n) ?? byName.get(n)?.architecture ?? "amd64");
-  const libc = byName.get("libc-bin");
   if (libc && triggers.has("ldconfig")) {
-    out.out(`Processing triggers for libc-bin (${libc.version}) ...`);
+    dpkgOut.out(`Processing triggers for libc-bin (${libc.version}) ...`);
+    const pa = `libc-bin:${libc.architecture}`;
+    log.push(`trigproc ${pa} ${libc.version} <none>`, `status half-configured ${pa} ${libc.version}`, `status installed ${pa} ${libc.version}`);
     o.notRun.push("libc-bin trigger (ldconfig: /etc/ld.so.cache not rebuilt)");
   }
-  writeLogs(fs, o.now, log, o.commandLine, order.map((p) => `${p.name}:${p.architecture === "all" ? "amd64" : p.architecture} (${p.version}${requested.has(p.name) ? "" : ", automatic"})`));
+  writeLogs(fs, o.now, log.map((l) => `${stamp} ${l}`), term, o.commandLine, order.map((p) => `${p.name}:${p.architecture === "all" ? "amd64" : p.architecture} (${p.version}${requested.has(p.name) ? "" : ", automatic"})`));
   if (o.cleanAfterInstall) {
     for (const d of debs) fs.unlink(`${ARCHIVES}/${d.file}`);
   }
@@ -240,9 +261,17 @@ function countDatabase(fs: RootFS): number {
   return all.size;
 }
 
-function writeLogs(fs: RootFS, now: Date, dpkg: string[], commandLine: string, items: string[]): void {
+/** dpkg.log in dpkg's words, apt's history.log, and term.log (what dpkg printed; root:adm 0640 as apt makes it). */
+function writeLogs(fs: RootFS, now: Date, dpkg: string[], term: string[], commandLine: string, items: string[]): void {
   appendText(fs, "/var/log/dpkg.log", dpkg.map((l) => l + "\n").join(""));
   const start = now.toISOString().replace("T", "  ").slice(0, 21);
   appendText(fs, "/var/log/apt/history.log", `\nStart-Date: ${start}\nCommandline: ${commandLine}\nInstall: ${items.join(", ")}\nEnd-Date: ${start}\n`);
-  appendText(fs, "/var/log/apt/term.log", `\nLog started: ${start}\n${dpkg.map((l) => l.replace(/^\S+ \S+ /, "")).join("\n")}\nLog ended: ${start}\n\n`, 0o640);
+  const termLog = "/var/log/apt/term.log";
+  appendText(fs, termLog, `\nLog started: ${start}\n${term.join("\n")}\nLog ended: ${start}\n\n`, 0o640);
+  const adm = /^adm:[^:]*:(\d+):/m.exec(readText(fs, "/etc/group") ?? "")?.[1];
+  if (adm) fs.chown(termLog, { uid: 0, gid: Number(adm) });
+  // dpkg's journal directory and apt's temporary files: touched in every run, so they are in the layer
+  mkdirp(fs, "/var/lib/dpkg/updates");
+  writeText(fs, "/var/lib/dpkg/updates/tmp.i", "");
+  fs.unlink("/var/lib/dpkg/updates/tmp.i");
 }

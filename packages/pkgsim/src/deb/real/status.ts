@@ -15,7 +15,28 @@ export function statusFromControl(control: string, conffiles: string | undefined
   const fields: Paragraph = para.filter(([k]) => k.toLowerCase() !== "status");
   fields.push(["Status", "install ok installed"]);
   if (conffiles) fields.push(["Conffiles", conffiles]);
+  return orderFields(fields);
+}
+
+export function orderFields(fields: Paragraph): Paragraph {
   const known = fields.filter(([k]) => RANK.has(k.toLowerCase())).sort((a, b) => RANK.get(a[0].toLowerCase())! - RANK.get(b[0].toLowerCase())!);
   const other = fields.filter(([k]) => !RANK.has(k.toLowerCase()));
   return [...known, ...other];
+}
+
+/**
+ * The database as dpkg saved it after unpacking and before configuring (what `status-old` holds
+ * at the end of an install): new packages "unpacked" with their conffiles "newconffile", and
+ * packages with pending triggers "triggers-pending".
+ */
+export function unpackedSnapshot(paras: Paragraph[], fresh: Set<string>, pendingTriggers: Map<string, string[]>): Paragraph[] {
+  return paras.map((p) => {
+    const name = p.find(([k]) => k === "Package")?.[1] ?? "";
+    if (fresh.has(name)) {
+      return p.map(([k, v]): [string, string] => k === "Status" ? [k, "install ok unpacked"] : k === "Conffiles" ? [k, v.replace(/ [0-9a-f]{32}$/gm, " newconffile")] : [k, v]);
+    }
+    const trig = pendingTriggers.get(name);
+    if (trig) return orderFields([...p.map(([k, v]): [string, string] => (k === "Status" ? [k, "install ok triggers-pending"] : [k, v])), ["Triggers-Pending", trig.join(" ")]]);
+    return p;
+  });
 }
