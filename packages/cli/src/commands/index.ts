@@ -26,4 +26,5 @@ export const commands: CommandEntry[] = [
   { name: "diff", load: async () => (await import("./diff.js")).diffCommand },
   { name: "compare", load: async () => (await import("./compare.js")).compareCommand },
   { name: "check", load: async () => (await import("./check.js")).checkCommand },
+  { name: "cache", load: async () => (await import("./cache.js")).cacheCommand },
 ];
