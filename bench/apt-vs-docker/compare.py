@@ -18,9 +18,13 @@ CLI = os.path.join(REPO, "packages/cli/dist/bin.js")
 DOCKER = os.environ.get("DOCKER", "/usr/bin/docker")
 BASE = "real/debian:bookworm"
 CASES = {
-    "apt-clean": "RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*",
-    "apt-noclean": "RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates",
+    "apt-clean": "FROM {base}\nRUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*",
+    "apt-noclean": "FROM {base}\nRUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates",
+    # the official-image download pattern, on the image the previous case built (it has curl)
+    "curl-tar": "FROM packages-aptcmp/apt-noclean:1\nRUN curl -fsSL {url} -o /tmp/src.tar.gz && echo \"{sha}  /tmp/src.tar.gz\" | sha256sum -c - && mkdir -p /opt/src && tar -xzf /tmp/src.tar.gz -C /opt/src && rm /tmp/src.tar.gz",
 }
+# a file every Debian mirror holds (the archive's address is read at run time)
+DOWNLOAD = "pool/main/h/hello/hello_2.10.orig.tar.gz"
 
 # Why an entry may differ: the first pattern that matches names the reason.
 REASONS = [
@@ -130,21 +134,25 @@ def main():
     env = dict(os.environ, TSBUILD_ROOT=os.path.join(work, "store"))
     env.setdefault("TSBUILD_CONTENT_DIR", os.path.join(work, "content"))
     totals = [0, 0]
+    download = f"{url}/{DOWNLOAD}"
+    sha = hashlib.sha256(urllib.request.urlopen(download, timeout=60).read()).hexdigest()
+    tags = []
     try:
         sh("node", CLI, "import", a.rootfs, BASE, env=env)
-        for name, run in CASES.items():
+        for name, text in CASES.items():
             ctx = os.path.join(work, name); os.makedirs(ctx)
-            open(os.path.join(ctx, "Dockerfile"), "w").write(f"FROM {BASE}\n{run}\n")
+            open(os.path.join(ctx, "Dockerfile"), "w").write(text.format(base=BASE, url=download, sha=sha) + "\n")
             tag = f"packages-aptcmp/{name}:1"
             subprocess.run([DOCKER, "build", "--no-cache", "--network", "host", "-t", tag, ctx], check=True, capture_output=True, env=dict(env, DOCKER_BUILDKIT="0"))
+            tags.append(tag)
             sh(DOCKER, "save", "-o", os.path.join(work, f"{name}.docker.tar"), tag)
-            sh(DOCKER, "rmi", tag)
             sh("node", CLI, "build", "-q", "-t", tag, ctx, env=env)
             sh("node", CLI, "save", "-o", os.path.join(work, f"{name}.tsbuild.tar"), tag, env=env)
             e, n = compare(name, layer_entries(os.path.join(work, f"{name}.docker.tar")), layer_entries(os.path.join(work, f"{name}.tsbuild.tar")))
             totals[0] += e; totals[1] += n
         print(f"\nall cases: {totals[0]}/{totals[1]} entries equal")
     finally:
+        for t in reversed(tags): subprocess.run([DOCKER, "rmi", t], capture_output=True)
         if a.keep: print(f"kept {work}")
         else: shutil.rmtree(work, ignore_errors=True)
 

@@ -75,7 +75,7 @@ describe("curl and wget make real requests through the content cache", () => {
     const r = await step("debian:bookworm-slim", [
       "set -e",
       "apt-get update -qq >/dev/null && apt-get install -y -qq curl >/dev/null 2>&1",
-      `curl -fsSL --retry 3 -o /tmp/app.tgz ${base}/dl/app-1.0.tar.gz`,
+      `curl -fsSL --retry 3 ${base}/dl/app-1.0.tar.gz -o /tmp/app.tgz`,
       `echo "${sum()}  /tmp/app.tgz" | sha256sum -c -`,
       "mkdir -p /opt/app",
       `curl -fsSL ${base}/latest | tar -xz -C /opt/app`,

@@ -20,17 +20,14 @@ const WITH_VALUE = new Set(["-o", "--output", "-H", "--header", "-A", "--user-ag
 
 export function parseCurl(argv: string[]): CurlArgs | string {
   const a: CurlArgs = { urls: [], fail: false, silent: false, showError: false, retries: 0, createDirs: false, headers: {}, remoteAll: false };
-  let pendingOutput: string | undefined;
-  let pendingRemote = false;
-  const takeUrl = (url: string) => {
-    a.urls.push({ url, output: pendingOutput, remote: pendingRemote || a.remoteAll });
-    pendingOutput = undefined;
-    pendingRemote = false;
-  };
+  // curl pairs -o/-O with the URLs in order, wherever they stand on the command line
+  const urls: string[] = [];
+  const outputs: Array<{ file?: string; remote: boolean }> = [];
+  const takeUrl = (url: string) => void urls.push(url);
   const value = (opt: string, v: string | undefined) => {
     if (v === undefined) return `curl: option ${opt}: requires parameter`;
     switch (opt) {
-      case "-o": case "--output": pendingOutput = v; break;
+      case "-o": case "--output": outputs.push({ file: v, remote: false }); break;
       case "-H": case "--header": { const i = v.indexOf(":"); if (i > 0) a.headers[v.slice(0, i).trim()] = v.slice(i + 1).trim(); break; }
       case "-A": case "--user-agent": a.headers["user-agent"] = v; break;
       case "--retry": a.retries = Number(v) || 0; break;
@@ -52,7 +49,7 @@ export function parseCurl(argv: string[]): CurlArgs | string {
         case "--fail": case "--fail-with-body": a.fail = true; break;
         case "--silent": a.silent = true; break;
         case "--show-error": a.showError = true; break;
-        case "--remote-name": pendingRemote = true; break;
+        case "--remote-name": outputs.push({ remote: true }); break;
         case "--remote-name-all": a.remoteAll = true; break;
         case "--create-dirs": a.createDirs = true; break;
         case "--url": takeUrl(argv[++i] ?? ""); break;
@@ -72,13 +69,14 @@ export function parseCurl(argv: string[]): CurlArgs | string {
         if (c === "-f") a.fail = true;
         else if (c === "-s") a.silent = true;
         else if (c === "-S") a.showError = true;
-        else if (c === "-O") pendingRemote = true;
+        else if (c === "-O") outputs.push({ remote: true });
         // -L -k -v -# -g -N -q …: following redirects is what the fetcher does anyway
       }
       continue;
     }
     takeUrl(arg);
   }
+  a.urls = urls.map((url, i) => ({ url, output: outputs[i]?.file, remote: outputs[i]?.remote || a.remoteAll }));
   if (!a.urls.length) return "curl: no URL specified!";
   return a;
 }
