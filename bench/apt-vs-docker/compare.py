@@ -24,7 +24,7 @@ CASES = {
     "curl-tar": "FROM packages-aptcmp/apt-noclean:1\nRUN curl -fsSL {url} -o /tmp/src.tar.gz && echo \"{sha}  /tmp/src.tar.gz\" | sha256sum -c - && mkdir -p /opt/src && tar -xzf /tmp/src.tar.gz -C /opt/src && rm /tmp/src.tar.gz",
 }
 # a file every Debian mirror holds (the archive's address is read at run time)
-DOWNLOAD = "pool/main/h/hello/hello_2.10.orig.tar.gz"
+DOWNLOAD = "pool/main/t/tree/tree_2.1.0.orig.tar.gz"
 
 # Why an entry may differ: the first pattern that matches names the reason.
 REASONS = [
