@@ -37,6 +37,8 @@ export interface BuildOptions {
   offline?: boolean;
   /** The content cache for RUN downloads. Default: `<store root>/content`, else @tsbuild/fetch's default directory. */
   contentDir?: string;
+  /** `docker build --network none`: every RUN without network, as `RUN --network=none`. */
+  network?: "default" | "host" | "none";
 }
 
 export interface StepRecord {

@@ -51,7 +51,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   const [{ runCommand }, { simulatedBinariesWith }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
   // Downloads go through the store's content cache; RUN --network=none has none at all.
   const root = run.store.root;
-  const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: network !== "none" });
+  const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
   const fs = await run.sandbox(state);
   const containerId = run.clock.containerId(saveCmd.join(" "));
   run.print(` ---> Running in ${containerId.slice(0, 12)}`);

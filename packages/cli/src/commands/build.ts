@@ -28,6 +28,7 @@ export const buildCommand: Command = {
     "force-rm": { type: "boolean" },
     rm: { type: "boolean" },
     offline: { type: "boolean" },
+    network: { type: "string" },
   },
   async run({ values, positionals, io }) {
     if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
@@ -58,6 +59,7 @@ export const buildCommand: Command = {
         sourceDateEpoch: epoch(values, io),
         runLimits: runLimits(values),
         offline: values.offline ? true : undefined,
+        network: networkMode(values.network),
       });
       progress?.stop();
       if (quiet) io.stdout(result.imageId + "\n");
@@ -129,4 +131,11 @@ function epoch(values: Record<string, unknown>, io: Io): number | undefined {
 
 function contextBytes(ctx: BuildContext): number {
   return ctx.entries().reduce((n, e) => n + 512 + Math.ceil(e.size / 512) * 512, 1024);
+}
+
+/** `--network`: the modes docker build knows; only "none" changes anything here. */
+function networkMode(v: unknown): "default" | "host" | "none" | undefined {
+  if (v === undefined) return undefined;
+  if (v === "default" || v === "host" || v === "none") return v;
+  throw new UsageError(`invalid --network "${String(v)}": use default, host or none`);
 }
