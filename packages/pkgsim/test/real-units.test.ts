@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -114,5 +114,38 @@ describe("debconf's database, as its File driver writes it", () => {
     expect(fs.readFile("/var/cache/debconf/config.dat").toString()).toBe(
       "Name: aa/q\nTemplate: aa/q\nOwners: aa\n\nName: mm/choice\nTemplate: mm/choice\nValue: yes\nOwners: mm\n\n");
     expect(fs.stat("/var/cache/debconf/passwords.dat").mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("ldconfig's cache", () => {
+  const LIBDIR = "/lib/x86_64-linux-gnu";
+  const hostLibs = ["libc.so.6", "libz.so.1"].filter((n) => existsSync(`${LIBDIR}/${n}`));
+  it.skipIf(hostLibs.length < 2)("lists each SONAME of ld.so.conf's directories, as glibc 2.36 writes it", async () => {
+    const { writeLdCache, elfSoname } = await import("../src/deb/real/internals.js");
+    const fs = new RootFS({ defaultMtime: new Date("2025-01-01T00:00:00Z") });
+    fs.mkdir("/usr/lib/x86_64-linux-gnu", { recursive: true });
+    fs.symlink("usr/lib", "/lib");
+    fs.mkdir("/etc/ld.so.conf.d", { recursive: true });
+    fs.writeFile("/etc/ld.so.conf", "include /etc/ld.so.conf.d/*.conf\n");
+    fs.writeFile("/etc/ld.so.conf.d/x86_64-linux-gnu.conf", "/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n");
+    fs.mkdir("/sbin", { recursive: true });
+    fs.writeFile("/sbin/ldconfig", "\0ldconfig (Debian GLIBC 2.36-9+deb12u14) stable release version 2.36\0");
+    for (const n of hostLibs) {
+      const bytes = readFileSync(`${LIBDIR}/${n}`);
+      expect(elfSoname(bytes)).toBe(n);
+      fs.writeFile(`/usr/lib/x86_64-linux-gnu/${n}`, bytes);
+    }
+    fs.symlink("libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so"); // a dev link: not an entry
+    expect(writeLdCache(fs)).toBe(true);
+    const b = fs.readFile("/etc/ld.so.cache");
+    const str = (o: number) => b.subarray(o, b.indexOf(0, o)).toString();
+    expect(b.subarray(0, 20).toString()).toBe("glibc-ld.so.cache1.1");
+    expect(b.readUInt32LE(20)).toBe(2);
+    // descending by name, keys merged into the end of their paths
+    expect([0, 1].map((i) => [str(b.readUInt32LE(52 + 24 * i)), str(b.readUInt32LE(56 + 24 * i))])).toEqual([
+      ["libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1"], ["libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6"],
+    ]);
+    expect(b.readUInt32LE(52) - b.readUInt32LE(56)).toBe("/lib/x86_64-linux-gnu/".length);
+    expect(b.subarray(b.length - 67).toString()).toBe("ldconfig (Debian GLIBC 2.36-9+deb12u14) stable release version 2.36");
   });
 });

@@ -12,6 +12,7 @@ import { resolve, ResolveError } from "./resolve.js";
 import { statusFromControl, unpackedSnapshot } from "./status.js";
 import { configureCaCertificates } from "../helpers/ca-certificates.js";
 import { registerDebconf } from "../helpers/debconf.js";
+import { writeLdCache } from "../helpers/ldconfig.js";
 
 const ARCHIVES = "/var/cache/apt/archives";
 
@@ -217,7 +218,8 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
     dpkgOut.out(`Processing triggers for libc-bin (${libc.version}) ...`);
     const pa = `libc-bin:${libc.architecture}`;
     log.push(`trigproc ${pa} ${libc.version} <none>`, `status half-configured ${pa} ${libc.version}`, `status installed ${pa} ${libc.version}`);
-    o.notRun.push("libc-bin trigger (ldconfig: /etc/ld.so.cache not rebuilt)");
+    // ldconfig itself, natively: the cache is glibc's format; its aux-cache (inode numbers, ctimes) is not written
+    if (!writeLdCache(fs)) o.notRun.push("libc-bin trigger (ldconfig: the image's ldconfig does not say its glibc; /etc/ld.so.cache not rebuilt)");
   }
   writeLogs(fs, o.now, log.map((l) => `${stamp} ${l}`), term, o.commandLine, order.map((p) => `${p.name}:${p.architecture === "all" ? "amd64" : p.architecture} (${p.version}${requested.has(p.name) ? "" : ", automatic"})`));
   if (o.cleanAfterInstall) {

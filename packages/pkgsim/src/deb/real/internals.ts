@@ -3,3 +3,4 @@ export { compareVersions, satisfies } from "./version.js";
 export { readDeb } from "./debfile.js";
 export { configureCaCertificates } from "../helpers/ca-certificates.js";
 export { registerDebconf } from "../helpers/debconf.js";
+export { writeLdCache, elfSoname } from "../helpers/ldconfig.js";
