@@ -31,7 +31,7 @@ REASONS = [
     (r"^var/cache/debconf/", "debconf's database"),
     (r"^etc/ssl/certs/|^usr/share/ca-certificates/|^etc/ca-certificates\.conf$", "ca-certificates' configure (update-ca-certificates)"),
     (r"^var/cache/apt/(src)?pkgcache\.bin$", "apt's binary caches: tsbuild writes zero-filled stand-ins of the measured size"),
-    (r"^etc/ld\.so\.cache$|^var/cache/ldconfig/", "the libc-bin ldconfig trigger is not run"),
+    (r"^etc/ld\.so\.cache$|^var/cache/ldconfig/", "ldconfig's aux-cache (inode numbers and ctimes of the libraries): not written"),
     (r"^var/log/apt/eipp\.log\.xz$", "apt's solver log (EIPP), xz-compressed: not written (no xz compressor here)"),
     (r"^var/log/", "logs: timestamps and the order apt hands packages to dpkg (tsbuild's order is dependencies first)"),
     (r"^var/lib/dpkg/(status|status-old)$", "dpkg status"),
