@@ -22,8 +22,15 @@ export function simulatedBinariesWith(o: BinariesOptions = {}): Record<string, S
   const fetcher = o.fetcher ? () => o.fetcher! : lazyDefault;
   const aptGet = aptCommand("apt-get", fetcher);
   const apt = aptCommand("apt", fetcher);
-  const curl = curlCommand(fetcher);
-  const wget = wgetCommand(fetcher);
+  // Downloaders only with a Fetcher the caller chose (the builder always passes its own): without
+  // one, curl and wget stay what the image and the command models make of them.
+  const downloads: Record<string, SimCommand> = {};
+  if (o.fetcher) {
+    const curl = curlCommand(fetcher);
+    const wget = wgetCommand(fetcher);
+    // busybox's wget applet too: /usr/bin/wget → /bin/busybox
+    Object.assign(downloads, { "/usr/bin/curl": curl, "/bin/curl": curl, "/usr/bin/wget": wget, "/bin/wget": wget });
+  }
   return {
     "/sbin/apk": apk,
     "/usr/bin/apt-get": aptGet,
@@ -35,11 +42,7 @@ export function simulatedBinariesWith(o: BinariesOptions = {}): Record<string, S
     "/bin/apt": apt,
     "/bin/dpkg": dpkg,
     "/bin/dpkg-query": dpkg,
-    // real downloads through the content cache (busybox's wget applet included: /usr/bin/wget → /bin/busybox)
-    "/usr/bin/curl": curl,
-    "/bin/curl": curl,
-    "/usr/bin/wget": wget,
-    "/bin/wget": wget,
+    ...downloads,
   };
 }
 
