@@ -39,7 +39,7 @@ REASONS = [
     (r"^var/lib/dpkg/info/", "dpkg info files"),
     (r"^var/lib/apt/extended_states$", "extended_states: apt writes records in its cache's order, tsbuild sorted by name (same records)"),
     (r"^etc/gss/|^etc/ca-certificates/", "directories dpkg makes opaque (whiteout of a directory in the lower layer)"),
-    (r"^tmp/$|^tmp$", "/tmp's mtime: a helper of the real run made and removed a temporary file there (not reproduced)"),
+    (r"^tmp/$|^tmp$", "/tmp: apt's dpkg-install directory"),
 ]
 
 def skip(msg):

@@ -147,6 +147,14 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
   const libcBin = byName.get("libc-bin");
   let ldconfigPending = false;
   const dbCount = countDatabase(fs);
+  // apt hands five or more .debs to `dpkg --unpack --recursive` through a temporary directory of
+  // links (DPkg::Install::Recursive::Minimum): made and removed in /tmp, which so lands in the layer
+  if (debs.length >= 5 && fs.exists("/tmp")) {
+    const tmp = "/tmp/apt-dpkg-install-tsbuild";
+    fs.mkdir(tmp, { mode: 0o700, owner: { uid: 0, gid: 0 } });
+    for (const [i, d] of debs.entries()) fs.symlink(`${ARCHIVES}/${d.file}`, `${tmp}/${String(i).padStart(2, "0")}-${d.file}`);
+    fs.rm(tmp, { recursive: true, force: true });
+  }
   const script = async (q: string, path: string, args: string[]) => {
     const kind = /(preinst|postinst)$/.exec(path)?.[1] ?? path;
     if (!o.runScript) {
