@@ -4,6 +4,7 @@ import { aptCommand } from "./deb/apt.js";
 import { dpkg } from "./deb/dpkg.js";
 import { curlCommand } from "./net/curl.js";
 import { wgetCommand } from "./net/wget.js";
+import { gpgCommand } from "./net/gpg.js";
 import type { SimCommand } from "./sim-types.js";
 
 export interface BinariesOptions {
@@ -29,7 +30,8 @@ export function simulatedBinariesWith(o: BinariesOptions = {}): Record<string, S
     const curl = curlCommand(fetcher);
     const wget = wgetCommand(fetcher);
     // busybox's wget applet too: /usr/bin/wget → /bin/busybox
-    Object.assign(downloads, { "/usr/bin/curl": curl, "/bin/curl": curl, "/usr/bin/wget": wget, "/bin/wget": wget });
+    const gpg = gpgCommand(fetcher);
+    Object.assign(downloads, { "/usr/bin/curl": curl, "/bin/curl": curl, "/usr/bin/wget": wget, "/bin/wget": wget, "/usr/bin/gpg": gpg, "/bin/gpg": gpg });
   }
   return {
     "/sbin/apk": apk,

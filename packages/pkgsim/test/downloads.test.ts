@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pack } from "tar-stream";
+import * as openpgp from "openpgp";
 import { runCommand } from "@tsbuild/shell";
 import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith } from "@tsbuild/pkgsim";
@@ -17,6 +18,7 @@ let base = "";
 let server: Server;
 const hits = new Map<string, number>();
 let tgz: Buffer;
+let key: openpgp.PrivateKey;
 const dirs: string[] = [];
 const cache = () => {
   const d = mkdtempSync(join(tmpdir(), "tsbuild-downloads-"));
@@ -37,7 +39,15 @@ async function tarGz(files: Record<string, string>): Promise<Buffer> {
 
 beforeAll(async () => {
   tgz = await tarGz({ "app/bin/hello": "#!/bin/sh\necho hello from the archive\n" });
-  const routes: Record<string, Buffer> = { "/dl/app-1.0.tar.gz": tgz, "/dl/key.txt": Buffer.from("key material\n") };
+  key = (await openpgp.generateKey({ userIDs: [{ name: "Release Signer", email: "rel@example.invalid" }], format: "object" })).privateKey;
+  const release = Buffer.from("release 1.0\n");
+  const sig = (await openpgp.sign({ message: await openpgp.createMessage({ binary: new Uint8Array(release) }), signingKeys: key, detached: true })) as string;
+  const routes: Record<string, Buffer> = {
+    "/dl/app-1.0.tar.gz": tgz, "/dl/key.txt": Buffer.from("key material\n"),
+    "/dl/release.txt": release, "/dl/release.txt.asc": Buffer.from(sig), "/dl/forged.txt": Buffer.from("release 1.1\n"),
+    "/dl/signer.asc": Buffer.from(key.toPublic().armor()),
+    [`/pks/lookup?op=get&options=mr&search=0x${key.getFingerprint().toUpperCase()}`]: Buffer.from(key.toPublic().armor()),
+  };
   server = createServer((req, res) => {
     const path = req.url ?? "/";
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -68,6 +78,30 @@ async function step(ref: string, script: string, fetcher: Fetcher) {
 }
 
 const sum = () => createHash("sha256").update(tgz).digest("hex");
+
+describe("gpg through openpgp", () => {
+  it("--dearmor gives gpg's bytes; --recv-keys from a keyserver; --verify accepts the real signature and refuses a forged file", async () => {
+    const f = new Fetcher({ cache: cache(), offline: false });
+    const fpr = key.getFingerprint().toUpperCase();
+    const r = await step("alpine:3.19", [
+      "set -e",
+      "printf '' > /usr/bin/gpg && chmod 755 /usr/bin/gpg", // the image's gpg (apk add gnupg)
+      `wget -q -O- ${base}/dl/signer.asc | gpg --dearmor -o /usr/share/keyrings-signer.gpg`,
+      'export GNUPGHOME="$(mktemp -d)"',
+      `gpg --batch --keyserver ${base} --recv-keys ${fpr}`,
+      `wget -q -O /tmp/release.txt ${base}/dl/release.txt && wget -q -O /tmp/release.txt.asc ${base}/dl/release.txt.asc`,
+      "gpg --batch --verify /tmp/release.txt.asc /tmp/release.txt",
+      `wget -q -O /tmp/forged.txt ${base}/dl/forged.txt`,
+      "if gpg --batch --verify /tmp/release.txt.asc /tmp/forged.txt; then echo FORGED-ACCEPTED; fi",
+      'rm -rf "$GNUPGHOME"',
+    ].join("\n"), f);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain("FORGED-ACCEPTED");
+    expect(r.err).toContain('gpg: Good signature from "Release Signer <rel@example.invalid>"');
+    expect(r.err).toContain("gpg: BAD signature");
+    expect(r.fs.readFile("/usr/share/keyrings-signer.gpg").equals(Buffer.from(key.toPublic().write()))).toBe(true);
+  });
+});
 
 describe("curl and wget make real requests through the content cache", () => {
   it("the official-image pattern: curl -fsSL -o, sha256sum -c, then curl | tar -xz", async () => {
