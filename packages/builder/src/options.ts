@@ -33,6 +33,12 @@ export interface BuildOptions {
   /** Limits for RUN (a runaway script ends with an error, never hangs). */
   runLimits?: { timeoutMs?: number; maxCommands?: number };
   now?: () => Date;
+  /** RUN downloads (apt, curl, wget) only from the content cache (`--offline`; default: TSBUILD_OFFLINE=1). */
+  offline?: boolean;
+  /** The content cache for RUN downloads. Default: `<store root>/content`, else @tsbuild/fetch's default directory. */
+  contentDir?: string;
+  /** `docker build --network none`: every RUN without network, as `RUN --network=none`. */
+  network?: "default" | "host" | "none";
 }
 
 export interface StepRecord {

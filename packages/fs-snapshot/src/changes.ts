@@ -44,10 +44,14 @@ export class Changes {
     const directory = isDir(link.node);
     if (this.upper) {
       const fromComps = componentsOf(from);
+      const upperOnly = directory && this.upper.isUpperOnlyDir(fromComps, link.name);
       if (!directory) this.copyUp(link);
-      else if (!this.upper.isUpperOnlyDir(fromComps, link.name)) this.detachSharedInodes(link);
+      else if (!upperOnly) this.detachSharedInodes(link);
+      // ovl_rename: a wholly-upper directory renamed into a merged directory is marked opaque
+      // (dpkg's "dir.dpkg-new" → "dir" leaves `.wh..wh..opq` in every new directory of a merged parent).
+      const intoMerged = upperOnly && (to.parent ? !this.upper.isUpperOnlyDir(componentsOf(to.parent), to.name) : true);
       this.upper.removed(fromComps, link.name, now);
-      this.upper.placed(componentsOf(to), name, directory, replaced !== undefined);
+      this.upper.placed(componentsOf(to), name, directory, replaced !== undefined, intoMerged);
     }
     if (replaced) this.tree.removeEntry(replaced);
     this.tree.moveEntry(link, to, name);

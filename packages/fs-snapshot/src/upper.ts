@@ -52,13 +52,13 @@ export class UpperLayer {
    * A new object now occupies `parent/name` (created, or renamed there). `existed`: something was
    * at that path just before (it is being replaced).
    */
-  placed(parent: readonly string[], name: string, isDirectory: boolean, existed: boolean): void {
+  placed(parent: readonly string[], name: string, isDirectory: boolean, existed: boolean, opaque = false): void {
     const dir = this.dirFor(parent);
     if (!dir) return;
     const prev = dir.children.get(name);
     const hadLower = prev ? prev.kind === "whiteout" || prev.hadLower : existed;
     // overlayfs marks a directory created over a whiteout opaque, whatever the lower object was.
-    dir.children.set(name, isDirectory ? { kind: "dir", hadLower, opaque: hadLower, children: new Map() } : { kind: "node", hadLower });
+    dir.children.set(name, isDirectory ? { kind: "dir", hadLower, opaque: hadLower || opaque, children: new Map() } : { kind: "node", hadLower });
   }
 
   /** The object at `parent/name` is gone (its subtree with it). */

@@ -1,4 +1,4 @@
-export { simulatedBinaries } from "./binaries.js";
+export { simulatedBinaries, simulatedBinariesWith, type BinariesOptions } from "./binaries.js";
 export { catalog, extendCatalog, DISTROS } from "./catalog/load.js";
 export type { Catalog, CatalogFile, Distro, PackageInfo, PackageInput } from "./catalog/types.js";
 export type { SimCommand, SimCommandContext } from "./sim-types.js";

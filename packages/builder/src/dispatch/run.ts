@@ -35,7 +35,7 @@ async function commandModels(run: BuildRun): Promise<CommandModel[]> {
 
 export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
   const network = ins.flag("network");
-  // The sandbox has no network whatever the flag says; the modes BuildKit knows change nothing else.
+  // "none" takes the network from downloads (apt, curl, wget); "host" and "default" are the same here.
   if (network !== undefined && !["default", "none", "host"].includes(network)) throw run.err(`network mode "${network}" not supported`);
   const cmdLine = commandLine(state, ins);
   const args = allowedArgs(state).map(([k, v]) => `${k}=${v}`).sort();
@@ -48,7 +48,10 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
   const models = await commandModels(run);
-  const [{ runCommand }, { simulatedBinaries }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim")]);
+  const [{ runCommand }, { simulatedBinariesWith }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
+  // Downloads go through the store's content cache; RUN --network=none has none at all.
+  const root = run.store.root;
+  const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
   const fs = await run.sandbox(state);
   const containerId = run.clock.containerId(saveCmd.join(" "));
   run.print(` ---> Running in ${containerId.slice(0, 12)}`);
@@ -68,7 +71,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
       volumes: Object.keys(state.runConfig.Volumes ?? {}),
-      binaries: simulatedBinaries,
+      binaries: simulatedBinariesWith({ fetcher }),
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,
       notes: (line) => run.print(line),

@@ -73,6 +73,7 @@ export const buildCommand: Command = {
         sourceDateEpoch: epoch(values, io),
         runLimits: runLimits(values),
         resolveMissingBase: cliBaseResolver(registry),
+        offline: values.offline ? true : undefined,
       });
       progress?.stop();
       writeIidFile(flags.iidfile, result.imageId);

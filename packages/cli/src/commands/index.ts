@@ -33,4 +33,5 @@ export const commands: CommandEntry[] = [
   { name: "image prune", load: async () => (await import("./prune.js")).imagePruneCommand },
   { name: "builder prune", load: async () => (await import("./prune.js")).builderPruneCommand },
   { name: "system df", load: async () => (await import("./system-df.js")).systemDfCommand },
+  { name: "cache", load: async () => (await import("./cache.js")).cacheCommand },
 ];

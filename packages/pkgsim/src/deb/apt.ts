@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { Fetcher } from "@tsbuild/fetch";
 import { catalog } from "../catalog/load.js";
 import type { Catalog, Distro, PackageInfo } from "../catalog/types.js";
 import type { SimCommand, SimCommandContext } from "../sim-types.js";
@@ -11,6 +12,7 @@ import { indexSizes, listFileBase, readSources } from "./sources.js";
 import {
   isInstalled, qualifiedName, readAutoInstalled, readStatus, writeAutoInstalled, writeStatus, type DpkgPackage,
 } from "./state.js";
+import { realApt } from "./real/apt-real.js";
 import {
   databaseCount, dirsOfOthers, filteredFiles, readPathFilters, removePackageFiles, unpack, writeInfoFiles,
 } from "./unpack.js";
@@ -18,7 +20,7 @@ import {
 const LISTS = "/var/lib/apt/lists";
 const ARCHIVES = "/var/cache/apt/archives";
 
-interface Options {
+export interface Options {
   yes: boolean;
   quiet: number;
   recommends?: boolean;
@@ -53,7 +55,7 @@ function parseArgs(argv: string[]): { cmd?: string; opts: Options } {
 }
 
 /** Reads apt.conf.d for the settings the simulation honours. */
-function aptConfig(fs: RootFS): { recommends: boolean; cleanAfterInstall: boolean; pkgcache: boolean } {
+export function aptConfig(fs: RootFS): { recommends: boolean; cleanAfterInstall: boolean; pkgcache: boolean } {
   let text = readText(fs, "/etc/apt/apt.conf") ?? "";
   const dir = "/etc/apt/apt.conf.d";
   if (fs.exists(dir)) for (const n of fs.readdir(dir)) text += "\n" + (readText(fs, `${dir}/${n}`) ?? "");
@@ -74,10 +76,15 @@ class Apt {
   private fs: RootFS;
   private conf: ReturnType<typeof aptConfig>;
 
-  constructor(private ctx: SimCommandContext, private cat: Catalog, private front: "apt-get" | "apt") {
+  constructor(private ctx: SimCommandContext, private cat: Catalog, private front: "apt-get" | "apt", private fetcher?: () => Fetcher) {
     this.out = outOf(ctx);
     this.fs = ctx.fs;
     this.conf = aptConfig(ctx.fs);
+  }
+
+  /** Said once per command: what the catalog gives is an estimate, not the archive's bytes. */
+  private catalogNote(): void {
+    this.ctx.note?.(`${this.front}: package sizes are estimated from tsbuild's catalog (${this.cat.distro}), files are zero-filled: the image's archive is not reachable and not in the content cache, or the image holds no keyring to verify it`);
   }
 
   private hasLists(): boolean {
@@ -165,6 +172,7 @@ class Apt {
       }
       if (!lists || !this.lookup(name)) {
         this.out.err(`E: Unable to locate package ${name}`);
+        if (lists) this.ctx.note?.(`${name} is unknown to tsbuild's catalog for ${this.cat.distro} (not necessarily to apt): add it with a catalog file (extendCatalog, packages/pkgsim/README.md "Adding packages"), or give the build the real archive (network, or a warm content cache)`);
         return 100;
       }
       requested.push(this.lookup(name)!.name);
@@ -429,7 +437,7 @@ class Apt {
     return 0;
   }
 
-  run(cmd: string | undefined, opts: Options): number {
+  async run(cmd: string | undefined, opts: Options): Promise<number> {
     if (this.front === "apt") this.out.err("\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n");
     const needsRoot = ["update", "install", "remove", "purge", "autoremove", "clean", "autoclean", "upgrade", "dist-upgrade", "full-upgrade"];
     if (cmd && needsRoot.includes(cmd) && this.ctx.owner.uid !== 0) {
@@ -439,8 +447,14 @@ class Apt {
       return 100;
     }
     switch (cmd) {
-      case "update": return this.update(opts);
-      case "install": return this.install(opts);
+      case "update":
+      case "install": {
+        // The real archive when the image can verify it and the network or the content cache holds it.
+        const real = this.fetcher ? await realApt(this.ctx, this.fetcher(), this.front, cmd, opts, this.conf) : undefined;
+        if (real !== undefined) return real;
+        this.catalogNote();
+        return cmd === "update" ? this.update(opts) : this.install(opts);
+      }
       case "remove": return this.remove(opts, opts.purge, opts.autoRemove);
       case "purge": return this.remove(opts, true, opts.autoRemove);
       case "autoremove": case "autopurge": return this.remove({ ...opts, args: [] }, opts.purge || cmd === "autopurge", true);
@@ -487,7 +501,7 @@ export function debianDistro(fs: RootFS): Distro | undefined {
   return undefined;
 }
 
-function aptCommand(front: "apt-get" | "apt"): SimCommand {
+export function aptCommand(front: "apt-get" | "apt", fetcher?: () => Fetcher): SimCommand {
   return async (ctx) => {
     const distro = debianDistro(ctx.fs);
     if (!distro) {
@@ -495,7 +509,7 @@ function aptCommand(front: "apt-get" | "apt"): SimCommand {
       return 100;
     }
     const { cmd, opts } = parseArgs(ctx.argv.slice(1));
-    return new Apt(ctx, catalog(distro), front).run(cmd, opts);
+    return new Apt(ctx, catalog(distro), front, fetcher).run(cmd, opts);
   };
 }
 

@@ -26,7 +26,7 @@ export function field(p: Paragraph, name: string): string | undefined {
 }
 
 export function serializeParagraphs(paras: Paragraph[]): string {
-  return paras.map((p) => p.map(([k, v]) => (v === "" ? `${k}:` : `${k}: ${v}`)).join("\n") + "\n\n").join("");
+  return paras.map((p) => p.map(([k, v]) => (v === "" || v.startsWith("\n") ? `${k}:${v}` : `${k}: ${v}`)).join("\n") + "\n\n").join("");
 }
 
 /** "a (>= 1) | b, c:any" → [[{name:"a"},{name:"b"}],[{name:"c"}]] */

@@ -6,6 +6,15 @@ export interface Source {
   uri: string;
   suite: string;
   components: string[];
+  /** Signed-By (a keyring path or an inline armored key), when the source names one. */
+  signedBy?: string;
+}
+
+function oneLine(line: string): Source | undefined {
+  const m = /^\s*deb\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)\s+(.*)$/.exec(line);
+  if (!m) return undefined;
+  const signedBy = /(?:^|\s)signed-by=(\S+)/.exec(m[1] ?? "")?.[1];
+  return { uri: m[2], suite: m[3], components: m[4].trim().split(/\s+/), ...(signedBy ? { signedBy } : {}) };
 }
 
 /** The deb sources of the image: deb822 *.sources files and one-line sources.list entries. */
@@ -13,8 +22,8 @@ export function readSources(fs: RootFS): Source[] {
   const out: Source[] = [];
   const one = readText(fs, "/etc/apt/sources.list") ?? "";
   for (const line of one.split("\n")) {
-    const m = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+(.*)$/.exec(line);
-    if (m) out.push({ uri: m[1], suite: m[2], components: m[3].trim().split(/\s+/) });
+    const s = oneLine(line);
+    if (s) out.push(s);
   }
   const dir = "/etc/apt/sources.list.d";
   if (fs.exists(dir)) {
@@ -26,14 +35,15 @@ export function readSources(fs: RootFS): Source[] {
           if ((field(p, "Enabled") ?? "yes") === "no") continue;
           for (const uri of (field(p, "URIs") ?? "").split(/\s+/).filter(Boolean)) {
             for (const suite of (field(p, "Suites") ?? "").split(/\s+/).filter(Boolean)) {
-              out.push({ uri, suite, components: (field(p, "Components") ?? "").split(/\s+/).filter(Boolean) });
+              const signedBy = field(p, "Signed-By")?.trim();
+              out.push({ uri, suite, components: (field(p, "Components") ?? "").split(/\s+/).filter(Boolean), ...(signedBy ? { signedBy } : {}) });
             }
           }
         }
       } else if (name.endsWith(".list")) {
         for (const line of text.split("\n")) {
-          const m = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+(.*)$/.exec(line);
-          if (m) out.push({ uri: m[1], suite: m[2], components: m[3].trim().split(/\s+/) });
+          const s = oneLine(line);
+          if (s) out.push(s);
         }
       }
     }

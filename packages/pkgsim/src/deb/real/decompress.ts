@@ -1,0 +1,31 @@
+import { Readable } from "node:stream";
+import { gunzipSync } from "node:zlib";
+import xzDecompress from "xz-decompress";
+import { decompress as zstdDecompress } from "fzstd";
+
+export type Compression = "none" | "gzip" | "xz" | "zstd";
+
+/** By magic number, as dpkg-deb and apt detect it (never by file name alone). */
+export function compressionOf(data: Uint8Array): Compression {
+  if (data[0] === 0x1f && data[1] === 0x8b) return "gzip";
+  if (data[0] === 0xfd && data[1] === 0x37 && data[2] === 0x7a && data[3] === 0x58 && data[4] === 0x5a && data[5] === 0) return "xz";
+  if (data[0] === 0x28 && data[1] === 0xb5 && data[2] === 0x2f && data[3] === 0xfd) return "zstd";
+  return "none";
+}
+
+export async function decompress(data: Buffer): Promise<Buffer> {
+  switch (compressionOf(data)) {
+    case "gzip":
+      return gunzipSync(data);
+    case "zstd":
+      return Buffer.from(zstdDecompress(data));
+    case "xz": {
+      const web = new xzDecompress.XzReadableStream(new Blob([new Uint8Array(data)]).stream() as ReadableStream<Uint8Array>);
+      const chunks: Buffer[] = [];
+      for await (const c of Readable.fromWeb(web as import("node:stream/web").ReadableStream<Uint8Array>)) chunks.push(Buffer.from(c as Uint8Array));
+      return Buffer.concat(chunks);
+    }
+    default:
+      return data;
+  }
+}
