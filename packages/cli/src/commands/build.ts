@@ -102,7 +102,7 @@ export const buildCommand: Command = {
  * registry's); --label, --iidfile and --progress take effect here.
  */
 function scriptFlags(values: Record<string, unknown>, cwd: string) {
-  const passThrough: { network?: string; platform?: string; pull?: boolean; secrets?: Secret[] } = {};
+  const passThrough: { network?: "default" | "host" | "none"; platform?: string; pull?: boolean; secrets?: Secret[] } = {};
   const network = networkMode(values.network);
   if (network) passThrough.network = network;
   if (values.platform !== undefined) passThrough.platform = values.platform as string;
