@@ -3,6 +3,7 @@ import type { RootFS } from "@tsbuild/fs-snapshot";
 import { Bash, type BashOptions } from "just-bash";
 import { SHELL_BUILTIN_COMMANDS } from "./applets/registry.js";
 import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
+import { imageFlavour, shellKind } from "./exec/flavour.js";
 import { limitMessage } from "./exec/io.js";
 import { modelCovers } from "./exec/models.js";
 import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
@@ -57,7 +58,23 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
   const frame = await resolverFrame();
   let bash: Bash | undefined;
   const hook = new ResolverHook(frame, (name) => bash?.registerCommand(dispatcher(name, step)));
-  const step: Step = { fs: pfs, binaries: spec.binaries ?? {}, models, notes: [], now: spec.now ?? (() => new Date()), unresolved: new Set(), hook, shell: { frames: [] } };
+  const flavour = imageFlavour(pfs);
+  const step: Step = {
+    fs: pfs,
+    binaries: spec.binaries ?? {},
+    models,
+    notes: [],
+    now: spec.now ?? (() => new Date()),
+    unresolved: new Set(),
+    hook,
+    shell: { frames: [] },
+    flavour,
+    shellKind: shellKind("sh", flavour),
+    // just-bash (patched, see README) reads `plainNames` from the state a script starts with.
+    setPlainVariables: (names) => {
+      if (bash) (bash as unknown as { state: { plainNames?: ReadonlySet<string> } }).state.plainNames = names;
+    },
+  };
   bash = new Bash({
     fs: new JustBashFs(pfs, hook),
     cwd,

@@ -1,6 +1,7 @@
 import type { AccountDb } from "../users/account-files.js";
 import type { Credentials } from "../sandbox/credentials.js";
 import type { ProcessFs } from "../sandbox/process-fs.js";
+import type { Flavour } from "../exec/flavour.js";
 
 /** What one of tsbuild's own applets (chown, adduser, dd, ...) runs with. */
 export interface AppletContext {
@@ -8,6 +9,8 @@ export interface AppletContext {
   argv0: string;
   /** Arguments after argv[0]. */
   args: string[];
+  /** Whose program this is (busybox's applet or the distribution's GNU one). */
+  flavour: Flavour;
   fs: ProcessFs;
   /** Exported environment. */
   env: Record<string, string>;
