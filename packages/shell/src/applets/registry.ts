@@ -22,6 +22,10 @@ import { arch, hostname, nproc, uname } from "./system-info.js";
 import { touch } from "./touch.js";
 import { tar } from "./tar.js";
 import { truncate } from "./truncate.js";
+import { md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum } from "./sums.js";
+import { sort } from "./sort.js";
+import { wc, yes } from "./text.js";
+import { xargs } from "./xargs.js";
 
 /** How an applet name is run. */
 export type AppletEntry =
@@ -38,6 +42,7 @@ const OWN: Record<string, Applet> = {
   addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
   install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, tar, touch, trap, truncate, umask,
   uname, unlink, useradd, usermod, which, whoami,
+  md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes,
 };
 
 const SHELLS = new Set(["sh", "ash", "bash", "dash"]);

@@ -1,0 +1,42 @@
+import { describeError } from "../util/errors.js";
+import type { AppletContext } from "./applet.js";
+
+/**
+ * Read an operand ("-" is stdin). On failure print the flavour's message and return
+ * undefined: GNU says `NAME: FILE: No such file or directory`, busybox
+ * `NAME: can't open 'FILE': No such file or directory`.
+ */
+export function readOperand(ctx: AppletContext, name: string, file: string, busyboxStyle: "open" | "plain" = "open"): Buffer | undefined {
+  if (file === "-") return ctx.stdin;
+  try {
+    const p = ctx.resolve(file);
+    if (ctx.fs.tryStat(p)?.type === "dir") {
+      const err = Object.assign(new Error("EISDIR"), { code: "EISDIR" });
+      throw err;
+    }
+    return ctx.fs.readFile(p);
+  } catch (e) {
+    ctx.stderr(openError(ctx, name, file, e, busyboxStyle));
+    return undefined;
+  }
+}
+
+/** busybox words it per applet: `can't open 'F': ...` (xfopen) or `F: ...` (perror of the name). */
+export function openError(ctx: AppletContext, name: string, file: string, e: unknown, busyboxStyle: "open" | "plain" = "open"): string {
+  if (ctx.flavour === "busybox") {
+    if ((e as { code?: string }).code === "EISDIR") return `${name}: read error: Is a directory\n`;
+    if (busyboxStyle === "plain") return `${name}: ${file}: ${describeError(e)}\n`;
+    return `${name}: can't open '${file}': ${describeError(e)}\n`;
+  }
+  return `${name}: ${gnuQuote(file)}: ${describeError(e)}\n`;
+}
+
+/**
+ * coreutils' quoting of a file name in messages (quotearg's shell-escape-always style as
+ * used by `quotef`): plain names stay bare, others are single-quoted.
+ */
+export function gnuQuote(name: string): string {
+  if (name !== "" && /^[A-Za-z0-9_./,:@%+=^-]+$/.test(name) && !name.startsWith("~")) return name;
+  if (!name.includes("'")) return `'${name}'`;
+  return `"${name.replace(/(["\\$`])/g, "\\$1")}"`;
+}
