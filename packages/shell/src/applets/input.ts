@@ -40,3 +40,8 @@ export function gnuQuote(name: string): string {
   if (!name.includes("'")) return `'${name}'`;
   return `"${name.replace(/(["\\$`])/g, "\\$1")}"`;
 }
+
+/** coreutils' `quote()`: always single-quoted (as in "cannot access 'x'"). */
+export function gnuQuoteAlways(name: string): string {
+  return name.includes("'") ? gnuQuote(name) : `'${name}'`;
+}
