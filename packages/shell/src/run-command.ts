@@ -70,6 +70,8 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
     shell: { frames: [] },
     flavour,
     shellKind: shellKind("sh", flavour),
+    argv: spec.argv,
+    pids: 1,
     // just-bash (patched, see README) reads `plainNames` from the state a script starts with.
     setPlainVariables: (names) => {
       if (bash) (bash as unknown as { state: { plainNames?: ReadonlySet<string> } }).state.plainNames = names;

@@ -27,8 +27,10 @@ export interface AppletContext {
   now(): Date;
   /** State shared by the whole step (the shell's EXIT traps). */
   shell: ShellState;
+  /** The step's processes as `ps` shows them: pid and argv, process 1 first, this program last. */
+  processes(): Array<{ pid: number; uid: number; argv: string[] }>;
   /** Run a program (PATH lookup in `env`) as a child: env, nice, nohup and the like. */
-  exec(argv: string[], env: Record<string, string>): Promise<{ stdout: Buffer; stderr: string; exitCode: number }>;
+  exec(argv: string[], env: Record<string, string>, cwd?: string): Promise<{ stdout: Buffer; stderr: string; exitCode: number }>;
 }
 
 export interface ShellFrame {

@@ -28,6 +28,8 @@ import { wc, yes } from "./text.js";
 import { xargs } from "./xargs.js";
 import { find } from "./find.js";
 import { gunzip, gzip, zcat } from "./gzip.js";
+import { getent } from "./getent.js";
+import { ps, su } from "./process.js";
 
 /** How an applet name is run. */
 export type AppletEntry =
@@ -44,7 +46,7 @@ const OWN: Record<string, Applet> = {
   addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
   install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, tar, touch, trap, truncate, umask,
   uname, unlink, useradd, usermod, which, whoami,
-  md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat,
+  md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su,
 };
 
 const SHELLS = new Set(["sh", "ash", "bash", "dash"]);

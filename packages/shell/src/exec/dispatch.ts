@@ -123,6 +123,8 @@ async function runApplet(
 ): Promise<ExecResult> {
   const entry = appletEntry(applet);
   if (!entry) return unresolved(step, `${applet}: applet not found (tsbuild does not simulate it)`, word);
+  // Each program is a process of its own (a shell forks one per command).
+  step.pids += 1;
   switch (entry.kind) {
     case "shell":
       return runShell(step, word, args, ctx, shellKind(applet, flavour));
@@ -148,8 +150,12 @@ async function runApplet(
         resolve: (p) => resolvePath(ctx.cwd, p),
         now: step.now,
         shell: step.shell,
-        exec: async (argv, env) => {
-          const r = await runChild(argv, env, ctx);
+        processes: () => [
+          { pid: 1, uid: step.fs.creds.uid, argv: step.argv },
+          { pid: step.pids, uid: step.fs.creds.uid, argv: [word, ...args] },
+        ],
+        exec: async (argv, env, cwd) => {
+          const r = await runChild(argv, env, ctx, cwd);
           return { stdout: stdoutBytes(r), stderr: r.stderr, exitCode: r.exitCode };
         },
       };
@@ -164,8 +170,8 @@ async function runApplet(
 }
 
 /** Run argv as a child process with exactly `env` (`command` keeps shell functions out of it). */
-function runChild(argv: string[], env: Record<string, string>, ctx: ResolvedCommandContext): Promise<ExecResult> {
-  const prologue = [exportAll(env), ...("PWD" in env ? [] : ["unset PWD"])].join("\n");
+function runChild(argv: string[], env: Record<string, string>, ctx: ResolvedCommandContext, cwd?: string): Promise<ExecResult> {
+  const prologue = [exportAll(env), ...("PWD" in env ? [] : ["unset PWD"]), ...(cwd ? [`cd ${shellQuote([cwd])} || exit 1`] : [])].join("\n");
   return execChild(ctx, `${prologue}\ncommand ${shellQuote(argv)}`, env, latin1FromBytes(ctx.stdin));
 }
 

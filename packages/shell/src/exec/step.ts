@@ -27,6 +27,10 @@ export interface Step {
    * just-bash copies its state when a child script starts, so this holds for that child only.
    */
   setPlainVariables(names: ReadonlySet<string> | undefined): void;
+  /** argv of the container's process 1 (what `ps` lists first). */
+  argv: string[];
+  /** Processes started so far in the step, standing in for the pid counter. */
+  pids: number;
   /** An applet name to run as such by the next dispatcher of that name (see runBundledAs). */
   direct?: string;
   /** The first execution limit hit anywhere in the step; from then on every program fails. */
