@@ -1,6 +1,6 @@
 import type { Applet, AppletContext } from "./applet.js";
 import { describeError } from "../util/errors.js";
-import { gnuQuote } from "./input.js";
+import { gnuQuote, gnuQuoteAlways } from "./input.js";
 
 /** Ordering options of a key (or global). */
 interface Order {
@@ -181,6 +181,47 @@ function versionCompare(a: string, b: string): number {
   return r || verrevcmp(a, b);
 }
 
+/** glibc's strverscmp(3), which busybox sort -V uses: digit runs compare as numbers, leading zeros as fractions. */
+export function strverscmp(a: Buffer, b: Buffer): number {
+  const S_N = 0, S_I = 3, S_F = 6, S_Z = 9, CMP = 2, LEN = 3;
+  const next = [S_N, S_I, S_Z, S_N, S_I, S_I, S_N, S_F, S_F, S_N, S_F, S_Z];
+  const result = [
+    CMP, CMP, CMP, CMP, LEN, CMP, CMP, CMP, CMP,
+    CMP, -1, -1, +1, LEN, LEN, +1, LEN, LEN,
+    CMP, CMP, CMP, CMP, CMP, CMP, CMP, CMP, CMP,
+    CMP, +1, +1, -1, CMP, CMP, -1, CMP, CMP,
+  ];
+  const at = (s: Buffer, i: number) => (i < s.length ? s[i] : 0);
+  const digit = (c: number) => c >= 0x30 && c <= 0x39;
+  const cls = (c: number) => (c === 0x30 ? 1 : 0) + (digit(c) ? 1 : 0);
+  if (a.equals(b)) return 0;
+  let i = 0;
+  let c1 = at(a, i);
+  let c2 = at(b, i);
+  i++;
+  let state = S_N + cls(c1);
+  let diff: number;
+  while ((diff = c1 - c2) === 0) {
+    if (c1 === 0) return 0;
+    state = next[state];
+    c1 = at(a, i);
+    c2 = at(b, i);
+    i++;
+    state += cls(c1);
+  }
+  const r = result[state * 3 + cls(c2)];
+  if (r === CMP) return diff;
+  if (r === LEN) {
+    let j = i;
+    while (digit(at(a, j))) {
+      if (!digit(at(b, j))) return 1;
+      j++;
+    }
+    return digit(at(b, j)) ? -1 : diff;
+  }
+  return r;
+}
+
 function transform(b: Buffer, o: Order): Buffer {
   if (!o.d && !o.i && !o.f) return b;
   const out: number[] = [];
@@ -192,7 +233,7 @@ function transform(b: Buffer, o: Order): Buffer {
   return Buffer.from(out);
 }
 
-function compareKey(a: Buffer, b: Buffer, o: Order): number {
+function compareKey(a: Buffer, b: Buffer, o: Order & { busybox?: boolean }): number {
   let r: number;
   if (o.n) r = Math.sign(numericPrefix(a) - numericPrefix(b));
   else if (o.g) {
@@ -204,7 +245,7 @@ function compareKey(a: Buffer, b: Buffer, o: Order): number {
     const [mb, vb] = human(b);
     r = Math.sign(ma - mb) || Math.sign(va - vb);
   } else if (o.M) r = Math.sign(month(a) - month(b));
-  else if (o.V) r = Math.sign(versionCompare(a.toString("latin1"), b.toString("latin1")));
+  else if (o.V) r = Math.sign(o.busybox ? strverscmp(a, b) : versionCompare(a.toString("latin1"), b.toString("latin1")));
   else r = Buffer.compare(transform(a, o), transform(b, o));
   return o.r ? -r : r;
 }
@@ -215,7 +256,7 @@ function compareKey(a: Buffer, b: Buffer, o: Order): number {
  */
 export const sort: Applet = (ctx) => {
   const gnu = ctx.flavour === "gnu";
-  const global: Order = emptyOrder();
+  const global: Order & { busybox?: boolean } = { ...emptyOrder(), busybox: !gnu };
   const keys: Key[] = [];
   let sep: number | undefined;
   let output: string | undefined;
@@ -288,6 +329,10 @@ export const sort: Applet = (ctx) => {
     return 2;
   }
   if (files.length === 0) files.push("-");
+  if (check && gnu && files.length > 1) {
+    ctx.stderr(`sort: extra operand ${gnuQuoteAlways(files[1])} not allowed with -${check}\n`);
+    return 2;
+  }
   const eol = zero ? 0 : 0x0a;
   const lines: Buffer[] = [];
   for (const f of files) {
@@ -310,7 +355,7 @@ export const sort: Applet = (ctx) => {
     }
   }
   // A key without ordering options of its own takes the global ones.
-  const effective = keys.map((k) => (k.own ? k : { ...k, ...global, sf: k.sf, sc: k.sc, ef: k.ef, ec: k.ec, own: false, endB: k.endB || global.b }));
+  const effective = keys.map((k) => (k.own ? { ...k, busybox: !gnu } : { ...k, ...global, sf: k.sf, sc: k.sc, ef: k.ef, ec: k.ec, own: false, endB: k.endB || global.b }));
   const wholeLine: Key = { ...global, sf: 1, sc: 1, ef: 0, ec: 0, own: false, endB: false };
   const compare = (a: Buffer, b: Buffer): number => {
     const list = effective.length ? effective : [wholeLine];
