@@ -119,7 +119,21 @@ export const cut: Applet = (ctx: AppletContext) => {
           continue;
         }
         const fields = line.split(d);
-        out.push(fields.filter((_, k) => selected(ranges, k + 1, complement)).join(outDelim ?? d));
+        if (gnu || complement) {
+          out.push(fields.filter((_, k) => selected(ranges, k + 1, complement)).join(outDelim ?? d));
+          continue;
+        }
+        // busybox walks the list: a selected field past the end still gets its delimiter.
+        const wanted = new Set<number>();
+        for (const [lo, hi] of ranges) for (let n = lo; n <= Math.min(hi, Math.max(lo, fields.length)); n++) wanted.add(n);
+        let s = "";
+        let printed = false;
+        for (const n of [...wanted].sort((x, y) => x - y)) {
+          if (printed) s += d;
+          if (n <= fields.length) s += fields[n - 1];
+          printed = true;
+        }
+        out.push(s);
       }
     }
     ctx.stdout(Buffer.from(out.map((l) => `${l}\n`).join(""), "latin1"));

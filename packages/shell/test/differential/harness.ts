@@ -146,6 +146,27 @@ function snapshotSandbox(fs: RootFS, mtimes: boolean): string[] {
   return out;
 }
 
+/**
+ * Text as the sandbox hands it over: just-bash decodes each command's output as UTF-8 when
+ * it is valid, else one character per byte; line by line is the closest the real side gets.
+ */
+function decode(b: Buffer): string {
+  const lines: string[] = [];
+  let start = 0;
+  while (start <= b.length) {
+    let end = b.indexOf(0x0a, start);
+    if (end < 0) end = b.length;
+    const part = b.subarray(start, end);
+    try {
+      lines.push(new TextDecoder("utf-8", { fatal: true }).decode(part));
+    } catch {
+      lines.push(part.toString("latin1"));
+    }
+    start = end + 1;
+  }
+  return lines.join("\n");
+}
+
 /** Run `cmd` with the real programs of `flavour` in a scratch directory holding `fixture`. */
 export function runReal(flavour: Flavour, fixture: FixtureEntry[], cmd: string, opts: RunOptions = {}): Outcome {
   const scratch = nfs.mkdtempSync(join(tmpdir(), "tsbuild-diff-"));
@@ -164,8 +185,8 @@ export function runReal(flavour: Flavour, fixture: FixtureEntry[], cmd: string, 
       return t;
     };
     return {
-      stdout: fix(r.stdout.toString("utf8")),
-      stderr: fix(r.stderr.toString("utf8")),
+      stdout: fix(decode(r.stdout)),
+      stderr: fix(decode(r.stderr)),
       exitCode: r.status ?? 128,
       tree: snapshotReal(root, opts.mtimes ?? false),
     };
