@@ -45,3 +45,33 @@ export function gnuQuote(name: string): string {
 export function gnuQuoteAlways(name: string): string {
   return name.includes("'") ? gnuQuote(name) : `'${name}'`;
 }
+
+/**
+ * coreutils' shell-escape quoting in the C locale (xargs -t, ls on a terminal): safe words
+ * bare, others in single quotes, bytes that are not printable ASCII as $'\ooo'.
+ */
+export function gnuShellEscape(arg: string): string {
+  const bytes = Buffer.from(arg, "utf8");
+  const printable = (b: number) => b >= 0x20 && b < 0x7f;
+  if (bytes.length && /^[A-Za-z0-9_+,./:=@%^-]+$/.test(arg) && !arg.startsWith("~")) return arg;
+  let out = "'";
+  let inQuote = true;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (printable(b)) {
+      if (!inQuote) {
+        out += "'";
+        inQuote = true;
+      }
+      out += b === 0x27 ? "'\\''" : String.fromCharCode(b);
+    } else {
+      if (inQuote) out += "'";
+      out += "$'";
+      while (i < bytes.length && !printable(bytes[i])) out += `\\${bytes[i++].toString(8).padStart(3, "0")}`;
+      i--;
+      out += "'";
+      inQuote = false;
+    }
+  }
+  return inQuote ? `${out}'` : `${out}''`;
+}

@@ -7,7 +7,7 @@ import { OptionError, parseOptions } from "./options.js";
  * sandbox a pipeline's stages run one after the other, so it writes a bounded amount, far
  * more than any `yes | cmd` of a build reads.
  */
-export const YES_LIMIT = 1024 * 1024;
+export const YES_LIMIT = 64 * 1024;
 
 /** yes [STRING]...: the line repeated until the reader stops (see YES_LIMIT). */
 export const yes: Applet = (ctx) => {

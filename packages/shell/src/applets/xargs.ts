@@ -1,6 +1,7 @@
 import { DEFAULT_PATH } from "../exec/dispatch.js";
 import { searchPath } from "../exec/lookup.js";
 import type { Applet, AppletContext } from "./applet.js";
+import { gnuShellEscape } from "./input.js";
 
 interface XargsOptions {
   maxArgs?: number;
@@ -183,7 +184,7 @@ export const xargs: Applet = async (ctx) => {
         inputError = t.error;
         break;
       }
-      const item = ctx.flavour === "gnu" ? t.lines.flat().join(" ") : line;
+      const item = ctx.flavour === "gnu" ? unquote(line) : line;
       if (o.eof !== undefined && item === o.eof) break;
       groups.push([item]);
     }
@@ -208,7 +209,7 @@ export const xargs: Applet = async (ctx) => {
 
   let status = 0;
   for (const argv of runs) {
-    if (o.trace) ctx.stderr(`${argv.join(" ")}\n`);
+    if (o.trace) ctx.stderr(`${(ctx.flavour === "gnu" ? argv.map(gnuShellEscape) : argv).join(" ")}\n`);
     // xargs execs the program itself: no shell says "not found".
     const found = argv[0].includes("/") ? ctx.fs.tryStat(ctx.resolve(argv[0])) : searchPath(ctx.fs, argv[0], ctx.env.PATH ?? DEFAULT_PATH, ctx.cwd);
     if (!found) {
@@ -231,3 +232,19 @@ export const xargs: Applet = async (ctx) => {
   }
   return status;
 };
+
+/** GNU's -I line: quotes and backslashes are processed, blanks inside are kept. */
+function unquote(line: string): string {
+  let out = "";
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else out += c;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "\\" && i + 1 < line.length) out += line[++i];
+    else out += c;
+  }
+  return out;
+}

@@ -44,7 +44,7 @@ describe("text programs behave like the image's", () => {
     busybox: [],
     gnu: [],
   }, (o) => `sed ${o} f1`);
-  program("sed -i", { both: ["'s/a/X/g'", "'1d'", "-e '$a\\\\' -e 'end'"], busybox: [], gnu: [] }, (o) => `sed -i ${o} f1 && cat f1`);
+  program("sed -i", { both: ["'s/a/X/g'", "'1d'", "'$a end'"], busybox: [], gnu: [] }, (o) => `sed -i ${o} f1 && cat f1`);
   program("awk", {
     both: ["'{print $1}'", "-F: '{print $2}'", "'{print NR\": \"$0}'", "'{s+=$1} END {print s}'", "'NF>1'", "'{print NF}'", "'{printf \"%s|%d\\n\", $1, $2}'", "'length > 3'", "'{print toupper($0)}'", "'BEGIN{OFS=\"-\"} {$1=$1; print}'", "'/a/{n++} END{print n+0}'", "'{print $NF}'"],
     busybox: [],
