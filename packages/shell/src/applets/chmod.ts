@@ -27,7 +27,7 @@ export const chmod: Applet = (ctx) => {
         if (p !== path) return;
       }
       const target = n.type === "symlink" ? ctx.fs.stat(p) : n;
-      const mode = applyMode(modeSpec as string, target.mode, { isDir: target.type === "dir", umask: ctx.fs.umask });
+      const mode = applyMode(modeSpec as string, target.mode, { isDir: target.type === "dir", umask: ctx.fs.umask, gnu: ctx.flavour === "gnu" });
       if (mode === undefined) throw new Error(`invalid mode '${modeSpec}'`);
       ctx.fs.chmod(p, mode);
       if (flags.has("v")) ctx.stdout(`mode of '${p}' changed to ${mode.toString(8).padStart(4, "0")}\n`);

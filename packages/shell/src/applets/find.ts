@@ -227,6 +227,7 @@ class Parser {
       }
       case "-uid":
       case "-gid": {
+        if (!gnu) throw new FindError(`unrecognized: ${name}`);
         const test = numericTest(this.arg(name), name);
         return t((v) => test(name === "-uid" ? v.node.uid : v.node.gid));
       }
@@ -286,7 +287,11 @@ class Parser {
       case "-writable":
       case "-executable": {
         const bit = name === "-readable" ? 4 : name === "-writable" ? 2 : 1;
-        return t((v) => permits(ctx.creds, v.node, bit));
+        // access(2): through a symlink; a dangling one is nothing.
+        return t((v) => {
+          const n = v.node.type === "symlink" ? ctx.fs.tryStat(v.abs) : v.node;
+          return n !== undefined && permits(ctx.creds, n, bit);
+        });
       }
       case "-maxdepth":
       case "-mindepth": {

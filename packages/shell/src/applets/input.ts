@@ -37,12 +37,15 @@ export function openError(ctx: AppletContext, name: string, file: string, e: unk
  */
 export function gnuQuote(name: string): string {
   if (name !== "" && /^[A-Za-z0-9_./,:@%+=^-]+$/.test(name) && !name.startsWith("~")) return name;
+  // The C locale: bytes outside printable ASCII are shown as $'\ooo'.
+  if (/[^\x20-\x7e]/.test(name)) return gnuShellEscape(name);
   if (!name.includes("'")) return `'${name}'`;
   return `"${name.replace(/(["\\$`])/g, "\\$1")}"`;
 }
 
 /** coreutils' `quote()`: always single-quoted (as in "cannot access 'x'"). */
 export function gnuQuoteAlways(name: string): string {
+  if (/[^\x20-\x7e]/.test(name)) return gnuShellEscape(name);
   return name.includes("'") ? gnuQuote(name) : `'${name}'`;
 }
 

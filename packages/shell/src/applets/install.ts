@@ -23,7 +23,7 @@ export const install: Applet = (ctx) => {
   let mode = 0o755;
   const m = opts.get("m");
   if (typeof m === "string") {
-    const parsedMode = applyMode(m, 0o755, { isDir: opts.has("d"), umask: 0 });
+    const parsedMode = applyMode(m, 0o755, { isDir: opts.has("d"), umask: 0, gnu: ctx.flavour === "gnu" });
     if (parsedMode === undefined) return fail(ctx, "install", `invalid mode '${m}'`);
     mode = parsedMode;
   }

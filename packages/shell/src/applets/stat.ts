@@ -61,7 +61,8 @@ function field(ctx: AppletContext, db: AccountDb, c: string, name: string, n: No
     case "h": return String(n.nlink);
     case "i": return String(n.ino);
     case "n": return name;
-    case "N": return n.type === "symlink" ? `'${name}' -> '${ctx.fs.readlink(ctx.resolve(name))}'` : `'${name}'`;
+    // busybox quotes only a symlink's pair.
+    case "N": return n.type === "symlink" ? `'${name}' -> '${ctx.fs.readlink(ctx.resolve(name))}'` : ctx.flavour === "gnu" ? `'${name}'` : name;
     case "o": return "4096";
     case "s": return String(n.size);
     case "u": return String(n.uid);

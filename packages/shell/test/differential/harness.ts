@@ -69,8 +69,9 @@ function buildReal(root: string, fixture: FixtureEntry[]): void {
       dirs.push({ p, e });
     } else if (e.type === "file") {
       nfs.writeFileSync(p, e.content);
-      nfs.chmodSync(p, e.mode);
+      // chown clears setuid/setgid: owner first, then the mode.
       if (e.uid !== undefined) nfs.chownSync(p, e.uid, e.gid ?? 0);
+      nfs.chmodSync(p, e.mode);
       nfs.utimesSync(p, e.mtime ?? FIXED_TIME, e.mtime ?? FIXED_TIME);
     } else {
       nfs.symlinkSync(e.target, p);
@@ -79,8 +80,8 @@ function buildReal(root: string, fixture: FixtureEntry[]): void {
   }
   // Directory modes last (a 0500 directory would refuse its children), deepest first.
   for (const { p, e } of dirs.reverse()) {
-    nfs.chmodSync(p, e.mode);
     if (e.uid !== undefined) nfs.chownSync(p, e.uid, e.gid ?? 0);
+    nfs.chmodSync(p, e.mode);
     nfs.utimesSync(p, e.mtime ?? FIXED_TIME, e.mtime ?? FIXED_TIME);
   }
 }
@@ -215,16 +216,24 @@ async function gnuBase(): Promise<RootFS> {
     fs.writeFile(`/usr/bin/${name}`, elf, { mode: 0o755 });
   }
   fs.symlink("dash", "/usr/bin/sh");
-  for (const f of ["passwd", "group"]) fs.writeFile(`/etc/${f}`, busybox.readFile(`/etc/${f}`));
   return fs;
 }
 
 const bases = new Map<Flavour, Promise<RootFS>>();
 
+/**
+ * The real side resolves owners (and a fixture's link to /etc/passwd) with the host's account
+ * files: the sandbox gets the same ones.
+ */
+function hostAccounts(fs: RootFS): RootFS {
+  for (const f of ["passwd", "group"]) fs.writeFile(`/etc/${f}`, nfs.readFileSync(`/etc/${f}`));
+  return fs;
+}
+
 function base(flavour: Flavour): Promise<RootFS> {
   let b = bases.get(flavour);
   if (!b) {
-    b = flavour === "busybox" ? baseFs("busybox") : gnuBase();
+    b = (flavour === "busybox" ? baseFs("busybox") : gnuBase()).then(hostAccounts);
     bases.set(flavour, b);
   }
   return b;
