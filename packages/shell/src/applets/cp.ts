@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import { basename, joinPath } from "../util/paths.js";
@@ -68,11 +69,17 @@ export const cp: Applet = (ctx) => {
   for (const src of sources) {
     const srcPath = ctx.resolve(src);
     const target = destIsDir ? joinPath(destPath, basename(srcPath)) : destPath;
+    let top;
     try {
-      const top = o.noDeref && !o.derefTop ? ctx.fs.lstat(srcPath) : ctx.fs.stat(srcPath);
+      top = o.noDeref && !o.derefTop ? ctx.fs.lstat(srcPath) : ctx.fs.stat(srcPath);
+    } catch (e) {
+      status = fail(ctx, "cp", ctx.flavour === "gnu" ? `cannot stat ${gnuQuoteAlways(src)}: ${describeError(e)}` : `can't stat '${src}': ${describeError(e)}`);
+      continue;
+    }
+    try {
       if (top.type === "dir") {
         if (!recursive) {
-          status = fail(ctx, "cp", `omitting directory '${src}'`);
+          status = fail(ctx, "cp", ctx.flavour === "gnu" ? `-r not specified; omitting directory ${gnuQuoteAlways(src)}` : `omitting directory '${src}'`);
           continue;
         }
         if (target === top.path || target.startsWith(`${top.path}/`)) {

@@ -76,5 +76,5 @@ export function gnuShellEscape(arg: string): string {
       inQuote = false;
     }
   }
-  return inQuote ? `${out}'` : `${out}''`;
+  return inQuote ? `${out}'` : out;
 }

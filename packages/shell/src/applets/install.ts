@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import { describeError } from "../util/errors.js";
 import { applyMode } from "../util/mode.js";
 import { basename, dirname, joinPath } from "../util/paths.js";
@@ -87,7 +88,7 @@ export const install: Applet = (ctx) => {
       if (opts.has("D")) ctx.fs.mkdir(dirname(target), { parents: true });
       const node = ctx.fs.stat(srcPath);
       if (node.type === "dir") {
-        status = fail(ctx, "install", `omitting directory '${src}'`);
+        status = fail(ctx, "install", `omitting directory ${ctx.flavour === "gnu" ? gnuQuoteAlways(src) : `'${src}'`}`);
         continue;
       }
       const data = ctx.fs.readFile(srcPath);

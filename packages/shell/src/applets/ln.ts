@@ -56,15 +56,22 @@ export const ln: Applet = (ctx) => {
     try {
       if (!symbolic) {
         const src = ctx.fs.tryLstat(ctx.resolve(target));
-        if (!src) throw Object.assign(new Error("missing"), { code: "ENOENT", which: "target" });
+        if (!src) {
+          status = fail(ctx, "ln", gnu ? `failed to access ${gnuQuoteAlways(target)}: No such file or directory` : `${target}: No such file or directory`);
+          continue;
+        }
         // GNU refuses up front; busybox removes the destination (-f) and then link(2) fails.
         if (src.type === "dir" && (gnu || !opts.has("f") || !ctx.fs.tryLstat(linkPath))) {
           status = fail(ctx, "ln", gnu ? `${gnuQuote(target)}: hard link not allowed for directory` : `${linkName}: ${ctx.fs.tryLstat(linkPath) ? "File exists" : "Operation not permitted"}`);
           continue;
         }
         if (src.type === "dir") {
-          ctx.fs.remove(linkPath);
-          status = fail(ctx, "ln", `${linkName}: Operation not permitted`);
+          // unlink(2) of a directory fails quietly; link(2) then finds it there.
+          if (ctx.fs.tryLstat(linkPath)?.type === "dir") status = fail(ctx, "ln", `${linkName}: File exists`);
+          else {
+            ctx.fs.remove(linkPath);
+            status = fail(ctx, "ln", `${linkName}: Operation not permitted`);
+          }
           continue;
         }
       }
@@ -75,7 +82,7 @@ export const ln: Applet = (ctx) => {
           continue;
         }
         if (existing.type === "dir") {
-          status = fail(ctx, "ln", `${linkName}: Is a directory`);
+          status = fail(ctx, "ln", gnu ? `${gnuQuoteAlways(linkName)}: cannot overwrite directory` : `${linkName}: File exists`);
           continue;
         }
         ctx.fs.remove(linkPath);

@@ -58,7 +58,10 @@ export const ls: Applet = (ctx) => {
     const p = ctx.resolve(op);
     try {
       let node = ctx.fs.lstat(p);
-      if (node.type === "symlink" && (follow || (!long && !f.has("d") && !f.has("F")))) node = ctx.fs.tryStat(p) ?? node;
+      if (node.type === "symlink" && (follow || (!long && !f.has("d") && !f.has("F")))) {
+        // busybox stats a command-line link it follows and reports a dangling one; coreutils lists it.
+        node = ctx.flavour === "gnu" ? (ctx.fs.tryStat(p) ?? node) : ctx.fs.stat(p);
+      }
       if (node.type === "dir" && !f.has("d")) dirs.push({ name: op, node, path: p });
       else files.push({ name: op, node, path: p });
     } catch (e) {
@@ -68,7 +71,8 @@ export const ls: Applet = (ctx) => {
     }
   }
   let out = "";
-  if (files.length) out += render(ctx, db, f, sortEntries(f, files), false);
+  // coreutils sizes the columns of the file operands together with the directory operands.
+  if (files.length) out += render(ctx, db, f, sortEntries(f, files), false, ctx.flavour === "gnu" ? dirs : []);
   const showHeaders = dirs.length + files.length > 1 || f.has("R") || status !== 0;
   const queue = sortEntries(f, dirs);
   let first = files.length === 0;
@@ -130,7 +134,7 @@ function blocksOf(n: Node): number {
   return Math.ceil(n.size / 4096) * 4;
 }
 
-function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[], isDirListing: boolean): string {
+function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[], isDirListing: boolean, widthToo: Entry[] = []): string {
   let out = "";
   if (f.has("l") && isDirListing) {
     const blocks = entries.reduce((sum, e) => sum + blocksOf(e.node), 0);
@@ -139,7 +143,7 @@ function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entr
     else if (ctx.flavour === "gnu") out += `total ${gnuHuman(blocks * 1024)}\n`;
     else out += `total ${human(blocks * 1024).padEnd(7)}\n`;
   }
-  if (ctx.flavour === "gnu" && f.has("l")) return out + renderGnuLong(ctx, db, f, entries);
+  if (ctx.flavour === "gnu" && f.has("l")) return out + renderGnuLong(ctx, db, f, entries, widthToo);
   for (const e of entries) {
     let line = f.has("i") ? `${String(e.node.ino).padStart(8)} ` : "";
     if (f.has("l")) {
@@ -165,8 +169,8 @@ function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entr
  * coreutils' long format: every column as wide as its widest entry in this listing, single
  * spaces between them, names unquoted (stdout is not a terminal).
  */
-function renderGnuLong(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[]): string {
-  const rows = entries.map((e) => {
+function renderGnuLong(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[], widthToo: Entry[] = []): string {
+  const all = [...entries, ...widthToo].map((e) => {
     const user = f.has("n") ? String(e.node.uid) : (db.userById(e.node.uid)?.name ?? String(e.node.uid));
     const group = f.has("n") ? String(e.node.gid) : (db.groupById(e.node.gid)?.name ?? String(e.node.gid));
     const dev = e.node.type === "char" || e.node.type === "block";
@@ -182,7 +186,8 @@ function renderGnuLong(ctx: AppletContext, db: AccountDb, f: Set<string>, entrie
     const ino = f.has("i") ? String(e.node.ino) : "";
     return { ino, mode: modeString(e.node), links: String(e.node.nlink), user, group, size, date: date(e.node.mtime, false, ctx.now()), name };
   });
-  const w = (k: keyof (typeof rows)[number]) => Math.max(0, ...rows.map((r) => r[k].length));
+  const rows = all.slice(0, entries.length);
+  const w = (k: keyof (typeof rows)[number]) => Math.max(0, ...all.map((r) => r[k].length));
   const wi = w("ino");
   const wl = w("links");
   const wu = w("user");

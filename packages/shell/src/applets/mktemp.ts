@@ -37,7 +37,7 @@ export const mktemp: Applet = (ctx) => {
       return 0;
     } catch (e) {
       if (errorCode(e) === "EEXIST") continue;
-      if (!opts.has("q")) ctx.stderr(`mktemp: failed to create ${opts.has("d") ? "directory" : "file"} via template '${template}': ${describeError(e)}\n`);
+      if (!opts.has("q")) ctx.stderr(ctx.flavour === "gnu" ? `mktemp: failed to create ${opts.has("d") ? "directory" : "file"} via template '${template}': ${describeError(e)}\n` : `mktemp: (null): ${describeError(e)}\n`);
       return 1;
     }
   }

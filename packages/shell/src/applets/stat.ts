@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import type { Node } from "../sandbox/process-fs.js";
 import type { AccountDb } from "../users/account-files.js";
 import { describeError } from "../util/errors.js";
@@ -62,7 +63,7 @@ function field(ctx: AppletContext, db: AccountDb, c: string, name: string, n: No
     case "i": return String(n.ino);
     case "n": return name;
     // busybox quotes only a symlink's pair.
-    case "N": return n.type === "symlink" ? `'${name}' -> '${ctx.fs.readlink(ctx.resolve(name))}'` : ctx.flavour === "gnu" ? `'${name}'` : name;
+    case "N": return n.type === "symlink" ? `'${name}' -> '${ctx.fs.readlink(ctx.resolve(name))}'` : ctx.flavour === "gnu" ? gnuQuoteAlways(name) : name;
     case "o": return "4096";
     case "s": return String(n.size);
     case "u": return String(n.uid);

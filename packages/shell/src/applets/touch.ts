@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import { describeError, errorCode } from "../util/errors.js";
 import { type Applet, fail } from "./applet.js";
 import { OptionError, parseOptions } from "./options.js";
@@ -78,7 +79,13 @@ export const touch: Applet = (ctx) => {
     }
   }
   let status = 0;
+  if (ctx.flavour === "gnu" && opts.has("h")) {
+    const missing = operands.find((o) => !ctx.fs.tryLstat(ctx.resolve(o)));
+    if (missing !== undefined) return fail(ctx, "touch", `setting times of ${gnuQuoteAlways(missing)}: No such file or directory`);
+  }
   for (const operand of operands) {
+    // coreutils' touch takes "-" for its standard output.
+    if (operand === "-" && ctx.flavour === "gnu") continue;
     const path = ctx.resolve(operand);
     try {
       if (!ctx.fs.tryStat(path)) {

@@ -119,7 +119,7 @@ function snapshotReal(root: string, mtimes: boolean): string[] {
     const name = rel || ".";
     if (st.isSymbolicLink()) out.push(`${name} l ${nfs.readlinkSync(p)}`);
     else if (st.isDirectory()) {
-      out.push(`${name} d ${mode} ${st.uid}:${st.gid}${t}`);
+      out.push(`${name} d ${mode} ${st.uid}:${st.gid}`);
       for (const c of nfs.readdirSync(p).sort()) walk(rel ? `${rel}/${c}` : c);
     } else if (st.isFile()) out.push(`${name} f ${mode} ${st.uid}:${st.gid} n${st.nlink} ${describeContent(nfs.readFileSync(p))}${t}`);
     else out.push(`${name} ? ${mode}`);
@@ -138,7 +138,7 @@ function snapshotSandbox(fs: RootFS, mtimes: boolean): string[] {
     const name = rel || ".";
     if (st.type === "symlink") out.push(`${name} l ${fs.readlink(p)}`);
     else if (st.type === "dir") {
-      out.push(`${name} d ${mode} ${st.uid}:${st.gid}${t}`);
+      out.push(`${name} d ${mode} ${st.uid}:${st.gid}`);
       for (const c of [...fs.readdir(p)].sort()) walk(rel ? `${rel}/${c}` : c);
     } else if (st.type === "file") out.push(`${name} f ${mode} ${st.uid}:${st.gid} n${st.nlink} ${describeContent(fs.readFile(p))}${t}`);
     else out.push(`${name} ? ${mode}`);
