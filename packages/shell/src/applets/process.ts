@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { Applet, AppletContext } from "./applet.js";
 
 /**
@@ -103,4 +104,70 @@ async function asUser(ctx: AppletContext, who: { uid: number; gid: number; group
   } finally {
     Object.assign(ctx.creds, saved);
   }
+}
+
+/**
+ * gosu USER[:GROUP] CMD... / su-exec USER[:GROUP] CMD...: exec CMD as USER (the images'
+ * entrypoint helpers; RUN lines check them with `gosu nobody true`).
+ */
+function execAs(name: "gosu" | "su-exec"): Applet {
+  return async (ctx) => {
+    const [spec, ...argv] = ctx.args;
+    if (spec === "--version" || spec === "-v") {
+      ctx.stdout(name === "gosu" ? "1.17 (tsbuild)\n" : "");
+      return 0;
+    }
+    if (spec === undefined || argv.length === 0) {
+      ctx.stderr(name === "gosu" ? "Usage: gosu user-spec command [args]\n" : "Usage: su-exec user-spec command [args]\n");
+      return 1;
+    }
+    const db = ctx.accounts();
+    const [userPart, groupPart] = spec.split(":", 2);
+    const u = db.findUser(userPart);
+    const uid = u?.uid ?? (/^\d+$/.test(userPart) ? Number(userPart) : undefined);
+    if (uid === undefined) {
+      ctx.stderr(`error: failed switching to "${spec}": unable to find user ${userPart}: no matching entries in passwd file\n`);
+      return 1;
+    }
+    const g = groupPart === undefined ? undefined : db.findGroup(groupPart);
+    const gid = groupPart === undefined ? (u?.gid ?? uid) : (g?.gid ?? (/^\d+$/.test(groupPart) ? Number(groupPart) : undefined));
+    if (gid === undefined) {
+      ctx.stderr(`error: failed switching to "${spec}": unable to find group ${groupPart}: no matching entries in group file\n`);
+      return 1;
+    }
+    const groups = u && groupPart === undefined ? db.memberships(u.name).map((x) => x.gid) : [];
+    const env = { ...ctx.env, HOME: u?.home || "/" };
+    return asUser(ctx, { uid, gid, groups }, async () => {
+      const r = await ctx.exec(argv, env);
+      ctx.stdout(r.stdout);
+      if (r.stderr) ctx.stderr(r.stderr);
+      return r.exitCode;
+    });
+  };
+}
+
+export const gosu = execAs("gosu");
+export const suExec = execAs("su-exec");
+
+/** getconf NAME: the system variables RUN lines ask for (LONG_BIT, PAGESIZE, processors). */
+export const getconf: Applet = (ctx) => {
+  const values: Record<string, string> = {
+    LONG_BIT: "64", WORD_BIT: "32", PAGESIZE: "4096", PAGE_SIZE: "4096", _NPROCESSORS_ONLN: "", _NPROCESSORS_CONF: "",
+    ARG_MAX: "2097152", PATH: "/bin:/usr/bin", CHAR_BIT: "8", OPEN_MAX: "1048576",
+  };
+  const name = ctx.args[0];
+  if (name === undefined) {
+    ctx.stderr("Usage: getconf [-v specification] variable_name [pathname]\n");
+    return 1;
+  }
+  if (!(name in values)) {
+    ctx.stderr(`getconf: Unrecognized variable '${name}'\n`);
+    return 1;
+  }
+  ctx.stdout(`${values[name] || String(nprocessors())}\n`);
+  return 0;
+};
+
+function nprocessors(): number {
+  return availableParallelism();
 }

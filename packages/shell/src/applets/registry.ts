@@ -32,7 +32,7 @@ import { xargs } from "./xargs.js";
 import { find } from "./find.js";
 import { gunzip, gzip, zcat } from "./gzip.js";
 import { getent } from "./getent.js";
-import { ps, su } from "./process.js";
+import { getconf, gosu, ps, su, suExec } from "./process.js";
 
 /** How an applet name is run. */
 export type AppletEntry =
@@ -49,7 +49,7 @@ const OWN: Record<string, Applet> = {
   addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
   install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, tar, touch, trap, truncate, umask,
   uname, unlink, useradd, usermod, which, whoami,
-  md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su, tail, cut, tr, uniq,
+  md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su, gosu, "su-exec": suExec, getconf, tail, cut, tr, uniq,
 };
 
 const SHELLS = new Set(["sh", "ash", "bash", "dash"]);
