@@ -199,8 +199,9 @@ function renderGnuLong(ctx: AppletContext, db: AccountDb, f: Set<string>, entrie
         ...(f.has("i") ? [r.ino.padStart(wi)] : []),
         r.mode,
         r.links.padStart(wl),
-        ...(f.has("g") ? [] : [r.user.padEnd(wu)]),
-        ...(f.has("G") ? [] : [r.group.padEnd(wg)]),
+        // A name is left-aligned, a bare number (-n, or no name for the id) right-aligned.
+        ...(f.has("g") ? [] : [/^\d+$/.test(r.user) ? r.user.padStart(wu) : r.user.padEnd(wu)]),
+        ...(f.has("G") ? [] : [/^\d+$/.test(r.group) ? r.group.padStart(wg) : r.group.padEnd(wg)]),
         r.size.padStart(ws),
         r.date,
         r.name,
