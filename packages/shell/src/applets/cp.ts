@@ -101,7 +101,8 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
   const existing = fs.tryLstat(dest);
   if (node.type === "dir") {
     if (existing && existing.type !== "dir") throw Object.assign(new Error("exists"), { code: "EEXIST", where: dest });
-    if (!existing) fs.mkdir(dest, { mode: o.preserve ? node.mode : node.mode & 0o777 & ~fs.umask });
+    // busybox keeps a directory's setgid/sticky bits (less the umask); coreutils does not without -p.
+    if (!existing) fs.mkdir(dest, { mode: o.preserve ? node.mode : node.mode & (ctx.flavour === "gnu" ? 0o777 : 0o7777) & ~fs.umask });
     for (const name of fs.readdir(src)) {
       const child = joinPath(src, name);
       const childNode = o.noDeref ? fs.lstat(child) : fs.stat(child);
@@ -140,7 +141,9 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
   const data = fs.readFile(src);
   if (existing?.type === "dir") throw Object.assign(new Error("is dir"), { code: "EISDIR", where: dest });
   if (existing && o.force && existing.type !== "file") fs.remove(dest);
-  fs.writeFile(dest, data, { mode: node.mode & 0o777 & ~fs.umask });
+  // busybox creates the copy with the source's whole mode (setuid included) less the umask;
+  // coreutils leaves out the setuid/setgid/sticky bits unless -p.
+  fs.writeFile(dest, data, { mode: node.mode & (ctx.flavour === "gnu" ? 0o777 : 0o7777) & ~fs.umask });
   if (o.preserve) preserveMetadata(ctx, node, dest);
 }
 

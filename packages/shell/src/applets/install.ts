@@ -24,7 +24,8 @@ export const install: Applet = (ctx) => {
   let mode = 0o755;
   const m = opts.get("m");
   if (typeof m === "string") {
-    const parsedMode = applyMode(m, 0o755, { isDir: opts.has("d"), umask: 0, gnu: ctx.flavour === "gnu" });
+    // coreutils applies a symbolic mode to 0, busybox to the default 0755.
+    const parsedMode = applyMode(m, ctx.flavour === "gnu" ? 0 : 0o755, { isDir: opts.has("d"), umask: 0, gnu: ctx.flavour === "gnu" });
     if (parsedMode === undefined) return fail(ctx, "install", `invalid mode '${m}'`);
     mode = parsedMode;
   }

@@ -141,7 +141,7 @@ function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entr
     // With -h the total is a size too; busybox pads it as it pads the size column.
     if (!f.has("h")) out += `total ${blocks}\n`;
     else if (ctx.flavour === "gnu") out += `total ${gnuHuman(blocks * 1024)}\n`;
-    else out += `total ${human(blocks * 1024).padEnd(7)}\n`;
+    else out += `total ${`${Math.round(blocks / (blocks >= 1024 ? 1024 : 1))}${blocks >= 1024 ? "M" : "K"}`.padEnd(7)}\n`;
   }
   if (ctx.flavour === "gnu" && f.has("l")) return out + renderGnuLong(ctx, db, f, entries, widthToo);
   for (const e of entries) {

@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { both, type FixtureEntry, type Flavour, hasBusybox, hasDash, type Outcome, type RunOptions } from "./harness.js";
 
 /** Runs per property: each run executes a batch of commands, so inputs = runs × batch size. */
-export const RUNS = Number(process.env.TSBUILD_DIFF_RUNS ?? 25);
+export const RUNS = Number(process.env.TSBUILD_DIFF_RUNS ?? 10);
 /** A fixed seed keeps `pnpm test` deterministic; set TSBUILD_DIFF_SEED to explore. */
 export const SEED = Number(process.env.TSBUILD_DIFF_SEED ?? 20261204);
 

@@ -226,7 +226,12 @@ const bases = new Map<Flavour, Promise<RootFS>>();
  * files: the sandbox gets the same ones.
  */
 function hostAccounts(fs: RootFS): RootFS {
-  for (const f of ["passwd", "group"]) fs.writeFile(`/etc/${f}`, nfs.readFileSync(`/etc/${f}`));
+  for (const f of ["passwd", "group"]) {
+    const st = nfs.statSync(`/etc/${f}`);
+    fs.writeFile(`/etc/${f}`, nfs.readFileSync(`/etc/${f}`));
+    fs.chown(`/etc/${f}`, { uid: st.uid, gid: st.gid });
+    fs.chmod(`/etc/${f}`, st.mode & 0o7777);
+  }
   return fs;
 }
 
