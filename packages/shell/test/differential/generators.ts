@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { expect } from "vitest";
+import { appendFileSync } from "node:fs";
+import { afterAll, expect } from "vitest";
 import { both, type FixtureEntry, type Flavour, hasBusybox, hasDash, type Outcome, type RunOptions } from "./harness.js";
 
 /** Runs per property: each run executes a batch of commands, so inputs = runs × batch size. */
@@ -87,6 +88,12 @@ export const coverage = new Map<string, number>();
 export function count(key: string, n = 1): void {
   coverage.set(key, (coverage.get(key) ?? 0) + n);
 }
+
+// TSBUILD_DIFF_REPORT=FILE appends "program option [flavour]\tinputs" lines (README's figures).
+afterAll(() => {
+  const file = process.env.TSBUILD_DIFF_REPORT;
+  if (file) appendFileSync(file, [...coverage].map(([k, n]) => `${k}\t${n}\n`).join(""));
+});
 
 export interface Normalize {
   /** Replacements applied to stdout, stderr and the tree of both sides (random names). */
