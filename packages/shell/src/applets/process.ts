@@ -77,7 +77,8 @@ export const su: Applet = async (ctx) => {
     ctx.stderr(gnu ? "su: Authentication failure\n" : "su: incorrect password\n");
     return 1;
   }
-  const sh = shell && (keep || u.uid === 0 || !u.shell) ? shell : u.shell || "/bin/sh";
+  // Only root reaches this point, and root may pick any shell.
+  const sh = shell ?? (u.shell || "/bin/sh");
   let env: Record<string, string>;
   if (login) {
     env = { HOME: u.home, SHELL: sh, USER: u.name, LOGNAME: u.name, PATH: u.uid === 0 ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : "/usr/local/bin:/usr/bin:/bin", ...(ctx.env.TERM ? { TERM: ctx.env.TERM } : {}) };
