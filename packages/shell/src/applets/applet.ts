@@ -1,7 +1,7 @@
 import type { AccountDb } from "../users/account-files.js";
 import type { Credentials } from "../sandbox/credentials.js";
 import type { ProcessFs } from "../sandbox/process-fs.js";
-import type { Flavour } from "../exec/flavour.js";
+import type { Flavour, ShellKind } from "../exec/flavour.js";
 
 /** What one of tsbuild's own applets (chown, adduser, dd, ...) runs with. */
 export interface AppletContext {
@@ -11,6 +11,8 @@ export interface AppletContext {
   args: string[];
   /** Whose program this is (busybox's applet or the distribution's GNU one). */
   flavour: Flavour;
+  /** The shell running the command (for its builtins: echo). */
+  shellKind: ShellKind;
   fs: ProcessFs;
   /** Exported environment. */
   env: Record<string, string>;

@@ -12,6 +12,7 @@ import { cut } from "./cut.js";
 import { tr } from "./tr.js";
 import { uniq } from "./uniq.js";
 import { cmp } from "./cmp.js";
+import { echo } from "./echo.js";
 import { groups, id, whoami } from "./identity.js";
 import { install } from "./install.js";
 import { ln } from "./ln.js";
@@ -50,7 +51,7 @@ const OWN: Record<string, Applet> = {
   addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
   install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, tar, touch, trap, truncate, umask,
   uname, unlink, useradd, usermod, which, whoami,
-  md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su, gosu, "su-exec": suExec, getconf, tail, cut, tr, uniq, cmp,
+  md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su, gosu, "su-exec": suExec, getconf, tail, cut, tr, uniq, cmp, echo,
 };
 
 const SHELLS = new Set(["sh", "ash", "bash", "dash"]);

@@ -139,6 +139,7 @@ async function runApplet(
         argv0: word,
         args,
         flavour,
+        shellKind: step.shellKind,
         fs: step.fs,
         env: childEnv(ctx),
         cwd: ctx.cwd,

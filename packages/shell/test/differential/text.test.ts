@@ -71,6 +71,7 @@ describe("text programs behave like the image's", () => {
     busybox: [],
     gnu: [],
   }, (o) => `printf ${o} 12 7; echo; printf ${o} 0 42`);
+  program("echo", { both: ["", "-n", "-e", "-E", "-ne", "--", "-e -n"], busybox: [], gnu: [] }, (o) => `echo ${o} "$(head -n 2 f1)" 'a\\tb\\nc\\0101\\c d'`);
   program("yes", { both: ["", "ab", "'a b' c"], busybox: [], gnu: [] }, (o) => `yes ${o} | head -n 3; yes ${o} | head -c 5`);
   program("cat", { both: ["", "-n", "-A", "-e", "-b", "-v"], busybox: [], gnu: ["-E", "-T", "-s"] }, (o) => `cat ${o} f1 'f 2'`);
   program("uniq", { both: ["", "-c", "-d", "-u", "-i"], busybox: [], gnu: [] }, (o) => `sort f1 | uniq ${o}`);
