@@ -30,7 +30,9 @@ export const chmod: Applet = (ctx) => {
       let mode = applyMode(modeSpec as string, target.mode, { isDir: target.type === "dir", umask: ctx.fs.umask, gnu: ctx.flavour === "gnu" });
       if (mode === undefined) throw new Error(`invalid mode '${modeSpec}'`);
       // coreutils keeps a directory's setuid/setgid bits unless the octal mode has 5 digits.
-      if (ctx.flavour === "gnu" && target.type === "dir" && /^[0-7]{1,4}$/.test(modeSpec as string)) mode |= target.mode & 0o6000;
+      // A symbolic mode that does not name s keeps them too.
+      const keepsSpecial = /^[0-7]{1,4}$/.test(modeSpec as string) || (!/^[0-7]/.test(modeSpec as string) && !(modeSpec as string).includes("s"));
+      if (ctx.flavour === "gnu" && target.type === "dir" && keepsSpecial) mode = (mode & ~0o6000) | (target.mode & 0o6000);
       ctx.fs.chmod(p, mode);
       if (flags.has("v")) ctx.stdout(`mode of '${p}' changed to ${mode.toString(8).padStart(4, "0")}\n`);
     };

@@ -181,7 +181,7 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
         } catch {
           // GNU's -t reports after a line break (ending its progress line).
           if (gnu && o.test) ctx.stderr("\n");
-          warn(gnu ? `${f}: not in gzip format` : "invalid magic", 1);
+          warn(gnu ? `${f}: ${input.length < 2 ? "unexpected end of file" : "not in gzip format"}` : "invalid magic", 1);
           continue;
         }
         if (o.test) continue;

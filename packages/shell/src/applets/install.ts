@@ -76,7 +76,9 @@ export const install: Applet = (ctx) => {
     if (operands.length < 2) return fail(ctx, "install", "missing destination file operand");
     sources = operands.slice(0, -1);
     const last = ctx.resolve(operands[operands.length - 1]);
-    if (opts.has("D") && sources.length === 1 && !opts.has("T")) dest = last;
+    const lastIsDir = ctx.fs.tryStat(last)?.type === "dir";
+    // coreutils' -D still installs into an existing directory.
+    if (opts.has("D") && sources.length === 1 && !opts.has("T") && !(ctx.flavour === "gnu" && lastIsDir)) dest = last;
     else if (!opts.has("T") && ctx.fs.tryStat(last)?.type === "dir") destDir = last;
     else if (sources.length > 1) return fail(ctx, "install", `target '${operands[operands.length - 1]}' is not a directory`);
     else dest = last;

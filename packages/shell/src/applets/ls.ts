@@ -58,7 +58,8 @@ export const ls: Applet = (ctx) => {
     const p = ctx.resolve(op);
     try {
       let node = ctx.fs.lstat(p);
-      if (node.type === "symlink" && (follow || (!long && !f.has("d") && !f.has("F")))) {
+      // busybox follows a command-line link unless -l or -F (-d too), coreutils unless -l, -d or -F.
+      if (node.type === "symlink" && (follow || (!long && !f.has("F") && (ctx.flavour === "busybox" || !f.has("d"))))) {
         // busybox stats a command-line link it follows and reports a dangling one; coreutils lists it.
         node = ctx.flavour === "gnu" ? (ctx.fs.tryStat(p) ?? node) : ctx.fs.stat(p);
       }

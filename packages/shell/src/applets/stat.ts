@@ -65,7 +65,7 @@ function field(ctx: AppletContext, db: AccountDb, c: string, name: string, n: No
     // busybox quotes only a symlink's pair.
     case "N": return n.type === "symlink" ? `'${name}' -> '${ctx.fs.readlink(ctx.resolve(name))}'` : ctx.flavour === "gnu" ? gnuQuoteAlways(name) : name;
     case "o": return "4096";
-    case "s": return String(n.size);
+    case "s": return String(n.type === "dir" ? 4096 : n.size);
     case "u": return String(n.uid);
     case "U": return db.userById(n.uid)?.name ?? "UNKNOWN";
     case "x": case "y": case "z": return timeString(n.mtime);
