@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { appendFileSync } from "node:fs";
 import { afterAll, expect } from "vitest";
-import { both, type FixtureEntry, type Flavour, hasBusybox, hasDash, type Outcome, type RunOptions } from "./harness.js";
+import { both, type FixtureEntry, type Flavour, hasBusybox, hasDash, isRoot, type Outcome, type RunOptions } from "./harness.js";
 
 /** Runs per property: each run executes a batch of commands, so inputs = runs × batch size. */
 export const RUNS = Number(process.env.TSBUILD_DIFF_RUNS ?? 10);
@@ -81,6 +81,7 @@ export const flavours: Flavour[] = [...(hasBusybox ? (["busybox"] as const) : []
 
 if (!hasBusybox) console.warn("differential tests: /bin/busybox is missing, the busybox flavour is SKIPPED (apt-get install busybox-static)");
 if (!hasDash) console.warn("differential tests: /bin/dash is missing, the GNU flavour is SKIPPED");
+if (!isRoot) console.warn("differential tests: not running as root, the file and archive programs are SKIPPED (a RUN step runs as root)");
 
 /** Counts per program × option set, for the README's coverage table. */
 export const coverage = new Map<string, number>();
