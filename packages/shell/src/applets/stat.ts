@@ -63,7 +63,10 @@ function field(ctx: AppletContext, db: AccountDb, c: string, name: string, n: No
     case "i": return String(n.ino);
     case "n": return name;
     // busybox quotes only a symlink's pair.
-    case "N": return n.type === "symlink" ? `'${name}' -> '${ctx.fs.readlink(ctx.resolve(name))}'` : ctx.flavour === "gnu" ? gnuQuoteAlways(name) : name;
+    case "N": {
+      const quote = (x: string) => (ctx.flavour === "gnu" ? gnuQuoteAlways(x) : `'${x}'`);
+      return n.type === "symlink" ? `${quote(name)} -> ${quote(ctx.fs.readlink(ctx.resolve(name)))}` : ctx.flavour === "gnu" ? quote(name) : name;
+    }
     case "o": return "4096";
     case "s": return String(n.type === "dir" ? 4096 : n.size);
     case "u": return String(n.uid);
