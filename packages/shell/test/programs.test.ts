@@ -101,3 +101,12 @@ describe("programs RUN lines need", () => {
     expect(notes.join("\n")).toContain('hint: declare what "scanelf" does');
   });
 });
+
+describe("ash and dash are not bash", () => {
+  it("no brace expansion in sh scripts (ash and dash), but in bash", async () => {
+    const r = await sh(await baseFs("busybox"), "mkdir -p /t/{b,c} && ls /t && echo x{1..2}y");
+    expect(r.stdout).toBe("{b,c}\nx{1..2}y\n");
+    const d = await sh(await debianLike(), "echo {a,b}; bash -c 'echo {a,b}'; echo {c,d}");
+    expect(d.stdout).toBe("{a,b}\na b\n{c,d}\n");
+  });
+});
