@@ -83,7 +83,8 @@ function check(ctx: AppletContext, name: string, algo: string, lists: string[], 
         escaped = true;
         line = line.slice(1);
       }
-      const m = line.match(new RegExp(`^([0-9a-fA-F]{${hexLen}}) [ *](.*)$`)) ?? (gnu ? null : line.match(new RegExp(`^([0-9a-fA-F]{${hexLen}})  ?(.*)$`)));
+      // busybox takes any first word as the sum (a short one just fails to match).
+      const m = gnu ? line.match(new RegExp(`^([0-9a-fA-F]{${hexLen}}) [ *](.*)$`)) : line.match(/^(\S+) [ *]?(.*)$/);
       if (!m) {
         malformed++;
         if (o.warn) ctx.stderr(`${name}: ${list === "-" ? "standard input" : list}: ${idx + 1}: improperly formatted ${algo.toUpperCase()} checksum line\n`);
@@ -113,7 +114,7 @@ function check(ctx: AppletContext, name: string, algo: string, lists: string[], 
   }
   if (gnu) {
     if (matched + failed + unreadable === 0 && malformed > 0) {
-      ctx.stderr(`${name}: ${lists[0] === "-" ? "standard input" : lists[0]}: no properly formatted checksum lines found\n`);
+      ctx.stderr(`${name}: ${lists[0] === "-" ? "'standard input'" : gnuQuote(lists[0])}: no properly formatted checksum lines found\n`);
       return 1;
     }
     if (!o.status) {

@@ -59,7 +59,9 @@ describe("text programs behave like the image's", () => {
     both: ["md5sum", "sha1sum", "sha256sum", "sha512sum", "md5sum -c", "sha256sum -c"],
     busybox: [],
     gnu: ["sha224sum", "sha384sum", "sha1sum -b", "sha256sum --tag"],
-  }, (o) => (o.endsWith("-c") ? `${o.split(" ")[0]} f1 'f 2' > sums; ${o} sums; echo x >> f1; ${o} sums` : `${o} f1 'f 2'; ${o} < f1; ${o} nope`));
+  }, (o) => (o.endsWith("-c")
+    ? `${o.split(" ")[0]} f1 'f 2' > sums; ${o} sums; echo x >> f1; ${o} sums; echo "$(${o.split(" ")[0]} < f1 | cut -d' ' -f1) *f1" | ${o} -; echo "0000  f1" | ${o} -`
+    : `${o} f1 'f 2'; ${o} < f1; ${o} nope`));
   program("tee", { both: ["", "-a"], busybox: [], gnu: [] }, (o) => `tee ${o} out1 'out 2' < f1; tee ${o} out1 < 'f 2'; cat out1`);
   program("xargs", {
     both: ["", "-n 1", "-n 2", "-I{} echo [{}]", "-r", "-t", "-0", "-E apple", "echo x"],
