@@ -3,7 +3,9 @@ import type { RootFS } from "@tsbuild/fs-snapshot";
 import { Bash, type BashOptions } from "just-bash";
 import { SHELL_BUILTIN_COMMANDS } from "./applets/registry.js";
 import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
+import { imageFlavour, shellKind } from "./exec/flavour.js";
 import { limitMessage } from "./exec/io.js";
+import { posixWords } from "./exec/posix-words.js";
 import { modelCovers } from "./exec/models.js";
 import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
 import type { Step } from "./exec/step.js";
@@ -57,7 +59,25 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
   const frame = await resolverFrame();
   let bash: Bash | undefined;
   const hook = new ResolverHook(frame, (name) => bash?.registerCommand(dispatcher(name, step)));
-  const step: Step = { fs: pfs, binaries: spec.binaries ?? {}, models, notes: [], now: spec.now ?? (() => new Date()), unresolved: new Set(), hook, shell: { frames: [] } };
+  const flavour = imageFlavour(pfs);
+  const step: Step = {
+    fs: pfs,
+    binaries: spec.binaries ?? {},
+    models,
+    notes: [],
+    now: spec.now ?? (() => new Date()),
+    unresolved: new Set(),
+    hook,
+    shell: { frames: [] },
+    flavour,
+    shellKind: shellKind("sh", flavour),
+    argv: spec.argv,
+    pids: 1,
+    // just-bash (patched, see README) reads `plainNames` from the state a script starts with.
+    setPlainVariables: (names) => {
+      if (bash) (bash as unknown as { state: { plainNames?: ReadonlySet<string> } }).state.plainNames = names;
+    },
+  };
   bash = new Bash({
     fs: new JustBashFs(pfs, hook),
     cwd,
@@ -70,6 +90,8 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
     sleep: async () => {},
     processInfo: { pid: 1, ppid: 0, uid: user.uid, gid: user.gid },
   });
+  // Scripts of ash and dash get no brace expansion (see posix-words.ts).
+  bash.registerTransformPlugin(posixWords(() => step.shellKind !== "bash"));
   // `command -v` and `type` answer from just-bash's registry: every program of the image must
   // be in it from the start, and the shell's own builtins, which have no file.
   for (const name of SHELL_BUILTIN_COMMANDS) hook.ensure(name);

@@ -1,6 +1,7 @@
 import type { AccountDb } from "../users/account-files.js";
 import type { Credentials } from "../sandbox/credentials.js";
 import type { ProcessFs } from "../sandbox/process-fs.js";
+import type { Flavour, ShellKind } from "../exec/flavour.js";
 
 /** What one of tsbuild's own applets (chown, adduser, dd, ...) runs with. */
 export interface AppletContext {
@@ -8,6 +9,10 @@ export interface AppletContext {
   argv0: string;
   /** Arguments after argv[0]. */
   args: string[];
+  /** Whose program this is (busybox's applet or the distribution's GNU one). */
+  flavour: Flavour;
+  /** The shell running the command (for its builtins: echo). */
+  shellKind: ShellKind;
   fs: ProcessFs;
   /** Exported environment. */
   env: Record<string, string>;
@@ -24,8 +29,10 @@ export interface AppletContext {
   now(): Date;
   /** State shared by the whole step (the shell's EXIT traps). */
   shell: ShellState;
+  /** The step's processes as `ps` shows them: pid and argv, process 1 first, this program last. */
+  processes(): Array<{ pid: number; uid: number; argv: string[] }>;
   /** Run a program (PATH lookup in `env`) as a child: env, nice, nohup and the like. */
-  exec(argv: string[], env: Record<string, string>): Promise<{ stdout: Buffer; stderr: string; exitCode: number }>;
+  exec(argv: string[], env: Record<string, string>, cwd?: string): Promise<{ stdout: Buffer; stderr: string; exitCode: number }>;
 }
 
 export interface ShellFrame {

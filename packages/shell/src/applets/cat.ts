@@ -20,6 +20,8 @@ export const cat: Applet = (ctx) => {
   const plain = !["n", "b", "s", "E", "T", "v"].some((f) => flags.has(f));
   let lineNo = 0;
   let lastBlank = false;
+  // coreutils numbers the concatenation: a file ending mid-line continues into the next.
+  let midLine = false;
   for (const f of files) {
     let data: Buffer;
     try {
@@ -32,6 +34,7 @@ export const cat: Applet = (ctx) => {
       ctx.stdout(data);
       continue;
     }
+    if (data.length === 0) continue;
     const text = data.toString("latin1");
     const lines = text.split("\n");
     const endsWithNewline = text.endsWith("\n");
@@ -44,12 +47,15 @@ export const cat: Applet = (ctx) => {
       let l = line;
       if (flags.has("v")) l = showNonPrinting(l, flags.has("T"));
       else if (flags.has("T")) l = l.replace(/\t/g, "^I");
-      const numbered = flags.has("b") ? !blank : flags.has("n");
+      const continued = idx === 0 && midLine && ctx.flavour === "gnu";
+      const numbered = !continued && (flags.has("b") ? !blank : flags.has("n"));
       if (numbered) l = `${String(++lineNo).padStart(6)}\t${l}`;
-      const last = idx === lines.length - 1 && !endsWithNewline;
+      // busybox numbers whole lines: a last line without newline gets one.
+      const last = idx === lines.length - 1 && !endsWithNewline && !(ctx.flavour === "busybox" && (flags.has("n") || flags.has("b")));
       out += `${l}${flags.has("E") && !last ? "$" : ""}${last ? "" : "\n"}`;
     });
     ctx.stdout(Buffer.from(out, "latin1"));
+    if (lines.length) midLine = !endsWithNewline;
   }
   return status;
 };

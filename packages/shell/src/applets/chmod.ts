@@ -27,8 +27,12 @@ export const chmod: Applet = (ctx) => {
         if (p !== path) return;
       }
       const target = n.type === "symlink" ? ctx.fs.stat(p) : n;
-      const mode = applyMode(modeSpec as string, target.mode, { isDir: target.type === "dir", umask: ctx.fs.umask });
+      let mode = applyMode(modeSpec as string, target.mode, { isDir: target.type === "dir", umask: ctx.fs.umask, gnu: ctx.flavour === "gnu" });
       if (mode === undefined) throw new Error(`invalid mode '${modeSpec}'`);
+      // coreutils keeps a directory's setuid/setgid bits unless the octal mode has 5 digits.
+      // A symbolic mode that does not name s keeps them too.
+      const keepsSpecial = /^[0-7]{1,4}$/.test(modeSpec as string) || (!/^[0-7]/.test(modeSpec as string) && !(modeSpec as string).includes("s"));
+      if (ctx.flavour === "gnu" && target.type === "dir" && keepsSpecial) mode = (mode & ~0o6000) | (target.mode & 0o6000);
       ctx.fs.chmod(p, mode);
       if (flags.has("v")) ctx.stdout(`mode of '${p}' changed to ${mode.toString(8).padStart(4, "0")}\n`);
     };

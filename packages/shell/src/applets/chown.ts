@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import { describeError } from "../util/errors.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
 import { OptionError, parseOptions } from "./options.js";
@@ -6,6 +7,7 @@ import { walkTree } from "./walk.js";
 /** Parse "USER", "USER:", "USER:GROUP", ":GROUP" (or "." as separator) into ids; undefined keeps. */
 function parseOwnerSpec(ctx: AppletContext, spec: string, groupOnly: boolean) {
   const accounts = ctx.accounts();
+  const gnu = ctx.flavour === "gnu";
   let userPart = spec;
   let groupPart: string | undefined;
   if (groupOnly) {
@@ -25,7 +27,8 @@ function parseOwnerSpec(ctx: AppletContext, spec: string, groupOnly: boolean) {
     if (u) uid = u.uid;
     else if (/^\d+$/.test(userPart)) uid = Number(userPart);
     else throw new Error(`unknown user ${userPart}`);
-    // "user:" means the user's login group.
+    // "user:" means the user's login group; coreutils wants a user name for that.
+    if (groupPart === "" && gnu && !accounts.userByName(userPart)) throw new Error(`invalid spec: '${spec}'`);
     if (groupPart === "") gid = u ? u.gid : undefined;
   }
   if (groupPart) {
@@ -72,7 +75,10 @@ function makeChown(groupOnly: boolean): Applet {
         if (recursive) walkTree(ctx.fs, path, apply);
         else apply(path, true);
       } catch (e) {
-        if (!quiet) ctx.stderr(`${name}: ${operand}: ${describeError(e)}\n`);
+        if (!quiet) {
+          const dangling = ctx.fs.tryLstat(path)?.type === "symlink";
+          ctx.stderr(ctx.flavour === "gnu" ? `${name}: cannot ${dangling ? "dereference" : "access"} ${gnuQuoteAlways(operand)}: ${describeError(e)}\n` : `${name}: ${operand}: ${describeError(e)}\n`);
+        }
         status = 1;
       }
     }

@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import { basename, joinPath } from "../util/paths.js";
@@ -68,11 +69,17 @@ export const cp: Applet = (ctx) => {
   for (const src of sources) {
     const srcPath = ctx.resolve(src);
     const target = destIsDir ? joinPath(destPath, basename(srcPath)) : destPath;
+    let top;
     try {
-      const top = o.noDeref && !o.derefTop ? ctx.fs.lstat(srcPath) : ctx.fs.stat(srcPath);
+      top = o.noDeref && !o.derefTop ? ctx.fs.lstat(srcPath) : ctx.fs.stat(srcPath);
+    } catch (e) {
+      status = fail(ctx, "cp", ctx.flavour === "gnu" ? `cannot stat ${gnuQuoteAlways(src)}: ${describeError(e)}` : `can't stat '${src}': ${describeError(e)}`);
+      continue;
+    }
+    try {
       if (top.type === "dir") {
         if (!recursive) {
-          status = fail(ctx, "cp", `omitting directory '${src}'`);
+          status = fail(ctx, "cp", ctx.flavour === "gnu" ? `-r not specified; omitting directory ${gnuQuoteAlways(src)}` : `omitting directory '${src}'`);
           continue;
         }
         if (target === top.path || target.startsWith(`${top.path}/`)) {
@@ -94,7 +101,8 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
   const existing = fs.tryLstat(dest);
   if (node.type === "dir") {
     if (existing && existing.type !== "dir") throw Object.assign(new Error("exists"), { code: "EEXIST", where: dest });
-    if (!existing) fs.mkdir(dest, { mode: o.preserve ? node.mode : node.mode & 0o777 & ~fs.umask });
+    // busybox keeps a directory's setgid/sticky bits (less the umask); coreutils does not without -p.
+    if (!existing) fs.mkdir(dest, { mode: o.preserve ? node.mode : node.mode & (ctx.flavour === "gnu" ? 0o777 : 0o7777) & ~fs.umask });
     for (const name of fs.readdir(src)) {
       const child = joinPath(src, name);
       const childNode = o.noDeref ? fs.lstat(child) : fs.stat(child);
@@ -133,7 +141,9 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
   const data = fs.readFile(src);
   if (existing?.type === "dir") throw Object.assign(new Error("is dir"), { code: "EISDIR", where: dest });
   if (existing && o.force && existing.type !== "file") fs.remove(dest);
-  fs.writeFile(dest, data, { mode: node.mode & 0o777 & ~fs.umask });
+  // busybox creates the copy with the source's whole mode (setuid included) less the umask;
+  // coreutils leaves out the setuid/setgid/sticky bits unless -p.
+  fs.writeFile(dest, data, { mode: node.mode & (ctx.flavour === "gnu" ? 0o777 : 0o7777) & ~fs.umask });
   if (o.preserve) preserveMetadata(ctx, node, dest);
 }
 

@@ -12,6 +12,8 @@ const ENDLESS_LINE_LIMIT = 16 * 1024 * 1024;
 export const head: Applet = (ctx) => {
   let lines: number | undefined = 10;
   let bytes: number | undefined;
+  // GNU's -n -N / -c -N: all but the last N.
+  let allBut = false;
   let headers: boolean | undefined;
   const files: string[] = [];
   const args = ctx.args;
@@ -22,7 +24,9 @@ export const head: Applet = (ctx) => {
       files.push(...args.slice(i + 1));
       break;
     } else if ((m = a.match(/^-(n|c)(.*)$/)) || (m = a.match(/^--(lines|bytes)=(.*)$/))) {
-      const v = m[2] !== "" ? m[2] : args[++i];
+      let v = m[2] !== "" ? m[2] : args[++i];
+      allBut = ctx.flavour === "gnu" && v !== undefined && v.startsWith("-");
+      if (allBut) v = (v as string).slice(1);
       const n = v === undefined ? undefined : parseSize(v);
       if (n === undefined) return fail(ctx, "head", `invalid number '${v ?? ""}'`);
       if (m[1].startsWith("n") || m[1] === "lines") {
@@ -46,7 +50,10 @@ export const head: Applet = (ctx) => {
   files.forEach((f, idx) => {
     try {
       let out: Buffer;
-      if (f === "-") out = take(ctx.stdin, lines, bytes);
+      if (allBut) {
+        const data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+        out = bytes !== undefined ? data.subarray(0, Math.max(0, data.length - bytes)) : dropLastLines(data, lines as number);
+      } else if (f === "-") out = take(ctx.stdin, lines, bytes);
       else {
         const p = ctx.resolve(f);
         if (bytes !== undefined) out = ctx.fs.readUpTo(p, bytes);
@@ -67,6 +74,7 @@ export const head: Applet = (ctx) => {
 
 function take(data: Buffer, lines: number | undefined, bytes: number | undefined): Buffer {
   if (bytes !== undefined) return data.subarray(0, bytes);
+  if (lines === 0) return data.subarray(0, 0);
   let seen = 0;
   for (let i = 0; i < data.length; i++) {
     if (data[i] === 0x0a && ++seen === lines) return data.subarray(0, i + 1);
@@ -79,3 +87,91 @@ function countNewlines(b: Buffer): number {
   for (const c of b) if (c === 0x0a) n++;
   return n;
 }
+
+function dropLastLines(data: Buffer, n: number): Buffer {
+  const ends: number[] = [];
+  for (let i = 0; i < data.length; i++) if (data[i] === 0x0a) ends.push(i + 1);
+  if (data.length && data[data.length - 1] !== 0x0a) ends.push(data.length);
+  const keep = ends.length - n;
+  return keep <= 0 ? data.subarray(0, 0) : data.subarray(0, ends[keep - 1]);
+}
+
+/** The start of the last `n` lines (a final line without newline counts). */
+function lastLines(data: Buffer, n: number): Buffer {
+  if (n === 0) return data.subarray(data.length);
+  let i = data.length;
+  if (i > 0 && data[i - 1] === 0x0a) i--;
+  let seen = 0;
+  while (i > 0) {
+    if (data[i - 1] === 0x0a && ++seen === n) return data.subarray(i);
+    i--;
+  }
+  return data;
+}
+
+/** From line `n` on (1-based). */
+function fromLine(data: Buffer, n: number): Buffer {
+  let line = 1;
+  for (let i = 0; i < data.length && line < n; i++) if (data[i] === 0x0a && ++line === n) return data.subarray(i + 1);
+  return n <= 1 ? data : data.subarray(data.length);
+}
+
+/**
+ * tail [-n [+]N | -c [+]N | -N] [-qvf] [FILE]...: the last lines or bytes, or everything from
+ * line/byte N with "+N". -f cannot follow anything in a build: the file is printed once.
+ */
+export const tail: Applet = (ctx) => {
+  let mode: "lines" | "bytes" = "lines";
+  let count = 10;
+  let from = false;
+  let headers: boolean | undefined;
+  const files: string[] = [];
+  const args = ctx.args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let m: RegExpMatchArray | null;
+    if (a === "--") {
+      files.push(...args.slice(i + 1));
+      break;
+    } else if ((m = a.match(/^-(n|c)(.*)$/)) || (m = a.match(/^--(lines|bytes)=(.*)$/))) {
+      const v = m[2] !== "" ? m[2] : args[++i];
+      const mm = v?.match(/^([+-]?)(.*)$/);
+      const n = mm ? parseSize(mm[2]) : undefined;
+      if (n === undefined || !mm) return fail(ctx, "tail", ctx.flavour === "gnu" ? `invalid number of ${m[1].startsWith("n") || m[1] === "lines" ? "lines" : "bytes"}: '${v ?? ""}'` : `invalid number '${v ?? ""}'`);
+      mode = m[1].startsWith("n") || m[1] === "lines" ? "lines" : "bytes";
+      count = n;
+      from = mm[1] === "+";
+    } else if ((m = a.match(/^-(\d+)$/))) {
+      count = Number(m[1]);
+      mode = "lines";
+      from = false;
+    } else if (a === "-q" || a === "--quiet" || a === "--silent") headers = false;
+    else if (a === "-v" || a === "--verbose") headers = true;
+    else if (a === "-f" || a === "-F" || a === "--follow") continue;
+    else if (a.startsWith("-") && a !== "-") return fail(ctx, "tail", `invalid option -- '${a.slice(1)}'`);
+    else files.push(a);
+  }
+  if (files.length === 0) files.push("-");
+  // GNU tail has nothing to do for -n 0 / -c 0 and prints not even the headers.
+  if (ctx.flavour === "gnu" && count === 0 && !from) return 0;
+  const showHeaders = headers ?? files.length > 1;
+  let status = 0;
+  let first = true;
+  for (const f of files) {
+    let data: Buffer;
+    try {
+      data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+    } catch (e) {
+      ctx.stderr(ctx.flavour === "gnu" ? `tail: cannot open '${f}' for reading: ${describeError(e)}\n` : `tail: can't open '${f}': ${describeError(e)}\n`);
+      status = 1;
+      continue;
+    }
+    let out: Buffer;
+    if (mode === "bytes") out = from ? data.subarray(Math.max(0, count - 1)) : data.subarray(Math.max(0, data.length - count));
+    else out = from ? fromLine(data, count) : lastLines(data, count);
+    if (showHeaders) ctx.stdout(`${first ? "" : "\n"}==> ${f === "-" ? "standard input" : f} <==\n`);
+    first = false;
+    ctx.stdout(out);
+  }
+  return status;
+};

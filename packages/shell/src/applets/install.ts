@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import { describeError } from "../util/errors.js";
 import { applyMode } from "../util/mode.js";
 import { basename, dirname, joinPath } from "../util/paths.js";
@@ -23,7 +24,8 @@ export const install: Applet = (ctx) => {
   let mode = 0o755;
   const m = opts.get("m");
   if (typeof m === "string") {
-    const parsedMode = applyMode(m, 0o755, { isDir: opts.has("d"), umask: 0 });
+    // coreutils applies a symbolic mode to 0, busybox to the default 0755.
+    const parsedMode = applyMode(m, ctx.flavour === "gnu" ? 0 : 0o755, { isDir: opts.has("d"), umask: 0, gnu: ctx.flavour === "gnu" });
     if (parsedMode === undefined) return fail(ctx, "install", `invalid mode '${m}'`);
     mode = parsedMode;
   }
@@ -74,7 +76,9 @@ export const install: Applet = (ctx) => {
     if (operands.length < 2) return fail(ctx, "install", "missing destination file operand");
     sources = operands.slice(0, -1);
     const last = ctx.resolve(operands[operands.length - 1]);
-    if (opts.has("D") && sources.length === 1 && !opts.has("T")) dest = last;
+    const lastIsDir = ctx.fs.tryStat(last)?.type === "dir";
+    // coreutils' -D still installs into an existing directory.
+    if (opts.has("D") && sources.length === 1 && !opts.has("T") && !(ctx.flavour === "gnu" && lastIsDir)) dest = last;
     else if (!opts.has("T") && ctx.fs.tryStat(last)?.type === "dir") destDir = last;
     else if (sources.length > 1) return fail(ctx, "install", `target '${operands[operands.length - 1]}' is not a directory`);
     else dest = last;
@@ -87,7 +91,7 @@ export const install: Applet = (ctx) => {
       if (opts.has("D")) ctx.fs.mkdir(dirname(target), { parents: true });
       const node = ctx.fs.stat(srcPath);
       if (node.type === "dir") {
-        status = fail(ctx, "install", `omitting directory '${src}'`);
+        status = fail(ctx, "install", `omitting directory ${ctx.flavour === "gnu" ? gnuQuoteAlways(src) : `'${src}'`}`);
         continue;
       }
       const data = ctx.fs.readFile(srcPath);

@@ -1,5 +1,6 @@
 import { describeError } from "../util/errors.js";
 import { basename, joinPath } from "../util/paths.js";
+import { gnuQuote, gnuQuoteAlways } from "./input.js";
 import { type Applet, fail } from "./applet.js";
 import { OptionError, parseOptions } from "./options.js";
 
@@ -19,20 +20,27 @@ export const ln: Applet = (ctx) => {
   const symbolic = opts.has("s");
   let targets: string[];
   let destDir: string | undefined;
+  /** The directory operand as written, for messages. */
+  let destDirName: string | undefined;
   let dest: string | undefined;
   const explicitDir = opts.get("t");
   if (typeof explicitDir === "string") {
     targets = operands;
     destDir = ctx.resolve(explicitDir);
+    destDirName = explicitDir;
   } else if (operands.length === 1) {
     targets = operands;
     destDir = ctx.cwd;
+    destDirName = ".";
   } else if (operands.length >= 2) {
     targets = operands.slice(0, -1);
     const last = operands[operands.length - 1];
     const lastPath = ctx.resolve(last);
     const lastNode = opts.has("n") ? ctx.fs.tryLstat(lastPath) : ctx.fs.tryStat(lastPath);
-    if (!opts.has("T") && lastNode?.type === "dir") destDir = lastPath;
+    if (!opts.has("T") && lastNode?.type === "dir") {
+      destDir = lastPath;
+      destDirName = last;
+    }
     else if (targets.length > 1) return fail(ctx, "ln", `target '${last}' is not a directory`);
     else dest = last;
   } else {
@@ -41,25 +49,40 @@ export const ln: Applet = (ctx) => {
   if (targets.length === 0) return fail(ctx, "ln", "missing file operand");
   let status = 0;
   for (const target of targets) {
-    const linkName = dest ?? joinPath(destDir as string, basename(target.replace(/\/+$/, "")));
-    const linkPath = ctx.resolve(linkName);
+    const base = basename(target.replace(/\/+$/, ""));
+    const linkName = dest ?? (destDirName === "." ? base : joinPath(destDirName as string, base));
+    const linkPath = dest !== undefined ? ctx.resolve(dest) : joinPath(destDir as string, base);
+    const gnu = ctx.flavour === "gnu";
     try {
       if (!symbolic) {
         const src = ctx.fs.tryLstat(ctx.resolve(target));
-        if (!src) throw Object.assign(new Error("missing"), { code: "ENOENT", which: "target" });
+        if (!src) {
+          status = fail(ctx, "ln", gnu ? `failed to access ${gnuQuoteAlways(target)}: No such file or directory` : `${target}: No such file or directory`);
+          continue;
+        }
+        // GNU refuses up front; busybox removes the destination (-f) and then link(2) fails.
+        if (src.type === "dir" && (gnu || !opts.has("f") || !ctx.fs.tryLstat(linkPath))) {
+          status = fail(ctx, "ln", gnu ? `${gnuQuote(target)}: hard link not allowed for directory` : `${linkName}: ${ctx.fs.tryLstat(linkPath) ? "File exists" : "Operation not permitted"}`);
+          continue;
+        }
         if (src.type === "dir") {
-          status = fail(ctx, "ln", `${target}: hard link not allowed for directory`);
+          // unlink(2) of a directory fails quietly; link(2) then finds it there.
+          if (ctx.fs.tryLstat(linkPath)?.type === "dir") status = fail(ctx, "ln", `${linkName}: File exists`);
+          else {
+            ctx.fs.remove(linkPath);
+            status = fail(ctx, "ln", `${linkName}: Operation not permitted`);
+          }
           continue;
         }
       }
       const existing = ctx.fs.tryLstat(linkPath);
       if (existing) {
         if (!opts.has("f")) {
-          status = fail(ctx, "ln", `${linkName}: File exists`);
+          status = fail(ctx, "ln", gnu ? `failed to create ${symbolic ? "symbolic" : "hard"} link ${gnuQuoteAlways(linkName)}: File exists` : `${linkName}: File exists`);
           continue;
         }
         if (existing.type === "dir") {
-          status = fail(ctx, "ln", `${linkName}: Is a directory`);
+          status = fail(ctx, "ln", gnu ? `${gnuQuoteAlways(linkName)}: cannot overwrite directory` : `${linkName}: File exists`);
           continue;
         }
         ctx.fs.remove(linkPath);

@@ -3,6 +3,7 @@ import type { AccountDb } from "../users/account-files.js";
 import { describeError } from "../util/errors.js";
 import { joinPath } from "../util/paths.js";
 import type { Applet, AppletContext } from "./applet.js";
+import { gnuQuoteAlways } from "./input.js";
 import { modeString } from "./stat.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -38,9 +39,9 @@ export const ls: Applet = (ctx) => {
       }
     } else if (options && a.length > 1 && a.startsWith("-")) {
       for (const c of a.slice(1)) {
-        if (!"1aAdFhilnpLrRStcCegG".includes(c)) {
+        if (!(ctx.flavour === "gnu" ? "1aAdFhilnpLrRStcCegG" : "1aAdFhilnpLrRStcCeg").includes(c)) {
           ctx.stderr(`ls: invalid option -- '${c}'\n`);
-          return 2;
+          return ctx.flavour === "gnu" ? 2 : 1;
         }
         f.add(c);
       }
@@ -57,16 +58,22 @@ export const ls: Applet = (ctx) => {
     const p = ctx.resolve(op);
     try {
       let node = ctx.fs.lstat(p);
-      if (node.type === "symlink" && (follow || (!long && !f.has("d") && !f.has("F")))) node = ctx.fs.tryStat(p) ?? node;
+      // busybox follows a command-line link unless -l or -F (-d too), coreutils unless -l, -d or -F.
+      if (node.type === "symlink" && (follow || (!long && !f.has("F") && (ctx.flavour === "busybox" || !f.has("d"))))) {
+        // busybox stats a command-line link it follows and reports a dangling one; coreutils lists it.
+        node = ctx.flavour === "gnu" ? (ctx.fs.tryStat(p) ?? node) : ctx.fs.stat(p);
+      }
       if (node.type === "dir" && !f.has("d")) dirs.push({ name: op, node, path: p });
       else files.push({ name: op, node, path: p });
     } catch (e) {
-      ctx.stderr(`ls: ${op}: ${describeError(e)}\n`);
-      status = 2;
+      ctx.stderr(ctx.flavour === "gnu" ? `ls: cannot access ${gnuQuoteAlways(op)}: ${describeError(e)}\n` : `ls: ${op}: ${describeError(e)}\n`);
+      // busybox 1.35/1.36 exit 1 for a missing operand, coreutils 2 ("serious trouble").
+      status = ctx.flavour === "gnu" ? 2 : 1;
     }
   }
   let out = "";
-  if (files.length) out += render(ctx, db, f, sortEntries(f, files), false);
+  // coreutils sizes the columns of the file operands together with the directory operands.
+  if (files.length) out += render(ctx, db, f, sortEntries(f, files), false, ctx.flavour === "gnu" ? dirs : []);
   const showHeaders = dirs.length + files.length > 1 || f.has("R") || status !== 0;
   const queue = sortEntries(f, dirs);
   let first = files.length === 0;
@@ -76,7 +83,7 @@ export const ls: Applet = (ctx) => {
     try {
       children = listDir(ctx, f, d.path);
     } catch (e) {
-      ctx.stderr(`ls: ${d.name}: ${describeError(e)}\n`);
+      ctx.stderr(ctx.flavour === "gnu" ? `ls: cannot open directory ${gnuQuoteAlways(d.name)}: ${describeError(e)}\n` : `ls: ${d.name}: ${describeError(e)}\n`);
       status = 2;
       continue;
     }
@@ -121,19 +128,30 @@ function sizeOf(n: Node): number {
   return n.type === "dir" ? 4096 : n.size;
 }
 
-function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[], isDirListing: boolean): string {
+/** 1K blocks an entry takes on ext4 (4K allocation; a symlink's target fits in its inode). */
+function blocksOf(n: Node): number {
+  if (n.type === "dir") return 4;
+  if (n.type !== "file") return 0;
+  return Math.ceil(n.size / 4096) * 4;
+}
+
+function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[], isDirListing: boolean, widthToo: Entry[] = []): string {
   let out = "";
   if (f.has("l") && isDirListing) {
-    const blocks = entries.reduce((sum, e) => sum + Math.ceil(sizeOf(e.node) / 4096) * 4, 0);
-    out += `total ${blocks}\n`;
+    const blocks = entries.reduce((sum, e) => sum + blocksOf(e.node), 0);
+    // With -h the total is a size too; busybox pads it as it pads the size column.
+    if (!f.has("h")) out += `total ${blocks}\n`;
+    else if (ctx.flavour === "gnu") out += `total ${gnuHuman(blocks * 1024)}\n`;
+    else out += `total ${`${Math.round(blocks / (blocks >= 1024 ? 1024 : 1))}${blocks >= 1024 ? "M" : "K"}`.padEnd(7)}\n`;
   }
+  if (ctx.flavour === "gnu" && f.has("l")) return out + renderGnuLong(ctx, db, f, entries, widthToo);
   for (const e of entries) {
     let line = f.has("i") ? `${String(e.node.ino).padStart(8)} ` : "";
     if (f.has("l")) {
       const user = f.has("n") ? String(e.node.uid) : (db.userById(e.node.uid)?.name ?? String(e.node.uid));
       const group = f.has("n") ? String(e.node.gid) : (db.groupById(e.node.gid)?.name ?? String(e.node.gid));
       const size = e.node.type === "char" || e.node.type === "block" ? `${0},${String(0).padStart(4)}` : f.has("h") ? human(sizeOf(e.node)) : String(sizeOf(e.node));
-      line += `${modeString(e.node)} ${String(e.node.nlink).padStart(4)} ${user.padEnd(8)} ${f.has("g") ? "" : `${group.padEnd(8)} `}${size.padStart(9)} ${date(e.node.mtime, f.has("e"))} `;
+      line += `${modeString(e.node)} ${String(e.node.nlink).padStart(4)} ${user.padEnd(8)} ${f.has("g") ? "" : `${group.padEnd(8)} `}${size.padStart(f.has("h") ? 7 : 9)} ${date(e.node.mtime, f.has("e"), ctx.now())} `;
     }
     line += e.name + suffix(f, e.node);
     if (f.has("l") && e.node.type === "symlink") {
@@ -148,6 +166,65 @@ function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entr
   return out;
 }
 
+/**
+ * coreutils' long format: every column as wide as its widest entry in this listing, single
+ * spaces between them, names unquoted (stdout is not a terminal).
+ */
+function renderGnuLong(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[], widthToo: Entry[] = []): string {
+  const all = [...entries, ...widthToo].map((e) => {
+    const user = f.has("n") ? String(e.node.uid) : (db.userById(e.node.uid)?.name ?? String(e.node.uid));
+    const group = f.has("n") ? String(e.node.gid) : (db.groupById(e.node.gid)?.name ?? String(e.node.gid));
+    const dev = e.node.type === "char" || e.node.type === "block";
+    const size = dev ? "0, 0" : f.has("h") ? gnuHuman(sizeOf(e.node)) : String(sizeOf(e.node));
+    let name = e.name + suffix(f, e.node);
+    if (e.node.type === "symlink") {
+      try {
+        name += ` -> ${ctx.fs.readlink(e.path)}`;
+      } catch {
+        // a link that vanished while listing: show the name alone
+      }
+    }
+    const ino = f.has("i") ? String(e.node.ino) : "";
+    return { ino, mode: modeString(e.node), links: String(e.node.nlink), user, group, size, date: date(e.node.mtime, false, ctx.now()), name };
+  });
+  const rows = all.slice(0, entries.length);
+  const w = (k: keyof (typeof rows)[number]) => Math.max(0, ...all.map((r) => r[k].length));
+  const wi = w("ino");
+  const wl = w("links");
+  const wu = w("user");
+  const wg = w("group");
+  const ws = w("size");
+  return rows
+    .map((r) => {
+      const cols = [
+        ...(f.has("i") ? [r.ino.padStart(wi)] : []),
+        r.mode,
+        r.links.padStart(wl),
+        // A name is left-aligned, a bare number (-n, or no name for the id) right-aligned.
+        ...(f.has("g") ? [] : [/^\d+$/.test(r.user) ? r.user.padStart(wu) : r.user.padEnd(wu)]),
+        ...(f.has("G") ? [] : [/^\d+$/.test(r.group) ? r.group.padStart(wg) : r.group.padEnd(wg)]),
+        r.size.padStart(ws),
+        r.date,
+        r.name,
+      ];
+      return `${cols.join(" ")}\n`;
+    })
+    .join("");
+}
+
+function gnuHuman(n: number): string {
+  const units = ["K", "M", "G", "T", "P"];
+  if (n < 1024) return String(n);
+  let v = n;
+  let i = -1;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  // coreutils rounds up, to one decimal below 10.
+  return v < 10 ? `${(Math.ceil(v * 10) / 10).toFixed(1)}${units[i]}` : `${Math.ceil(v)}${units[i]}`;
+}
+
 function suffix(f: Set<string>, n: Node): string {
   if (f.has("F")) {
     if (n.type === "dir") return "/";
@@ -159,12 +236,12 @@ function suffix(f: Set<string>, n: Node): string {
   return f.has("p") && n.type === "dir" ? "/" : "";
 }
 
-function date(d: Date, full: boolean): string {
+function date(d: Date, full: boolean, now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   const mon = MONTHS[d.getUTCMonth()];
   const day = String(d.getUTCDate()).padStart(2);
   if (full) return `${d.toUTCString().slice(0, 3)} ${mon} ${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
-  if (Math.abs(Date.now() - d.getTime()) < SIX_MONTHS_MS) return `${mon} ${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  if (Math.abs(now.getTime() - d.getTime()) < SIX_MONTHS_MS) return `${mon} ${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
   return `${mon} ${day}  ${d.getUTCFullYear()}`;
 }
 

@@ -1,5 +1,6 @@
 import { describeError } from "../util/errors.js";
 import { applyMode } from "../util/mode.js";
+import { gnuQuoteAlways } from "./input.js";
 import { type Applet, fail } from "./applet.js";
 import { OptionError, parseOptions } from "./options.js";
 
@@ -17,7 +18,7 @@ export const mkdir: Applet = (ctx) => {
   const m = opts.get("m");
   if (typeof m === "string") {
     // A symbolic -m is applied to a=rwx, as mkdir(1) does.
-    mode = applyMode(m, 0o777, { isDir: true, umask: 0 });
+    mode = applyMode(m, 0o777, { isDir: true, umask: 0, gnu: ctx.flavour === "gnu" });
     if (mode === undefined) return fail(ctx, "mkdir", `invalid mode '${m}'`);
   }
   let status = 0;
@@ -28,7 +29,7 @@ export const mkdir: Applet = (ctx) => {
       ctx.fs.mkdir(path, { parents: opts.has("p"), mode });
       if (opts.has("v")) ctx.stdout(`mkdir: created directory '${operand}'\n`);
     } catch (e) {
-      status = fail(ctx, "mkdir", `can't create directory '${operand}': ${describeError(e)}`);
+      status = fail(ctx, "mkdir", ctx.flavour === "gnu" ? `cannot create directory ${gnuQuoteAlways(operand)}: ${describeError(e)}` : `can't create directory '${operand}': ${describeError(e)}`);
     }
   }
   return status;

@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import { randomInt } from "node:crypto";
 import { describeError, errorCode } from "../util/errors.js";
 import { joinPath } from "../util/paths.js";
@@ -16,8 +17,9 @@ export const mktemp: Applet = (ctx) => {
   }
   const { opts, operands } = parsed;
   const template = operands[0] ?? "tmp.XXXXXX";
-  const m = template.match(/X{3,}$/);
-  if (!m) return fail(ctx, "mktemp", `too few X's in template '${template}'`);
+  const m = template.match(ctx.flavour === "gnu" ? /X{3,}$/ : /X{6,}$/);
+  // busybox 1.35/1.36 print mkstemp's failure with a null name.
+  if (!m) return fail(ctx, "mktemp", ctx.flavour === "gnu" ? `too few X's in template ${gnuQuoteAlways(template.split("/").pop() as string)}` : "(null): Invalid argument");
   const p = opts.get("p");
   const inTmp = operands.length === 0 || opts.has("t") || typeof p === "string";
   const dir = typeof p === "string" ? p : ctx.env.TMPDIR || "/tmp";
@@ -35,7 +37,7 @@ export const mktemp: Applet = (ctx) => {
       return 0;
     } catch (e) {
       if (errorCode(e) === "EEXIST") continue;
-      if (!opts.has("q")) ctx.stderr(`mktemp: failed to create ${opts.has("d") ? "directory" : "file"} via template '${template}': ${describeError(e)}\n`);
+      if (!opts.has("q")) ctx.stderr(ctx.flavour === "gnu" ? `mktemp: failed to create ${opts.has("d") ? "directory" : "file"} via template '${template}': ${describeError(e)}\n` : `mktemp: (null): ${describeError(e)}\n`);
       return 1;
     }
   }

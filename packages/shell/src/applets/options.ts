@@ -41,7 +41,15 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
     if (a.startsWith("--") && spec.long) {
       const eq = a.indexOf("=");
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-      const key = Object.keys(spec.long).find((k) => k.replace(/=$/, "") === name);
+      const names = Object.keys(spec.long);
+      // getopt_long takes any unambiguous prefix (`useradd --home` is --home-dir).
+      let key = names.find((k) => k.replace(/=$/, "") === name);
+      if (key === undefined && name !== "") {
+        const prefixed = names.filter((k) => k.startsWith(name));
+        const targets = new Set(prefixed.map((k) => spec.long?.[k]));
+        if (targets.size > 1) throw new OptionError(`option '${a}' is ambiguous`);
+        key = prefixed[0];
+      }
       if (key === undefined) throw new OptionError(`unrecognized option '${a}'`);
       const target = spec.long[key];
       if (key.endsWith("=")) {

@@ -7,7 +7,12 @@ import { chmod } from "./chmod.js";
 import { cp } from "./cp.js";
 import { dd } from "./dd.js";
 import { env, printenv } from "./env.js";
-import { head } from "./head.js";
+import { head, tail } from "./head.js";
+import { cut } from "./cut.js";
+import { tr } from "./tr.js";
+import { uniq } from "./uniq.js";
+import { cmp } from "./cmp.js";
+import { echo } from "./echo.js";
 import { groups, id, whoami } from "./identity.js";
 import { install } from "./install.js";
 import { ln } from "./ln.js";
@@ -22,6 +27,14 @@ import { arch, hostname, nproc, uname } from "./system-info.js";
 import { touch } from "./touch.js";
 import { tar } from "./tar.js";
 import { truncate } from "./truncate.js";
+import { md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum } from "./sums.js";
+import { sort } from "./sort.js";
+import { wc, yes } from "./text.js";
+import { xargs } from "./xargs.js";
+import { find } from "./find.js";
+import { gunzip, gzip, zcat } from "./gzip.js";
+import { getent } from "./getent.js";
+import { getconf, gosu, ps, su, suExec } from "./process.js";
 
 /** How an applet name is run. */
 export type AppletEntry =
@@ -38,6 +51,7 @@ const OWN: Record<string, Applet> = {
   addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
   install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, tar, touch, trap, truncate, umask,
   uname, unlink, useradd, usermod, which, whoami,
+  md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su, gosu, "su-exec": suExec, getconf, tail, cut, tr, uniq, cmp, echo,
 };
 
 const SHELLS = new Set(["sh", "ash", "bash", "dash"]);

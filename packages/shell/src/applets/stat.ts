@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import type { Node } from "../sandbox/process-fs.js";
 import type { AccountDb } from "../users/account-files.js";
 import { describeError } from "../util/errors.js";
@@ -61,9 +62,13 @@ function field(ctx: AppletContext, db: AccountDb, c: string, name: string, n: No
     case "h": return String(n.nlink);
     case "i": return String(n.ino);
     case "n": return name;
-    case "N": return n.type === "symlink" ? `'${name}' -> '${ctx.fs.readlink(ctx.resolve(name))}'` : `'${name}'`;
+    // busybox quotes only a symlink's pair.
+    case "N": {
+      const quote = (x: string) => (ctx.flavour === "gnu" ? gnuQuoteAlways(x) : `'${x}'`);
+      return n.type === "symlink" ? `${quote(name)} -> ${quote(ctx.fs.readlink(ctx.resolve(name)))}` : ctx.flavour === "gnu" ? quote(name) : name;
+    }
     case "o": return "4096";
-    case "s": return String(n.size);
+    case "s": return String(n.type === "dir" ? 4096 : n.size);
     case "u": return String(n.uid);
     case "U": return db.userById(n.uid)?.name ?? "UNKNOWN";
     case "x": case "y": case "z": return timeString(n.mtime);

@@ -155,13 +155,25 @@ export const tar = async (ctx: AppletContext): Promise<number> => {
       else ctx.fs.writeFile(ctx.resolve(o.file), out);
       return 0;
     }
-    let input = !o.file || o.file === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(o.file));
+    let input: Buffer;
+    try {
+      input = !o.file || o.file === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(o.file));
+    } catch (e) {
+      if (ctx.flavour === "gnu") {
+        ctx.stderr(`tar: ${o.file}: Cannot open: ${describeError(e)}\ntar: Error is not recoverable: exiting now\n`);
+        return 2;
+      }
+      return fail(ctx, "tar", `can't open '${o.file}': ${describeError(e)}`, 1);
+    }
     if (input[0] === 0x1f && input[1] === 0x8b) input = gunzipSync(input);
     const entries = await readEntries(input);
     if (o.mode === "t") {
       const db = o.verbose ? ctx.accounts() : undefined;
-      for (const e of entries) {
-        if (excluded(o, e.name) || !selected(o, e.name)) continue;
+      // GNU tar lists names in its "escape" quoting (C locale): other bytes as \ooo.
+      const show = (n: string) => (ctx.flavour === "gnu" ? escapeName(n) : n);
+      for (const raw of entries) {
+        const e = { ...raw, name: show(raw.name), linkname: raw.linkname === undefined || raw.linkname === null ? raw.linkname : show(raw.linkname) };
+        if (excluded(o, raw.name) || !selected(o, raw.name)) continue;
         if (!db) ctx.stdout(`${e.name}\n`);
         else {
           const owner = `${e.uname ?? db.userById(e.uid)?.name ?? e.uid}/${e.gname ?? db.groupById(e.gid)?.name ?? e.gid}`;
@@ -273,7 +285,8 @@ async function create(ctx: AppletContext, o: TarOptions, base: string): Promise<
     const n: Node = o.dereference ? ctx.fs.stat(path) : ctx.fs.lstat(path);
     const header: PackHeader = {
       name: n.type === "dir" ? `${name}/` : name,
-      mode: n.mode,
+      // tar-stream replaces a mode of 0 by its default; a bit above 0o7777 keeps it (the header masks it off).
+      mode: n.mode === 0 ? 0o10000 : n.mode,
       uid: n.uid,
       gid: n.gid,
       uname: db.userById(n.uid)?.name ?? "",
@@ -307,4 +320,14 @@ async function create(ctx: AppletContext, o: TarOptions, base: string): Promise<
   pack.finalize();
   await done;
   return Buffer.concat(chunks);
+}
+
+function escapeName(name: string): string {
+  let out = "";
+  for (const b of Buffer.from(name, "utf8")) {
+    if (b === 0x5c) out += "\\\\";
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\${b.toString(8).padStart(3, "0")}`;
+  }
+  return out;
 }

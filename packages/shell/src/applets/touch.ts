@@ -1,3 +1,4 @@
+import { gnuQuoteAlways } from "./input.js";
 import { describeError, errorCode } from "../util/errors.js";
 import { type Applet, fail } from "./applet.js";
 import { OptionError, parseOptions } from "./options.js";
@@ -7,13 +8,15 @@ import { OptionError, parseOptions } from "./options.js";
  * "YYYY-MM-DD[ T]hh:mm[:ss[.frac]][Z|±hh[:]mm]", "YYYY-MM-DD", "hh:mm[:ss]" (today), and
  * "YYYYMMDDhhmm[.ss]". Without a zone the time is UTC, the container's default timezone.
  */
-export function parseDate(text: string, now: Date): Date | undefined {
+export function parseDate(text: string, now: Date, opts?: { busybox?: boolean }): Date | undefined {
   const s = text.trim();
   let m = s.match(/^@(-?\d+(?:\.\d+)?)$/);
   if (m) return new Date(Number(m[1]) * 1000);
   m = s.match(/^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i);
   if (m) {
-    const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone] = m;
+    // Without a time busybox keeps the current time of day; coreutils takes midnight.
+    const keepTime = m[4] === undefined && opts?.busybox;
+    const [, y, mo, d, h = keepTime ? String(now.getUTCHours()) : "0", mi = keepTime ? String(now.getUTCMinutes()) : "0", sec = keepTime ? String(now.getUTCSeconds()) : "0", frac = "", zone] = m;
     const ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec, frac ? Math.round(Number(frac) * 1000) : 0);
     return new Date(ms - zoneOffsetMs(zone));
   }
@@ -61,7 +64,7 @@ export const touch: Applet = (ctx) => {
   const now = ctx.now();
   let when = now;
   if (typeof opts.get("d") === "string") {
-    const d = parseDate(opts.get("d") as string, now);
+    const d = parseDate(opts.get("d") as string, now, { busybox: ctx.flavour === "busybox" });
     if (!d) return fail(ctx, "touch", `invalid date '${opts.get("d")}'`);
     when = d;
   } else if (typeof opts.get("t") === "string") {
@@ -76,7 +79,13 @@ export const touch: Applet = (ctx) => {
     }
   }
   let status = 0;
+  if (ctx.flavour === "gnu" && opts.has("h")) {
+    const missing = operands.find((o) => !ctx.fs.tryLstat(ctx.resolve(o)));
+    if (missing !== undefined) return fail(ctx, "touch", `setting times of ${gnuQuoteAlways(missing)}: No such file or directory`);
+  }
   for (const operand of operands) {
+    // coreutils' touch takes "-" for its standard output.
+    if (operand === "-" && ctx.flavour === "gnu") continue;
     const path = ctx.resolve(operand);
     try {
       if (!ctx.fs.tryStat(path)) {

@@ -6,6 +6,7 @@ import { AccountDb } from "../users/account-files.js";
 import { describeError } from "../util/errors.js";
 import { basename, resolvePath, shellQuote } from "../util/paths.js";
 import { childEnv, failure, Output, shellName, stdinOf, stdoutBytes } from "./io.js";
+import { type Flavour, shellKind } from "./flavour.js";
 import { classify, MAX_INTERPRETER_DEPTH, searchPath } from "./lookup.js";
 import { modelFor } from "./models.js";
 import { execChild } from "./child.js";
@@ -29,9 +30,9 @@ async function dispatch(step: Step, name: string, args: string[], ctx: ResolvedC
   if (step.limit) return failure(`bash: ${name}: not run: ${step.limit}`, 126);
   if (step.direct === name) {
     step.direct = undefined;
-    return runApplet(step, name, name, args, ctx, name);
+    return runApplet(step, name, name, args, ctx, name, step.flavour);
   }
-  if (!explicit && SHELL_BUILTIN_COMMANDS.has(name) && hasApplet(name)) return runApplet(step, name, name, args, ctx, name);
+  if (!explicit && SHELL_BUILTIN_COMMANDS.has(name) && hasApplet(name)) return runApplet(step, name, name, args, ctx, name, step.flavour);
   const word = explicit?.word ?? name;
   const pathVar = ctx.env.get("PATH") ?? DEFAULT_PATH;
   const path = explicit?.path ?? searchPath(step.fs, name, pathVar, ctx.cwd);
@@ -72,9 +73,9 @@ export async function runFile(
       return runFile(step, program.interpreter, interpreter, program.interpreter, interpArgs, ctx, dispatcherName, depth + 1);
     }
     case "shell-text":
-      return runShell(step, sh, [execPath, ...args], ctx);
+      return runShell(step, sh, [execPath, ...args], ctx, step.shellKind);
     case "applet":
-      return runApplet(step, program.applet, word, args, ctx, dispatcherName);
+      return runApplet(step, program.applet, word, args, ctx, dispatcherName, program.flavour);
     case "foreign":
       return unresolved(step, `${sh}: ${word}: not found (${path} is a program tsbuild does not simulate)`, word);
   }
@@ -118,12 +119,15 @@ async function runApplet(
   args: string[],
   ctx: ResolvedCommandContext,
   dispatcherName: string,
+  flavour: Flavour,
 ): Promise<ExecResult> {
   const entry = appletEntry(applet);
   if (!entry) return unresolved(step, `${applet}: applet not found (tsbuild does not simulate it)`, word);
+  // Each program is a process of its own (a shell forks one per command).
+  step.pids += 1;
   switch (entry.kind) {
     case "shell":
-      return runShell(step, word, args, ctx);
+      return runShell(step, word, args, ctx, shellKind(applet, flavour));
     case "multicall":
       return runBusybox(step, args, ctx, dispatcherName);
     case "bundled":
@@ -134,6 +138,8 @@ async function runApplet(
       const actx: AppletContext = {
         argv0: word,
         args,
+        flavour,
+        shellKind: step.shellKind,
         fs: step.fs,
         env: childEnv(ctx),
         cwd: ctx.cwd,
@@ -145,8 +151,12 @@ async function runApplet(
         resolve: (p) => resolvePath(ctx.cwd, p),
         now: step.now,
         shell: step.shell,
-        exec: async (argv, env) => {
-          const r = await runChild(argv, env, ctx);
+        processes: () => [
+          { pid: 1, uid: step.fs.creds.uid, argv: step.argv },
+          { pid: step.pids, uid: step.fs.creds.uid, argv: [word, ...args] },
+        ],
+        exec: async (argv, env, cwd) => {
+          const r = await runChild(argv, env, ctx, cwd);
           return { stdout: stdoutBytes(r), stderr: r.stderr, exitCode: r.exitCode };
         },
       };
@@ -161,8 +171,8 @@ async function runApplet(
 }
 
 /** Run argv as a child process with exactly `env` (`command` keeps shell functions out of it). */
-function runChild(argv: string[], env: Record<string, string>, ctx: ResolvedCommandContext): Promise<ExecResult> {
-  const prologue = [exportAll(env), ...("PWD" in env ? [] : ["unset PWD"])].join("\n");
+function runChild(argv: string[], env: Record<string, string>, ctx: ResolvedCommandContext, cwd?: string): Promise<ExecResult> {
+  const prologue = [exportAll(env), ...("PWD" in env ? [] : ["unset PWD"]), ...(cwd ? [`cd ${shellQuote([cwd])} || exit 1`] : [])].join("\n");
   return execChild(ctx, `${prologue}\ncommand ${shellQuote(argv)}`, env, latin1FromBytes(ctx.stdin));
 }
 
@@ -172,7 +182,7 @@ function runBusybox(step: Step, args: string[], ctx: ResolvedCommandContext, dis
     return { stdout: "BusyBox (simulated by tsbuild) multi-call binary.\nUsage: busybox [function [arguments]...]\n", stderr: "", exitCode: applet ? 0 : 1 };
   }
   if (applet === "--list") return { stdout: `${appletNames().join("\n")}\n`, stderr: "", exitCode: 0 };
-  return runApplet(step, basename(applet), applet, rest, ctx, dispatcherName);
+  return runApplet(step, basename(applet), applet, rest, ctx, dispatcherName, "busybox");
 }
 
 /**

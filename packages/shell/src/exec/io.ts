@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { bytesOutput, type ExecResult, latin1FromBytes, type ResolvedCommandContext, unsafeBytesFromLatin1 } from "just-bash";
 
 /** Collects what a simulated program writes; stdout is kept as bytes so binary data survives pipes. */
@@ -14,7 +15,11 @@ export class Output {
   };
 
   result(exitCode: number): ExecResult {
-    return { ...bytesOutput(unsafeBytesFromLatin1(Buffer.concat(this.out).toString("latin1"))), stderr: this.err, exitCode };
+    const out = Buffer.concat(this.out);
+    // Valid UTF-8 goes back as text: just-bash 3.4's redirections miscount bytes output
+    // holding multi-byte characters when the command also wrote to stderr.
+    if (isUtf8(out)) return { stdout: out.toString("utf8"), stderr: this.err, exitCode };
+    return { ...bytesOutput(unsafeBytesFromLatin1(out.toString("latin1"))), stderr: this.err, exitCode };
   }
 }
 

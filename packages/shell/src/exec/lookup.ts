@@ -2,6 +2,7 @@ import type { SimCommand } from "../sim-command.js";
 import { permits } from "../sandbox/credentials.js";
 import type { ProcessFs } from "../sandbox/process-fs.js";
 import { basename, joinPath, resolvePath } from "../util/paths.js";
+import type { Flavour } from "./flavour.js";
 
 /** What running a file of the image means in the sandbox. */
 export type Program =
@@ -11,7 +12,8 @@ export type Program =
   | { kind: "script"; path: string; interpreter: string; arg?: string }
   /** Text without #!: execve fails with ENOEXEC and the shell runs the file itself. */
   | { kind: "shell-text"; path: string }
-  | { kind: "applet"; path: string; applet: string }
+  /** A program tsbuild simulates, as the image's implementation of that name would behave. */
+  | { kind: "applet"; path: string; applet: string; flavour: Flavour }
   /** A binary tsbuild has no simulation for. */
   | { kind: "foreign"; path: string };
 
@@ -50,20 +52,25 @@ export function classify(
   if (n.type === "dir" || n.virtual || !permits(fs.creds, n, 1)) return { kind: "denied" };
   const simKey = binaries[path] ? path : binaries[n.path] ? n.path : undefined;
   const invokedName = basename(invoked);
-  if (!simKey && basename(n.path) === "busybox") return { kind: "applet", path, applet: invokedName };
+  if (!simKey && basename(n.path) === "busybox") return { kind: "applet", path, applet: invokedName, flavour: "busybox" };
   const head = fs.readUpTo(n.path, SHEBANG_MAX);
   if (head[0] === 0x23 && head[1] === 0x21) return parseShebang(path, head);
   if (simKey) return { kind: "sim", path, run: binaries[simKey] };
   // A program file (ELF, or the zero-filled stand-ins simulated packages install) runs as the
   // simulated program of its name; a text file without #! is a script for the shell (ENOEXEC).
   if (isElf(head) || head.includes(0)) {
-    if (hasApplet(invokedName)) return { kind: "applet", path, applet: invokedName };
+    // A program of its own (not busybox) is the distribution's: GNU coreutils, dash, bash, ...
     const real = basename(n.path);
-    if (hasApplet(real)) return { kind: "applet", path, applet: real };
+    // sh -> dash: the shell is the file's, whatever name it was called by.
+    if (SHELL_FILES.has(real)) return { kind: "applet", path, applet: real, flavour: "gnu" };
+    if (hasApplet(invokedName)) return { kind: "applet", path, applet: invokedName, flavour: "gnu" };
+    if (hasApplet(real)) return { kind: "applet", path, applet: real, flavour: "gnu" };
     return { kind: "foreign", path };
   }
   return { kind: "shell-text", path };
 }
+
+const SHELL_FILES = new Set(["dash", "bash"]);
 
 function isElf(head: Buffer): boolean {
   return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;

@@ -4,6 +4,7 @@ import { describeError, errorCode } from "../util/errors.js";
 import { resolvePath } from "../util/paths.js";
 import { execChild } from "./child.js";
 import { childEnv, failure, limitMessage } from "./io.js";
+import { plainVariables, type ShellKind } from "./flavour.js";
 import type { Step } from "./step.js";
 
 /** Options of `sh` that map onto `set`; the rest (-i, -l) mean nothing in a build. */
@@ -14,7 +15,7 @@ const SET_FLAGS = "eunxvfaCb";
  * in just-bash's interpreter as a child process would run: its own variables, functions and
  * options, the caller's exported environment, $0 and the positional parameters set as ash does.
  */
-export async function runShell(step: Step, argv0: string, args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
+export async function runShell(step: Step, argv0: string, args: string[], ctx: ResolvedCommandContext, kind: ShellKind): Promise<ExecResult> {
   const setup: string[] = [];
   let commandMode = false;
   let stdinMode = false;
@@ -75,8 +76,11 @@ export async function runShell(step: Step, argv0: string, args: string[], ctx: R
 
   const frame: ShellFrame = {};
   step.shell.frames.push(frame);
+  const outer = step.shellKind;
   let result: ExecResult;
   try {
+    step.shellKind = kind;
+    step.setPlainVariables(plainVariables(kind));
     result = await execChild(ctx, `${prologue}\n${script}`, shellEnv, stdin);
   } catch (e) {
     // just-bash does not turn a failed output redirection into a status: it aborts the
@@ -87,6 +91,7 @@ export async function runShell(step: Step, argv0: string, args: string[], ctx: R
     result = failure(`${argv0}: can't create ${path ?? "file"}: ${describeError(e)}`, 1);
   } finally {
     step.shell.frames.pop();
+    step.shellKind = outer;
   }
   step.limit ??= limitMessage(result);
   if (frame.exitTrap) {
@@ -94,6 +99,7 @@ export async function runShell(step: Step, argv0: string, args: string[], ctx: R
     const finalEnv = { ...shellEnv, ...((result as { env?: Record<string, string> }).env ?? {}) };
     const status = result.exitCode;
     // The shell's status stands unless the trap itself exits with another.
+    step.setPlainVariables(plainVariables(kind));
     const trapped = await execChild(ctx, `(exit ${status})\n${frame.exitTrap}\nexit ${status}`, finalEnv, "");
     result = {
       ...result,

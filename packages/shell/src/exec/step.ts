@@ -2,6 +2,7 @@ import type { ShellState } from "../applets/applet.js";
 import type { ProcessFs } from "../sandbox/process-fs.js";
 import type { CommandModel } from "../run-spec.js";
 import type { SimCommand } from "../sim-command.js";
+import type { Flavour, ShellKind } from "./flavour.js";
 import type { ResolverHook } from "./resolver-hook.js";
 
 /** Everything the processes of one RUN step share. */
@@ -17,6 +18,19 @@ export interface Step {
   unresolved: Set<string>;
   hook: ResolverHook;
   shell: ShellState;
+  /** The image's flavour (see flavour.ts): shell builtins and `busybox X` follow it. */
+  flavour: Flavour;
+  /** The innermost running shell (a file without #! runs in it). */
+  shellKind: ShellKind;
+  /**
+   * Make the shell about to start treat `names` as ordinary variables (undefined: bash's own).
+   * just-bash copies its state when a child script starts, so this holds for that child only.
+   */
+  setPlainVariables(names: ReadonlySet<string> | undefined): void;
+  /** argv of the container's process 1 (what `ps` lists first). */
+  argv: string[];
+  /** Processes started so far in the step, standing in for the pid counter. */
+  pids: number;
   /** An applet name to run as such by the next dispatcher of that name (see runBundledAs). */
   direct?: string;
   /** The first execution limit hit anywhere in the step; from then on every program fails. */

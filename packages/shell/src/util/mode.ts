@@ -8,7 +8,9 @@ const WHO: Record<string, number> = { a: 0o7777, u: 0o4700, g: 0o2070, o: 0o0007
 const PERM: Record<string, number> = { r: 0o444, w: 0o222, x: 0o111, X: 0o111, s: 0o6000, t: 0o1000 };
 
 /** The new permission bits, or undefined when `spec` is not a valid mode. */
-export function applyMode(spec: string, current: number, opts: { isDir: boolean; umask: number }): number | undefined {
+export function applyMode(spec: string, current: number, opts: { isDir: boolean; umask: number; gnu?: boolean }): number | undefined {
+  // coreutils lets "o" reach the sticky bit ("o+t"); busybox does not.
+  const whoMap: Record<string, number> = opts.gnu ? { ...WHO, o: 0o1007 } : WHO;
   if (/^[0-7]/.test(spec)) {
     if (!/^[0-7]+$/.test(spec)) return undefined;
     const n = parseInt(spec, 8);
@@ -22,7 +24,7 @@ export function applyMode(spec: string, current: number, opts: { isDir: boolean;
       continue;
     }
     let who = 0;
-    while (i < spec.length && spec[i] in WHO) who |= WHO[spec[i++]];
+    while (i < spec.length && spec[i] in WHO) who |= whoMap[spec[i++]];
     if (i >= spec.length) return undefined;
     do {
       const op = spec[i];

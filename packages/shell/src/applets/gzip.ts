@@ -1,0 +1,231 @@
+import { constants, deflateRawSync, gunzipSync } from "node:zlib";
+import { describeError } from "../util/errors.js";
+import type { Applet, AppletContext } from "./applet.js";
+
+/** The gzip header's OS byte: both gzips write "Unix". */
+const OS_UNIX = 3;
+
+function crc32(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const b of data) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A gzip member as the flavour's gzip writes it. The header is theirs byte for byte: GNU
+ * stores the name and mtime of a file (not with -n, nor from stdin) and marks -1/-9 in XFL;
+ * busybox stores neither and XFL 0. The deflate stream is zlib's at the same level, which
+ * is not always the bytes gzip's own deflate would choose (see README, differential tests).
+ */
+export function gzipMember(data: Buffer, o: { level: number; name?: string; mtime?: number; gnu: boolean }): Buffer {
+  const named = o.gnu && o.name !== undefined;
+  const header = Buffer.alloc(10);
+  header.writeUInt16BE(0x1f8b, 0);
+  header[2] = 8;
+  header[3] = named ? 0x08 : 0;
+  header.writeUInt32LE(o.gnu ? (o.mtime ?? 0) >>> 0 : 0, 4);
+  header[8] = o.gnu ? (o.level === 9 ? 2 : o.level === 1 ? 4 : 0) : 0;
+  header[9] = OS_UNIX;
+  const parts = [header];
+  if (named) parts.push(Buffer.from(`${o.name}\0`, "latin1"));
+  parts.push(deflateRawSync(data, { level: o.level, memLevel: 8, strategy: constants.Z_DEFAULT_STRATEGY }));
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(data), 0);
+  trailer.writeUInt32LE(data.length >>> 0, 4);
+  parts.push(trailer);
+  return Buffer.concat(parts);
+}
+
+interface GzOptions {
+  stdout: boolean;
+  decompress: boolean;
+  force: boolean;
+  keep: boolean;
+  noName: boolean;
+  quiet: boolean;
+  test: boolean;
+  verbose: boolean;
+  level: number;
+  suffix: string;
+}
+
+function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[] } | string {
+  const gnu = ctx.flavour === "gnu";
+  const o: GzOptions = {
+    stdout: name === "zcat", decompress: name !== "gzip", force: false, keep: false, noName: false, quiet: false,
+    test: false, verbose: false, level: 6, suffix: ".gz",
+  };
+  const files: string[] = [];
+  const longs: Record<string, string> = {
+    stdout: "c", "to-stdout": "c", decompress: "d", uncompress: "d", force: "f", keep: "k", "no-name": "n", name: "N",
+    quiet: "q", test: "t", verbose: "v", fast: "1", best: "9", suffix: "S", recursive: "r", list: "l",
+  };
+  const args = ctx.args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      files.push(...args.slice(i + 1));
+      break;
+    }
+    let letters: string;
+    if (a.startsWith("--")) {
+      const [n, v] = a.slice(2).split("=", 2);
+      const l = longs[n];
+      if (!l) return `${name}: unrecognized option '${a}'`;
+      if (l === "S") {
+        o.suffix = v ?? args[++i] ?? "";
+        continue;
+      }
+      letters = l;
+    } else if (a.length > 1 && a.startsWith("-")) letters = a.slice(1);
+    else {
+      files.push(a);
+      continue;
+    }
+    for (let j = 0; j < letters.length; j++) {
+      const c = letters[j];
+      if (c >= "1" && c <= "9") o.level = Number(c);
+      else if (c === "c") o.stdout = true;
+      else if (c === "d") o.decompress = true;
+      else if (c === "f") o.force = true;
+      else if (c === "k") o.keep = true;
+      else if (c === "n" || c === "N") o.noName = c === "n";
+      else if (c === "q") o.quiet = true;
+      else if (c === "t") o.test = o.decompress = true;
+      else if (c === "v") o.verbose = true;
+      else if (c === "S") {
+        o.suffix = letters.slice(j + 1) || args[++i] || "";
+        break;
+      } else return `${name}: invalid option -- '${c}'${gnu ? `\nTry '${name} --help' for more information.` : ""}`;
+    }
+  }
+  return { o, files };
+}
+
+function decompress(data: Buffer): Buffer {
+  return gunzipSync(data);
+}
+
+/** gzip / gunzip / zcat [-cdfkntqv1-9] [-S SUF] [FILE]...: the flavour's headers, messages and file handling. */
+function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
+  return (ctx) => {
+    const gnu = ctx.flavour === "gnu";
+    const parsed = parse(ctx, name);
+    if (typeof parsed === "string") {
+      ctx.stderr(`${parsed}\n`);
+      return 1;
+    }
+    const { o } = parsed;
+    const files = parsed.files.length ? parsed.files : ["-"];
+    const prog = gnu ? "gzip" : name;
+    let status = 0;
+    const warn = (msg: string, code: number) => {
+      if (!o.quiet || code === 1) ctx.stderr(`${prog}: ${msg}\n`);
+      if (code > status && !(status === 1)) status = code;
+      if (code === 1) status = 1;
+    };
+    for (const operand of files) {
+      let f = operand;
+      if (f === "-") {
+        const input = ctx.stdin;
+        if (o.decompress) {
+          try {
+            const out = decompress(input);
+            if (!o.test) ctx.stdout(out);
+          } catch {
+            warn(gnu ? "stdin: not in gzip format" : "invalid magic", 1);
+          }
+        } else ctx.stdout(gzipMember(input, { level: o.level, gnu, mtime: 0 }));
+        continue;
+      }
+      let p = ctx.resolve(f);
+      let node = ctx.fs.tryLstat(p);
+      if (o.decompress && !node && !f.endsWith(o.suffix) && gnu && ctx.fs.tryLstat(`${p}${o.suffix}`)) {
+        // GNU tries NAME.gz for a name without the suffix.
+        f = `${f}${o.suffix}`;
+        p = ctx.resolve(f);
+        node = ctx.fs.tryLstat(p);
+      }
+      if (!node) {
+        warn(`${f}: No such file or directory`, 1);
+        continue;
+      }
+      if (node.type === "dir") {
+        warn(gnu ? `${f} is a directory -- ignored` : `can't open '${f}': Is a directory`, gnu ? 2 : 1);
+        continue;
+      }
+      if (node.type === "symlink" && !o.stdout && !o.force && gnu) {
+        warn(`${f}: Too many levels of symbolic links`, 1);
+        continue;
+      }
+      let input: Buffer;
+      try {
+        input = ctx.fs.readFile(p);
+      } catch (e) {
+        warn(`${f}: ${describeError(e)}`, 1);
+        continue;
+      }
+      const st = ctx.fs.stat(p);
+      let out: Buffer;
+      let target: string;
+      if (o.decompress) {
+        if (!o.stdout && !o.test && !f.endsWith(o.suffix) && !(gnu && /\.(tgz|taz)$/.test(f))) {
+          warn(gnu ? `${f}: unknown suffix -- ignored` : `${f}: unknown suffix - ignored`, gnu ? 2 : 1);
+          continue;
+        }
+        try {
+          out = decompress(input);
+        } catch {
+          // GNU's -t reports after a line break (ending its progress line).
+          if (gnu && o.test) ctx.stderr("\n");
+          warn(gnu ? `${f}: ${input.length < 2 ? "unexpected end of file" : "not in gzip format"}` : "invalid magic", 1);
+          continue;
+        }
+        if (o.test) continue;
+        target = f.endsWith(o.suffix) ? f.slice(0, -o.suffix.length) : f.replace(/\.t[ga]z$/, ".tar");
+      } else {
+        if (gnu && f.endsWith(o.suffix) && !o.stdout) {
+          warn(`${f} already has ${o.suffix} suffix -- unchanged`, 2);
+          continue;
+        }
+        const base = f.split("/").pop() as string;
+        out = gzipMember(input, { level: o.level, gnu, name: o.noName ? undefined : base, mtime: o.noName ? 0 : Math.floor(st.mtime.getTime() / 1000) });
+        target = `${f}${o.suffix}`;
+      }
+      if (o.stdout) {
+        ctx.stdout(out);
+        continue;
+      }
+      const tp = ctx.resolve(target);
+      if (ctx.fs.tryLstat(tp) && !o.force) {
+        warn(gnu ? `${target} already exists;\tnot overwritten` : `can't open '${target}': File exists`, gnu ? 2 : 1);
+        continue;
+      }
+      try {
+        if (ctx.fs.tryLstat(tp)) ctx.fs.remove(tp);
+        ctx.fs.writeFile(tp, out, { mode: st.mode & 0o7777 });
+        ctx.fs.chmod(tp, st.mode & 0o7777);
+        // GNU carries the input's times (and owner) over; busybox leaves the new file's.
+        if (gnu) {
+          ctx.fs.utimes(tp, st.mtime, st.mtime);
+          if (ctx.creds.uid === 0) ctx.fs.chown(tp, { uid: st.uid, gid: st.gid });
+        }
+        if (o.verbose) {
+          const ratio = input.length === 0 ? 0 : (1 - (o.decompress ? input.length / out.length : out.length / input.length)) * 100;
+          ctx.stderr(`${f}:\t${ratio.toFixed(1).padStart(5)}% -- ${o.decompress ? "created" : "replaced with"} ${target}\n`);
+        }
+        if (!o.keep) ctx.fs.remove(p);
+      } catch (e) {
+        warn(`${target}: ${describeError(e)}`, 1);
+      }
+    }
+    return status;
+  };
+}
+
+export const gzip = gzipApplet("gzip");
+export const gunzip = gzipApplet("gunzip");
+export const zcat = gzipApplet("zcat");

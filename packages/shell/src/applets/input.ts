@@ -1,0 +1,80 @@
+import { describeError } from "../util/errors.js";
+import type { AppletContext } from "./applet.js";
+
+/**
+ * Read an operand ("-" is stdin). On failure print the flavour's message and return
+ * undefined: GNU says `NAME: FILE: No such file or directory`, busybox
+ * `NAME: can't open 'FILE': No such file or directory`.
+ */
+export function readOperand(ctx: AppletContext, name: string, file: string, busyboxStyle: "open" | "plain" = "open"): Buffer | undefined {
+  if (file === "-") return ctx.stdin;
+  try {
+    const p = ctx.resolve(file);
+    if (ctx.fs.tryStat(p)?.type === "dir") {
+      const err = Object.assign(new Error("EISDIR"), { code: "EISDIR" });
+      throw err;
+    }
+    return ctx.fs.readFile(p);
+  } catch (e) {
+    ctx.stderr(openError(ctx, name, file, e, busyboxStyle));
+    return undefined;
+  }
+}
+
+/** busybox words it per applet: `can't open 'F': ...` (xfopen) or `F: ...` (perror of the name). */
+export function openError(ctx: AppletContext, name: string, file: string, e: unknown, busyboxStyle: "open" | "plain" = "open"): string {
+  if (ctx.flavour === "busybox") {
+    if ((e as { code?: string }).code === "EISDIR") return `${name}: read error: Is a directory\n`;
+    if (busyboxStyle === "plain") return `${name}: ${file}: ${describeError(e)}\n`;
+    return `${name}: can't open '${file}': ${describeError(e)}\n`;
+  }
+  return `${name}: ${gnuQuote(file)}: ${describeError(e)}\n`;
+}
+
+/**
+ * coreutils' quoting of a file name in messages (quotearg's shell-escape-always style as
+ * used by `quotef`): plain names stay bare, others are single-quoted.
+ */
+export function gnuQuote(name: string): string {
+  if (name !== "" && /^[A-Za-z0-9_./,:@%+=^-]+$/.test(name) && !name.startsWith("~")) return name;
+  // The C locale: bytes outside printable ASCII are shown as $'\ooo'.
+  if (/[^\x20-\x7e]/.test(name)) return gnuShellEscape(name);
+  if (!name.includes("'")) return `'${name}'`;
+  return `"${name.replace(/(["\\$`])/g, "\\$1")}"`;
+}
+
+/** coreutils' `quote()`: always single-quoted (as in "cannot access 'x'"). */
+export function gnuQuoteAlways(name: string): string {
+  if (/[^\x20-\x7e]/.test(name)) return gnuShellEscape(name);
+  return name.includes("'") ? gnuQuote(name) : `'${name}'`;
+}
+
+/**
+ * coreutils' shell-escape quoting in the C locale (xargs -t, ls on a terminal): safe words
+ * bare, others in single quotes, bytes that are not printable ASCII as $'\ooo'.
+ */
+export function gnuShellEscape(arg: string): string {
+  const bytes = Buffer.from(arg, "utf8");
+  const printable = (b: number) => b >= 0x20 && b < 0x7f;
+  if (bytes.length && /^[A-Za-z0-9_+,./:=@%^-]+$/.test(arg) && !arg.startsWith("~")) return arg;
+  let out = "'";
+  let inQuote = true;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (printable(b)) {
+      if (!inQuote) {
+        out += "'";
+        inQuote = true;
+      }
+      out += b === 0x27 ? "'\\''" : String.fromCharCode(b);
+    } else {
+      if (inQuote) out += "'";
+      out += "$'";
+      while (i < bytes.length && !printable(bytes[i])) out += `\\${bytes[i++].toString(8).padStart(3, "0")}`;
+      i--;
+      out += "'";
+      inQuote = false;
+    }
+  }
+  return inQuote ? `${out}'` : out;
+}

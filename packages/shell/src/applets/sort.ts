@@ -1,0 +1,408 @@
+import type { Applet, AppletContext } from "./applet.js";
+import { describeError } from "../util/errors.js";
+import { gnuQuote, gnuQuoteAlways } from "./input.js";
+
+/** Ordering options of a key (or global). */
+interface Order {
+  b: boolean; // leading blanks ignored
+  d: boolean; // dictionary order
+  f: boolean; // fold case
+  i: boolean; // printable only
+  n: boolean;
+  g: boolean;
+  h: boolean;
+  M: boolean;
+  V: boolean;
+  r: boolean;
+}
+
+interface Key extends Order {
+  sf: number;
+  sc: number;
+  ef: number; // 0: end of line
+  ec: number; // 0: end of field
+  /** The key gave its own ordering options (then the global ones do not apply to it). */
+  own: boolean;
+  endB: boolean;
+}
+
+const ORDER_FLAGS = "bdfignhMVr";
+
+function emptyOrder(): Order {
+  return { b: false, d: false, f: false, i: false, n: false, g: false, h: false, M: false, V: false, r: false };
+}
+
+class Usage extends Error {
+  constructor(message: string, readonly hint = false) {
+    super(message);
+  }
+}
+
+function parseKey(spec: string, gnu: boolean): Key {
+  const m = spec.match(/^(\d+)(?:\.(\d+))?([a-zA-Z]*)(?:,(\d+)(?:\.(\d+))?([a-zA-Z]*))?$/);
+  if (!m) throw new Usage(gnu ? `sort: invalid number at field start: invalid count at start of '${spec}'` : `sort: bad field specification '${spec}'`);
+  const key: Key = { ...emptyOrder(), sf: Number(m[1]), sc: m[2] ? Number(m[2]) : 1, ef: m[4] ? Number(m[4]) : 0, ec: m[5] ? Number(m[5]) : 0, own: false, endB: false };
+  if (key.sf === 0 || (m[2] !== undefined && key.sc === 0)) throw new Usage(gnu ? `sort: field number is zero: invalid field specification '${spec}'` : "sort: bad field specification");
+  for (const c of m[3] ?? "") {
+    if (!ORDER_FLAGS.includes(c)) throw new Usage(gnu ? `sort: stray character in field spec: invalid field specification '${spec}'` : `sort: unknown key option '${c}'`);
+    key[c as keyof Order] = true;
+    key.own = true;
+  }
+  for (const c of m[6] ?? "") {
+    if (!ORDER_FLAGS.includes(c)) throw new Usage(gnu ? `sort: stray character in field spec: invalid field specification '${spec}'` : `sort: unknown key option '${c}'`);
+    if (c === "b") key.endB = true;
+    else key[c as keyof Order] = true;
+    key.own = true;
+  }
+  return key;
+}
+
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
+
+/** The bytes of `line` a key covers (POSIX field rules; without -t a field starts with its blanks). */
+function extract(line: Buffer, key: Key, sep: number | undefined): Buffer {
+  const fieldStart = (n: number): number => {
+    let p = 0;
+    for (let f = 1; f < n && p <= line.length; f++) {
+      if (sep !== undefined) {
+        const q = line.indexOf(sep, p);
+        p = q < 0 ? line.length + 1 : q + 1;
+      } else {
+        while (p < line.length && isBlank(line[p])) p++;
+        while (p < line.length && !isBlank(line[p])) p++;
+      }
+    }
+    return Math.min(p, line.length);
+  };
+  const fieldEnd = (start: number): number => {
+    let p = start;
+    if (sep !== undefined) {
+      const q = line.indexOf(sep, p);
+      return q < 0 ? line.length : q;
+    }
+    while (p < line.length && isBlank(line[p])) p++;
+    while (p < line.length && !isBlank(line[p])) p++;
+    return p;
+  };
+  let s = fieldStart(key.sf);
+  if (key.b) while (s < line.length && isBlank(line[s])) s++;
+  s = Math.min(s + key.sc - 1, key.sf > 0 ? Math.max(s, fieldEnd(fieldStart(key.sf))) : line.length);
+  let e: number;
+  if (key.ef === 0) e = line.length;
+  else {
+    const fs = fieldStart(key.ef);
+    if (key.ec === 0) e = fieldEnd(fs);
+    else {
+      let p = fs;
+      if (key.endB) while (p < line.length && isBlank(line[p])) p++;
+      e = Math.min(p + key.ec, line.length);
+    }
+  }
+  return e <= s ? Buffer.alloc(0) : line.subarray(s, e);
+}
+
+function numericPrefix(b: Buffer): number {
+  const m = b.toString("latin1").match(/^[ \t]*(-?)(\d*)(\.\d*)?/);
+  if (!m || (!m[2] && !(m[3] && m[3].length > 1))) return 0;
+  const v = Number(`${m[1]}${m[2] || "0"}${m[3] && m[3].length > 1 ? m[3] : ""}`);
+  return Object.is(v, -0) ? 0 : v;
+}
+
+function generalNumeric(b: Buffer): number {
+  const m = b.toString("latin1").match(/^[ \t]*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf(?:inity)?|[-+]?nan)/i);
+  if (!m) return Number.NEGATIVE_INFINITY - 1;
+  return Number(m[1].replace(/^([-+]?)inf(inity)?$/i, "$1Infinity"));
+}
+
+const SUFFIX = "KMGTPEZYRQ";
+function human(b: Buffer): [number, number] {
+  const m = b.toString("latin1").match(/^[ \t]*(-?)(\d*\.?\d*)([KMGTPEZYRQk]?)/);
+  if (!m || !m[2]) return [0, 0];
+  const sign = m[1] ? -1 : 1;
+  const mag = m[3] ? SUFFIX.indexOf(m[3].toUpperCase()) + 1 : 0;
+  return [sign * (mag + 1), sign * Number(m[2])];
+}
+
+const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+function month(b: Buffer): number {
+  const s = b.toString("latin1").replace(/^[ \t]+/, "").slice(0, 3).toUpperCase();
+  return MONTHS.indexOf(s) + 1;
+}
+
+/** GNU's filevercmp, as used by sort -V. */
+function verrevcmp(a: string, b: string): number {
+  const order = (c: string | undefined): number => {
+    if (c === undefined) return 0;
+    if (/[0-9]/.test(c)) return 0;
+    if (/[A-Za-z]/.test(c)) return c.charCodeAt(0);
+    if (c === "~") return -1;
+    return c.charCodeAt(0) + 256;
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    let first = 0;
+    while ((i < a.length && !/[0-9]/.test(a[i])) || (j < b.length && !/[0-9]/.test(b[j]))) {
+      const ac = order(a[i]);
+      const bc = order(b[j]);
+      if (ac !== bc) return ac - bc;
+      i++;
+      j++;
+    }
+    while (a[i] === "0") i++;
+    while (b[j] === "0") j++;
+    while (i < a.length && j < b.length && /[0-9]/.test(a[i]) && /[0-9]/.test(b[j])) {
+      if (!first) first = a.charCodeAt(i) - b.charCodeAt(j);
+      i++;
+      j++;
+    }
+    if (i < a.length && /[0-9]/.test(a[i])) return 1;
+    if (j < b.length && /[0-9]/.test(b[j])) return -1;
+    if (first) return first;
+  }
+  return 0;
+}
+
+function versionCompare(a: string, b: string): number {
+  if (a === b) return 0;
+  const suffix = (s: string): [string, string] => {
+    const m = s.match(/^(.*?)((?:\.[A-Za-z~][A-Za-z0-9~]*)*)$/);
+    return m ? [m[1], m[2]] : [s, ""];
+  };
+  if (a === "") return -1;
+  if (b === "") return 1;
+  if (a === "." || a === "..") return b === "." || b === ".." ? (a === "." ? -1 : 1) : -1;
+  if (b === "." || b === "..") return 1;
+  if (a.startsWith(".") && !b.startsWith(".")) return -1;
+  if (!a.startsWith(".") && b.startsWith(".")) return 1;
+  const [ap, as] = suffix(a.startsWith(".") ? a.slice(1) : a);
+  const [bp, bs] = suffix(b.startsWith(".") ? b.slice(1) : b);
+  const r = ap === bp ? 0 : verrevcmp(ap, bp);
+  return r || verrevcmp(a, b);
+}
+
+/** glibc's strverscmp(3), which busybox sort -V uses: digit runs compare as numbers, leading zeros as fractions. */
+export function strverscmp(a: Buffer, b: Buffer): number {
+  const S_N = 0, S_I = 3, S_F = 6, S_Z = 9, CMP = 2, LEN = 3;
+  const next = [S_N, S_I, S_Z, S_N, S_I, S_I, S_N, S_F, S_F, S_N, S_F, S_Z];
+  const result = [
+    CMP, CMP, CMP, CMP, LEN, CMP, CMP, CMP, CMP,
+    CMP, -1, -1, +1, LEN, LEN, +1, LEN, LEN,
+    CMP, CMP, CMP, CMP, CMP, CMP, CMP, CMP, CMP,
+    CMP, +1, +1, -1, CMP, CMP, -1, CMP, CMP,
+  ];
+  const at = (s: Buffer, i: number) => (i < s.length ? s[i] : 0);
+  const digit = (c: number) => c >= 0x30 && c <= 0x39;
+  const cls = (c: number) => (c === 0x30 ? 1 : 0) + (digit(c) ? 1 : 0);
+  if (a.equals(b)) return 0;
+  let i = 0;
+  let c1 = at(a, i);
+  let c2 = at(b, i);
+  i++;
+  let state = S_N + cls(c1);
+  let diff: number;
+  while ((diff = c1 - c2) === 0) {
+    if (c1 === 0) return 0;
+    state = next[state];
+    c1 = at(a, i);
+    c2 = at(b, i);
+    i++;
+    state += cls(c1);
+  }
+  const r = result[state * 3 + cls(c2)];
+  if (r === CMP) return diff;
+  if (r === LEN) {
+    let j = i;
+    while (digit(at(a, j))) {
+      if (!digit(at(b, j))) return 1;
+      j++;
+    }
+    return digit(at(b, j)) ? -1 : diff;
+  }
+  return r;
+}
+
+function transform(b: Buffer, o: Order): Buffer {
+  if (!o.d && !o.i && !o.f) return b;
+  const out: number[] = [];
+  for (const c of b) {
+    if (o.d && !(isBlank(c) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) continue;
+    if (o.i && (c < 0x20 || c >= 0x7f)) continue;
+    out.push(o.f && c >= 0x61 && c <= 0x7a ? c - 0x20 : c);
+  }
+  return Buffer.from(out);
+}
+
+function compareKey(a: Buffer, b: Buffer, o: Order & { busybox?: boolean }): number {
+  let r: number;
+  if (o.n) r = Math.sign(numericPrefix(a) - numericPrefix(b));
+  else if (o.g) {
+    const x = generalNumeric(a);
+    const y = generalNumeric(b);
+    r = x === y || (Number.isNaN(x) && Number.isNaN(y)) ? 0 : Number.isNaN(x) ? -1 : Number.isNaN(y) ? 1 : Math.sign(x - y);
+  } else if (o.h) {
+    const [ma, va] = human(a);
+    const [mb, vb] = human(b);
+    r = Math.sign(ma - mb) || Math.sign(va - vb);
+  } else if (o.M) r = Math.sign(month(a) - month(b));
+  else if (o.V) r = Math.sign(o.busybox ? strverscmp(a, b) : versionCompare(a.toString("latin1"), b.toString("latin1")));
+  else r = Buffer.compare(transform(a, o), transform(b, o));
+  return o.r ? -r : r;
+}
+
+/**
+ * sort [-bcdfghiMnrsuVz] [-k KEY]... [-t SEP] [-o FILE] [FILE]...: in the C locale (byte
+ * order), the container's, with POSIX keys and the last-resort whole-line comparison.
+ */
+export const sort: Applet = (ctx) => {
+  const gnu = ctx.flavour === "gnu";
+  const global: Order & { busybox?: boolean } = { ...emptyOrder(), busybox: !gnu };
+  const keys: Key[] = [];
+  let sep: number | undefined;
+  let output: string | undefined;
+  let unique = false;
+  let stable = false;
+  let check: "" | "c" | "C" = "";
+  let zero = false;
+  const files: string[] = [];
+  const longs: Record<string, string> = {
+    "ignore-leading-blanks": "b", "dictionary-order": "d", "ignore-case": "f", "general-numeric-sort": "g",
+    "ignore-nonprinting": "i", "month-sort": "M", "human-numeric-sort": "h", "numeric-sort": "n", "reverse": "r",
+    "version-sort": "V", "unique": "u", "stable": "s", "zero-terminated": "z", "check": "c", "merge": "m",
+    "key": "k=", "field-separator": "t=", "output": "o=", "buffer-size": "S=", "temporary-directory": "T=", "parallel": "P=",
+  };
+  try {
+    const args = ctx.args;
+    let i = 0;
+    const value = (c: string, v: string): void => {
+      if (c === "k") keys.push(parseKey(v, gnu));
+      else if (c === "t") {
+        const bytes = Buffer.from(v);
+        if (bytes.length !== 1) throw new Usage(gnu ? (v === "" ? "sort: empty tab" : `sort: multi-character tab '${v}'`) : "sort: bad -t parameter");
+        sep = bytes[0];
+      } else if (c === "o") output = v;
+    };
+    const flag = (c: string): void => {
+      if (ORDER_FLAGS.includes(c)) global[c as keyof Order] = true;
+      else if (c === "u") unique = true;
+      else if (c === "s") stable = true;
+      else if (c === "z") zero = true;
+      else if (c === "c" || c === "C") check = c;
+      else if (c === "m") return;
+      else throw new Usage(`sort: invalid option -- '${c}'`, true);
+    };
+    for (; i < args.length; i++) {
+      const a = args[i];
+      if (a === "--") {
+        files.push(...args.slice(i + 1));
+        break;
+      }
+      if (a.startsWith("--") && gnu) {
+        const eq = a.indexOf("=");
+        const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+        const spec = longs[name];
+        if (!spec) throw new Usage(`sort: unrecognized option '${a}'`, true);
+        if (spec.endsWith("=")) value(spec[0], eq >= 0 ? a.slice(eq + 1) : (args[++i] ?? ""));
+        else if (name === "check" && eq >= 0) check = a.slice(eq + 1) === "quiet" || a.slice(eq + 1) === "silent" ? "C" : "c";
+        else flag(spec);
+        continue;
+      }
+      if (a.length > 1 && a.startsWith("-")) {
+        for (let j = 1; j < a.length; j++) {
+          const c = a[j];
+          if ("ktoST".includes(c)) {
+            const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+            if (v === undefined) throw new Usage(`sort: option requires an argument -- '${c}'`, true);
+            value(c, v);
+            break;
+          }
+          flag(c);
+        }
+        continue;
+      }
+      files.push(a);
+    }
+  } catch (e) {
+    if (!(e instanceof Usage)) throw e;
+    ctx.stderr(`${e.message}\n`);
+    if (gnu && e.hint) ctx.stderr("Try 'sort --help' for more information.\n");
+    return 2;
+  }
+  if (files.length === 0) files.push("-");
+  if (check && gnu && files.length > 1) {
+    ctx.stderr(`sort: extra operand ${gnuQuoteAlways(files[1])} not allowed with -${check}\n`);
+    return 2;
+  }
+  const eol = zero ? 0 : 0x0a;
+  const lines: Buffer[] = [];
+  for (const f of files) {
+    let data: Buffer;
+    try {
+      data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+    } catch (e) {
+      ctx.stderr(gnu ? `sort: cannot read: ${gnuQuote(f)}: ${describeError(e)}\n` : `sort: ${f}: ${describeError(e)}\n`);
+      return 2;
+    }
+    let p = 0;
+    while (p < data.length) {
+      const q = data.indexOf(eol, p);
+      if (q < 0) {
+        lines.push(data.subarray(p));
+        break;
+      }
+      lines.push(data.subarray(p, q));
+      p = q + 1;
+    }
+  }
+  // A key without ordering options of its own takes the global ones.
+  const effective = keys.map((k) => (k.own ? { ...k, busybox: !gnu } : { ...k, ...global, sf: k.sf, sc: k.sc, ef: k.ef, ec: k.ec, own: false, endB: k.endB || global.b }));
+  const wholeLine: Key = { ...global, sf: 1, sc: 1, ef: 0, ec: 0, own: false, endB: false };
+  const compare = (a: Buffer, b: Buffer): number => {
+    const list = effective.length ? effective : [wholeLine];
+    for (const k of list) {
+      const r = compareKey(k === wholeLine && !k.b ? a : extract(a, k, sep), k === wholeLine && !k.b ? b : extract(b, k, sep), k);
+      if (r) return r;
+    }
+    return 0;
+  };
+  const full = (a: Buffer, b: Buffer): number => {
+    const r = compare(a, b);
+    // GNU's -u compares by the keys alone; busybox's still breaks ties on the whole line.
+    if (r || stable || (unique && gnu)) return r;
+    const last = Buffer.compare(a, b);
+    return global.r ? -last : last;
+  };
+  if (check) {
+    for (let i = 1; i < lines.length; i++) {
+      const r = full(lines[i - 1], lines[i]);
+      if (r > 0 || (unique && r === 0)) {
+        if (check === "c") ctx.stderr(gnu ? `sort: ${files[0]}:${i + 1}: disorder: ${lines[i].toString("utf8")}\n` : `Check line ${i}\n`);
+        return 1;
+      }
+    }
+    return 0;
+  }
+  const indexed = lines.map((l, i) => ({ l, i }));
+  indexed.sort((x, y) => full(x.l, y.l) || x.i - y.i);
+  const out: Buffer[] = [];
+  let prev: Buffer | undefined;
+  for (const { l } of indexed) {
+    if (unique && prev && compare(prev, l) === 0) continue;
+    out.push(l, Buffer.from([eol]));
+    prev = l;
+  }
+  const data = Buffer.concat(out);
+  if (output !== undefined) return writeOutput(ctx, output, data);
+  ctx.stdout(data);
+  return 0;
+};
+
+function writeOutput(ctx: AppletContext, file: string, data: Buffer): number {
+  try {
+    ctx.fs.writeFile(ctx.resolve(file), data);
+    return 0;
+  } catch (e) {
+    ctx.stderr(ctx.flavour === "gnu" ? `sort: open failed: ${file}: ${(e as Error).message}\n` : `sort: can't open '${file}': ${(e as Error).message}\n`);
+    return 2;
+  }
+}
