@@ -33,7 +33,7 @@ function parse(opts: BuildOptions): Dockerfile {
   const text = opts.dockerfileText ?? opts.context.dockerfileText();
   let df: Dockerfile;
   try {
-    df = parseDockerfile(text);
+    df = parseDockerfile(text, { frontend: opts.buildkit ? "buildkit" : "classic" });
   } catch (e) {
     if (e instanceof DockerfileParseError) throw new BuildError(e.message, 1);
     throw e;
@@ -120,7 +120,7 @@ async function runOnBuildTriggers(run: BuildRun, state: StageState): Promise<voi
   for (const trigger of triggers) {
     let ins: Instruction;
     try {
-      ins = parseTrigger(trigger);
+      ins = parseTrigger(trigger, { frontend: run.opts.buildkit ? "buildkit" : "classic" });
     } catch (e) {
       throw run.err((e as Error).message);
     }

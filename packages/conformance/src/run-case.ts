@@ -5,7 +5,7 @@ import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { importTar, openStore, type ImageStore } from "@tsbuild/store";
 import { describeImage } from "./describe.js";
-import { restoreCase } from "./fixups.js";
+import { restoreCase, restoreTree } from "./fixups.js";
 
 export interface CaseSpec {
   description?: string;
@@ -18,6 +18,12 @@ export interface CaseSpec {
   mutate?: Array<{ path: string; content: string }>;
   mutate_build_args?: Record<string, string>;
   expect_error?: boolean;
+  /** Context paths whose modes git cannot keep (octal strings), restored before the build. */
+  modes?: Record<string, string>;
+  /** Empty context directories, which git does not keep. */
+  empty_dirs?: string[];
+  /** The builder Docker used: "classic" (default, DOCKER_BUILDKIT=0) or "buildkit". */
+  builder?: "classic" | "buildkit";
 }
 
 const BASES: Record<string, [string, string]> = {
@@ -47,6 +53,7 @@ export async function runCase(caseDir: string, basesDir: string): Promise<Record
     const caseCopy = join(work, "case");
     cpSync(caseDir, caseCopy, { recursive: true, verbatimSymlinks: true });
     restoreCase(basename(caseDir), caseCopy);
+    restoreTree(join(caseCopy, "context"), spec);
     caseDir = caseCopy;
     const root = join(work, "root");
     const store = openStore(root);

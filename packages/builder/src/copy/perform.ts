@@ -9,8 +9,11 @@ export interface Identity {
 }
 
 export interface CopyOptions {
-  /** --chown, else root: the classic builder chowns everything it copies. */
-  identity: Identity;
+  /**
+   * --chown, else root: the classic builder chowns what it copies from the context. Undefined keeps
+   * the source's owners, as COPY --from without --chown does (performCopy's preserveOwnership).
+   */
+  identity?: Identity;
   /** --chmod (BuildKit's flag; the classic builder rejects it). */
   chmod?: number;
   /** ADD: local archives are extracted. */
@@ -40,14 +43,15 @@ export async function copyInto(fs: RootFS, src: CopySource, dest: string, opts: 
   }
   let target = destPath;
   if (dest.endsWith("/") || isDirectory(fs, destPath)) target = posix.join(destPath, posix.basename(src.path));
-  mkdirAllNew(fs, posix.dirname(target), opts.identity);
+  mkdirAllNew(fs, posix.dirname(target), opts.identity ?? ROOT);
   writeItem(fs, item, target, opts);
 }
 
 function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: CopyOptions): void {
   const existed = isDirectory(fs, destPath);
-  mkdirAllNew(fs, destPath, opts.identity);
-  if (!existed && src.self) {
+  mkdirAllNew(fs, destPath, opts.identity ?? ROOT);
+  // Without an identity there is no fixPermissions: the directory stays as CopyWithTar made it (root, 0755).
+  if (!existed && src.self && opts.identity) {
     fs.chown(destPath, opts.identity);
     if (opts.chmod !== undefined) fs.chmod(destPath, opts.chmod);
   }
@@ -57,8 +61,10 @@ function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: Copy
   for (const item of src.items) if (item.type === "dir") fs.utimes(posix.join(destPath, item.rel), item.mtime, item.mtime);
 }
 
+const ROOT: Identity = { uid: 0, gid: 0 };
+
 function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptions): void {
-  const owner = opts.identity;
+  const owner = opts.identity ?? { uid: item.uid, gid: item.gid };
   const mode = opts.chmod ?? item.mode;
   if (item.type === "dir") {
     if (!isDirectory(fs, target)) {

@@ -11,6 +11,7 @@ import { resolveChown } from "../copy/identity.js";
 import { hashFromFs, sourcesFromFs } from "../copy/from-fs.js";
 import type { CopySource, SourceItem } from "../copy/source.js";
 import { resolveFromFlag } from "./from.js";
+import { requiresBuildKit } from "../classic.js";
 
 const URL_RE = /^https?:\/\//i;
 
@@ -23,6 +24,8 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   const srcs = words.slice(0, -1);
   const chown = ins.flag("chown") !== undefined ? expand(run, state, ins.flag("chown")!) : "";
   const chmodFlag = ins.flag("chmod");
+  // 20.10's classic dispatchCopy/dispatchAdd refuse --chmod before anything else.
+  if (chmodFlag !== undefined && !run.opts.buildkit) throw run.err(requiresBuildKit("chmod"));
   const chmod = chmodFlag !== undefined ? parseChmod(run, chmodFlag) : undefined;
   const fromFlag = ins.flag("from");
   if (fromFlag !== undefined && name === "ADD") throw run.err("ADD does not support the --from flag (use COPY --from)");
@@ -67,7 +70,8 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   const destPath = normalizeDest(state.runConfig.WorkingDir, dest);
   fs.beginStep();
   try {
-    const identity = chown ? resolveChown(fs, chown) : { uid: 0, gid: 0 };
+    // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
+    const identity = chown ? resolveChown(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
     for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD" });
   } catch (e) {
     fs.abortStep();

@@ -4,6 +4,7 @@ import type { CommandModel } from "@tsbuild/shell";
 import type { BuildRun } from "../builder.js";
 import { commitChild, probeCache } from "../commit.js";
 import { BuildError } from "../options.js";
+import { requiresBuildKit } from "../classic.js";
 import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
 
 /** The command line Docker execs: exec form as given, shell form through SHELL. */
@@ -34,6 +35,8 @@ async function commandModels(run: BuildRun): Promise<CommandModel[]> {
 }
 
 export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+  // The classic dispatchRun supports no flag: it names the first one used (its parser knows only --mount).
+  if (!run.opts.buildkit && ins.flags.length) throw run.err(requiresBuildKit(ins.flags[0].name));
   const network = ins.flag("network");
   // The sandbox has no network whatever the flag says; the modes BuildKit knows change nothing else.
   if (network !== undefined && !["default", "none", "host"].includes(network)) throw run.err(`network mode "${network}" not supported`);
