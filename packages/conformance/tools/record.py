@@ -49,11 +49,20 @@ def ensure_base(me, name):
         docker(["import", path, tag], check=True)
 
 
+# The docker CLI hashes the context with the user names of the files' owners on its host (tarsum
+# keeps uname/gname); tsbuild and the shared cases assume an owner the host has no name for.
+NAMELESS_OWNER = 4242
+
+
 def restore_tree(ctx, case):
     for d in case.get("empty_dirs", []):
         os.makedirs(os.path.join(ctx, d), exist_ok=True)
     for p, m in sorted(case.get("modes", {}).items(), key=lambda kv: -len(kv[0])):
         os.chmod(os.path.join(ctx, p), int(m, 8))
+    if os.geteuid() == 0:
+        for base, dirs, files in os.walk(ctx):
+            for n in [base] + [os.path.join(base, x) for x in dirs + files]:
+                os.lchown(n, NAMELESS_OWNER, NAMELESS_OWNER)
 
 
 def build(ctx, case, tag, build_args, fresh):
@@ -93,6 +102,7 @@ def run_case(me, case_dir, data_root):
         for pre in case.get("prebuild", []):
             pctx = os.path.join(t, "pre-" + pre["context"])
             me.copy_ctx(os.path.join(case_dir, pre["context"]), pctx)
+            restore_tree(pctx, {})
             code, out, err = build(pctx, case, pre["tag"], {}, True)
             if code != 0:
                 raise RuntimeError("prebuild failed: " + err)

@@ -44,10 +44,11 @@ export class Changes {
     const directory = isDir(link.node);
     if (this.upper) {
       const fromComps = componentsOf(from);
+      const upperOnly = directory && this.upper.isUpperOnlyDir(fromComps, link.name);
       if (!directory) this.copyUp(link);
-      else if (!this.upper.isUpperOnlyDir(fromComps, link.name)) this.detachSharedInodes(link);
+      else if (!upperOnly) this.detachSharedInodes(link);
       this.upper.removed(fromComps, link.name, now);
-      this.upper.placed(componentsOf(to), name, directory, replaced !== undefined);
+      this.upper.placed(componentsOf(to), name, directory, replaced !== undefined, upperOnly);
     }
     if (replaced) this.tree.removeEntry(replaced);
     this.tree.moveEntry(link, to, name);

@@ -52,13 +52,15 @@ export class UpperLayer {
    * A new object now occupies `parent/name` (created, or renamed there). `existed`: something was
    * at that path just before (it is being replaced).
    */
-  placed(parent: readonly string[], name: string, isDirectory: boolean, existed: boolean): void {
+  placed(parent: readonly string[], name: string, isDirectory: boolean, existed: boolean, movedUpperDir = false): void {
     const dir = this.dirFor(parent);
     if (!dir) return;
     const prev = dir.children.get(name);
     const hadLower = prev ? prev.kind === "whiteout" || prev.hadLower : existed;
-    // overlayfs marks a directory created over a whiteout opaque, whatever the lower object was.
-    dir.children.set(name, isDirectory ? { kind: "dir", hadLower, opaque: hadLower, children: new Map() } : { kind: "node", hadLower });
+    // overlayfs marks a directory created over a whiteout opaque, whatever the lower object was, and
+    // (ovl_rename) a directory of the upper layer alone renamed into a merged one (recorded in the generated g- cases).
+    const opaque = hadLower || movedUpperDir;
+    dir.children.set(name, isDirectory ? { kind: "dir", hadLower, opaque, children: new Map() } : { kind: "node", hadLower });
   }
 
   /** The object at `parent/name` is gone (its subtree with it). */

@@ -86,6 +86,7 @@ function item(fs: RootFS, p: string, rel: string, st: Stat): SourceItem {
     gid: st.gid,
     mtime: st.mtime,
     linkname: type === "symlink" ? fs.readlink(p) : undefined,
+    inode: type === "file" && st.nlink > 1 ? String(st.ino) : undefined,
     data: () => (type === "file" ? fs.readFile(p) : Buffer.alloc(0)),
   };
 }

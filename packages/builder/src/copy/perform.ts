@@ -49,22 +49,35 @@ export async function copyInto(fs: RootFS, src: CopySource, dest: string, opts: 
 
 function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: CopyOptions): void {
   const existed = isDirectory(fs, destPath);
-  mkdirAllNew(fs, destPath, opts.identity ?? ROOT);
-  // Without an identity there is no fixPermissions: the directory stays as CopyWithTar made it (root, 0755).
+  // CopyWithTar makes the destination and its parents as root; only fixPermissions (with an
+  // identity, for a destination it made) chowns the destination itself.
+  mkdirAllNew(fs, destPath, ROOT);
   if (!existed && src.self && opts.identity) {
     fs.chown(destPath, opts.identity);
     if (opts.chmod !== undefined) fs.chmod(destPath, opts.chmod);
   }
-  for (const item of src.items) writeItem(fs, item, posix.join(destPath, item.rel), opts);
+  const links = new Map<string, string>();
+  for (const item of src.items) writeItem(fs, item, posix.join(destPath, item.rel), opts, links);
   // Like archive.Untar, directories get their source mtimes last, once nothing is created in them;
   // the destination directory itself keeps the time it was made (checked against Docker 20.10).
   for (const item of src.items) if (item.type === "dir") fs.utimes(posix.join(destPath, item.rel), item.mtime, item.mtime);
+  // Untar's "." entry touches an existing destination: it is copied up, so it is in the layer even
+  // when nothing new lands in it (an empty source directory), with its own owner and mode.
+  if (existed && src.self) fs.utimes(destPath, src.self.mtime, src.self.mtime);
 }
 
 const ROOT: Identity = { uid: 0, gid: 0 };
 
-function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptions): void {
+function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptions, links?: Map<string, string>): void {
   const owner = opts.identity ?? { uid: item.uid, gid: item.gid };
+  // The tar CopyWithTar writes keeps hard links inside the copied tree: a second name links to the first.
+  const first = item.inode !== undefined ? links?.get(item.inode) : undefined;
+  if (first !== undefined && item.type === "file") {
+    removeIfPresent(fs, target, true);
+    fs.link(first, target);
+    return;
+  }
+  if (item.inode !== undefined && item.type === "file") links?.set(item.inode, target);
   const mode = opts.chmod ?? item.mode;
   if (item.type === "dir") {
     if (!isDirectory(fs, target)) {

@@ -94,7 +94,8 @@ function parseChmod(run: BuildRun, v: string): number {
 }
 
 function contextSource(r: ResolvedSource): CopySource {
-  const base = r.path;
+  // Children are named under the resolved path: a symlink to a directory copies the directory's content.
+  const base = r.resolvedPath;
   const toItem = (e: ContextEntry, rel: string): SourceItem => ({
     rel,
     type: e.type,
