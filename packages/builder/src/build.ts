@@ -1,5 +1,5 @@
 import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type Stage } from "@tsbuild/parser";
-import { formatReference, parseReference, shortId } from "@tsbuild/image";
+import { familiarString, parseNamed, shortId, withDefaultTag, type NamedRef } from "@tsbuild/image";
 import { BuildRun } from "./builder.js";
 import { BuildError, type BuildOptions, type BuildResult, type StepRecord } from "./options.js";
 import { metadataDispatchers } from "./dispatch/metadata.js";
@@ -22,11 +22,24 @@ const dispatchers: Record<string, Dispatch> = {
 
 /** Docker's classic builder, step by step (moby builder/dockerfile/builder.go dispatchFromDockerfile). */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const tags = (opts.tags ?? []).map(checkTag);
   const dockerfile = parse(opts);
   const plan = selectStages(dockerfile, opts.target);
   const total = dockerfile.metaArgs.length + plan.reduce((n, s) => n + 1 + s.instructions.length, 0);
   const run = new BuildRun(opts, dockerfile, plan, total);
-  return opts.store.withLock(() => execute(run));
+  return opts.store.withLock(() => execute(run, tags));
+}
+
+/** Tags are checked before anything is built, as the CLI and the daemon do (sanitizeRepoAndTags). */
+function checkTag(t: string): NamedRef {
+  let named: NamedRef;
+  try {
+    named = parseNamed(t);
+  } catch (e) {
+    throw new BuildError(`invalid argument ${JSON.stringify(t)} for "-t, --tag" flag: ${(e as Error).message}`, 125);
+  }
+  if (named.digest !== undefined) throw new BuildError("build tag cannot contain a digest", 1);
+  return withDefaultTag(named);
 }
 
 function parse(opts: BuildOptions): Dockerfile {
@@ -49,7 +62,7 @@ function selectStages(df: Dockerfile, target?: string): Stage[] {
   return df.stages.slice(0, i + 1);
 }
 
-async function execute(run: BuildRun): Promise<BuildResult> {
+async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult> {
   if (run.dockerfile.warnings.length) run.printStderr(run.dockerfile.warnings.join("\n") + "\n");
   let n = 0;
   const begin = (ins: Instruction, stage: number): StepRecord => {
@@ -100,9 +113,10 @@ async function execute(run: BuildRun): Promise<BuildResult> {
   }
   run.print(`Successfully built ${shortId(state.imageId)}`);
   const tags: string[] = [];
-  for (const t of run.opts.tags ?? []) {
-    await run.store.tag(t, state.imageId);
-    const full = formatReference(parseReference(t));
+  for (const ref of tagRefs) {
+    // The familiar form is both the store's key and what Docker prints: docker.io/library/foo is foo:latest.
+    const full = familiarString(ref);
+    await run.store.tag(full, state.imageId);
     tags.push(full);
     run.print(`Successfully tagged ${full}`);
   }

@@ -10,7 +10,7 @@ import {
 import type { LayerDiff } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "./builder.js";
 import { configDifferences } from "./cache.js";
-import { missReasons } from "./cache-miss.js";
+import { missReasons, sameInstruction } from "./cache-miss.js";
 import { recordFor } from "./record.js";
 import { copyConfig, type StageState } from "./state.js";
 
@@ -28,10 +28,12 @@ export async function probeCache(run: BuildRun, state: StageState, probe: Contai
   for (const id of run.store.childrenOf(state.imageId || undefined)) {
     const cfg = await run.imageConfig(id);
     if (!cfg.container_config) continue;
+    // SOURCE_DATE_EPOCH promises the IDs a fresh store gives: an image made at another time is not one of them.
+    if (run.clock.reproducible && (cfg.created !== run.clock.timestamp() || cfg.container !== undefined)) continue;
     const diffs = configDifferences(probe, cfg.container_config);
     if (diffs.length === 0) {
       if (!best || cfg.created > best.created) best = { id, created: cfg.created, config: cfg };
-    } else if (!nearest || diffs.length < nearest.diffs.length) {
+    } else if ((!nearest || diffs.length < nearest.diffs.length) && sameStep(run, probe, cfg.container_config, id)) {
       nearest = { id, diffs, config: cfg.container_config };
     }
   }
@@ -39,7 +41,7 @@ export async function probeCache(run: BuildRun, state: StageState, probe: Contai
     state.cacheBusted = true;
     const differences = nearest
       ? missReasons(probe, nearest.config, run.store.getBuildRecord(nearest.id), run.stepSources)
-      : ["no image in the store was built from the previous step"];
+      : ["no earlier build of this step from the same parent image"];
     if (run.current) run.current.cacheMiss = { candidate: nearest?.id, differences };
     // Docker is silent here; one line at the first miss says what to look at.
     if (nearest) run.print(` ---> Cache miss (vs ${shortId(nearest.id)}): ${differences.join("; ")}`);
@@ -50,6 +52,22 @@ export async function probeCache(run: BuildRun, state: StageState, probe: Contai
   state.image = best.config;
   if (run.current) run.current.cached = true;
   return true;
+}
+
+/**
+ * Whether a child of the same parent is an earlier build of this step (so that saying why it was
+ * not reused helps): built from the same Dockerfile line or the same instruction text, or, with no
+ * build record, the same instruction with other sources or build args. Images that merely share
+ * the base (another Dockerfile's CMD) are not.
+ */
+function sameStep(run: BuildRun, probe: ContainerConfig, candidate: ContainerConfig, id: Digest): boolean {
+  const record = run.store.getBuildRecord(id);
+  const at = run.current?.instruction;
+  if (record && at) {
+    const ins = run.trigger ?? at;
+    return record.kind === ins.kind && (record.text === ins.original || (record.dockerfile === (run.opts.dockerfileName ?? "Dockerfile") && record.line === at.startLine));
+  }
+  return sameInstruction(probe.Cmd ?? [], candidate.Cmd ?? []);
 }
 
 export interface ChildImage {

@@ -108,4 +108,28 @@ describe("built-in images in tsbuild images", () => {
     expect(out.find((l) => l.startsWith("busybox "))).toMatch(/built-in simulated image$/);
     expect(out.find((l) => l.startsWith("mine "))).not.toMatch(/built-in/);
   });
+
+  it("reads a -f Dockerfile outside the context, relative to the working directory, as Docker does", async () => {
+    const root = await seeded();
+    const outside = context({ "ci/Dockerfile.prod": "FROM base:1\nCOPY a.txt /\n" });
+    const dir = context({ "a.txt": "a\n" });
+    const r = await run(buildCommand, ["-f", "ci/Dockerfile.prod", "-t", "docker.io/library/outside", dir], { root, cwd: outside });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Step 2\/2 : COPY a.txt \/\n/);
+    // Docker prints the familiar name, and the store holds that name.
+    expect(r.stdout).toMatch(/Successfully tagged outside:latest\n$/);
+  });
+
+  it("refuses an invalid -t before building anything, with Docker's message and status", async () => {
+    const root = await seeded();
+    const dir = context({ Dockerfile: "FROM base:1\nRUN echo built > /x\n" });
+    let out = "";
+    const code = await main(["build", "-t", "Foo", "-t", "ok", ".", "--root", root], {
+      stdout: (s) => (out += s), stderr: (s) => (out += s), stdin: Readable.from([]), isTTY: false, env: {}, cwd: dir,
+    });
+    expect(code).toBe(125);
+    expect(out).toContain('invalid argument "Foo" for "-t, --tag" flag: invalid reference format: repository name must be lowercase');
+    expect(out).not.toContain("Step 1/");
+  });
 });

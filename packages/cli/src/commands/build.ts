@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { humanSize } from "@tsbuild/store";
+import { InvalidReferenceError, parseNamed } from "@tsbuild/image";
 import type { Command, Io } from "../command.js";
 import { UsageError } from "../command.js";
 import { storeFor } from "../store-root.js";
@@ -34,8 +34,22 @@ export const buildCommand: Command = {
     const fromStdin = positionals[0] === "-";
     const dir = fromStdin ? "" : resolve(io.cwd, positionals[0]);
     const file = values.file as string | undefined;
-    const context = fromStdin ? await BuildContext.fromTar(io.stdin) : await BuildContext.fromDirectory(dir, contextDockerfile(dir, file, io));
-    const dockerfileText = file && !fromStdin && !insideContext(dir, file, io) ? readDockerfile(resolve(io.cwd, file)) : undefined;
+    // The CLI resolves -f against the working directory; a Dockerfile outside the context is sent
+    // inside it under a random name (the context does that), so the build reads it like any other.
+    const context = fromStdin ? await BuildContext.fromTar(io.stdin) : await BuildContext.fromDirectory(dir, file ? { dockerfile: resolve(io.cwd, file) } : {});
+    const tags = (values.tag as string[] | undefined) ?? [];
+    // Docker's CLI checks every -t before it sends anything.
+    for (const t of tags) {
+      try {
+        parseNamed(t);
+      } catch (e) {
+        if (e instanceof InvalidReferenceError) {
+          const msg = `invalid argument ${JSON.stringify(t)} for "-t, --tag" flag: ${e.message}\nSee 'tsbuild build --help'.`;
+          throw Object.assign(new UsageError(msg), { exitCode: 125 });
+        }
+        throw e;
+      }
+    }
     const quiet = Boolean(values.quiet);
     const progress = io.isTTY && !quiet ? new Progress({ write: io.stderr }) : undefined;
     const out = (s: string) => {
@@ -47,9 +61,8 @@ export const buildCommand: Command = {
       const result = await build({
         store,
         context,
-        dockerfileText,
         dockerfileName: file ?? "Dockerfile",
-        tags: (values.tag as string[] | undefined) ?? [],
+        tags,
         buildArgs: parseBuildArgs((values["build-arg"] as string[] | undefined) ?? [], io),
         target: values.target as string | undefined,
         noCache: Boolean(values["no-cache"]),
@@ -76,25 +89,6 @@ export const buildCommand: Command = {
     }
   },
 };
-
-function contextDockerfile(dir: string, file: string | undefined, io: Io): { dockerfile?: string } {
-  if (!file) return {};
-  const abs = resolve(io.cwd, file);
-  return insideContext(dir, file, io) ? { dockerfile: abs.slice(dir.length + 1) } : {};
-}
-
-function insideContext(dir: string, file: string, io: Io): boolean {
-  const abs = isAbsolute(file) ? file : resolve(io.cwd, file);
-  return abs.startsWith(join(dir, "/"));
-}
-
-function readDockerfile(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    throw new UsageError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${path}: no such file or directory`);
-  }
-}
 
 /** --build-arg K=V, or K alone to take the value from the environment (Docker's rule). */
 function parseBuildArgs(list: string[], io: Io): Record<string, string> {
