@@ -9,6 +9,8 @@ import { dispatchCopy } from "./dispatch/copy.js";
 import { dispatchFrom, expandWithMetaArgs } from "./dispatch/from.js";
 import { printImageId } from "./commit.js";
 import type { StageState } from "./state.js";
+import { neededStages } from "./buildkit/stages.js";
+import { finishBuildKit, sayBuildKitStep, startBuildKitStage } from "./buildkit/execute.js";
 
 type Dispatch = (run: BuildRun, state: StageState, ins: Instruction) => Promise<void>;
 
@@ -83,15 +85,18 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
   }
 
   let state: StageState | undefined;
-  for (const stage of run.plan) {
+  const stages = run.opts.buildkit ? neededStages(run.dockerfile, run.plan, run.metaArgs) : run.plan;
+  for (const stage of stages) {
     const rec = begin(stage.from, stage.index);
     state = await dispatchFrom(run, stage);
+    if (run.opts.buildkit) startBuildKitStage(run, stage, state);
     await runOnBuildTriggers(run, state);
     rec.imageId = state.imageId || undefined;
     state.runConfig.Image = state.imageId;
     printImageId(run, state.imageId);
     for (const ins of stage.instructions) {
       const step = begin(ins, stage.index);
+      if (run.opts.buildkit) sayBuildKitStep(run, stage, state, ins);
       const dispatch = dispatchers[ins.kind];
       if (!dispatch) throw run.err(`${ins.kind} is not supported here`);
       run.stepSources = undefined;
@@ -103,6 +108,7 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
     }
   }
   run.current = undefined;
+  if (run.opts.buildkit && state) return finishBuildKit(run, state, tagRefs);
   if (!state || !state.imageId) throw new BuildError("No image was generated. Is your Dockerfile empty?", 1);
 
   const unused = Object.keys(run.opts.buildArgs ?? {}).filter((k) => !run.consumedArgs.has(k) && !PROXY_ARGS.has(k));

@@ -12,6 +12,8 @@ import type { BuildRun } from "./builder.js";
 import { configDifferences } from "./cache.js";
 import { missReasons, sameInstruction } from "./cache-miss.js";
 import { recordFor } from "./record.js";
+import { stepKey } from "./buildkit/cache.js";
+import { buildkitHistoryText, HISTORY_COMMENT, withStep } from "./buildkit/image.js";
 import { copyConfig, type StageState } from "./state.js";
 
 export const DOCKER_VERSION = "20.10.24";
@@ -21,7 +23,8 @@ export const DOCKER_VERSION = "20.10.24";
  * an image without parent) whose container config matches; the newest wins. The first miss in a
  * stage busts the cache for the rest of it.
  */
-export async function probeCache(run: BuildRun, state: StageState, probe: ContainerConfig): Promise<boolean> {
+export async function probeCache(run: BuildRun, state: StageState, probe: ContainerConfig, bk?: BuildKitStep): Promise<boolean> {
+  if (run.opts.buildkit) return probeBuildKit(run, state, probe, bk);
   if (run.opts.noCache || state.cacheBusted) return false;
   let best: { id: Digest; created: string; config: ImageConfigFile } | undefined;
   let nearest: { id: Digest; diffs: string[]; config: ContainerConfig } | undefined;
@@ -70,6 +73,51 @@ function sameStep(run: BuildRun, probe: ContainerConfig, candidate: ContainerCon
   return sameInstruction(probe.Cmd ?? [], candidate.Cmd ?? []);
 }
 
+/** What BuildKit mode needs of a file step: its history text and what else goes into its cache key. */
+export interface BuildKitStep {
+  text: string;
+  parts?: unknown;
+}
+
+/**
+ * BuildKit's cache: the step's key chains the stage's key with the step's command, config and
+ * content; a hit takes the layers that key produced, whichever build made them.
+ */
+async function probeBuildKit(run: BuildRun, state: StageState, probe: ContainerConfig, bk: BuildKitStep | undefined): Promise<boolean> {
+  const text = bk?.text ?? (probe.Cmd ?? []).join(" ");
+  const key = stepKey(state.bkKey ?? "", { cmd: probe.Cmd, env: probe.Env, user: probe.User, workdir: probe.WorkingDir, parts: bk?.parts ?? null });
+  state.bkPending = { key, text };
+  if (run.opts.noCache) return false;
+  const hit = run.bkCache.find(key);
+  if (!hit) return false;
+  run.say(`#${run.bkVertex} CACHED`);
+  const before = state.image?.rootfs.diff_ids ?? [];
+  const entry: HistoryEntry = { created: run.clock.timestamp(), created_by: text, comment: HISTORY_COMMENT };
+  if (hit.length === before.length) entry.empty_layer = true;
+  state.image = withStep(state.image, hit, entry, state.runConfig);
+  state.bkKey = key;
+  if (run.current) run.current.cached = true;
+  return true;
+}
+
+/** BuildKit mode's commit: the stage's config and layers move on in memory; no image is written. */
+async function commitBuildKit(run: BuildRun, state: StageState, diffIDs: Digest[], empty: boolean, created: string): Promise<void> {
+  const pending = state.bkPending;
+  if (!pending) throw new Error("BuildKit step committed without a cache probe");
+  const entry: HistoryEntry = { created, created_by: pending.text, comment: HISTORY_COMMENT };
+  if (empty) entry.empty_layer = true;
+  state.image = withStep(state.image, diffIDs, entry, state.runConfig);
+  state.bkKey = pending.key;
+  state.bkPending = undefined;
+  run.bkCache.add(pending.key, diffIDs);
+}
+
+/** BuildKit mode's metadata instructions: a history entry without a layer, nothing cached. */
+function recordBuildKitMetadata(run: BuildRun, state: StageState, text: string): void {
+  const entry: HistoryEntry = { created: run.clock.timestamp(), created_by: buildkitHistoryText(text), comment: HISTORY_COMMENT, empty_layer: true };
+  state.image = withStep(state.image, [...(state.image?.rootfs.diff_ids ?? [])], entry, state.runConfig);
+}
+
 export interface ChildImage {
   containerConfig: ContainerConfig;
   /** The step's layer; an empty diff is recorded as an empty_layer history entry. */
@@ -91,6 +139,12 @@ export async function commitChild(run: BuildRun, state: StageState, child: Child
     const layer = await run.store.putLayer(child.diff!.tarChunks(), chain.length ? chain[chain.length - 1] : null);
     layerDiffID = await layer.diffID();
     diffIDs.push(layerDiffID);
+  }
+  if (run.opts.buildkit) {
+    await commitBuildKit(run, state, diffIDs, empty, created);
+    if (state.sandbox && !empty) state.sandbox.diffIDs = diffIDs;
+    if (run.current && layerDiffID) run.current.diffID = layerDiffID;
+    return state.imageId as Digest;
   }
   const history: HistoryEntry = { created, created_by: (child.containerConfig.Cmd ?? []).join(" ") };
   if (state.maintainer) history.author = state.maintainer;
@@ -126,6 +180,7 @@ export async function commitChild(run: BuildRun, state: StageState, child: Child
  * why such images carry them in container_config.
  */
 export async function commitMetadata(run: BuildRun, state: StageState, text: string, shell: string[]): Promise<void> {
+  if (run.opts.buildkit) return recordBuildKitMetadata(run, state, text);
   const probe = copyConfig(state.runConfig);
   probe.Cmd = [...shell, "#(nop) ", text];
   if (await probeCache(run, state, probe)) return;
@@ -144,5 +199,6 @@ export async function commitInContainer(run: BuildRun, state: StageState, probe:
 }
 
 export function printImageId(run: BuildRun, id: string): void {
+  if (run.opts.buildkit) return;
   run.print(` ---> ${id ? shortId(id) : ""}`);
 }

@@ -19,6 +19,10 @@ export interface StageState {
   args: Map<string, string | undefined>;
   cacheBusted: boolean;
   sandbox?: { fs: RootFS; diffIDs: string[] };
+  /** BuildKit mode: the cache key of the stage's state so far (content-based, no image IDs). */
+  bkKey?: string;
+  /** BuildKit mode: the key and history text of the step being probed, for its commit. */
+  bkPending?: { key: string; text: string };
 }
 
 export function copyConfig(c: ContainerConfig): ContainerConfig {

@@ -64,7 +64,9 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   const comment = `${name} ${chown ? `--chown=${chown}` : ""}${hash} in ${dest} `;
   const probe = copyConfig(state.runConfig);
   probe.Cmd = [...shellOf(state), "#(nop) " + comment];
-  if (await probeCache(run, state, probe)) return;
+  // BuildKit's history drops the flags; its cache key keeps them (--chmod included) with the content.
+  const bk = { text: `${name} ${srcs.join(" ")} ${dest} # buildkit`, parts: { kind: name, chmod: chmodFlag ?? null, from: fromFlag ?? null } };
+  if (await probeCache(run, state, probe, bk)) return;
 
   const fs = await run.sandbox(state);
   const destPath = normalizeDest(state.runConfig.WorkingDir, dest);
