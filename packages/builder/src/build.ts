@@ -97,6 +97,7 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
     for (const ins of stage.instructions) {
       const step = begin(ins, stage.index);
       if (run.opts.buildkit) sayBuildKitStep(run, stage, state, ins);
+      if (run.opts.buildkit && ins.kind === "CMD") state.bkArgsEscaped = true;
       const dispatch = dispatchers[ins.kind];
       if (!dispatch) throw run.err(`${ins.kind} is not supported here`);
       run.stepSources = undefined;

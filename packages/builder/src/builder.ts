@@ -29,6 +29,9 @@ export class BuildRun {
   readonly bkCache: BuildKitCache;
   /** BuildKit mode: the vertex counter (#N) and each stage's [k/m] position. */
   bkVertex = 0;
+  /** BuildKit mode: the FROM vertices printed, by image; whether a step has had to run yet. */
+  readonly bkFromVertices = new Map<string, { vertex: number; cached: boolean; shared: boolean }>();
+  bkSolving = false;
   readonly bkPosition = new Map<number, { k: number; m: number; label: string }>();
 
   constructor(

@@ -14,6 +14,7 @@ import { missReasons, sameInstruction } from "./cache-miss.js";
 import { recordFor } from "./record.js";
 import { stepKey } from "./buildkit/cache.js";
 import { buildkitHistoryText, HISTORY_COMMENT, withStep } from "./buildkit/image.js";
+import { markSolving } from "./buildkit/execute.js";
 import { copyConfig, type StageState } from "./state.js";
 
 export const DOCKER_VERSION = "20.10.24";
@@ -87,9 +88,11 @@ async function probeBuildKit(run: BuildRun, state: StageState, probe: ContainerC
   const text = bk?.text ?? (probe.Cmd ?? []).join(" ");
   const key = stepKey(state.bkKey ?? "", { cmd: probe.Cmd, env: probe.Env, user: probe.User, workdir: probe.WorkingDir, parts: bk?.parts ?? null });
   state.bkPending = { key, text };
-  if (run.opts.noCache) return false;
-  const hit = run.bkCache.find(key);
-  if (!hit) return false;
+  const hit = run.opts.noCache ? undefined : run.bkCache.find(key);
+  if (!hit) {
+    markSolving(run);
+    return false;
+  }
   run.say(`#${run.bkVertex} CACHED`);
   const before = state.image?.rootfs.diff_ids ?? [];
   const entry: HistoryEntry = { created: run.clock.timestamp(), created_by: text, comment: HISTORY_COMMENT };

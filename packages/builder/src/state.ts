@@ -23,6 +23,8 @@ export interface StageState {
   bkKey?: string;
   /** BuildKit mode: the key and history text of the step being probed, for its commit. */
   bkPending?: { key: string; text: string };
+  /** BuildKit mode: whether a CMD set ArgsEscaped (in this stage or the one it builds on). */
+  bkArgsEscaped?: boolean;
 }
 
 export function copyConfig(c: ContainerConfig): ContainerConfig {

@@ -25,6 +25,10 @@ import tempfile
 import buildkit_steps
 
 DOCKER = shutil.which("docker", path="/usr/bin") or "docker"
+# The client that sends the context: its tar headers go into the COPY hashes (history_exact).
+# tsbuild models today's CLI; --classic-cli picks one for the classic builds (BuildKit ones need the
+# 20.10 client, whose built-in BuildKit support newer clients replaced with buildx).
+CLASSIC_CLI = DOCKER
 
 
 def load_make_expected(tools):
@@ -34,10 +38,10 @@ def load_make_expected(tools):
     return mod
 
 
-def docker(args, buildkit=False, check=False):
+def docker(args, buildkit=False, check=False, cli=None):
     env = dict(os.environ)
     env["DOCKER_BUILDKIT"] = "1" if buildkit else "0"
-    p = subprocess.run([DOCKER, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.run([cli or DOCKER, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if check and p.returncode != 0:
         raise RuntimeError("docker %s failed: %s" % (" ".join(args), p.stderr.decode()))
     return p
@@ -81,7 +85,7 @@ def build(ctx, case, tag, build_args, fresh):
     for s in case.get("secrets", []):
         args += ["--secret", "id=%s,src=%s" % (s["id"], os.path.join(ctx, s["src"]))]
     args.append(ctx)
-    p = docker(args, buildkit=bk)
+    p = docker(args, buildkit=bk, cli=None if bk else CLASSIC_CLI)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
@@ -142,9 +146,13 @@ def main():
     ap.add_argument("--data-root", required=True)
     ap.add_argument("--cases", required=True)
     ap.add_argument("--cleanup", action="store_true")
+    ap.add_argument("--classic-cli", help="docker client for classic builds (default: the 20.10 one in /usr/bin)")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     me = load_make_expected(a.tools)
+    global CLASSIC_CLI
+    if a.classic_cli:
+        CLASSIC_CLI = a.classic_cli
     names = a.names or sorted(d for d in os.listdir(a.cases) if os.path.exists(os.path.join(a.cases, d, "case.json")))
     failed = 0
     for n in names:

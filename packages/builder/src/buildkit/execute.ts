@@ -13,6 +13,7 @@ export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageStat
   const parent = findStage(run, ref, stage.index);
   const fromImage = !parent && ref.toLowerCase() !== "scratch";
   state.bkKey = parent ? parent.bkKey : fromImage ? `image:${state.imageId}` : "scratch";
+  state.bkArgsEscaped = parent ? parent.bkArgsEscaped : Boolean(state.image?.config?.ArgsEscaped);
   const pos = { k: 0, m: vertexCount(stage, fromImage), label: stageLabel(run.dockerfile, stage) };
   run.bkPosition.set(stage.index, pos);
   if (!fromImage) return;
@@ -24,7 +25,33 @@ export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageStat
     // a name Docker could not parse never gets here (resolveImage failed first)
   }
   pos.k++;
-  run.say(`#${++run.bkVertex} [${pos.label}${counter(pos.k, pos.m)}] FROM ${shown}`);
+  // Stages on the same image share one vertex: printed once, and reported cached when met again.
+  const seen = run.bkFromVertices.get(shown);
+  if (seen) {
+    seen.shared = true;
+    if (!seen.cached && (run.opts.noCache || run.bkSolving)) {
+      run.say(`#${seen.vertex} CACHED`);
+      seen.cached = true;
+    }
+    return;
+  }
+  const vertex = ++run.bkVertex;
+  run.say(`#${vertex} [${pos.label}${counter(pos.k, pos.m)}] FROM ${shown}`);
+  run.bkFromVertices.set(shown, { vertex, cached: false, shared: false });
+}
+
+/**
+ * A FROM vertex several stages share is reported cached at its second use, once the solver runs
+ * anything (always under --no-cache); a build that runs nothing never says so. Recorded from
+ * Docker 20.10's BuildKit (b-stages); a vertex used once is never reported cached.
+ */
+export function markSolving(run: BuildRun): void {
+  if (run.bkSolving) return;
+  run.bkSolving = true;
+  for (const e of run.bkFromVertices.values()) {
+    if (e.shared && !e.cached) run.say(`#${e.vertex} CACHED`);
+    if (e.shared) e.cached = true;
+  }
 }
 
 /**
@@ -36,7 +63,7 @@ export function sayBuildKitStep(run: BuildRun, stage: Stage, state: StageState, 
   const pos = run.bkPosition.get(stage.index)!;
   let text = ins.original;
   try {
-    text = new ShellLex(run.dockerfile.escapeChar).processWord(ins.original, substitutionEnv(state));
+    text = new ShellLex(run.dockerfile.escapeChar).processWordRawQuotes(ins.original, keepUnset(ins.original, substitutionEnv(state)));
   } catch {
     // keep the original text, as BuildKit does
   }
@@ -47,7 +74,7 @@ export function sayBuildKitStep(run: BuildRun, stage: Stage, state: StageState, 
 /** The exporter: one image for the target, no parent, the cache entries in its build record. */
 export async function finishBuildKit(run: BuildRun, state: StageState, tagRefs: NamedRef[]): Promise<BuildResult> {
   if (!state.image) throw new BuildError("No image was generated. Is your Dockerfile empty?", 1);
-  const config = { ...state.image, config: buildkitConfig(state.runConfig), created: run.clock.timestamp() };
+  const config = { ...state.image, config: buildkitConfig(state.runConfig, state.bkArgsEscaped), created: run.clock.timestamp() };
   const id: Digest = await run.store.putImage(serializeBuildKitConfig(config));
   const last = run.steps[run.steps.length - 1];
   await run.store.putBuildRecord(id, {
@@ -68,4 +95,14 @@ export async function finishBuildKit(run: BuildRun, state: StageState, tagRefs: 
     run.say(`#${run.bkVertex} naming to ${fullReference(ref.name, ref.tag, ref.digest)} done`);
   }
   return { imageId: id, steps: run.steps, tags, warnings: run.warnings };
+}
+
+/** SkipUnsetEnv: a variable the stage does not define is shown as written ($HOME stays $HOME). */
+function keepUnset(text: string, env: Map<string, string>): Map<string, string> {
+  const out = new Map(env);
+  for (const m of text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
+    const name = m[1] ?? m[2];
+    if (!out.has(name)) out.set(name, m[0]);
+  }
+  return out;
 }

@@ -6,14 +6,15 @@ export const HISTORY_COMMENT = "buildkit.dockerfile.v0";
  * The image config BuildKit's dockerfile frontend writes (20.10's built-in one): empty fields
  * left out, OnBuild always present, ArgsEscaped set, no container fields.
  */
-export function buildkitConfig(c: ContainerConfig): ContainerConfig {
+export function buildkitConfig(c: ContainerConfig, argsEscaped = false): ContainerConfig {
   const out: Record<string, unknown> = {};
   const some = (v: unknown) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0) && !(typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0);
   // dockerfile2llb's ImageConfig: the OCI fields in their order, then Healthcheck, ArgsEscaped, OnBuild, Shell.
   for (const k of ["User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes", "WorkingDir", "Labels", "StopSignal", "Healthcheck"] as const) {
     if (some(c[k])) out[k] = structuredClone(c[k]);
   }
-  out.ArgsEscaped = true;
+  // dispatchCmd sets it; nothing else does (ENTRYPOINT leaves it alone).
+  if (argsEscaped) out.ArgsEscaped = true;
   out.OnBuild = c.OnBuild && c.OnBuild.length ? [...c.OnBuild] : null;
   if (some(c.Shell)) out.Shell = [...c.Shell!];
   return out as unknown as ContainerConfig;
@@ -27,12 +28,12 @@ export function serializeBuildKitConfig(img: ImageConfigFile): Buffer {
 }
 
 /** The stage's config after a step: its layers and one more history entry. */
-export function withStep(base: ImageConfigFile | undefined, diffIDs: Digest[], entry: HistoryEntry, config: ContainerConfig): ImageConfigFile {
+export function withStep(base: ImageConfigFile | undefined, diffIDs: Digest[], entry: HistoryEntry, config: ContainerConfig, argsEscaped = false): ImageConfigFile {
   return {
     architecture: base?.architecture ?? "amd64",
     os: base?.os ?? "linux",
     ...(base?.variant ? { variant: base.variant } : {}),
-    config: buildkitConfig(config),
+    config: buildkitConfig(config, argsEscaped),
     created: entry.created ?? base?.created ?? "",
     history: [...(base?.history ?? []), entry],
     rootfs: { type: "layers", diff_ids: [...diffIDs] },

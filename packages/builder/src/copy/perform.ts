@@ -96,6 +96,13 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
   }
   // The source's bytes are read for this copy and never changed: the tree may keep them.
   fs.writeFile(target, item.data(), { mode, owner, mtime: item.mtime, adopt: true });
+  if (opts.identity && opts.chmod === undefined) {
+    // Untar sets the mode, then fixPermissions chowns: the kernel clears setuid (and a group-executable
+    // setgid) on that chown, even for root.
+    fs.chmod(target, mode);
+    fs.chown(target, owner);
+    return;
+  }
   // An existing file keeps its mode and owner on write; a copy replaces both (chown clears setuid, so first).
   fs.chown(target, owner);
   fs.chmod(target, mode);

@@ -19,6 +19,7 @@ export const buildCommand: Command = {
     "build-arg": { type: "string", multiple: true },
     target: { type: "string" },
     "no-cache": { type: "boolean" },
+    buildkit: { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
     root: { type: "string" },
     reproducible: { type: "boolean" },
@@ -66,6 +67,7 @@ export const buildCommand: Command = {
         buildArgs: parseBuildArgs((values["build-arg"] as string[] | undefined) ?? [], io),
         target: values.target as string | undefined,
         noCache: Boolean(values["no-cache"]),
+        buildkit: buildkitWanted(values, io),
         output: out,
         sourceDateEpoch: epoch(values, io),
         runLimits: runLimits(values),
@@ -108,6 +110,16 @@ function runLimits(values: Record<string, unknown>): { timeoutMs?: number } | un
   const secs = Number(v);
   if (!Number.isFinite(secs) || secs <= 0) throw new UsageError(`invalid --run-timeout "${v}": give a number of seconds`);
   return { timeoutMs: Math.round(secs * 1000) };
+}
+
+/** BuildKit mode: --buildkit, or DOCKER_BUILDKIT=1 as users set it for docker; the classic builder otherwise. */
+function buildkitWanted(values: Record<string, unknown>, io: Io): boolean {
+  if (values.buildkit) return true;
+  const env = io.env.DOCKER_BUILDKIT;
+  if (env === undefined || env === "") return false;
+  if (/^(1|true)$/i.test(env)) return true;
+  if (/^(0|false)$/i.test(env)) return false;
+  throw new UsageError(`DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: parsing ${JSON.stringify(env)}: invalid syntax`);
 }
 
 function epoch(values: Record<string, unknown>, io: Io): number | undefined {
