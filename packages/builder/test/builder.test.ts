@@ -150,7 +150,8 @@ describe("build", () => {
     const ctx = { Dockerfile: "FROM busybox:test\nCOPY --link a.txt /\nRUN --network=none cat /a.txt > /b\n", "a.txt": "a\n" };
     expect((await buildDir(store, contextDir(ctx)).catch((e) => e)).message).toBe("dockerfile parse error line 2: Unknown flag: link");
     const r = await buildDir(store, contextDir(ctx), { buildkit: true });
-    expect((await lastLayerEntries(store, r.imageId)).map((e) => e.path)).toEqual(["b"]);
+    // BuildKit's RUN layer also holds the mountpoints runc made in an image without them (b-basics).
+    expect((await lastLayerEntries(store, r.imageId)).map((e) => e.path)).toEqual(["b", "dev", "etc", "proc", "sys"]);
     const mount = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nRUN --mount=type=tmpfs,target=/t true\n" })).catch((e) => e);
     expect(mount.message).toMatch(/^the --mount option requires BuildKit\. /);
     const err = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nRUN --network=bridge true\n" }), { buildkit: true }).catch((e) => e);
