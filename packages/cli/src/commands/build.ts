@@ -57,7 +57,9 @@ export const buildCommand: Command = {
       progress?.output(s);
       if (!quiet) io.stdout(s);
     };
-    if (!quiet) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context), 4)}\n`);
+    const buildkit = buildkitWanted(values, io);
+    // The classic builder's upload line; BuildKit reports its own progress.
+    if (!quiet && !buildkit) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context), 4)}\n`);
     try {
       const result = await build({
         store,
@@ -67,7 +69,7 @@ export const buildCommand: Command = {
         buildArgs: parseBuildArgs((values["build-arg"] as string[] | undefined) ?? [], io),
         target: values.target as string | undefined,
         noCache: Boolean(values["no-cache"]),
-        buildkit: buildkitWanted(values, io),
+        buildkit,
         output: out,
         sourceDateEpoch: epoch(values, io),
         runLimits: runLimits(values),
