@@ -132,4 +132,21 @@ describe("built-in images in tsbuild images", () => {
     expect(out).toContain('invalid argument "Foo" for "-t, --tag" flag: invalid reference format: repository name must be lowercase');
     expect(out).not.toContain("Step 1/");
   });
+
+  it("builds as BuildKit with --buildkit or DOCKER_BUILDKIT=1, and stays classic by default", async () => {
+    const root = await seeded();
+    const dir = context({ Dockerfile: "FROM base:1\nCOPY --chmod=700 a.txt /a\n", "a.txt": "a\n" });
+    const io = (env: Record<string, string>, sink: { out: string }) => ({
+      stdout: (s: string) => (sink.out += s), stderr: (s: string) => (sink.out += s), stdin: Readable.from([]), isTTY: false, env, cwd: dir,
+    });
+    const classic = { out: "" };
+    expect(await main(["build", ".", "--root", root], io({}, classic))).toBe(1);
+    expect(classic.out).toContain("the --chmod option requires BuildKit");
+    const bk = { out: "" };
+    expect(await main(["build", ".", "--root", root], io({ DOCKER_BUILDKIT: "1" }, bk))).toBe(0);
+    expect(bk.out).toMatch(/^#1 \[1\/2\] FROM docker.io\/library\/base:1\n#2 \[2\/2\] COPY --chmod=700 a.txt \/a\n/);
+    const flag = { out: "" };
+    expect(await main(["build", "--buildkit", ".", "--root", root], io({}, flag))).toBe(0);
+    expect(flag.out).toMatch(/#2 CACHED\n/);
+  });
 });
