@@ -43,6 +43,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     hash = hashFromFs(fromFs, sources);
   } else {
     const url = srcs.find((s) => URL_RE.test(s));
+    if (ins.flag("checksum") !== undefined && !url) throw run.err("checksum can't be specified for non-HTTP(S) sources");
     if (url) {
       if (name === "COPY") throw run.err(`COPY failed: source can't be a URL for COPY`);
       throw run.err(`ADD failed: cannot download ${url}: tsbuild has no network access (download the file into the build context and ADD it from there)`);
