@@ -133,7 +133,8 @@ export interface ChildImage {
 export async function commitChild(run: BuildRun, state: StageState, child: ChildImage): Promise<Digest> {
   const parent = state.image;
   const created = run.clock.timestamp();
-  const empty = !child.diff || child.diff.empty;
+  // BuildKit exports a layer for every file operation, an empty one included (recorded, g-13-*).
+  const empty = run.opts.buildkit ? !child.diff : !child.diff || child.diff.empty;
   const diffIDs = [...(parent?.rootfs.diff_ids ?? [])];
   let layerDiffID: Digest | undefined;
   if (!empty) {

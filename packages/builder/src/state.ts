@@ -25,6 +25,8 @@ export interface StageState {
   bkPending?: { key: string; text: string };
   /** BuildKit mode: whether a CMD set ArgsEscaped (in this stage or the one it builds on). */
   bkArgsEscaped?: boolean;
+  /** BuildKit mode: every ARG declaration of the stage in order (RUN's `|N k=v` lists them all). */
+  bkArgs?: Array<[string, string]>;
 }
 
 export function copyConfig(c: ContainerConfig): ContainerConfig {

@@ -63,7 +63,9 @@ export function sayBuildKitStep(run: BuildRun, stage: Stage, state: StageState, 
   const pos = run.bkPosition.get(stage.index)!;
   let text = ins.original;
   try {
-    text = new ShellLex(run.dockerfile.escapeChar).processWordRawQuotes(ins.original, keepUnset(ins.original, substitutionEnv(state)));
+    const env = substitutionEnv(state);
+    // RUN's name keeps an unset $VAR as written (SkipUnsetEnv); the others substitute it with "".
+    text = new ShellLex(run.dockerfile.escapeChar).processWordRawQuotes(ins.original, ins.kind === "RUN" ? keepUnset(ins.original, env) : env);
   } catch {
     // keep the original text, as BuildKit does
   }

@@ -18,6 +18,8 @@ export interface CopyOptions {
   chmod?: number;
   /** ADD: local archives are extracted. */
   decompress: boolean;
+  /** BuildKit's FileOp copy: parents made with the --chown identity, an existing destination left alone. */
+  buildkit?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: Copy
   const existed = isDirectory(fs, destPath);
   // CopyWithTar makes the destination and its parents as root; only fixPermissions (with an
   // identity, for a destination it made) chowns the destination itself.
-  mkdirAllNew(fs, destPath, ROOT);
+  mkdirAllNew(fs, destPath, opts.buildkit ? (opts.identity ?? ROOT) : ROOT);
   if (!existed && src.self && opts.identity) {
     fs.chown(destPath, opts.identity);
     if (opts.chmod !== undefined) fs.chmod(destPath, opts.chmod);
@@ -63,7 +65,7 @@ function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: Copy
   for (const item of src.items) if (item.type === "dir") fs.utimes(posix.join(destPath, item.rel), item.mtime, item.mtime);
   // Untar's "." entry touches an existing destination: it is copied up, so it is in the layer even
   // when nothing new lands in it (an empty source directory), with its own owner and mode.
-  if (existed && src.self) fs.utimes(destPath, src.self.mtime, src.self.mtime);
+  if (existed && src.self && !opts.buildkit) fs.utimes(destPath, src.self.mtime, src.self.mtime);
 }
 
 const ROOT: Identity = { uid: 0, gid: 0 };

@@ -58,7 +58,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     hash = run.opts.context.sourceHash(resolved);
     run.stepSources = sourceDigests(resolved);
   }
-  if (sources.length > 1 && !dest.endsWith("/")) {
+  if (sources.length > 1 && !dest.endsWith("/") && !(run.opts.buildkit && (dest === "." || dest === ".."))) {
     throw run.err(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
   }
 
@@ -75,7 +75,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   try {
     // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
     const identity = chown ? resolveChown(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
-    for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD" });
+    for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
   } catch (e) {
     fs.abortStep();
     throw run.err(`${name} failed: ${(e as Error).message}`);

@@ -48,7 +48,10 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   probe.Cmd = saveCmd;
   if (saveCmd.length) probe.Entrypoint = null;
   const mounts = run.opts.buildkit ? ins.mounts ?? [] : [];
-  if (await probeCache(run, state, probe, { text: `RUN ${saveCmd.join(" ")} # buildkit`, parts: { mounts } })) return;
+  // BuildKit's history lists every ARG the stage declared, in order, unset ones empty (recorded, g-13-*).
+  const bkArgs = (state.bkArgs ?? []).map(([k, v]) => `${k}=${v}`);
+  const bkCmd = bkArgs.length ? [`|${bkArgs.length}`, ...bkArgs, ...cmdLine] : cmdLine;
+  if (await probeCache(run, state, probe, { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: { mounts } })) return;
 
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
