@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { emptyContainerConfig, parseReference, type ImageConfigFile } from "@tsbuild/image";
+import { emptyContainerConfig, parseNamed, type ImageConfigFile } from "@tsbuild/image";
 import { loadSpec, specEntries, type ImageSpec } from "./spec.js";
 import { writeTar } from "./tar-writer.js";
 
@@ -52,8 +52,13 @@ function index(): Map<string, string> {
 
 /** "alpine" → "alpine:latest", "docker.io/library/alpine:3.19" → "alpine:3.19". */
 export function normalizeRef(ref: string): string {
-  const r = parseReference(ref.trim());
-  const name = r.name.replace(/^(docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/)/, "").replace(/^library\//, "");
+  let r: { name: string; tag?: string };
+  try {
+    r = parseNamed(ref.trim());
+  } catch {
+    return ref.trim();
+  }
+  const name = r.name.replace(/^registry-1\.docker\.io\//, "").replace(/^library\//, "");
   return `${name}:${r.tag ?? "latest"}`;
 }
 

@@ -1,5 +1,5 @@
 import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type Stage } from "@tsbuild/parser";
-import { formatReference, parseReference, shortId } from "@tsbuild/image";
+import { familiarString, parseNamed, shortId, withDefaultTag, type NamedRef } from "@tsbuild/image";
 import { BuildRun } from "./builder.js";
 import { BuildError, type BuildOptions, type BuildResult, type StepRecord } from "./options.js";
 import { metadataDispatchers } from "./dispatch/metadata.js";
@@ -9,6 +9,8 @@ import { dispatchCopy } from "./dispatch/copy.js";
 import { dispatchFrom, expandWithMetaArgs } from "./dispatch/from.js";
 import { printImageId } from "./commit.js";
 import type { StageState } from "./state.js";
+import { neededStages } from "./buildkit/stages.js";
+import { finishBuildKit, sayBuildKitStep, startBuildKitStage } from "./buildkit/execute.js";
 
 type Dispatch = (run: BuildRun, state: StageState, ins: Instruction) => Promise<void>;
 
@@ -22,18 +24,31 @@ const dispatchers: Record<string, Dispatch> = {
 
 /** Docker's classic builder, step by step (moby builder/dockerfile/builder.go dispatchFromDockerfile). */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const tags = (opts.tags ?? []).map(checkTag);
   const dockerfile = parse(opts);
   const plan = selectStages(dockerfile, opts.target);
   const total = dockerfile.metaArgs.length + plan.reduce((n, s) => n + 1 + s.instructions.length, 0);
   const run = new BuildRun(opts, dockerfile, plan, total);
-  return opts.store.withLock(() => execute(run));
+  return opts.store.withLock(() => execute(run, tags));
+}
+
+/** Tags are checked before anything is built, as the CLI and the daemon do (sanitizeRepoAndTags). */
+function checkTag(t: string): NamedRef {
+  let named: NamedRef;
+  try {
+    named = parseNamed(t);
+  } catch (e) {
+    throw new BuildError(`invalid argument ${JSON.stringify(t)} for "-t, --tag" flag: ${(e as Error).message}`, 125);
+  }
+  if (named.digest !== undefined) throw new BuildError("build tag cannot contain a digest", 1);
+  return withDefaultTag(named);
 }
 
 function parse(opts: BuildOptions): Dockerfile {
   const text = opts.dockerfileText ?? opts.context.dockerfileText();
   let df: Dockerfile;
   try {
-    df = parseDockerfile(text);
+    df = parseDockerfile(text, { frontend: opts.buildkit ? "buildkit" : "classic" });
   } catch (e) {
     if (e instanceof DockerfileParseError) throw new BuildError(e.message, 1);
     throw e;
@@ -49,7 +64,7 @@ function selectStages(df: Dockerfile, target?: string): Stage[] {
   return df.stages.slice(0, i + 1);
 }
 
-async function execute(run: BuildRun): Promise<BuildResult> {
+async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult> {
   if (run.dockerfile.warnings.length) run.printStderr(run.dockerfile.warnings.join("\n") + "\n");
   let n = 0;
   const begin = (ins: Instruction, stage: number): StepRecord => {
@@ -70,15 +85,19 @@ async function execute(run: BuildRun): Promise<BuildResult> {
   }
 
   let state: StageState | undefined;
-  for (const stage of run.plan) {
+  const stages = run.opts.buildkit ? neededStages(run.dockerfile, run.plan, run.metaArgs) : run.plan;
+  for (const stage of stages) {
     const rec = begin(stage.from, stage.index);
     state = await dispatchFrom(run, stage);
+    if (run.opts.buildkit) startBuildKitStage(run, stage, state);
     await runOnBuildTriggers(run, state);
     rec.imageId = state.imageId || undefined;
     state.runConfig.Image = state.imageId;
     printImageId(run, state.imageId);
     for (const ins of stage.instructions) {
       const step = begin(ins, stage.index);
+      if (run.opts.buildkit) sayBuildKitStep(run, stage, state, ins);
+      if (run.opts.buildkit && ins.kind === "CMD") state.bkArgsEscaped = true;
       const dispatch = dispatchers[ins.kind];
       if (!dispatch) throw run.err(`${ins.kind} is not supported here`);
       run.stepSources = undefined;
@@ -90,6 +109,7 @@ async function execute(run: BuildRun): Promise<BuildResult> {
     }
   }
   run.current = undefined;
+  if (run.opts.buildkit && state) return finishBuildKit(run, state, tagRefs);
   if (!state || !state.imageId) throw new BuildError("No image was generated. Is your Dockerfile empty?", 1);
 
   const unused = Object.keys(run.opts.buildArgs ?? {}).filter((k) => !run.consumedArgs.has(k) && !PROXY_ARGS.has(k));
@@ -100,9 +120,10 @@ async function execute(run: BuildRun): Promise<BuildResult> {
   }
   run.print(`Successfully built ${shortId(state.imageId)}`);
   const tags: string[] = [];
-  for (const t of run.opts.tags ?? []) {
-    await run.store.tag(t, state.imageId);
-    const full = formatReference(parseReference(t));
+  for (const ref of tagRefs) {
+    // The familiar form is both the store's key and what Docker prints: docker.io/library/foo is foo:latest.
+    const full = familiarString(ref);
+    await run.store.tag(full, state.imageId);
     tags.push(full);
     run.print(`Successfully tagged ${full}`);
   }
@@ -120,7 +141,7 @@ async function runOnBuildTriggers(run: BuildRun, state: StageState): Promise<voi
   for (const trigger of triggers) {
     let ins: Instruction;
     try {
-      ins = parseTrigger(trigger);
+      ins = parseTrigger(trigger, { frontend: run.opts.buildkit ? "buildkit" : "classic" });
     } catch (e) {
       throw run.err((e as Error).message);
     }

@@ -1,10 +1,11 @@
-import type { Digest, ImageConfigFile } from "@tsbuild/image";
+import { chainIDs, type Digest, type ImageConfigFile } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 import type { Dockerfile, Instruction, Stage } from "@tsbuild/parser";
 import { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildOptions, StepRecord } from "./options.js";
 import { BuildError } from "./options.js";
 import { Clock } from "./clock.js";
+import { BuildKitCache } from "./buildkit/cache.js";
 import type { StageState } from "./state.js";
 
 /** Everything a dispatcher needs: the build's options, store, clock, stages and output. */
@@ -24,6 +25,14 @@ export class BuildRun {
   /** The ONBUILD trigger of the base image being run, if any (its step is the FROM). */
   trigger?: Instruction;
   private readonly imageSandboxes = new Map<string, RootFS>();
+  /** BuildKit mode: the content-based cache. */
+  readonly bkCache: BuildKitCache;
+  /** BuildKit mode: the vertex counter (#N) and each stage's [k/m] position. */
+  bkVertex = 0;
+  /** BuildKit mode: the FROM vertices printed, by image; whether a step has had to run yet. */
+  readonly bkFromVertices = new Map<string, { vertex: number; cached: boolean; shared: boolean }>();
+  bkSolving = false;
+  readonly bkPosition = new Map<number, { k: number; m: number; label: string }>();
 
   constructor(
     readonly opts: BuildOptions,
@@ -33,9 +42,16 @@ export class BuildRun {
   ) {
     this.store = opts.store;
     this.clock = new Clock(opts.sourceDateEpoch, opts.now);
+    this.bkCache = new BuildKitCache(opts.store);
   }
 
+  /** The classic builder's output lines; BuildKit prints its own (say). */
   print(line: string): void {
+    if (!this.opts.buildkit) this.opts.output?.(line + "\n");
+  }
+
+  /** A line of BuildKit's plain progress output. */
+  say(line: string): void {
     this.opts.output?.(line + "\n");
   }
 
@@ -68,7 +84,8 @@ export class BuildRun {
   async sandbox(state: StageState): Promise<RootFS> {
     const want = state.image?.rootfs.diff_ids ?? [];
     if (state.sandbox && sameList(state.sandbox.diffIDs, want)) return state.sandbox.fs;
-    const fs = await this.materialise(state.imageId);
+    // BuildKit keeps no intermediate images: its stage state is a list of layers.
+    const fs = this.opts.buildkit ? await this.materialiseLayers(want) : await this.materialise(state.imageId);
     state.sandbox = { fs, diffIDs: [...want] };
     return fs;
   }
@@ -79,6 +96,16 @@ export class BuildRun {
     if (!fs) {
       fs = await this.materialise(id);
       this.imageSandboxes.set(id, fs);
+    }
+    return fs;
+  }
+
+  private async materialiseLayers(diffIDs: readonly string[]): Promise<RootFS> {
+    const fs = new RootFS({ ownerNames: DAEMON_HOST_NAMES });
+    for (const chain of chainIDs([...diffIDs] as Digest[])) {
+      const layer = this.store.getLayer(chain);
+      if (!layer) throw new BuildError(`layer ${chain} is missing from the store`);
+      await fs.applyLayer(await layer.open());
     }
     return fs;
   }

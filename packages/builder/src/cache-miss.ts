@@ -34,6 +34,14 @@ export function missReasons(
   return reasons.length ? reasons : ["the image config differs from the cached image's"];
 }
 
+/** The same instruction, but for its sources' content or its build args' values. */
+export function sameInstruction(now: string[], was: string[]): boolean {
+  const a = copyParts(now);
+  const b = copyParts(was);
+  if (a && b) return a.rest === b.rest;
+  return buildArgs(now).command === buildArgs(was).command;
+}
+
 function shown(cmd: string[]): string {
   const s = cmd.join(" ");
   return s.length > 120 ? s.slice(0, 117) + "..." : s;

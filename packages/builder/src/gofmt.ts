@@ -3,25 +3,9 @@
  * (`fmt.Sprintf("CMD %q", cmd)`, `"%v"` of a slice, time.Duration.String()).
  */
 
-/** strconv.Quote: double-quoted with Go escapes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\x07") out += "\\a";
-    else if (ch === "\b") out += "\\b";
-    else if (ch === "\f") out += "\\f";
-    else if (ch === "\v") out += "\\v";
-    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + '"';
-}
+// strconv.Quote lives with the parser, which quotes Docker's error messages with it: one copy.
+import { goQuote } from "@tsbuild/parser";
+export { goQuote };
 
 /** `%q` of a []string: `["a" "b"]`. */
 export function goQuoteSlice(items: readonly string[]): string {
@@ -41,7 +25,9 @@ export function goQuoteRune(n: number): string {
   const named: Record<number, string> = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
   if (named[n]) return `'${named[n]}'`;
   if (n < 0x80) return "'\\x" + n.toString(16).padStart(2, "0") + "'";
-  return `'${String.fromCodePoint(n)}'`;
+  // Beyond ASCII, the rule of strconv.Quote: printable runes as they are, others escaped.
+  const q = goQuote(String.fromCodePoint(n));
+  return `'${q.slice(1, -1)}'`;
 }
 
 /** time.Duration.String() for a duration in nanoseconds. */

@@ -15,6 +15,11 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   target?: string;
   noCache?: boolean;
+  /**
+   * Build as BuildKit does (DOCKER_BUILDKIT=1) rather than as Docker 20.10's classic builder, which
+   * refuses BuildKit's flags with its own messages (the default).
+   */
+  buildkit?: boolean;
   /** Docker's build output, line by line as Docker prints it. */
   output?: (text: string) => void;
   /** RUN's stderr; Docker colours it, we keep it apart so a terminal can. */

@@ -19,6 +19,14 @@ export interface StageState {
   args: Map<string, string | undefined>;
   cacheBusted: boolean;
   sandbox?: { fs: RootFS; diffIDs: string[] };
+  /** BuildKit mode: the cache key of the stage's state so far (content-based, no image IDs). */
+  bkKey?: string;
+  /** BuildKit mode: the key and history text of the step being probed, for its commit. */
+  bkPending?: { key: string; text: string };
+  /** BuildKit mode: whether a CMD set ArgsEscaped (in this stage or the one it builds on). */
+  bkArgsEscaped?: boolean;
+  /** BuildKit mode: every ARG declaration of the stage in order (RUN's `|N k=v` lists them all). */
+  bkArgs?: Array<[string, string]>;
 }
 
 export function copyConfig(c: ContainerConfig): ContainerConfig {

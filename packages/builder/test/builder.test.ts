@@ -109,9 +109,12 @@ describe("build", () => {
     expect(err.message).toMatch(/no network access/);
   });
 
-  it("applies COPY --chmod and --chown, and needs a directory for several sources", async () => {
+  it("applies COPY --chmod and --chown (BuildKit), and needs a directory for several sources", async () => {
     const store = await busyboxStore();
-    const r = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nCOPY --chmod=4750 --chown=nobody:nogroup a.sh /bin/\n", "a.sh": "#!/bin/sh\n" }));
+    const ctx = { Dockerfile: "FROM busybox:test\nCOPY --chmod=4750 --chown=nobody:nogroup a.sh /bin/\n", "a.sh": "#!/bin/sh\n" };
+    const refused = await buildDir(store, contextDir(ctx)).catch((x) => x);
+    expect(refused.message).toMatch(/^the --chmod option requires BuildKit\. Refer to https:\/\/docs\.docker\.com\/go\/buildkit\/ to learn how to build images with BuildKit enabled/);
+    const r = await buildDir(store, contextDir(ctx), { buildkit: true });
     const e = (await lastLayerEntries(store, r.imageId)).find((x) => x.path === "bin/a.sh");
     expect(e).toMatchObject({ mode: "4750", uid: 65534, gid: 65534 });
     const err = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nCOPY a b /dest\n", a: "a", b: "b" })).catch((x) => x);
@@ -142,11 +145,16 @@ describe("build", () => {
     expect(err.message).toMatch(/\/bin\/sh/);
   });
 
-  it("accepts BuildKit's COPY --link and RUN --network", async () => {
+  it("accepts BuildKit's COPY --link and RUN --network in BuildKit mode; the classic builder refuses them as 20.10 does", async () => {
     const store = await busyboxStore();
-    const r = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nCOPY --link a.txt /\nRUN --network=none cat /a.txt > /b\n", "a.txt": "a\n" }));
-    expect((await lastLayerEntries(store, r.imageId)).map((e) => e.path)).toEqual(["b"]);
-    const err = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nRUN --network=bridge true\n" })).catch((e) => e);
+    const ctx = { Dockerfile: "FROM busybox:test\nCOPY --link a.txt /\nRUN --network=none cat /a.txt > /b\n", "a.txt": "a\n" };
+    expect((await buildDir(store, contextDir(ctx)).catch((e) => e)).message).toBe("dockerfile parse error line 2: Unknown flag: link");
+    const r = await buildDir(store, contextDir(ctx), { buildkit: true });
+    // BuildKit's RUN layer also holds the mountpoints runc made in an image without them (b-basics).
+    expect((await lastLayerEntries(store, r.imageId)).map((e) => e.path)).toEqual(["b", "dev", "etc", "proc", "sys"]);
+    const mount = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nRUN --mount=type=tmpfs,target=/t true\n" })).catch((e) => e);
+    expect(mount.message).toMatch(/^the --mount option requires BuildKit\. /);
+    const err = await buildDir(store, contextDir({ Dockerfile: "FROM busybox:test\nRUN --network=bridge true\n" }), { buildkit: true }).catch((e) => e);
     expect(err.message).toMatch(/network mode "bridge" not supported/);
   });
 

@@ -108,4 +108,45 @@ describe("built-in images in tsbuild images", () => {
     expect(out.find((l) => l.startsWith("busybox "))).toMatch(/built-in simulated image$/);
     expect(out.find((l) => l.startsWith("mine "))).not.toMatch(/built-in/);
   });
+
+  it("reads a -f Dockerfile outside the context, relative to the working directory, as Docker does", async () => {
+    const root = await seeded();
+    const outside = context({ "ci/Dockerfile.prod": "FROM base:1\nCOPY a.txt /\n" });
+    const dir = context({ "a.txt": "a\n" });
+    const r = await run(buildCommand, ["-f", "ci/Dockerfile.prod", "-t", "docker.io/library/outside", dir], { root, cwd: outside });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Step 2\/2 : COPY a.txt \/\n/);
+    // Docker prints the familiar name, and the store holds that name.
+    expect(r.stdout).toMatch(/Successfully tagged outside:latest\n$/);
+  });
+
+  it("refuses an invalid -t before building anything, with Docker's message and status", async () => {
+    const root = await seeded();
+    const dir = context({ Dockerfile: "FROM base:1\nRUN echo built > /x\n" });
+    let out = "";
+    const code = await main(["build", "-t", "Foo", "-t", "ok", ".", "--root", root], {
+      stdout: (s) => (out += s), stderr: (s) => (out += s), stdin: Readable.from([]), isTTY: false, env: {}, cwd: dir,
+    });
+    expect(code).toBe(125);
+    expect(out).toContain('invalid argument "Foo" for "-t, --tag" flag: invalid reference format: repository name must be lowercase');
+    expect(out).not.toContain("Step 1/");
+  });
+
+  it("builds as BuildKit with --buildkit or DOCKER_BUILDKIT=1, and stays classic by default", async () => {
+    const root = await seeded();
+    const dir = context({ Dockerfile: "FROM base:1\nCOPY --chmod=700 a.txt /a\n", "a.txt": "a\n" });
+    const io = (env: Record<string, string>, sink: { out: string }) => ({
+      stdout: (s: string) => (sink.out += s), stderr: (s: string) => (sink.out += s), stdin: Readable.from([]), isTTY: false, env, cwd: dir,
+    });
+    const classic = { out: "" };
+    expect(await main(["build", ".", "--root", root], io({}, classic))).toBe(1);
+    expect(classic.out).toContain("the --chmod option requires BuildKit");
+    const bk = { out: "" };
+    expect(await main(["build", ".", "--root", root], io({ DOCKER_BUILDKIT: "1" }, bk))).toBe(0);
+    expect(bk.out).toMatch(/^#1 \[1\/2\] FROM docker.io\/library\/base:1\n#2 \[2\/2\] COPY --chmod=700 a.txt \/a\n/);
+    const flag = { out: "" };
+    expect(await main(["build", "--buildkit", ".", "--root", root], io({}, flag))).toBe(0);
+    expect(flag.out).toMatch(/#2 CACHED\n/);
+  });
 });

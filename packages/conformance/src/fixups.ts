@@ -38,3 +38,11 @@ function normaliseModes(dir: string): void {
     else chmodSync(p, (st.mode & 0o7777) | 0o200);
   }
 }
+
+/** What a generated case lists in case.json because git cannot keep it: empty directories, exact modes. */
+export function restoreTree(context: string, spec: { modes?: Record<string, string>; empty_dirs?: string[] }): void {
+  for (const d of spec.empty_dirs ?? []) mkdirSync(join(context, d), { recursive: true });
+  // Deepest first: a directory made read-only last cannot block its children's chmod.
+  const modes = Object.entries(spec.modes ?? {}).sort((a, b) => b[0].length - a[0].length);
+  for (const [p, m] of modes) chmodSync(join(context, p), parseInt(m, 8));
+}

@@ -5,7 +5,7 @@ import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { importTar, openStore, type ImageStore } from "@tsbuild/store";
 import { describeImage } from "./describe.js";
-import { restoreCase } from "./fixups.js";
+import { restoreCase, restoreTree } from "./fixups.js";
 
 export interface CaseSpec {
   description?: string;
@@ -18,6 +18,12 @@ export interface CaseSpec {
   mutate?: Array<{ path: string; content: string }>;
   mutate_build_args?: Record<string, string>;
   expect_error?: boolean;
+  /** Context paths whose modes git cannot keep (octal strings), restored before the build. */
+  modes?: Record<string, string>;
+  /** Empty context directories, which git does not keep. */
+  empty_dirs?: string[];
+  /** The builder Docker used: "classic" (default, DOCKER_BUILDKIT=0) or "buildkit". */
+  builder?: "classic" | "buildkit";
 }
 
 const BASES: Record<string, [string, string]> = {
@@ -47,6 +53,7 @@ export async function runCase(caseDir: string, basesDir: string): Promise<Record
     const caseCopy = join(work, "case");
     cpSync(caseDir, caseCopy, { recursive: true, verbatimSymlinks: true });
     restoreCase(basename(caseDir), caseCopy);
+    restoreTree(join(caseCopy, "context"), spec);
     caseDir = caseCopy;
     const root = join(work, "root");
     const store = openStore(root);
@@ -104,12 +111,14 @@ async function runBuild(store: ImageStore, dir: string, spec: CaseSpec, tag: str
   };
   try {
     const context = await BuildContext.fromDirectory(dir);
-    const r = await build({ store, context, tags: [tag], buildArgs, target: spec.target, output });
-    return { code: 0, steps: parseSteps(lines), error: [], imageId: r.imageId };
+    const buildkit = spec.builder === "buildkit";
+    const r = await build({ store, context, tags: [tag], buildArgs, target: spec.target, output, buildkit });
+    return { code: 0, steps: buildkit ? parseBuildKitSteps(lines) : parseSteps(lines), error: [], imageId: r.imageId };
   } catch (e) {
     const code = e instanceof BuildError ? e.exitCode : 1;
     if (!(e instanceof BuildError) && process.env.TSBUILD_DEBUG) console.error(e);
-    return { code: code || 1, steps: parseSteps(lines), error: [(e as Error).message] };
+    const steps = spec.builder === "buildkit" ? parseBuildKitSteps(lines) : parseSteps(lines);
+    return { code: code || 1, steps, error: [(e as Error).message] };
   }
 }
 
@@ -124,6 +133,21 @@ function parseSteps(lines: string[]): Step[] {
     } else if (cur && line.trim() === "---> Using cache") cur.cached = true;
   }
   return steps;
+}
+
+/** BuildKit's plain progress: `#N [stage k/m] TEXT` per vertex, `#N CACHED` for a hit (tools/buildkit_steps.py). */
+function parseBuildKitSteps(lines: string[]): Step[] {
+  const byVertex = new Map<string, Step & { stage: string }>();
+  for (const line of lines) {
+    const m = /^#(\d+) \[(?:([^\]]*?) )?(\d+)\/(\d+)\] (.*)$/.exec(line);
+    if (m) {
+      if (!byVertex.has(m[1])) byVertex.set(m[1], { step: Number(m[3]), of: Number(m[4]), stage: m[2] ?? "", text: m[5], cached: false });
+      continue;
+    }
+    const c = /^#(\d+) CACHED$/.exec(line);
+    if (c && byVertex.has(c[1])) byVertex.get(c[1])!.cached = true;
+  }
+  return [...byVertex.values()];
 }
 
 export function caseNames(casesDir: string): string[] {

@@ -19,4 +19,6 @@ export interface BuildRecord {
   buildArgs?: Record<string, string>;
   /** ONBUILD trigger run on behalf of the base image. */
   trigger?: boolean;
+  /** BuildKit mode: the content-based cache keys this build computed and the layers each gave. */
+  buildkitCache?: Array<{ key: string; diffIDs: string[] }>;
 }

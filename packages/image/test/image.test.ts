@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chainIDs, sha256Digest, parseReference, validateReference, serializeConfig, emptyContainerConfig, EMPTY_LAYER_DIFF_ID } from "@tsbuild/image";
+import { chainIDs, sha256Digest, parseNamed, withDefaultTag, familiarString, serializeConfig, emptyContainerConfig, EMPTY_LAYER_DIFF_ID } from "@tsbuild/image";
 
 describe("digests", () => {
   it("chains diffIDs as moby's CreateChainID does", () => {
@@ -12,12 +12,13 @@ describe("digests", () => {
 });
 
 describe("references", () => {
-  it("defaults the tag to latest", () => {
-    expect(parseReference("busybox")).toEqual({ name: "busybox", tag: "latest", digest: undefined });
-    expect(parseReference("localhost:5000/a/b:1")).toEqual({ name: "localhost:5000/a/b", tag: "1", digest: undefined });
+  it("defaults the tag to latest and prints the familiar form", () => {
+    expect(withDefaultTag(parseNamed("busybox"))).toEqual({ name: "busybox", tag: "latest" });
+    expect(parseNamed("localhost:5000/a/b:1")).toEqual({ name: "localhost:5000/a/b", tag: "1" });
+    expect(familiarString(withDefaultTag(parseNamed("docker.io/library/foo")))).toBe("foo:latest");
   });
   it("rejects upper case as Docker does", () => {
-    expect(() => validateReference("Foo")).toThrow(/invalid reference format/);
+    expect(() => parseNamed("Foo")).toThrow(/invalid reference format/);
   });
 });
 

@@ -15,3 +15,5 @@ export { substitutes } from "./substitutes.js";
 export { chompHeredoc } from "./heredoc.js";
 export { parseGoDuration, DurationError } from "./duration.js";
 export type { RunMount, MountType } from "./run-mount.js";
+export type { Frontend } from "./instructions.js";
+export { goQuote } from "./go-text.js";

@@ -19,10 +19,14 @@ export interface LocatedNode extends LineNode {
 
 type Extras = Partial<Pick<Instruction, "pairs" | "onbuild" | "trigger" | "healthcheck" | "mounts">>;
 
+/** Which of Docker's builders reads the file: 20.10's classic one refuses BuildKit's flags. */
+export type Frontend = "classic" | "buildkit";
+
 interface Context {
   node: LocatedNode;
   args: string[];
   escapeToken: string;
+  frontend: Frontend;
 }
 
 const fail = (message: string): never => {
@@ -80,15 +84,16 @@ function onbuildExtras(ctx: Context): Extras {
   for (const doc of node.heredocs) expression += "\n" + doc.content + doc.name;
   const extras: Extras = { trigger: expression };
   if (node.sub) {
-    const inner = tryBuildInstruction({ ...node.sub, startLine: node.startLine, endLine: node.endLine }, ctx.escapeToken);
+    const inner = tryBuildInstruction({ ...node.sub, startLine: node.startLine, endLine: node.endLine }, ctx.escapeToken, ctx.frontend);
     if (inner) extras.onbuild = inner;
   }
   return extras;
 }
 
 function runExtras(ctx: Context): Extras {
-  // --network is BuildKit's (20.10's classic parser says "Unknown flag"); accepted, as modern Dockerfiles use it.
-  flags(ctx, { mount: "strings", network: "string" });
+  // --network is BuildKit's: 20.10's classic parser says "Unknown flag". It parses --mount, and its
+  // dispatcher refuses it (the builder says so at the step).
+  flags(ctx, ctx.frontend === "classic" ? { mount: "strings" } : { mount: "strings", network: "string", security: "string" });
   const mounts = ctx.node.flags
     .map(splitFlag)
     .filter((f) => f.name === "mount")
@@ -127,13 +132,19 @@ const kinds: Record<string, { kind: InstructionKind; check: (ctx: Context) => Ex
   label: { kind: "LABEL", check: (ctx) => (flags(ctx), { pairs: keyValuePairs(ctx, "LABEL") }) },
   add: {
     kind: "ADD",
-    // --link is BuildKit's, accepted as modern Dockerfiles use it (see COPY).
-    check: (ctx) => (needsDestination(ctx.args, "ADD"), flags(ctx, { chown: "string", chmod: "string", link: "bool" }), {}),
+    // --link and --checksum are BuildKit's; 20.10's classic parser knows --chmod and its dispatcher refuses it.
+    check: (ctx) => (
+      needsDestination(ctx.args, "ADD"),
+      flags(ctx, ctx.frontend === "classic" ? { chown: "string", chmod: "string" } : { chown: "string", chmod: "string", link: "bool", checksum: "string" }),
+      {}
+    ),
   },
   copy: {
     kind: "COPY",
     check: (ctx) => (
-      needsDestination(ctx.args, "COPY"), flags(ctx, { chown: "string", from: "string", chmod: "string", link: "bool" }), {}
+      needsDestination(ctx.args, "COPY"),
+      flags(ctx, ctx.frontend === "classic" ? { chown: "string", from: "string", chmod: "string" } : { chown: "string", from: "string", chmod: "string", link: "bool" }),
+      {}
     ),
   },
   from: { kind: "FROM", check: (ctx) => (checkFrom(ctx.args), flags(ctx, { platform: "string" }), {}) },
@@ -159,10 +170,10 @@ function toHeredoc(doc: LineNode["heredocs"][number]): Heredoc {
 }
 
 /** Docker's ParseInstruction. Throws InstructionError with Docker's reason. */
-export function buildInstruction(node: LocatedNode, escapeToken: string): Instruction {
+export function buildInstruction(node: LocatedNode, escapeToken: string, frontend: Frontend = "buildkit"): Instruction {
   const spec = Object.hasOwn(kinds, node.cmd) ? kinds[node.cmd] : undefined;
   if (!spec) fail(`unknown instruction: ${toUpper(node.cmd)}`);
-  const extras = spec!.check({ node, args: node.args, escapeToken });
+  const extras = spec!.check({ node, args: node.args, escapeToken, frontend });
   const flagList: Flag[] = node.flags.map(splitFlag);
   return {
     kind: spec!.kind,
@@ -183,9 +194,9 @@ export function buildInstruction(node: LocatedNode, escapeToken: string): Instru
 }
 
 /** ONBUILD triggers are not checked until a child build runs them: a bad one is kept as text only. */
-function tryBuildInstruction(node: LocatedNode, escapeToken: string): Instruction | undefined {
+function tryBuildInstruction(node: LocatedNode, escapeToken: string, frontend: Frontend): Instruction | undefined {
   try {
-    return buildInstruction(node, escapeToken);
+    return buildInstruction(node, escapeToken, frontend);
   } catch (err) {
     if (err instanceof InstructionError) return undefined;
     throw err;

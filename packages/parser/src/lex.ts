@@ -348,6 +348,11 @@ export class ShellLex {
    * Like processWord, then splits into words on whitespace that was not quoted or escaped;
    * whitespace inside a variable's value splits too (Docker's ProcessWords, used by EXPOSE).
    */
+  /** processWord keeping quote characters (BuildKit's RawQuotes), as BuildKit names its steps. */
+  processWordRawQuotes(word: string, env: ShellEnv): string {
+    return lexWord(word, env, this.escapeChar, { ...dockerMode, rawQuotes: true }).word;
+  }
+
   processWords(word: string, env: ShellEnv): string[] {
     return lexWord(word, env, this.escapeChar, dockerMode).words;
   }

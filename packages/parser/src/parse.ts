@@ -4,13 +4,18 @@
 
 import { DockerfileParseError, InstructionError, LineSyntaxError, NO_BUILD_STAGE_MESSAGE } from "./errors.js";
 import { toLower } from "./go-text.js";
-import { buildInstruction } from "./instructions.js";
+import { buildInstruction, type Frontend } from "./instructions.js";
 import { scanDockerfile, type ScanResult } from "./scan.js";
 import type { Dockerfile, Instruction, Stage } from "./types.js";
 
 export interface ParseOptions {
   /** The Dockerfile's name in error messages (`failed to parse <name>: ...`). Default "Dockerfile". */
   fileName?: string;
+  /**
+   * "classic": Docker 20.10's classic builder, which refuses BuildKit's flags (`COPY --link`,
+   * `RUN --network`) with "Unknown flag". Default "buildkit", which accepts them.
+   */
+  frontend?: Frontend;
 }
 
 function scan(text: string, wrap: (e: LineSyntaxError) => DockerfileParseError): ScanResult {
@@ -39,7 +44,7 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
   for (const node of result.nodes) {
     let instruction: Instruction;
     try {
-      instruction = buildInstruction(node, result.escapeToken);
+      instruction = buildInstruction(node, result.escapeToken, options.frontend);
     } catch (err) {
       if (!(err instanceof InstructionError)) throw err;
       throw new DockerfileParseError(
@@ -85,13 +90,13 @@ function newStage(index: number, from: Instruction): Stage {
  * Parses an ONBUILD trigger as a child build runs it (Docker's dispatchTriggeredOnBuild):
  * with the default escape token, as exactly one instruction, errors unprefixed.
  */
-export function parseTrigger(expression: string): Instruction {
+export function parseTrigger(expression: string, options: Pick<ParseOptions, "frontend"> = {}): Instruction {
   const trigger = (reason: string) => new DockerfileParseError(reason, "trigger", reason);
   const result = scan(expression, (e) => trigger(e.reason));
   if (result.nodes.length !== 1) throw trigger("onbuild trigger should be a single expression");
   let instruction: Instruction;
   try {
-    instruction = buildInstruction(result.nodes[0], result.escapeToken);
+    instruction = buildInstruction(result.nodes[0], result.escapeToken, options.frontend);
   } catch (err) {
     if (err instanceof InstructionError) throw trigger(err.reason);
     throw err;

@@ -86,6 +86,7 @@ function item(fs: RootFS, p: string, rel: string, st: Stat): SourceItem {
     gid: st.gid,
     mtime: st.mtime,
     linkname: type === "symlink" ? fs.readlink(p) : undefined,
+    inode: type === "file" && st.nlink > 1 ? String(st.ino) : undefined,
     data: () => (type === "file" ? fs.readFile(p) : Buffer.alloc(0)),
   };
 }
@@ -96,13 +97,33 @@ function item(fs: RootFS, p: string, rel: string, st: Stat): SourceItem {
  */
 export function hashFromFs(fs: RootFS, sources: CopySource[]): string {
   const hashes = sources.map((s) => {
-    if (!s.isDir) return "file:" + fileSum(s.path.slice(1), s.items[0]);
-    const sums = s.items.map((it) => fileSum(posix.join(s.path.slice(1), it.rel), it));
-    if (s.self) sums.push(fileSum(s.path.slice(1), s.self));
-    return "dir:" + createHash("sha256").update([...sums].sort().join(",")).digest("hex");
+    if (!s.isDir) return "file:" + (resolvedSum(fs, s.path) ?? fileSum(s.path.slice(1), s.items[0]));
+    const sums: string[] = [];
+    for (const it of [s.self!, ...s.items]) {
+      const sum = resolvedSum(fs, it.rel ? posix.join(s.path, it.rel) : s.path);
+      // lazySource.Hash fails on a link that leads nowhere, and walkSource skips what it cannot hash.
+      if (sum !== undefined) sums.push(sum);
+    }
+    return "dir:" + createHash("sha256").update(sums.sort().join(",")).digest("hex");
   });
   if (hashes.length === 1) return hashes[0];
   return "multi:" + createHash("sha256").update(hashes.join(",")).digest("hex");
+}
+
+/**
+ * lazySource.Hash resolves the path in the image's root (the last symlink too) and hashes what it
+ * lands on, named by where it landed: a link hashes as its target.
+ */
+function resolvedSum(fs: RootFS, path: string): string | undefined {
+  let real: string;
+  let st: Stat;
+  try {
+    real = fs.realpath(path);
+    st = fs.lstat(real);
+  } catch {
+    return undefined;
+  }
+  return fileSum(real.slice(1), item(fs, real, "", st));
 }
 
 const TYPE_BITS = { file: 0o100000, dir: 0o40000, symlink: 0o120000 } as const;

@@ -9,12 +9,17 @@ export interface Identity {
 }
 
 export interface CopyOptions {
-  /** --chown, else root: the classic builder chowns everything it copies. */
-  identity: Identity;
+  /**
+   * --chown, else root: the classic builder chowns what it copies from the context. Undefined keeps
+   * the source's owners, as COPY --from without --chown does (performCopy's preserveOwnership).
+   */
+  identity?: Identity;
   /** --chmod (BuildKit's flag; the classic builder rejects it). */
   chmod?: number;
   /** ADD: local archives are extracted. */
   decompress: boolean;
+  /** BuildKit's FileOp copy: parents made with the --chown identity, an existing destination left alone. */
+  buildkit?: boolean;
 }
 
 /**
@@ -40,25 +45,41 @@ export async function copyInto(fs: RootFS, src: CopySource, dest: string, opts: 
   }
   let target = destPath;
   if (dest.endsWith("/") || isDirectory(fs, destPath)) target = posix.join(destPath, posix.basename(src.path));
-  mkdirAllNew(fs, posix.dirname(target), opts.identity);
+  mkdirAllNew(fs, posix.dirname(target), opts.identity ?? ROOT);
   writeItem(fs, item, target, opts);
 }
 
 function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: CopyOptions): void {
   const existed = isDirectory(fs, destPath);
-  mkdirAllNew(fs, destPath, opts.identity);
-  if (!existed && src.self) {
+  // CopyWithTar makes the destination and its parents as root; only fixPermissions (with an
+  // identity, for a destination it made) chowns the destination itself.
+  mkdirAllNew(fs, destPath, opts.buildkit ? (opts.identity ?? ROOT) : ROOT);
+  if (!existed && src.self && opts.identity) {
     fs.chown(destPath, opts.identity);
     if (opts.chmod !== undefined) fs.chmod(destPath, opts.chmod);
   }
-  for (const item of src.items) writeItem(fs, item, posix.join(destPath, item.rel), opts);
+  const links = new Map<string, string>();
+  for (const item of src.items) writeItem(fs, item, posix.join(destPath, item.rel), opts, links);
   // Like archive.Untar, directories get their source mtimes last, once nothing is created in them;
   // the destination directory itself keeps the time it was made (checked against Docker 20.10).
   for (const item of src.items) if (item.type === "dir") fs.utimes(posix.join(destPath, item.rel), item.mtime, item.mtime);
+  // Untar's "." entry touches an existing destination: it is copied up, so it is in the layer even
+  // when nothing new lands in it (an empty source directory), with its own owner and mode.
+  if (existed && src.self && !opts.buildkit) fs.utimes(destPath, src.self.mtime, src.self.mtime);
 }
 
-function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptions): void {
-  const owner = opts.identity;
+const ROOT: Identity = { uid: 0, gid: 0 };
+
+function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptions, links?: Map<string, string>): void {
+  const owner = opts.identity ?? { uid: item.uid, gid: item.gid };
+  // The tar CopyWithTar writes keeps hard links inside the copied tree: a second name links to the first.
+  const first = item.inode !== undefined ? links?.get(item.inode) : undefined;
+  if (first !== undefined && item.type === "file") {
+    removeIfPresent(fs, target, true);
+    fs.link(first, target);
+    return;
+  }
+  if (item.inode !== undefined && item.type === "file") links?.set(item.inode, target);
   const mode = opts.chmod ?? item.mode;
   if (item.type === "dir") {
     if (!isDirectory(fs, target)) {
@@ -77,6 +98,13 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
   }
   // The source's bytes are read for this copy and never changed: the tree may keep them.
   fs.writeFile(target, item.data(), { mode, owner, mtime: item.mtime, adopt: true });
+  if (opts.identity && opts.chmod === undefined) {
+    // Untar sets the mode, then fixPermissions chowns: the kernel clears setuid (and a group-executable
+    // setgid) on that chown, even for root.
+    fs.chmod(target, mode);
+    fs.chown(target, owner);
+    return;
+  }
   // An existing file keeps its mode and owner on write; a copy replaces both (chown clears setuid, so first).
   fs.chown(target, owner);
   fs.chmod(target, mode);

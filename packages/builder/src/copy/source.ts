@@ -8,6 +8,8 @@ export interface SourceItem {
   gid: number;
   mtime: Date;
   linkname?: string;
+  /** Identifies a file with several names (hard links) in its source filesystem. */
+  inode?: string;
   data(): Buffer;
 }
 

@@ -11,6 +11,7 @@ import { resolveChown } from "../copy/identity.js";
 import { hashFromFs, sourcesFromFs } from "../copy/from-fs.js";
 import type { CopySource, SourceItem } from "../copy/source.js";
 import { resolveFromFlag } from "./from.js";
+import { requiresBuildKit } from "../classic.js";
 
 const URL_RE = /^https?:\/\//i;
 
@@ -23,6 +24,8 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   const srcs = words.slice(0, -1);
   const chown = ins.flag("chown") !== undefined ? expand(run, state, ins.flag("chown")!) : "";
   const chmodFlag = ins.flag("chmod");
+  // 20.10's classic dispatchCopy/dispatchAdd refuse --chmod before anything else.
+  if (chmodFlag !== undefined && !run.opts.buildkit) throw run.err(requiresBuildKit("chmod"));
   const chmod = chmodFlag !== undefined ? parseChmod(run, chmodFlag) : undefined;
   const fromFlag = ins.flag("from");
   if (fromFlag !== undefined && name === "ADD") throw run.err("ADD does not support the --from flag (use COPY --from)");
@@ -40,6 +43,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     hash = hashFromFs(fromFs, sources);
   } else {
     const url = srcs.find((s) => URL_RE.test(s));
+    if (ins.flag("checksum") !== undefined && !url) throw run.err("checksum can't be specified for non-HTTP(S) sources");
     if (url) {
       if (name === "COPY") throw run.err(`COPY failed: source can't be a URL for COPY`);
       throw run.err(`ADD failed: cannot download ${url}: tsbuild has no network access (download the file into the build context and ADD it from there)`);
@@ -54,21 +58,24 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     hash = run.opts.context.sourceHash(resolved);
     run.stepSources = sourceDigests(resolved);
   }
-  if (sources.length > 1 && !dest.endsWith("/")) {
+  if (sources.length > 1 && !dest.endsWith("/") && !(run.opts.buildkit && (dest === "." || dest === ".."))) {
     throw run.err(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
   }
 
   const comment = `${name} ${chown ? `--chown=${chown}` : ""}${hash} in ${dest} `;
   const probe = copyConfig(state.runConfig);
   probe.Cmd = [...shellOf(state), "#(nop) " + comment];
-  if (await probeCache(run, state, probe)) return;
+  // BuildKit's history drops the flags; its cache key keeps them (--chmod included) with the content.
+  const bk = { text: `${name} ${srcs.join(" ")} ${dest} # buildkit`, parts: { kind: name, chmod: chmodFlag ?? null, from: fromFlag ?? null } };
+  if (await probeCache(run, state, probe, bk)) return;
 
   const fs = await run.sandbox(state);
   const destPath = normalizeDest(state.runConfig.WorkingDir, dest);
   fs.beginStep();
   try {
-    const identity = chown ? resolveChown(fs, chown) : { uid: 0, gid: 0 };
-    for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD" });
+    // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
+    const identity = chown ? resolveChown(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
+    for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
   } catch (e) {
     fs.abortStep();
     throw run.err(`${name} failed: ${(e as Error).message}`);
@@ -90,7 +97,8 @@ function parseChmod(run: BuildRun, v: string): number {
 }
 
 function contextSource(r: ResolvedSource): CopySource {
-  const base = r.path;
+  // Children are named under the resolved path: a symlink to a directory copies the directory's content.
+  const base = r.resolvedPath;
   const toItem = (e: ContextEntry, rel: string): SourceItem => ({
     rel,
     type: e.type,

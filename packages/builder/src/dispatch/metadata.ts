@@ -152,6 +152,7 @@ const arg: Dispatcher = async (run, state, ins) => {
     const given = run.opts.buildArgs?.[key];
     const value = given ?? dflt ?? (run.metaArgs.has(key) ? run.metaArgs.get(key) : undefined);
     state.args.set(key, value);
+    (state.bkArgs ??= []).push([key, value ?? ""]);
     run.consumedArgs.add(key);
     parts.push(dflt === undefined ? key : `${key}=${dflt}`);
   }

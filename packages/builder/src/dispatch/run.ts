@@ -1,9 +1,11 @@
-import type { Instruction } from "@tsbuild/parser";
+import { posix } from "node:path";
+import type { Instruction, RunMount } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { CommandModel } from "@tsbuild/shell";
 import type { BuildRun } from "../builder.js";
 import { commitChild, probeCache } from "../commit.js";
 import { BuildError } from "../options.js";
+import { requiresBuildKit } from "../classic.js";
 import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
 
 /** The command line Docker execs: exec form as given, shell form through SHELL. */
@@ -34,6 +36,8 @@ async function commandModels(run: BuildRun): Promise<CommandModel[]> {
 }
 
 export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+  // The classic dispatchRun supports no flag: it names the first one used (its parser knows only --mount).
+  if (!run.opts.buildkit && ins.flags.length) throw run.err(requiresBuildKit(ins.flags[0].name));
   const network = ins.flag("network");
   // "none" takes the network from downloads (apt, curl, wget); "host" and "default" are the same here.
   if (network !== undefined && !["default", "none", "host"].includes(network)) throw run.err(`network mode "${network}" not supported`);
@@ -43,7 +47,11 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   const probe = copyConfig(state.runConfig);
   probe.Cmd = saveCmd;
   if (saveCmd.length) probe.Entrypoint = null;
-  if (await probeCache(run, state, probe)) return;
+  const mounts = run.opts.buildkit ? ins.mounts ?? [] : [];
+  // BuildKit's history lists every ARG the stage declared, in order, unset ones empty (recorded, g-13-*).
+  const bkArgs = (state.bkArgs ?? []).map(([k, v]) => `${k}=${v}`);
+  const bkCmd = bkArgs.length ? [`|${bkArgs.length}`, ...bkArgs, ...cmdLine] : cmdLine;
+  if (await probeCache(run, state, probe, { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: { mounts } })) return;
 
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
@@ -61,6 +69,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   let result;
   try {
     ensureWorkdir(fs, state.runConfig.WorkingDir);
+    if (run.opts.buildkit) containerMountpoints(fs);
     result = await runCommand(fs, {
       argv: cmdLine,
       env,
@@ -70,7 +79,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       stderr: (s) => run.printStderr(s),
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
-      volumes: Object.keys(state.runConfig.Volumes ?? {}),
+      // A --mount's content is never part of the layer: its target is mounted over the image like a volume.
+      volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts, state.runConfig.WorkingDir)],
       binaries: simulatedBinariesWith({ fetcher }),
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,
@@ -103,3 +113,25 @@ function ensureWorkdir(fs: RootFS, dir: string): void {
   fs.mkdir(dir, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
 }
 
+
+/** Where each --mount lands: its target (relative to WORKDIR), a secret's default under /run/secrets. */
+function mountTargets(mounts: RunMount[], workdir: string): string[] {
+  return mounts.map((m) => {
+    const target = m.target ?? (m.type === "secret" ? `/run/secrets/${m.cacheId ?? m.source ?? ""}` : m.type === "ssh" ? "/run/buildkit/ssh_agent.0" : "");
+    return posix.resolve("/", workdir || "/", target);
+  });
+}
+
+/**
+ * What runc leaves in a BuildKit RUN's layer: the mountpoints it creates (/dev, /proc, /sys) when
+ * the image lacks them, and /etc copied up around the hosts and resolv.conf it mounts when the
+ * image has none of its own (recorded from Docker 20.10's BuildKit, b- cases).
+ */
+function containerMountpoints(fs: RootFS): void {
+  for (const dir of ["/dev", "/proc", "/sys"]) if (!fs.exists(dir)) fs.mkdir(dir, { mode: 0o755, owner: { uid: 0, gid: 0 } });
+  if (!fs.exists("/etc")) fs.mkdir("/etc", { mode: 0o755, owner: { uid: 0, gid: 0 } });
+  else if (!fs.exists("/etc/hosts") || !fs.exists("/etc/resolv.conf")) {
+    const st = fs.stat("/etc");
+    fs.utimes("/etc", st.mtime, st.mtime);
+  }
+}

@@ -21,7 +21,7 @@ export async function dispatchWorkdir(run: BuildRun, state: StageState, ins: Ins
   state.runConfig.WorkingDir = dir;
   const probe = copyConfig(state.runConfig);
   probe.Cmd = [...shellOf(state), "#(nop) WORKDIR " + dir];
-  if (await probeCache(run, state, probe)) return;
+  if (await probeCache(run, state, probe, { text: `WORKDIR ${dir}` })) return;
   const fs = await run.sandbox(state);
   fs.beginStep();
   try {

@@ -1,8 +1,9 @@
-import { readFileSync, rmSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { humanSize } from "@tsbuild/store";
+import { InvalidReferenceError, parseNamed } from "@tsbuild/image";
 import type { Command, Io } from "../command.js";
 import { UsageError } from "../command.js";
 import { storeFor } from "../store-root.js";
@@ -21,6 +22,7 @@ export const buildCommand: Command = {
     "build-arg": { type: "string", multiple: true },
     target: { type: "string" },
     "no-cache": { type: "boolean" },
+    buildkit: { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
     root: { type: "string" },
     reproducible: { type: "boolean" },
@@ -45,16 +47,34 @@ export const buildCommand: Command = {
     const fromStdin = positionals[0] === "-";
     const dir = fromStdin ? "" : resolve(io.cwd, positionals[0]);
     const file = values.file as string | undefined;
-    const context = fromStdin ? await BuildContext.fromTar(io.stdin) : await BuildContext.fromDirectory(dir, { ...contextDockerfile(dir, file, io), sumCache: store.root && join(store.root, "tsbuild", "context-sums") });
-    let dockerfileText = file && !fromStdin && !insideContext(dir, file, io) ? readDockerfile(resolve(io.cwd, file)) : undefined;
-    if (flags.labels.length) dockerfileText = withLabels(dockerfileText ?? context.dockerfileText(), flags.labels, values.target as string | undefined);
+    // The CLI resolves -f against the working directory; a Dockerfile outside the context is sent
+    // inside it under a random name (the context does that), so the build reads it like any other.
+    const context = fromStdin
+      ? await BuildContext.fromTar(io.stdin)
+      : await BuildContext.fromDirectory(dir, { ...(file ? { dockerfile: resolve(io.cwd, file) } : {}), sumCache: store.root && join(store.root, "tsbuild", "context-sums") });
+    const dockerfileText = flags.labels.length ? withLabels(context.dockerfileText(), flags.labels, values.target as string | undefined) : undefined;
+    const tags = (values.tag as string[] | undefined) ?? [];
+    // Docker's CLI checks every -t before it sends anything.
+    for (const t of tags) {
+      try {
+        parseNamed(t);
+      } catch (e) {
+        if (e instanceof InvalidReferenceError) {
+          const msg = `invalid argument ${JSON.stringify(t)} for "-t, --tag" flag: ${e.message}\nSee 'tsbuild build --help'.`;
+          throw Object.assign(new UsageError(msg), { exitCode: 125 });
+        }
+        throw e;
+      }
+    }
     const quiet = Boolean(values.quiet);
     const progress = (flags.progress === "tty" || (flags.progress === "auto" && io.isTTY)) && !quiet ? new Progress({ write: io.stderr }) : undefined;
     const out = (s: string) => {
       progress?.output(s);
       if (!quiet) io.stdout(s);
     };
-    if (!quiet) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context), 4)}\n`);
+    const buildkit = buildkitWanted(values, io);
+    // The classic builder's upload line; BuildKit reports its own progress.
+    if (!quiet && !buildkit) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context), 4)}\n`);
     const buildArgs = parseBuildArgs((values["build-arg"] as string[] | undefined) ?? [], io);
     const registry = { store, io, output: out, offline: Boolean(values.offline), platform: values.platform as string | undefined };
     try {
@@ -63,12 +83,13 @@ export const buildCommand: Command = {
         ...flags.passThrough,
         store,
         context,
-        dockerfileText,
         dockerfileName: file ?? "Dockerfile",
-        tags: (values.tag as string[] | undefined) ?? [],
+        dockerfileText,
+        tags,
         buildArgs,
         target: values.target as string | undefined,
         noCache: Boolean(values["no-cache"]),
+        buildkit,
         output: out,
         sourceDateEpoch: epoch(values, io),
         runLimits: runLimits(values),
@@ -115,25 +136,6 @@ function scriptFlags(values: Record<string, unknown>, cwd: string) {
   return { passThrough, labels: (values.label as string[] | undefined) ?? [], progress: progressMode(values.progress), iidfile };
 }
 
-function contextDockerfile(dir: string, file: string | undefined, io: Io): { dockerfile?: string } {
-  if (!file) return {};
-  const abs = resolve(io.cwd, file);
-  return insideContext(dir, file, io) ? { dockerfile: abs.slice(dir.length + 1) } : {};
-}
-
-function insideContext(dir: string, file: string, io: Io): boolean {
-  const abs = isAbsolute(file) ? file : resolve(io.cwd, file);
-  return abs.startsWith(join(dir, "/"));
-}
-
-function readDockerfile(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    throw new UsageError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${path}: no such file or directory`);
-  }
-}
-
 /** --build-arg K=V, or K alone to take the value from the environment (Docker's rule). */
 function parseBuildArgs(list: string[], io: Io): Record<string, string> {
   const out: Record<string, string> = {};
@@ -152,6 +154,16 @@ function runLimits(values: Record<string, unknown>): { timeoutMs?: number } | un
   const secs = Number(v);
   if (!Number.isFinite(secs) || secs <= 0) throw new UsageError(`invalid --run-timeout "${v}": give a number of seconds`);
   return { timeoutMs: Math.round(secs * 1000) };
+}
+
+/** BuildKit mode: --buildkit, or DOCKER_BUILDKIT=1 as users set it for docker; the classic builder otherwise. */
+function buildkitWanted(values: Record<string, unknown>, io: Io): boolean {
+  if (values.buildkit) return true;
+  const env = io.env.DOCKER_BUILDKIT;
+  if (env === undefined || env === "") return false;
+  if (/^(1|true)$/i.test(env)) return true;
+  if (/^(0|false)$/i.test(env)) return false;
+  throw new UsageError(`DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: parsing ${JSON.stringify(env)}: invalid syntax`);
 }
 
 function epoch(values: Record<string, unknown>, io: Io): number | undefined {

@@ -1,0 +1,110 @@
+import { ShellLex, type Instruction, type Stage } from "@tsbuild/parser";
+import { familiarString, parseNamed, type Digest, type NamedRef } from "@tsbuild/image";
+import type { BuildRun } from "../builder.js";
+import { BuildError, type BuildResult } from "../options.js";
+import { substitutionEnv, type StageState } from "../state.js";
+import { expandWithMetaArgs, findStage } from "../dispatch/from.js";
+import { buildkitConfig, serializeBuildKitConfig } from "./image.js";
+import { counter, FILE_OPS, fullReference, stageLabel, vertexCount } from "./stages.js";
+
+/** A stage's FROM: its cache key starts from the base image (or the stage it builds on); its FROM vertex is printed. */
+export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageState): void {
+  const ref = expandWithMetaArgs(run, stage.baseName);
+  const parent = findStage(run, ref, stage.index);
+  const fromImage = !parent && ref.toLowerCase() !== "scratch";
+  state.bkKey = parent ? parent.bkKey : fromImage ? `image:${state.imageId}` : "scratch";
+  state.bkArgsEscaped = parent ? parent.bkArgsEscaped : Boolean(state.image?.config?.ArgsEscaped);
+  const pos = { k: 0, m: vertexCount(stage, fromImage), label: stageLabel(run.dockerfile, stage) };
+  run.bkPosition.set(stage.index, pos);
+  if (!fromImage) return;
+  let shown = ref;
+  try {
+    const named = parseNamed(ref);
+    shown = fullReference(named.name, named.tag, named.digest);
+  } catch {
+    // a name Docker could not parse never gets here (resolveImage failed first)
+  }
+  pos.k++;
+  // Stages on the same image share one vertex: printed once, and reported cached when met again.
+  const seen = run.bkFromVertices.get(shown);
+  if (seen) {
+    seen.shared = true;
+    if (!seen.cached && (run.opts.noCache || run.bkSolving)) {
+      run.say(`#${seen.vertex} CACHED`);
+      seen.cached = true;
+    }
+    return;
+  }
+  const vertex = ++run.bkVertex;
+  run.say(`#${vertex} [${pos.label}${counter(pos.k, pos.m)}] FROM ${shown}`);
+  run.bkFromVertices.set(shown, { vertex, cached: false, shared: false });
+}
+
+/**
+ * A FROM vertex several stages share is reported cached at its second use, once the solver runs
+ * anything (always under --no-cache); a build that runs nothing never says so. Recorded from
+ * Docker 20.10's BuildKit (b-stages); a vertex used once is never reported cached.
+ */
+export function markSolving(run: BuildRun): void {
+  if (run.bkSolving) return;
+  run.bkSolving = true;
+  for (const e of run.bkFromVertices.values()) {
+    if (e.shared && !e.cached) run.say(`#${e.vertex} CACHED`);
+    if (e.shared) e.cached = true;
+  }
+}
+
+/**
+ * A file operation's vertex line: BuildKit names it by the instruction's text with the stage's
+ * variables substituted (processCmdEnv), the original text when that fails.
+ */
+export function sayBuildKitStep(run: BuildRun, stage: Stage, state: StageState, ins: Instruction): void {
+  if (!FILE_OPS.has(ins.kind)) return;
+  const pos = run.bkPosition.get(stage.index)!;
+  let text = ins.original;
+  try {
+    const env = substitutionEnv(state);
+    // RUN's name keeps an unset $VAR as written (SkipUnsetEnv); the others substitute it with "".
+    text = new ShellLex(run.dockerfile.escapeChar).processWordRawQuotes(ins.original, ins.kind === "RUN" ? keepUnset(ins.original, env) : env);
+  } catch {
+    // keep the original text, as BuildKit does
+  }
+  pos.k++;
+  run.say(`#${++run.bkVertex} [${pos.label}${counter(pos.k, pos.m)}] ${text}`);
+}
+
+/** The exporter: one image for the target, no parent, the cache entries in its build record. */
+export async function finishBuildKit(run: BuildRun, state: StageState, tagRefs: NamedRef[]): Promise<BuildResult> {
+  if (!state.image) throw new BuildError("No image was generated. Is your Dockerfile empty?", 1);
+  const config = { ...state.image, config: buildkitConfig(state.runConfig, state.bkArgsEscaped), created: run.clock.timestamp() };
+  const id: Digest = await run.store.putImage(serializeBuildKitConfig(config));
+  const last = run.steps[run.steps.length - 1];
+  await run.store.putBuildRecord(id, {
+    dockerfile: run.opts.dockerfileName ?? "Dockerfile",
+    line: last?.instruction.startLine ?? 1,
+    endLine: last?.instruction.endLine ?? 1,
+    text: last?.text ?? "",
+    kind: last?.instruction.kind ?? "FROM",
+    stage: state.index,
+    buildkitCache: run.bkCache.added,
+  });
+  run.say(`#${++run.bkVertex} exporting to image`);
+  const tags: string[] = [];
+  for (const ref of tagRefs) {
+    const full = familiarString(ref);
+    await run.store.tag(full, id);
+    tags.push(full);
+    run.say(`#${run.bkVertex} naming to ${fullReference(ref.name, ref.tag, ref.digest)} done`);
+  }
+  return { imageId: id, steps: run.steps, tags, warnings: run.warnings };
+}
+
+/** SkipUnsetEnv: a variable the stage does not define is shown as written ($HOME stays $HOME). */
+function keepUnset(text: string, env: Map<string, string>): Map<string, string> {
+  const out = new Map(env);
+  for (const m of text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
+    const name = m[1] ?? m[2];
+    if (!out.has(name)) out.set(name, m[0]);
+  }
+  return out;
+}

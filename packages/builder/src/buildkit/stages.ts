@@ -1,0 +1,66 @@
+import type { Dockerfile, Instruction, Stage } from "@tsbuild/parser";
+import { ShellLex } from "@tsbuild/parser";
+
+/** Instructions that are vertices of BuildKit's graph (a numbered `[k/m]` line); the rest only change the config. */
+export const FILE_OPS = new Set(["RUN", "COPY", "ADD", "WORKDIR"]);
+
+/**
+ * The stages BuildKit solves: the target and what it needs through FROM <stage> and COPY --from,
+ * in file order. Stages nothing needs are never run (dockerfile2llb only builds the target's graph).
+ */
+export function neededStages(df: Dockerfile, plan: Stage[], metaArgs: Map<string, string | undefined>): Stage[] {
+  const env = new Map<string, string>();
+  for (const [k, v] of metaArgs) if (v !== undefined) env.set(k, v);
+  const lex = new ShellLex(df.escapeChar);
+  const word = (w: string) => {
+    try {
+      return lex.processWord(w, env);
+    } catch {
+      return w;
+    }
+  };
+  const byRef = (ref: string, before: number): Stage | undefined => {
+    const lower = ref.toLowerCase();
+    const named = plan.find((s) => s.index < before && s.name === lower);
+    if (named) return named;
+    return /^\d+$/.test(ref) && Number(ref) < before ? plan[Number(ref)] : undefined;
+  };
+  const need = new Set<number>();
+  const visit = (s: Stage) => {
+    if (need.has(s.index)) return;
+    need.add(s.index);
+    const base = byRef(word(s.baseName), s.index);
+    if (base) visit(base);
+    for (const ins of s.instructions) {
+      const from = ins.kind === "COPY" ? ins.flag("from") : undefined;
+      const dep = from !== undefined ? byRef(word(from), s.index) : undefined;
+      if (dep) visit(dep);
+    }
+  };
+  visit(plan[plan.length - 1]);
+  return plan.filter((s) => need.has(s.index));
+}
+
+/** The `[name k/m]` prefix: named stages by name, unnamed ones as stage-N when there are several. */
+export function stageLabel(df: Dockerfile, stage: Stage): string {
+  if (stage.name) return stage.name + " ";
+  return df.stages.length > 1 ? `stage-${stage.index} ` : "";
+}
+
+/** How many numbered vertices a stage has: its FROM of an image, then each file operation. */
+export function vertexCount(stage: Stage, fromIsImage: boolean, triggers: Instruction[] = []): number {
+  return (fromIsImage ? 1 : 0) + [...triggers, ...stage.instructions].filter((i) => FILE_OPS.has(i.kind)).length;
+}
+
+/** fmt's %*d: the index padded to the width of the total, as prefixCommand prints it. */
+export function counter(k: number, m: number): string {
+  return `${String(k).padStart(String(m).length)}/${m}`;
+}
+
+/** The reference BuildKit names in a FROM vertex: docker.io/library/busybox:latest. */
+export function fullReference(name: string, tag?: string, digest?: string): string {
+  const first = name.split("/")[0];
+  const hasDomain = name.includes("/") && (/[.:]/.test(first) || first === "localhost");
+  const full = hasDomain ? name : name.includes("/") ? `docker.io/${name}` : `docker.io/library/${name}`;
+  return full + (digest ? `@${digest}` : `:${tag ?? "latest"}`);
+}
