@@ -41,6 +41,10 @@ export async function probeCache(run: BuildRun, state: StageState, probe: Contai
       nearest = { id, diffs, config: cfg.container_config };
     }
   }
+  if (run.opts.cacheFrom) {
+    const id = await run.opts.cacheFrom.get(state.imageId || undefined, probe, best?.id);
+    best = id ? { id, created: "", config: await run.imageConfig(id) } : undefined;
+  }
   if (!best) {
     state.cacheBusted = true;
     const differences = nearest

@@ -1,4 +1,4 @@
-import type { Digest } from "@tsbuild/image";
+import type { ContainerConfig, Digest } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 import type { BuildContext } from "@tsbuild/context";
 import type { Instruction } from "@tsbuild/parser";
@@ -38,6 +38,12 @@ export interface BuildOptions {
   /** Limits for RUN (a runaway script ends with an error, never hangs). */
   runLimits?: { timeoutMs?: number; maxCommands?: number };
   now?: () => Date;
+  /**
+   * `--cache-from`: images (typically pulled, so without parent links) whose steps may serve this
+   * build's, with the classic builder's rules (the store's CacheFromSources). `localHit` is what
+   * the local cache found; the source decides whether it still counts.
+   */
+  cacheFrom?: { get(parent: Digest | undefined, probe: ContainerConfig, localHit?: Digest): Promise<Digest | undefined> };
   /** RUN downloads (apt, curl, wget) only from the content cache (`--offline`; default: TSBUILD_OFFLINE=1). */
   offline?: boolean;
   /** The content cache for RUN downloads. Default: `<store root>/content`, else @tsbuild/fetch's default directory. */

@@ -38,6 +38,7 @@ const perCommand: Record<string, Record<string, Line>> = {
     platform: ["string", "Set platform if server is multi-platform capable"],
     pull: ["", "Always attempt to pull a newer version of the image"],
     secret: ["stringArray", "Secret file to expose to the build (only if BuildKit enabled): id=mysecret,src=/local/secret"],
+    "cache-from": ["stringArray", "Images to consider as cache sources"],
     buildkit: ["", "Build as BuildKit does (also DOCKER_BUILDKIT=1); the classic builder otherwise"],
     offline: ["", "Pull nothing: FROM names the store lacks come from the built-in images or fail"],
   },

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
-import { humanSize } from "@tsbuild/store";
+import { CacheFromSources, humanSize, type ImageStore } from "@tsbuild/store";
 import { InvalidReferenceError, parseNamed } from "@tsbuild/image";
 import type { Command, Io } from "../command.js";
 import { UsageError } from "../command.js";
@@ -39,6 +39,7 @@ export const buildCommand: Command = {
     pull: { type: "boolean" },
     offline: { type: "boolean" },
     secret: { type: "string", multiple: true },
+    "cache-from": { type: "string", multiple: true },
   },
   async run({ values, positionals, io }) {
     if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
@@ -95,6 +96,7 @@ export const buildCommand: Command = {
         runLimits: runLimits(values),
         resolveMissingBase: cliBaseResolver(registry),
         offline: values.offline ? true : undefined,
+        cacheFrom: cacheFromSources(store, values["cache-from"] as string[] | undefined),
       });
       progress?.stop();
       writeIidFile(flags.iidfile, result.imageId);
@@ -134,6 +136,16 @@ function scriptFlags(values: Record<string, unknown>, cwd: string) {
   // Docker removes a stale iidfile first, so a failed build never leaves the previous ID behind.
   if (iidfile) rmSync(iidfile, { force: true });
   return { passThrough, labels: (values.label as string[] | undefined) ?? [], progress: progressMode(values.progress), iidfile };
+}
+
+/**
+ * `--cache-from NAME`: the named images (pull them first, as with Docker's classic builder) may
+ * serve steps; a name the store lacks is skipped, as dockerd skips it with a log line.
+ */
+function cacheFromSources(store: ImageStore, names: string[] | undefined): CacheFromSources | undefined {
+  if (!names?.length) return undefined;
+  const ids = names.map((n) => store.resolve(n)).filter((id): id is NonNullable<typeof id> => id !== undefined);
+  return new CacheFromSources(store, ids);
 }
 
 /** --build-arg K=V, or K alone to take the value from the environment (Docker's rule). */
