@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { tarStream } from "../tar/tar-stream.js";
+import { readTar } from "@tsbuild/archive";
 import { cleanName } from "../tarsplit/entry.js";
 
 export class BadArchiveError extends Error {}
@@ -34,29 +34,23 @@ export class UnpackedArchive {
   }
 
   private async unpack(input: Readable): Promise<void> {
-    const extract = tarStream().extract();
-    // pipeline, not pipe: when the loop below stops early, the input is torn down cleanly.
-    const feeding = pipeline(input, extract);
-    feeding.catch(() => undefined);
-    for await (const entry of extract) {
-      const h = entry.header;
+    // Already decompressed by the caller: read as a plain tar.
+    await readTar(input as AsyncIterable<unknown>, async (h, body) => {
       const name = this.check(h.name);
-      if (h.type === "file" || h.type === "contiguous-file") {
+      if (h.typeflag === "0" || h.typeflag === "7") {
         if (name === ".") throw new BadArchiveError("archive member names the archive root as a file");
         await mkdir(join(this.dir, dirname(name)), { recursive: true });
-        await pipeline(entry, createWriteStream(join(this.dir, name), { flags: "wx" }));
+        await pipeline(Readable.from(body), createWriteStream(join(this.dir, name), { flags: "wx" }));
         this.files.add(name);
-        continue;
+        return;
       }
-      if (h.type === "symlink") {
-        const target = h.linkname ?? "";
+      if (h.typeflag === "2") {
+        const target = h.linkname;
         this.aliases.set(name, target.startsWith("/") ? this.check(target) : this.check(join(dirname(name), target)));
-      } else if (h.type === "link") {
-        this.aliases.set(name, this.check(h.linkname ?? ""));
+      } else if (h.typeflag === "1") {
+        this.aliases.set(name, this.check(h.linkname));
       }
-      entry.resume();
-    }
-    await feeding;
+    });
   }
 
   private check(name: string): string {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Digest } from "@tsbuild/image";
-import { ByteReader } from "../tar/byte-reader.js";
+import { ByteReader } from "@tsbuild/archive";
 import { disassemble, type TarEntry } from "../tar/disassemble.js";
 import { encodeEntry } from "../tarsplit/entry.js";
 import { LayerPolicy, type AcceptedEntry } from "./policy.js";
