@@ -28,6 +28,12 @@ export interface PutLayerOptions {
   compressedDigest?: Digest;
   /** Where the compressed blob came from, for distribution/v2metadata-by-diffid. */
   sourceRepository?: string;
+  /**
+   * A layer a build step made here: judged by the build's rules, not an import's. A symlink
+   * whose target climbs above `/` (`../../../lib/libc.so`) resolves at `/` in the image, and
+   * Docker builds it; from an archive or a registry such a link is refused.
+   */
+  builtHere?: boolean;
 }
 
 export interface RemoveOptions {

@@ -1,3 +1,4 @@
+import type { LayerRules } from "../layer/policy.js";
 import {
   closeSync, constants, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync,
   statSync, writeFileSync,
@@ -46,7 +47,7 @@ export class DiskBackend implements Backend {
     return listLayerIDs(this.layout);
   }
 
-  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest): Promise<LayerRecord> {
+  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules: LayerRules = {}): Promise<LayerRecord> {
     const { layout } = this;
     // Small metadata files are written with synchronous calls throughout: each asynchronous one
     // is a trip through libuv's thread pool, and a build step commits while nothing else runs.
@@ -63,7 +64,7 @@ export class DiskBackend implements Backend {
       const tarSplit = new TarSplitFileWriter(join(meta, "tar-split.json.gz"));
       let result;
       try {
-        result = await ingestTar(tar, { tarSplit: (l) => tarSplit.write(l), files: new DiffWriter(join(staged, "diff")) });
+        result = await ingestTar(tar, { tarSplit: (l) => tarSplit.write(l), files: new DiffWriter(join(staged, "diff")), rules });
         await tarSplit.close();
       } catch (e) {
         tarSplit.destroy();
