@@ -54,4 +54,8 @@ export interface Backend {
   checkLayer(rec: LayerRecord): Promise<string[]>;
   /** Leftovers: unreferenced driver dirs, dangling links, abandoned temp dirs. */
   checkLayout(): Promise<string[]>;
+  /** fsck --repair: removes what interrupted writes left and sets aside an unreadable tag file; says what it did. */
+  repair(): Promise<string[]>;
+  /** Where an image's config is kept, for messages about a damaged one. */
+  configLocation(id: Digest): string;
 }

@@ -83,6 +83,7 @@ export interface ImageStore {
   /** Docker's `rmi` of one argument: the Untagged:/Deleted: lines. */
   removeImage(refOrId: string, opts?: RemoveOptions): Promise<string[]>;
   /** Re-checks everything on disk; the problems found, [] when healthy. */
-  fsck(): Promise<string[]>;
+  /** Problems found; with `repair`, leftovers of interrupted writes are removed first (and listed as "repaired: …"). */
+  fsck(opts?: { repair?: boolean }): Promise<string[]>;
   graphDriver(chainID: Digest | undefined): GraphDriverData;
 }

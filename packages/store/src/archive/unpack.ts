@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
@@ -21,7 +21,9 @@ export class UnpackedArchive {
   private constructor(readonly dir: string) {}
 
   static async from(input: AsyncIterable<unknown> | Readable): Promise<UnpackedArchive> {
-    const dir = await mkdtemp(join(tmpdir(), "tsbuild-load-"));
+    await removeDeadLoads();
+    // The pid in the name lets a later load remove what a killed one left (issue 17: 2 GB stayed).
+    const dir = await mkdtemp(join(tmpdir(), `tsbuild-load-${process.pid}-`));
     const archive = new UnpackedArchive(dir);
     try {
       await archive.unpack(input instanceof Readable ? input : Readable.from(input));
@@ -99,5 +101,24 @@ export class UnpackedArchive {
 
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Temp directories of loads whose process is gone (killed mid-load). */
+async function removeDeadLoads(): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(tmpdir());
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^tsbuild-load-(\d+)-/.exec(n);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") await rm(join(tmpdir(), n), { recursive: true, force: true });
+    }
   }
 }

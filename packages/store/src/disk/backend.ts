@@ -8,7 +8,7 @@ import { hexOf, sha256Digest, type Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
 import { chunksOf, ingestTar } from "../layer/ingest.js";
 import { DiffIDMismatchError, verifiedReadable } from "../layer/verify.js";
-import { parseRepositories, serializeRepositories, type RepositoriesFile } from "../reference.js";
+import { CorruptStoreError, parseRepositories, serializeRepositories, type RepositoriesFile } from "../reference.js";
 import { assemble, IntegrityError } from "../tarsplit/assemble.js";
 import { cleanName } from "../tarsplit/entry.js";
 import type { GraphDriverData } from "../types.js";
@@ -16,6 +16,7 @@ import { DiffWriter } from "./extract.js";
 import { atomicWrite, readBytesIfExists, readTextIfExists } from "./fsutil.js";
 import { listHexDir, listLayerIDs, readLayerRecord } from "./layerdb.js";
 import { Layout } from "./layout.js";
+import { sweepLeftovers, setAsideRepositories } from "./cleanup.js";
 import { withRootLock } from "./lock.js";
 import {
   linkDriverDir, lowerDirs, lowerFor, newCacheID, newLinkID, prepareDriverDir, removeDriverDir,
@@ -34,7 +35,33 @@ export class DiskBackend implements Backend {
   }
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return withRootLock(this.root, this.layout.lock, fn);
+    return withRootLock(this.root, this.layout.lock, () => {
+      // Once per process, with the lock held: what a killed write left is removed before anything else.
+      if (!this.swept) {
+        this.swept = true;
+        sweepLeftovers(this.layout);
+      }
+      return fn();
+    });
+  }
+
+  private swept = false;
+
+  /** fsck --repair: every leftover removed (overlay2 directories no layer uses included). */
+  async repair(): Promise<string[]> {
+    const removed = sweepLeftovers(this.layout, { always: true });
+    try {
+      this.repositories();
+    } catch (e) {
+      if (!(e instanceof CorruptStoreError)) throw e;
+      const aside = setAsideRepositories(this.layout);
+      if (aside) removed.push(`image/overlay2/repositories.json (unreadable; moved to ${aside}, tags start empty)`);
+    }
+    return removed;
+  }
+
+  configLocation(id: Digest): string {
+    return this.layout.contentFile(id);
   }
 
   // ---- layers ----
@@ -179,7 +206,15 @@ export class DiskBackend implements Backend {
 
   repositories(): RepositoriesFile {
     const text = readTextIfExists(this.layout.repositories);
-    return text === undefined ? { Repositories: {} } : parseRepositories(text, this.layout.repositories);
+    if (text === undefined) return { Repositories: {} };
+    try {
+      return parseRepositories(text, this.layout.repositories);
+    } catch (e) {
+      if (e instanceof CorruptStoreError) {
+        throw new CorruptStoreError(`${e.message} (to repair: \`tsbuild fsck --repair\` moves it aside and starts with no tags; or restore it from a backup)`);
+      }
+      throw e;
+    }
   }
 
   async saveRepositories(r: RepositoriesFile): Promise<void> {

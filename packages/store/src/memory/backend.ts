@@ -131,4 +131,12 @@ export class MemoryBackend implements Backend {
   async checkLayout(): Promise<string[]> {
     return [];
   }
+
+  async repair(): Promise<string[]> {
+    return [];
+  }
+
+  configLocation(id: Digest): string {
+    return `the in-memory config of ${id}`;
+  }
 }
