@@ -329,23 +329,34 @@ export class DiskBackend implements Backend {
   }
 }
 
+/** Past this size a file is read in pieces, never held whole (files over 4 GiB fit no Buffer). */
+const WHOLE_READ_LIMIT = 64 << 20;
+const PIECE = 4 << 20;
+
 /**
- * A file's bytes, refusing to follow a symlink in its last component. Read whole and
- * synchronously: rebuilding a layer reads every one of its files, most of them small, and an
- * asynchronous open, stream and close per file cost far more than the reads themselves.
+ * A file's bytes, refusing to follow a symlink in its last component. Small files are read whole
+ * and synchronously: rebuilding a layer reads every one of its files, most of them small, and an
+ * asynchronous open, stream and close per file cost far more than the reads themselves. Large
+ * ones come in pieces, so a layer with a 5 GiB file can still be saved and checked.
  */
-function readNoFollow(path: string): Buffer[] {
+function* readNoFollow(path: string): Generator<Buffer> {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const size = fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(size);
+    const piece = size > WHOLE_READ_LIMIT ? PIECE : size;
     let got = 0;
     while (got < size) {
-      const n = readSync(fd, buf, got, size - got, null);
-      if (n === 0) break;
-      got += n;
+      const buf = Buffer.allocUnsafe(Math.min(piece, size - got));
+      let filled = 0;
+      while (filled < buf.length) {
+        const n = readSync(fd, buf, filled, buf.length - filled, null);
+        if (n === 0) break;
+        filled += n;
+      }
+      got += filled;
+      yield filled === buf.length ? buf : buf.subarray(0, filled);
+      if (filled < buf.length) return;
     }
-    return [got === size ? buf : buf.subarray(0, got)];
   } finally {
     closeSync(fd);
   }
