@@ -31,9 +31,15 @@ export function storedImage(backend: Backend, id: Digest, raw: Buffer, parent: D
     config,
     layers: lazy(async () => {
       const cfg = await config();
-      return chainIDs(cfg.rootfs?.diff_ids ?? []).map((c) => {
+      return chainIDs(cfg.rootfs?.diff_ids ?? []).map((c, i, all) => {
         const rec = backend.layer(c);
         if (!rec) throw new Error(`image ${id}: layer ${c} is not in the store`);
+        // The layer store's own links must agree with the chain, or its records were damaged.
+        if ((rec.parent ?? null) !== (i ? all[i - 1] : null)) {
+          throw new DamagedImageError(
+            `image ${id}: layer ${c} records parent ${rec.parent ?? "none"}, not ${i ? all[i - 1] : "none"} (its layerdb parent file is damaged); run \`tsbuild fsck\``,
+          );
+        }
         return storedLayer(backend, rec);
       });
     }),

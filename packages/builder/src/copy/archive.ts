@@ -45,6 +45,7 @@ function writeEntry(fs: RootFS, dest: string, h: TarEntry, body: Buffer): void {
   const owner = { uid: h.uid, gid: h.gid };
   const mode = h.mode & 0o7777;
   const mtime = new Date(h.mtime * 1000);
+  staysInside(fs, dest, posix.dirname(target), h.name);
   ensureParents(fs, posix.dirname(target));
   switch (h.typeflag) {
     case "5":
@@ -52,11 +53,17 @@ function writeEntry(fs: RootFS, dest: string, h: TarEntry, body: Buffer): void {
       fs.chmod(target, mode);
       fs.chown(target, owner, { noFollow: true });
       return;
-    case "2":
+    case "2": {
+      // archive.Untar's breakout check: the target, joined to the link's directory, stays in DEST.
+      const joined = posix.normalize(posix.join(posix.dirname(rel || "."), h.linkname));
+      if (joined === ".." || joined.startsWith("../")) throw new Error(`invalid symlink "${target}" -> "${h.linkname}"`);
       removeExisting(fs, target);
       fs.symlink(h.linkname, target, { owner });
       return;
+    }
     case "1": {
+      const climbed = posix.normalize(h.linkname);
+      if (climbed === ".." || climbed.startsWith("../")) throw new Error(`invalid hardlink "${target}" -> "${h.linkname}"`);
       const linkRel = posix.normalize("/" + h.linkname).slice(1);
       removeExisting(fs, target);
       fs.link(posix.join(dest, linkRel), target);
@@ -94,4 +101,34 @@ function removeExisting(fs: RootFS, p: string): void {
 function ensureParents(fs: RootFS, dir: string): void {
   if (isDir(fs, dir)) return;
   fs.mkdir(dir, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
+}
+
+/**
+ * Docker extracts ADD archives chrooted at DEST, so a member beneath a symlink can never land
+ * outside it. Here links resolve from the image's root, so a member whose existing parent
+ * resolves outside DEST (through a link the archive made, or one already there) is refused as
+ * Docker's breakout check names it.
+ */
+function staysInside(fs: RootFS, dest: string, parent: string, name: string): void {
+  const present = (p: string) => {
+    try {
+      fs.lstat(p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let existing = parent;
+  while (existing !== dest && existing !== "/" && !present(existing)) existing = posix.dirname(existing);
+  let real: string;
+  try {
+    real = fs.realpath(existing);
+  } catch {
+    // A dangling link on the way: directories made through it could land anywhere.
+    throw new Error(`invalid archive entry "${name}": "${parent}" is outside of "${dest}"`);
+  }
+  const destReal = fs.exists(dest) ? fs.realpath(dest) : dest;
+  if (real !== destReal && !real.startsWith(destReal === "/" ? "/" : destReal + "/")) {
+    throw new Error(`invalid archive entry "${name}": "${parent}" is outside of "${dest}"`);
+  }
 }

@@ -16,6 +16,7 @@ import { DiffWriter } from "./extract.js";
 import { atomicWrite, readBytesIfExists, readTextIfExists } from "./fsutil.js";
 import { listHexDir, listLayerIDs, readLayerRecord } from "./layerdb.js";
 import { Layout } from "./layout.js";
+import { checkDistribution } from "./check-distribution.js";
 import { sweepLeftovers, setAsideRepositories } from "./cleanup.js";
 import { withRootLock } from "./lock.js";
 import {
@@ -325,6 +326,7 @@ export class DiskBackend implements Backend {
     for (const hex of listHexDir(this.layout.imageMetadata)) {
       if (!images.has("sha256:" + hex)) problems.push(`image metadata sha256:${hex}: no such image`);
     }
+    problems.push(...checkDistribution(this.layout));
     return problems;
   }
 }
