@@ -1,12 +1,23 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
 import { layerEntries } from "@tsbuild/fs-snapshot";
-import { buildDir, busyboxStore, collect, contextDir } from "./helpers.js";
+import { buildDir, busyboxStore, collect, contextDir as makeContext } from "./helpers.js";
 
-async function tarOf(files: Array<{ name: string; body: Buffer | string }>): Promise<Buffer> {
+const made: string[] = [];
+const contextDir = (files: Record<string, string | Buffer>) => {
+  const d = makeContext(files);
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+async function tarOf(files: Array<{ name: string; body?: Buffer | string; type?: "symlink" | "file"; linkname?: string }>): Promise<Buffer> {
   const pack = tar.pack();
-  for (const f of files) pack.entry({ name: f.name, mode: 0o644 }, f.body);
+  for (const f of files) pack.entry({ name: f.name, mode: 0o644, type: f.type ?? "file", linkname: f.linkname }, f.body ?? "");
   pack.finalize();
   return collect(pack);
 }
@@ -44,4 +55,17 @@ describe("ADD of damaged and hostile archives", () => {
     const store = await busyboxStore();
     await expect(buildDir(store, dir)).rejects.toThrow("ADD x.tar.gz: archive expands past the memory limit of 4 MiB (use --memory)");
   });
+
+  // Docker's archive.Untar (chrooted at DEST) refuses both: "invalid symlink" / breakout.
+  it("a symlink climbing out of the destination, and a member written through one, are refused", async () => {
+    const store = await busyboxStore();
+    const climbing = await tarOf([{ name: "d/l", type: "symlink", linkname: "../../../../.." }, { name: "d/l/etc/pwned", body: "x" }]);
+    const dir = contextDir({ Dockerfile: "FROM busybox:test\nADD c.tar /dest/\n", "c.tar": climbing });
+    await expect(buildDir(store, dir)).rejects.toThrow(/invalid symlink "\/dest\/d\/l" -> "..\/..\/..\/..\/.."/);
+    const through = await tarOf([{ name: "l", type: "symlink", linkname: "/etc" }, { name: "l/pwned", body: "x" }]);
+    const dir2 = contextDir({ Dockerfile: "FROM busybox:test\nADD t.tar /dest/\n", "t.tar": through });
+    const err = await buildDir(store, dir2).catch((e: Error) => e);
+    expect(String(err)).toMatch(/invalid archive entry "l\/pwned": ".*" is outside of "\/dest"/);
+  });
 });
+

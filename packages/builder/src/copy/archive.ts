@@ -109,7 +109,8 @@ function ensureParents(fs: RootFS, dir: string): void {
  * resolves outside DEST (through a link the archive made, or one already there) is refused as
  * Docker's breakout check names it.
  */
-function staysInside(fs: RootFS, dest: string, parent: string, name: string): void {
+function staysInside(fs: RootFS, destGiven: string, parent: string, name: string): void {
+  const dest = posix.normalize(destGiven).replace(/(.)\/$/, "$1");
   const present = (p: string) => {
     try {
       fs.lstat(p);
