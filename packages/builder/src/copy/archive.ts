@@ -45,7 +45,7 @@ function writeEntry(fs: RootFS, dest: string, h: TarEntry, body: Buffer): void {
   const owner = { uid: h.uid, gid: h.gid };
   const mode = h.mode & 0o7777;
   const mtime = new Date(h.mtime * 1000);
-  staysInside(fs, dest, posix.dirname(target), h.name);
+  if (rel) staysInside(fs, dest, posix.dirname(target), h.name);
   ensureParents(fs, posix.dirname(target));
   switch (h.typeflag) {
     case "5":
