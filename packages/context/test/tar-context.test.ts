@@ -136,3 +136,18 @@ describe("a tar context", () => {
     expect(ctx.get("x")!.hash).toBe(tarsumV1(first, Buffer.from("one\n")));
   });
 });
+
+// Issue 17: `build -` of a gzip bomb was inflated whole until Node died.
+describe("a tar context past the memory budget", () => {
+  test("stops with the --memory hint", async () => {
+    const bomb = gzipSync(rawTar([{ name: "zeros", data: Buffer.alloc(32 << 20) }]));
+    const saved = process.env.TSBUILD_MEMORY;
+    process.env.TSBUILD_MEMORY = "2m";
+    try {
+      await expect(BuildContext.fromTar(bomb)).rejects.toThrow("build context: archive expands past the memory limit of 2 MiB (use --memory)");
+    } finally {
+      if (saved === undefined) delete process.env.TSBUILD_MEMORY;
+      else process.env.TSBUILD_MEMORY = saved;
+    }
+  });
+});
