@@ -144,7 +144,7 @@ export async function commitChild(run: BuildRun, state: StageState, child: Child
   if (!empty) {
     const chain = chainIDs(diffIDs);
     // The chunks, not one joined tar: a large layer is never held twice, and the store hashes it once.
-    const layer = await run.store.putLayer(child.diff!.tarChunks(), chain.length ? chain[chain.length - 1] : null);
+    const layer = await run.store.putLayer(child.diff!.tarChunks(), chain.length ? chain[chain.length - 1] : null, { builtHere: true });
     layerDiffID = await layer.diffID();
     diffIDs.push(layerDiffID);
   }

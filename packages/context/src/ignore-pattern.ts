@@ -1,13 +1,13 @@
 import { ContextError } from "./errors.js";
 import { goClean, goTrimSpace } from "./gopath.js";
 import { BadPatternError, checkPattern } from "./gomatch.js";
-import { goRegexpToJs, UnsupportedRegexpError } from "./go-regexp.js";
+import { RE2JS, RE2JSSyntaxException } from "re2js";
 
 /**
  * One .dockerignore pattern as moby/patternmatcher v0.6 (the docker CLI's matcher) compiles it:
  * an exact, prefix (`foo**`), suffix (`**foo`) or regular-expression match on a slash path.
- * The Go RE2 expression patternmatcher would build is built here the same way, then
- * translated to JavaScript (go-regexp.ts).
+ * The Go RE2 expression patternmatcher would build is built here the same way and run by re2js,
+ * RE2's syntax and its linear-time matcher.
  */
 export class IgnorePattern {
   /** The line as given to the matcher, `!` included. */
@@ -18,7 +18,7 @@ export class IgnorePattern {
   /** Number of path segments in the pattern; the parent-directory checks use it. */
   readonly depth: number;
   private readonly kind: "exact" | "prefix" | "suffix" | "regexp";
-  private readonly regexp?: RegExp;
+  private readonly regexp?: RE2JS;
 
   constructor(text: string) {
     let p = goClean(goTrimSpace(text));
@@ -61,7 +61,7 @@ export class IgnorePattern {
 
 interface Compiled {
   kind: "exact" | "prefix" | "suffix" | "regexp";
-  regexp?: RegExp;
+  regexp?: RE2JS;
 }
 
 // Runes patternmatcher escapes because they mean something in a regexp but not in a path pattern.
@@ -117,9 +117,11 @@ function compile(pattern: string): Compiled {
   }
   if (kind !== "regexp") return { kind };
   try {
-    return { kind, regexp: goRegexpToJs(re + "$") };
+    // RE2's own syntax and linear-time matching (re2js): a JavaScript RegExp would backtrack,
+    // and `*a*a*a…c` against a long name would never finish, where Go answers at once.
+    return { kind, regexp: RE2JS.compile(re + "$") };
   } catch (e) {
-    if (e instanceof UnsupportedRegexpError) {
+    if (e instanceof RE2JSSyntaxException) {
       throw new ContextError(`error checking context: syntax error in pattern: ${JSON.stringify(pattern)}`);
     }
     throw e;

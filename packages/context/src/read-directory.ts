@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import * as buffer from "node:buffer";
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import {
@@ -179,7 +180,7 @@ function toRecord(abs: string, rel: string, st: fs.BigIntStats, seenInodes: Map<
     return { header: { ...base, name: rel, typeflag: "2", linkname: fs.readlinkSync(abs) }, mtime, data: none };
   }
   if (st.isFile()) {
-    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs), stat: st };
+    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs, st), stat: st };
   }
   const rdev = st.rdev;
   const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
@@ -217,7 +218,7 @@ function injectDockerfile(records: ContextRecord[], content: Buffer): string {
  * one read of the disk. Later calls read afresh, so a buffer is shared by two callers at most,
  * and both must treat it as read-only.
  */
-function handOff(abs: string): () => Buffer {
+function handOff(abs: string, walked: fs.BigIntStats): () => Buffer {
   let kept: Buffer | undefined;
   let reads = 0;
   return () => {
@@ -226,13 +227,47 @@ function handOff(abs: string): () => Buffer {
       kept = undefined;
       return out;
     }
-    let data: Buffer;
-    try {
-      data = fs.readFileSync(abs);
-    } catch (e) {
-      throw new ContextError(`error checking context: no permission to read from '${abs}': ${(e as Error).message}`);
-    }
+    const data = readAsWalked(abs, walked);
     if (reads++ === 0) kept = data;
     return data;
   };
+}
+
+/**
+ * The bytes of the file the walk saw, or an error: opened with O_NOFOLLOW and checked against the
+ * walk's lstat (device, inode, size, mtime), so a file swapped for a symlink (or a parent for a
+ * link to elsewhere) while an earlier step runs cannot bring a host file into the image.
+ */
+function readAsWalked(abs: string, walked: fs.BigIntStats): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ELOOP") throw changed(abs, "it is now a symbolic link");
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw changed(abs, "it was removed");
+    throw new ContextError(`error checking context: no permission to read from '${abs}': ${(e as Error).message}`);
+  }
+  try {
+    const now = fs.fstatSync(fd, { bigint: true });
+    if (!now.isFile() || now.dev !== walked.dev || now.ino !== walked.ino) throw changed(abs, "another file is now in its place");
+    if (now.size !== walked.size || now.mtimeNs !== walked.mtimeNs) throw changed(abs, "its content changed");
+    const size = Number(now.size);
+    if (size > buffer.constants.MAX_LENGTH) {
+      throw new ContextError(`error checking context: '${abs}' is ${size} bytes, more than one file may hold in memory (${buffer.constants.MAX_LENGTH})`);
+    }
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = fs.readSync(fd, data, filled, size - filled, filled);
+      if (n === 0) throw changed(abs, "it was truncated");
+      filled += n;
+    }
+    return data;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function changed(abs: string, why: string): ContextError {
+  return new ContextError(`error checking context: '${abs}' changed after the context was read (${why}); the build context must not change during a build`);
 }

@@ -156,3 +156,12 @@ describe("a directory context with .dockerignore", () => {
     expect(ctx.entries().map((e) => e.path)).toEqual(["Dockerfile", "a.log"]);
   });
 });
+
+// Issue 17: a 34-byte line turned into a backtracking RegExp hung every build of its context.
+describe("pathological patterns", () => {
+  test("`*a` sixteen times then `c` against a long name answers at once (RE2 is linear)", () => {
+    const [p] = parseDockerignore("*a".repeat(16) + "c\n");
+    expect(p.matches("a".repeat(5000))).toBe(false);
+    expect(p.matches("a".repeat(20) + "c")).toBe(true);
+  });
+});

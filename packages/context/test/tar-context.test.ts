@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, test } from "vitest";
@@ -86,8 +87,16 @@ describe("a tar context", () => {
     expect(hashOf(gz, "b.txt", "c.txt")).toBe("multi:06d1c13bf754c28a19babe0e086ea8f526b27e2d98bd1e2482325c509a8e53de");
   });
 
-  test("other compressions are refused clearly", async () => {
-    await expect(BuildContext.fromTar(Buffer.from("BZh91AY&SY"))).rejects.toThrow(/unsupported build context compression: bzip2/);
+  // This test once pinned "bzip2 is refused"; Docker's DecompressStream reads bzip2 and xz contexts too.
+  test("bzip2 and xz contexts are read as Docker reads them; corrupt ones are refused clearly", async () => {
+    const dir = prepareCase("c02-copy-files");
+    const tar = tarOfDirectory(dir);
+    const plain = await BuildContext.fromTar(tar);
+    for (const tool of ["bzip2", "xz"]) {
+      const packed = await BuildContext.fromTar(execFileSync(tool, ["-c"], { input: tar }));
+      expect(hashOf(packed, "b.txt", "c.txt")).toBe(hashOf(plain, "b.txt", "c.txt"));
+    }
+    await expect(BuildContext.fromTar(Buffer.from("BZh91AY&SY"))).rejects.toThrow(/invalid build context tar: bzip2 data is corrupt/);
   });
 
   test("a corrupt tar is a ContextError", async () => {
@@ -125,5 +134,20 @@ describe("a tar context", () => {
     expect(ctx.get("x")!.data().toString()).toBe("two\n");
     const first = { name: "x", mode: 0o644, uid: 0, gid: 0, size: 4, typeflag: "0", linkname: "", devmajor: 0, devminor: 0 };
     expect(ctx.get("x")!.hash).toBe(tarsumV1(first, Buffer.from("one\n")));
+  });
+});
+
+// Issue 17: `build -` of a gzip bomb was inflated whole until Node died.
+describe("a tar context past the memory budget", () => {
+  test("stops with the --memory hint", async () => {
+    const bomb = gzipSync(rawTar([{ name: "zeros", data: Buffer.alloc(32 << 20) }]));
+    const saved = process.env.TSBUILD_MEMORY;
+    process.env.TSBUILD_MEMORY = "2m";
+    try {
+      await expect(BuildContext.fromTar(bomb)).rejects.toThrow("build context: archive expands past the memory limit of 2 MiB (use --memory)");
+    } finally {
+      if (saved === undefined) delete process.env.TSBUILD_MEMORY;
+      else process.env.TSBUILD_MEMORY = saved;
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { Digest } from "@tsbuild/image";
 import type { RepositoriesFile } from "./reference.js";
 import type { GraphDriverData } from "./types.js";
+import type { LayerRules } from "./layer/policy.js";
 
 /** What layerdb knows about one layer. */
 export interface LayerRecord {
@@ -30,7 +31,7 @@ export interface Backend {
    * Reads the tar, and commits it as the layer on `parent` unless that chainID exists
    * (then returns the existing record). Nothing is left behind when it throws.
    */
-  ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest): Promise<LayerRecord>;
+  ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules?: LayerRules): Promise<LayerRecord>;
   openLayer(rec: LayerRecord): Readable;
   tarSize(rec: LayerRecord): Promise<number>;
   removeLayer(rec: LayerRecord): Promise<void>;
@@ -53,4 +54,8 @@ export interface Backend {
   checkLayer(rec: LayerRecord): Promise<string[]>;
   /** Leftovers: unreferenced driver dirs, dangling links, abandoned temp dirs. */
   checkLayout(): Promise<string[]>;
+  /** fsck --repair: removes what interrupted writes left and sets aside an unreadable tag file; says what it did. */
+  repair(): Promise<string[]>;
+  /** Where an image's config is kept, for messages about a damaged one. */
+  configLocation(id: Digest): string;
 }

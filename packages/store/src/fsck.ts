@@ -8,10 +8,16 @@ import type { Store } from "./store.js";
  * parent links, image IDs against their content, every tag's target. Holds the writer lock
  * so a concurrent write is not mistaken for damage.
  */
-export function fsck(store: Store): Promise<string[]> {
+export interface FsckOptions {
+  /** Remove what interrupted writes left and set aside an unreadable repositories.json first. */
+  repair?: boolean;
+}
+
+export function fsck(store: Store, opts: FsckOptions = {}): Promise<string[]> {
   const backend = store.backend;
   return store.withLock(async () => {
     const problems: string[] = [];
+    const repaired = opts.repair ? (await backend.repair()).map((r) => `repaired: removed ${r}`) : [];
 
     let repos: RepositoriesFile | undefined;
     try {
@@ -90,7 +96,7 @@ export function fsck(store: Store): Promise<string[]> {
     }
 
     problems.push(...(await backend.checkLayout()));
-    return problems;
+    return [...repaired, ...problems];
   });
 }
 

@@ -13,6 +13,7 @@ export { importTar, saveImages, loadArchive } from "./archive/lazy.js";
 export type { ImportOptions } from "./archive/import.js";
 export { DOCKER_VERSION } from "./version.js";
 export { NoSuchImageError, ImageDeleteConflictError, InvalidImageError } from "./errors.js";
+export { DamagedImageError } from "./image.js";
 export { InvalidReferenceError, CorruptStoreError, parseNamed, familiarString, type NamedRef } from "./reference.js";
 export { goTime } from "./time.js";
 export { describe as describeImageRef } from "./remove.js";

@@ -2,7 +2,7 @@ import { chainIDs, sha256Digest, type BuildRecord, type Digest } from "@tsbuild/
 import type { Backend, LayerRecord } from "./backend.js";
 import { childrenIndex } from "./children-index.js";
 import { InvalidImageError, NoSuchImageError } from "./errors.js";
-import { fsck } from "./fsck.js";
+import { fsck, type FsckOptions } from "./fsck.js";
 import { storedImage, storedLayer } from "./image.js";
 import { chunksOf, quietUntilRead } from "./layer/ingest.js";
 import {
@@ -38,7 +38,7 @@ export class Store implements ImageStore {
         parent = this.backend.layer(parentChainID) ?? null;
         if (!parent) throw new Error(`parent layer ${parentChainID} is not in the store`);
       }
-      const rec = await this.backend.ingestLayer(chunksOf(tar), parent, opts.expectDiffID);
+      const rec = await this.backend.ingestLayer(chunksOf(tar), parent, opts.expectDiffID, { climbingSymlinks: opts.builtHere === true });
       if (opts.compressedDigest) {
         await this.backend.recordDistribution(rec.diffID, opts.compressedDigest, opts.sourceRepository ?? "");
       }
@@ -65,7 +65,9 @@ export class Store implements ImageStore {
         if (!this.backend.layer(chainID)) throw new InvalidImageError(`failed to get layer ${chainID}: layer does not exist`);
       }
       if (parent !== undefined && !this.backend.imageConfig(parent)) throw new InvalidImageError(`unknown parent image ID ${parent}`);
-      if (!this.backend.imageConfig(id)) await this.backend.writeImage(id, config);
+      const existing = this.backend.imageConfig(id);
+      // A damaged copy of the same image is replaced by the good bytes.
+      if (!existing || !existing.equals(config)) await this.backend.writeImage(id, config);
       if (parent !== undefined) await this.backend.setMetadata(id, "parent", parent);
       return id;
     });
@@ -173,8 +175,8 @@ export class Store implements ImageStore {
     return removeImage(this, refOrId, opts);
   }
 
-  fsck(): Promise<string[]> {
-    return fsck(this);
+  fsck(opts: FsckOptions = {}): Promise<string[]> {
+    return fsck(this, opts);
   }
 
   graphDriver(chainID: Digest | undefined): GraphDriverData {

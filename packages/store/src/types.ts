@@ -28,6 +28,12 @@ export interface PutLayerOptions {
   compressedDigest?: Digest;
   /** Where the compressed blob came from, for distribution/v2metadata-by-diffid. */
   sourceRepository?: string;
+  /**
+   * A layer a build step made here: judged by the build's rules, not an import's. A symlink
+   * whose target climbs above `/` (`../../../lib/libc.so`) resolves at `/` in the image, and
+   * Docker builds it; from an archive or a registry such a link is refused.
+   */
+  builtHere?: boolean;
 }
 
 export interface RemoveOptions {
@@ -77,6 +83,7 @@ export interface ImageStore {
   /** Docker's `rmi` of one argument: the Untagged:/Deleted: lines. */
   removeImage(refOrId: string, opts?: RemoveOptions): Promise<string[]>;
   /** Re-checks everything on disk; the problems found, [] when healthy. */
-  fsck(): Promise<string[]>;
+  /** Problems found; with `repair`, leftovers of interrupted writes are removed first (and listed as "repaired: …"). */
+  fsck(opts?: { repair?: boolean }): Promise<string[]>;
   graphDriver(chainID: Digest | undefined): GraphDriverData;
 }

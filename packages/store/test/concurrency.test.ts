@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importTar, openStore } from "../src/index.js";
@@ -9,9 +9,11 @@ import { alpineSimTar, busyboxTar, repoRoot, tempRoot } from "./helpers/paths.js
 const dist = join(repoRoot, "packages/store/dist/index.js");
 
 /** Runs an ES module snippet in a separate node process against the built store. */
-function node(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function node(script: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", `import * as store from ${JSON.stringify(dist)};\n${script}`]);
+    const child = spawn(process.execPath, ["--input-type=module", "-e", `import * as store from ${JSON.stringify(dist)};\n${script}`], {
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
@@ -82,6 +84,44 @@ fs.appendFileSync(${JSON.stringify(log)}, "writer-done\\n");`);
     const s = openStore(root);
     const id = await importTar(s, makeTar([{ name: "a", data: "1" }]));
     expect(s.getImage(id)).toBeDefined();
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  // Issue 17: a RUN that blocked the event loop past the stale time lost the lock to a second build.
+  it("a holder whose event loop is blocked past the stale time keeps the lock", async () => {
+    const root = tempRoot();
+    const log = join(root, "order.log");
+    const env = { TSBUILD_LOCK_STALE_MS: "300" };
+    const holder = node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+await s.withLock(async () => {
+  fs.appendFileSync(${JSON.stringify(log)}, "holder-start\\n");
+  const until = Date.now() + 2500;
+  while (Date.now() < until);
+  fs.appendFileSync(${JSON.stringify(log)}, "holder-end\\n");
+});`, env);
+    while (!existsSync(log)) await new Promise((r) => setTimeout(r, 20));
+    const writer = node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+await s.putLayer(fs.readFileSync(${JSON.stringify(busyboxTar)}), null);
+fs.appendFileSync(${JSON.stringify(log)}, "writer-done\\n");`, env);
+    const [h, w] = await Promise.all([holder, writer]);
+    expect(h.stderr + w.stderr).toBe("");
+    expect([h.code, w.code]).toEqual([0, 0]);
+    expect(readFileSync(log, "utf8")).toBe("holder-start\nholder-end\nwriter-done\n");
+  });
+
+  it("the lock of a process that died is taken over at once, however fresh it looks", async () => {
+    const root = tempRoot();
+    const dead = await node(`console.log(JSON.stringify({ pid: process.pid, host: (await import("node:os")).hostname(), start: "", token: "gone" }));`);
+    const lock = join(root, "tsbuild.lock");
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(join(lock, "owner.json"), dead.stdout.trim());
+    // Judged by time it would be held for an hour: only the dead pid can free it.
+    const r = await node(`const s = store.openStore(${JSON.stringify(root)});
+await s.withLock(async () => console.log("got it"));`, { TSBUILD_LOCK_STALE_MS: "3600000" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("got it");
     expect(existsSync(lock)).toBe(false);
   });
 

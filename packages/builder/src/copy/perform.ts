@@ -36,10 +36,10 @@ export async function copyInto(fs: RootFS, src: CopySource, dest: string, opts: 
   const item = src.items[0];
   if (opts.decompress && item.type === "file") {
     const data = item.data();
-    if (isArchive(data)) {
+    if (await isArchive(data)) {
       // Extraction keeps the archive's owners and ignores --chown, destination included (x12).
       mkdirAllNew(fs, destPath, { uid: 0, gid: 0 });
-      await extractArchive(fs, data, destPath);
+      await extractArchive(fs, data, destPath, src.path);
       return;
     }
   }

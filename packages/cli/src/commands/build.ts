@@ -1,3 +1,4 @@
+import { parseMemory } from "@tsbuild/archive";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build, BuildError } from "@tsbuild/builder";
@@ -29,6 +30,7 @@ export const buildCommand: Command = {
     "explain-cache": { type: "boolean" },
     explain: { type: "boolean" },
     "run-timeout": { type: "string" },
+    memory: { type: "string", short: "m" },
     "force-rm": { type: "boolean" },
     rm: { type: "boolean" },
     label: { type: "string", multiple: true },
@@ -43,6 +45,7 @@ export const buildCommand: Command = {
   },
   async run({ values, positionals, io }) {
     if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
+    memoryBudget(values.memory as string | undefined);
     const flags = scriptFlags(values, io.cwd);
     const store = storeFor(values, io);
     const fromStdin = positionals[0] === "-";
@@ -189,4 +192,14 @@ function epoch(values: Record<string, unknown>, io: Io): number | undefined {
 
 function contextBytes(ctx: BuildContext): number {
   return ctx.entries().reduce((n, e) => n + 512 + Math.ceil(e.size / 512) * 512, 1024);
+}
+
+/**
+ * --memory (Docker's notation, 512m, 2g): the budget decompression and archives are held to
+ * (ADD, `build -`), read by @tsbuild/archive from TSBUILD_MEMORY for the rest of the process.
+ */
+function memoryBudget(value: string | undefined): void {
+  if (value === undefined) return;
+  if (parseMemory(value) === undefined) throw new UsageError(`invalid --memory "${value}": give a size such as 512m or 2g`);
+  process.env.TSBUILD_MEMORY = value;
 }

@@ -5,11 +5,11 @@ export const fsckCommand: Command = {
   name: "fsck",
   summary: "Check the store: re-hash every layer, check chainIDs, parent links, image IDs and tags",
   usage: "fsck [OPTIONS]",
-  options: { ...rootOption },
+  options: { ...rootOption, repair: { type: "boolean" as const } },
   async run({ values, positionals, io }) {
     if (positionals.length) throw new UsageError(`"tsbuild fsck" accepts no arguments.\nSee 'tsbuild fsck --help'.\n\nUsage:  tsbuild fsck [OPTIONS]`);
-    const problems = await storeFor(values, io).fsck();
-    for (const p of problems) io.stdout(p + "\n");
-    return problems.length ? 1 : 0;
+    const lines = await storeFor(values, io).fsck({ repair: values.repair === true });
+    for (const p of lines) io.stdout(p + "\n");
+    return lines.some((p) => !p.startsWith("repaired: ")) ? 1 : 0;
   },
 };

@@ -33,8 +33,8 @@ const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 
 /** The images of an OCI image layout archive (oci-layout + index.json + blobs/). */
 export function planOciArchive(archive: UnpackedArchive): PlannedImage[] {
-  const index = readJSON(archive, "index.json") as { manifests?: Descriptor[] };
-  if (!Array.isArray(index.manifests)) throw new BadArchiveError("index.json has no manifests");
+  const index = readJSON(archive, "index.json") as { manifests?: Descriptor[] } | null;
+  if (typeof index !== "object" || index === null || !Array.isArray(index.manifests)) throw new BadArchiveError("index.json has no manifests");
   const out: PlannedImage[] = [];
   for (const desc of index.manifests) {
     const tags = refFromAnnotations(desc.annotations);
@@ -71,14 +71,23 @@ function readJSON(archive: UnpackedArchive, member: string): unknown {
   }
 }
 
+const MAX_INDEX_DEPTH = 32;
+
 /** An index descriptor down to the image manifests to load: linux/amd64 from a multi-platform index. */
-function manifestsOf(archive: UnpackedArchive, desc: Descriptor): Descriptor[] {
+function manifestsOf(archive: UnpackedArchive, desc: Descriptor, depth = 0): Descriptor[] {
+  if (typeof desc !== "object" || desc === null) throw new BadArchiveError(`index entry ${JSON.stringify(desc)} is not a descriptor`);
+  // Indexes nest in practice one level (a multi-platform index); a deep chain is hostile and
+  // would exhaust the stack.
+  if (depth > MAX_INDEX_DEPTH) throw new BadArchiveError(`indexes nested more than ${MAX_INDEX_DEPTH} deep`);
   if (desc.mediaType && MANIFEST_TYPES.has(desc.mediaType)) return [desc];
   if (!desc.mediaType || !INDEX_TYPES.has(desc.mediaType)) {
     throw new BadArchiveError(`unsupported media type ${JSON.stringify(desc.mediaType)} in the index`);
   }
-  const nested = readBlobJSON(archive, desc.digest) as { manifests?: Descriptor[] };
-  const all = (nested.manifests ?? []).flatMap((d) => manifestsOf(archive, d));
+  const nested = readBlobJSON(archive, desc.digest) as { manifests?: Descriptor[] } | null;
+  if (typeof nested !== "object" || nested === null || (nested.manifests !== undefined && !Array.isArray(nested.manifests))) {
+    throw new BadArchiveError(`index ${desc.digest} is not an image index`);
+  }
+  const all = (nested.manifests ?? []).flatMap((d) => manifestsOf(archive, d, depth + 1));
   if (all.length <= 1) return all;
   const native = all.filter((d) => d.platform?.os === "linux" && d.platform?.architecture === "amd64");
   if (native.length === 0) throw new BadArchiveError("the index has no linux/amd64 image");
@@ -86,8 +95,8 @@ function manifestsOf(archive: UnpackedArchive, desc: Descriptor): Descriptor[] {
 }
 
 function planManifest(archive: UnpackedArchive, desc: Descriptor, tags: NamedRef[]): PlannedImage {
-  const manifest = readBlobJSON(archive, desc.digest) as { config?: Descriptor; layers?: Descriptor[] };
-  if (!manifest.config || !Array.isArray(manifest.layers)) throw new BadArchiveError(`manifest ${desc.digest} lacks config or layers`);
+  const manifest = readBlobJSON(archive, desc.digest) as { config?: Descriptor; layers?: Descriptor[] } | null;
+  if (typeof manifest !== "object" || manifest === null || typeof manifest.config !== "object" || manifest.config === null || !Array.isArray(manifest.layers)) throw new BadArchiveError(`manifest ${desc.digest} lacks config or layers`);
   const configMember = blobMember(manifest.config.digest);
   const config = archive.read(configMember);
   const actual = "sha256:" + createHash("sha256").update(config).digest("hex");

@@ -92,6 +92,8 @@ export async function saveImages(store: ImageStore, names: string[], out: NodeJS
     const image = store.getImage(sel.id);
     if (!image) throw new NoSuchImageError(sel.id);
     const raw = await image.rawConfig();
+    // Every layer looked up (and its store links checked) before a byte is written.
+    await image.layers();
     const config = JSON.parse(raw.toString("utf8")) as Record<string, unknown> & { rootfs?: { diff_ids?: Digest[] } };
     const diffIDs = config.rootfs?.diff_ids ?? [];
     if (diffIDs.length === 0) throw new Error("empty export - not implemented");

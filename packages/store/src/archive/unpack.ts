@@ -1,10 +1,10 @@
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { tarStream } from "../tar/tar-stream.js";
+import { readTar } from "@tsbuild/archive";
 import { cleanName } from "../tarsplit/entry.js";
 
 export class BadArchiveError extends Error {}
@@ -21,7 +21,9 @@ export class UnpackedArchive {
   private constructor(readonly dir: string) {}
 
   static async from(input: AsyncIterable<unknown> | Readable): Promise<UnpackedArchive> {
-    const dir = await mkdtemp(join(tmpdir(), "tsbuild-load-"));
+    await removeDeadLoads();
+    // The pid in the name lets a later load remove what a killed one left (issue 17: 2 GB stayed).
+    const dir = await mkdtemp(join(tmpdir(), `tsbuild-load-${process.pid}-`));
     const archive = new UnpackedArchive(dir);
     try {
       await archive.unpack(input instanceof Readable ? input : Readable.from(input));
@@ -34,29 +36,23 @@ export class UnpackedArchive {
   }
 
   private async unpack(input: Readable): Promise<void> {
-    const extract = tarStream().extract();
-    // pipeline, not pipe: when the loop below stops early, the input is torn down cleanly.
-    const feeding = pipeline(input, extract);
-    feeding.catch(() => undefined);
-    for await (const entry of extract) {
-      const h = entry.header;
+    // Already decompressed by the caller: read as a plain tar.
+    await readTar(input as AsyncIterable<unknown>, async (h, body) => {
       const name = this.check(h.name);
-      if (h.type === "file" || h.type === "contiguous-file") {
+      if (h.typeflag === "0" || h.typeflag === "7") {
         if (name === ".") throw new BadArchiveError("archive member names the archive root as a file");
         await mkdir(join(this.dir, dirname(name)), { recursive: true });
-        await pipeline(entry, createWriteStream(join(this.dir, name), { flags: "wx" }));
+        await pipeline(Readable.from(body), createWriteStream(join(this.dir, name), { flags: "wx" }));
         this.files.add(name);
-        continue;
+        return;
       }
-      if (h.type === "symlink") {
-        const target = h.linkname ?? "";
+      if (h.typeflag === "2") {
+        const target = h.linkname;
         this.aliases.set(name, target.startsWith("/") ? this.check(target) : this.check(join(dirname(name), target)));
-      } else if (h.type === "link") {
-        this.aliases.set(name, this.check(h.linkname ?? ""));
+      } else if (h.typeflag === "1") {
+        this.aliases.set(name, this.check(h.linkname));
       }
-      entry.resume();
-    }
-    await feeding;
+    });
   }
 
   private check(name: string): string {
@@ -105,5 +101,24 @@ export class UnpackedArchive {
 
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Temp directories of loads whose process is gone (killed mid-load). */
+async function removeDeadLoads(): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(tmpdir());
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^tsbuild-load-(\d+)-/.exec(n);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") await rm(join(tmpdir(), n), { recursive: true, force: true });
+    }
   }
 }

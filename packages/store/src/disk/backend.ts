@@ -1,3 +1,4 @@
+import type { LayerRules } from "../layer/policy.js";
 import {
   closeSync, constants, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync,
   statSync, writeFileSync,
@@ -7,7 +8,7 @@ import { hexOf, sha256Digest, type Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
 import { chunksOf, ingestTar } from "../layer/ingest.js";
 import { DiffIDMismatchError, verifiedReadable } from "../layer/verify.js";
-import { parseRepositories, serializeRepositories, type RepositoriesFile } from "../reference.js";
+import { CorruptStoreError, parseRepositories, serializeRepositories, type RepositoriesFile } from "../reference.js";
 import { assemble, IntegrityError } from "../tarsplit/assemble.js";
 import { cleanName } from "../tarsplit/entry.js";
 import type { GraphDriverData } from "../types.js";
@@ -15,6 +16,8 @@ import { DiffWriter } from "./extract.js";
 import { atomicWrite, readBytesIfExists, readTextIfExists } from "./fsutil.js";
 import { listHexDir, listLayerIDs, readLayerRecord } from "./layerdb.js";
 import { Layout } from "./layout.js";
+import { checkDistribution } from "./check-distribution.js";
+import { sweepLeftovers, setAsideRepositories } from "./cleanup.js";
 import { withRootLock } from "./lock.js";
 import {
   linkDriverDir, lowerDirs, lowerFor, newCacheID, newLinkID, prepareDriverDir, removeDriverDir,
@@ -33,7 +36,33 @@ export class DiskBackend implements Backend {
   }
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return withRootLock(this.root, this.layout.lock, fn);
+    return withRootLock(this.root, this.layout.lock, () => {
+      // Once per process, with the lock held: what a killed write left is removed before anything else.
+      if (!this.swept) {
+        this.swept = true;
+        sweepLeftovers(this.layout);
+      }
+      return fn();
+    });
+  }
+
+  private swept = false;
+
+  /** fsck --repair: every leftover removed (overlay2 directories no layer uses included). */
+  async repair(): Promise<string[]> {
+    const removed = sweepLeftovers(this.layout, { always: true });
+    try {
+      this.repositories();
+    } catch (e) {
+      if (!(e instanceof CorruptStoreError)) throw e;
+      const aside = setAsideRepositories(this.layout);
+      if (aside) removed.push(`image/overlay2/repositories.json (unreadable; moved to ${aside}, tags start empty)`);
+    }
+    return removed;
+  }
+
+  configLocation(id: Digest): string {
+    return this.layout.contentFile(id);
   }
 
   // ---- layers ----
@@ -46,7 +75,7 @@ export class DiskBackend implements Backend {
     return listLayerIDs(this.layout);
   }
 
-  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest): Promise<LayerRecord> {
+  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules: LayerRules = {}): Promise<LayerRecord> {
     const { layout } = this;
     // Small metadata files are written with synchronous calls throughout: each asynchronous one
     // is a trip through libuv's thread pool, and a build step commits while nothing else runs.
@@ -63,7 +92,7 @@ export class DiskBackend implements Backend {
       const tarSplit = new TarSplitFileWriter(join(meta, "tar-split.json.gz"));
       let result;
       try {
-        result = await ingestTar(tar, { tarSplit: (l) => tarSplit.write(l), files: new DiffWriter(join(staged, "diff")) });
+        result = await ingestTar(tar, { tarSplit: (l) => tarSplit.write(l), files: new DiffWriter(join(staged, "diff")), rules });
         await tarSplit.close();
       } catch (e) {
         tarSplit.destroy();
@@ -178,7 +207,15 @@ export class DiskBackend implements Backend {
 
   repositories(): RepositoriesFile {
     const text = readTextIfExists(this.layout.repositories);
-    return text === undefined ? { Repositories: {} } : parseRepositories(text, this.layout.repositories);
+    if (text === undefined) return { Repositories: {} };
+    try {
+      return parseRepositories(text, this.layout.repositories);
+    } catch (e) {
+      if (e instanceof CorruptStoreError) {
+        throw new CorruptStoreError(`${e.message} (to repair: \`tsbuild fsck --repair\` moves it aside and starts with no tags; or restore it from a backup)`);
+      }
+      throw e;
+    }
   }
 
   async saveRepositories(r: RepositoriesFile): Promise<void> {
@@ -289,27 +326,39 @@ export class DiskBackend implements Backend {
     for (const hex of listHexDir(this.layout.imageMetadata)) {
       if (!images.has("sha256:" + hex)) problems.push(`image metadata sha256:${hex}: no such image`);
     }
+    problems.push(...checkDistribution(this.layout));
     return problems;
   }
 }
 
+/** Past this size a file is read in pieces, never held whole (files over 4 GiB fit no Buffer). */
+const WHOLE_READ_LIMIT = 64 << 20;
+const PIECE = 4 << 20;
+
 /**
- * A file's bytes, refusing to follow a symlink in its last component. Read whole and
- * synchronously: rebuilding a layer reads every one of its files, most of them small, and an
- * asynchronous open, stream and close per file cost far more than the reads themselves.
+ * A file's bytes, refusing to follow a symlink in its last component. Small files are read whole
+ * and synchronously: rebuilding a layer reads every one of its files, most of them small, and an
+ * asynchronous open, stream and close per file cost far more than the reads themselves. Large
+ * ones come in pieces, so a layer with a 5 GiB file can still be saved and checked.
  */
-function readNoFollow(path: string): Buffer[] {
+function* readNoFollow(path: string): Generator<Buffer> {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const size = fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(size);
+    const piece = size > WHOLE_READ_LIMIT ? PIECE : size;
     let got = 0;
     while (got < size) {
-      const n = readSync(fd, buf, got, size - got, null);
-      if (n === 0) break;
-      got += n;
+      const buf = Buffer.allocUnsafe(Math.min(piece, size - got));
+      let filled = 0;
+      while (filled < buf.length) {
+        const n = readSync(fd, buf, filled, buf.length - filled, null);
+        if (n === 0) break;
+        filled += n;
+      }
+      got += filled;
+      yield filled === buf.length ? buf : buf.subarray(0, filled);
+      if (filled < buf.length) return;
     }
-    return [got === size ? buf : buf.subarray(0, got)];
   } finally {
     closeSync(fd);
   }

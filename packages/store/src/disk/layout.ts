@@ -24,7 +24,7 @@ export class Layout {
     this.distribution = join(this.image, "distribution");
     this.overlay = join(root, "overlay2");
     this.links = join(this.overlay, "l");
-    // Not a Docker file: tsbuild's writer lock (a directory made by proper-lockfile).
+    // Not a Docker file: tsbuild's writer lock (a directory naming its holder, disk/lock.ts).
     this.lock = join(root, "tsbuild.lock");
   }
 

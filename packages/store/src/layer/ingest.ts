@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Digest } from "@tsbuild/image";
-import { ByteReader } from "../tar/byte-reader.js";
+import { ByteReader } from "@tsbuild/archive";
 import { disassemble, type TarEntry } from "../tar/disassemble.js";
 import { encodeEntry } from "../tarsplit/entry.js";
-import { LayerPolicy, type AcceptedEntry } from "./policy.js";
+import { LayerPolicy, type AcceptedEntry, type LayerRules } from "./policy.js";
 
 /** Where accepted members are materialised (the overlay2 diff/ directory, or nowhere). */
 export interface LayerFiles {
@@ -24,6 +24,7 @@ export interface IngestOptions {
   files?: LayerFiles;
   /** Skip the layer rules: for re-checking a stored layer, whose members were accepted once. */
   trusted?: boolean;
+  rules?: LayerRules;
 }
 
 /**
@@ -38,7 +39,7 @@ export async function ingestTar(input: AsyncIterable<unknown>, opts: IngestOptio
     hash.update(b);
     tarSize += b.length;
   });
-  const policy = new LayerPolicy();
+  const policy = new LayerPolicy(opts.rules);
   let size = 0;
   let position = 0;
   await disassemble(reader, {

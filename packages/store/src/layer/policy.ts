@@ -14,6 +14,14 @@ function kindOf(typeflag: string): Kind {
   }
 }
 
+export interface LayerRules {
+  /**
+   * Accept symlinks whose target climbs above the layer root (a build's own layer: in the image
+   * the target resolves at `/`). Off for archives and registries, which are untrusted.
+   */
+  climbingSymlinks?: boolean;
+}
+
 /** What an accepted member becomes in the layer: its clean relative path ("." for the root). */
 export interface AcceptedEntry {
   path: string;
@@ -32,6 +40,8 @@ export interface AcceptedEntry {
 export class LayerPolicy {
   private readonly seen = new Map<string, Kind>();
   private readonly explicit = new Set<string>();
+
+  constructor(private readonly rules: LayerRules = {}) {}
 
   accept(e: TarEntry): AcceptedEntry {
     const what = JSON.stringify(e.name);
@@ -66,7 +76,7 @@ export class LayerPolicy {
     }
 
     const accepted: AcceptedEntry = { path };
-    if (e.typeflag === "2") {
+    if (e.typeflag === "2" && !this.rules.climbingSymlinks) {
       // Docker's breakout check: the target, joined to the link's directory, stays in the layer.
       const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
       const joined = cleanName(dir + "/" + e.linkname);

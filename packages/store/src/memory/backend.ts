@@ -1,3 +1,4 @@
+import type { LayerRules } from "../layer/policy.js";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { sha256Digest, type Digest } from "@tsbuild/image";
@@ -35,7 +36,7 @@ export class MemoryBackend implements Backend {
     return [...this.layers.keys()].sort();
   }
 
-  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest): Promise<LayerRecord> {
+  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules: LayerRules = {}): Promise<LayerRecord> {
     const chunks: Buffer[] = [];
     async function* keep() {
       for await (const c of tar) {
@@ -44,7 +45,7 @@ export class MemoryBackend implements Backend {
         yield b;
       }
     }
-    const result = await ingestTar(keep());
+    const result = await ingestTar(keep(), { rules });
     if (expectDiffID && result.diffID !== expectDiffID) {
       throw new DiffIDMismatchError(`layer tar hashes to ${result.diffID}, expected ${expectDiffID}`);
     }
@@ -129,5 +130,13 @@ export class MemoryBackend implements Backend {
 
   async checkLayout(): Promise<string[]> {
     return [];
+  }
+
+  async repair(): Promise<string[]> {
+    return [];
+  }
+
+  configLocation(id: Digest): string {
+    return `the in-memory config of ${id}`;
   }
 }

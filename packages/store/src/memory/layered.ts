@@ -125,4 +125,12 @@ export class LayeredBackend implements Backend {
   checkLayout(): Promise<string[]> {
     return this.own.checkLayout();
   }
+
+  repair(): Promise<string[]> {
+    return this.own.repair();
+  }
+
+  configLocation(id: Digest): string {
+    return (this.own.imageConfig(id) ? this.own : this.lower).configLocation(id);
+  }
 }

@@ -1,3 +1,5 @@
+import { ArchiveFormatError } from "./errors.js";
+
 /**
  * Decoding of one 512-byte tar header block with the rules of Go's archive/tar
  * (the reader Docker's tar-split uses), so a tar is accepted or refused as Docker would
@@ -21,7 +23,10 @@ export interface RawHeader {
   devminor: number;
 }
 
-export class TarFormatError extends Error {}
+export class TarFormatError extends ArchiveFormatError {}
+
+/** Go's maxSpecialFileSize: PAX records and GNU long names past it are refused (ErrFieldTooLong). */
+export const MAX_SPECIAL_FILE_SIZE = 1 << 20;
 
 export function isZeroBlock(b: Buffer): boolean {
   for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;

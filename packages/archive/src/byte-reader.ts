@@ -1,3 +1,5 @@
+import { toBuffer } from "./bytes.js";
+
 /**
  * Pull-style reads of exact byte counts from a chunked source. Every byte taken from the
  * source passes through `onData` once, in order (the caller hashes the whole stream there).
@@ -67,11 +69,4 @@ export class ByteReader {
     this.offset += n;
     return out;
   }
-}
-
-export function toBuffer(v: unknown): Buffer {
-  if (Buffer.isBuffer(v)) return v;
-  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  if (typeof v === "string") return Buffer.from(v);
-  throw new TypeError(`tar input yielded a ${typeof v}, not bytes`);
 }
