@@ -1,4 +1,5 @@
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { afterAll } from "vitest";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BuildContext } from "@tsbuild/context";
@@ -13,9 +14,15 @@ export async function busyboxStore(): Promise<ImageStore> {
   return store;
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A context directory from a map of files; a value starting with "->" makes a symlink. */
 export function contextDir(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), "tsbuild-builder-test-"));
+  made.push(dir);
   for (const [p, v] of Object.entries(files)) {
     const full = join(dir, p);
     mkdirSync(dirname(full), { recursive: true });
