@@ -38,6 +38,8 @@ export interface BuildOptions {
   /** Limits for RUN (a runaway script ends with an error, never hangs). */
   runLimits?: { timeoutMs?: number; maxCommands?: number };
   now?: () => Date;
+  /** `--secret id=…,src=…|env=…` for BuildKit's `RUN --mount=type=secret` (src absolute). */
+  secrets?: Array<{ id: string; src?: string; env?: string }>;
   /**
    * `--cache-from`: images (typically pulled, so without parent links) whose steps may serve this
    * build's, with the classic builder's rules (the store's CacheFromSources). `localHit` is what

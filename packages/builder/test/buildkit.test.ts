@@ -46,4 +46,35 @@ describe("BuildKit mode", () => {
     expect(layer.find((e) => e.path === "x")?.mode).toBe("0755");
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("RUN --mount=type=secret: the command reads the secret, the layer keeps only the parents the mount made (Docker 20.10 BuildKit)", async () => {
+    const store = await busyboxStore();
+    const dir = contextDir({
+      Dockerfile:
+        "FROM busybox:test\nRUN --mount=type=secret,id=tok cat /run/secrets/tok > /copy && ls -ln /run/secrets/tok > /ls\n" +
+        "RUN --mount=type=secret,id=tok,target=/etc/tok,mode=0440,uid=5 ls -ln /etc/tok > /ls2\nRUN --mount=type=secret,id=absent ls /run/secrets > /ls3\n",
+      "tok.txt": "s3cret\n",
+    });
+    const r = await buildDir(store, dir, { buildkit: true, secrets: [{ id: "tok", src: join(dir, "tok.txt") }] });
+    const [first, second, third] = await entries(store, r.imageId);
+    // Recorded from dockerd's BuildKit: copy, the runc mountpoints, run/ and run/secrets/; never the secret itself.
+    expect(first!.map((e) => e.path)).toEqual(["copy", "dev", "etc", "ls", "proc", "run", "run/secrets", "sys"]);
+    expect(first!.find((e) => e.path === "copy")!.size).toBe(7);
+    expect(second!.map((e) => e.path)).toEqual(["etc", "ls2"]);
+    // An absent secret that is not required is not mounted at all.
+    expect(third!.map((e) => e.path)).not.toContain("run/secrets/absent");
+    const image = await store.getImage(r.imageId)!.layers();
+    const text = (await collect(await image[1]!.open())).toString("latin1");
+    // The bytes are in the layer once: in /copy, where the command put them.
+    expect(text.split("s3cret").length).toBe(2);
+    expect(text).toMatch(/-r-------- +1 0 +0 +7 .* \/run\/secrets\/tok/);
+    const text2 = (await collect(await image[2]!.open())).toString("latin1");
+    expect(text2).toMatch(/-r--r----- +1 5 +0 +7 .* \/etc\/tok/);
+
+    const required = contextDir({ Dockerfile: "FROM busybox:test\nRUN --mount=type=secret,id=nope,required=true true\n" });
+    const err = await buildDir(store, required, { buildkit: true }).catch((e) => e);
+    expect(err.message).toMatch(/^secret nope not found: not found/);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(required, { recursive: true, force: true });
+  });
 });

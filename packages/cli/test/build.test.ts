@@ -36,6 +36,22 @@ describe("tsbuild build", () => {
     expect(out).toMatch(/Successfully tagged test-image:latest\nSuccessfully tagged other:2\n$/);
   });
 
+  it("DOCKER_BUILDKIT=1 with --secret src relative to the working directory: RUN reads it, the image holds none of it", async () => {
+    const root = await seeded();
+    const dir = context({ Dockerfile: "FROM base:1\nRUN --mount=type=secret,id=npmrc wc -c /run/secrets/npmrc\n", "secrets/npmrc": "//registry/:_authToken=abc\n" });
+    let out = "";
+    const code = await main(["--root", root, "build", "--secret", "id=npmrc,src=secrets/npmrc", "-t", "sec:1", "."], {
+      stdout: (s) => (out += s), stderr: (s) => (out += s), stdin: Readable.from([]), isTTY: false, env: { DOCKER_BUILDKIT: "1" }, cwd: dir,
+    });
+    expect(code, out).toBe(0);
+    expect(out).toContain("27 /run/secrets/npmrc");
+    const saved = tempDir();
+    expect((await main(["--root", root, "save", "-o", join(saved, "s.tar"), "sec:1"], {
+      stdout: () => {}, stderr: () => {}, stdin: Readable.from([]), isTTY: false, env: {}, cwd: dir,
+    }))).toBe(0);
+    expect(readFileSync(join(saved, "s.tar")).includes("_authToken")).toBe(false);
+  });
+
   it("prints only the image ID with -q, and --build-arg reaches RUN", async () => {
     const root = await seeded();
     const dir = context({ Dockerfile: "FROM base:1\nARG V=1\nRUN echo $V > /v\n" });

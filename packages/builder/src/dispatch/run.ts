@@ -6,6 +6,7 @@ import type { BuildRun } from "../builder.js";
 import { commitChild, probeCache } from "../commit.js";
 import { BuildError } from "../options.js";
 import { requiresBuildKit } from "../classic.js";
+import { placeSecrets, removeSecrets, type PlacedSecret } from "../buildkit/secrets.js";
 import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
 
 /** The command line Docker execs: exec form as given, shell form through SHELL. */
@@ -67,9 +68,15 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   for (const [k, v] of allowedArgs(state)) env[k] = v;
   fs.beginStep();
   let result;
+  let secrets: PlacedSecret[] = [];
   try {
     ensureWorkdir(fs, state.runConfig.WorkingDir);
     if (run.opts.buildkit) containerMountpoints(fs);
+    try {
+      secrets = placeSecrets(fs, mounts, run.opts.secrets ?? [], state.runConfig.WorkingDir, process.env);
+    } catch (e) {
+      throw run.err((e as Error).message);
+    }
     result = await runCommand(fs, {
       argv: cmdLine,
       env,
@@ -80,7 +87,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
       // A --mount's content is never part of the layer: its target is mounted over the image like a volume.
-      volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts, state.runConfig.WorkingDir)],
+      volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir)],
       binaries: simulatedBinariesWith({ fetcher }),
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,
@@ -99,6 +106,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
     const message = !result.error ? failed : stoppedByLimit ? `${failed}: ${result.error}` : result.error;
     throw new BuildError(message, result.exitCode, run.current);
   }
+  removeSecrets(fs, secrets);
   const diff = await fs.commitStep({ mtime: run.clock.date() });
   run.print(`Removing intermediate container ${containerId.slice(0, 12)}`);
   await commitChild(run, state, { containerConfig: probe, containerId, diff });

@@ -134,7 +134,8 @@ function scriptFlags(values: Record<string, unknown>, cwd: string) {
   if (values.platform !== undefined) passThrough.platform = values.platform as string;
   if (values.pull) passThrough.pull = true;
   const secrets = parseSecrets(values.secret as string[] | undefined);
-  if (secrets.length) passThrough.secrets = secrets;
+  // Paths are the user's, relative to where the command runs.
+  if (secrets.length) passThrough.secrets = secrets.map((s) => (s.src === undefined ? s : { ...s, src: resolve(cwd, s.src) }));
   const iidfile = values.iidfile === undefined ? undefined : resolve(cwd, values.iidfile as string);
   // Docker removes a stale iidfile first, so a failed build never leaves the previous ID behind.
   if (iidfile) rmSync(iidfile, { force: true });
