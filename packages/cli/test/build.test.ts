@@ -1,27 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
 import { buildCommand } from "../src/commands/build.js";
 import { main } from "../src/main.js";
-import { importCommand } from "../src/commands/import.js";
 import { Readable } from "node:stream";
-import { busyboxTar, run, tempDir } from "./helpers/run.js";
+import { run, tempDir } from "./helpers/run.js";
+import { context, seeded } from "./helpers/context.js";
 
-async function seeded(): Promise<string> {
-  const root = tempDir();
-  expect((await run(importCommand, [busyboxTar, "base:1"], { root })).code).toBe(0);
-  return root;
-}
-
-function context(files: Record<string, string>): string {
-  const dir = tempDir("tsbuild-ctx-");
-  for (const [p, v] of Object.entries(files)) {
-    mkdirSync(join(dir, p, ".."), { recursive: true });
-    writeFileSync(join(dir, p), v);
-  }
-  return dir;
-}
 
 describe("tsbuild build", () => {
   it("takes the form users type, `tsbuild -f Dockerfile -t name .`, with Docker's output", async () => {

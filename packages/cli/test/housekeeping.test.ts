@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { main } from "../src/main.js";
-import { importCommand } from "../src/commands/import.js";
-import { busyboxTar, run, tempDir } from "./helpers/run.js";
+import { context, seeded } from "./helpers/context.js";
 
 async function cli(argv: string[], cwd: string, stdin = "") {
   let stdout = "";
@@ -16,20 +15,6 @@ async function cli(argv: string[], cwd: string, stdin = "") {
   return { code, stdout, stderr };
 }
 
-async function seeded(): Promise<string> {
-  const root = tempDir();
-  expect((await run(importCommand, [busyboxTar, "base:1"], { root })).code).toBe(0);
-  return root;
-}
-
-function context(files: Record<string, string>): string {
-  const dir = tempDir("tsbuild-ctx-");
-  for (const [p, v] of Object.entries(files)) {
-    mkdirSync(join(dir, p, ".."), { recursive: true });
-    writeFileSync(join(dir, p), v);
-  }
-  return dir;
-}
 
 describe("docker build flags from scripts", () => {
   it("--label adds sorted LABEL steps to the built stage; --iidfile gets the ID; the rest parse", async () => {

@@ -1,8 +1,8 @@
-import { offlineFromEnv, pull, repositoryRef, RegistryError } from "@tsbuild/registry";
-import { InvalidReferenceError } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { offlineFromEnv, pull, RegistryError } from "@tsbuild/registry";
+import { rootOption, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { LayerProgress } from "../layer-progress.js";
+import { repositoryArg } from "../repository-arg.js";
 
 export const pullCommand: Command = {
   name: "pull",
@@ -14,16 +14,7 @@ export const pullCommand: Command = {
     quiet: { type: "boolean", short: "q" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length !== 1) {
-      throw new UsageError(`"tsbuild pull" requires exactly 1 argument.\nSee 'tsbuild pull --help'.\n\nUsage:  tsbuild pull [OPTIONS] NAME[:TAG|@DIGEST]`);
-    }
-    let ref;
-    try {
-      ref = repositoryRef(positionals[0]);
-    } catch (e) {
-      if (e instanceof InvalidReferenceError) throw new UsageError(e.message);
-      throw e;
-    }
+    const ref = repositoryArg("pull", "pull [OPTIONS] NAME[:TAG|@DIGEST]", positionals);
     const quiet = Boolean(values.quiet);
     if (ref.tag === undefined && ref.digest === undefined && !quiet) io.stdout("Using default tag: latest\n");
     // On a terminal, Docker's in-place layer lines with progress bars; otherwise its plain lines.

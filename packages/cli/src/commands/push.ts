@@ -1,8 +1,9 @@
-import { offlineFromEnv, push, repositoryRef, RegistryError } from "@tsbuild/registry";
-import { addPulledReferences, InvalidReferenceError } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { offlineFromEnv, push, RegistryError } from "@tsbuild/registry";
+import { addPulledReferences } from "@tsbuild/store";
+import { rootOption, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { LayerProgress } from "../layer-progress.js";
+import { repositoryArg } from "../repository-arg.js";
 
 export const pushCommand: Command = {
   name: "push",
@@ -13,16 +14,7 @@ export const pushCommand: Command = {
     quiet: { type: "boolean", short: "q" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length !== 1) {
-      throw new UsageError(`"tsbuild push" requires exactly 1 argument.\nSee 'tsbuild push --help'.\n\nUsage:  tsbuild push [OPTIONS] NAME[:TAG]`);
-    }
-    let ref;
-    try {
-      ref = repositoryRef(positionals[0]);
-    } catch (e) {
-      if (e instanceof InvalidReferenceError) throw new UsageError(e.message);
-      throw e;
-    }
+    let ref = repositoryArg("push", "push [OPTIONS] NAME[:TAG]", positionals);
     const quiet = Boolean(values.quiet);
     if (ref.tag === undefined && ref.digest === undefined) {
       if (!quiet) io.stdout("Using default tag: latest\n");
