@@ -2,7 +2,7 @@ import { builtinRefs } from "@tsbuild/baseimages";
 import { importBuiltin, BuildError } from "@tsbuild/builder";
 import type { Digest } from "@tsbuild/image";
 import { parseDockerfile, ShellLex } from "@tsbuild/parser";
-import { MissingBaseError, OfflineError, offlineFromEnv, pull, pullingBaseResolver, RegistryError } from "@tsbuild/registry";
+import { OfflineError, offlineFromEnv, pull, pullingBaseResolver, RegistryError } from "@tsbuild/registry";
 import type { ImageStore } from "@tsbuild/store";
 import type { Io } from "./command.js";
 
@@ -16,7 +16,7 @@ export interface RegistryBuildOptions {
 
 /** FROM names the store lacks: pulled (or, offline, the built-ins); failures are build errors naming what to do. */
 export function cliBaseResolver(o: RegistryBuildOptions): (ref: string) => Promise<Digest | undefined> {
-  const resolve = pullingBaseResolver({
+  return pullingBaseResolver({
     store: o.store,
     builtin: (ref) => importBuiltin(o.store, ref),
     builtinNames: builtinRefs(),
@@ -24,15 +24,8 @@ export function cliBaseResolver(o: RegistryBuildOptions): (ref: string) => Promi
     offline: o.offline || offlineFromEnv(o.io.env),
     platform: o.platform,
     env: o.io.env,
+    failure: (message) => new BuildError(message),
   });
-  return async (ref) => {
-    try {
-      return await resolve(ref);
-    } catch (e) {
-      if (e instanceof MissingBaseError) throw new BuildError(e.message);
-      throw e;
-    }
-  };
 }
 
 /**

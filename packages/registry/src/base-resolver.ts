@@ -17,6 +17,8 @@ export interface BaseResolverOptions {
   platform?: string;
   env?: NodeJS.ProcessEnv;
   insecureRegistries?: string[];
+  /** The error a failure becomes (the builder's, so it reads as a failed step); default MissingBaseError. */
+  failure?: (message: string) => Error;
 }
 
 /** A FROM name neither the store, a registry nor the built-ins could provide. */
@@ -39,6 +41,7 @@ export function pullingBaseResolver(opts: BaseResolverOptions): (ref: string) =>
   const env = opts.env ?? process.env;
   const offline = opts.offline || offlineFromEnv(env);
   const out = opts.output ?? (() => {});
+  const fail = opts.failure ?? ((message: string) => new MissingBaseError(message));
   return async (ref) => {
     let why = "offline (--offline or TSBUILD_OFFLINE=1), so no registry was asked";
     if (!offline) {
@@ -46,7 +49,7 @@ export function pullingBaseResolver(opts: BaseResolverOptions): (ref: string) =>
         return (await pull(opts.store, ref, { output: out, platform: opts.platform, env, insecureRegistries: opts.insecureRegistries })).id;
       } catch (e) {
         if (!(e instanceof OfflineError)) {
-          if (e instanceof RegistryError) throw new MissingBaseError(e.message);
+          if (e instanceof RegistryError) throw fail(e.message);
           throw e;
         }
         why = `no registry could be reached (${e.message})`;
@@ -57,6 +60,6 @@ export function pullingBaseResolver(opts: BaseResolverOptions): (ref: string) =>
       out(`${why.replace(/ \(.*\)$/, "").replace(/, so .*$/, "")}: ${ref} is served by tsbuild's built-in simulated image\n`);
       return id;
     }
-    throw new MissingBaseError(missingBaseHelp(ref, why, opts.builtinNames));
+    throw fail(missingBaseHelp(ref, why, opts.builtinNames));
   };
 }

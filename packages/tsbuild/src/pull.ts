@@ -1,7 +1,7 @@
 import { builtinRefs } from "@tsbuild/baseimages";
 import { BuildError } from "@tsbuild/builder";
 import type { Digest } from "@tsbuild/image";
-import { MissingBaseError, pullingBaseResolver } from "@tsbuild/registry";
+import { pullingBaseResolver } from "@tsbuild/registry";
 import type { ImageStore } from "@tsbuild/store";
 import { builtinResolver } from "./bases.js";
 import type { BuildOptions } from "./types.js";
@@ -9,16 +9,9 @@ import type { BuildOptions } from "./types.js";
 /** build({ pull }): FROM names the store lacks come from their registry; offline, from the built-ins. */
 export function pullingResolver(store: ImageStore, pull: NonNullable<BuildOptions["pull"]>, output: (s: string) => void): (ref: string) => Promise<Digest | undefined> {
   const o = typeof pull === "object" ? pull : {};
-  const resolve = pullingBaseResolver({
+  return pullingBaseResolver({
     store, builtin: builtinResolver(store), builtinNames: builtinRefs(), output,
     offline: o.offline, platform: o.platform, insecureRegistries: o.insecureRegistries,
+    failure: (message) => new BuildError(message),
   });
-  return async (ref) => {
-    try {
-      return await resolve(ref);
-    } catch (e) {
-      if (e instanceof MissingBaseError) throw new BuildError(e.message);
-      throw e;
-    }
-  };
 }
