@@ -1,19 +1,9 @@
-import { rmSync } from "node:fs";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
 import { layerEntries } from "@tsbuild/fs-snapshot";
-import { buildDir, busyboxStore, collect, contextDir as makeContext } from "./helpers.js";
+import { buildDir, busyboxStore, collect, contextDir } from "./helpers.js";
 
-const made: string[] = [];
-const contextDir = (files: Record<string, string | Buffer>) => {
-  const d = makeContext(files);
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
 
 async function tarOf(files: Array<{ name: string; body?: Buffer | string; type?: "symlink" | "file"; linkname?: string }>): Promise<Buffer> {
   const pack = tar.pack();

@@ -1,19 +1,10 @@
-import { rmSync, symlinkSync } from "node:fs";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { layerEntries } from "@tsbuild/fs-snapshot";
 import { importTar, openStore } from "@tsbuild/store";
-import { buildDir, busyboxStore, collect, contextDir as makeContext } from "./helpers.js";
+import { buildDir, busyboxStore, collect, contextDir } from "./helpers.js";
 
-const made: string[] = [];
-const contextDir = (files: Record<string, string | Buffer>) => {
-  const d = makeContext(files);
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
 
 // Issue 17: the import rule "a symlink may not lead outside the layer" was applied to the
 // build's own layers; Docker builds both of these (the target resolves at "/").
