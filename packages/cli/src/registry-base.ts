@@ -19,7 +19,7 @@ export function cliBaseResolver(o: RegistryBuildOptions): (ref: string) => Promi
   return pullingBaseResolver({
     store: o.store,
     builtin: (ref) => importBuiltin(o.store, ref),
-    builtinNames: builtinRefs(),
+    builtinNames: builtinRefs,
     output: o.output,
     offline: o.offline || offlineFromEnv(o.io.env),
     platform: o.platform,

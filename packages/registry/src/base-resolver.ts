@@ -8,8 +8,12 @@ export interface BaseResolverOptions {
   store: ImageStore;
   /** The built-in simulated images: imports one and returns its ID, undefined for names they do not cover. */
   builtin: (ref: string) => Promise<Digest | undefined>;
-  /** The names the built-ins answer, for the error that lists them. */
-  builtinNames: string[];
+  /**
+   * The names the built-ins answer, for the error that lists them: asked only when that error is
+   * written, because listing them loads every built-in image's description (a cost every CLI
+   * build paid at start-up).
+   */
+  builtinNames: () => string[];
   /** Build output: the pull lines go there, as `docker build` prints them under FROM. */
   output?: (text: string) => void;
   /** No registry access at all (--offline); TSBUILD_OFFLINE=1 in env means the same. */
@@ -60,6 +64,6 @@ export function pullingBaseResolver(opts: BaseResolverOptions): (ref: string) =>
       out(`${why.replace(/ \(.*\)$/, "").replace(/, so .*$/, "")}: ${ref} is served by tsbuild's built-in simulated image\n`);
       return id;
     }
-    throw fail(missingBaseHelp(ref, why, opts.builtinNames));
+    throw fail(missingBaseHelp(ref, why, opts.builtinNames()));
   };
 }

@@ -10,7 +10,7 @@ import type { BuildOptions } from "./types.js";
 export function pullingResolver(store: ImageStore, pull: NonNullable<BuildOptions["pull"]>, output: (s: string) => void): (ref: string) => Promise<Digest | undefined> {
   const o = typeof pull === "object" ? pull : {};
   return pullingBaseResolver({
-    store, builtin: builtinResolver(store), builtinNames: builtinRefs(), output,
+    store, builtin: builtinResolver(store), builtinNames: builtinRefs, output,
     offline: o.offline, platform: o.platform, insecureRegistries: o.insecureRegistries,
     failure: (message) => new BuildError(message),
   });
