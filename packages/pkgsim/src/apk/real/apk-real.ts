@@ -1,0 +1,293 @@
+import { FetchError, type Fetcher } from "@tsbuild/fetch";
+import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { SimCommandContext } from "../../sim-types.js";
+import { mkdirp, removeIfPresent, writeText } from "../../util/fsutil.js";
+import { outOf, type Out } from "../../util/output.js";
+import { parseConstraint, readInstalled, readWorld, writeInstalled, writeWorld, type InstalledPackage } from "../db.js";
+import { ResolveError, Universe, resolveWorld, type Candidate } from "../resolve.js";
+import { virtualRecord } from "../transaction.js";
+import { compareApkVersions, satisfies } from "../version.js";
+import type { IndexPackage } from "./apkindex.js";
+import { PackageError, readApkPackage, type ApkPackageFile } from "./pkgfile.js";
+import {
+  checksumOfRecord, installedRecord, readScripts, readTriggers, scriptEntries, scriptOf, sortRecords, writeScripts, writeTriggers,
+} from "./records.js";
+import { apkArch, cacheDir, loadIndexes, readRepos, writeCachedIndexes, type LoadedIndexes, type RepoIndex } from "./repos.js";
+import { runApkScript } from "./scripts.js";
+import { usableKeys } from "./sign.js";
+
+export interface RealOptions {
+  noCache: boolean;
+  update: boolean;
+  virtual?: string;
+  args: string[];
+}
+
+/** Whether the image can use real repositories at all: repository lines and a key apk can verify with. */
+export function realCapable(fs: RootFS): boolean {
+  return readRepos(fs).length > 0 && usableKeys(fs).length > 0;
+}
+
+const MiB = 1024 * 1024;
+const okLine = (pkgs: InstalledPackage[]) =>
+  `OK: ${Math.floor(pkgs.reduce((s, p) => s + p.installedSize, 0) / MiB)} MiB in ${pkgs.length} packages`;
+
+function flush(out: Out, loaded: LoadedIndexes): void {
+  for (const l of loaded.lines) (l.err ? out.err : out.out)(l.text);
+}
+
+/** Per name, the version apk would choose: the highest that fits the world's constraint on it. */
+function candidates(indexes: RepoIndex[], world: string[]): Candidate[] {
+  const byName = new Map<string, IndexPackage[]>();
+  for (const idx of indexes) for (const p of idx.packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  const wanted = new Map(world.map((w) => { const c = parseConstraint(w); return [c.name, c] as const; }));
+  const out: Candidate[] = [];
+  for (const [name, list] of byName) {
+    const c = wanted.get(name);
+    const fit = list.filter((p) => !c?.op || satisfies(p.version, c.op, c.version));
+    const best = (fit.length ? fit : list).sort((a, b) => compareApkVersions(b.version, a.version))[0];
+    out.push({ name, version: best.version, depends: best.depends, provides: best.provides, installIf: best.installIf, real: best });
+  }
+  return out;
+}
+
+/** Files of the transaction touched these directories; a trigger glob (fnmatch) that matches one fires. */
+function globMatch(glob: string, path: string): boolean {
+  // fnmatch(…, FNM_PATHNAME): "*" and "?" stop at "/"
+  const re = new RegExp("^" + [...glob].map((ch) => (ch === "*" ? "[^/]*" : ch === "?" ? "[^/]" : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("") + "$");
+  return re.test(path);
+}
+
+class RealApk {
+  private out: Out;
+  private fs: RootFS;
+  readonly notRun: string[] = [];
+  constructor(private ctx: SimCommandContext, private fetcher: Fetcher) {
+    this.out = outOf(ctx);
+    this.fs = ctx.fs;
+  }
+
+  private now(): Date {
+    return this.ctx.now?.() ?? new Date();
+  }
+
+  async update(opts: RealOptions, loaded: LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> }): Promise<number> {
+    flush(this.out, loaded);
+    if (!opts.noCache) writeCachedIndexes(this.fs, loaded.write, this.now());
+    for (const idx of loaded.indexes) if (idx.description) this.out.out(`${idx.description} [${idx.repo.url}]`);
+    // db->available.packages: distinct by checksum, the installed packages included
+    const distinct = new Set<string>();
+    for (const idx of loaded.indexes) for (const p of idx.packages) distinct.add(p.checksum);
+    for (const p of readInstalled(this.fs)) distinct.add(checksumOfRecord(p));
+    const head = loaded.unavailable || loaded.stale ? `${loaded.unavailable} unavailable, ${loaded.stale} stale;` : "OK:";
+    this.out.out(`${head} ${distinct.size} distinct packages available`);
+    return loaded.unavailable + loaded.stale;
+  }
+
+  async add(opts: RealOptions, loaded: LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> }): Promise<number> {
+    const fs = this.fs;
+    flush(this.out, loaded);
+    const installed = readInstalled(fs);
+    const world = readWorld(fs);
+    let virtual: InstalledPackage | undefined;
+    let newWorld: string[];
+    if (opts.virtual) {
+      virtual = virtualRecord(opts.virtual, opts.args, this.now());
+      newWorld = [...world.filter((w) => parseConstraint(w).name !== opts.virtual), opts.virtual];
+    } else {
+      const names = new Set(opts.args.map((a) => parseConstraint(a).name));
+      newWorld = [...world.filter((w) => !names.has(parseConstraint(w).name)), ...opts.args];
+    }
+    const extra: Candidate[] = virtual ? [{ name: virtual.name, version: virtual.version, depends: virtual.depends, provides: [], installIf: [] }] : [];
+    const keepInstalled = installed.filter((p) => p.name !== opts.virtual);
+    const universe = new Universe(keepInstalled, [], [...extra, ...candidates(loaded.indexes, [...newWorld, ...opts.args])]);
+    let plan: Candidate[];
+    try {
+      plan = resolveWorld(universe, newWorld);
+    } catch (e) {
+      if (e instanceof ResolveError) { this.out.err(e.message); return 1; }
+      throw e;
+    }
+    const have = new Set(keepInstalled.map((p) => p.name));
+    const toInstall = plan.filter((c) => !have.has(c.name));
+    // Every package is downloaded and checked before anything changes: a refused one leaves the image as it was.
+    const arch = apkArch(fs);
+    const files = new Map<string, ApkPackageFile>();
+    for (const c of toInstall) {
+      if (!c.real) continue;
+      const p = c.real;
+      const url = `${p.repo}${p.repo.endsWith("/") ? "" : "/"}${p.arch === "noarch" ? arch : p.arch}/${p.name}-${p.version}.apk`;
+      try {
+        const r = await this.fetcher.get(url, { fresh: false, maxBytes: Math.max(p.size * 2, 1 << 20) });
+        if (r.status >= 400) throw new PackageError("remote server returned error (try 'apk update')", `${url}: HTTP ${r.status}`);
+        files.set(c.name, await readApkPackage(r.bytes, p, url));
+      } catch (e) {
+        if (!(e instanceof PackageError) && !(e instanceof FetchError)) throw e;
+        const words = e instanceof PackageError ? e.apkWords : e.code === "offline-miss" || e.code === "network" ? "network error (check Internet connection and firewall)" : "remote server returned error (try 'apk update')";
+        this.out.err(`ERROR: ${p.name}-${p.version}: ${words}`);
+        this.out.err(`  (${e instanceof PackageError ? e.detail : e.message})`);
+        this.out.err("1 error; nothing was installed");
+        return 1;
+      }
+    }
+    if (!opts.noCache) writeCachedIndexes(fs, loaded.write, this.now());
+    const records = [...keepInstalled];
+    const scripts = readScripts(fs).filter((s) => !virtual || !s.name.startsWith(`${virtual.name}-`));
+    const triggers = readTriggers(fs);
+    const touched = new Set<string>();
+    for (const [i, c] of toInstall.entries()) {
+      this.out.out(`(${i + 1}/${toInstall.length}) Installing ${c.name} (${c.version})`);
+      const f = files.get(c.name);
+      if (!f) { records.push(virtual!); continue; }
+      const pv = `${c.name}-${c.version}`;
+      const pre = f.scripts.get("pre-install");
+      if (pre) await runApkScript(this.ctx, this.fetcher, pv, "pre-install", pre, [c.version], this.notRun);
+      unpack(fs, f);
+      const rec = installedRecord(f.pkg, f.data);
+      for (const d of rec.dirs) touched.add(d);
+      records.push(rec);
+      scripts.push(...scriptEntries(f));
+      if (f.triggers.length) triggers.push({ checksum: f.pkg.checksum, globs: f.triggers });
+      const post = f.scripts.get("post-install");
+      if (post) await runApkScript(this.ctx, this.fetcher, pv, "post-install", post, [c.version], this.notRun);
+      if (!opts.noCache && fs.exists("/etc/apk/cache")) {
+        const hex = Buffer.from(f.pkg.checksum.slice(2), "base64").subarray(0, 4).toString("hex");
+        writeText(fs, `${cacheDir(fs)}/${pv}.${hex}.apk`, f.bytes);
+      }
+    }
+    await this.fireTriggers(records, scripts, triggers, touched, new Set([...files.values()].map((f) => f.pkg.checksum)));
+    this.commit(records, scripts, triggers, newWorld);
+    this.out.out(okLine(records));
+    return 0;
+  }
+
+  async del(opts: RealOptions): Promise<number> {
+    const fs = this.fs;
+    const installed = readInstalled(fs);
+    const names = new Set(opts.args.map((a) => parseConstraint(a).name));
+    const newWorld = readWorld(fs).filter((w) => !names.has(parseConstraint(w).name));
+    const universe = new Universe(installed, []);
+    let keep: Candidate[];
+    try {
+      keep = resolveWorld(universe, newWorld);
+    } catch (e) {
+      if (e instanceof ResolveError) { this.out.err(e.message); return 1; }
+      throw e;
+    }
+    const kept = new Set(keep.map((c) => c.name));
+    const held = [...names].filter((n) => kept.has(n));
+    if (held.length) {
+      this.out.err("World updated, but the following packages are not removed due to:");
+      for (const n of held) {
+        const target = universe.get(n)!;
+        const by = keep.filter((c) => c.depends.some((d) => universe.providesName(target, parseConstraint(d).name))).map((c) => c.name);
+        this.out.err(`  ${n}: ${by.join(" ")}`);
+      }
+    }
+    const toRemove = installed.filter((p) => !kept.has(p.name)).reverse();
+    const remaining = installed.filter((p) => kept.has(p.name));
+    let scripts = readScripts(fs);
+    const gone = new Set(toRemove.map(checksumOfRecord));
+    const touched = new Set<string>();
+    for (const [i, p] of toRemove.entries()) {
+      this.out.out(`(${i + 1}/${toRemove.length}) Purging ${p.name} (${p.version})`);
+      const pv = `${p.name}-${p.version}`;
+      const pre = scriptOf(scripts, p, "pre-deinstall");
+      if (pre) await runApkScript(this.ctx, this.fetcher, pv, "pre-deinstall", pre, [p.version], this.notRun);
+      for (const d of p.dirs) touched.add(d);
+      removeOwned(fs, p, remaining);
+      const post = scriptOf(scripts, p, "post-deinstall");
+      if (post) await runApkScript(this.ctx, this.fetcher, pv, "post-deinstall", post, [p.version], this.notRun);
+    }
+    scripts = scripts.filter((s) => !toRemove.some((p) => s.name.startsWith(`${p.name}-${p.version}.${checksumOfRecord(p)}.`)));
+    const triggers = readTriggers(fs).filter((t) => !gone.has(t.checksum));
+    await this.fireTriggers(remaining, scripts, triggers, touched);
+    this.commit(remaining, scripts, triggers, newWorld);
+    this.out.out(okLine(remaining));
+    return 0;
+  }
+
+  /**
+   * apk_db_fire_triggers: a package whose trigger globs match a directory the transaction touched
+   * runs its .trigger with those directories; a package installed now matches every directory
+   * the installed packages own (run_all_triggers).
+   */
+  private async fireTriggers(records: InstalledPackage[], scripts: ReturnType<typeof readScripts>, triggers: ReturnType<typeof readTriggers>, touched: Set<string>, fresh = new Set<string>()): Promise<void> {
+    const allDirs = new Set(records.flatMap((r) => r.dirs));
+    for (const t of triggers) {
+      const p = records.find((r) => checksumOfRecord(r) === t.checksum);
+      if (!p) continue;
+      const pool = fresh.has(t.checksum) ? allDirs : touched;
+      const dirs = [...pool].filter((d) => t.globs.some((g) => g.startsWith("/") && globMatch(g, d))).sort();
+      if (!dirs.length) continue;
+      const body = scriptOf(scripts, p, "trigger");
+      if (body) await runApkScript(this.ctx, this.fetcher, `${p.name}-${p.version}`, "trigger", body, dirs, this.notRun);
+    }
+  }
+
+  private commit(records: InstalledPackage[], scripts: ReturnType<typeof readScripts>, triggers: ReturnType<typeof readTriggers>, world: string[]): void {
+    writeInstalled(this.fs, sortRecords(records));
+    writeScripts(this.fs, scripts);
+    writeTriggers(this.fs, triggers);
+    writeWorld(this.fs, world);
+  }
+}
+
+/** Writes a package's data entries as apk extracts them: owners, modes (setuid kept), mtimes, hard links, symlinks. */
+function unpack(fs: RootFS, f: ApkPackageFile): void {
+  const isDir = (p: string) => { try { return fs.stat(p).type === "dir"; } catch { return false; } };
+  for (const e of f.data) {
+    if (!e.name) continue;
+    const path = "/" + e.name;
+    const owner = { uid: e.uid, gid: e.gid };
+    const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+    if (!isDir(dir)) mkdirp(fs, dir);
+    if (e.type === "dir") {
+      if (!isDir(path)) {
+        fs.mkdir(path, { mode: e.mode, owner });
+        fs.utimes(path, e.mtime, e.mtime);
+      }
+      continue;
+    }
+    try { if (fs.lstat(path).type !== "dir") fs.unlink(path); } catch { /* new path */ }
+    if (e.type === "symlink") fs.symlink(e.linkname, path, { owner, mtime: e.mtime });
+    else if (e.type === "link") fs.link("/" + e.linkname.replace(/^\.?\//, ""), path);
+    else if (e.type === "file") {
+      fs.writeFile(path, e.data, { mode: e.mode, owner });
+      fs.chmod(path, e.mode);
+      fs.utimes(path, e.mtime, e.mtime);
+    }
+  }
+}
+
+/** A removed package's files, then its directories that end up empty and no remaining package owns. */
+function removeOwned(fs: RootFS, p: InstalledPackage, remaining: InstalledPackage[]): void {
+  for (const f of p.files) removeIfPresent(fs, f);
+  const owned = new Set(remaining.flatMap((r) => r.dirs));
+  for (const d of [...p.dirs].sort((a, b) => b.length - a.length)) if (d !== "/" && !owned.has(d)) removeIfPresent(fs, d);
+}
+
+/**
+ * `apk` over real repositories, or undefined when tsbuild's catalog must answer: the image lists
+ * no repository or holds no key apk could verify with (the built-in images' keys are
+ * placeholders), or no index is reachable and none is cached.
+ */
+export async function realApk(ctx: SimCommandContext, fetcher: Fetcher, cmd: string, opts: RealOptions): Promise<number | undefined> {
+  const fs = ctx.fs;
+  if (!realCapable(fs)) return undefined;
+  const apk = new RealApk(ctx, fetcher);
+  let code: number;
+  if (cmd === "del") {
+    code = await apk.del(opts);
+  } else {
+    const force = cmd === "update" || opts.update;
+    const loaded = await loadIndexes(fs, fetcher, { force, noCache: opts.noCache, autoupdate: true, now: ctx.now?.() ?? new Date() });
+    if (loaded.nothingReachable) {
+      ctx.note?.(`apk: no repository index of /etc/apk/repositories is reachable or in the content cache (${loaded.lines.filter((l) => l.text.startsWith("  (")).map((l) => l.text.trim().slice(1, -1)).join("; ")})`);
+      return undefined;
+    }
+    code = cmd === "update" ? await apk.update(opts, loaded) : await apk.add(opts, loaded);
+  }
+  if (apk.notRun.length) ctx.note?.(`apk: tsbuild could not run these package scripts: ${apk.notRun.join(", ")}`);
+  return code;
+}
