@@ -172,7 +172,7 @@ export function alpineRoot(repo: ApkRepo | string, keys: Array<{ name: string; p
   };
   const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(60)]);
   w("/bin/busybox", elf, 0o755);
-  fs.symlink("/bin/busybox", "/bin/sh", { owner: root });
+  for (const applet of ["sh", "mkdir", "rm", "cat", "ls"]) fs.symlink("/bin/busybox", `/bin/${applet}`, { owner: root });
   w("/lib/ld-musl-x86_64.so.1", elf, 0o755);
   fs.symlink("ld-musl-x86_64.so.1", "/lib/libc.musl-x86_64.so.1", { owner: root });
   w("/sbin/apk", elf, 0o755);

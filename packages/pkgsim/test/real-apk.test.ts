@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith } from "@tsbuild/pkgsim";
+import { runCommand } from "@tsbuild/shell";
 import { alpineRoot, buildApk, indexRecord, makeSigner, serveApkRepo, type ApkRepo, type ApkSpec } from "./apk-repo.js";
 import { diffSnapshots, snapshot } from "./helpers.js";
 
@@ -256,6 +257,43 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     expect(r3.code).toBe(0);
     expect(r3.notes.join("\n")).toContain("package sizes are estimated from tsbuild's catalog (alpine-3.20)");
     expect(r3.notes.join("\n")).toContain("not in the content cache");
+  });
+
+  it("official-image patterns as RUN steps: --virtual build deps added and deleted in one step; add --no-cache", async () => {
+    const step = async (fs: RootFS, script: string) => {
+      let out = "";
+      fs.beginStep();
+      const res = await runCommand(fs, {
+        argv: ["/bin/sh", "-c", script], env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }, cwd: "/", user: "",
+        stdout: (s) => void (out += s), stderr: (s) => void (out += s), binaries: simulatedBinariesWith({ fetcher: fetcher() }),
+        now: () => new Date("2025-02-03T04:05:06Z"),
+      });
+      return { res, out, layer: await fs.commitStep() };
+    };
+    const fs = alpineRoot(repo, keys());
+    const a = await step(fs, "apk add --no-cache --virtual .build-deps gcc make && mkdir -p /usr/local/bin && echo built > /usr/local/bin/app && apk del .build-deps");
+    expect(a.out).not.toMatch(/not found/);
+    expect(a.res.exitCode).toBe(0);
+    // apk rewrites its four databases on every commit (apk_db_write_config); /lib/apk/exec held gcc's script for a moment
+    expect(a.layer.entries.map((e) => `${e.type} ${e.path}`).sort()).toEqual([
+      "dir etc", "dir etc/apk", "dir lib", "dir lib/apk", "dir lib/apk/db", "dir lib/apk/exec", "dir usr", "dir usr/bin", "dir usr/lib", "dir usr/local", "dir usr/local/bin",
+      "file etc/apk/world", "file lib/apk/db/installed", "file lib/apk/db/scripts.tar", "file lib/apk/db/triggers", "file usr/local/bin/app",
+    ]);
+    const b = await step(fs, "apk add --no-cache make");
+    expect(b.res.exitCode).toBe(0);
+    expect(b.out).toContain("(1/1) Installing make (4.4.1-r2)\nOK: ");
+    expect(b.layer.entries.some((e) => e.path.startsWith("var/cache/apk/"))).toBe(false);
+    expect(b.layer.entries.some((e) => e.path === "usr/bin/make")).toBe(true);
+  });
+
+  it("upgrade refreshes the index and names what tsbuild does not upgrade", async () => {
+    const fs = alpineRoot(repo, keys());
+    await apk(fs, fetcher(), ["add", "--no-cache", "libgreet=1.0-r0"]);
+    fs.writeFile("/etc/apk/world", "busybox\nlibgreet\nmusl\n");
+    const r = await apk(fs, fetcher(), ["upgrade"]);
+    expect(r.code).toBe(0);
+    expect(r.notes.join("\n")).toContain("libgreet (1.0-r0 -> 1.1-r0)");
+    expect(fs.exists(cachedIndex())).toBe(true);
   });
 
   it("the index record of a package is the record apk writes (installed header order)", async () => {

@@ -253,7 +253,8 @@ export function apkCommand(fetcher?: () => Fetcher): SimCommand {
     if (argv.includes("--print-arch")) { out.out(apkArch(ctx.fs)); return 0; }
     const { cmd, opts, bad } = parseArgs(argv);
     if (bad) { out.err(bad); return 1; }
-    if (fetcher && (cmd === "add" || cmd === "del" || cmd === "update") && !(cmd !== "update" && opts.args.length === 0)) {
+    const real = cmd === "update" || cmd === "upgrade" || cmd === "fix" || ((cmd === "add" || cmd === "del") && opts.args.length > 0);
+    if (fetcher && real) {
       if (ctx.owner.uid !== 0) {
         out.err("ERROR: Unable to lock database: Permission denied");
         out.err("ERROR: Failed to open apk database: Permission denied");

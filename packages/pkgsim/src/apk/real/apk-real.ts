@@ -84,6 +84,18 @@ class RealApk {
     return loaded.unavailable + loaded.stale;
   }
 
+  /** upgrade/fix: the indexes are refreshed as apk does; upgrading installed packages is not done (named in a note). */
+  async upgrade(opts: RealOptions, loaded: LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> }): Promise<number> {
+    flush(this.out, loaded);
+    if (!opts.noCache) writeCachedIndexes(this.fs, loaded.write, this.now());
+    const installed = readInstalled(this.fs);
+    const best = new Map(candidates(loaded.indexes, []).map((c) => [c.name, c.version]));
+    const newer = installed.filter((p) => best.has(p.name) && compareApkVersions(best.get(p.name)!, p.version) > 0);
+    if (newer.length) this.ctx.note?.(`apk: tsbuild does not upgrade installed packages; the repositories have newer ${newer.map((p) => `${p.name} (${p.version} -> ${best.get(p.name)})`).join(", ")}`);
+    this.out.out(okLine(installed));
+    return 0;
+  }
+
   async add(opts: RealOptions, loaded: LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> }): Promise<number> {
     const fs = this.fs;
     flush(this.out, loaded);
@@ -286,7 +298,7 @@ export async function realApk(ctx: SimCommandContext, fetcher: Fetcher, cmd: str
       ctx.note?.(`apk: no repository index of /etc/apk/repositories is reachable or in the content cache (${loaded.lines.filter((l) => l.text.startsWith("  (")).map((l) => l.text.trim().slice(1, -1)).join("; ")})`);
       return undefined;
     }
-    code = cmd === "update" ? await apk.update(opts, loaded) : await apk.add(opts, loaded);
+    code = cmd === "update" ? await apk.update(opts, loaded) : cmd === "add" ? await apk.add(opts, loaded) : await apk.upgrade(opts, loaded);
   }
   if (apk.notRun.length) ctx.note?.(`apk: tsbuild could not run these package scripts: ${apk.notRun.join(", ")}`);
   return code;
