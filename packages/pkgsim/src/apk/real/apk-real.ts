@@ -3,7 +3,7 @@ import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../../sim-types.js";
 import { mkdirp, removeIfPresent, writeText } from "../../util/fsutil.js";
 import { outOf, type Out } from "../../util/output.js";
-import { parseConstraint, readInstalled, readWorld, writeInstalled, writeWorld, type InstalledPackage } from "../db.js";
+import { WORLD, parseConstraint, readInstalled, readWorld, writeInstalled, type InstalledPackage } from "../db.js";
 import { ResolveError, Universe, resolveWorld, type Candidate } from "../resolve.js";
 import { virtualRecord } from "../transaction.js";
 import { compareApkVersions, satisfies } from "../version.js";
@@ -12,7 +12,7 @@ import { PackageError, readApkPackage, type ApkPackageFile } from "./pkgfile.js"
 import {
   checksumOfRecord, installedRecord, readScripts, readTriggers, scriptEntries, scriptOf, sortRecords, writeScripts, writeTriggers,
 } from "./records.js";
-import { apkArch, cacheDir, loadIndexes, readRepos, writeCachedIndexes, type LoadedIndexes, type RepoIndex } from "./repos.js";
+import { apkArch, cacheDir, fetchErrorWords, loadIndexes, readRepos, writeCachedIndexes, type LoadedIndexes, type RepoIndex } from "./repos.js";
 import { runApkScript } from "./scripts.js";
 import { usableKeys } from "./sign.js";
 
@@ -135,7 +135,7 @@ class RealApk {
         files.set(c.name, await readApkPackage(r.bytes, p, url));
       } catch (e) {
         if (!(e instanceof PackageError) && !(e instanceof FetchError)) throw e;
-        const words = e instanceof PackageError ? e.apkWords : e.code === "offline-miss" || e.code === "network" ? "network error (check Internet connection and firewall)" : "remote server returned error (try 'apk update')";
+        const words = e instanceof PackageError ? e.apkWords : fetchErrorWords(e);
         this.out.err(`ERROR: ${p.name}-${p.version}: ${words}`);
         this.out.err(`  (${e instanceof PackageError ? e.detail : e.message})`);
         this.out.err("1 error; nothing was installed");
@@ -241,7 +241,13 @@ class RealApk {
     writeInstalled(this.fs, sortRecords(records));
     writeScripts(this.fs, scripts);
     writeTriggers(this.fs, triggers);
-    writeWorld(this.fs, world);
+    const name = (w: string) => parseConstraint(w).name;
+    const sorted = [...new Map(world.map((w) => [name(w), w])).values()].sort((a, b) => {
+      const x = name(a).toLowerCase(), y = name(b).toLowerCase();
+      return x !== y ? (x < y ? -1 : 1) : name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0;
+    });
+    // apk_deps_write joins with "\n", then one more "\n" (an empty world is a lone newline)
+    writeText(this.fs, WORLD, sorted.join("\n") + "\n");
   }
 }
 

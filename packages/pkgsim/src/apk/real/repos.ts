@@ -67,6 +67,11 @@ class IndexError extends Error {
   }
 }
 
+/** apk_error_str's words for a failed download. */
+export function fetchErrorWords(e: FetchError): string {
+  return fetchWords(e).apkWords;
+}
+
 function fetchWords(e: FetchError): IndexError {
   if (e.code === "offline-miss") return new IndexError("network error (check Internet connection and firewall)", e.message, true);
   if (e.code === "network-disabled") return new IndexError("DNS lookup error", e.message, false);
