@@ -49,9 +49,9 @@ async function tar(entries: TarIn[], cut: boolean): Promise<Buffer> {
   return cut ? all.subarray(0, all.length - 1024) : all;
 }
 
-async function signatureStream(s: Signer, signed: Buffer): Promise<Buffer> {
-  const sig = sign("sha1", signed, s.privateKey);
-  return gzipSync(await tar([{ name: `.SIGN.RSA.${s.keyName}`, type: "file", mode: 0o644, data: sig }], true));
+async function signatureStream(s: Signer, signed: Buffer, type: "RSA" | "RSA256" = "RSA"): Promise<Buffer> {
+  const sig = sign(type === "RSA" ? "sha1" : "sha256", signed, s.privateKey);
+  return gzipSync(await tar([{ name: `.SIGN.${type}.${s.keyName}`, type: "file", mode: 0o644, data: sig }], true));
 }
 
 export interface BuiltApk { apk: Buffer; checksum: string; installedSize: number; control: Buffer }
@@ -103,12 +103,12 @@ export function indexRecord(spec: ApkSpec, b: BuiltApk): string {
   return lines.join("\n") + "\n";
 }
 
-export async function buildIndex(records: string[], signer: Signer, description = "v3.20.3-10-g0123456789"): Promise<Buffer> {
+export async function buildIndex(records: string[], signer: Signer, description = "v3.20.3-10-g0123456789", sigType: "RSA" | "RSA256" = "RSA"): Promise<Buffer> {
   const index = gzipSync(await tar([
     { name: "DESCRIPTION", type: "file", mode: 0o644, data: Buffer.from(description) },
     { name: "APKINDEX", type: "file", mode: 0o644, data: Buffer.from(records.join("\n")) },
   ], false));
-  return Buffer.concat([await signatureStream(signer, index), index]);
+  return Buffer.concat([await signatureStream(signer, index, sigType), index]);
 }
 
 export interface ApkRepo {
@@ -122,7 +122,7 @@ export interface ApkRepo {
 }
 
 /** Builds the packages and the signed index and serves them on 127.0.0.1. */
-export async function serveApkRepo(specs: ApkSpec[], o: { signer?: Signer; indexSigner?: Signer } = {}): Promise<ApkRepo> {
+export async function serveApkRepo(specs: ApkSpec[], o: { signer?: Signer; indexSigner?: Signer; sigType?: "RSA" | "RSA256" } = {}): Promise<ApkRepo> {
   const signer = o.signer ?? makeSigner();
   const files = new Map<string, Buffer>();
   const built = new Map<string, BuiltApk>();
@@ -133,7 +133,7 @@ export async function serveApkRepo(specs: ApkSpec[], o: { signer?: Signer; index
     files.set(`alpine/v3.20/main/x86_64/${s.name}-${s.version}.apk`, b.apk);
     records.push(indexRecord(s, b));
   }
-  files.set("alpine/v3.20/main/x86_64/APKINDEX.tar.gz", await buildIndex(records, o.indexSigner ?? signer));
+  files.set("alpine/v3.20/main/x86_64/APKINDEX.tar.gz", await buildIndex(records, o.indexSigner ?? signer, undefined, o.sigType));
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").replace(/^\/+/, "");

@@ -34,7 +34,10 @@ const SPECS: ApkSpec[] = [
     files: [{ path: "/usr/bin/gcc", data: "gcc".repeat(1000), mode: 0o755 }, { path: "/usr/libexec/gcc/cc1", data: "cc1", mode: 0o755 }],
     scripts: { "post-install": "#!/usr/bin/lua5.4\nprint('needs lua')\n" },
   },
-  { name: "make", version: "4.4.1-r2", files: [{ path: "/usr/bin/make", data: "make", mode: 0o755 }] },
+  {
+    name: "make", version: "4.4.1-r2", files: [{ path: "/usr/bin/make", data: "make", mode: 0o755 }],
+    scripts: { "pre-deinstall": "#!/bin/sh\necho \"bye $1\" > /tmp/make-bye\n" },
+  },
   {
     name: "man-db", version: "2.12.1-r0", triggers: ["/usr/share/man*"],
     files: [{ path: "/usr/bin/man", data: "man", mode: 0o755 }],
@@ -59,13 +62,13 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function apk(fs: RootFS, fetcher: Fetcher, args: string[]) {
+async function apk(fs: RootFS, fetcher: Fetcher, args: string[], now = new Date("2025-02-03T04:05:06Z")) {
   let stdout = "", stderr = "";
   const notes: string[] = [];
   const code = await simulatedBinariesWith({ fetcher })["/sbin/apk"]({
     fs, argv: ["apk", ...args], env: {}, cwd: "/", owner: { uid: 0, gid: 0 }, stdin: Buffer.alloc(0),
     stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), note: (l) => void notes.push(l),
-    now: () => new Date("2025-02-03T04:05:06Z"),
+    now: () => now,
   });
   return { code, stdout, stderr, notes };
 }
@@ -85,6 +88,30 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     expect(r.stdout).toBe(`fetch ${indexUrl()}\nv3.20.3-10-g0123456789 [${repo.repo}]\nOK: ${SPECS.length + 2} distinct packages available\n`);
     expect(fs.readFile(cachedIndex()).equals(repo.files.get("alpine/v3.20/main/x86_64/APKINDEX.tar.gz")!)).toBe(true);
     expect(r.notes).toEqual([]);
+  });
+
+  it("add uses the cached index while it is younger than 4 hours, then fetches it again", async () => {
+    const fs = alpineRoot(repo, keys());
+    const f = fetcher();
+    const t0 = new Date("2025-02-03T04:05:06Z");
+    await apk(fs, f, ["update"], t0);
+    const soon = await apk(fs, f, ["add", "make"], new Date(t0.getTime() + 3 * 3600_000));
+    expect(soon.stdout).not.toContain("fetch ");
+    const later = await apk(fs, f, ["add", "ncurses"], new Date(t0.getTime() + 5 * 3600_000));
+    expect(later.stdout).toContain(`fetch ${indexUrl()}`);
+    expect(fs.stat(cachedIndex()).mtime.getTime()).toBe(t0.getTime() + 5 * 3600_000);
+  });
+
+  it("an index signed with .SIGN.RSA256 verifies with SHA-256", async () => {
+    const r256 = await serveApkRepo(SPECS.slice(1, 2), { sigType: "RSA256" });
+    try {
+      const fs = alpineRoot(r256, [{ name: r256.signer.keyName, pem: r256.signer.publicPem }]);
+      const r = await apk(fs, fetcher(), ["update"]);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("OK: 3 distinct packages available");
+    } finally {
+      await r256.close();
+    }
   });
 
   it("--print-arch reads /etc/apk/arch", async () => {
@@ -180,6 +207,9 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     expect(del.code).toBe(0);
     expect(del.stdout).toContain("Purging .build-deps (20250203.040506)");
     expect(del.stdout).toContain("Purging gcc (13.2.1_git20240309-r0)");
+    expect(del.stdout).toContain("Executing make-4.4.1-r2.pre-deinstall");
+    expect(text(fs, "/tmp/make-bye")).toBe("bye 4.4.1-r2\n");
+    fs.unlink("/tmp/make-bye");
     expect(del.stdout).toMatch(/OK: 1 MiB in 2 packages\n$/);
     expect(diffSnapshots(before, snapshot(fs))).toEqual([]);
     expect(text(fs, "/lib/apk/db/installed")).toBe(dbBefore);
@@ -274,10 +304,11 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     const a = await step(fs, "apk add --no-cache --virtual .build-deps gcc make && mkdir -p /usr/local/bin && echo built > /usr/local/bin/app && apk del .build-deps");
     expect(a.out).not.toMatch(/not found/);
     expect(a.res.exitCode).toBe(0);
-    // apk rewrites its four databases on every commit (apk_db_write_config); /lib/apk/exec held gcc's script for a moment
+    // apk rewrites its four databases on every commit (apk_db_write_config); /lib/apk/exec held the
+    // scripts for a moment; make's pre-deinstall left /tmp/make-bye
     expect(a.layer.entries.map((e) => `${e.type} ${e.path}`).sort()).toEqual([
-      "dir etc", "dir etc/apk", "dir lib", "dir lib/apk", "dir lib/apk/db", "dir lib/apk/exec", "dir usr", "dir usr/bin", "dir usr/lib", "dir usr/local", "dir usr/local/bin",
-      "file etc/apk/world", "file lib/apk/db/installed", "file lib/apk/db/scripts.tar", "file lib/apk/db/triggers", "file usr/local/bin/app",
+      "dir etc", "dir etc/apk", "dir lib", "dir lib/apk", "dir lib/apk/db", "dir lib/apk/exec", "dir tmp", "dir usr", "dir usr/bin", "dir usr/lib", "dir usr/local", "dir usr/local/bin",
+      "file etc/apk/world", "file lib/apk/db/installed", "file lib/apk/db/scripts.tar", "file lib/apk/db/triggers", "file tmp/make-bye", "file usr/local/bin/app",
     ]);
     const b = await step(fs, "apk add --no-cache make");
     expect(b.res.exitCode).toBe(0);
