@@ -19,6 +19,7 @@ export interface ApkSpec {
   provides?: string[];
   installIf?: string[];
   triggers?: string[];
+  replaces?: string[];
   files: Array<{ path: string; type?: "file" | "dir" | "symlink" | "link"; data?: string; mode?: number; uid?: number; gid?: number; target?: string }>;
   scripts?: Record<string, string>;
 }
@@ -83,6 +84,7 @@ export async function buildApk(spec: ApkSpec, signer: Signer): Promise<BuiltApk>
     ...(spec.depends ?? []).map((d) => `depend = ${d}`), ...(spec.provides ?? []).map((p) => `provides = ${p}`),
     ...(spec.installIf?.length ? [`install_if = ${spec.installIf.join(" ")}`] : []),
     ...(spec.triggers?.length ? [`triggers = ${spec.triggers.join(" ")}`] : []),
+    ...(spec.replaces ?? []).map((r) => `replaces = ${r}`),
     `datahash = ${createHash("sha256").update(dataGz).digest("hex")}`,
   ].join("\n") + "\n";
   const control = gzipSync(await tar([

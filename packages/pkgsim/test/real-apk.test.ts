@@ -43,6 +43,8 @@ const SPECS: ApkSpec[] = [
     files: [{ path: "/usr/bin/man", data: "man", mode: 0o755 }],
     scripts: { trigger: "#!/bin/sh\necho \"$@\" > /tmp/man-trigger\n" },
   },
+  { name: "mysh", version: "1.0-r0", files: [{ path: "/bin/sh", data: "another shell", mode: 0o755 }] },
+  { name: "mysh-replacing", version: "1.0-r0", replaces: ["busybox"], files: [{ path: "/bin/sh", data: "another shell", mode: 0o755 }] },
   { name: "hello-doc", version: "2.12.1-r0", installIf: ["hello=2.12.1-r0", "man-db"], files: [{ path: "/usr/share/man/man1/hello.1.gz", data: "doc" }] },
 ];
 
@@ -112,6 +114,19 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     } finally {
       await r256.close();
     }
+  });
+
+  it("a file another package owns is not overwritten unless the package replaces it", async () => {
+    const fs = alpineRoot(repo, keys());
+    const before = snapshot(fs);
+    const r = await apk(fs, fetcher(), ["add", "--no-cache", "mysh"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("ERROR: mysh-1.0-r0: trying to overwrite bin/sh owned by busybox-1.36.1-r29.");
+    expect(diffSnapshots(before, snapshot(fs))).toEqual([]);
+    const ok = await apk(fs, fetcher(), ["add", "--no-cache", "mysh-replacing"]);
+    expect(ok.code).toBe(0);
+    expect(text(fs, "/bin/sh")).toBe("another shell");
+    expect(text(fs, "/lib/apk/db/installed")).toMatch(/P:mysh-replacing\n[^]*\nr:busybox\nF:bin\n/);
   });
 
   it("--print-arch reads /etc/apk/arch", async () => {

@@ -10,7 +10,7 @@ import { compareApkVersions, satisfies } from "../version.js";
 import type { IndexPackage } from "./apkindex.js";
 import { PackageError, readApkPackage, type ApkPackageFile } from "./pkgfile.js";
 import {
-  checksumOfRecord, installedRecord, readScripts, readTriggers, scriptEntries, scriptOf, sortRecords, writeScripts, writeTriggers,
+  checksumOfRecord, fieldOf, installedRecord, readScripts, readTriggers, scriptEntries, scriptOf, sortRecords, writeScripts, writeTriggers,
 } from "./records.js";
 import { apkArch, cacheDir, fetchErrorWords, loadIndexes, readRepos, writeCachedIndexes, type LoadedIndexes, type RepoIndex } from "./repos.js";
 import { runApkScript } from "./scripts.js";
@@ -142,6 +142,12 @@ class RealApk {
         return 1;
       }
     }
+    const clash = overwriteConflict(keepInstalled, toInstall.map((c) => files.get(c.name)).filter((f): f is ApkPackageFile => !!f));
+    if (clash) {
+      this.out.err(`ERROR: ${clash.pkg}: trying to overwrite ${clash.path} owned by ${clash.owner}.`);
+      this.out.err("1 error; nothing was installed");
+      return 1;
+    }
     if (!opts.noCache) writeCachedIndexes(fs, loaded.write, this.now());
     const records = [...keepInstalled];
     const scripts = readScripts(fs).filter((s) => !virtual || !s.name.startsWith(`${virtual.name}-`));
@@ -155,7 +161,7 @@ class RealApk {
       const pre = f.scripts.get("pre-install");
       if (pre) await runApkScript(this.ctx, this.fetcher, pv, "pre-install", pre, [c.version], this.notRun);
       unpack(fs, f);
-      const rec = installedRecord(f.pkg, f.data);
+      const rec = installedRecord(f.pkg, f.data, f.replaces);
       for (const d of rec.dirs) touched.add(d);
       records.push(rec);
       scripts.push(...scriptEntries(f));
@@ -249,6 +255,32 @@ class RealApk {
     // apk_deps_write joins with "\n", then one more "\n" (an empty world is a lone newline)
     writeText(this.fs, WORLD, sorted.join("\n") + "\n");
   }
+}
+
+/**
+ * apk refuses to overwrite a file another package owns unless both come from the same origin or
+ * one replaces the other (`r:` / `replaces =`); it names the first such file. tsbuild checks every
+ * package before writing anything (apk would go on and end with "1 error;": the step fails either way).
+ */
+function overwriteConflict(installed: InstalledPackage[], incoming: ApkPackageFile[]): { pkg: string; path: string; owner: string } | undefined {
+  interface Owner { name: string; id: string; origin?: string; replaces: string[] }
+  const owners = new Map<string, Owner>();
+  for (const p of installed) {
+    const o: Owner = { name: p.name, id: `${p.name}-${p.version}`, origin: fieldOf(p, "o"), replaces: (fieldOf(p, "r") ?? "").split(/\s+/).filter(Boolean) };
+    for (const f of p.files) owners.set(f, o);
+  }
+  for (const f of incoming) {
+    const me: Owner = { name: f.pkg.name, id: `${f.pkg.name}-${f.pkg.version}`, origin: f.pkg.origin, replaces: f.replaces };
+    for (const e of f.data) {
+      if (e.type === "dir" || !e.name) continue;
+      const path = "/" + e.name;
+      const o = owners.get(path);
+      const allowed = !o || o.name === me.name || (me.origin && o.origin === me.origin) || me.replaces.includes(o.name) || o.replaces.includes(me.name);
+      if (!allowed) return { pkg: me.id, path: e.name, owner: o!.id };
+      owners.set(path, me);
+    }
+  }
+  return undefined;
 }
 
 /** Writes a package's data entries as apk extracts them: owners, modes (setuid kept), mtimes, hard links, symlinks. */

@@ -14,6 +14,8 @@ export interface ApkPackageFile {
   scripts: Map<ScriptType, Buffer>;
   /** `triggers = …` of .PKGINFO: the directory globs whose changes run the package's .trigger. */
   triggers: string[];
+  /** `replaces = …` of .PKGINFO: packages whose files this one may overwrite. */
+  replaces: string[];
 }
 
 export class PackageError extends Error {
@@ -58,5 +60,6 @@ export async function readApkPackage(bytes: Buffer, pkg: IndexPackage, url: stri
     if (t) scripts.set(t, e.data);
   }
   const data = await readApkTar(Buffer.concat(dataParts.map((p) => p.data)));
-  return { pkg, url, bytes, data, scripts, triggers: info("triggers").flatMap((t) => t.split(/\s+/)).filter(Boolean) };
+  const list = (key: string) => info(key).flatMap((t) => t.split(/\s+/)).filter(Boolean);
+  return { pkg, url, bytes, data, scripts, triggers: list("triggers"), replaces: list("replaces") };
 }

@@ -28,7 +28,7 @@ function checksumOf(e: ApkTarEntry, byName: Map<string, string>): string {
  * then each owned directory (F:, M: unless root:root 0755) with its files (R:, a: unless
  * root:root 0644, Z:), directories in the order the archive made them, files in archive order.
  */
-export function installedRecord(pkg: IndexPackage, data: ApkTarEntry[]): InstalledPackage {
+export function installedRecord(pkg: IndexPackage, data: ApkTarEntry[], replaces: string[] = []): InstalledPackage {
   const dirs = new Map<string, { acl?: string; files: string[] }>();
   const sums = new Map<string, string>();
   const dir = (name: string) => {
@@ -55,6 +55,7 @@ export function installedRecord(pkg: IndexPackage, data: ApkTarEntry[]): Install
     files.push("/" + e.name);
   }
   const lines = headerLines(pkg);
+  if (replaces.length) lines.push(`r:${replaces.join(" ")}`);
   for (const [name, d] of dirs) {
     lines.push(`F:${name}`);
     if (d.acl) lines.push(d.acl);
@@ -76,7 +77,11 @@ export function sortRecords(pkgs: InstalledPackage[]): InstalledPackage[] {
 }
 
 export function checksumOfRecord(p: InstalledPackage): string {
-  return p.lines.find((l) => l.startsWith("C:"))?.slice(2) ?? "";
+  return fieldOf(p, "C") ?? "";
+}
+
+export function fieldOf(p: InstalledPackage, key: string): string | undefined {
+  return p.lines.find((l) => l.startsWith(`${key}:`))?.slice(2);
 }
 
 export interface ScriptEntry { name: string; data: Buffer; mode: number; mtime: number }
