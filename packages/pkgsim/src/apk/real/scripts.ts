@@ -27,7 +27,8 @@ export async function runApkScript(
     const [{ runCommand }, { simulatedBinariesWith }] = await Promise.all([import("@tsbuild/shell"), import("../../binaries.js")]);
     let stderr = "";
     const r = await runCommand(fs, {
-      argv: ["/bin/sh", path, ...args], env: { PATH: ctx.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+      // apk_db_run_script's whole environment
+      argv: ["/bin/sh", path, ...args], env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
       cwd: "/", user: "", stdout: (s) => ctx.stdout(s), stderr: (s) => { stderr += s; ctx.stderr(s); },
       binaries: simulatedBinariesWith(fetcher ? { fetcher } : {}), now: ctx.now,
     });
