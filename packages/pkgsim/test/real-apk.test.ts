@@ -8,7 +8,7 @@ import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { runCommand } from "@tsbuild/shell";
 import { alpineRoot, buildApk, indexRecord, makeSigner, serveApkRepo, type ApkRepo, type ApkSpec } from "./apk-repo.js";
-import { diffSnapshots, snapshot } from "./helpers.js";
+import { diffSnapshots, imageFs, snapshot } from "./helpers.js";
 
 const SPECS: ApkSpec[] = [
   {
@@ -340,6 +340,14 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     expect(r.code).toBe(0);
     expect(r.notes.join("\n")).toContain("libgreet (1.0-r0 -> 1.1-r0)");
     expect(fs.exists(cachedIndex())).toBe(true);
+  });
+
+  it("the built-in images (placeholder keys) keep the catalog, and the output says its figures are estimates", async () => {
+    const fs = await imageFs("alpine:3.19");
+    const r = await apk(fs, fetcher(cacheDir(), true), ["update"]);
+    expect(r.code).toBe(0);
+    expect(r.notes.join("\n")).toContain("package sizes are estimated from tsbuild's catalog (alpine-3.19)");
+    expect(r.notes.join("\n")).toMatch(/the "distinct packages" count is an estimate of Alpine's repositories; tsbuild's catalog holds \d+ packages/);
   });
 
   it("the index record of a package is the record apk writes (installed header order)", async () => {

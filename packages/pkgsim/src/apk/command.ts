@@ -278,6 +278,7 @@ export function apkCommand(fetcher?: () => Fetcher): SimCommand {
     }
     if (cmd === "add" || cmd === "update" || cmd === "upgrade") {
       ctx.note?.(`apk: package sizes are estimated from tsbuild's catalog (${distro}), files are zero-filled: the image's repositories are not reachable and not in the content cache, or /etc/apk/keys holds no key to verify them`);
+      if (cmd === "update") ctx.note?.(`apk: the "distinct packages" count is an estimate of Alpine's repositories; tsbuild's catalog holds ${cat.names().length} packages`);
     }
     return new Apk(ctx, cat, rel).run(cmd, opts);
   };
