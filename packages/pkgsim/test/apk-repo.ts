@@ -20,6 +20,8 @@ export interface ApkSpec {
   installIf?: string[];
   triggers?: string[];
   replaces?: string[];
+  /** Leave out abuild's APK-TOOLS.checksum.SHA1 PAX records (an old package). */
+  noChecksums?: boolean;
   files: Array<{ path: string; type?: "file" | "dir" | "symlink" | "link"; data?: string; mode?: number; uid?: number; gid?: number; target?: string }>;
   scripts?: Record<string, string>;
 }
@@ -75,6 +77,7 @@ export async function buildApk(spec: ApkSpec, signer: Signer): Promise<BuiltApk>
       return { name, type: "file", mode: f.mode ?? 0o644, uid: f.uid, gid: f.gid, data: body, pax: { "APK-TOOLS.checksum.SHA1": sha1hex(body) } };
     }),
   ];
+  if (spec.noChecksums) for (const d of data) delete d.pax;
   const dataGz = gzipSync(await tar(data, false));
   const installedSize = spec.files.reduce((n, f) => n + (f.data?.length ?? 0), 0) || 4096;
   const pkginfo = [

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { readText, writeText } from "../../util/fsutil.js";
 import { parseInstalled, type InstalledPackage } from "../db.js";
@@ -12,15 +11,15 @@ export const TRIGGERS = "/lib/apk/db/triggers";
 const parent = (p: string) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "");
 const base = (p: string) => p.slice(p.lastIndexOf("/") + 1);
 const q1hex = (hex: string) => "Q1" + Buffer.from(hex, "hex").toString("base64");
-const q1of = (b: Buffer | string) => "Q1" + createHash("sha1").update(b).digest("base64");
 
-/** Z: of an entry: abuild's APK-TOOLS.checksum.SHA1 PAX record, else the SHA-1 apk would compute. */
-function checksumOf(e: ApkTarEntry, byName: Map<string, string>): string {
+/**
+ * Z: of an entry: abuild's APK-TOOLS.checksum.SHA1 PAX record; a hard link takes its target's.
+ * apk computes none itself: without the record no Z: line is written.
+ */
+function checksumOf(e: ApkTarEntry, byName: Map<string, string | undefined>): string | undefined {
+  if (e.type === "link") return byName.get(e.linkname.replace(/^\.?\//, ""));
   const pax = e.pax["APK-TOOLS.checksum.SHA1"];
-  if (pax && /^[0-9a-f]{40}$/i.test(pax)) return q1hex(pax);
-  if (e.type === "symlink") return q1of(e.linkname);
-  if (e.type === "link") return byName.get(e.linkname.replace(/^\.?\//, "")) ?? q1of(Buffer.alloc(0));
-  return q1of(e.data);
+  return pax && /^[0-9a-f]{40}$/i.test(pax) ? q1hex(pax) : undefined;
 }
 
 /**
@@ -30,7 +29,7 @@ function checksumOf(e: ApkTarEntry, byName: Map<string, string>): string {
  */
 export function installedRecord(pkg: IndexPackage, data: ApkTarEntry[], replaces: string[] = []): InstalledPackage {
   const dirs = new Map<string, { acl?: string; files: string[] }>();
-  const sums = new Map<string, string>();
+  const sums = new Map<string, string | undefined>();
   const dir = (name: string) => {
     let d = dirs.get(name);
     if (!d) dirs.set(name, (d = { files: [] }));
@@ -50,7 +49,7 @@ export function installedRecord(pkg: IndexPackage, data: ApkTarEntry[], replaces
     const mode = e.type === "symlink" ? 0o777 : e.mode;
     const lines = [`R:${base(e.name)}`];
     if (e.uid !== 0 || e.gid !== 0 || mode !== 0o644) lines.push(`a:${e.uid}:${e.gid}:${mode.toString(8)}`);
-    lines.push(`Z:${sum}`);
+    if (sum) lines.push(`Z:${sum}`);
     dir(parent(e.name)).files.push(...lines);
     files.push("/" + e.name);
   }
