@@ -129,6 +129,26 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     expect(text(fs, "/lib/apk/db/installed")).toMatch(/P:mysh-replacing\n[^]*\nr:busybox\nF:bin\n/);
   });
 
+  it("--repository adds a repository for the command; --allow-untrusted accepts an unknown key; --no-scripts runs none", async () => {
+    const edge = await serveApkRepo([{ name: "edgetool", version: "0.1-r0", files: [{ path: "/usr/bin/edgetool", data: "e", mode: 0o755 }] }], { indexSigner: makeSigner("edge-key.rsa.pub") });
+    try {
+      const fs = alpineRoot(repo, keys());
+      const refused = await apk(fs, fetcher(), ["add", "--no-cache", "--repository", edge.repo, "edgetool"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("UNTRUSTED signature");
+      const r = await apk(fs, fetcher(), ["add", "--no-cache", "--allow-untrusted", `--repository=${edge.repo}`, "edgetool"]);
+      expect(r.code).toBe(0);
+      expect(text(fs, "/usr/bin/edgetool")).toBe("e");
+      expect(text(fs, "/etc/apk/repositories")).toBe(`${repo.repo}\n`);
+      const quiet = await apk(fs, fetcher(), ["add", "--no-cache", "--no-scripts", "hello"]);
+      expect(quiet.code).toBe(0);
+      expect(quiet.stdout).not.toContain("Executing");
+      expect(fs.exists("/var/lib/hello/state")).toBe(false);
+    } finally {
+      await edge.close();
+    }
+  });
+
   it("--print-arch reads /etc/apk/arch", async () => {
     const fs = alpineRoot(repo, keys());
     fs.writeFile("/etc/apk/arch", "aarch64\n");

@@ -17,6 +17,7 @@ import { runApkScript } from "./scripts.js";
 import { usableKeys } from "./sign.js";
 
 export interface RealOptions {
+  noScripts?: boolean;
   noCache: boolean;
   update: boolean;
   virtual?: string;
@@ -62,9 +63,14 @@ class RealApk {
   private out: Out;
   private fs: RootFS;
   readonly notRun: string[] = [];
-  constructor(private ctx: SimCommandContext, private fetcher: Fetcher) {
+  constructor(private ctx: SimCommandContext, private fetcher: Fetcher, private noScripts = false) {
     this.out = outOf(ctx);
     this.fs = ctx.fs;
+  }
+
+  /** apk --no-scripts runs none (and says nothing). */
+  private async script(pkgVer: string, type: string, body: Buffer, args: string[], notRun: string[]): Promise<void> {
+    if (!this.noScripts) await runApkScript(this.ctx, this.fetcher, pkgVer, type, body, args, notRun);
   }
 
   private now(): Date {
@@ -159,7 +165,7 @@ class RealApk {
       if (!f) { records.push(virtual!); continue; }
       const pv = `${c.name}-${c.version}`;
       const pre = f.scripts.get("pre-install");
-      if (pre) await runApkScript(this.ctx, this.fetcher, pv, "pre-install", pre, [c.version], this.notRun);
+      if (pre) await this.script(pv, "pre-install", pre, [c.version], this.notRun);
       unpack(fs, f);
       const rec = installedRecord(f.pkg, f.data, f.replaces);
       for (const d of rec.dirs) touched.add(d);
@@ -167,7 +173,7 @@ class RealApk {
       scripts.push(...scriptEntries(f));
       if (f.triggers.length) triggers.push({ checksum: f.pkg.checksum, globs: f.triggers });
       const post = f.scripts.get("post-install");
-      if (post) await runApkScript(this.ctx, this.fetcher, pv, "post-install", post, [c.version], this.notRun);
+      if (post) await this.script(pv, "post-install", post, [c.version], this.notRun);
       if (!opts.noCache && fs.exists("/etc/apk/cache")) {
         const hex = Buffer.from(f.pkg.checksum.slice(2), "base64").subarray(0, 4).toString("hex");
         writeText(fs, `${cacheDir(fs)}/${pv}.${hex}.apk`, f.bytes);
@@ -211,11 +217,11 @@ class RealApk {
       this.out.out(`(${i + 1}/${toRemove.length}) Purging ${p.name} (${p.version})`);
       const pv = `${p.name}-${p.version}`;
       const pre = scriptOf(scripts, p, "pre-deinstall");
-      if (pre) await runApkScript(this.ctx, this.fetcher, pv, "pre-deinstall", pre, [p.version], this.notRun);
+      if (pre) await this.script(pv, "pre-deinstall", pre, [p.version], this.notRun);
       for (const d of p.dirs) touched.add(d);
       removeOwned(fs, p, remaining);
       const post = scriptOf(scripts, p, "post-deinstall");
-      if (post) await runApkScript(this.ctx, this.fetcher, pv, "post-deinstall", post, [p.version], this.notRun);
+      if (post) await this.script(pv, "post-deinstall", post, [p.version], this.notRun);
     }
     scripts = scripts.filter((s) => !toRemove.some((p) => s.name.startsWith(`${p.name}-${p.version}.${checksumOfRecord(p)}.`)));
     const triggers = readTriggers(fs).filter((t) => !gone.has(t.checksum));
@@ -239,7 +245,7 @@ class RealApk {
       const dirs = [...pool].filter((d) => t.globs.some((g) => g.startsWith("/") && globMatch(g, d))).sort();
       if (!dirs.length) continue;
       const body = scriptOf(scripts, p, "trigger");
-      if (body) await runApkScript(this.ctx, this.fetcher, `${p.name}-${p.version}`, "trigger", body, dirs, this.notRun);
+      if (body) await this.script(`${p.name}-${p.version}`, "trigger", body, dirs, this.notRun);
     }
   }
 
@@ -325,13 +331,21 @@ function removeOwned(fs: RootFS, p: InstalledPackage, remaining: InstalledPackag
 export async function realApk(ctx: SimCommandContext, fetcher: Fetcher, cmd: string, opts: RealOptions): Promise<number | undefined> {
   const fs = ctx.fs;
   if (!realCapable(fs)) return undefined;
-  const apk = new RealApk(ctx, fetcher);
+  const apk = new RealApk(ctx, fetcher, ctx.argv.includes("--no-scripts"));
   let code: number;
   if (cmd === "del") {
     code = await apk.del(opts);
   } else {
     const force = cmd === "update" || opts.update;
-    const loaded = await loadIndexes(fs, fetcher, { force, noCache: opts.noCache, autoupdate: true, now: ctx.now?.() ?? new Date() });
+    const argv = ctx.argv;
+    const extraRepos: string[] = [];
+    argv.forEach((a, i) => {
+      if ((a === "-X" || a === "--repository") && argv[i + 1]) extraRepos.push(argv[i + 1]);
+      else if (a.startsWith("--repository=")) extraRepos.push(a.slice(13));
+    });
+    const loaded = await loadIndexes(fs, fetcher, {
+      force, noCache: opts.noCache, autoupdate: true, now: ctx.now?.() ?? new Date(), extraRepos, allowUntrusted: argv.includes("--allow-untrusted"),
+    });
     if (loaded.nothingReachable) {
       ctx.note?.(`apk: no repository index of /etc/apk/repositories is reachable or in the content cache (${loaded.lines.filter((l) => l.text.startsWith("  (")).map((l) => l.text.trim().slice(1, -1)).join("; ")})`);
       return undefined;

@@ -80,7 +80,7 @@ function fetchWords(e: FetchError): IndexError {
 }
 
 /** Verifies an APKINDEX.tar.gz (signature over its second gzip stream) and parses it. */
-export async function openIndex(fs: RootFS, bytes: Buffer, repo: Repo, url: string): Promise<RepoIndex> {
+export async function openIndex(fs: RootFS, bytes: Buffer, repo: Repo, url: string, allowUntrusted = false): Promise<RepoIndex> {
   let parts;
   try {
     parts = splitGzip(bytes, url);
@@ -89,7 +89,8 @@ export async function openIndex(fs: RootFS, bytes: Buffer, repo: Repo, url: stri
   }
   if (parts.length < 2) throw new IndexError("UNTRUSTED signature", `${url}: no signature stream before the index`);
   const sig = await checkSignature(fs, parts[0].data, parts[1].raw);
-  if (!sig.ok) throw new IndexError(sig.error, `${url}: ${sig.detail}`);
+  // --allow-untrusted accepts a missing key (apk's ENOKEY), never a signature that does not verify
+  if (!sig.ok && !(allowUntrusted && sig.error === "UNTRUSTED signature")) throw new IndexError(sig.error, `${url}: ${sig.detail}`);
   const members = await readApkTar(parts[1].data);
   const index = members.find((m) => m.name === "APKINDEX");
   if (!index) throw new IndexError("archive does not contain expected data", `${url}: no APKINDEX member`);
@@ -104,6 +105,9 @@ export interface LoadOptions {
   /** add/upgrade/update may fetch (apk's autoupdate); del only reads the cache. */
   autoupdate: boolean;
   now: Date;
+  /** `-X URL` / `--repository URL`: repositories added for this command. */
+  extraRepos?: string[];
+  allowUntrusted?: boolean;
 }
 
 /**
@@ -115,7 +119,8 @@ export async function loadIndexes(fs: RootFS, fetcher: Fetcher, o: LoadOptions):
   const arch = apkArch(fs);
   const res: LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> } = { indexes: [], unavailable: 0, stale: 0, lines: [], nothingReachable: false, write: [] };
   let networkOnly = true;
-  for (const repo of readRepos(fs)) {
+  const repos = [...readRepos(fs), ...(o.extraRepos ?? []).map((url) => ({ url }))];
+  for (const repo of repos) {
     const url = indexUrlOf(repo.url, arch);
     if (!/^https?:\/\//.test(repo.url)) {
       res.lines.push({ err: true, text: `WARNING: opening ${repo.url}: tsbuild reads only http(s) repositories` });
@@ -132,7 +137,7 @@ export async function loadIndexes(fs: RootFS, fetcher: Fetcher, o: LoadOptions):
       try {
         const r = await fetcher.get(url, { fresh: true, maxBytes: 256 << 20 });
         if (r.status >= 400) throw new IndexError("remote server returned error (try 'apk update')", `${url}: HTTP ${r.status}`);
-        fresh = await openIndex(fs, r.bytes, repo, url);
+        fresh = await openIndex(fs, r.bytes, repo, url, o.allowUntrusted);
         return r.bytes;
       } catch (e) {
         if (e instanceof FetchError) throw fetchWords(e);
@@ -157,7 +162,7 @@ export async function loadIndexes(fs: RootFS, fetcher: Fetcher, o: LoadOptions):
         }
         if (!fresh) {
           if (!cached) throw updateError ?? new IndexError("No such file or directory", `${cachePath} is missing (run apk update)`);
-          fresh = await openIndex(fs, fs.readFile(cachePath), repo, url);
+          fresh = await openIndex(fs, fs.readFile(cachePath), repo, url, o.allowUntrusted);
         }
       }
     } catch (e) {
