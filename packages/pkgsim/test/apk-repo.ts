@@ -20,6 +20,7 @@ export interface ApkSpec {
   installIf?: string[];
   triggers?: string[];
   replaces?: string[];
+  providerPriority?: number;
   /** Leave out abuild's APK-TOOLS.checksum.SHA1 PAX records (an old package). */
   noChecksums?: boolean;
   files: Array<{ path: string; type?: "file" | "dir" | "symlink" | "link"; data?: string; mode?: number; uid?: number; gid?: number; target?: string }>;
@@ -88,6 +89,7 @@ export async function buildApk(spec: ApkSpec, signer: Signer): Promise<BuiltApk>
     ...(spec.installIf?.length ? [`install_if = ${spec.installIf.join(" ")}`] : []),
     ...(spec.triggers?.length ? [`triggers = ${spec.triggers.join(" ")}`] : []),
     ...(spec.replaces ?? []).map((r) => `replaces = ${r}`),
+    ...(spec.providerPriority ? [`provider_priority = ${spec.providerPriority}`] : []),
     `datahash = ${createHash("sha256").update(dataGz).digest("hex")}`,
   ].join("\n") + "\n";
   const control = gzipSync(await tar([
@@ -102,6 +104,7 @@ export function indexRecord(spec: ApkSpec, b: BuiltApk): string {
   const lines = [`C:${b.checksum}`, `P:${spec.name}`, `V:${spec.version}`, "A:x86_64", `S:${b.apk.length}`, `I:${b.installedSize}`,
     `T:${spec.name} for tests`, "U:https://example.invalid/", "L:MIT", `o:${spec.name}`, "m:Test <t@example.invalid>",
     `t:${MTIME.getTime() / 1000}`, "c:0123456789abcdef0123456789abcdef01234567"];
+  if (spec.providerPriority) lines.push(`k:${spec.providerPriority}`);
   if (spec.depends?.length) lines.push(`D:${spec.depends.join(" ")}`);
   if (spec.provides?.length) lines.push(`p:${spec.provides.join(" ")}`);
   if (spec.installIf?.length) lines.push(`i:${spec.installIf.join(" ")}`);

@@ -45,6 +45,8 @@ const SPECS: ApkSpec[] = [
   },
   { name: "mysh", version: "1.0-r0", files: [{ path: "/bin/sh", data: "another shell", mode: 0o755 }] },
   { name: "mysh-replacing", version: "1.0-r0", replaces: ["busybox"], files: [{ path: "/bin/sh", data: "another shell", mode: 0o755 }] },
+  { name: "less", version: "643-r2", provides: ["cmd:pager=643-r2"], files: [{ path: "/usr/bin/less", data: "less", mode: 0o755 }] },
+  { name: "most", version: "5.2.0-r0", provides: ["cmd:pager=5.2.0-r0"], providerPriority: 10, files: [{ path: "/usr/bin/most", data: "most", mode: 0o755 }] },
   { name: "hello-doc", version: "2.12.1-r0", installIf: ["hello=2.12.1-r0", "man-db"], files: [{ path: "/usr/share/man/man1/hello.1.gz", data: "doc" }] },
 ];
 
@@ -147,6 +149,15 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     } finally {
       await edge.close();
     }
+  });
+
+  it("a provided name goes to the provider with the highest provider_priority (k:), which the record keeps", async () => {
+    const fs = alpineRoot(repo, keys());
+    const r = await apk(fs, fetcher(), ["add", "--no-cache", "cmd:pager"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("(1/1) Installing most (5.2.0-r0)");
+    expect(text(fs, "/lib/apk/db/installed")).toMatch(/P:most\n[^]*\nk:10\np:cmd:pager=5\.2\.0-r0\n/);
+    expect(text(fs, "/etc/apk/world")).toBe("busybox\ncmd:pager\nmusl\n");
   });
 
   it("--print-arch reads /etc/apk/arch", async () => {

@@ -49,7 +49,8 @@ function candidates(indexes: RepoIndex[], world: string[]): Candidate[] {
     const best = (fit.length ? fit : list).sort((a, b) => compareApkVersions(b.version, a.version))[0];
     out.push({ name, version: best.version, depends: best.depends, provides: best.provides, installIf: best.installIf, real: best });
   }
-  return out;
+  // a name several packages provide goes to the highest provider_priority (k:), else index order
+  return out.sort((a, b) => (b.real?.providerPriority ?? 0) - (a.real?.providerPriority ?? 0));
 }
 
 /** Files of the transaction touched these directories; a trigger glob (fnmatch) that matches one fires. */
