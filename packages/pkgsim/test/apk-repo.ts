@@ -130,13 +130,13 @@ export interface ApkRepo {
 }
 
 /** Builds the packages and the signed index and serves them on 127.0.0.1. */
-export async function serveApkRepo(specs: ApkSpec[], o: { signer?: Signer; indexSigner?: Signer; sigType?: "RSA" | "RSA256" } = {}): Promise<ApkRepo> {
+export async function serveApkRepo(specs: ApkSpec[], o: { signer?: Signer; indexSigner?: Signer; packageSigner?: Signer; sigType?: "RSA" | "RSA256" } = {}): Promise<ApkRepo> {
   const signer = o.signer ?? makeSigner();
   const files = new Map<string, Buffer>();
   const built = new Map<string, BuiltApk>();
   const records: string[] = [];
   for (const s of specs) {
-    const b = await buildApk(s, signer);
+    const b = await buildApk(s, o.packageSigner ?? signer);
     built.set(`${s.name}-${s.version}`, b);
     files.set(`alpine/v3.20/main/x86_64/${s.name}-${s.version}.apk`, b.apk);
     records.push(indexRecord(s, b));

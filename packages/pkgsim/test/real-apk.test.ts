@@ -132,7 +132,7 @@ describe("apk over a real (tiny, signed, local) repository", () => {
   });
 
   it("--repository adds a repository for the command; --allow-untrusted accepts an unknown key; --no-scripts runs none", async () => {
-    const edge = await serveApkRepo([{ name: "edgetool", version: "0.1-r0", files: [{ path: "/usr/bin/edgetool", data: "e", mode: 0o755 }] }], { indexSigner: makeSigner("edge-key.rsa.pub") });
+    const edge = await serveApkRepo([{ name: "edgetool", version: "0.1-r0", files: [{ path: "/usr/bin/edgetool", data: "e", mode: 0o755 }] }], { signer: makeSigner("edge-key.rsa.pub") });
     try {
       const fs = alpineRoot(repo, keys());
       const refused = await apk(fs, fetcher(), ["add", "--no-cache", "--repository", edge.repo, "edgetool"]);
@@ -311,6 +311,16 @@ describe("apk over a real (tiny, signed, local) repository", () => {
       const r2 = await apk(alpineRoot(tampered, [{ name: tampered.signer.keyName, pem: tampered.signer.publicPem }]), fetcher(), ["add", "--no-cache", "libgreet"]);
       expect(r2.code).toBe(1);
       expect(r2.stderr).toContain("is not .PKGINFO's datahash");
+      // the package's own signature, made by another key under the image's key name
+      const forged = await serveApkRepo(SPECS.slice(1, 2), { signer: tampered.signer, packageSigner: { ...makeSigner(), keyName: tampered.signer.keyName } });
+      try {
+        const r3 = await apk(alpineRoot(forged, [{ name: tampered.signer.keyName, pem: tampered.signer.publicPem }]), fetcher(), ["add", "--no-cache", "libgreet"]);
+        expect(r3.code).toBe(1);
+        expect(r3.stderr).toContain("ERROR: libgreet-1.0-r0: BAD signature");
+        expect(r3.stderr).toContain(`signature does not verify with /etc/apk/keys/${tampered.signer.keyName}`);
+      } finally {
+        await forged.close();
+      }
     } finally {
       await tampered.close();
     }

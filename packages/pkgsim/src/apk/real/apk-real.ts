@@ -139,7 +139,7 @@ class RealApk {
       try {
         const r = await this.fetcher.get(url, { fresh: false, maxBytes: Math.max(p.size * 2, 1 << 20) });
         if (r.status >= 400) throw new PackageError("remote server returned error (try 'apk update')", `${url}: HTTP ${r.status}`);
-        files.set(c.name, await readApkPackage(r.bytes, p, url));
+        files.set(c.name, await readApkPackage(fs, r.bytes, p, url));
       } catch (e) {
         if (!(e instanceof PackageError) && !(e instanceof FetchError)) throw e;
         const words = e instanceof PackageError ? e.apkWords : fetchErrorWords(e);

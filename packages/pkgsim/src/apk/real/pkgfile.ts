@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import type { RootFS } from "@tsbuild/fs-snapshot";
+import { checkSignature } from "./sign.js";
 import type { IndexPackage } from "./apkindex.js";
 import { splitGzip } from "./gzip.js";
 import { readApkTar, type ApkTarEntry } from "./tar.js";
@@ -32,7 +34,7 @@ export const q1 = (b: Buffer) => "Q1" + createHash("sha1").update(b).digest("bas
  * SHA-256 of the compressed data stream must be .PKGINFO's datahash. Any mismatch is apk's
  * "BAD signature"; the detail names the URL and both values.
  */
-export async function readApkPackage(bytes: Buffer, pkg: IndexPackage, url: string): Promise<ApkPackageFile> {
+export async function readApkPackage(fs: RootFS, bytes: Buffer, pkg: IndexPackage, url: string): Promise<ApkPackageFile> {
   let parts;
   try {
     parts = splitGzip(bytes, url);
@@ -45,6 +47,10 @@ export async function readApkPackage(bytes: Buffer, pkg: IndexPackage, url: stri
   if (identity !== pkg.checksum) {
     throw new PackageError("BAD signature", `${url}: control checksum ${identity} is not the index's C:${pkg.checksum}`);
   }
+  // apk trusts the identity alone; tsbuild also refuses a package signature that the image's key
+  // for it does not verify (a missing key is fine: the identity chains to the signed index)
+  const sig = await checkSignature(fs, parts[0].data, control.raw);
+  if (!sig.ok && sig.error === "BAD signature") throw new PackageError("BAD signature", `${url}: ${sig.detail}`);
   const ctl = await readApkTar(control.data);
   const pkginfo = ctl.find((e) => e.name === ".PKGINFO")?.data.toString("utf8") ?? "";
   const info = (key: string) => [...pkginfo.matchAll(new RegExp(`^${key} = (.*)$`, "gm"))].map((m) => m[1].trim());
