@@ -1,18 +1,19 @@
 import { FetchError, type Fetcher } from "@tsbuild/fetch";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../../sim-types.js";
-import { mkdirp, removeIfPresent, writeText } from "../../util/fsutil.js";
+import { writeText } from "../../util/fsutil.js";
 import { outOf, type Out } from "../../util/output.js";
 import { WORLD, parseConstraint, readInstalled, readWorld, writeInstalled, type InstalledPackage } from "../db.js";
 import { ResolveError, Universe, resolveWorld, type Candidate } from "../resolve.js";
 import { virtualRecord } from "../transaction.js";
-import { compareApkVersions, satisfies } from "../version.js";
-import type { IndexPackage } from "./apkindex.js";
+import { compareApkVersions } from "../version.js";
+import { overwriteConflict, removeOwned, unpack } from "./files.js";
+import { candidates, globMatch } from "./select.js";
 import { PackageError, readApkPackage, type ApkPackageFile } from "./pkgfile.js";
 import {
-  checksumOfRecord, fieldOf, installedRecord, readScripts, readTriggers, scriptEntries, scriptOf, sortRecords, writeScripts, writeTriggers,
+  checksumOfRecord, installedRecord, readScripts, readTriggers, scriptEntries, scriptOf, sortRecords, writeScripts, writeTriggers,
 } from "./records.js";
-import { apkArch, cacheDir, fetchErrorWords, loadIndexes, readRepos, writeCachedIndexes, type LoadedIndexes, type RepoIndex } from "./repos.js";
+import { apkArch, cacheDir, fetchErrorWords, loadIndexes, readRepos, writeCachedIndexes, type LoadedIndexes } from "./repos.js";
 import { runApkScript } from "./scripts.js";
 import { usableKeys } from "./sign.js";
 
@@ -35,29 +36,6 @@ const okLine = (pkgs: InstalledPackage[]) =>
 
 function flush(out: Out, loaded: LoadedIndexes): void {
   for (const l of loaded.lines) (l.err ? out.err : out.out)(l.text);
-}
-
-/** Per name, the version apk would choose: the highest that fits the world's constraint on it. */
-function candidates(indexes: RepoIndex[], world: string[]): Candidate[] {
-  const byName = new Map<string, IndexPackage[]>();
-  for (const idx of indexes) for (const p of idx.packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
-  const wanted = new Map(world.map((w) => { const c = parseConstraint(w); return [c.name, c] as const; }));
-  const out: Candidate[] = [];
-  for (const [name, list] of byName) {
-    const c = wanted.get(name);
-    const fit = list.filter((p) => !c?.op || satisfies(p.version, c.op, c.version));
-    const best = (fit.length ? fit : list).sort((a, b) => compareApkVersions(b.version, a.version))[0];
-    out.push({ name, version: best.version, depends: best.depends, provides: best.provides, installIf: best.installIf, real: best });
-  }
-  // a name several packages provide goes to the highest provider_priority (k:), else index order
-  return out.sort((a, b) => (b.real?.providerPriority ?? 0) - (a.real?.providerPriority ?? 0));
-}
-
-/** Files of the transaction touched these directories; a trigger glob (fnmatch) that matches one fires. */
-function globMatch(glob: string, path: string): boolean {
-  // fnmatch(…, FNM_PATHNAME): "*" and "?" stop at "/"
-  const re = new RegExp("^" + [...glob].map((ch) => (ch === "*" ? "[^/]*" : ch === "?" ? "[^/]" : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("") + "$");
-  return re.test(path);
 }
 
 class RealApk {
@@ -262,66 +240,6 @@ class RealApk {
     // apk_deps_write joins with "\n", then one more "\n" (an empty world is a lone newline)
     writeText(this.fs, WORLD, sorted.join("\n") + "\n");
   }
-}
-
-/**
- * apk refuses to overwrite a file another package owns unless both come from the same origin or
- * one replaces the other (`r:` / `replaces =`); it names the first such file. tsbuild checks every
- * package before writing anything (apk would go on and end with "1 error;": the step fails either way).
- */
-function overwriteConflict(installed: InstalledPackage[], incoming: ApkPackageFile[]): { pkg: string; path: string; owner: string } | undefined {
-  interface Owner { name: string; id: string; origin?: string; replaces: string[] }
-  const owners = new Map<string, Owner>();
-  for (const p of installed) {
-    const o: Owner = { name: p.name, id: `${p.name}-${p.version}`, origin: fieldOf(p, "o"), replaces: (fieldOf(p, "r") ?? "").split(/\s+/).filter(Boolean) };
-    for (const f of p.files) owners.set(f, o);
-  }
-  for (const f of incoming) {
-    const me: Owner = { name: f.pkg.name, id: `${f.pkg.name}-${f.pkg.version}`, origin: f.pkg.origin, replaces: f.replaces };
-    for (const e of f.data) {
-      if (e.type === "dir" || !e.name) continue;
-      const path = "/" + e.name;
-      const o = owners.get(path);
-      const allowed = !o || o.name === me.name || (me.origin && o.origin === me.origin) || me.replaces.includes(o.name) || o.replaces.includes(me.name);
-      if (!allowed) return { pkg: me.id, path: e.name, owner: o!.id };
-      owners.set(path, me);
-    }
-  }
-  return undefined;
-}
-
-/** Writes a package's data entries as apk extracts them: owners, modes (setuid kept), mtimes, hard links, symlinks. */
-function unpack(fs: RootFS, f: ApkPackageFile): void {
-  const isDir = (p: string) => { try { return fs.stat(p).type === "dir"; } catch { return false; } };
-  for (const e of f.data) {
-    if (!e.name) continue;
-    const path = "/" + e.name;
-    const owner = { uid: e.uid, gid: e.gid };
-    const dir = path.slice(0, path.lastIndexOf("/")) || "/";
-    if (!isDir(dir)) mkdirp(fs, dir);
-    if (e.type === "dir") {
-      if (!isDir(path)) {
-        fs.mkdir(path, { mode: e.mode, owner });
-        fs.utimes(path, e.mtime, e.mtime);
-      }
-      continue;
-    }
-    try { if (fs.lstat(path).type !== "dir") fs.unlink(path); } catch { /* new path */ }
-    if (e.type === "symlink") fs.symlink(e.linkname, path, { owner, mtime: e.mtime });
-    else if (e.type === "link") fs.link("/" + e.linkname.replace(/^\.?\//, ""), path);
-    else if (e.type === "file") {
-      fs.writeFile(path, e.data, { mode: e.mode, owner });
-      fs.chmod(path, e.mode);
-      fs.utimes(path, e.mtime, e.mtime);
-    }
-  }
-}
-
-/** A removed package's files, then its directories that end up empty and no remaining package owns. */
-function removeOwned(fs: RootFS, p: InstalledPackage, remaining: InstalledPackage[]): void {
-  for (const f of p.files) removeIfPresent(fs, f);
-  const owned = new Set(remaining.flatMap((r) => r.dirs));
-  for (const d of [...p.dirs].sort((a, b) => b.length - a.length)) if (d !== "/" && !owned.has(d)) removeIfPresent(fs, d);
 }
 
 /**
