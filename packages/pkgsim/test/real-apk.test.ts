@@ -160,6 +160,16 @@ describe("apk over a real (tiny, signed, local) repository", () => {
     expect(text(fs, "/etc/apk/world")).toBe("busybox\ncmd:pager\nmusl\n");
   });
 
+  it("without network (RUN --network=none) apk fails as it does in such a container", async () => {
+    const fs = alpineRoot(repo, keys());
+    const before = snapshot(fs);
+    const r = await apk(fs, new Fetcher({ cache: cacheDir(), network: false }), ["add", "--no-cache", "make"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`WARNING: fetching ${repo.repo}: DNS lookup error`);
+    expect(r.stderr).toContain("make (no such package)");
+    expect(diffSnapshots(before, snapshot(fs))).toEqual([]);
+  });
+
   it("--print-arch reads /etc/apk/arch", async () => {
     const fs = alpineRoot(repo, keys());
     fs.writeFile("/etc/apk/arch", "aarch64\n");
