@@ -113,7 +113,7 @@ class RealApk {
     for (const c of toInstall) {
       if (!c.real) continue;
       const p = c.real;
-      const url = `${p.repo}${p.repo.endsWith("/") ? "" : "/"}${p.arch === "noarch" ? arch : p.arch}/${p.name}-${p.version}.apk`;
+      const url = `${p.repo}${p.repo.endsWith("/") ? "" : "/"}${p.arch ?? arch}/${p.name}-${p.version}.apk`;
       try {
         const r = await this.fetcher.get(url, { fresh: false, maxBytes: Math.max(p.size * 2, 1 << 20) });
         if (r.status >= 400) throw new PackageError("remote server returned error (try 'apk update')", `${url}: HTTP ${r.status}`);

@@ -4,7 +4,8 @@ export interface IndexPackage {
   checksum: string;
   name: string;
   version: string;
-  arch: string;
+  /** A: — absent: the database's architecture (apk_repo_format_real_url). */
+  arch?: string;
   size: number;
   installedSize: number;
   description: string;
@@ -33,7 +34,7 @@ export function parseApkIndex(text: string, repo: string): IndexPackage[] {
     if (!f.get("P") || !f.get("V")) continue;
     const num = (k: string) => (f.has(k) ? Number(f.get(k)) : undefined);
     out.push({
-      checksum: f.get("C") ?? "", name: f.get("P")!, version: f.get("V")!, arch: f.get("A") ?? "noarch",
+      checksum: f.get("C") ?? "", name: f.get("P")!, version: f.get("V")!, arch: f.get("A"),
       size: num("S") ?? 0, installedSize: num("I") ?? 0, description: f.get("T") ?? "", url: f.get("U") ?? "",
       license: f.get("L") ?? "", origin: f.get("o"), maintainer: f.get("m"), buildTime: num("t"), commit: f.get("c"),
       providerPriority: num("k"), depends: words(f.get("D")), provides: words(f.get("p")), installIf: words(f.get("i")), repo,
@@ -44,8 +45,8 @@ export function parseApkIndex(text: string, repo: string): IndexPackage[] {
 
 /** The header lines of a package record, in apk_pkg_write_index_header's order. */
 export function headerLines(p: IndexPackage): string[] {
-  const lines = [`C:${p.checksum}`, `P:${p.name}`, `V:${p.version}`, `A:${p.arch}`, `S:${p.size}`, `I:${p.installedSize}`,
-    `T:${p.description}`, `U:${p.url}`, `L:${p.license}`];
+  const lines = [`C:${p.checksum}`, `P:${p.name}`, `V:${p.version}`, ...(p.arch ? [`A:${p.arch}`] : []), `S:${p.size}`,
+    `I:${p.installedSize}`, `T:${p.description}`, `U:${p.url}`, `L:${p.license}`];
   if (p.origin) lines.push(`o:${p.origin}`);
   if (p.maintainer) lines.push(`m:${p.maintainer}`);
   if (p.buildTime) lines.push(`t:${p.buildTime}`);
