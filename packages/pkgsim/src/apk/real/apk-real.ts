@@ -42,14 +42,18 @@ class RealApk {
   private out: Out;
   private fs: RootFS;
   readonly notRun: string[] = [];
+  private quiet: boolean;
   constructor(private ctx: SimCommandContext, private fetcher: Fetcher, private noScripts = false) {
-    this.out = outOf(ctx);
+    const out = outOf(ctx);
+    // -q: apk_message is silent at verbosity 0; errors and warnings still show
+    this.quiet = ctx.argv.some((a) => a === "-q" || a === "--quiet");
+    this.out = this.quiet ? { out: () => {}, err: out.err } : out;
     this.fs = ctx.fs;
   }
 
   /** apk --no-scripts runs none (and says nothing). */
   private async script(pkgVer: string, type: string, body: Buffer, args: string[], notRun: string[]): Promise<void> {
-    if (!this.noScripts) await runApkScript(this.ctx, this.fetcher, pkgVer, type, body, args, notRun);
+    if (!this.noScripts) await runApkScript(this.ctx, this.fetcher, pkgVer, type, body, args, notRun, this.quiet);
   }
 
   private now(): Date {

@@ -10,11 +10,11 @@ const EXEC_DIR = "/lib/apk/exec";
  * shell script, or a program the shell does not know) is reported to `notRun`, never skipped silently.
  */
 export async function runApkScript(
-  ctx: SimCommandContext, fetcher: Fetcher | undefined, pkgVer: string, type: string, body: Buffer, args: string[], notRun: string[],
+  ctx: SimCommandContext, fetcher: Fetcher | undefined, pkgVer: string, type: string, body: Buffer, args: string[], notRun: string[], quiet = false,
 ): Promise<void> {
   const fs = ctx.fs;
   const file = `${pkgVer}.${type}`;
-  ctx.stdout(`Executing ${file}\n`);
+  if (!quiet) ctx.stdout(`Executing ${file}\n`);
   mkdirp(fs, EXEC_DIR);
   const path = `${EXEC_DIR}/${file}`;
   fs.writeFile(path, body, { mode: 0o755, owner: { uid: 0, gid: 0 } });
