@@ -1,5 +1,5 @@
 import { Fetcher } from "@tsbuild/fetch";
-import { apk } from "./apk/command.js";
+import { apkCommand } from "./apk/command.js";
 import { aptCommand } from "./deb/apt.js";
 import { dpkg } from "./deb/dpkg.js";
 import { curlCommand } from "./net/curl.js";
@@ -21,6 +21,7 @@ const lazyDefault = () => (defaultFetcher ??= new Fetcher());
  */
 export function simulatedBinariesWith(o: BinariesOptions = {}): Record<string, SimCommand> {
   const fetcher = o.fetcher ? () => o.fetcher! : lazyDefault;
+  const apk = apkCommand(fetcher);
   const aptGet = aptCommand("apt-get", fetcher);
   const apt = aptCommand("apt", fetcher);
   // Downloaders only with a Fetcher the caller chose (the builder always passes its own): without

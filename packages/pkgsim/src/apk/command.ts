@@ -1,3 +1,4 @@
+import type { Fetcher } from "@tsbuild/fetch";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { catalog } from "../catalog/load.js";
 import type { Catalog, Distro } from "../catalog/types.js";
@@ -8,6 +9,8 @@ import { parseConstraint, readInstalled, readWorld, writeInstalled, writeWorld, 
 import { ensureIndexes, packageCacheDir, updateSummary } from "./repos.js";
 import { ResolveError, Universe, resolveWorld, type Candidate } from "./resolve.js";
 import { cachePackage, recordFor, removeFiles, unpackFiles, virtualRecord } from "./transaction.js";
+import { realApk } from "./real/apk-real.js";
+import { apkArch } from "./real/repos.js";
 
 interface Options {
   noCache: boolean;
@@ -237,25 +240,49 @@ class Apk {
   }
 }
 
-/** `apk` for the built-in Alpine images. */
-export const apk: SimCommand = async (ctx) => {
-  const rel = alpineRelease(ctx.fs);
-  const out = outOf(ctx);
-  if (!rel) {
-    out.err("apk: this image has no /etc/alpine-release: tsbuild simulates apk only in Alpine images");
-    return 127;
-  }
-  const distro = `alpine-${rel.minor}` as Distro;
-  let cat: Catalog;
-  try {
-    cat = catalog(distro);
-  } catch {
-    out.err(`apk: tsbuild has no package catalog for Alpine ${rel.minor} (it has 3.19 and 3.20)`);
-    return 1;
-  }
-  const argv = ctx.argv.slice(1);
-  if (argv.includes("--version") || argv[0] === "-V") { out.out("apk-tools 2.14.4, compiled for x86_64."); return 0; }
-  const { cmd, opts, bad } = parseArgs(argv);
-  if (bad) { out.err(bad); return 1; }
-  return new Apk(ctx, cat, rel).run(cmd, opts);
-};
+/**
+ * `apk`: over the image's real repositories when it lists some, holds a key to verify them and an
+ * index is reachable or cached (src/apk/real); otherwise tsbuild's catalog for the built-in Alpine
+ * images, with a note that sizes are estimates. Without a Fetcher only the catalog answers.
+ */
+export function apkCommand(fetcher?: () => Fetcher): SimCommand {
+  return async (ctx) => {
+    const out = outOf(ctx);
+    const argv = ctx.argv.slice(1);
+    if (argv.includes("--version") || argv[0] === "-V") { out.out("apk-tools 2.14.4, compiled for x86_64."); return 0; }
+    if (argv.includes("--print-arch")) { out.out(apkArch(ctx.fs)); return 0; }
+    const { cmd, opts, bad } = parseArgs(argv);
+    if (bad) { out.err(bad); return 1; }
+    const real = cmd === "update" || cmd === "upgrade" || cmd === "fix" || ((cmd === "add" || cmd === "del") && opts.args.length > 0);
+    if (fetcher && real) {
+      if (ctx.owner.uid !== 0) {
+        out.err("ERROR: Unable to lock database: Permission denied");
+        out.err("ERROR: Failed to open apk database: Permission denied");
+        return 99;
+      }
+      const code = await realApk(ctx, fetcher(), cmd, opts);
+      if (code !== undefined) return code;
+    }
+    const rel = alpineRelease(ctx.fs);
+    if (!rel) {
+      out.err("apk: this image has no /etc/alpine-release: tsbuild simulates apk only in Alpine images");
+      return 127;
+    }
+    const distro = `alpine-${rel.minor}` as Distro;
+    let cat: Catalog;
+    try {
+      cat = catalog(distro);
+    } catch {
+      out.err(`apk: tsbuild has no package catalog for Alpine ${rel.minor} (it has 3.19 and 3.20)`);
+      return 1;
+    }
+    if (cmd === "add" || cmd === "update" || cmd === "upgrade") {
+      ctx.note?.(`apk: package sizes are estimated from tsbuild's catalog (${distro}), files are zero-filled: the image's repositories are not reachable and not in the content cache, or /etc/apk/keys holds no key to verify them`);
+      if (cmd === "update") ctx.note?.(`apk: the "distinct packages" count is an estimate of Alpine's repositories; tsbuild's catalog holds ${cat.names().length} packages`);
+    }
+    return new Apk(ctx, cat, rel).run(cmd, opts);
+  };
+}
+
+/** `apk` with tsbuild's catalog only (no Fetcher given). */
+export const apk: SimCommand = apkCommand();

@@ -1,6 +1,7 @@
 import type { PackageInfo } from "../catalog/types.js";
 import { parseConstraint, type InstalledPackage } from "./db.js";
 import { satisfies } from "./version.js";
+import type { IndexPackage } from "./real/apkindex.js";
 
 /** A package apk can choose: already installed (db record) or available (catalog). */
 export interface Candidate {
@@ -11,6 +12,8 @@ export interface Candidate {
   installIf: string[];
   installed?: InstalledPackage;
   info?: PackageInfo;
+  /** A package of a real repository index (src/apk/real). */
+  real?: IndexPackage;
 }
 
 export class ResolveError extends Error {
