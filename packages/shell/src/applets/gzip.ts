@@ -1,42 +1,31 @@
-import { constants, deflateRawSync, gunzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
+import { type BusyboxBuild, busyboxEngine, busyboxGzip, DeflateState, GNU_GZIP, gnuGzip } from "@tsbuild/archive";
+import type { ProcessFs } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import type { Applet, AppletContext } from "./applet.js";
 
-/** The gzip header's OS byte: both gzips write "Unix". */
-const OS_UNIX = 3;
-
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const b of data) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
+/**
+ * busybox's gzip output depends on its build: Alpine's (CONFIG_GZIP_FAST=2 and
+ * FEATURE_GZIP_LEVELS, aports' busyboxconfig) honours -4..-9; Debian's busybox-static (the
+ * recorded busybox images, measured against /bin/busybox) has no levels, so every level is -6.
+ */
+export function busyboxBuild(fs: ProcessFs): BusyboxBuild {
+  return { gzipFast: 2, levels: fs.tryStat("/etc/alpine-release")?.type === "file" };
 }
 
 /**
- * A gzip member as the flavour's gzip writes it. The header is theirs byte for byte: GNU
- * stores the name and mtime of a file (not with -n, nor from stdin) and marks -1/-9 in XFL;
- * busybox stores neither and XFL 0. The deflate stream is zlib's at the same level, which
- * is not always the bytes gzip's own deflate would choose (see README, differential tests).
+ * A gzip member as the flavour's gzip writes it, deflate data included (packages/archive's
+ * port of gzip's deflate): GNU stores the name and mtime of a file (not with -n, nor from a
+ * pipe) and marks -1/-9 in XFL; busybox stores neither.
  */
-export function gzipMember(data: Buffer, o: { level: number; name?: string; mtime?: number; gnu: boolean }): Buffer {
-  const named = o.gnu && o.name !== undefined;
-  const header = Buffer.alloc(10);
-  header.writeUInt16BE(0x1f8b, 0);
-  header[2] = 8;
-  header[3] = named ? 0x08 : 0;
-  header.writeUInt32LE(o.gnu ? (o.mtime ?? 0) >>> 0 : 0, 4);
-  header[8] = o.gnu ? (o.level === 9 ? 2 : o.level === 1 ? 4 : 0) : 0;
-  header[9] = OS_UNIX;
-  const parts = [header];
-  if (named) parts.push(Buffer.from(`${o.name}\0`, "latin1"));
-  parts.push(deflateRawSync(data, { level: o.level, memLevel: 8, strategy: constants.Z_DEFAULT_STRATEGY }));
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(data), 0);
-  trailer.writeUInt32LE(data.length >>> 0, 4);
-  parts.push(trailer);
-  return Buffer.concat(parts);
+export function gzipMember(
+  data: Buffer,
+  o: { level: number; name?: string; mtime?: number; gnu: boolean; build?: BusyboxBuild; state?: DeflateState },
+): Buffer {
+  const out = o.gnu
+    ? gnuGzip(data, { level: o.level, name: o.name, mtime: o.mtime, state: o.state })
+    : busyboxGzip(data, { level: o.level, build: o.build, state: o.state });
+  return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
 
 interface GzOptions {
@@ -49,6 +38,8 @@ interface GzOptions {
   test: boolean;
   verbose: boolean;
   level: number;
+  /** Every -1..-9 given, in order: busybox does not simply take the last one. */
+  levels: number[];
   suffix: string;
 }
 
@@ -56,7 +47,7 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
   const gnu = ctx.flavour === "gnu";
   const o: GzOptions = {
     stdout: name === "zcat", decompress: name !== "gzip", force: false, keep: false, noName: false, quiet: false,
-    test: false, verbose: false, level: 6, suffix: ".gz",
+    test: false, verbose: false, level: 6, levels: [], suffix: ".gz",
   };
   const files: string[] = [];
   const longs: Record<string, string> = {
@@ -87,7 +78,7 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
     }
     for (let j = 0; j < letters.length; j++) {
       const c = letters[j];
-      if (c >= "1" && c <= "9") o.level = Number(c);
+      if (c >= "1" && c <= "9") o.levels.push((o.level = Number(c)));
       else if (c === "c") o.stdout = true;
       else if (c === "d") o.decompress = true;
       else if (c === "f") o.force = true;
@@ -101,6 +92,11 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
         break;
       } else return `${name}: invalid option -- '${c}'${gnu ? `\nTry '${name} --help' for more information.` : ""}`;
     }
+  }
+  if (!gnu && o.levels.length) {
+    // getopt32 sets a bit per digit and gzip_main takes the lowest one of 5-9 (else 4).
+    const high = o.levels.filter((l) => l >= 5);
+    o.level = high.length ? Math.min(...high) : 4;
   }
   return { o, files };
 }
@@ -121,6 +117,9 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
     const { o } = parsed;
     const files = parsed.files.length ? parsed.files : ["-"];
     const prog = gnu ? "gzip" : name;
+    const build = busyboxBuild(ctx.fs);
+    // One process, one window: what a search reads past a file's end is the previous file's.
+    const state = new DeflateState(gnu ? GNU_GZIP : busyboxEngine(build.gzipFast));
     let status = 0;
     const warn = (msg: string, code: number) => {
       if (!o.quiet || code === 1) ctx.stderr(`${prog}: ${msg}\n`);
@@ -138,7 +137,7 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
           } catch {
             warn(gnu ? "stdin: not in gzip format" : "invalid magic", 1);
           }
-        } else ctx.stdout(gzipMember(input, { level: o.level, gnu, mtime: 0 }));
+        } else ctx.stdout(gzipMember(input, { level: o.level, gnu, mtime: 0, build, state }));
         continue;
       }
       let p = ctx.resolve(f);
@@ -192,7 +191,16 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
           continue;
         }
         const base = f.split("/").pop() as string;
-        out = gzipMember(input, { level: o.level, gnu, name: o.noName ? undefined : base, mtime: o.noName ? 0 : Math.floor(st.mtime.getTime() / 1000) });
+        let mtime = 0;
+        if (gnu && !o.noName) {
+          mtime = Math.floor(st.mtime.getTime() / 1000);
+          // gzip's format reserves 0 for "no time": GNU warns for it as for times past 2106.
+          if (mtime <= 0 || mtime > 0xffffffff) {
+            mtime = 0;
+            warn(`${f}: warning: file timestamp out of range for gzip format`, 2);
+          }
+        }
+        out = gzipMember(input, { level: o.level, gnu, name: o.noName ? undefined : base, mtime, build, state });
         target = `${f}${o.suffix}`;
       }
       if (o.stdout) {

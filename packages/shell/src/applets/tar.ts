@@ -1,9 +1,10 @@
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 import tarStream, { type Header } from "tar-stream";
 import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import { dirname, joinPath } from "../util/paths.js";
 import { type AppletContext, fail } from "./applet.js";
+import { busyboxBuild, gzipMember } from "./gzip.js";
 import { modeString } from "./stat.js";
 
 interface TarOptions {
@@ -150,7 +151,8 @@ export const tar = async (ctx: AppletContext): Promise<number> => {
   try {
     if (o.mode === "c") {
       const archive = await create(ctx, o, base);
-      const out = o.gzip ? gzipSync(archive) : archive;
+      // Both tars pipe the archive through the image's `gzip` (no name, no time, level 6).
+      const out = o.gzip ? gzipMember(archive, { level: 6, gnu: ctx.flavour === "gnu", build: busyboxBuild(ctx.fs) }) : archive;
       if (!o.file || o.file === "-") ctx.stdout(out);
       else ctx.fs.writeFile(ctx.resolve(o.file), out);
       return 0;
