@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { busyboxGzip, gnuGzip } from "@tsbuild/archive";
 import { afterAll, describe, expect, it } from "vitest";
@@ -75,12 +77,23 @@ const inputArb = fc
 
 const LEVELS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-function realGnu(data: Buffer, level: number): Buffer {
-  return spawnSync(GZIP, [`-${level}`, "-n", "-c"], { input: data, maxBuffer: 1 << 28 }).stdout;
-}
+let scratch: string | undefined;
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
 
-function realBusybox(data: Buffer, level: number): Buffer {
-  return spawnSync("/bin/busybox", ["gzip", `-${level}`, "-c"], { input: data, maxBuffer: 1 << 28 }).stdout;
+/**
+ * The real programs' output at every level, from one shell per input (spawning 18 programs
+ * one by one costs more than the comparison): gzip reads the input from a pipe, as in `| gzip`.
+ */
+function realOutputs(data: Buffer): { gnu: Buffer[]; busybox: Buffer[] } {
+  scratch ??= mkdtempSync(join(tmpdir(), "tsbuild-gzbytes-"));
+  const script = LEVELS.map((l) => `${hasGzip ? `${GZIP} -${l} -n -c < in | cat > g${l}; ` : ""}${hasBusybox ? `cat in | /bin/busybox gzip -${l} -c > b${l}; ` : ""}`).join("\n");
+  writeFileSync(join(scratch, "in"), data);
+  const r = spawnSync("/bin/sh", ["-c", script], { cwd: scratch });
+  if (r.status !== 0) throw new Error(`real gzip failed: ${r.stderr}`);
+  const read = (p: string) => (existsSync(join(scratch as string, p)) ? readFileSync(join(scratch as string, p)) : Buffer.alloc(0));
+  return { gnu: LEVELS.map((l) => read(`g${l}`)), busybox: LEVELS.map((l) => read(`b${l}`)) };
 }
 
 /** busybox-static as Debian builds it (no FEATURE_GZIP_LEVELS), the one on this machine. */
@@ -106,19 +119,21 @@ describe("gzip's deflate: the engine's bytes are the real programs'", () => {
   it.skipIf(!hasGzip && !hasBusybox)("every level, generated inputs (empty, tiny, text, repetitive, random, > 64 KiB)", async () => {
     await check(inputArb, async ({ kind, data }) => {
       tally.inputs++;
+      const real = realOutputs(data);
       for (const level of LEVELS) {
-        if (hasGzip) compare(data, gnuGzip(data, { level }), realGnu(data, level), `GNU gzip -${level} -n (${kind})`);
-        if (hasBusybox) compare(data, busyboxGzip(data, { level, build: DEBIAN_BUSYBOX }), realBusybox(data, level), `busybox gzip -${level} (${kind})`);
+        if (hasGzip) compare(data, gnuGzip(data, { level }), real.gnu[level - 1], `GNU gzip -${level} -n (${kind})`);
+        if (hasBusybox) compare(data, busyboxGzip(data, { level, build: DEBIAN_BUSYBOX }), real.busybox[level - 1], `busybox gzip -${level} (${kind})`);
       }
-    }, RUNS * 3);
+    }, RUNS * 2);
   });
 
   it.skipIf(!hasGzip && !hasBusybox)("inputs over 1 MiB (several window slides and blocks)", () => {
-    for (const [kind, seed, level] of [["mixed", SEED, 6], ["text", SEED + 1, 9], ["repetitive", SEED + 2, 1]] as const) {
+    for (const [kind, seed, level] of [["mixed", SEED, 6], ["repetitive", SEED + 2, 1]] as const) {
       const data = makeInput(kind, 1_100_000 + (seed % 5000), seed);
       tally.inputs++;
-      if (hasGzip) compare(data, gnuGzip(data, { level }), realGnu(data, level), `GNU gzip -${level} -n (${kind}, 1 MiB)`);
-      if (hasBusybox) compare(data, busyboxGzip(data, { level, build: DEBIAN_BUSYBOX }), realBusybox(data, level), `busybox gzip (${kind}, 1 MiB)`);
+      const real = realOutputs(data);
+      if (hasGzip) compare(data, gnuGzip(data, { level }), real.gnu[level - 1], `GNU gzip -${level} -n (${kind}, 1 MiB)`);
+      if (hasBusybox) compare(data, busyboxGzip(data, { level, build: DEBIAN_BUSYBOX }), real.busybox[level - 1], `busybox gzip (${kind}, 1 MiB)`);
     }
   });
 });
