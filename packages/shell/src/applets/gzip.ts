@@ -5,12 +5,24 @@ import { describeError } from "../util/errors.js";
 import type { Applet, AppletContext } from "./applet.js";
 
 /**
- * busybox's gzip output depends on its build: Alpine's (CONFIG_GZIP_FAST=2 and
- * FEATURE_GZIP_LEVELS, aports' busyboxconfig) honours -4..-9; Debian's busybox-static (the
- * recorded busybox images, measured against /bin/busybox) has no levels, so every level is -6.
+ * busybox's gzip output depends on its build (CONFIG_GZIP_FAST sizes the hash and the blocks,
+ * FEATURE_GZIP_LEVELS honours -4..-9): Debian's busybox-static (the conformance busybox images;
+ * measured against /bin/busybox) is 2 without levels, Alpine's 2 with levels (aports'
+ * busyboxconfig), and an upstream `make defconfig` build (Docker Hub's busybox) 0 without.
+ * The binary's version string names Debian's; /etc/alpine-release names Alpine.
  */
 export function busyboxBuild(fs: ProcessFs): BusyboxBuild {
-  return { gzipFast: 2, levels: fs.tryStat("/etc/alpine-release")?.type === "file" };
+  for (const p of ["/bin/busybox", "/usr/bin/busybox"]) {
+    if (fs.tryStat(p)?.type !== "file") continue;
+    try {
+      if (fs.readFile(p).includes("(Debian ")) return { gzipFast: 2, levels: false };
+    } catch {
+      // unreadable: judge by the release file
+    }
+    break;
+  }
+  if (fs.tryStat("/etc/alpine-release")?.type === "file") return { gzipFast: 2, levels: true };
+  return { gzipFast: 0, levels: false };
 }
 
 /**
@@ -117,9 +129,9 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
     const { o } = parsed;
     const files = parsed.files.length ? parsed.files : ["-"];
     const prog = gnu ? "gzip" : name;
-    const build = busyboxBuild(ctx.fs);
+    const build = gnu ? undefined : busyboxBuild(ctx.fs);
     // One process, one window: what a search reads past a file's end is the previous file's.
-    const state = new DeflateState(gnu ? GNU_GZIP : busyboxEngine(build.gzipFast));
+    const state = new DeflateState(build ? busyboxEngine(build.gzipFast) : GNU_GZIP);
     let status = 0;
     const warn = (msg: string, code: number) => {
       if (!o.quiet || code === 1) ctx.stderr(`${prog}: ${msg}\n`);

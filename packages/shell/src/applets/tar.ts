@@ -152,7 +152,7 @@ export const tar = async (ctx: AppletContext): Promise<number> => {
     if (o.mode === "c") {
       const archive = await create(ctx, o, base);
       // Both tars pipe the archive through the image's `gzip` (no name, no time, level 6).
-      const out = o.gzip ? gzipMember(archive, { level: 6, gnu: ctx.flavour === "gnu", build: busyboxBuild(ctx.fs) }) : archive;
+      const out = o.gzip ? gzipMember(archive, { level: 6, gnu: ctx.flavour === "gnu", build: ctx.flavour === "gnu" ? undefined : busyboxBuild(ctx.fs) }) : archive;
       if (!o.file || o.file === "-") ctx.stdout(out);
       else ctx.fs.writeFile(ctx.resolve(o.file), out);
       return 0;
