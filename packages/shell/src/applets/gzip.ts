@@ -46,6 +46,8 @@ interface GzOptions {
   force: boolean;
   keep: boolean;
   noName: boolean;
+  /** GNU's -m: no time in the header (-n is -m plus no name). */
+  noTime: boolean;
   quiet: boolean;
   test: boolean;
   verbose: boolean;
@@ -58,12 +60,12 @@ interface GzOptions {
 function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[] } | string {
   const gnu = ctx.flavour === "gnu";
   const o: GzOptions = {
-    stdout: name === "zcat", decompress: name !== "gzip", force: false, keep: false, noName: false, quiet: false,
+    stdout: name === "zcat", decompress: name !== "gzip", force: false, keep: false, noName: false, noTime: false, quiet: false,
     test: false, verbose: false, level: 6, levels: [], suffix: ".gz",
   };
   const files: string[] = [];
   const longs: Record<string, string> = {
-    stdout: "c", "to-stdout": "c", decompress: "d", uncompress: "d", force: "f", keep: "k", "no-name": "n", name: "N",
+    stdout: "c", "to-stdout": "c", decompress: "d", uncompress: "d", force: "f", keep: "k", "no-name": "n", name: "N", "no-time": "m", time: "M",
     quiet: "q", test: "t", verbose: "v", fast: "1", best: "9", suffix: "S", recursive: "r", list: "l",
   };
   const args = ctx.args;
@@ -95,7 +97,8 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
       else if (c === "d") o.decompress = true;
       else if (c === "f") o.force = true;
       else if (c === "k") o.keep = true;
-      else if (c === "n" || c === "N") o.noName = c === "n";
+      else if (c === "n" || (c === "N" && gnu)) o.noName = o.noTime = c === "n";
+      else if ((c === "m" || c === "M") && gnu) o.noTime = c === "m";
       else if (c === "q") o.quiet = true;
       else if (c === "t") o.test = o.decompress = true;
       else if (c === "v") o.verbose = true;
@@ -204,7 +207,7 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
         }
         const base = f.split("/").pop() as string;
         let mtime = 0;
-        if (gnu && !o.noName) {
+        if (gnu && !o.noTime) {
           mtime = Math.floor(st.mtime.getTime() / 1000);
           // gzip's format reserves 0 for "no time": GNU warns for it as for times past 2106.
           if (mtime <= 0 || mtime > 0xffffffff) {
