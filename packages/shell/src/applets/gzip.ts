@@ -57,6 +57,31 @@ interface GzOptions {
   suffix: string;
 }
 
+const TRY_HELP = "Try `gzip --help' for more information.";
+const ENV_LONGS: Record<string, string> = { "no-name": "n", name: "N", quiet: "q", verbose: "v", fast: "1", best: "9" };
+
+/**
+ * GNU gzip reads options from $GZIP first: levels, -n/-N, -q, -v only, and warns that the
+ * variable is deprecated unless one of them was -q. GNU tar's gzip sees it too.
+ */
+export function gnuEnvOptions(env: Record<string, string>): { letters: string; warning: string } | { error: string } {
+  const words = (env.GZIP ?? "").split(/[ \t\n]+/).filter(Boolean);
+  let letters = "";
+  for (const w of words) {
+    // getopt would end the options at "--"; gzip rejects it in $GZIP instead.
+    if (w === "--") return { error: `gzip: --: option not valid in GZIP environment variable\n${TRY_HELP}\n` };
+    if (!w.startsWith("-") || w === "-") return { error: `gzip: ${w}: non-option in GZIP environment variable\n${TRY_HELP}\n` };
+    const ls = w.startsWith("--") ? ENV_LONGS[w.slice(2)] : w.slice(1);
+    if (ls === undefined) return { error: `gzip: ${w}: option not valid in GZIP environment variable\n${TRY_HELP}\n` };
+    for (const c of ls) {
+      if (!/[nNqv1-9]/.test(c)) return { error: `gzip: -${c}: option not valid in GZIP environment variable\n${TRY_HELP}\n` };
+    }
+    letters += ls;
+  }
+  const warning = words.length && !letters.includes("q") ? "gzip: warning: GZIP environment variable is deprecated; use an alias or script\n" : "";
+  return { letters, warning };
+}
+
 function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[] } | string {
   const gnu = ctx.flavour === "gnu";
   const o: GzOptions = {
@@ -68,7 +93,14 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
     stdout: "c", "to-stdout": "c", decompress: "d", uncompress: "d", force: "f", keep: "k", "no-name": "n", name: "N", "no-time": "m", time: "M",
     quiet: "q", test: "t", verbose: "v", fast: "1", best: "9", suffix: "S", recursive: "r", list: "l",
   };
-  const args = ctx.args;
+  let args = ctx.args;
+  if (gnu) {
+    const fromEnv = gnuEnvOptions(ctx.env);
+    if ("error" in fromEnv) return fromEnv.error.trimEnd();
+    if (fromEnv.warning) ctx.stderr(fromEnv.warning);
+    // $GZIP's options come first, so the command line overrides them.
+    if (fromEnv.letters) args = [`-${fromEnv.letters}`, ...args];
+  }
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--") {
@@ -79,7 +111,7 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
     if (a.startsWith("--")) {
       const [n, v] = a.slice(2).split("=", 2);
       const l = longs[n];
-      if (!l) return `${name}: unrecognized option '${a}'`;
+      if (!l) return gnu ? `gzip: unrecognized option '${a}'\n${TRY_HELP}` : `${name}: unrecognized option '${a}'`;
       if (l === "S") {
         o.suffix = v ?? args[++i] ?? "";
         continue;
@@ -105,7 +137,7 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
       else if (c === "S") {
         o.suffix = letters.slice(j + 1) || args[++i] || "";
         break;
-      } else return `${name}: invalid option -- '${c}'${gnu ? `\nTry '${name} --help' for more information.` : ""}`;
+      } else return gnu ? `gzip: invalid option -- '${c}'\n${TRY_HELP}` : `${name}: invalid option -- '${c}'`;
     }
   }
   if (!gnu && o.levels.length) {

@@ -180,4 +180,20 @@ describe.skipIf(!isRoot)("gzip applets: compressed files and streams are the rea
       }, RUNS);
     });
   }
+
+  // GNU gzip (and the gzip GNU tar runs) reads options from $GZIP, with a deprecation warning.
+  it.skipIf(!flavours.includes("gnu"))("GNU gzip's $GZIP: levels, -n/-N, -q, the warning and rejected options", async () => {
+    const arb = fc.tuple(fileArb, fc.constantFrom("-9", "-n -1", "--best", "-q -3", "-9q", "-c", "x", "--stdout", "-N", " ", "-- -9"));
+    await check(arb, async ([f, gz]) => {
+      count(`gzip with GZIP=${JSON.stringify(gz)} [gnu]`);
+      const fixture: FixtureEntry[] = [{ path: "f", type: "file", mode: 0o644, content: f.input.data, mtime: 1_700_000_000 }];
+      const cmds = ["gzip -c f > o.gz", "gzip -1 -c f > p.gz", "zcat o.gz | md5sum"];
+      // The tar inside differs (see README): its gzip layer and messages are compared. When
+      // gzip rejects $GZIP, whether tar also reports a short write is a race: not compared.
+      if (!["-c", "x", "--stdout", "-- -9"].includes(gz)) {
+        cmds.push("tar czf a.tgz f; gunzip -c a.tgz > a.tar && gzip -n -c a.tar | cmp - a.tgz && echo same; rm -f a.tar a.tgz");
+      }
+      await same("gnu", fixture, batch(cmds), { env: { GZIP: gz } });
+    }, RUNS);
+  });
 });
