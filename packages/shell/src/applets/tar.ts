@@ -4,7 +4,7 @@ import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import { dirname, joinPath } from "../util/paths.js";
 import { type AppletContext, fail } from "./applet.js";
-import { busyboxBuild, gnuEnvOptions, gzipMember } from "./gzip.js";
+import { busyboxBuild, gnuEnvOptions, gzipMember } from "./gzip-member.js";
 import { modeString } from "./stat.js";
 
 interface TarOptions {
