@@ -156,7 +156,8 @@ function flushBlock(trees: Trees, window: Uint8Array, blockStart: number, strsta
 /** Raw deflate data of `input` as the engine's deflate() writes it at `level` (1-9). */
 export function deflateRaw(input: Uint8Array, level: number, engine: Engine, config: LevelConfig, state = new DeflateState(engine)): Uint8Array {
   if (state.engine !== engine) throw new Error("deflate state belongs to another engine");
-  const out = new BitWriter(Math.max(1024, input.length + (input.length >>> 3)));
+  // Room for most outputs at once (it grows by doubling past that), within reason for huge inputs.
+  const out = new BitWriter(Math.max(1024, Math.min(input.length + (input.length >>> 3), 1 << 26)));
   const fast = engine.fastLevels && level <= 3;
   const trees = new Trees(out, { litBufsize: engine.litBufsize, distBufsize: engine.distBufsize, estimate: !engine.gnuFixes || level > 2 });
   const { window, prev, head } = state;
