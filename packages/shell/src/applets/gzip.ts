@@ -87,6 +87,26 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
   return { o, files };
 }
 
+/** GNU's display_ratio: printf's "%5.1f%%", whose ties go to the even digit (toFixed's go up). */
+function ratio(num: number, den: number): string {
+  const x = den === 0 ? 0 : (100 * num) / den;
+  const t = x * 10;
+  let r = Math.round(t);
+  if (Math.abs(t % 1) === 0.5) r = Math.floor(t) % 2 === 0 ? Math.floor(t) : Math.ceil(t);
+  return `${(r / 10).toFixed(1).padStart(5)}%`;
+}
+
+/** The bytes of a member's header and trailer (GNU's header_bytes, for -v). */
+function headerBytes(b: Buffer): number {
+  const flags = b[3];
+  let pos = 10;
+  if (flags & 0x04) pos += 2 + (b[10] | (b[11] << 8));
+  if (flags & 0x08) pos = b.indexOf(0, pos) + 1;
+  if (flags & 0x10) pos = b.indexOf(0, pos) + 1;
+  if (flags & 0x02) pos += 2;
+  return pos + 8;
+}
+
 function decompress(data: Buffer): Buffer {
   return gunzipSync(data);
 }
@@ -123,7 +143,11 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
           } catch {
             warn(gnu ? "stdin: not in gzip format" : "invalid magic", 1);
           }
-        } else ctx.stdout(gzipMember(input, { level: o.level, gnu, mtime: 0, build, state }));
+        } else {
+          const out = gzipMember(input, { level: o.level, gnu, mtime: 0, build, state });
+          ctx.stdout(out);
+          if (gnu && o.verbose) ctx.stderr(`${ratio(input.length - (out.length - 18), input.length)}\n`);
+        }
         continue;
       }
       let p = ctx.resolve(f);
@@ -169,7 +193,10 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
           warn(gnu ? `${f}: ${input.length < 2 ? "unexpected end of file" : "not in gzip format"}` : "invalid magic", 1);
           continue;
         }
-        if (o.test) continue;
+        if (o.test) {
+          if (gnu && o.verbose) ctx.stderr(`${f}:\t OK\n`);
+          continue;
+        }
         target = f.endsWith(o.suffix) ? f.slice(0, -o.suffix.length) : f.replace(/\.t[ga]z$/, ".tar");
       } else {
         if (gnu && f.endsWith(o.suffix) && !o.stdout) {
@@ -189,8 +216,19 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
         out = gzipMember(input, { level: o.level, gnu, name: o.noName ? undefined : base, mtime, build, state });
         target = `${f}${o.suffix}`;
       }
+      // What -v says: GNU's ratio leaves the header and trailer out; busybox's is quirkier.
+      const verbose = (to: string): string => {
+        if (gnu) {
+          const hb = o.decompress ? headerBytes(input) : 18 + (o.noName ? 0 : Buffer.byteLength(f.split("/").pop() as string) + 1);
+          const r = o.decompress ? ratio(out.length - (input.length - hb), out.length) : ratio(input.length - (out.length - hb), input.length);
+          return `${f}:\t${r} -- ${o.keep ? "created" : "replaced with"} ${to}\n`;
+        }
+        const pct = o.decompress && out.length ? Math.floor((input.length * 100) / out.length) : 0;
+        return `${f}: ${(100 - pct) >>> 0}% - replaced with ${to}\n`;
+      };
       if (o.stdout) {
         ctx.stdout(out);
+        if (gnu && o.verbose) ctx.stderr(verbose("stdout"));
         continue;
       }
       const tp = ctx.resolve(target);
@@ -202,15 +240,16 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
         if (ctx.fs.tryLstat(tp)) ctx.fs.remove(tp);
         ctx.fs.writeFile(tp, out, { mode: st.mode & 0o7777 });
         ctx.fs.chmod(tp, st.mode & 0o7777);
-        // GNU carries the input's times (and owner) over; busybox leaves the new file's.
+        // GNU carries the input's times (and owner) over; busybox keeps the new file's, or the header's.
         if (gnu) {
           ctx.fs.utimes(tp, st.mtime, st.mtime);
           if (ctx.creds.uid === 0) ctx.fs.chown(tp, { uid: st.uid, gid: st.gid });
+        } else if (o.decompress && input.length >= 8 && input.readUInt32LE(4) !== 0) {
+          // busybox's gunzip sets the header's MTIME when there is one.
+          const t = new Date(input.readUInt32LE(4) * 1000);
+          ctx.fs.utimes(tp, t, t);
         }
-        if (o.verbose) {
-          const ratio = input.length === 0 ? 0 : (1 - (o.decompress ? input.length / out.length : out.length / input.length)) * 100;
-          ctx.stderr(`${f}:\t${ratio.toFixed(1).padStart(5)}% -- ${o.decompress ? "created" : "replaced with"} ${target}\n`);
-        }
+        if (o.verbose) ctx.stderr(verbose(target));
         if (!o.keep) ctx.fs.remove(p);
       } catch (e) {
         warn(`${target}: ${describeError(e)}`, 1);

@@ -148,7 +148,7 @@ const fileArb = fc.record({
   other: fc.constantFrom("", "second file\n", "x".repeat(5000)),
 });
 
-const OPTIONS = ["", "-1", "-2", "-3", "-4", "-5", "-7", "-8", "-9", "-n", "-N", "-k", "-f", "-9 -n", "-1 -k", "-n -k -5", "-9 -5", "-3 -1", "-m", "-n -M"];
+const OPTIONS = ["", "-1", "-2", "-3", "-4", "-5", "-7", "-8", "-9", "-n", "-N", "-k", "-f", "-9 -n", "-1 -k", "-n -k -5", "-9 -5", "-3 -1", "-m", "-n -M", "-v", "-v -k", "-9 -v -n"];
 
 describe.skipIf(!isRoot)("gzip applets: compressed files and streams are the real programs' bytes", () => {
   for (const flavour of flavours) {
@@ -172,6 +172,8 @@ describe.skipIf(!isRoot)("gzip applets: compressed files and streams are the rea
             `cat ${n} | gzip ${o} > out2.gz`,
             `gzip ${o} -c ${n} g > out3.gz; zcat out3.gz | md5sum`,
           );
+          // -v's ratios, and -t -v
+          if (o.includes("-v")) cmds.push("gunzip -v -c out1.gz | md5sum; gzip -t -v out1.gz; cp out1.gz v.gz; gunzip -v v.gz; rm -f v");
         }
         count(`tar czf (pipes through gzip) [${flavour}]`);
         // The tars' own bytes are compared elsewhere; here: tar -z is `gzip` over the tar.
@@ -180,6 +182,18 @@ describe.skipIf(!isRoot)("gzip applets: compressed files and streams are the rea
       }, RUNS);
     });
   }
+
+  // gunzip's output time: GNU keeps the .gz file's, busybox takes the header's MTIME when set.
+  it.each(flavours)("gunzip (%s): the decompressed file's mtime", async (flavour) => {
+    await check(fc.tuple(inputArb.filter((i) => i.data.length < 100_000), fc.constantFrom(0, 1_234_567_890, 86_400)), async ([i, mtime]) => {
+      count(`gunzip FILE.gz (header mtime) [${flavour}]`);
+      const gz = Buffer.from(gnuGzip(i.data, { name: "x", mtime }));
+      const fixture: FixtureEntry[] = [{ path: "x.gz", type: "file", mode: 0o600, content: gz, mtime: 1_600_000_000 }];
+      // The directory's time is the clock's; so is busybox's output's when MTIME is 0.
+      const clock: Array<[RegExp, string]> = [[/^(\. d .*) t=\d+$/, "$1"], ...(mtime === 0 && flavour === "busybox" ? [[/^(x f .*) t=\d+$/, "$1"] as [RegExp, string]] : [])];
+      await same(flavour, fixture, "gunzip x.gz; echo $?; md5sum x", { mtimes: true, replace: clock });
+    }, RUNS);
+  });
 
   // GNU gzip (and the gzip GNU tar runs) reads options from $GZIP, with a deprecation warning.
   it.skipIf(!flavours.includes("gnu"))("GNU gzip's $GZIP: levels, -n/-N, -q, the warning and rejected options", async () => {
