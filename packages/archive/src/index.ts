@@ -10,3 +10,4 @@ export {
 } from "./tar-header.js";
 export { walkTar, type TarEntry, type TarVisitor } from "./tar-reader.js";
 export { readTar, startsWithTar, type EntryHandler } from "./read.js";
+export * from "./deflate/index.js";

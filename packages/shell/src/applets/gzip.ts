@@ -1,43 +1,8 @@
-import { constants, deflateRawSync, gunzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
+import { busyboxEngine, DeflateState, GNU_GZIP } from "@tsbuild/archive";
 import { describeError } from "../util/errors.js";
 import type { Applet, AppletContext } from "./applet.js";
-
-/** The gzip header's OS byte: both gzips write "Unix". */
-const OS_UNIX = 3;
-
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const b of data) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/**
- * A gzip member as the flavour's gzip writes it. The header is theirs byte for byte: GNU
- * stores the name and mtime of a file (not with -n, nor from stdin) and marks -1/-9 in XFL;
- * busybox stores neither and XFL 0. The deflate stream is zlib's at the same level, which
- * is not always the bytes gzip's own deflate would choose (see README, differential tests).
- */
-export function gzipMember(data: Buffer, o: { level: number; name?: string; mtime?: number; gnu: boolean }): Buffer {
-  const named = o.gnu && o.name !== undefined;
-  const header = Buffer.alloc(10);
-  header.writeUInt16BE(0x1f8b, 0);
-  header[2] = 8;
-  header[3] = named ? 0x08 : 0;
-  header.writeUInt32LE(o.gnu ? (o.mtime ?? 0) >>> 0 : 0, 4);
-  header[8] = o.gnu ? (o.level === 9 ? 2 : o.level === 1 ? 4 : 0) : 0;
-  header[9] = OS_UNIX;
-  const parts = [header];
-  if (named) parts.push(Buffer.from(`${o.name}\0`, "latin1"));
-  parts.push(deflateRawSync(data, { level: o.level, memLevel: 8, strategy: constants.Z_DEFAULT_STRATEGY }));
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(data), 0);
-  trailer.writeUInt32LE(data.length >>> 0, 4);
-  parts.push(trailer);
-  return Buffer.concat(parts);
-}
+import { busyboxBuild, gnuEnvOptions, gzipMember, TRY_HELP } from "./gzip-member.js";
 
 interface GzOptions {
   stdout: boolean;
@@ -45,25 +10,36 @@ interface GzOptions {
   force: boolean;
   keep: boolean;
   noName: boolean;
+  /** GNU's -m: no time in the header (-n is -m plus no name). */
+  noTime: boolean;
   quiet: boolean;
   test: boolean;
   verbose: boolean;
   level: number;
+  /** Every -1..-9 given, in order: busybox does not simply take the last one. */
+  levels: number[];
   suffix: string;
 }
 
 function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[] } | string {
   const gnu = ctx.flavour === "gnu";
   const o: GzOptions = {
-    stdout: name === "zcat", decompress: name !== "gzip", force: false, keep: false, noName: false, quiet: false,
-    test: false, verbose: false, level: 6, suffix: ".gz",
+    stdout: name === "zcat", decompress: name !== "gzip", force: false, keep: false, noName: false, noTime: false, quiet: false,
+    test: false, verbose: false, level: 6, levels: [], suffix: ".gz",
   };
   const files: string[] = [];
   const longs: Record<string, string> = {
-    stdout: "c", "to-stdout": "c", decompress: "d", uncompress: "d", force: "f", keep: "k", "no-name": "n", name: "N",
+    stdout: "c", "to-stdout": "c", decompress: "d", uncompress: "d", force: "f", keep: "k", "no-name": "n", name: "N", "no-time": "m", time: "M",
     quiet: "q", test: "t", verbose: "v", fast: "1", best: "9", suffix: "S", recursive: "r", list: "l",
   };
-  const args = ctx.args;
+  let args = ctx.args;
+  if (gnu) {
+    const fromEnv = gnuEnvOptions(ctx.env);
+    if ("error" in fromEnv) return fromEnv.error.trimEnd();
+    if (fromEnv.warning) ctx.stderr(fromEnv.warning);
+    // $GZIP's options come first, so the command line overrides them.
+    if (fromEnv.letters) args = [`-${fromEnv.letters}`, ...args];
+  }
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--") {
@@ -74,7 +50,7 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
     if (a.startsWith("--")) {
       const [n, v] = a.slice(2).split("=", 2);
       const l = longs[n];
-      if (!l) return `${name}: unrecognized option '${a}'`;
+      if (!l) return gnu ? `gzip: unrecognized option '${a}'\n${TRY_HELP}` : `${name}: unrecognized option '${a}'`;
       if (l === "S") {
         o.suffix = v ?? args[++i] ?? "";
         continue;
@@ -87,22 +63,48 @@ function parse(ctx: AppletContext, name: string): { o: GzOptions; files: string[
     }
     for (let j = 0; j < letters.length; j++) {
       const c = letters[j];
-      if (c >= "1" && c <= "9") o.level = Number(c);
+      if (c >= "1" && c <= "9") o.levels.push((o.level = Number(c)));
       else if (c === "c") o.stdout = true;
       else if (c === "d") o.decompress = true;
       else if (c === "f") o.force = true;
       else if (c === "k") o.keep = true;
-      else if (c === "n" || c === "N") o.noName = c === "n";
+      else if (c === "n" || (c === "N" && gnu)) o.noName = o.noTime = c === "n";
+      else if ((c === "m" || c === "M") && gnu) o.noTime = c === "m";
       else if (c === "q") o.quiet = true;
       else if (c === "t") o.test = o.decompress = true;
       else if (c === "v") o.verbose = true;
       else if (c === "S") {
         o.suffix = letters.slice(j + 1) || args[++i] || "";
         break;
-      } else return `${name}: invalid option -- '${c}'${gnu ? `\nTry '${name} --help' for more information.` : ""}`;
+      } else return gnu ? `gzip: invalid option -- '${c}'\n${TRY_HELP}` : `${name}: invalid option -- '${c}'`;
     }
   }
+  if (!gnu && o.levels.length) {
+    // getopt32 sets a bit per digit and gzip_main takes the lowest one of 5-9 (else 4).
+    const high = o.levels.filter((l) => l >= 5);
+    o.level = high.length ? Math.min(...high) : 4;
+  }
   return { o, files };
+}
+
+/** GNU's display_ratio: printf's "%5.1f%%", whose ties go to the even digit (toFixed's go up). */
+function ratio(num: number, den: number): string {
+  const x = den === 0 ? 0 : (100 * num) / den;
+  const t = x * 10;
+  let r = Math.round(t);
+  if (Math.abs(t % 1) === 0.5) r = Math.floor(t) % 2 === 0 ? Math.floor(t) : Math.ceil(t);
+  return `${(r / 10).toFixed(1).padStart(5)}%`;
+}
+
+/** The bytes of a member's header and trailer (GNU's header_bytes, for -v). */
+function headerBytes(b: Buffer): number {
+  const flags = b[3];
+  let pos = 10;
+  if (flags & 0x04) pos += 2 + (b[10] | (b[11] << 8));
+  if (flags & 0x08) pos = b.indexOf(0, pos) + 1;
+  if (flags & 0x10) pos = b.indexOf(0, pos) + 1;
+  if (flags & 0x02) pos += 2;
+  return pos + 8;
 }
 
 function decompress(data: Buffer): Buffer {
@@ -121,6 +123,9 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
     const { o } = parsed;
     const files = parsed.files.length ? parsed.files : ["-"];
     const prog = gnu ? "gzip" : name;
+    const build = gnu ? undefined : busyboxBuild(ctx.fs);
+    // One process, one window: what a search reads past a file's end is the previous file's.
+    const state = new DeflateState(build ? busyboxEngine(build.gzipFast) : GNU_GZIP);
     let status = 0;
     const warn = (msg: string, code: number) => {
       if (!o.quiet || code === 1) ctx.stderr(`${prog}: ${msg}\n`);
@@ -138,7 +143,11 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
           } catch {
             warn(gnu ? "stdin: not in gzip format" : "invalid magic", 1);
           }
-        } else ctx.stdout(gzipMember(input, { level: o.level, gnu, mtime: 0 }));
+        } else {
+          const out = gzipMember(input, { level: o.level, gnu, mtime: 0, build, state });
+          ctx.stdout(out);
+          if (gnu && o.verbose) ctx.stderr(`${ratio(input.length - (out.length - 18), input.length)}\n`);
+        }
         continue;
       }
       let p = ctx.resolve(f);
@@ -184,7 +193,10 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
           warn(gnu ? `${f}: ${input.length < 2 ? "unexpected end of file" : "not in gzip format"}` : "invalid magic", 1);
           continue;
         }
-        if (o.test) continue;
+        if (o.test) {
+          if (gnu && o.verbose) ctx.stderr(`${f}:\t OK\n`);
+          continue;
+        }
         target = f.endsWith(o.suffix) ? f.slice(0, -o.suffix.length) : f.replace(/\.t[ga]z$/, ".tar");
       } else {
         if (gnu && f.endsWith(o.suffix) && !o.stdout) {
@@ -192,11 +204,31 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
           continue;
         }
         const base = f.split("/").pop() as string;
-        out = gzipMember(input, { level: o.level, gnu, name: o.noName ? undefined : base, mtime: o.noName ? 0 : Math.floor(st.mtime.getTime() / 1000) });
+        let mtime = 0;
+        if (gnu && !o.noTime) {
+          mtime = Math.floor(st.mtime.getTime() / 1000);
+          // gzip's format reserves 0 for "no time": GNU warns for it as for times past 2106.
+          if (mtime <= 0 || mtime > 0xffffffff) {
+            mtime = 0;
+            warn(`${f}: warning: file timestamp out of range for gzip format`, 2);
+          }
+        }
+        out = gzipMember(input, { level: o.level, gnu, name: o.noName ? undefined : base, mtime, build, state });
         target = `${f}${o.suffix}`;
       }
+      // What -v says: GNU's ratio leaves the header and trailer out; busybox's is quirkier.
+      const verbose = (to: string): string => {
+        if (gnu) {
+          const hb = o.decompress ? headerBytes(input) : 18 + (o.noName ? 0 : Buffer.byteLength(f.split("/").pop() as string) + 1);
+          const r = o.decompress ? ratio(out.length - (input.length - hb), out.length) : ratio(input.length - (out.length - hb), input.length);
+          return `${f}:\t${r} -- ${o.keep ? "created" : "replaced with"} ${to}\n`;
+        }
+        const pct = o.decompress && out.length ? Math.floor((input.length * 100) / out.length) : 0;
+        return `${f}: ${(100 - pct) >>> 0}% - replaced with ${to}\n`;
+      };
       if (o.stdout) {
         ctx.stdout(out);
+        if (gnu && o.verbose) ctx.stderr(verbose("stdout"));
         continue;
       }
       const tp = ctx.resolve(target);
@@ -208,15 +240,16 @@ function gzipApplet(name: "gzip" | "gunzip" | "zcat"): Applet {
         if (ctx.fs.tryLstat(tp)) ctx.fs.remove(tp);
         ctx.fs.writeFile(tp, out, { mode: st.mode & 0o7777 });
         ctx.fs.chmod(tp, st.mode & 0o7777);
-        // GNU carries the input's times (and owner) over; busybox leaves the new file's.
+        // GNU carries the input's times (and owner) over; busybox keeps the new file's, or the header's.
         if (gnu) {
           ctx.fs.utimes(tp, st.mtime, st.mtime);
           if (ctx.creds.uid === 0) ctx.fs.chown(tp, { uid: st.uid, gid: st.gid });
+        } else if (o.decompress && input.length >= 8 && input.readUInt32LE(4) !== 0) {
+          // busybox's gunzip sets the header's MTIME when there is one.
+          const t = new Date(input.readUInt32LE(4) * 1000);
+          ctx.fs.utimes(tp, t, t);
         }
-        if (o.verbose) {
-          const ratio = input.length === 0 ? 0 : (1 - (o.decompress ? input.length / out.length : out.length / input.length)) * 100;
-          ctx.stderr(`${f}:\t${ratio.toFixed(1).padStart(5)}% -- ${o.decompress ? "created" : "replaced with"} ${target}\n`);
-        }
+        if (o.verbose) ctx.stderr(verbose(target));
         if (!o.keep) ctx.fs.remove(p);
       } catch (e) {
         warn(`${target}: ${describeError(e)}`, 1);

@@ -1,9 +1,10 @@
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 import tarStream, { type Header } from "tar-stream";
 import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import { dirname, joinPath } from "../util/paths.js";
 import { type AppletContext, fail } from "./applet.js";
+import { busyboxBuild, gnuEnvOptions, gzipMember } from "./gzip-member.js";
 import { modeString } from "./stat.js";
 
 interface TarOptions {
@@ -150,7 +151,20 @@ export const tar = async (ctx: AppletContext): Promise<number> => {
   try {
     if (o.mode === "c") {
       const archive = await create(ctx, o, base);
-      const out = o.gzip ? gzipSync(archive) : archive;
+      // Both tars pipe the archive through the image's `gzip` (no name, no time, level 6; GNU's
+      // reads $GZIP, as gzip does, and fails the way tar reports a failed child).
+      let level = 6;
+      if (o.gzip && ctx.flavour === "gnu") {
+        const env = gnuEnvOptions(ctx.env);
+        if ("error" in env) {
+          if (o.file && o.file !== "-") ctx.fs.writeFile(ctx.resolve(o.file), Buffer.alloc(0));
+          ctx.stderr(`${env.error}tar: Child returned status 1\ntar: Error is not recoverable: exiting now\n`);
+          return 2;
+        }
+        if (env.warning) ctx.stderr(env.warning);
+        level = Number(env.letters.match(/[1-9](?=[^1-9]*$)/)?.[0] ?? 6);
+      }
+      const out = o.gzip ? gzipMember(archive, { level, gnu: ctx.flavour === "gnu", build: ctx.flavour === "gnu" ? undefined : busyboxBuild(ctx.fs) }) : archive;
       if (!o.file || o.file === "-") ctx.stdout(out);
       else ctx.fs.writeFile(ctx.resolve(o.file), out);
       return 0;
