@@ -102,7 +102,7 @@ function npmCommand(parsed: Parsed, fetcher: () => Fetcher): SimCommand {
     const code = await npmInstall(ctx, fetcher(), {
       command: parsed.command, omit, ignoreScripts: parsed.ignoreScripts || envConf("ignore_scripts") === "true" || conf["ignore-scripts"] === "true",
       registry: parsed.registry ?? envConf("registry") ?? conf.registry, defaultRegistry: defaultRegistry(fs, npm.root),
-      npmVersion: pkgVersion(`${npm.root}/package.json`), nodeVersion: nodeVer,
+      npmVersion: pkgVersion(`${npm.root}/package.json`), npmRoot: npm.root, nodeVersion: nodeVer,
       cacheDir: parsed.cache ?? envConf("cache") ?? conf.cache ?? `${home === "/" ? "" : home}/.npm`,
       runScript: (cwd, script, scriptEnv) => runShellScript(ctx, fetcher, cwd, script, scriptEnv),
     });

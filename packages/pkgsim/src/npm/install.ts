@@ -6,6 +6,7 @@ import { lexists } from "../util/fsutil.js";
 import { Cacache } from "./cacache.js";
 import { extractPackage, mkdirs } from "./extract.js";
 import { checkIntegrity } from "./integrity.js";
+import { writeNpmLog } from "./log.js";
 import { type LockEntry, LockfileError, normaliseBin, parseLockfile, registryTarball } from "./lockfile.js";
 
 export interface NpmOptions {
@@ -17,6 +18,8 @@ export interface NpmOptions {
   /** npm's built-in default registry, read from the image's npm. */
   defaultRegistry?: string;
   npmVersion: string;
+  /** The npm package's directory in the image (its builtin npmrc is there). */
+  npmRoot: string;
   nodeVersion: string;
   cacheDir: string;
   /** Runs a lifecycle script through tsbuild's shell: `sh -c SCRIPT` in `cwd`. */
@@ -116,6 +119,7 @@ export async function npmInstall(ctx: SimCommandContext, fetcher: Fetcher, o: Np
   const cache = new Cacache(fs, `${o.cacheDir}/_cacache`, owner);
   const chosen = lock.entries.filter((e) => !omitted(e, o.omit) && !(e.optional && wrongPlatform(e)) && !e.inBundle);
   const installed: LockEntry[] = [];
+  const fetched: Array<{ path: string; name: string; version: string; url: string; ms?: number }> = [];
   const notRun: string[] = [];
   for (const e of chosen) {
     const dest = `${prefix}/${e.path}`;
@@ -129,11 +133,14 @@ export async function npmInstall(ctx: SimCommandContext, fetcher: Fetcher, o: Np
     const url = tarballUrl(e, o);
     if (typeof url !== "string") return npmErr(ctx, url);
     let bytes = e.integrity ? cache.get(e.integrity) : undefined;
+    let ms: number | undefined;
     const cached = bytes !== undefined;
     if (!bytes) {
       try {
         // a registry tarball never changes: the content cache answers first
+        const started = Date.now();
         const r = await fetcher.get(url, { fresh: false });
+        ms = Date.now() - started;
         if (r.status >= 400) {
           return npmErr(ctx, { code: 1, lines: [`code E${r.status}`, `${r.status} ${r.status === 404 ? "Not Found" : "Error"} - GET ${url}`] });
         }
@@ -160,8 +167,9 @@ export async function npmInstall(ctx: SimCommandContext, fetcher: Fetcher, o: Np
       return npmErr(ctx, { code: 1, lines: ["code TAR_BAD_ARCHIVE", `TAR_BAD_ARCHIVE: ${url}: ${(err as Error).message}`] });
     }
     installed.push(e);
+    fetched.push({ path: e.path, name: e.name, version: e.version ?? "", url, ms });
   }
-  linkBins(fs, prefix, installed, owner, umask);
+  const linked = linkBins(fs, prefix, installed, owner, umask);
   writeHiddenLockfile(fs, nm, lock, chosen, owner);
   // lifecycle scripts: dependencies (deepest first, as npm's build ideal order), then the root project
   if (!o.ignoreScripts) {
@@ -185,7 +193,10 @@ export async function npmInstall(ctx: SimCommandContext, fetcher: Fetcher, o: Np
       if (failed) return npmErr(ctx, failed);
     }
   }
-  writeLogs(fs, o, ctx.argv.slice(1), installed, now, owner);
+  writeNpmLog(fs, {
+    cacheDir: o.cacheDir, prefix, command: o.command, args: ctx.argv.slice(1), npmVersion: o.npmVersion, nodeVersion: o.nodeVersion,
+    npmRoot: o.npmRoot, packages: fetched, bins: linked, now, owner,
+  });
   const funding = installed.filter((e) => e.raw.funding !== undefined || readJson(fs, `${prefix}/${e.path}/package.json`)?.funding !== undefined).length;
   let text = `\nadded ${installed.length} package${installed.length === 1 ? "" : "s"} in 1s\n`;
   if (funding) text += `\n${funding} package${funding === 1 ? " is" : "s are"} looking for funding\n  run \`npm fund\` for details\n`;
@@ -206,7 +217,8 @@ function readJson(fs: RootFS, path: string): Record<string, unknown> | undefined
  * bin-links for a local install: `<parent node_modules>/.bin/NAME` → `../PKG/TARGET` (relative
  * symlinks), each target chmod 0777 & ~umask as bin-links' fixBin does.
  */
-function linkBins(fs: RootFS, prefix: string, entries: LockEntry[], owner: { uid: number; gid: number }, umask: number): void {
+function linkBins(fs: RootFS, prefix: string, entries: LockEntry[], owner: { uid: number; gid: number }, umask: number): string[] {
+  const linked: string[] = [];
   for (const e of entries) {
     const dir = `${prefix}/${e.path}`;
     const bin = e.bin ?? normaliseBin(e.name, readJson(fs, `${dir}/package.json`)?.bin);
@@ -222,8 +234,10 @@ function linkBins(fs: RootFS, prefix: string, entries: LockEntry[], owner: { uid
       if (lexists(fs, link)) fs.unlink(link);
       fs.symlink(`../${rel}/${target}`, link, { owner });
       fs.chmod(file, 0o777 & ~umask);
+      if (!linked.includes(e.path)) linked.push(e.path);
     }
   }
+  return linked;
 }
 
 /** node_modules/.package-lock.json: the installed entries of the lockfile, lockfileVersion 3, no root entry. */
@@ -261,26 +275,4 @@ async function lifecycle(
   if (r.code === 127) notRun.push(`${name}@${version} ${event} (\`${script}\`: exit ${r.code}${r.stderr.trim() ? `, ${r.stderr.trim().split("\n")[0]}` : ""})`);
   else if (r.code !== 0) return { code: r.code, lines: [`code ${r.code}`, `path ${dir}`, "command failed", `command sh -c ${script}`] };
   return undefined;
-}
-
-/** What npm 9 leaves beside the cache on every run: the debug log and the update notifier's stamp. */
-function writeLogs(fs: RootFS, o: NpmOptions, args: string[], installed: LockEntry[], now: Date, owner: { uid: number; gid: number }): void {
-  const logs = `${o.cacheDir}/_logs`;
-  mkdirs(fs, logs, 0o755, owner);
-  const stamp = now.toISOString().replace(/:/g, "_").replace(/\./g, "_").replace(/_(\d{3}Z)$/, "_$1");
-  const file = `${logs}/${stamp}-debug-0.log`;
-  const lines = [
-    "verbose cli /usr/bin/node /usr/bin/npm",
-    `info using npm@${o.npmVersion}`,
-    `info using node@${o.nodeVersion}`,
-    `verbose title npm ${args.join(" ")}`,
-    `verbose argv ${args.map((a) => JSON.stringify(a)).join(" ")}`,
-    `verbose logfile ${file}`,
-    ...installed.map((e) => `silly ADD ${e.path}`),
-    "verbose exit 0",
-    "info ok",
-  ];
-  fs.writeFile(file, lines.map((l, i) => `${i} ${l}\n`).join(""), { mode: 0o644, owner });
-  const stampFile = `${o.cacheDir}/_update-notifier-last-checked`;
-  if (!fs.exists(stampFile)) fs.writeFile(stampFile, "", { mode: 0o644, owner });
 }
