@@ -47,13 +47,63 @@ function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function installedVersion(fs: RootFS, env: PythonEnv, name: string): { version: string; dir: string } | undefined {
+/**
+ * pip's uninstall of the version an upgrade replaces: the files its RECORD lists, its .dist-info,
+ * and the directories left empty. Debian's pip leaves what apt installed outside /usr/local.
+ */
+function uninstall(fs: RootFS, env: PythonEnv, name: string, old: { version: string; dir: string; info: string }, out: (s: string) => void): void {
+  out(`  Attempting uninstall: ${name}`);
+  out(`    Found existing installation: ${name} ${old.version}`);
+  if (old.dir !== env.purelib) {
+    out(`    Not uninstalling ${normaliseName(name)} at ${old.dir}, outside environment /usr`);
+    out(`    Can't uninstall '${name}'. No files were found to uninstall.`);
+    return;
+  }
+  out(`    Uninstalling ${name}-${old.version}:`);
+  const info = `${old.dir}/${old.info}`;
+  const record = fs.exists(`${info}/RECORD`) ? fs.readFile(`${info}/RECORD`).toString("utf8") : "";
+  const dirs = new Set<string>();
+  for (const line of record.split(/\r?\n/)) {
+    const path = line.split(",")[0];
+    if (!path) continue;
+    const abs = resolveUnder(old.dir, path);
+    try {
+      if (fs.lstat(abs).type !== "dir") fs.unlink(abs);
+    } catch {
+      continue;
+    }
+    dirs.add(abs.slice(0, abs.lastIndexOf("/")));
+    if (abs.endsWith(".py")) {
+      const d = abs.slice(0, abs.lastIndexOf("/"));
+      const pyc = `${d}/__pycache__/${abs.slice(d.length + 1, -3)}.cpython-3${env.minor}.pyc`;
+      if (fs.exists(pyc)) fs.unlink(pyc);
+      dirs.add(`${d}/__pycache__`);
+    }
+  }
+  if (fs.exists(info)) fs.rm(info, { recursive: true, force: true });
+  // deepest first, so a package directory goes once its __pycache__ has
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    if (d.startsWith(`${old.dir}/`) && fs.exists(d) && fs.readdir(d).length === 0) fs.rmdir(d);
+  }
+  out(`      Successfully uninstalled ${name}-${old.version}`);
+}
+
+function resolveUnder(base: string, rel: string): string {
+  const parts = base.split("/").filter(Boolean);
+  for (const p of rel.split("/")) {
+    if (p === "..") parts.pop();
+    else if (p && p !== ".") parts.push(p);
+  }
+  return `/${parts.join("/")}`;
+}
+
+function installedVersion(fs: RootFS, env: PythonEnv, name: string): { version: string; dir: string; info: string } | undefined {
   const want = normaliseName(name);
   for (const dir of env.sitePaths) {
     if (!fs.exists(dir)) continue;
     for (const n of fs.readdir(dir)) {
       const m = /^(.+)-([^-]+)\.(dist-info|egg-info)$/.exec(n);
-      if (m && normaliseName(m[1]) === want) return { version: m[2], dir };
+      if (m && normaliseName(m[1]) === want) return { version: m[2], dir, info: n };
     }
   }
   return undefined;
@@ -143,7 +193,11 @@ export async function pipInstall(ctx: SimCommandContext, fetcher: Fetcher, env: 
   const order = [...chosen].reverse();
   out(`Installing collected packages: ${order.map((c) => c.name).join(", ")}`);
   const pycs: string[] = [];
-  for (const c of order) installWheel(fs, env, c, o, ctx, pycs);
+  for (const c of order) {
+    const old = installedVersion(fs, env, c.name);
+    if (old) uninstall(fs, env, c.name, old, out);
+    installWheel(fs, env, c, o, ctx, pycs);
+  }
   // pip unpacks into temporary directories under /tmp and removes them: /tmp is copied up
   touchTmp(fs);
   out(`Successfully installed ${[...chosen].sort((a, b) => normaliseName(a.name).localeCompare(normaliseName(b.name))).map((c) => `${c.name}-${c.version}`).join(" ")}`);

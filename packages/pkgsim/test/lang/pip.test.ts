@@ -162,3 +162,18 @@ describe("pip install of wheels (pip 23 on Debian bookworm)", () => {
     expect(fs.readFile(`${SITE}/tsb_beta.py`).toString()).toBe("VALUES = [1, 2, 3]\n");
   });
 });
+
+describe("pip install --upgrade", () => {
+  it("uninstalls the version it replaces (its RECORD's files, .pyc and .dist-info) as pip does", async () => {
+    const fs = await debianWithPip();
+    const first = await run(fs, `pip install --break-system-packages -i ${base}/simple/ tsb-beta==0.1.0`, new Fetcher({ cache: cacheDir() }));
+    expect(first.code).toBe(0);
+    await fs.commitStep();
+    const r = await run(fs, `pip install --break-system-packages -U -i ${base}/simple/ tsb-beta`, new Fetcher({ cache: cacheDir() }));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("  Attempting uninstall: tsb-beta\n    Found existing installation: tsb-beta 0.1.0\n    Uninstalling tsb-beta-0.1.0:\n      Successfully uninstalled tsb-beta-0.1.0\n");
+    expect(fs.exists(`${SITE}/tsb_beta-0.1.0.dist-info`)).toBe(false);
+    expect(fs.readdir(SITE).sort()).toEqual(["__pycache__", "tsb_beta-0.2.0.dist-info", "tsb_beta.py"]);
+    expect(fs.readdir(`${SITE}/__pycache__`)).toEqual(["tsb_beta.cpython-311.pyc"]);
+  });
+});
