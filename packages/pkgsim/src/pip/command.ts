@@ -61,7 +61,7 @@ export function pythonEnv(fs: RootFS, interpreter: string): PythonEnv | undefine
   // Debian patches sysconfig (posix_local): pip installs under /usr/local, dist-packages
   const purelib = debian ? `/usr/local/lib/python3.${minor}/dist-packages` : `${prefix}/lib/python3.${minor}/site-packages`;
   const sitePaths = debian ? [purelib, "/usr/lib/python3/dist-packages", `/usr/lib/python3.${minor}/dist-packages`] : [purelib];
-  return { executable: interpreter, minor, purelib, scripts: debian ? "/usr/local/bin" : `${prefix}/bin`, sitePaths };
+  return { executable: interpreter, minor, prefix, purelib, scripts: debian ? "/usr/local/bin" : `${prefix}/bin`, sitePaths };
 }
 
 function pipInstalled(fs: RootFS, env: PythonEnv): boolean {
@@ -100,9 +100,9 @@ function pipCommand(parsed: Parsed, fetcher: () => Fetcher, interpreterOf: (ctx:
     const home = ctx.env.HOME || "/root";
     const conf = pipConf(fs, home, ctx.env.PIP_CONFIG_FILE);
     const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
-    const managed = `/usr/lib/python3.${env.minor}/EXTERNALLY-MANAGED`;
+    const managed = `${env.prefix}/lib/python3.${env.minor}/EXTERNALLY-MANAGED`;
     const breakSystem = parsed.breakSystem || truthy(ctx.env.PIP_BREAK_SYSTEM_PACKAGES) || truthy(conf["break-system-packages"]);
-    if (env.executable.startsWith("/usr/bin/") && fs.exists(managed) && !breakSystem) {
+    if (fs.exists(managed) && !breakSystem) {
       ctx.stderr(externallyManaged(readText(fs, managed) ?? ""));
       return 1;
     }

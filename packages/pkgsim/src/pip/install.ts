@@ -12,6 +12,8 @@ export interface PythonEnv {
   /** sys.executable: the entry point scripts' #! line. */
   executable: string;
   minor: number;
+  /** sys.prefix: the stdlib is `<prefix>/lib/python3.X` (where PEP 668's EXTERNALLY-MANAGED lives). */
+  prefix: string;
   purelib: string;
   scripts: string;
   /** Directories on sys.path where installed distributions are looked for. */
