@@ -140,7 +140,7 @@ def main():
             out = build_both(tag, ctx, env, no_cache=True); tags.append(tag)
             sh(DOCKER, "save", "-o", os.path.join(work, f"{name}.docker.tar"), tag)
             sh("node", CLI, "save", "-o", os.path.join(work, f"{name}.tsbuild.tar"), tag, env=env)
-            notes = [l for l in out.splitlines() if l.startswith(("npm:", "pip:"))]
+            notes = [l for l in (re.sub(r"\x1b\[[0-9;]*m", "", x) for x in out.splitlines()) if l.startswith(("npm:", "pip:"))]
             for n in notes: print(f"   tsbuild note: {n[:200]}")
             e, n = compare(name, aptcmp.layer_entries(os.path.join(work, f"{name}.docker.tar")), aptcmp.layer_entries(os.path.join(work, f"{name}.tsbuild.tar")))
             totals[0] += e; totals[1] += n
