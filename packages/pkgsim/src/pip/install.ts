@@ -195,6 +195,16 @@ export async function pipInstall(ctx: SimCommandContext, fetcher: Fetcher, env: 
   const order = [...chosen].reverse();
   out(`Installing collected packages: ${order.map((c) => c.name).join(", ")}`);
   const pycs: string[] = [];
+  try {
+    // every wheel is checked before anything is written
+    for (const c of order) checkWheel(readWheel(c.bytes!, c.filename), c.filename);
+  } catch (e) {
+    if (e instanceof PipFailure) {
+      ctx.stderr(e.lines.join("\n") + "\n");
+      return 1;
+    }
+    throw e;
+  }
   for (const c of order) {
     const old = installedVersion(fs, env, c.name);
     if (old) uninstall(fs, env, c.name, old, out);
@@ -224,6 +234,13 @@ async function download(ctx: SimCommandContext, fetcher: Fetcher, url: string, s
   if (r.status >= 400) throw new PipFailure([`ERROR: HTTP error ${r.status} while getting ${url}`]);
   out(`  Downloading ${url} (${formatSize(r.bytes.length)})`);
   return r.bytes;
+}
+
+function checkWheel(entries: ReturnType<typeof readZip>, filename: string): void {
+  for (const e of entries) {
+    const parts = e.name.replace(/\/$/, "").split("/");
+    if (parts.some((p) => p === ".." || p === "") || e.name.includes("\\")) throw new PipFailure([`ERROR: ${filename}: ${e.name} leaves the installation directory`]);
+  }
 }
 
 function readWheel(bytes: Buffer, filename: string) {

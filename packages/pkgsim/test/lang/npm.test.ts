@@ -229,4 +229,18 @@ describe("npm ci over a lockfile (npm 9's layout)", () => {
     expect(ran).toBe(true);
     expect(fs.exists("/app/node_modules")).toBe(false);
   });
+
+  it("fails without network (RUN --network=none) as npm does, and refuses lockfile keys that leave node_modules", async () => {
+    const fs = await debianWithNpm();
+    project(fs);
+    const r = await run(fs, "npm ci", new Fetcher({ cache: cacheDir(), network: false }));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^npm ERR! code ENOTFOUND\nnpm ERR! syscall getaddrinfo/);
+    expect(fs.exists("/app/node_modules/tool")).toBe(false);
+    const evil = await debianWithNpm();
+    project(evil, lockfile({ "node_modules/../../etc": { version: "1.0.0", resolved: `${base}/dep/-/dep-1.0.0.tgz` } }));
+    const r2 = await run(evil, "npm ci", new Fetcher({ cache: cacheDir() }));
+    expect(r2.code).toBe(1);
+    expect(r2.err).toContain('package path "node_modules/../../etc" leaves node_modules');
+  });
 });

@@ -176,4 +176,19 @@ describe("pip install --upgrade", () => {
     expect(fs.readdir(SITE).sort()).toEqual(["__pycache__", "tsb_beta-0.2.0.dist-info", "tsb_beta.py"]);
     expect(fs.readdir(`${SITE}/__pycache__`)).toEqual(["tsb_beta.cpython-311.pyc"]);
   });
+
+  it("fails without network as pip does, and refuses a wheel with a path that leaves site-packages", async () => {
+    const fs = await debianWithPip();
+    const r = await run(fs, `pip install --break-system-packages -i ${base}/simple/ tsb-beta`, new Fetcher({ cache: cacheDir(), network: false }));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("ERROR: No matching distribution found for tsb-beta");
+    const evil = wheel("tsb-evil", "1.0.0", { "../../../../etc/evil": "x\n" });
+    files.set(`/files/${evil.filename}`, evil.bytes);
+    pages.set("/simple/tsb-evil/", `<a href="../../files/${evil.filename}#sha256=${sha(evil.bytes)}">${evil.filename}</a>`);
+    const fs2 = await debianWithPip();
+    const r2 = await run(fs2, `pip install --break-system-packages -i ${base}/simple/ tsb-evil`, new Fetcher({ cache: cacheDir() }));
+    expect(r2.code).toBe(1);
+    expect(r2.err).toContain("leaves the installation directory");
+    expect(fs2.exists("/etc/evil")).toBe(false);
+  });
 });
