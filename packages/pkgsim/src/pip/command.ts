@@ -132,7 +132,7 @@ function pipCommand(parsed: Parsed, fetcher: () => Fetcher, interpreterOf: (ctx:
     }
     return pipInstall(ctx, fetcher(), env, {
       requirements: reqs, indexUrl, extraIndexUrls: extra, compile: parsed.compile && !truthy(ctx.env.PIP_NO_COMPILE), noDeps: parsed.noDeps,
-      upgrade: parsed.upgrade, quiet: parsed.quiet, rootWarning: ctx.owner.uid === 0 && (parsed.rootAction ?? ctx.env.PIP_ROOT_USER_ACTION) !== "ignore",
+      upgrade: parsed.upgrade, quiet: parsed.quiet, noCache: parsed.noCache || truthy(ctx.env.PIP_NO_CACHE_DIR) || truthy(conf["no-cache-dir"]), rootWarning: ctx.owner.uid === 0 && (parsed.rootAction ?? ctx.env.PIP_ROOT_USER_ACTION) !== "ignore",
     });
   };
 }

@@ -29,6 +29,8 @@ export interface PipOptions {
   upgrade: boolean;
   quiet: number;
   rootWarning: boolean;
+  /** --no-cache-dir / PIP_NO_CACHE_DIR: pip keeps no HTTP cache. */
+  noCache: boolean;
 }
 
 const PYC_MAGIC: Record<number, number> = { 7: 3394, 8: 3413, 9: 3425, 10: 3439, 11: 3495, 12: 3531, 13: 3571 };
@@ -215,7 +217,13 @@ export async function pipInstall(ctx: SimCommandContext, fetcher: Fetcher, env: 
   out(`Successfully installed ${[...chosen].sort((a, b) => normaliseName(a.name).localeCompare(normaliseName(b.name))).map((c) => `${c.name}-${c.version}`).join(" ")}`);
   if (o.rootWarning) ctx.stderr("WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour with the system package manager. It is recommended to use a virtual environment instead: https://pip.pypa.io/warnings/venv\n");
   if (pycs.length) ctx.note?.(`pip: ${pycs.length} .pyc files are estimates: right names, header and RECORD line, size estimated from the source and zero-filled code (tsbuild has no Python compiler); pass --no-compile for exact layers`);
-  ctx.note?.("pip: the HTTP cache under ~/.cache/pip is not written by tsbuild (real pip keeps there only answers with caching headers, as PyPI's are; a plain local index's are not)");
+  // pip caches only https answers (its http:// adapter has no cache: measured with a local index
+  // sending Cache-Control, which left no ~/.cache/pip); those tsbuild does not write
+  const https = chosen.filter((c) => c.url.startsWith("https:"));
+  if (https.length && !o.noCache) {
+    const bytes = https.reduce((n, c) => n + (c.bytes?.length ?? 0), 0);
+    ctx.note?.(`pip: real pip would also keep its https downloads (${bytes.toLocaleString("en-US")} bytes of wheels) in ~/.cache/pip/http; tsbuild does not write pip's HTTP cache, so this layer lacks them (--no-cache-dir makes them equal)`);
+  }
   return 0;
 }
 
