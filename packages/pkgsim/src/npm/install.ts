@@ -121,8 +121,24 @@ export async function npmInstall(ctx: SimCommandContext, fetcher: Fetcher, o: Np
   const installed: LockEntry[] = [];
   const fetched: Array<{ path: string; name: string; version: string; url: string; ms?: number }> = [];
   const notRun: string[] = [];
+  // npm install keeps what node_modules already holds as the lockfile says (its hidden lockfile
+  // records it), removes what the lockfile no longer has, and replaces what changed
+  const hidden = o.command === "install" ? (readJson(fs, `${nm}/.package-lock.json`)?.packages as Record<string, Record<string, unknown>> | undefined) : undefined;
+  let removed = 0;
+  if (hidden) {
+    const keep = new Set(chosen.map((e) => e.path));
+    for (const path of Object.keys(hidden)) {
+      if (!keep.has(path) && lexists(fs, `${prefix}/${path}`)) {
+        fs.rm(`${prefix}/${path}`, { recursive: true, force: true });
+        removed++;
+      }
+    }
+  }
   for (const e of chosen) {
     const dest = `${prefix}/${e.path}`;
+    const had = hidden?.[e.path];
+    if (had && had.version === e.version && had.integrity === e.integrity && fs.exists(`${dest}/package.json`)) continue;
+    if (o.command === "install" && lexists(fs, dest)) fs.rm(dest, { recursive: true, force: true });
     if (e.link) {
       const target = (e.resolved ?? "").replace(/^file:/, "");
       mkdirs(fs, dest.slice(0, dest.lastIndexOf("/")), 0o777 & ~umask, owner);
@@ -198,7 +214,19 @@ export async function npmInstall(ctx: SimCommandContext, fetcher: Fetcher, o: Np
     npmRoot: o.npmRoot, packages: fetched, bins: linked, now, owner,
   });
   const funding = installed.filter((e) => e.raw.funding !== undefined || readJson(fs, `${prefix}/${e.path}/package.json`)?.funding !== undefined).length;
-  let text = `\nadded ${installed.length} package${installed.length === 1 ? "" : "s"} in 1s\n`;
+  if (o.command === "install") {
+    // npm install saves the lockfile it reified from, even unchanged (measured: npm 9.2 rewrites it)
+    // with the file's own indentation and line ends, as npm keeps them
+    const original = fs.readFile(`${prefix}/${lockName}`).toString("utf8");
+    const indent = /^\{\r?\n([ \t]+)"/.exec(original)?.[1] ?? "  ";
+    const eol = original.includes("\r\n") ? "\r\n" : "\n";
+    fs.writeFile(`${prefix}/${lockName}`, (JSON.stringify(lock.raw, null, indent) + "\n").replace(/\n/g, eol), { mode: 0o644, owner });
+  }
+  const changes = [
+    ...(installed.length ? [`added ${installed.length} package${installed.length === 1 ? "" : "s"}`] : []),
+    ...(removed ? [`removed ${removed} package${removed === 1 ? "" : "s"}`] : []),
+  ];
+  let text = `\n${changes.length ? changes.join(", ") : "up to date"} in 1s\n`;
   if (funding) text += `\n${funding} package${funding === 1 ? " is" : "s are"} looking for funding\n  run \`npm fund\` for details\n`;
   ctx.stdout(text);
   if (notRun.length) ctx.note?.(`npm: tsbuild could not run these lifecycle scripts (their programs cannot run here; what they would have built is missing): ${notRun.join("; ")}`);

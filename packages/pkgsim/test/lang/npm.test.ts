@@ -244,3 +244,26 @@ describe("npm ci over a lockfile (npm 9's layout)", () => {
     expect(r2.err).toContain('package path "node_modules/../../etc" leaves node_modules');
   });
 });
+
+describe("npm install with a lockfile", () => {
+  it("installs what is missing, removes what the lockfile dropped, keeps the rest, and saves the lockfile again", async () => {
+    const fs = await debianWithNpm();
+    project(fs);
+    const fetcher = new Fetcher({ cache: cacheDir() });
+    expect((await run(fs, "npm install", fetcher)).out).toContain("added 5 packages in");
+    await fs.commitStep();
+    const again = await run(fs, "npm install", fetcher);
+    expect(again.out).toBe("\nup to date in 1s\n");
+    const diff = await fs.commitStep();
+    // npm rewrites both lockfiles even when nothing changed (measured with npm 9.2)
+    expect(diff.entries.map((e) => e.path).filter((p) => p.startsWith("app/")).sort()).toEqual(["app/node_modules", "app/node_modules/.package-lock.json", "app/package-lock.json"]);
+    const lock = lockfile();
+    delete lock.packages["node_modules/devonly"];
+    delete (lock.packages[""] as { devDependencies?: unknown }).devDependencies;
+    fs.writeFile("/app/package-lock.json", JSON.stringify(lock, null, 2) + "\n");
+    fs.writeFile("/app/package.json", JSON.stringify(lock.packages[""]));
+    const pruned = await run(fs, "npm install", fetcher);
+    expect(pruned.out).toBe("\nremoved 1 package in 1s\n");
+    expect(fs.exists("/app/node_modules/devonly")).toBe(false);
+  });
+});
