@@ -38,3 +38,14 @@ export async function debianWithPip(): Promise<RootFS> {
     "[externally-managed]\nError=To install Python packages system-wide, try apt install\n python3-xyz, where xyz is the package you are trying to\n install.\n\n See /usr/share/doc/python3.11/README.venv for more information.\n");
   return fs;
 }
+
+/** The python official image's shape: CPython 3.12 under /usr/local, pip in its site-packages, no PEP 668 marker. */
+export async function officialPython(): Promise<RootFS> {
+  const fs = await imageFs("debian:bookworm-slim");
+  file(fs, "/usr/local/bin/python3.12", ELF, 0o755);
+  fs.symlink("python3.12", "/usr/local/bin/python3", { owner: ROOT });
+  fs.symlink("python3", "/usr/local/bin/python", { owner: ROOT });
+  file(fs, "/usr/local/bin/pip", "#!/usr/local/bin/python3.12\n# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom pip._internal.cli.main import main\n", 0o755);
+  file(fs, "/usr/local/lib/python3.12/site-packages/pip/__init__.py", '__version__ = "24.0"\n');
+  return fs;
+}

@@ -267,3 +267,36 @@ describe("npm install with a lockfile", () => {
     expect(fs.exists("/app/node_modules/devonly")).toBe(false);
   });
 });
+
+describe("npm ci: who runs it, and whose model wins", () => {
+  it("as another USER: the user's owners (not the archive's), the cache under that user's HOME", async () => {
+    const fs = await debianWithNpm();
+    project(fs);
+    fs.chown("/app", { uid: 1000, gid: 1000 });
+    fs.mkdir("/home/node", { recursive: true, mode: 0o755, owner: { uid: 1000, gid: 1000 } });
+    fs.beginStep();
+    let err = "";
+    const fetcher = new Fetcher({ cache: cacheDir() });
+    const res = await runCommand(fs, {
+      argv: ["/bin/sh", "-c", "npm ci"], env: { PATH, HOME: "/home/node" }, cwd: "/app", user: "1000:1000",
+      stderr: (s) => void (err += s), binaries: simulatedBinariesWith({ fetcher }), models: withPackageManagers([], { fetcher }),
+    });
+    expect(err).toBe("");
+    expect(res.exitCode).toBe(0);
+    expect(stat(fs, "/app/node_modules/tool/node_modules/dep/index.js")).toBe("file 644 1000:1000");
+    expect(fs.readdir("/home/node/.npm/_cacache")).toEqual(["content-v2", "index-v5", "tmp"]);
+    expect(stat(fs, "/home/node/.npm/_cacache")).toBe("dir 755 1000:1000");
+  });
+
+  it("a project's own model for npm ci wins over tsbuild's npm", async () => {
+    const fs = await debianWithNpm();
+    project(fs);
+    const fetcher = new Fetcher({ cache: cacheDir() });
+    let ran = false;
+    const mine: CommandModel = { program: "npm", match: (a) => (a[0] === "ci" ? async () => { ran = true; return 0; } : undefined) };
+    const r = await run(fs, "npm ci", fetcher, withPackageManagers([mine], { fetcher }));
+    expect(r.code).toBe(0);
+    expect(ran).toBe(true);
+    expect(fs.exists("/app/node_modules")).toBe(false);
+  });
+});

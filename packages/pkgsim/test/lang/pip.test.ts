@@ -9,7 +9,7 @@ import type { RootFS } from "@tsbuild/fs-snapshot";
 import { runCommand } from "@tsbuild/shell";
 import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith, withPackageManagers } from "@tsbuild/pkgsim";
-import { debianWithPip } from "./fake-images.js";
+import { debianWithPip, officialPython } from "./fake-images.js";
 import { wheel } from "./wheel.js";
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -190,5 +190,17 @@ describe("pip install --upgrade", () => {
     expect(r2.code).toBe(1);
     expect(r2.err).toContain("leaves the installation directory");
     expect(fs2.exists("/etc/evil")).toBe(false);
+  });
+});
+
+describe("pip install in the python official image's layout", () => {
+  it("installs into <prefix>/lib/python3.12/site-packages with no PEP 668 refusal, scripts in /usr/local/bin", async () => {
+    const fs = await officialPython();
+    const r = await run(fs, `pip install -i ${base}/simple/ tsb-beta==0.2.0 && python -m pip install -i ${base}/simple/ tsb-beta`, new Fetcher({ cache: cacheDir() }));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Requirement already satisfied: tsb-beta in /usr/local/lib/python3.12/site-packages (0.2.0)");
+    const site = "/usr/local/lib/python3.12/site-packages";
+    expect(fs.readFile(`${site}/tsb_beta.py`).toString()).toBe("VALUES = [1, 2, 3]\n");
+    expect(fs.readFile(`${site}/__pycache__/tsb_beta.cpython-312.pyc`).subarray(0, 4).toString("hex")).toBe("cb0d0d0a");
   });
 });
