@@ -9,7 +9,7 @@ import { npmInstall } from "./install.js";
 const CI = new Set(["ci", "clean-install", "ic", "install-clean", "isntall-clean"]);
 const INSTALL = new Set(["install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall", "add"]);
 
-interface Parsed { command: "ci" | "install"; omit: Set<string>; ignoreScripts: boolean; registry?: string; cache?: string }
+interface Parsed { command: "ci" | "install"; omit: Set<string>; ignoreScripts: boolean; registry?: string; cache?: string; specs: string[]; saveDev: boolean; saveExact: boolean }
 
 /** The npm arguments tsbuild covers: `ci` and a bare `install` (with a lockfile), with the options that change the result. */
 export function parseNpm(args: string[]): Parsed | undefined {
@@ -18,12 +18,19 @@ export function parseNpm(args: string[]): Parsed | undefined {
   let ignoreScripts = false;
   let registry: string | undefined;
   let cache: string | undefined;
+  const specs: string[] = [];
+  let saveDev = false;
+  let saveExact = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [opt, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
     const value = () => inline ?? args[++i];
     if (!a.startsWith("-")) {
-      if (command) return undefined; // a package spec: `npm install pkg` resolves versions — not covered
+      if (command === "install" && /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(@[^\s/:]+)?$/i.test(a)) {
+        specs.push(a); // a registry name with a version, range or tag
+        continue;
+      }
+      if (command) return undefined; // git, file, URL and alias specs: not covered
       if (CI.has(a)) command = "ci";
       else if (INSTALL.has(a)) command = "install";
       else return undefined;
@@ -36,6 +43,10 @@ export function parseNpm(args: string[]): Parsed | undefined {
       case "--ignore-scripts": ignoreScripts = inline !== "false"; break;
       case "--registry": registry = value(); break;
       case "--cache": cache = value(); break;
+      case "-D": case "--save-dev": saveDev = true; break;
+      case "-E": case "--save-exact": saveExact = true; break;
+      case "-S": case "--save": case "-P": case "--save-prod": break;
+      case "--no-save": case "-O": case "--save-optional": case "--save-peer": case "-B": case "--save-bundle": return undefined;
       case "-g": case "--global": case "--location": case "-w": case "--workspace": case "--workspaces": case "--install-strategy":
       case "--global-style": case "--legacy-bundling": case "--install-links": case "--dry-run": case "--no-package-lock": case "--package-lock-only":
         return undefined;
@@ -43,7 +54,8 @@ export function parseNpm(args: string[]): Parsed | undefined {
     }
   }
   if (!command) return undefined;
-  return { command, omit, ignoreScripts, registry, cache };
+  if (command === "ci" && specs.length) return undefined;
+  return { command, omit, ignoreScripts, registry, cache, specs, saveDev, saveExact };
 }
 
 /** The image's npm: the cli script PATH finds, and the npm package around it. */
@@ -100,14 +112,14 @@ function npmCommand(parsed: Parsed, fetcher: () => Fetcher): SimCommand {
     const pkgVersion = (p: string) => /"version"\s*:\s*"([^"]+)"/.exec(readText(fs, p) ?? "")?.[1] ?? "unknown";
     const nodeVer = nodeVersion(fs);
     const code = await npmInstall(ctx, fetcher(), {
-      command: parsed.command, omit, ignoreScripts: parsed.ignoreScripts || envConf("ignore_scripts") === "true" || conf["ignore-scripts"] === "true",
+      command: parsed.command, omit, specs: parsed.specs, saveDev: parsed.saveDev, saveExact: parsed.saveExact, ignoreScripts: parsed.ignoreScripts || envConf("ignore_scripts") === "true" || conf["ignore-scripts"] === "true",
       registry: parsed.registry ?? envConf("registry") ?? conf.registry, defaultRegistry: defaultRegistry(fs, npm.root),
       npmVersion: pkgVersion(`${npm.root}/package.json`), npmRoot: npm.root, nodeVersion: nodeVer,
       cacheDir: parsed.cache ?? envConf("cache") ?? conf.cache ?? `${home === "/" ? "" : home}/.npm`,
       runScript: (cwd, script, scriptEnv) => runShellScript(ctx, fetcher, cwd, script, scriptEnv),
     });
     if (code === -1) {
-      ctx.stderr("npm: tsbuild installs from a package-lock.json that matches package.json; resolving versions from the registry is not done\n");
+      ctx.stderr("npm: tsbuild installs from a package-lock.json that matches package.json, or named packages into a project without a lockfile and node_modules; this project has neither shape\n");
       return 1;
     }
     return code;

@@ -57,8 +57,17 @@ beforeAll(async () => {
     "package/package.json": { data: '{"name":"@sc/built","version":"3.0.0","bin":"cli.js","scripts":{"postinstall":"echo compiled > out.txt","install":"node native.js"}}' },
     "package/cli.js": { data: "#!/usr/bin/env node\n" },
   }));
+  const manifest = (name: string, version: string, extra: Record<string, unknown> = {}) => ({
+    name, version, license: "MIT", ...extra, dist: { tarball: `${base}/${name}/-/${name.split("/").pop()}-${version}.tgz`, integrity: sri(tarballs.get(`/${name}/-/${name.split("/").pop()}-${version}.tgz`)!) },
+  });
+  const packuments = () => ({
+    "/tool": { name: "tool", "dist-tags": { latest: "1.2.0" }, versions: { "1.2.0": manifest("tool", "1.2.0", { dependencies: { dep: "^2.0.0" }, bin: { tool: "./bin/tool.js" }, engines: { node: ">=10" } }) } },
+    "/dep": { name: "dep", "dist-tags": { latest: "2.0.0" }, versions: { "1.0.0": manifest("dep", "1.0.0"), "2.0.0": manifest("dep", "2.0.0") } },
+  });
   server = createServer((req, res) => {
     const path = decodeURIComponent(req.url ?? "/");
+    const doc = (packuments() as Record<string, unknown>)[path];
+    if (doc) return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc));
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const body = tarballs.get(path);
     if (!body) return void res.writeHead(404).end("{}");
@@ -298,5 +307,30 @@ describe("npm ci: who runs it, and whose model wins", () => {
     expect(r.code).toBe(0);
     expect(ran).toBe(true);
     expect(fs.exists("/app/node_modules")).toBe(false);
+  });
+});
+
+describe("npm install NAME… without a lockfile", () => {
+  it("resolves from the packuments, hoists, nests a conflicting version, saves package.json and writes the lockfile as npm 9 does", async () => {
+    const fs = await debianWithNpm();
+    fs.mkdir("/w", { mode: 0o755 });
+    let out = "", err = "";
+    const fetcher = new Fetcher({ cache: cacheDir() });
+    fs.beginStep();
+    const res = await runCommand(fs, {
+      argv: ["/bin/sh", "-c", `npm install --registry ${base}/ tool dep@1`], env: { PATH, HOME: "/root" }, cwd: "/w", user: "",
+      stdout: (s) => void (out += s), stderr: (s) => void (err += s), binaries: simulatedBinariesWith({ fetcher }), models: withPackageManagers([], { fetcher }),
+    });
+    expect(err).toBe("");
+    expect(res.exitCode).toBe(0);
+    expect(out).toContain("added 3 packages in");
+    expect(fs.readFile("/w/package.json").toString()).toBe('{\n  "dependencies": {\n    "dep": "^1.0.0",\n    "tool": "^1.2.0"\n  }\n}\n');
+    const lock = fs.readFile("/w/package-lock.json").toString();
+    expect(Object.keys(JSON.parse(lock).packages)).toEqual(["", "node_modules/dep", "node_modules/tool", "node_modules/tool/node_modules/dep"]);
+    // scalars before objects; version, resolved, integrity first (json-stringify-nice with arborist's order)
+    expect(lock).toContain(`"node_modules/tool": {\n      "version": "1.2.0",\n      "resolved": "${base}/tool/-/tool-1.2.0.tgz",\n      "integrity": "${sri(tarballs.get("/tool/-/tool-1.2.0.tgz")!)}",\n      "license": "MIT",\n      "dependencies": {\n        "dep": "^2.0.0"\n      },\n      "bin": {\n        "tool": "bin/tool.js"\n      },\n      "engines": {`);
+    expect(lock.startsWith('{\n  "name": "w",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n    "": {\n      "dependencies": {')).toBe(true);
+    expect(fs.readFile("/w/node_modules/tool/node_modules/dep/index.js").toString()).toBe("module.exports = 2\n");
+    expect(fs.readlink("/w/node_modules/.bin/tool")).toBe("../tool/bin/tool.js");
   });
 });
