@@ -11,7 +11,8 @@ or when its registry is unreachable. Host names are read from this machine's con
 (`npm config get registry`, apt's sources), never written here.
 
 - npm: `apt-get install nodejs npm` (Debian's npm 9.2), then `npm ci` of a lockfile of real
-  registry packages that this script makes with the host's npm (`--package-lock-only`).
+  registry packages that this script makes with the host's npm (`--package-lock-only`), and
+  `npm install NAME@VERSION…` in an empty directory (packuments, package.json, lockfile).
 - pip: `apt-get install python3-pip` (pip 23.0.1), then `pip install --break-system-packages` of
   two pure-Python wheels built here and served by a simple index on 127.0.0.1 — with and without
   `--no-compile`.
@@ -42,6 +43,7 @@ BASES = {
 CASES = {
     # the host's CA bundle lets the container's node trust this machine's TLS proxy (tsbuild downloads with the host's trust)
     "npm-ci": ("npm", "FROM {img}\nCOPY host-ca.crt /usr/local/share/tsbuild-host-ca.crt\nENV NODE_EXTRA_CA_CERTS=/usr/local/share/tsbuild-host-ca.crt\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\n"),
+    "npm-install": ("npm", "FROM {img}\nCOPY host-ca.crt /usr/local/share/tsbuild-host-ca.crt\nENV NODE_EXTRA_CA_CERTS=/usr/local/share/tsbuild-host-ca.crt\nWORKDIR /w\nRUN npm install semver@7.5.4 debug@2.6.9 ms@2.1.3\n"),
     "pip-install": ("pip", "FROM {img}\nRUN pip install --break-system-packages --index-url {index} tsb-alpha tsb-beta\n"),
     "pip-install-no-compile": ("pip", "FROM {img}\nRUN pip install --break-system-packages --no-compile --index-url {index} tsb-alpha tsb-beta\n"),
 }
@@ -81,6 +83,9 @@ def npm_lockfile(ctx):
     """package.json + a lockfile with `resolved` URLs from the host's npm and its registry."""
     with open(os.path.join(ctx, "package.json"), "w") as f: json.dump(PKG, f, indent=2)
     sh("npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--omit-lockfile-registry-resolved=false", cwd=ctx)
+    write_ca(ctx)
+
+def write_ca(ctx):
     ca = os.environ.get("NODE_EXTRA_CA_CERTS") or "/etc/ssl/certs/ca-certificates.crt"
     shutil.copy(ca if os.path.exists(ca) else os.devnull, os.path.join(ctx, "host-ca.crt"))
 
@@ -134,7 +139,8 @@ def main():
         for name, (kind, text) in CASES.items():
             if kind not in kinds: continue
             ctx = os.path.join(work, name); os.makedirs(ctx)
-            if kind == "npm": npm_lockfile(ctx)
+            if name == "npm-ci": npm_lockfile(ctx)
+            elif kind == "npm": write_ca(ctx)
             open(os.path.join(ctx, "Dockerfile"), "w").write(text.format(img=f"npmpip-cmp/{kind}-base:1", index=index))
             tag = f"npmpip-cmp/{name}:1"
             out = build_both(tag, ctx, env, no_cache=True); tags.append(tag)

@@ -27,11 +27,17 @@ export class Cacache {
     return undefined;
   }
 
-  put(url: string, data: Buffer, integrity: string, now: Date, contentType = "application/octet-stream"): void {
+  /** `reqHeaders`: what make-fetch-happen keeps of the request (a packument's `accept`; nothing for a tarball). */
+  put(url: string, data: Buffer, integrity: string, now: Date, contentType = "application/octet-stream", reqHeaders: Record<string, string> = {}): void {
     const want = parseSri(integrity)[0] ?? { algorithm: "sha512", digest: "" };
     const hex = createHash(want.algorithm).update(data).digest("hex");
     const content = this.contentPath(want.algorithm, hex);
     this.mkdir(content.slice(0, content.lastIndexOf("/")));
+    // cacache writes through a temporary file in tmp/ and moves it into place: tmp/ changes too
+    this.mkdir(`${this.dir}/tmp`);
+    const tmp = `${this.dir}/tmp/tsbuild-${hex.slice(0, 8)}`;
+    this.fs.writeFile(tmp, "", { mode: 0o644, owner: this.owner });
+    this.fs.unlink(tmp);
     if (!this.fs.exists(content)) this.fs.writeFile(content, data, { mode: 0o444, owner: this.owner });
     this.fs.chmod(content, 0o444);
     const key = `make-fetch-happen:request-cache:${url}`;
@@ -44,7 +50,7 @@ export class Cacache {
       metadata: {
         time: t,
         url,
-        reqHeaders: {},
+        reqHeaders,
         resHeaders: { "content-type": contentType, date: now.toUTCString() },
         options: { compress: true },
       },

@@ -326,6 +326,8 @@ async function lifecycle(
  * (`^VERSION`, or the range asked for) and package-lock.json written as npm 9 writes it.
  * Returns the lockfile's name, or npm's error.
  */
+const PACKUMENT_ACCEPT = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
+
 async function resolveSpecs(
   ctx: SimCommandContext, fetcher: Fetcher, o: NpmOptions, prefix: string, pkgPath: string, pkg: Record<string, unknown>,
 ): Promise<string | Err> {
@@ -341,7 +343,7 @@ async function resolveSpecs(
     const url = `${registry}${name.replace("/", "%2f")}`;
     let r;
     try {
-      r = await fetcher.get(url, { headers: { accept: "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*" } });
+      r = await fetcher.get(url, { headers: { accept: PACKUMENT_ACCEPT } });
     } catch (err) {
       if (!(err instanceof FetchError)) throw err;
       if (err.code === "offline-miss") ctx.note?.(err.message);
@@ -355,7 +357,7 @@ async function resolveSpecs(
     } catch {
       throw new ResolveError(["code EJSONPARSE", `invalid packument from ${url}`]);
     }
-    cache.put(url, r.bytes, sri("sha512", r.bytes), now, r.contentType ?? "application/json");
+    cache.put(url, r.bytes, sri("sha512", r.bytes), now, r.contentType ?? "application/json", { accept: PACKUMENT_ACCEPT });
     packuments.set(name, doc);
     return doc;
   };

@@ -66,5 +66,6 @@ export function writeNpmLog(fs: RootFS, f: LogFacts): void {
   ];
   fs.writeFile(file, lines.map((l, i) => `${i} ${l}\n`).join(""), { mode: 0o644, owner: f.owner });
   const stampFile = `${f.cacheDir}/_update-notifier-last-checked`;
-  if (!fs.exists(stampFile)) fs.writeFile(stampFile, "", { mode: 0o644, owner: f.owner });
+  // rewritten on every run (measured: a second npm run leaves it in its layer again)
+  fs.writeFile(stampFile, "", { mode: 0o644, owner: f.owner });
 }
