@@ -181,7 +181,6 @@ export async function pipInstall(ctx: SimCommandContext, fetcher: Fetcher, env: 
           if (!m) continue;
           if (m[3] && !markerHolds(m[3], env.minor)) continue;
           queue.push({ name: m[1], spec: m[2].trim(), raw: `${m[1]}${m[2].trim()}`, requested: false });
-          out(`  (from ${req.name})`);
         }
       }
     }
