@@ -25,19 +25,23 @@ export function resolveReal(fs: RootFS, path: string): string | undefined {
 
 /**
  * Runs `sh -c SCRIPT` through tsbuild's shell, as a package manager runs a lifecycle script, as
- * the calling user, in `cwd`. Its output is the command's output.
+ * the calling user, in `cwd`. A foreground script's output is the command's; a background one's
+ * only when it fails.
  */
 export async function runShellScript(
-  ctx: SimCommandContext, fetcher: () => Fetcher, cwd: string, script: string, env: Record<string, string>,
+  ctx: SimCommandContext, fetcher: () => Fetcher, cwd: string, script: string, env: Record<string, string>, foreground = true,
 ): Promise<{ code: number; stderr: string }> {
   const [{ runCommand }, { simulatedBinariesWith }] = await Promise.all([import("@tsbuild/shell"), import("../binaries.js")]);
   let stderr = "";
+  let stdout = "";
   const r = await runCommand(ctx.fs, {
     argv: ["/bin/sh", "-c", script], env, cwd, user: `${ctx.owner.uid}:${ctx.owner.gid}`,
-    stdout: (s) => ctx.stdout(s), stderr: (s) => void (stderr += s),
+    stdout: (s) => void (foreground ? ctx.stdout(s) : (stdout += s)), stderr: (s) => void (stderr += s),
     binaries: simulatedBinariesWith({ fetcher: fetcher() }), now: ctx.now,
   });
   // a script that could not run (127: a program tsbuild cannot run) is the caller's to name; other output is the command's
-  if (r.exitCode !== 127) ctx.stderr(stderr);
+  // a background script's output shows only when it failed
+  if (!foreground && r.exitCode !== 0 && r.exitCode !== 127) ctx.stdout(stdout);
+  if (r.exitCode !== 127 && (foreground || r.exitCode !== 0)) ctx.stderr(stderr);
   return { code: r.exitCode, stderr: r.error ?? stderr };
 }

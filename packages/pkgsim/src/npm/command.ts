@@ -116,7 +116,7 @@ function npmCommand(parsed: Parsed, fetcher: () => Fetcher): SimCommand {
       registry: parsed.registry ?? envConf("registry") ?? conf.registry, defaultRegistry: defaultRegistry(fs, npm.root),
       npmVersion: pkgVersion(`${npm.root}/package.json`), npmRoot: npm.root, nodeVersion: nodeVer,
       cacheDir: parsed.cache ?? envConf("cache") ?? conf.cache ?? `${home === "/" ? "" : home}/.npm`,
-      runScript: (cwd, script, scriptEnv) => runShellScript(ctx, fetcher, cwd, script, scriptEnv),
+      runScript: (cwd, script, scriptEnv, foreground) => runShellScript(ctx, fetcher, cwd, script, scriptEnv, foreground),
     });
     if (code === -1) {
       ctx.stderr("npm: tsbuild installs from a package-lock.json that matches package.json, or named packages into a project without a lockfile and node_modules; this project has neither shape\n");

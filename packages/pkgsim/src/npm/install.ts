@@ -28,7 +28,7 @@ export interface NpmOptions {
   nodeVersion: string;
   cacheDir: string;
   /** Runs a lifecycle script through tsbuild's shell: `sh -c SCRIPT` in `cwd`. */
-  runScript(cwd: string, script: string, env: Record<string, string>): Promise<{ code: number; stderr: string }>;
+  runScript(cwd: string, script: string, env: Record<string, string>, foreground: boolean): Promise<{ code: number; stderr: string }>;
 }
 
 export interface Err { code: number; lines: string[] }
@@ -298,7 +298,10 @@ function writeHiddenLockfile(fs: RootFS, nm: string, lock: ReturnType<typeof par
 async function lifecycle(
   ctx: SimCommandContext, o: NpmOptions, dir: string, name: string, version: string, event: string, script: string, prefix: string, notRun: string[],
 ): Promise<Err | undefined> {
-  ctx.stdout(`\n> ${name}@${version} ${event}\n> ${script}\n\n`);
+  // npm 9 runs dependencies' scripts in the background (their output shown only on failure);
+  // the project's own scripts run in the foreground under a banner
+  const foreground = dir === (prefix || "/");
+  if (foreground) ctx.stdout(`\n> ${name}@${version} ${event}\n> ${script}\n\n`);
   const bins: string[] = [];
   for (let d = dir; d.startsWith(prefix || "/") && d !== ""; d = d.slice(0, d.lastIndexOf("/"))) {
     if (d.endsWith("/node_modules")) continue;
@@ -311,7 +314,7 @@ async function lifecycle(
     npm_lifecycle_event: event, npm_lifecycle_script: script, npm_package_name: name, npm_package_version: version,
     npm_package_json: `${dir}/package.json`, npm_config_cache: o.cacheDir, npm_command: o.command, INIT_CWD: prefix || "/", npm_node_execpath: "/usr/bin/node",
   };
-  const r = await o.runScript(dir, script, env);
+  const r = await o.runScript(dir, script, env, foreground);
   // 127: the script calls a program tsbuild cannot run (node, node-gyp): named, the install goes on
   if (r.code === 127) notRun.push(`${name}@${version} ${event} (\`${script}\`: exit ${r.code}${r.stderr.trim() ? `, ${r.stderr.trim().split("\n")[0]}` : ""})`);
   else if (r.code !== 0) return { code: r.code, lines: [`code ${r.code}`, `path ${dir}`, "command failed", `command sh -c ${script}`] };

@@ -150,6 +150,16 @@ describe("npm ci over a lockfile (npm 9's layout)", () => {
     expect(r.notes.join("\n")).toMatch(/@sc\/built@3\.0\.0 install \(`node native\.js`/);
   });
 
+  it("runs the project's own scripts in the foreground under npm's banner, the dependencies' in the background", async () => {
+    const fs = await debianWithNpm();
+    project(fs, lockfile(), { ...lockfile().packages[""], scripts: { postinstall: "echo root-done" } });
+    const r = await run(fs, "npm ci", new Fetcher({ cache: cacheDir() }));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("\n> app@1.0.0 postinstall\n> echo root-done\n\nroot-done\n");
+    expect(r.out).not.toContain("@sc/built@3.0.0 postinstall");
+    expect(fs.readFile("/app/node_modules/@sc/built/out.txt").toString()).toBe("compiled\n");
+  });
+
   it("keeps each tarball in /root/.npm/_cacache as cacache does (content-v2 0444, index-v5 buckets)", async () => {
     const fs = await debianWithNpm();
     project(fs);
