@@ -7,3 +7,4 @@ export { apt, aptGet } from "./deb/apt.js";
 export { dpkg } from "./deb/dpkg.js";
 export { parseParagraphs, serializeParagraphs, parseRelations, type Paragraph } from "./deb/control.js";
 export { parseInstalled, serializeInstalled, type InstalledPackage } from "./apk/db.js";
+export { withPackageManagers } from "./lang/models.js";

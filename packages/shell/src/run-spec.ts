@@ -1,3 +1,4 @@
+import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { SimCommand } from "./sim-command.js";
 
 /**
@@ -15,6 +16,12 @@ export interface CommandModel {
   readonly override?: boolean;
   /** The command for these arguments (argv without argv[0]), or undefined when the model does not cover them. */
   match(args: string[]): SimCommand | undefined;
+  /**
+   * Whether the model fits this image at all (`path`: where PATH lookup found the program, if
+   * anywhere). A real tool's implementation says no to an image whose program is a stand-in, so
+   * that the next model (an estimate) answers there.
+   */
+  applies?(fs: RootFS, path: string | undefined): boolean;
 }
 
 export interface RunLimits {

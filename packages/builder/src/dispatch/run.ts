@@ -57,7 +57,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
   const models = await commandModels(run);
-  const [{ runCommand }, { simulatedBinariesWith }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
+  const [{ runCommand }, { simulatedBinariesWith, withPackageManagers }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
   // Downloads go through the store's content cache; RUN --network=none has none at all.
   const root = run.store.root;
   const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
@@ -90,7 +90,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir)],
       binaries: simulatedBinariesWith({ fetcher }),
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
-      models,
+      models: withPackageManagers(models, { fetcher }),
       notes: (line) => run.print(line),
     });
   } catch (e) {

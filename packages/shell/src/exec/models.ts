@@ -22,6 +22,7 @@ export function modelFor(
   let runnable: boolean | undefined;
   for (const model of step.models) {
     if (model.program !== program) continue;
+    if (model.applies && !model.applies(step.fs.root, path)) continue;
     if (!model.override) {
       runnable ??= path !== undefined && canRun(step, path, word, where.cwd, where.pathVar, 0);
       if (runnable) continue;
