@@ -98,7 +98,8 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
   }
   // The source's bytes are read for this copy and never changed: the tree may keep them.
   fs.writeFile(target, item.data(), { mode, owner, mtime: item.mtime, adopt: true });
-  if (opts.identity && opts.chmod === undefined) {
+  // BuildKit's copy sets owner and mode itself, setuid kept (g-17-056).
+  if (opts.identity && opts.chmod === undefined && !opts.buildkit) {
     // Untar sets the mode, then fixPermissions chowns: the kernel clears setuid (and a group-executable
     // setgid) on that chown, even for root.
     fs.chmod(target, mode);

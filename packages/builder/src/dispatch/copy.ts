@@ -58,7 +58,8 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     hash = run.opts.context.sourceHash(resolved);
     run.stepSources = sourceDigests(resolved);
   }
-  if (sources.length > 1 && !dest.endsWith("/") && !(run.opts.buildkit && (dest === "." || dest === ".."))) {
+  // BuildKit has no such check: each source is copied to the destination in turn (the last file wins, a directory made by one takes the next), recorded in g-17-081.
+  if (sources.length > 1 && !dest.endsWith("/") && !run.opts.buildkit) {
     throw run.err(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
   }
 

@@ -87,7 +87,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
       // A --mount's content is never part of the layer: its target is mounted over the image like a volume.
-      volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir)],
+      // BuildKit mounts no VOLUME for RUN: what the command writes there stays in the layer (g-17-003).
+      volumes: [...(run.opts.buildkit ? [] : Object.keys(state.runConfig.Volumes ?? {})), ...mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir)],
       binaries: simulatedBinariesWith({ fetcher }),
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,
