@@ -90,11 +90,11 @@ export async function finishBuildKit(run: BuildRun, state: StageState, tagRefs: 
   });
   run.say(`#${++run.bkVertex} exporting to image`);
   const tags: string[] = [];
-  for (const ref of tagRefs) {
+  for (const [i, ref] of tagRefs.entries()) {
     const full = familiarString(ref);
     await run.store.tag(full, id);
     tags.push(full);
-    run.say(`#${run.bkVertex} naming to ${fullReference(ref.name, ref.tag, ref.digest)} done`);
+    run.say(`#${run.bkVertex} naming to ${namingText(run.opts.tags?.[i], ref)} done`);
   }
   return { imageId: id, steps: run.steps, tags, warnings: run.warnings };
 }
@@ -107,4 +107,15 @@ function keepUnset(text: string, env: Map<string, string>): Map<string, string> 
     if (!out.has(name)) out.set(name, m[0]);
   }
   return out;
+}
+
+/** The exporter names the image as -t gave it, normalized but without a default tag (`-t foo` → docker.io/library/foo). */
+function namingText(given: string | undefined, ref: NamedRef): string {
+  let named: NamedRef = ref;
+  try {
+    if (given !== undefined) named = parseNamed(given);
+  } catch {
+    // validated before the build; keep the normalized one
+  }
+  return fullReference(named.name, named.tag, named.digest, null);
 }

@@ -61,9 +61,11 @@ export function counter(k: number, m: number): string {
 }
 
 /** The reference BuildKit names in a FROM vertex: docker.io/library/busybox:latest. */
-export function fullReference(name: string, tag?: string, digest?: string): string {
+export function fullReference(name: string, tag?: string, digest?: string, defaultTag: string | null = "latest"): string {
   const first = name.split("/")[0];
   const hasDomain = name.includes("/") && (/[.:]/.test(first) || first === "localhost");
   const full = hasDomain ? name : name.includes("/") ? `docker.io/${name}` : `docker.io/library/${name}`;
-  return full + (digest ? `@${digest}` : `:${tag ?? "latest"}`);
+  if (digest) return `${full}@${digest}`;
+  const t = tag ?? defaultTag;
+  return t === null ? full : `${full}:${t}`;
 }
