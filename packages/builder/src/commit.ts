@@ -94,7 +94,7 @@ async function probeBuildKit(run: BuildRun, state: StageState, probe: ContainerC
   state.bkPending = { key, text };
   const hit = run.opts.noCache ? undefined : run.bkCache.find(key);
   if (!hit) {
-    markSolving(run);
+    markSolving(run, state);
     return false;
   }
   run.say(`#${run.bkVertex} CACHED`);

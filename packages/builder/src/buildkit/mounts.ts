@@ -162,3 +162,26 @@ export async function keepCaches(run: BuildRun, prepared: PreparedMounts): Promi
     }
   }
 }
+
+/**
+ * What a RUN's cache key takes from its mounts besides their options: the content of a bind
+ * mount's context source (a changed file there re-runs the step, recorded in g-19-033) and the
+ * result of any stage or image a mount takes `from`.
+ */
+export function mountInputs(run: BuildRun, state: StageState, mounts: RunMount[]): string[] {
+  const out: string[] = [];
+  for (const m of mounts) {
+    if (m.from !== undefined) {
+      const stage = findStage(run, m.from, state.index);
+      out.push(stage ? `stage:${stage.bkKey ?? stage.index}` : `image:${run.store.resolve(m.from) ?? m.from}`);
+    } else if (m.type === "bind") {
+      try {
+        out.push(`context:${run.opts.context.sourceHash(run.opts.context.resolveSources([m.source ?? "/"], { allowWildcards: false }))}`);
+      } catch {
+        // a missing source fails when the step runs, with the mount's own message
+        out.push(`context:missing:${m.source ?? "/"}`);
+      }
+    }
+  }
+  return out;
+}

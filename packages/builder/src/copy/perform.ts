@@ -80,7 +80,9 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
     return;
   }
   if (item.inode !== undefined && item.type === "file") links?.set(item.inode, target);
-  const mode = opts.chmod ?? item.mode;
+  // BuildKit 20.10 hands --chmod to Go's os.FileMode, which keeps only its permission bits; the
+  // source's setuid/setgid/sticky stay (recorded, g-19-*).
+  const mode = opts.chmod === undefined ? item.mode : opts.buildkit ? (opts.chmod & 0o777) | (item.mode & 0o7000) : opts.chmod;
   if (item.type === "dir") {
     if (!isDirectory(fs, target)) {
       removeIfPresent(fs, target);

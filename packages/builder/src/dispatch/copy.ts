@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { resolveChownBuildKit } from "../buildkit/chown.js";
 import type { Instruction } from "@tsbuild/parser";
 import type { ContextEntry, ResolvedSource } from "@tsbuild/context";
 import type { RootFS } from "@tsbuild/fs-snapshot";
@@ -75,7 +76,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   fs.beginStep();
   try {
     // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
-    const identity = chown ? resolveChown(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
+    const identity = chown ? (run.opts.buildkit ? resolveChownBuildKit : resolveChown)(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
     for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
   } catch (e) {
     fs.abortStep();

@@ -7,7 +7,7 @@ import { commitChild, probeCache } from "../commit.js";
 import { BuildError } from "../options.js";
 import { requiresBuildKit } from "../classic.js";
 import { placeSecrets, removeSecrets, type PlacedSecret } from "../buildkit/secrets.js";
-import { keepCaches, prepareMounts, type PreparedMounts } from "../buildkit/mounts.js";
+import { keepCaches, mountInputs, prepareMounts, type PreparedMounts } from "../buildkit/mounts.js";
 import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
 
 /** The command line Docker execs: exec form as given, shell form through SHELL. */
@@ -53,7 +53,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   // BuildKit's history lists every ARG the stage declared, in order, unset ones empty (recorded, g-13-*).
   const bkArgs = (state.bkArgs ?? []).map(([k, v]) => `${k}=${v}`);
   const bkCmd = bkArgs.length ? [`|${bkArgs.length}`, ...bkArgs, ...cmdLine] : cmdLine;
-  if (await probeCache(run, state, probe, { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: { mounts } })) return;
+  const inputs = run.opts.buildkit ? mountInputs(run, state, mounts) : [];
+  if (await probeCache(run, state, probe, { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: inputs.length ? { mounts, inputs } : { mounts } })) return;
 
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
