@@ -56,7 +56,8 @@ function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: Copy
   mkdirAllNew(fs, destPath, opts.buildkit ? (opts.identity ?? ROOT) : ROOT);
   if (!existed && src.self && opts.identity) {
     fs.chown(destPath, opts.identity);
-    if (opts.chmod !== undefined) fs.chmod(destPath, opts.chmod);
+    // BuildKit's --chmod reaches what is copied, not the directory it makes for it (g-19-010).
+    if (opts.chmod !== undefined && !opts.buildkit) fs.chmod(destPath, opts.chmod);
   }
   const links = new Map<string, string>();
   for (const item of src.items) writeItem(fs, item, posix.join(destPath, item.rel), opts, links);
