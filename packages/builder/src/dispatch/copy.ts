@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { resolveChownBuildKit } from "../buildkit/chown.js";
+import { heredocSources } from "../buildkit/heredoc.js";
 import type { Instruction } from "@tsbuild/parser";
 import type { ContextEntry, ResolvedSource } from "@tsbuild/context";
 import type { RootFS } from "@tsbuild/fs-snapshot";
@@ -49,14 +50,16 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
       if (name === "COPY") throw run.err(`COPY failed: source can't be a URL for COPY`);
       throw run.err(`ADD failed: cannot download ${url}: tsbuild has no network access (download the file into the build context and ADD it from there)`);
     }
+    // A 1.4+ frontend's `COPY <<EOF`: the heredocs are sources of their own, after the context's.
+    const docs = run.opts.buildkit && ins.heredocs.length ? heredocSources(run, state, ins, srcs) : undefined;
     let resolved: ResolvedSource[];
     try {
-      resolved = run.opts.context.resolveSources(srcs, { allowWildcards: true });
+      resolved = docs && docs.rest.length === 0 ? [] : run.opts.context.resolveSources(docs?.rest ?? srcs, { allowWildcards: true });
     } catch (e) {
       throw run.err(`${name} failed: ${(e as Error).message}`);
     }
-    sources = resolved.map(contextSource);
-    hash = run.opts.context.sourceHash(resolved);
+    sources = [...resolved.map(contextSource), ...(docs?.sources ?? [])];
+    hash = (resolved.length ? run.opts.context.sourceHash(resolved) : "") + (docs ? docs.hash : "");
     run.stepSources = sourceDigests(resolved);
   }
   // BuildKit has no such check: each source is copied to the destination in turn (the last file wins, a directory made by one takes the next), recorded in g-17-081.
