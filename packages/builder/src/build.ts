@@ -1,4 +1,5 @@
 import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type Stage } from "@tsbuild/parser";
+import { buildkitFrontend } from "./buildkit/syntax.js";
 import { familiarString, parseNamed, shortId, withDefaultTag, type NamedRef } from "@tsbuild/image";
 import { BuildRun } from "./builder.js";
 import { BuildError, type BuildOptions, type BuildResult, type StepRecord } from "./options.js";
@@ -48,9 +49,10 @@ function parse(opts: BuildOptions): Dockerfile {
   const text = opts.dockerfileText ?? opts.context.dockerfileText();
   let df: Dockerfile;
   try {
-    df = parseDockerfile(text, { frontend: opts.buildkit ? "buildkit" : "classic" });
+    df = parseDockerfile(text, { frontend: opts.buildkit ? buildkitFrontend : "classic" });
   } catch (e) {
-    if (e instanceof DockerfileParseError) throw new BuildError(e.message, 1);
+    // BuildKit reports the frontend's parse errors through the solver (recorded, b-builtin-*).
+    if (e instanceof DockerfileParseError) throw new BuildError(opts.buildkit ? `failed to solve with frontend dockerfile.v0: failed to create LLB definition: ${e.message}` : e.message, 1);
     throw e;
   }
   if (df.stages.length === 0) throw new BuildError("no build stage in current context", 1);
@@ -141,7 +143,7 @@ async function runOnBuildTriggers(run: BuildRun, state: StageState): Promise<voi
   for (const trigger of triggers) {
     let ins: Instruction;
     try {
-      ins = parseTrigger(trigger, { frontend: run.opts.buildkit ? "buildkit" : "classic" });
+      ins = parseTrigger(trigger, { frontend: run.opts.buildkit ? buildkitFrontend(run.dockerfile.syntax) : "classic" });
     } catch (e) {
       throw run.err((e as Error).message);
     }

@@ -13,7 +13,7 @@ import { configDifferences } from "./cache.js";
 import { missReasons, sameInstruction } from "./cache-miss.js";
 import { recordFor } from "./record.js";
 import { stepKey } from "./buildkit/cache.js";
-import { buildkitHistoryText, HISTORY_COMMENT, withStep } from "./buildkit/image.js";
+import { buildkitHistoryText, HISTORY_COMMENT, withStep, writesHistory } from "./buildkit/image.js";
 import { markSolving } from "./buildkit/execute.js";
 import { copyConfig, type StageState } from "./state.js";
 
@@ -94,7 +94,7 @@ async function probeBuildKit(run: BuildRun, state: StageState, probe: ContainerC
   state.bkPending = { key, text };
   const hit = run.opts.noCache ? undefined : run.bkCache.find(key);
   if (!hit) {
-    markSolving(run);
+    markSolving(run, state);
     return false;
   }
   run.say(`#${run.bkVertex} CACHED`);
@@ -122,7 +122,7 @@ async function commitBuildKit(run: BuildRun, state: StageState, diffIDs: Digest[
 /** BuildKit mode's metadata instructions: a history entry without a layer, nothing cached. */
 function recordBuildKitMetadata(run: BuildRun, state: StageState, text: string): void {
   const entry: HistoryEntry = { created: run.clock.timestamp(), created_by: buildkitHistoryText(text), comment: HISTORY_COMMENT, empty_layer: true };
-  state.image = withStep(state.image, [...(state.image?.rootfs.diff_ids ?? [])], entry, state.runConfig);
+  state.image = withStep(state.image, [...(state.image?.rootfs.diff_ids ?? [])], writesHistory(text) ? entry : null, state.runConfig);
 }
 
 export interface ChildImage {
@@ -144,7 +144,7 @@ export async function commitChild(run: BuildRun, state: StageState, child: Child
   if (!empty) {
     const chain = chainIDs(diffIDs);
     // The chunks, not one joined tar: a large layer is never held twice, and the store hashes it once.
-    const layer = await run.store.putLayer(child.diff!.tarChunks(), chain.length ? chain[chain.length - 1] : null, { builtHere: true });
+    const layer = await run.store.putLayer(child.diff!.tarChunks(), chain.length ? chain[chain.length - 1] : null, { builtHere: true, payloadSize: run.opts.buildkit === true });
     layerDiffID = await layer.diffID();
     diffIDs.push(layerDiffID);
   }

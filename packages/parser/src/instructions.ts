@@ -20,7 +20,12 @@ export interface LocatedNode extends LineNode {
 type Extras = Partial<Pick<Instruction, "pairs" | "onbuild" | "trigger" | "healthcheck" | "mounts">>;
 
 /** Which of Docker's builders reads the file: 20.10's classic one refuses BuildKit's flags. */
-export type Frontend = "classic" | "buildkit";
+/**
+ * Which parser reads the flags: "classic" (Docker 20.10's classic builder), "builtin" (the
+ * dockerfile frontend built into dockerd 20.10's BuildKit: RUN --mount, COPY/ADD --chmod, no
+ * --network, --security, --link or --checksum) or "buildkit" (a newer frontend, named by `# syntax=`).
+ */
+export type Frontend = "classic" | "builtin" | "buildkit";
 
 interface Context {
   node: LocatedNode;
@@ -93,7 +98,7 @@ function onbuildExtras(ctx: Context): Extras {
 function runExtras(ctx: Context): Extras {
   // --network is BuildKit's: 20.10's classic parser says "Unknown flag". It parses --mount, and its
   // dispatcher refuses it (the builder says so at the step).
-  flags(ctx, ctx.frontend === "classic" ? { mount: "strings" } : { mount: "strings", network: "string", security: "string" });
+  flags(ctx, ctx.frontend !== "buildkit" ? { mount: "strings" } : { mount: "strings", network: "string", security: "string" });
   const mounts = ctx.node.flags
     .map(splitFlag)
     .filter((f) => f.name === "mount")
@@ -135,7 +140,7 @@ const kinds: Record<string, { kind: InstructionKind; check: (ctx: Context) => Ex
     // --link and --checksum are BuildKit's; 20.10's classic parser knows --chmod and its dispatcher refuses it.
     check: (ctx) => (
       needsDestination(ctx.args, "ADD"),
-      flags(ctx, ctx.frontend === "classic" ? { chown: "string", chmod: "string" } : { chown: "string", chmod: "string", link: "bool", checksum: "string" }),
+      flags(ctx, ctx.frontend !== "buildkit" ? { chown: "string", chmod: "string" } : { chown: "string", chmod: "string", link: "bool", checksum: "string" }),
       {}
     ),
   },
@@ -143,7 +148,7 @@ const kinds: Record<string, { kind: InstructionKind; check: (ctx: Context) => Ex
     kind: "COPY",
     check: (ctx) => (
       needsDestination(ctx.args, "COPY"),
-      flags(ctx, ctx.frontend === "classic" ? { chown: "string", from: "string", chmod: "string" } : { chown: "string", from: "string", chmod: "string", link: "bool" }),
+      flags(ctx, ctx.frontend !== "buildkit" ? { chown: "string", from: "string", chmod: "string" } : { chown: "string", from: "string", chmod: "string", link: "bool" }),
       {}
     ),
   },

@@ -15,12 +15,18 @@ export interface ParseOptions {
    * "classic": Docker 20.10's classic builder, which refuses BuildKit's flags (`COPY --link`,
    * `RUN --network`) with "Unknown flag". Default "buildkit", which accepts them.
    */
-  frontend?: Frontend;
+  frontend?: Frontend | ((syntax: string | undefined) => Frontend);
 }
 
-function scan(text: string, wrap: (e: LineSyntaxError) => DockerfileParseError): ScanResult {
+/** The frontend for a file whose `# syntax=` directive is `syntax`. Only "buildkit" reads heredocs (dockerfile 1.4+). */
+function frontendOf(options: Pick<ParseOptions, "frontend">, syntax: string | undefined): Frontend {
+  const f = options.frontend ?? "buildkit";
+  return typeof f === "function" ? f(syntax) : f;
+}
+
+function scan(text: string, wrap: (e: LineSyntaxError) => DockerfileParseError, options: Pick<ParseOptions, "frontend">): ScanResult {
   try {
-    return scanDockerfile(text);
+    return scanDockerfile(text, (syntax) => frontendOf(options, syntax) === "buildkit");
   } catch (err) {
     if (err instanceof LineSyntaxError) throw wrap(err);
     throw err;
@@ -36,7 +42,9 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
   const result = scan(
     text,
     (e) => new DockerfileParseError(`failed to parse ${fileName}: ${e.reason}`, "syntax", e.reason, e.line, e.endLine),
+    options,
   );
+  const frontend = frontendOf(options, result.syntax);
 
   const all: Instruction[] = [];
   const metaArgs: Instruction[] = [];
@@ -44,7 +52,7 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
   for (const node of result.nodes) {
     let instruction: Instruction;
     try {
-      instruction = buildInstruction(node, result.escapeToken, options.frontend);
+      instruction = buildInstruction(node, result.escapeToken, frontend);
     } catch (err) {
       if (!(err instanceof InstructionError)) throw err;
       throw new DockerfileParseError(
@@ -92,11 +100,11 @@ function newStage(index: number, from: Instruction): Stage {
  */
 export function parseTrigger(expression: string, options: Pick<ParseOptions, "frontend"> = {}): Instruction {
   const trigger = (reason: string) => new DockerfileParseError(reason, "trigger", reason);
-  const result = scan(expression, (e) => trigger(e.reason));
+  const result = scan(expression, (e) => trigger(e.reason), options);
   if (result.nodes.length !== 1) throw trigger("onbuild trigger should be a single expression");
   let instruction: Instruction;
   try {
-    instruction = buildInstruction(result.nodes[0], result.escapeToken, options.frontend);
+    instruction = buildInstruction(result.nodes[0], result.escapeToken, frontendOf(options, undefined));
   } catch (err) {
     if (err instanceof InstructionError) throw trigger(err.reason);
     throw err;

@@ -68,7 +68,12 @@ function readHeredocBodies(node: ScannedNode, line: string, reader: LineReader):
   }
 }
 
-export function scanDockerfile(text: string): ScanResult {
+/**
+ * `heredocs`: whether `<<EOF` opens a heredoc (BuildKit's frontend 1.4+) or the body lines are
+ * instructions of their own (Docker 20.10's parsers, classic and built-in BuildKit); a function
+ * decides from the `# syntax=` directive. Default: heredocs.
+ */
+export function scanDockerfile(text: string, heredocs: boolean | ((syntax: string | undefined) => boolean) = true): ScanResult {
   const { lines, tooLong } = splitSourceLines(text);
   const reader = new LineReader(lines);
   const directives = new DirectiveState();
@@ -106,7 +111,7 @@ export function scanDockerfile(text: string): ScanResult {
       if (err instanceof LineSyntaxError) throw err.at(startLine, reader.current);
       throw err;
     }
-    if (canContainHeredoc(node) && line.includes("<<")) {
+    if (canContainHeredoc(node) && line.includes("<<") && (typeof heredocs === "function" ? heredocs(directives.syntax) : heredocs)) {
       readHeredocBodies(node, line, reader);
       if (node.sub) node.sub.heredocs = node.heredocs;
       node.endLine = reader.current;

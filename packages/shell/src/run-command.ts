@@ -32,7 +32,8 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
   // Docker mounts the volumes when it creates the container, before the user is looked up.
   let fs: RootFS;
   try {
-    fs = mountVolumes(image, spec.volumes ?? [], mounts, spec.now);
+    const given = new Map((spec.mounts ?? []).map((m) => [m.path, m.fs] as const));
+    fs = mountVolumes(image, [...(spec.volumes ?? []), ...given.keys()], mounts, spec.now, given);
   } catch (e) {
     if (e instanceof VolumeMountError) return { exitCode: 1, error: e.message };
     throw e;

@@ -68,6 +68,12 @@ export interface RunSpec {
    * does inside it never reaches the layer. A missing mount point is created (in the layer).
    */
   volumes?: string[];
+  /**
+   * Filesystems mounted over the image for this step (BuildKit's RUN --mount: cache, bind, tmpfs),
+   * keyed by absolute path and used as given, not filled from the image: what the command does there
+   * happens in them and never reaches the layer (the builder keeps a cache mount's for later builds).
+   */
+  mounts?: Array<{ path: string; fs: RootFS }>;
 }
 
 export interface RunResult {

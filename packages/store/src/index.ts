@@ -31,6 +31,7 @@ export function memoryStore(): ImageStore {
   return new Store(new MemoryBackend());
 }
 export * from "./distribution/index.js";
+export { cacheMountsDir, listCacheMounts, loadCacheMount, pruneCacheMounts, saveCacheMount, type CacheMountInfo } from "./cache-mounts.js";
 
 /**
  * A memory store that also sees the layers, images and metadata of `lower` (a memory store it

@@ -1,6 +1,7 @@
 import type { Digest } from "@tsbuild/image";
 import { ImageDeleteConflictError } from "./errors.js";
 import type { ImageStore } from "./types.js";
+import { listCacheMounts } from "./cache-mounts.js";
 
 export interface PruneReport {
   /** `untagged: …` and `deleted: sha256:…` lines, in Docker's order and words. */
@@ -85,9 +86,11 @@ export async function diskUsage(store: ImageStore): Promise<DiskUsage> {
   const imageLayers = await layersOf(listed);
   const cacheOnly = [...(await layersOf(cache))].filter((c) => !imageLayers.has(c));
   const imageSize = await sum(imageLayers);
-  const cacheSize = await sum(cacheOnly);
+  // BuildKit's cache mounts are build cache too (one record each).
+  const mounts = store.root ? listCacheMounts(store.root) : [];
+  const cacheSize = (await sum(cacheOnly)) + mounts.reduce((n, m) => n + m.size, 0);
   return {
     images: { total: listed.length, active: 0, size: imageSize, reclaimable: imageSize },
-    buildCache: { total: cache.length, active: 0, size: cacheSize, reclaimable: cacheSize },
+    buildCache: { total: cache.length + mounts.length, active: 0, size: cacheSize, reclaimable: cacheSize },
   };
 }

@@ -38,7 +38,7 @@ export class Store implements ImageStore {
         parent = this.backend.layer(parentChainID) ?? null;
         if (!parent) throw new Error(`parent layer ${parentChainID} is not in the store`);
       }
-      const rec = await this.backend.ingestLayer(chunksOf(tar), parent, opts.expectDiffID, { climbingSymlinks: opts.builtHere === true });
+      const rec = await this.backend.ingestLayer(chunksOf(tar), parent, opts.expectDiffID, { climbingSymlinks: opts.builtHere === true, payloadSize: opts.payloadSize === true });
       if (opts.compressedDigest) {
         await this.backend.recordDistribution(rec.diffID, opts.compressedDigest, opts.sourceRepository ?? "");
       }

@@ -34,6 +34,8 @@ export interface PutLayerOptions {
    * Docker builds it; from an archive or a registry such a link is refused.
    */
   builtHere?: boolean;
+  /** A BuildKit build's layer: its size counts regular file bytes only, as dockerd's BuildKit registers it. */
+  payloadSize?: boolean;
 }
 
 export interface RemoveOptions {

@@ -27,6 +27,7 @@ export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageStat
   pos.k++;
   // Stages on the same image share one vertex: printed once, and reported cached when met again.
   const seen = run.bkFromVertices.get(shown);
+  if (seen) stageFrom.set(state, seen);
   if (seen) {
     seen.shared = true;
     if (!seen.cached && (run.opts.noCache || run.bkSolving)) {
@@ -37,15 +38,29 @@ export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageStat
   }
   const vertex = ++run.bkVertex;
   run.say(`#${vertex} [${pos.label}${counter(pos.k, pos.m)}] FROM ${shown}`);
-  run.bkFromVertices.set(shown, { vertex, cached: false, shared: false });
+  const entry = { vertex, cached: false, shared: false };
+  run.bkFromVertices.set(shown, entry);
+  stageFrom.set(state, entry);
 }
+
+type FromVertex = { vertex: number; cached: boolean; shared: boolean };
+/** Each stage's FROM vertex (an image), for the CACHED mark its first step's run gives it. */
+const stageFrom = new WeakMap<StageState, FromVertex>();
 
 /**
  * A FROM vertex several stages share is reported cached at its second use, once the solver runs
  * anything (always under --no-cache); a build that runs nothing never says so. Recorded from
  * Docker 20.10's BuildKit (b-stages); a vertex used once is never reported cached.
  */
-export function markSolving(run: BuildRun): void {
+export function markSolving(run: BuildRun, state?: StageState): void {
+  // An image a stage's first step runs on is loaded, and reported cached; when that step is a
+  // cache hit the image is never loaded and its vertex stays unmarked (recorded, g-19-034, g-17-064).
+  const from = state && stageFrom.get(state);
+  const pos = state && run.bkPosition.get(state.index);
+  if (from && !from.shared && !from.cached && pos?.k === 2) {
+    run.say(`#${from.vertex} CACHED`);
+    from.cached = true;
+  }
   if (run.bkSolving) return;
   run.bkSolving = true;
   for (const e of run.bkFromVertices.values()) {
@@ -90,11 +105,11 @@ export async function finishBuildKit(run: BuildRun, state: StageState, tagRefs: 
   });
   run.say(`#${++run.bkVertex} exporting to image`);
   const tags: string[] = [];
-  for (const ref of tagRefs) {
+  for (const [i, ref] of tagRefs.entries()) {
     const full = familiarString(ref);
     await run.store.tag(full, id);
     tags.push(full);
-    run.say(`#${run.bkVertex} naming to ${fullReference(ref.name, ref.tag, ref.digest)} done`);
+    run.say(`#${run.bkVertex} naming to ${namingText(run.opts.tags?.[i], ref)} done`);
   }
   return { imageId: id, steps: run.steps, tags, warnings: run.warnings };
 }
@@ -107,4 +122,15 @@ function keepUnset(text: string, env: Map<string, string>): Map<string, string> 
     if (!out.has(name)) out.set(name, m[0]);
   }
   return out;
+}
+
+/** The exporter names the image as -t gave it, normalized but without a default tag (`-t foo` → docker.io/library/foo). */
+function namingText(given: string | undefined, ref: NamedRef): string {
+  let named: NamedRef = ref;
+  try {
+    if (given !== undefined) named = parseNamed(given);
+  } catch {
+    // validated before the build; keep the normalized one
+  }
+  return fullReference(named.name, named.tag, named.digest, null);
 }

@@ -27,17 +27,22 @@ export function serializeBuildKitConfig(img: ImageConfigFile): Buffer {
   return Buffer.from(goJSON(top));
 }
 
-/** The stage's config after a step: its layers and one more history entry. */
-export function withStep(base: ImageConfigFile | undefined, diffIDs: Digest[], entry: HistoryEntry, config: ContainerConfig, argsEscaped = false): ImageConfigFile {
+/** The stage's config after a step: its layers and one more history entry (none: the config alone changed). */
+export function withStep(base: ImageConfigFile | undefined, diffIDs: Digest[], entry: HistoryEntry | null, config: ContainerConfig, argsEscaped = false): ImageConfigFile {
   return {
     architecture: base?.architecture ?? "amd64",
     os: base?.os ?? "linux",
     ...(base?.variant ? { variant: base.variant } : {}),
     config: buildkitConfig(config, argsEscaped),
-    created: entry.created ?? base?.created ?? "",
-    history: [...(base?.history ?? []), entry],
+    created: entry?.created ?? base?.created ?? "",
+    history: [...(base?.history ?? []), ...(entry ? [entry] : [])],
     rootfs: { type: "layers", diff_ids: [...diffIDs] },
   };
+}
+
+/** dockerfile2llb's dispatchOnbuild only appends the trigger to the config: no history entry (g-17-013). */
+export function writesHistory(classicText: string): boolean {
+  return !classicText.startsWith("ONBUILD ");
 }
 
 /** EXPOSE as BuildKit records it: Go's %v of the port set, a map with sorted keys. */

@@ -32,9 +32,12 @@ export function neededStages(df: Dockerfile, plan: Stage[], metaArgs: Map<string
     const base = byRef(word(s.baseName), s.index);
     if (base) visit(base);
     for (const ins of s.instructions) {
-      const from = ins.kind === "COPY" ? ins.flag("from") : undefined;
-      const dep = from !== undefined ? byRef(word(from), s.index) : undefined;
-      if (dep) visit(dep);
+      // COPY --from and RUN --mount=…,from= both make the stage an input of this one.
+      const froms = ins.kind === "COPY" ? [ins.flag("from")] : ins.kind === "RUN" ? (ins.mounts ?? []).map((m) => m.from) : [];
+      for (const from of froms) {
+        const dep = from !== undefined ? byRef(word(from), s.index) : undefined;
+        if (dep) visit(dep);
+      }
     }
   };
   visit(plan[plan.length - 1]);
@@ -58,9 +61,11 @@ export function counter(k: number, m: number): string {
 }
 
 /** The reference BuildKit names in a FROM vertex: docker.io/library/busybox:latest. */
-export function fullReference(name: string, tag?: string, digest?: string): string {
+export function fullReference(name: string, tag?: string, digest?: string, defaultTag: string | null = "latest"): string {
   const first = name.split("/")[0];
   const hasDomain = name.includes("/") && (/[.:]/.test(first) || first === "localhost");
   const full = hasDomain ? name : name.includes("/") ? `docker.io/${name}` : `docker.io/library/${name}`;
-  return full + (digest ? `@${digest}` : `:${tag ?? "latest"}`);
+  if (digest) return `${full}@${digest}`;
+  const t = tag ?? defaultTag;
+  return t === null ? full : `${full}:${t}`;
 }

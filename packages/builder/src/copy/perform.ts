@@ -56,7 +56,8 @@ function copyDirectory(fs: RootFS, src: CopySource, destPath: string, opts: Copy
   mkdirAllNew(fs, destPath, opts.buildkit ? (opts.identity ?? ROOT) : ROOT);
   if (!existed && src.self && opts.identity) {
     fs.chown(destPath, opts.identity);
-    if (opts.chmod !== undefined) fs.chmod(destPath, opts.chmod);
+    // BuildKit's --chmod reaches what is copied, not the directory it makes for it (g-19-010).
+    if (opts.chmod !== undefined && !opts.buildkit) fs.chmod(destPath, opts.chmod);
   }
   const links = new Map<string, string>();
   for (const item of src.items) writeItem(fs, item, posix.join(destPath, item.rel), opts, links);
@@ -80,7 +81,9 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
     return;
   }
   if (item.inode !== undefined && item.type === "file") links?.set(item.inode, target);
-  const mode = opts.chmod ?? item.mode;
+  // BuildKit 20.10 hands --chmod to Go's os.FileMode, which keeps only its permission bits; the
+  // source's setuid/setgid/sticky stay (recorded, g-19-*).
+  const mode = opts.chmod === undefined ? item.mode : opts.buildkit ? (opts.chmod & 0o777) | (item.mode & 0o7000) : opts.chmod;
   if (item.type === "dir") {
     if (!isDirectory(fs, target)) {
       removeIfPresent(fs, target);
@@ -98,7 +101,8 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
   }
   // The source's bytes are read for this copy and never changed: the tree may keep them.
   fs.writeFile(target, item.data(), { mode, owner, mtime: item.mtime, adopt: true });
-  if (opts.identity && opts.chmod === undefined) {
+  // BuildKit's copy sets owner and mode itself, setuid kept (g-17-056).
+  if (opts.identity && opts.chmod === undefined && !opts.buildkit) {
     // Untar sets the mode, then fixPermissions chowns: the kernel clears setuid (and a group-executable
     // setgid) on that chown, even for root.
     fs.chmod(target, mode);

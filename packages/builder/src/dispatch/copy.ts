@@ -1,4 +1,6 @@
 import { posix } from "node:path";
+import { resolveChownBuildKit } from "../buildkit/chown.js";
+import { heredocSources } from "../buildkit/heredoc.js";
 import type { Instruction } from "@tsbuild/parser";
 import type { ContextEntry, ResolvedSource } from "@tsbuild/context";
 import type { RootFS } from "@tsbuild/fs-snapshot";
@@ -48,17 +50,20 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
       if (name === "COPY") throw run.err(`COPY failed: source can't be a URL for COPY`);
       throw run.err(`ADD failed: cannot download ${url}: tsbuild has no network access (download the file into the build context and ADD it from there)`);
     }
+    // A 1.4+ frontend's `COPY <<EOF`: the heredocs are sources of their own, after the context's.
+    const docs = run.opts.buildkit && ins.heredocs.length ? heredocSources(run, state, ins, srcs) : undefined;
     let resolved: ResolvedSource[];
     try {
-      resolved = run.opts.context.resolveSources(srcs, { allowWildcards: true });
+      resolved = docs && docs.rest.length === 0 ? [] : run.opts.context.resolveSources(docs?.rest ?? srcs, { allowWildcards: true });
     } catch (e) {
       throw run.err(`${name} failed: ${(e as Error).message}`);
     }
-    sources = resolved.map(contextSource);
-    hash = run.opts.context.sourceHash(resolved);
+    sources = [...resolved.map(contextSource), ...(docs?.sources ?? [])];
+    hash = (resolved.length ? run.opts.context.sourceHash(resolved) : "") + (docs ? docs.hash : "");
     run.stepSources = sourceDigests(resolved);
   }
-  if (sources.length > 1 && !dest.endsWith("/") && !(run.opts.buildkit && (dest === "." || dest === ".."))) {
+  // BuildKit has no such check: each source is copied to the destination in turn (the last file wins, a directory made by one takes the next), recorded in g-17-081.
+  if (sources.length > 1 && !dest.endsWith("/") && !run.opts.buildkit) {
     throw run.err(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
   }
 
@@ -74,7 +79,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   fs.beginStep();
   try {
     // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
-    const identity = chown ? resolveChown(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
+    const identity = chown ? (run.opts.buildkit ? resolveChownBuildKit : resolveChown)(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
     for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
   } catch (e) {
     fs.abortStep();

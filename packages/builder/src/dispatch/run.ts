@@ -7,6 +7,7 @@ import { commitChild, probeCache } from "../commit.js";
 import { BuildError } from "../options.js";
 import { requiresBuildKit } from "../classic.js";
 import { placeSecrets, removeSecrets, type PlacedSecret } from "../buildkit/secrets.js";
+import { keepCaches, mountInputs, prepareMounts, type PreparedMounts } from "../buildkit/mounts.js";
 import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
 
 /** The command line Docker execs: exec form as given, shell form through SHELL. */
@@ -52,7 +53,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   // BuildKit's history lists every ARG the stage declared, in order, unset ones empty (recorded, g-13-*).
   const bkArgs = (state.bkArgs ?? []).map(([k, v]) => `${k}=${v}`);
   const bkCmd = bkArgs.length ? [`|${bkArgs.length}`, ...bkArgs, ...cmdLine] : cmdLine;
-  if (await probeCache(run, state, probe, { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: { mounts } })) return;
+  const inputs = run.opts.buildkit ? mountInputs(run, state, mounts) : [];
+  if (await probeCache(run, state, probe, { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: inputs.length ? { mounts, inputs } : { mounts } })) return;
 
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
@@ -62,10 +64,17 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   const root = run.store.root;
   const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
   const fs = await run.sandbox(state);
+  let prepared: PreparedMounts;
+  try {
+    prepared = await prepareMounts(run, state, mounts);
+  } catch (e) {
+    throw run.err((e as Error).message);
+  }
   const containerId = run.clock.containerId(saveCmd.join(" "));
   run.print(` ---> Running in ${containerId.slice(0, 12)}`);
   const env: Record<string, string> = Object.fromEntries(envMap(state.runConfig.Env));
   for (const [k, v] of allowedArgs(state)) env[k] = v;
+  Object.assign(env, prepared.env);
   fs.beginStep();
   let result;
   let secrets: PlacedSecret[] = [];
@@ -87,7 +96,9 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
       // A --mount's content is never part of the layer: its target is mounted over the image like a volume.
-      volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir)],
+      // BuildKit mounts no VOLUME for RUN: what the command writes there stays in the layer (g-17-003).
+      volumes: run.opts.buildkit ? [] : Object.keys(state.runConfig.Volumes ?? {}),
+      mounts: prepared.given,
       binaries: simulatedBinariesWith({ fetcher }),
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models: withPackageManagers(models, { fetcher }),
@@ -97,6 +108,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
     fs.abortStep();
     throw e;
   }
+  // A cache mount keeps what the command wrote, even when the command failed.
+  await keepCaches(run, prepared);
   if (result.exitCode !== 0) {
     fs.abortStep();
     const failed = `The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`;
@@ -121,14 +134,6 @@ function ensureWorkdir(fs: RootFS, dir: string): void {
   fs.mkdir(dir, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
 }
 
-
-/** Where each --mount lands: its target (relative to WORKDIR), a secret's default under /run/secrets. */
-function mountTargets(mounts: RunMount[], workdir: string): string[] {
-  return mounts.map((m) => {
-    const target = m.target ?? (m.type === "secret" ? `/run/secrets/${m.cacheId ?? m.source ?? ""}` : m.type === "ssh" ? "/run/buildkit/ssh_agent.0" : "");
-    return posix.resolve("/", workdir || "/", target);
-  });
-}
 
 /**
  * What runc leaves in a BuildKit RUN's layer: the mountpoints it creates (/dev, /proc, /sys) when

@@ -1,4 +1,4 @@
-import { humanSize, pruneImages } from "@tsbuild/store";
+import { humanSize, pruneCacheMounts, pruneImages } from "@tsbuild/store";
 import { rootOption, UsageError, type Command, type Io } from "../command.js";
 import { storeFor } from "../store-root.js";
 
@@ -23,7 +23,15 @@ function pruneCommand(name: string, summary: string, what: (all: boolean) => str
       if (positionals.length) throw new UsageError(`"tsbuild ${name}" accepts no arguments.\nSee 'tsbuild ${name} --help'.\n\nUsage:  tsbuild ${name} [OPTIONS]`);
       const all = Boolean(values.all);
       if (!values.force && !(await confirm(io, what(all)))) return 0;
-      const report = await pruneImages(storeFor(values, io), { all });
+      const store = storeFor(values, io);
+      const report = await pruneImages(store, { all });
+      // builder prune also drops BuildKit's cache mounts, listed by their record ids as Docker lists them.
+      if (name === "builder prune" && store.root) {
+        for (const m of pruneCacheMounts(store.root)) {
+          report.deleted.push(m.key.slice(0, 25));
+          report.reclaimed += m.size;
+        }
+      }
       if (report.deleted.length) io.stdout(`${heading}:\n${report.deleted.join("\n")}\n\n`);
       io.stdout(`Total reclaimed space: ${humanSize(report.reclaimed)}\n`);
       return 0;

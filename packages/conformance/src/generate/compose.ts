@@ -1,4 +1,5 @@
 import { Random } from "./random.js";
+import { buildkitStep } from "./buildkit.js";
 
 /** A generated case: a context tree, a Dockerfile and case.json, before anything recorded it. */
 export interface Composition {
@@ -11,7 +12,8 @@ export interface Composition {
   dockerfile: string;
 }
 
-export type Family = "copy-context" | "copy-from" | "run-fs" | "config" | "cache";
+export type Family = "copy-context" | "copy-from" | "run-fs" | "config" | "cache" | "buildkit";
+/** The families a seed cycles through; "buildkit" (BuildKit-only syntax) is only chosen by name. */
 export const FAMILIES: Family[] = ["copy-context", "copy-from", "run-fs", "config", "cache"];
 
 export interface ContextFile {
@@ -133,9 +135,9 @@ function copyFromStage(r: Random): string {
   return copyLine("COPY", flags, [src], dest);
 }
 
-export function compose(seed: number, index: number): Composition {
+export function compose(seed: number, index: number, only?: Family): Composition {
   const r = new Random(seed * 100003 + index);
-  const family = FAMILIES[index % FAMILIES.length];
+  const family = only ?? FAMILIES[index % FAMILIES.length];
   const files = r.some(TREE, 6 + r.int(TREE.length - 6));
   // Links need what they point at (or deliberately not: "broken").
   if (files.some((f) => f.path.startsWith("d/")) && !files.some((f) => f.path === "d/one.txt")) files.push(TREE[8]);
@@ -171,8 +173,22 @@ export function compose(seed: number, index: number): Composition {
       if (r.chance(0.4)) spec.mutate_build_args = { A: "2" };
       spec.build_args = { A: "1" };
       break;
+    case "buildkit": {
+      const withSrc = r.chance(0.4);
+      if (withSrc) lines.push(...sourceStage(r));
+      let k = 0;
+      const uniq = () => `g${seed}-${index}-${k++}`;
+      for (let i = 0; i < n; i++) body.push(r.chance(0.7) ? buildkitStep(r, uniq, withSrc) : r.pick([...RUNS, ...METAS, copyFromContext(r)]));
+      spec.builder = "buildkit";
+      spec.rebuild = true;
+      if (r.chance(0.5)) {
+        const f = r.pick(files.filter((x) => x.content !== undefined));
+        if (f) spec.mutate = [{ path: f.path, content: (f.content ?? "") + "changed\n" }];
+      }
+      break;
+    }
   }
-  if (family !== "cache" && r.chance(0.3)) spec.rebuild = true;
+  if (family !== "cache" && family !== "buildkit" && r.chance(0.3)) spec.rebuild = true;
   lines.push(`FROM ${BASE}`, ...body);
   return { name: `g-${seed}-${String(index).padStart(3, "0")}`, family, case: spec, files, dockerfile: lines.join("\n") + "\n" };
 }

@@ -9,12 +9,12 @@ import { VolumeFs, VolumeMountError } from "./volume-fs.js";
  * directory of the mounts there (nothing of it could reach the layer); runc refuses one inside
  * /proc. Throws VolumeMountError when the container could not be created.
  */
-export function mountVolumes(image: RootFS, paths: readonly string[], mounts: VirtualMounts, now?: () => Date): RootFS {
+export function mountVolumes(image: RootFS, paths: readonly string[], mounts: VirtualMounts, now?: () => Date, given?: ReadonlyMap<string, RootFS>): RootFS {
   const overImage: string[] = [];
   for (const given of paths) {
     const path = resolvePath("/", given);
     if (!mounts.inMountedTree(path)) {
-      overImage.push(path);
+      overImage.push(given);
       continue;
     }
     if (path === "/proc" || path.startsWith("/proc/")) {
@@ -24,5 +24,5 @@ export function mountVolumes(image: RootFS, paths: readonly string[], mounts: Vi
     if (existing && existing.kind !== "dir") throw new VolumeMountError(`cannot mount volume over existing file, file exists ${path}`);
     mounts.mountVolume(path);
   }
-  return overImage.length > 0 ? VolumeFs.mount(image, overImage, now) : image;
+  return overImage.length > 0 ? VolumeFs.mount(image, overImage, now, given) : image;
 }

@@ -58,17 +58,23 @@ export class VolumeFs extends RootFS {
    * in that volume instead. Throws VolumeMountError when a path is a file. `now` is the step's
    * clock, for the times of what the volumes' filesystems create.
    */
-  static mount(image: RootFS, paths: readonly string[], now?: () => Date): VolumeFs {
+  static mount(image: RootFS, paths: readonly string[], now?: () => Date, given: ReadonlyMap<string, RootFS> = new Map()): VolumeFs {
     const view = new VolumeFs(image);
     const targets = new Set<string>();
-    for (const given of paths) targets.add(view.mountTarget(given));
+    const provided = new Map<string, RootFS>();
+    for (const p of paths) {
+      const target = view.mountTarget(p);
+      targets.add(target);
+      const fs = given.get(p);
+      if (fs) provided.set(target, fs);
+    }
     // Docker mounts the shallower paths first, so a volume inside another has its mount point there.
     const ordered = [...targets].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
     for (const path of ordered) {
       const parent = view.volumeAt(path);
       if (parent) parent.mountPoints.push(parent.inner(path));
       else if (!view.peek(path)) image.mkdir(path, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
-      view.volumes.push(new Volume(path, (view.volumes.length + 1) * INODE_SPAN, image, now));
+      view.volumes.push(new Volume(path, (view.volumes.length + 1) * INODE_SPAN, image, now, provided.get(path)));
     }
     return view;
   }

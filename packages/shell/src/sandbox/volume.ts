@@ -22,7 +22,11 @@ export class Volume {
     private readonly image: RootFS,
     /** The step's clock (RunSpec.now); the wall clock without it. */
     private readonly now?: () => Date,
-  ) {}
+    /** A filesystem the builder mounts (BuildKit's RUN --mount), used as given instead of a copy of the image. */
+    given?: RootFS,
+  ) {
+    this.contents = given;
+  }
 
   /** The volume's own filesystem (paths relative to the mount point). */
   get fs(): RootFS {

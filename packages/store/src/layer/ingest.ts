@@ -14,6 +14,11 @@ export interface IngestResult {
   diffID: Digest;
   /** Docker's layer size: regular file bytes plus symlink target lengths (hard links add nothing). */
   size: number;
+  /**
+   * BuildKit's layer size (dockerd's builder-next registers its layers by tar-split payload):
+   * regular file bytes only, symlinks count nothing.
+   */
+  payloadSize: number;
   /** Length of the tar stream in bytes. */
   tarSize: number;
 }
@@ -41,17 +46,20 @@ export async function ingestTar(input: AsyncIterable<unknown>, opts: IngestOptio
   });
   const policy = new LayerPolicy(opts.rules);
   let size = 0;
+  let payloadSize = 0;
   let position = 0;
   await disassemble(reader, {
     record: opts.tarSplit ? (e) => opts.tarSplit!(encodeEntry(e, position++)) : null,
     entry: async (e, body) => {
       const accepted = opts.trusted ? { path: e.name } : policy.accept(e);
-      if (e.typeflag === "0") size += e.size;
-      else if (e.typeflag === "2") size += Buffer.byteLength(e.linkname);
+      if (e.typeflag === "0") {
+        size += e.size;
+        payloadSize += e.size;
+      } else if (e.typeflag === "2") size += Buffer.byteLength(e.linkname);
       if (opts.files) await opts.files.write(e, accepted, body);
     },
   });
-  return { diffID: "sha256:" + hash.digest("hex"), size, tarSize };
+  return { diffID: "sha256:" + hash.digest("hex"), size: opts.rules?.payloadSize ? payloadSize : size, payloadSize, tarSize };
 }
 
 /** A Buffer, a stream or a list of buffers as the async iterable of chunks the tar reader pulls from. */

@@ -20,6 +20,8 @@ export interface LayerRules {
    * the target resolves at `/`). Off for archives and registries, which are untrusted.
    */
   climbingSymlinks?: boolean;
+  /** Record BuildKit's layer size (regular file bytes only) instead of the classic one. */
+  payloadSize?: boolean;
 }
 
 /** What an accepted member becomes in the layer: its clean relative path ("." for the root). */

@@ -3,6 +3,7 @@ import type { Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
 import type { RepositoriesFile } from "../reference.js";
 import type { GraphDriverData } from "../types.js";
+import type { LayerRules } from "../layer/policy.js";
 
 /**
  * A memory store over a read-only one: reads find this store's own layers, images and metadata
@@ -41,8 +42,8 @@ export class LayeredBackend implements Backend {
     return [...ids].sort();
   }
 
-  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest): Promise<LayerRecord> {
-    const rec = await this.own.ingestLayer(tar, parent, expectDiffID);
+  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules?: LayerRules): Promise<LayerRecord> {
+    const rec = await this.own.ingestLayer(tar, parent, expectDiffID, rules);
     this.hiddenLayers.delete(rec.chainID);
     return rec;
   }
