@@ -3,7 +3,7 @@ import type { Instruction } from "@tsbuild/parser";
 import type { ContextEntry, ResolvedSource } from "@tsbuild/context";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "../builder.js";
-import { commitChild, probeCache } from "../commit.js";
+import type { FileStep } from "../step.js";
 import { copyConfig, shellOf, type StageState } from "../state.js";
 import { expand } from "../words.js";
 import { copyInto } from "../copy/perform.js";
@@ -16,7 +16,7 @@ import { requiresBuildKit } from "../classic.js";
 const URL_RE = /^https?:\/\//i;
 
 /** COPY and ADD (moby builder/dispatchers.go dispatchCopy/dispatchAdd, copy.go, internals.go performCopy). */
-export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instruction): Promise<FileStep> {
   const name = ins.kind;
   const words = ins.args.map((a) => expand(run, state, a));
   if (words.length < 2) throw run.err(`${name} requires at least two arguments, but only one was provided. Destination could not be determined.`);
@@ -33,6 +33,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   let sources: CopySource[];
   let hash: string;
   let fromFs: RootFS | undefined;
+  let contextFiles: Record<string, string> | undefined;
   if (fromFlag !== undefined) {
     fromFs = await resolveFromFlag(run, state, expand(run, state, fromFlag));
     try {
@@ -56,7 +57,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     }
     sources = resolved.map(contextSource);
     hash = run.opts.context.sourceHash(resolved);
-    run.stepSources = sourceDigests(resolved);
+    contextFiles = sourceDigests(resolved);
   }
   if (sources.length > 1 && !dest.endsWith("/") && !(run.opts.buildkit && (dest === "." || dest === ".."))) {
     throw run.err(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
@@ -67,21 +68,22 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   probe.Cmd = [...shellOf(state), "#(nop) " + comment];
   // BuildKit's history drops the flags; its cache key keeps them (--chmod included) with the content.
   const bk = { text: `${name} ${srcs.join(" ")} ${dest} # buildkit`, parts: { kind: name, chmod: chmodFlag ?? null, from: fromFlag ?? null } };
-  if (await probeCache(run, state, probe, bk)) return;
-
-  const fs = await run.sandbox(state);
   const destPath = normalizeDest(state.runConfig.WorkingDir, dest);
-  fs.beginStep();
-  try {
-    // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
-    const identity = chown ? resolveChown(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
-    for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
-  } catch (e) {
-    fs.abortStep();
-    throw run.err(`${name} failed: ${(e as Error).message}`);
-  }
-  const diff = await fs.commitStep({ mtime: run.clock.date() });
-  await commitChild(run, state, { containerConfig: probe, diff });
+  return {
+    probe,
+    buildkit: bk,
+    sources: contextFiles,
+    container: "none",
+    async change(fs) {
+      try {
+        // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
+        const identity = chown ? resolveChown(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
+        for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
+      } catch (e) {
+        throw run.err(`${name} failed: ${(e as Error).message}`);
+      }
+    },
+  };
 }
 
 /** normalizeDest: relative to WORKDIR, keeping a trailing slash. */

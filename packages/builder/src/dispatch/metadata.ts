@@ -1,12 +1,12 @@
 import type { Instruction } from "@tsbuild/parser";
 import type { HealthConfig } from "@tsbuild/image";
 import type { BuildRun } from "../builder.js";
-import { commitMetadata } from "../commit.js";
+import type { MetadataStep } from "../step.js";
 import { goDuration, goQuoteRune, goQuoteSlice, goSlice } from "../gofmt.js";
 import { shellOf, type StageState } from "../state.js";
 import { argWords, expand } from "../words.js";
 
-type Dispatcher = (run: BuildRun, state: StageState, ins: Instruction) => Promise<void>;
+type Dispatcher = (run: BuildRun, state: StageState, ins: Instruction) => Promise<MetadataStep>;
 
 function setEnv(state: StageState, key: string, value: string): void {
   const env = state.runConfig.Env ?? [];
@@ -23,7 +23,7 @@ const env: Dispatcher = async (run, state, ins) => {
     setEnv(state, key, value);
     text += ` ${key}=${value}`;
   }
-  await commitMetadata(run, state, text, shellOf(state));
+  return { metadata: text };
 };
 
 const label: Dispatcher = async (run, state, ins) => {
@@ -36,13 +36,13 @@ const label: Dispatcher = async (run, state, ins) => {
     text += ` ${key}=${value}`;
   }
   state.runConfig.Labels = labels;
-  await commitMetadata(run, state, text, shellOf(state));
+  return { metadata: text };
 };
 
 const maintainer: Dispatcher = async (run, state, ins) => {
   const who = expand(run, state, ins.args.join(" "));
   state.maintainer = who;
-  await commitMetadata(run, state, "MAINTAINER " + who, shellOf(state));
+  return { metadata: "MAINTAINER " + who };
 };
 
 const PORT_RE = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i;
@@ -61,7 +61,7 @@ const expose: Dispatcher = async (run, state, ins) => {
     for (let p = start; p <= end; p++) ports[`${p}/${proto}`] = {};
   }
   state.runConfig.ExposedPorts = ports;
-  await commitMetadata(run, state, "EXPOSE " + [...words].sort().join(" "), shellOf(state));
+  return { metadata: "EXPOSE " + [...words].sort().join(" ") };
 };
 
 const volume: Dispatcher = async (run, state, ins) => {
@@ -73,13 +73,13 @@ const volume: Dispatcher = async (run, state, ins) => {
     vols[v] = {};
   }
   state.runConfig.Volumes = vols;
-  await commitMetadata(run, state, "VOLUME " + goSlice(words), shellOf(state));
+  return { metadata: "VOLUME " + goSlice(words) };
 };
 
 const user: Dispatcher = async (run, state, ins) => {
   const u = expand(run, state, ins.args.join(" "));
   state.runConfig.User = u;
-  await commitMetadata(run, state, "USER " + u, shellOf(state));
+  return { metadata: "USER " + u };
 };
 
 const SIGNALS = new Set(
@@ -92,7 +92,7 @@ const stopsignal: Dispatcher = async (run, state, ins) => {
   const rt = /^RTMIN(\+\d+)?$|^RTMAX(-\d+)?$/.test(name);
   if (!(/^\d+$/.test(sig) && Number(sig) > 0) && !SIGNALS.has(name) && !rt) throw run.err(`Invalid signal: ${sig}`);
   state.runConfig.StopSignal = sig;
-  await commitMetadata(run, state, "STOPSIGNAL " + sig, shellOf(state));
+  return { metadata: "STOPSIGNAL " + sig };
 };
 
 const healthcheck: Dispatcher = async (run, state, ins) => {
@@ -107,14 +107,14 @@ const healthcheck: Dispatcher = async (run, state, ins) => {
   }
   state.runConfig.Healthcheck = hc;
   const text = `HEALTHCHECK &{${goQuoteSlice(hc.Test!)} "${goDuration(hc.Interval ?? 0)}" "${goDuration(hc.Timeout ?? 0)}" "${goDuration(hc.StartPeriod ?? 0)}" ${goQuoteRune(hc.Retries ?? 0)}}`;
-  await commitMetadata(run, state, text, shellOf(state));
+  return { metadata: text };
 };
 
 const shell: Dispatcher = async (run, state, ins) => {
   if (!ins.json) throw run.err("SHELL requires the arguments to be in JSON form");
   if (ins.args.length === 0) throw run.err("SHELL requires at least one argument");
   state.runConfig.Shell = [...ins.args];
-  await commitMetadata(run, state, "SHELL " + goSlice(ins.args), shellOf(state));
+  return { metadata: "SHELL " + goSlice(ins.args) };
 };
 
 /** Whether CMD was set in this stage; ENTRYPOINT clears an inherited CMD otherwise. */
@@ -124,7 +124,7 @@ const cmd: Dispatcher = async (run, state, ins) => {
   const c = ins.json ? [...ins.args] : [...shellOf(state), ins.args.join(" ")];
   state.runConfig.Cmd = c;
   cmdSetIn.add(state);
-  await commitMetadata(run, state, "CMD " + goQuoteSlice(c), shellOf(state));
+  return { metadata: "CMD " + goQuoteSlice(c) };
 };
 
 const entrypoint: Dispatcher = async (run, state, ins) => {
@@ -132,7 +132,7 @@ const entrypoint: Dispatcher = async (run, state, ins) => {
   const e = ins.json ? [...ins.args] : line.trim() === "" ? [""] : [...shellOf(state), line];
   state.runConfig.Entrypoint = ins.json && ins.args.length === 0 ? null : e;
   if (!cmdSetIn.has(state)) state.runConfig.Cmd = null;
-  await commitMetadata(run, state, "ENTRYPOINT " + goQuoteSlice(state.runConfig.Entrypoint ?? []), shellOf(state));
+  return { metadata: "ENTRYPOINT " + goQuoteSlice(state.runConfig.Entrypoint ?? []) };
 };
 
 const onbuild: Dispatcher = async (run, state, ins) => {
@@ -141,7 +141,7 @@ const onbuild: Dispatcher = async (run, state, ins) => {
   if (kind === "ONBUILD") throw run.err("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
   if (kind === "FROM" || kind === "MAINTAINER") throw run.err(`${kind} isn't allowed as an ONBUILD trigger`);
   state.runConfig.OnBuild = [...(state.runConfig.OnBuild ?? []), trigger];
-  await commitMetadata(run, state, "ONBUILD " + trigger, shellOf(state));
+  return { metadata: "ONBUILD " + trigger };
 };
 
 const arg: Dispatcher = async (run, state, ins) => {
@@ -156,7 +156,7 @@ const arg: Dispatcher = async (run, state, ins) => {
     run.consumedArgs.add(key);
     parts.push(dflt === undefined ? key : `${key}=${dflt}`);
   }
-  await commitMetadata(run, state, "ARG " + parts.join(" "), shellOf(state));
+  return { metadata: "ARG " + parts.join(" ") };
 };
 
 export const metadataDispatchers: Record<string, Dispatcher> = {

@@ -3,8 +3,7 @@ import type { Instruction, RunMount } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { CommandModel } from "@tsbuild/shell";
 import type { BuildRun } from "../builder.js";
-import { commitChild, probeCache } from "../commit.js";
-import { BuildError } from "../options.js";
+import { StepError, type FileStep } from "../step.js";
 import { requiresBuildKit } from "../classic.js";
 import { placeSecrets, removeSecrets, type PlacedSecret } from "../buildkit/secrets.js";
 import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
@@ -36,7 +35,7 @@ async function commandModels(run: BuildRun): Promise<CommandModel[]> {
   }
 }
 
-export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<FileStep> {
   // The classic dispatchRun supports no flag: it names the first one used (its parser knows only --mount).
   if (!run.opts.buildkit && ins.flags.length) throw run.err(requiresBuildKit(ins.flags[0].name));
   const network = ins.flag("network");
@@ -52,32 +51,34 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   // BuildKit's history lists every ARG the stage declared, in order, unset ones empty (recorded, g-13-*).
   const bkArgs = (state.bkArgs ?? []).map(([k, v]) => `${k}=${v}`);
   const bkCmd = bkArgs.length ? [`|${bkArgs.length}`, ...bkArgs, ...cmdLine] : cmdLine;
-  if (await probeCache(run, state, probe, { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: { mounts } })) return;
+  const bk = { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: { mounts } };
 
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
-  const models = await commandModels(run);
-  const [{ runCommand }, { simulatedBinariesWith }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
-  // Downloads go through the store's content cache; RUN --network=none has none at all.
-  const root = run.store.root;
-  const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
-  const fs = await run.sandbox(state);
-  const containerId = run.clock.containerId(saveCmd.join(" "));
-  run.print(` ---> Running in ${containerId.slice(0, 12)}`);
-  const env: Record<string, string> = Object.fromEntries(envMap(state.runConfig.Env));
-  for (const [k, v] of allowedArgs(state)) env[k] = v;
-  fs.beginStep();
-  let result;
-  let secrets: PlacedSecret[] = [];
-  try {
+  let runCommand: typeof import("@tsbuild/shell").runCommand;
+  let models: CommandModel[];
+  let binaries: ReturnType<typeof import("@tsbuild/pkgsim").simulatedBinariesWith>;
+  const prepare = async () => {
+    models = await commandModels(run);
+    const [shell, { simulatedBinariesWith }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
+    runCommand = shell.runCommand;
+    // Downloads go through the store's content cache; RUN --network=none has none at all.
+    const root = run.store.root;
+    const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
+    binaries = simulatedBinariesWith({ fetcher });
+  };
+  const change = async (fs: RootFS, containerId: string) => {
+    const env: Record<string, string> = Object.fromEntries(envMap(state.runConfig.Env));
+    for (const [k, v] of allowedArgs(state)) env[k] = v;
     ensureWorkdir(fs, state.runConfig.WorkingDir);
     if (run.opts.buildkit) containerMountpoints(fs);
+    let secrets: PlacedSecret[] = [];
     try {
       secrets = placeSecrets(fs, mounts, run.opts.secrets ?? [], state.runConfig.WorkingDir, process.env);
     } catch (e) {
       throw run.err((e as Error).message);
     }
-    result = await runCommand(fs, {
+    const result = await runCommand(fs, {
       argv: cmdLine,
       env,
       cwd: state.runConfig.WorkingDir || "/",
@@ -88,28 +89,22 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       hostname: containerId.slice(0, 12),
       // A --mount's content is never part of the layer: its target is mounted over the image like a volume.
       volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir)],
-      binaries: simulatedBinariesWith({ fetcher }),
+      binaries,
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,
       notes: (line) => run.print(line),
     });
-  } catch (e) {
-    fs.abortStep();
-    throw e;
-  }
-  if (result.exitCode !== 0) {
-    fs.abortStep();
-    const failed = `The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`;
-    // A command that never started is reported as Docker reports a failed container start; a limit
-    // that stopped a runaway script says so before Docker's usual line.
-    const stoppedByLimit = result.error?.startsWith("the command");
-    const message = !result.error ? failed : stoppedByLimit ? `${failed}: ${result.error}` : result.error;
-    throw new BuildError(message, result.exitCode, run.current);
-  }
-  removeSecrets(fs, secrets);
-  const diff = await fs.commitStep({ mtime: run.clock.date() });
-  run.print(`Removing intermediate container ${containerId.slice(0, 12)}`);
-  await commitChild(run, state, { containerConfig: probe, containerId, diff });
+    if (result.exitCode !== 0) {
+      const failed = `The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`;
+      // A command that never started is reported as Docker reports a failed container start; a limit
+      // that stopped a runaway script says so before Docker's usual line.
+      const stoppedByLimit = result.error?.startsWith("the command");
+      const message = !result.error ? failed : stoppedByLimit ? `${failed}: ${result.error}` : result.error;
+      throw new StepError(message, result.exitCode, false);
+    }
+    removeSecrets(fs, secrets);
+  };
+  return { probe, buildkit: bk, container: "run", prepare, change };
 }
 
 /**
