@@ -1,28 +1,15 @@
-import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type Stage } from "@tsbuild/parser";
+import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type InstructionOf, type Stage } from "@tsbuild/parser";
 import { familiarString, parseNamed, shortId, withDefaultTag, type NamedRef } from "@tsbuild/image";
 import { BuildRun } from "./builder.js";
 import { BuildError, type BuildOptions, type BuildResult, type StepRecord } from "./options.js";
-import { metadataDispatchers } from "./dispatch/metadata.js";
-import { dispatchWorkdir } from "./dispatch/workdir.js";
-import { dispatchRun } from "./dispatch/run.js";
-import { dispatchCopy } from "./dispatch/copy.js";
+import { dispatched, plan } from "./dispatch/table.js";
 import { dispatchFrom, expandWithMetaArgs } from "./dispatch/from.js";
 import { printImageId } from "./commit.js";
 import { runStep } from "./run-step.js";
-import { StepError, type Step, type StepPlan } from "./step.js";
+import { StepError, type Step } from "./step.js";
 import type { StageState } from "./state.js";
 import { neededStages } from "./buildkit/stages.js";
 import { finishBuildKit, sayBuildKitStep, startBuildKitStage } from "./buildkit/execute.js";
-
-type Dispatch = (run: BuildRun, state: StageState, ins: Instruction) => Promise<StepPlan>;
-
-const dispatchers: Record<string, Dispatch> = {
-  ...metadataDispatchers,
-  WORKDIR: dispatchWorkdir,
-  RUN: dispatchRun,
-  COPY: dispatchCopy,
-  ADD: dispatchCopy,
-};
 
 /** Docker's classic builder, step by step (moby builder/dockerfile/builder.go dispatchFromDockerfile). */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -128,7 +115,7 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
     tags.push(full);
     run.print(`Successfully tagged ${full}`);
   }
-  return { imageId: state.imageId, steps: run.steps, tags, warnings: run.warnings };
+  return { imageId: state.imageId, steps: run.steps, records: run.records, tags, warnings: run.warnings };
 }
 
 const PROXY_ARGS = new Set(["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"]);
@@ -152,9 +139,9 @@ async function runOnBuildTriggers(run: BuildRun, state: StageState, from: Step):
 
 /** The evaluator's dispatch: the instruction's dispatcher says what the step is, runStep does it. */
 async function dispatch(run: BuildRun, state: StageState, step: Step, refused: () => string): Promise<void> {
-  const dispatcher = dispatchers[step.instruction.kind];
-  if (!dispatcher) throw run.err(refused());
-  await runStep(run, state, step, await dispatcher(run, state, step.instruction));
+  const ins = step.instruction;
+  if (!dispatched(ins.kind)) throw run.err(refused());
+  await runStep(run, state, step, await plan(run, state, ins as InstructionOf<typeof ins.kind>));
 }
 
 /** A step's failure names the Dockerfile, the line and the instruction (a failed RUN its command and code only). */

@@ -1,4 +1,4 @@
-import { chainIDs, type Digest, type ImageConfigFile } from "@tsbuild/image";
+import { chainIDs, type BuildRecord, type Digest, type ImageConfigFile } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 import type { Dockerfile, Stage } from "@tsbuild/parser";
 import { RootFS } from "@tsbuild/fs-snapshot";
@@ -16,6 +16,8 @@ export class BuildRun {
   readonly clock: Clock;
   readonly stages = new Map<number, StageState>();
   readonly steps: StepRecord[] = [];
+  /** The record of every image this build committed or reused, as this build made it. */
+  readonly records = new Map<Digest, BuildRecord>();
   readonly warnings: string[] = [];
   /** Build args that some ARG declared (for Docker's "not consumed" warning). */
   readonly consumedArgs = new Set<string>();

@@ -87,7 +87,9 @@ export async function commitChild(run: BuildRun, state: StageState, step: Step, 
   if (state.sandbox && !empty) state.sandbox.diffIDs = diffIDs;
   step.record.imageId = id;
   if (layerDiffID) step.record.diffID = layerDiffID;
-  await run.store.putBuildRecord(id, recordFor(run, state, step, child.sources));
+  const record = recordFor(run, state, step, child.sources);
+  await run.store.putBuildRecord(id, record);
+  run.records.set(id, record);
   return id;
 }
 

@@ -1,4 +1,4 @@
-import type { BuildRecord } from "@tsbuild/image";
+import type { BuildRecord, Digest } from "@tsbuild/image";
 import type { BuildRun } from "./builder.js";
 import { allowedArgs, type StageState } from "./state.js";
 import type { Step } from "./step.js";
@@ -22,4 +22,22 @@ export function recordFor(run: BuildRun, state: StageState, step: Step, sources:
     if (args.length) record.buildArgs = Object.fromEntries(args);
   }
   return record;
+}
+
+/**
+ * The record of an image the cache gave this step, as this build made it: the cache does not look
+ * at lines, so an earlier build's record may place the instruction elsewhere. A trigger image is
+ * placed at the FROM line of its stage; one that was not recorded as a trigger is not this build's.
+ */
+export function cachedRecord(run: BuildRun, step: Step, id: string): BuildRecord | undefined {
+  const stored = run.store.getBuildRecord(id as Digest);
+  if (!step.trigger) {
+    const ins = step.line;
+    const record: BuildRecord = { ...stored, dockerfile: run.dockerfileName, line: ins.startLine, endLine: ins.endLine, text: step.record.text, kind: ins.kind, stage: step.record.stage };
+    delete record.trigger;
+    return record;
+  }
+  if (!stored?.trigger) return undefined;
+  const from = run.steps.find((s) => s.stage === stored.stage && s.instruction.kind === "FROM");
+  return from ? { ...stored, dockerfile: run.dockerfileName, line: from.instruction.startLine, endLine: from.instruction.endLine } : undefined;
 }

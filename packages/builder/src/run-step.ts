@@ -6,6 +6,7 @@ import { stepKey } from "./buildkit/cache.js";
 import { HISTORY_COMMENT, withStep } from "./buildkit/image.js";
 import { markSolving } from "./buildkit/execute.js";
 import { copyConfig, shellOf, type StageState } from "./state.js";
+import { cachedRecord } from "./record.js";
 import type { BuildKitStep, FileStep, Step, StepPlan } from "./step.js";
 
 /**
@@ -78,6 +79,8 @@ async function fromCache(
   state.imageId = answer.hit;
   state.image = answer.config;
   step.record.cached = true;
+  const record = cachedRecord(run, step, answer.hit);
+  if (record) run.records.set(answer.hit, record);
   return true;
 }
 

@@ -1,11 +1,11 @@
 import { posix } from "node:path";
-import type { Instruction } from "@tsbuild/parser";
+import type { InstructionOf } from "@tsbuild/parser";
 import type { ContextEntry, ResolvedSource } from "@tsbuild/context";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "../builder.js";
 import type { FileStep } from "../step.js";
 import { copyConfig, shellOf, type StageState } from "../state.js";
-import { expand } from "../words.js";
+import type { CopyWords } from "../words.js";
 import { copyInto } from "../copy/perform.js";
 import { resolveChown } from "../copy/identity.js";
 import { hashFromFs, sourcesFromFs } from "../copy/from-fs.js";
@@ -16,26 +16,21 @@ import { requiresBuildKit } from "../classic.js";
 const URL_RE = /^https?:\/\//i;
 
 /** COPY and ADD (moby builder/dispatchers.go dispatchCopy/dispatchAdd, copy.go, internals.go performCopy). */
-export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instruction): Promise<FileStep> {
+export async function dispatchCopy(run: BuildRun, state: StageState, ins: InstructionOf<"COPY" | "ADD">, words: CopyWords): Promise<FileStep> {
   const name = ins.kind;
-  const words = ins.args.map((a) => expand(run, state, a));
-  if (words.length < 2) throw run.err(`${name} requires at least two arguments, but only one was provided. Destination could not be determined.`);
-  const dest = words[words.length - 1];
-  const srcs = words.slice(0, -1);
-  const chown = ins.flag("chown") !== undefined ? expand(run, state, ins.flag("chown")!) : "";
-  const chmodFlag = ins.flag("chmod");
+  const { srcs, dest, chown } = words;
+  const chmodFlag = ins.chmod;
   // 20.10's classic dispatchCopy/dispatchAdd refuse --chmod before anything else.
   if (chmodFlag !== undefined && !run.opts.buildkit) throw run.err(requiresBuildKit("chmod"));
   const chmod = chmodFlag !== undefined ? parseChmod(run, chmodFlag) : undefined;
-  const fromFlag = ins.flag("from");
-  if (fromFlag !== undefined && name === "ADD") throw run.err("ADD does not support the --from flag (use COPY --from)");
+  const fromFlag = ins.kind === "COPY" ? ins.from : undefined;
 
   let sources: CopySource[];
   let hash: string;
   let fromFs: RootFS | undefined;
   let contextFiles: Record<string, string> | undefined;
   if (fromFlag !== undefined) {
-    fromFs = await resolveFromFlag(run, state, expand(run, state, fromFlag));
+    fromFs = await resolveFromFlag(run, state, words.from!);
     try {
       sources = sourcesFromFs(fromFs, srcs);
     } catch (e) {
@@ -44,7 +39,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     hash = hashFromFs(fromFs, sources);
   } else {
     const url = srcs.find((s) => URL_RE.test(s));
-    if (ins.flag("checksum") !== undefined && !url) throw run.err("checksum can't be specified for non-HTTP(S) sources");
+    if (ins.kind === "ADD" && ins.checksum !== undefined && !url) throw run.err("checksum can't be specified for non-HTTP(S) sources");
     if (url) {
       if (name === "COPY") throw run.err(`COPY failed: source can't be a URL for COPY`);
       throw run.err(`ADD failed: cannot download ${url}: tsbuild has no network access (download the file into the build context and ADD it from there)`);

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Instruction, RunMount } from "@tsbuild/parser";
+import type { Instruction, InstructionOf, RunMount } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { CommandModel } from "@tsbuild/shell";
 import type { BuildRun } from "../builder.js";
@@ -35,10 +35,10 @@ async function commandModels(run: BuildRun): Promise<CommandModel[]> {
   }
 }
 
-export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<FileStep> {
+export async function dispatchRun(run: BuildRun, state: StageState, ins: InstructionOf<"RUN">): Promise<FileStep> {
   // The classic dispatchRun supports no flag: it names the first one used (its parser knows only --mount).
   if (!run.opts.buildkit && ins.flags.length) throw run.err(requiresBuildKit(ins.flags[0].name));
-  const network = ins.flag("network");
+  const network = ins.network;
   // "none" takes the network from downloads (apt, curl, wget); "host" and "default" are the same here.
   if (network !== undefined && !["default", "none", "host"].includes(network)) throw run.err(`network mode "${network}" not supported`);
   const cmdLine = commandLine(state, ins);
@@ -47,7 +47,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   const probe = copyConfig(state.runConfig);
   probe.Cmd = saveCmd;
   if (saveCmd.length) probe.Entrypoint = null;
-  const mounts = run.opts.buildkit ? ins.mounts ?? [] : [];
+  const mounts = run.opts.buildkit ? ins.mounts : [];
   // BuildKit's history lists every ARG the stage declared, in order, unset ones empty (recorded, g-13-*).
   const bkArgs = (state.bkArgs ?? []).map(([k, v]) => `${k}=${v}`);
   const bkCmd = bkArgs.length ? [`|${bkArgs.length}`, ...bkArgs, ...cmdLine] : cmdLine;

@@ -1,9 +1,8 @@
 import { posix } from "node:path";
-import type { Instruction } from "@tsbuild/parser";
+import type { InstructionOf } from "@tsbuild/parser";
 import type { BuildRun } from "../builder.js";
 import type { FileStep } from "../step.js";
 import { copyConfig, shellOf, type StageState } from "../state.js";
-import { expand } from "../words.js";
 
 /** normalizeWorkdir: a relative WORKDIR resolves against the previous one. */
 export function resolveWorkdir(current: string, requested: string): string {
@@ -14,8 +13,7 @@ export function resolveWorkdir(current: string, requested: string): string {
  * WORKDIR commits through a container whose creation makes the directory (root-owned, 0755):
  * a layer when directories were created, an empty_layer entry when they existed (c07).
  */
-export async function dispatchWorkdir(run: BuildRun, state: StageState, ins: Instruction): Promise<FileStep> {
-  const requested = expand(run, state, ins.args.join(" "));
+export async function dispatchWorkdir(run: BuildRun, state: StageState, _ins: InstructionOf<"WORKDIR">, requested: string): Promise<FileStep> {
   if (!requested) throw run.err("WORKDIR requires exactly one argument");
   const dir = resolveWorkdir(state.runConfig.WorkingDir, requested);
   state.runConfig.WorkingDir = dir;
