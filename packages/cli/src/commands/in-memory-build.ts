@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { builtinImage } from "@tsbuild/baseimages";
-import { build, BuildError, type StepRecord } from "@tsbuild/builder";
+import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { serializeConfig, type BuildRecord, type Digest } from "@tsbuild/image";
 import { defaultRoot, importTar, openStore, type ImageStore } from "@tsbuild/store";
@@ -56,12 +56,7 @@ export async function buildInMemory(store: ImageStore, req: BuildRequest, values
     if (e instanceof BuildError) throw new Error(`building ${req.dockerfile} failed:\n${log}${e.message}`);
     throw e;
   }
-  const records = new Map<Digest, BuildRecord>();
-  for (const step of result.steps) {
-    const record = stepRecord(step, nameOf(dockerfile, contextDir, req.dockerfile));
-    if (record && step.imageId) records.set(step.imageId, record);
-  }
-  return { store, imageId: result.imageId, recordFor: (id) => records.get(id) };
+  return { store, imageId: result.imageId, recordFor: (id) => result.records.get(id) };
 }
 
 /** The Dockerfile as messages name it: relative to the context when inside it, else as given. */
@@ -79,19 +74,6 @@ export function buildArgsFrom(list: string[] | undefined, io: Io): Record<string
     else if (io.env[a] !== undefined) out[a] = io.env[a]!;
   }
   return out;
-}
-
-function stepRecord(step: StepRecord, dockerfile: string): BuildRecord | undefined {
-  // FROM's image is the base image, which this build did not make.
-  if (step.instruction.kind === "FROM") return undefined;
-  return {
-    dockerfile,
-    line: step.instruction.startLine,
-    endLine: step.instruction.endLine,
-    text: step.instruction.original,
-    kind: step.instruction.kind,
-    stage: step.stage,
-  };
 }
 
 async function findBase(store: ImageStore, ref: string, values: Record<string, unknown>, io: Io): Promise<Digest | undefined> {
