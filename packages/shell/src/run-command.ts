@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { Bash, type BashOptions } from "just-bash";
 import { SHELL_BUILTIN_COMMANDS } from "./applets/registry.js";
 import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
@@ -25,12 +25,12 @@ const GiB = 1024 ** 3;
  * Run one RUN step's command in the sandbox. The builder opens the step (image.beginStep())
  * before and commits it after; every change the command makes outside volumes goes through `image`.
  */
-export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResult> {
+export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunResult> {
   if (spec.argv.length === 0) return { exitCode: 127, error: "RUN has no command" };
   const hostname = spec.hostname ?? createHash("sha256").update(JSON.stringify(spec.argv)).digest("hex").slice(0, 12);
   const mounts = new VirtualMounts({ hostname });
   // Docker mounts the volumes when it creates the container, before the user is looked up.
-  let fs: RootFS;
+  let fs: FileSystem;
   try {
     fs = mountVolumes(image, spec.volumes ?? [], mounts, spec.now);
   } catch (e) {

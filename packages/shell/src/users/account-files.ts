@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 
 /** One line of /etc/passwd. */
 export interface PasswdEntry {
@@ -60,7 +60,7 @@ export function parseGroup(text: string): GroupEntry[] {
 }
 
 /** The text of an account file in the image, or undefined when the image has none. */
-export function readAccountFile(fs: RootFS, path: string): string | undefined {
+export function readAccountFile(fs: FileSystem, path: string): string | undefined {
   try {
     return fs.readFile(path).toString("utf8");
   } catch {
@@ -73,7 +73,7 @@ export class AccountDb {
   readonly users: PasswdEntry[] | undefined;
   readonly groups: GroupEntry[] | undefined;
 
-  constructor(fs: RootFS) {
+  constructor(fs: FileSystem) {
     const passwd = readAccountFile(fs, "/etc/passwd");
     const group = readAccountFile(fs, "/etc/group");
     this.users = passwd === undefined ? undefined : parsePasswd(passwd);
