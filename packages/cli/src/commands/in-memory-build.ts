@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import { builtinImage } from "@tsbuild/baseimages";
 import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { serializeConfig, type BuildRecord, type Digest } from "@tsbuild/image";
-import { defaultRoot, importTar, openStore, type ImageStore } from "@tsbuild/store";
+import { defaultRoot, openStore, type ImageStore } from "@tsbuild/store";
 import type { Io } from "../command.js";
 
 /**
@@ -28,11 +27,6 @@ export interface BuildRequest {
   buildArgs: Record<string, string>;
   target?: string;
 }
-
-const CONFORMANCE_BASES: Record<string, string> = {
-  "conformance/busybox:1": "busybox-rootfs.tar",
-  "conformance/alpine-sim:1": "alpine-sim-rootfs.tar",
-};
 
 export async function buildInMemory(store: ImageStore, req: BuildRequest, values: Record<string, unknown>, io: Io): Promise<InMemoryBuild> {
   const dockerfile = resolve(io.cwd, req.dockerfile);
@@ -94,20 +88,16 @@ async function fromDiskStore(store: ImageStore, ref: string, values: Record<stri
   return copied;
 }
 
+/**
+ * The conformance bases are the conformance package's (a checkout has it; an installed CLI does
+ * not, and has no conformance data either).
+ */
 async function fromConformanceBases(store: ImageStore, ref: string, io: Io): Promise<Digest | undefined> {
-  const file = CONFORMANCE_BASES[ref.includes(":") ? ref : ref + ":latest"];
-  if (!file) return undefined;
-  const dir = conformanceBaseDirs(io).find((d) => existsSync(join(d, file)));
-  if (!dir) return undefined;
-  return importTar(store, readFileSync(join(dir, file)), { ref });
-}
-
-/** $TSBUILD_CONFORMANCE_BASES, the repository's copy of the conformance data, or shared/ beside it. */
-function conformanceBaseDirs(io: Io): string[] {
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-  return [io.env.TSBUILD_CONFORMANCE_BASES, join(repo, "test/conformance/base"), join(repo, "../shared/conformance/base")].filter(
-    (d): d is string => Boolean(d),
-  );
+  const conformance = await import("@tsbuild/conformance").catch((e: { code?: string }) => {
+    if (e.code === "ERR_MODULE_NOT_FOUND") return undefined;
+    throw e;
+  });
+  return conformance?.importConformanceBase(store, ref, io.env);
 }
 
 async function fromBuiltins(store: ImageStore, ref: string): Promise<Digest | undefined> {
