@@ -1,4 +1,5 @@
-import { describeImageRef, ellipsis, humanDuration, humanSize, imageHistory, NoSuchImageError, renderRows } from "@tsbuild/store";
+import { describeImageRef, imageHistory, NoSuchImageError } from "@tsbuild/store";
+import { ellipsis, humanDuration, humanSize, renderRows } from "@tsbuild/dockerfmt";
 import { rootOption, UsageError, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
 

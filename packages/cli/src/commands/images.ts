@@ -1,4 +1,5 @@
-import { humanDuration, humanSize, imageSummaries, parseNamed, renderRows, type ImageSummary } from "@tsbuild/store";
+import { imageSummaries, parseNamed, type ImageSummary } from "@tsbuild/store";
+import { humanDuration, humanSize, renderRows } from "@tsbuild/dockerfmt";
 import { builtinNameOf } from "@tsbuild/builder";
 import type { ImageStore } from "@tsbuild/store";
 import { rootOption, UsageError, type Command } from "../command.js";

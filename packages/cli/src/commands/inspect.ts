@@ -1,4 +1,5 @@
-import { describeImageRef, goIndentJSON, inspectImage, renderTemplate } from "@tsbuild/store";
+import { describeImageRef, inspectImage } from "@tsbuild/store";
+import { goIndentJSON, renderTemplate } from "@tsbuild/dockerfmt";
 import { rootOption, UsageError, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
 

@@ -1,4 +1,5 @@
-import { humanSize, pruneImages } from "@tsbuild/store";
+import { pruneImages } from "@tsbuild/store";
+import { humanSize } from "@tsbuild/dockerfmt";
 import { rootOption, UsageError, type Command, type Io } from "../command.js";
 import { storeFor } from "../store-root.js";
 

@@ -1,4 +1,5 @@
-import { diskUsage, humanSize, renderRows } from "@tsbuild/store";
+import { diskUsage } from "@tsbuild/store";
+import { humanSize, renderRows } from "@tsbuild/dockerfmt";
 import { rootOption, UsageError, type Command } from "../command.js";
 import { storeFor } from "../store-root.js";
 

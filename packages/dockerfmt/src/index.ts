@@ -1,0 +1,2 @@
+export { goTime } from "./time.js";
+export { humanSize, humanDuration, ellipsis, tabwrite, renderTemplate, goIndentJSON, goFormatG, renderRows, TemplateError } from "./format.js";
