@@ -26,4 +26,3 @@ export { chompHeredoc } from "./heredoc.js";
 export { parseGoDuration, DurationError } from "./duration.js";
 export type { RunMount, MountType } from "./run-mount.js";
 export type { Frontend } from "./instructions.js";
-export { goQuote } from "./go-text.js";

@@ -5,7 +5,8 @@
 
 import { checkFlags, splitFlag, type FlagType } from "./bflags.js";
 import { InstructionError } from "./errors.js";
-import { equalFold, goQuote, toLower, toUpper, trimSpace } from "./go-text.js";
+import { equalFold, toLower, toUpper, trimSpace } from "./go-text.js";
+import { goQuote } from "@tsbuild/dockerfmt";
 import type { LineNode } from "./line-node.js";
 import { parseMount } from "./run-mount.js";
 import { healthcheckFromArgs } from "./healthcheck.js";

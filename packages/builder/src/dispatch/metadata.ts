@@ -2,7 +2,7 @@ import type { InstructionOf } from "@tsbuild/parser";
 import type { HealthConfig } from "@tsbuild/image";
 import type { BuildRun } from "../builder.js";
 import type { MetadataStep } from "../step.js";
-import { goDuration, goQuoteRune, goQuoteSlice, goSlice } from "../gofmt.js";
+import { goDuration, goQuoteRune, goQuoteSlice, goSlice } from "@tsbuild/dockerfmt";
 import { shellOf, type StageState } from "../state.js";
 import { expand, type DispatchedKind, type ExpandedOf } from "../words.js";
 
