@@ -35,3 +35,13 @@ export interface FileSystem {
   chown(p: string, owner: Owner, opts?: { noFollow?: boolean }): void;
   utimes(p: string, atime: Date, mtime: Date, opts?: { noFollow?: boolean }): void;
 }
+
+/** Whether anything is at `path`, a dangling symlink included (exists() follows links). */
+export function lexists(fs: FileSystem, path: string): boolean {
+  try {
+    fs.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

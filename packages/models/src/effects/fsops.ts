@@ -1,5 +1,7 @@
 import { posix } from "node:path";
-import type { Owner, FileSystem } from "@tsbuild/fs-snapshot";
+import { lexists, type Owner, type FileSystem } from "@tsbuild/fs-snapshot";
+
+export { lexists };
 import { globMatch, hasWildcards } from "../match/glob.js";
 
 /** One shared zero-filled buffer; placeholder contents are views of it (RootFS copies what it writes). */
@@ -9,14 +11,6 @@ function zeroBytes(size: number): Buffer {
   return zeros.subarray(0, size);
 }
 
-export function lexists(fs: FileSystem, path: string): boolean {
-  try {
-    fs.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function isDirectory(fs: FileSystem, path: string): boolean {
   return fs.exists(path) && fs.stat(path).type === "dir";

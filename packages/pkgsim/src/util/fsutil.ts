@@ -1,4 +1,6 @@
-import type { FileSystem } from "@tsbuild/fs-snapshot";
+import { lexists, type FileSystem } from "@tsbuild/fs-snapshot";
+
+export { lexists };
 
 const ROOT = { uid: 0, gid: 0 };
 
@@ -55,11 +57,3 @@ export function removeIfPresent(fs: FileSystem, path: string): boolean {
   return true;
 }
 
-export function lexists(fs: FileSystem, path: string): boolean {
-  try {
-    fs.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
