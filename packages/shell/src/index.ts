@@ -1,7 +1,7 @@
 import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { RunResult, RunSpec } from "./run-spec.js";
 
-export type { CommandModel, RunLimits, RunResult, RunSpec } from "./run-spec.js";
+export type { CommandModel, RunConfig, RunLimits, RunResult, RunSpec } from "./run-spec.js";
 export { DEFAULT_LIMITS } from "./run-spec.js";
 export type { SimCommand, SimCommandContext } from "./sim-command.js";
 export { resolveExecUser, UserLookupError, type ExecUser } from "./users/exec-user.js";

@@ -32,20 +32,20 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   // Docker mounts the volumes when it creates the container, before the user is looked up.
   let fs: FileSystem;
   try {
-    fs = mountVolumes(image, spec.volumes ?? [], mounts, spec.now);
+    fs = mountVolumes(image, [...Object.keys(spec.config.Volumes ?? {}), ...(spec.mounts ?? [])], mounts, spec.now);
   } catch (e) {
     if (e instanceof VolumeMountError) return { exitCode: 1, error: e.message };
     throw e;
   }
   let user: ExecUser;
   try {
-    user = resolveExecUser(fs, spec.user);
+    user = resolveExecUser(fs, spec.config.User ?? "");
   } catch (e) {
     if (e instanceof UserLookupError) return { exitCode: 126, error: e.message };
     throw e;
   }
-  const env = processEnvironment(spec.env, user, hostname);
-  const cwd = resolvePath("/", spec.cwd || "/");
+  const env = processEnvironment(stepEnvironment(spec), user, hostname);
+  const cwd = resolvePath("/", spec.config.WorkingDir || "/");
   const pfs = new ProcessFs(fs, mounts, { uid: user.uid, gid: user.gid, groups: user.groups });
 
   const models = spec.models ?? [];
@@ -187,4 +187,16 @@ function executionLimits(l: Required<NonNullable<RunSpec["limits"]>>): NonNullab
     maxLiveBytes: 2 * GiB,
     maxHeredocSize: 512 * 1024 * 1024,
   };
+}
+
+/** ENV of the config (a name without "=" is empty), then the build args the step sees. */
+function stepEnvironment(spec: RunSpec): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of spec.config.Env ?? []) {
+    const i = kv.indexOf("=");
+    if (i < 0) env[kv] = "";
+    else env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  for (const [k, v] of spec.buildArgs ?? []) env[k] = v;
+  return env;
 }

@@ -6,7 +6,7 @@ import type { BuildRun } from "../builder.js";
 import { StepError, type FileStep } from "../step.js";
 import { requiresBuildKit } from "../classic.js";
 import { placeSecrets, removeSecrets, type PlacedSecret } from "../buildkit/secrets.js";
-import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
+import { allowedArgs, copyConfig, shellOf, type StageState } from "../state.js";
 
 /** The command line Docker execs: exec form as given, shell form through SHELL. */
 export function commandLine(state: StageState, ins: Instruction): string[] {
@@ -68,8 +68,6 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
     binaries = simulatedBinariesWith({ fetcher });
   };
   const change = async (fs: RootFS, containerId: string) => {
-    const env: Record<string, string> = Object.fromEntries(envMap(state.runConfig.Env));
-    for (const [k, v] of allowedArgs(state)) env[k] = v;
     ensureWorkdir(fs, state.runConfig.WorkingDir);
     if (run.opts.buildkit) containerMountpoints(fs);
     let secrets: PlacedSecret[] = [];
@@ -80,15 +78,14 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
     }
     const result = await runCommand(fs, {
       argv: cmdLine,
-      env,
-      cwd: state.runConfig.WorkingDir || "/",
-      user: state.runConfig.User,
+      config: state.runConfig,
+      buildArgs: allowedArgs(state),
       stdout: (s) => run.opts.output?.(s),
       stderr: (s) => run.printStderr(s),
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
       // A --mount's content is never part of the layer: its target is mounted over the image like a volume.
-      volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir)],
+      mounts: mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir),
       binaries,
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,

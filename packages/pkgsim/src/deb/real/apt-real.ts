@@ -132,7 +132,7 @@ function scriptRunner(ctx: SimCommandContext, fetcher: Fetcher) {
     };
     if (ctx.env.DEBIAN_FRONTEND) env.DEBIAN_FRONTEND = ctx.env.DEBIAN_FRONTEND;
     const r = await runCommand(ctx.fs, {
-      argv: ["/bin/sh", `/var/lib/dpkg/${script}`, ...args], env, cwd: "/", user: "",
+      argv: ["/bin/sh", `/var/lib/dpkg/${script}`, ...args], config: { Env: Object.entries(env).map(([k, v]) => `${k}=${v}`) },
       stdout: (s) => ctx.stdout(s), stderr: (s) => void (stderr += s),
       binaries: simulatedBinariesWith({ fetcher }), now: ctx.now,
     });
