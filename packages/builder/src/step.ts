@@ -1,7 +1,7 @@
 import type { ContainerConfig } from "@tsbuild/image";
 import type { Instruction } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
-import type { StepRecord } from "./options.js";
+import { BuildError, type StepRecord } from "./options.js";
 
 /** One `Step N/M`: what the evaluator hands the pipeline instead of fields on the build. */
 export interface Step {
@@ -16,15 +16,15 @@ export interface Step {
 /**
  * A step's failure before it is placed: the evaluator adds the Dockerfile, line and instruction
  * (`located`), or leaves the message as it is (a failed RUN reports its command and code only).
+ * A BuildError, so that one thrown where no step is running still reads as a failed build.
  */
-export class StepError extends Error {
+export class StepError extends BuildError {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    exitCode = 1,
     readonly located = true,
   ) {
-    super(message);
-    this.name = "StepError";
+    super(message, exitCode);
   }
 }
 
