@@ -7,7 +7,7 @@ import { CacheFromSources, type ImageStore } from "@tsbuild/store";
 import { humanSize } from "@tsbuild/dockerfmt";
 import { InvalidReferenceError, parseNamed } from "@tsbuild/image";
 import type { Command, Io } from "../command.js";
-import { UsageError } from "../command.js";
+import { UsageError, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
@@ -45,7 +45,7 @@ export const buildCommand: Command = {
     "cache-from": { type: "string", multiple: true },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
+    checkArgCount(buildCommand, positionals.length, 1);
     memoryBudget(values.memory as string | undefined);
     const flags = scriptFlags(values, io.cwd);
     const store = storeFor(values, io);
