@@ -1,27 +1,16 @@
-import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type Stage } from "@tsbuild/parser";
+import { parseDockerfile, parseTrigger, DockerfileParseError, type Dockerfile, type Instruction, type InstructionOf, type Stage } from "@tsbuild/parser";
 import { buildkitFrontend } from "./buildkit/syntax.js";
 import { familiarString, parseNamed, shortId, withDefaultTag, type NamedRef } from "@tsbuild/image";
 import { BuildRun } from "./builder.js";
 import { BuildError, type BuildOptions, type BuildResult, type StepRecord } from "./options.js";
-import { metadataDispatchers } from "./dispatch/metadata.js";
-import { dispatchWorkdir } from "./dispatch/workdir.js";
-import { dispatchRun } from "./dispatch/run.js";
-import { dispatchCopy } from "./dispatch/copy.js";
+import { dispatched, plan } from "./dispatch/table.js";
 import { dispatchFrom, expandWithMetaArgs } from "./dispatch/from.js";
 import { printImageId } from "./commit.js";
+import { runStep } from "./run-step.js";
+import { StepError, type Step } from "./step.js";
 import type { StageState } from "./state.js";
 import { neededStages } from "./buildkit/stages.js";
 import { finishBuildKit, sayBuildKitStep, startBuildKitStage } from "./buildkit/execute.js";
-
-type Dispatch = (run: BuildRun, state: StageState, ins: Instruction) => Promise<void>;
-
-const dispatchers: Record<string, Dispatch> = {
-  ...metadataDispatchers,
-  WORKDIR: dispatchWorkdir,
-  RUN: dispatchRun,
-  COPY: dispatchCopy,
-  ADD: dispatchCopy,
-};
 
 /** Docker's classic builder, step by step (moby builder/dockerfile/builder.go dispatchFromDockerfile). */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -69,12 +58,11 @@ function selectStages(df: Dockerfile, target?: string): Stage[] {
 async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult> {
   if (run.dockerfile.warnings.length) run.printStderr(run.dockerfile.warnings.join("\n") + "\n");
   let n = 0;
-  const begin = (ins: Instruction, stage: number): StepRecord => {
-    const rec: StepRecord = { step: ++n, of: run.totalSteps, text: ins.original, stage, instruction: ins, cached: false };
-    run.steps.push(rec);
-    run.current = rec;
-    run.print(`Step ${rec.step}/${rec.of} : ${rec.text}`);
-    return rec;
+  const begin = (ins: Instruction, stage: number): Step => {
+    const record: StepRecord = { step: ++n, of: run.totalSteps, text: ins.original, stage, instruction: ins, cached: false };
+    run.steps.push(record);
+    run.print(`Step ${record.step}/${record.of} : ${record.text}`);
+    return { record, line: ins, instruction: ins, trigger: false };
   };
 
   for (const ins of run.dockerfile.metaArgs) {
@@ -89,28 +77,28 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
   let state: StageState | undefined;
   const stages = run.opts.buildkit ? neededStages(run.dockerfile, run.plan, run.metaArgs) : run.plan;
   for (const stage of stages) {
-    const rec = begin(stage.from, stage.index);
-    state = await dispatchFrom(run, stage);
-    if (run.opts.buildkit) startBuildKitStage(run, stage, state);
-    await runOnBuildTriggers(run, state);
-    rec.imageId = state.imageId || undefined;
+    const step = begin(stage.from, stage.index);
+    state = await located(run, step, async () => {
+      const s = await dispatchFrom(run, stage);
+      if (run.opts.buildkit) startBuildKitStage(run, stage, s);
+      await runOnBuildTriggers(run, s, step);
+      return s;
+    });
+    step.record.imageId = state.imageId || undefined;
     state.runConfig.Image = state.imageId;
     printImageId(run, state.imageId);
     for (const ins of stage.instructions) {
       const step = begin(ins, stage.index);
       if (run.opts.buildkit) sayBuildKitStep(run, stage, state, ins);
       if (run.opts.buildkit && ins.kind === "CMD") state.bkArgsEscaped = true;
-      const dispatch = dispatchers[ins.kind];
-      if (!dispatch) throw run.err(`${ins.kind} is not supported here`);
-      run.stepSources = undefined;
-      await dispatch(run, state, ins);
+      const current = state;
+      await located(run, step, () => dispatch(run, current, step, () => `${ins.kind} is not supported here`));
       // dispatchState.updateRunConfig: the next step's config names the image it starts from.
       state.runConfig.Image = state.imageId;
-      step.imageId = state.imageId || undefined;
+      step.record.imageId = state.imageId || undefined;
       printImageId(run, state.imageId);
     }
   }
-  run.current = undefined;
   if (run.opts.buildkit && state) return finishBuildKit(run, state, tagRefs);
   if (!state || !state.imageId) throw new BuildError("No image was generated. Is your Dockerfile empty?", 1);
 
@@ -129,13 +117,13 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
     tags.push(full);
     run.print(`Successfully tagged ${full}`);
   }
-  return { imageId: state.imageId, steps: run.steps, tags, warnings: run.warnings };
+  return { imageId: state.imageId, steps: run.steps, records: run.records, tags, warnings: run.warnings };
 }
 
 const PROXY_ARGS = new Set(["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"]);
 
 /** A base image's ONBUILD triggers run first, as steps of their own (c27); the child's OnBuild is cleared. */
-async function runOnBuildTriggers(run: BuildRun, state: StageState): Promise<void> {
+async function runOnBuildTriggers(run: BuildRun, state: StageState, from: Step): Promise<void> {
   const triggers = state.runConfig.OnBuild ?? [];
   state.runConfig.OnBuild = null;
   if (triggers.length === 0) return;
@@ -147,14 +135,25 @@ async function runOnBuildTriggers(run: BuildRun, state: StageState): Promise<voi
     } catch (e) {
       throw run.err((e as Error).message);
     }
-    const dispatch = dispatchers[ins.kind];
-    if (!dispatch) throw run.err(`${ins.kind} isn't allowed as an ONBUILD trigger`);
-    run.trigger = ins;
-    run.stepSources = undefined;
-    try {
-      await dispatch(run, state, ins);
-    } finally {
-      run.trigger = undefined;
-    }
+    await dispatch(run, state, { ...from, instruction: ins, trigger: true }, () => `${ins.kind} isn't allowed as an ONBUILD trigger`);
+  }
+}
+
+/** The evaluator's dispatch: the instruction's dispatcher says what the step is, runStep does it. */
+async function dispatch(run: BuildRun, state: StageState, step: Step, refused: () => string): Promise<void> {
+  const ins = step.instruction;
+  if (!dispatched(ins.kind)) throw run.err(refused());
+  await runStep(run, state, step, await plan(run, state, ins as InstructionOf<typeof ins.kind>));
+}
+
+/** A step's failure names the Dockerfile, the line and the instruction (a failed RUN its command and code only). */
+async function located<T>(run: BuildRun, step: Step, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof StepError)) throw e;
+    const at = step.line;
+    const where = e.located ? ` (${run.dockerfileName}:${at.startLine}: ${at.original})` : "";
+    throw new BuildError(e.message + where, e.exitCode, step.record);
   }
 }

@@ -1,12 +1,14 @@
-import { chainIDs, type Digest, type ImageConfigFile } from "@tsbuild/image";
+import { chainIDs, type BuildRecord, type Digest, type ImageConfigFile } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
-import type { Dockerfile, Instruction, Stage } from "@tsbuild/parser";
+import type { Dockerfile, Stage } from "@tsbuild/parser";
 import { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildOptions, StepRecord } from "./options.js";
 import { BuildError } from "./options.js";
 import { Clock } from "./clock.js";
 import { BuildKitCache } from "./buildkit/cache.js";
 import type { StageState } from "./state.js";
+import { ImageCache } from "./image-cache.js";
+import { StepError } from "./step.js";
 
 /** Everything a dispatcher needs: the build's options, store, clock, stages and output. */
 export class BuildRun {
@@ -14,16 +16,15 @@ export class BuildRun {
   readonly clock: Clock;
   readonly stages = new Map<number, StageState>();
   readonly steps: StepRecord[] = [];
+  /** The record of every image this build committed or reused, as this build made it. */
+  readonly records = new Map<Digest, BuildRecord>();
   readonly warnings: string[] = [];
   /** Build args that some ARG declared (for Docker's "not consumed" warning). */
   readonly consumedArgs = new Set<string>();
   /** Values of ARGs declared before the first FROM. */
   readonly metaArgs = new Map<string, string | undefined>();
-  current?: StepRecord;
-  /** The current COPY/ADD step's context files (path → content hash), for its build record. */
-  stepSources?: Record<string, string>;
-  /** The ONBUILD trigger of the base image being run, if any (its step is the FROM). */
-  trigger?: Instruction;
+  /** The classic builder's cache of intermediate images. */
+  readonly cache: ImageCache;
   private readonly imageSandboxes = new Map<string, RootFS>();
   /** BuildKit mode: the content-based cache. */
   readonly bkCache: BuildKitCache;
@@ -43,6 +44,12 @@ export class BuildRun {
     this.store = opts.store;
     this.clock = new Clock(opts.sourceDateEpoch, opts.now);
     this.bkCache = new BuildKitCache(opts.store);
+    this.cache = new ImageCache(opts.store, this.clock, opts.cacheFrom);
+  }
+
+  /** How messages and build records name the Dockerfile. */
+  get dockerfileName(): string {
+    return this.opts.dockerfileName ?? "Dockerfile";
   }
 
   /** The classic builder's output lines; BuildKit prints its own (say). */
@@ -64,11 +71,9 @@ export class BuildRun {
     else this.opts.output?.(`\x1b[91m${text}\x1b[0m`);
   }
 
-  /** An error that names the Dockerfile, the line and the instruction. */
-  err(message: string, exitCode = 1, ins?: Instruction): BuildError {
-    const at = ins ?? this.current?.instruction;
-    const where = at ? ` (${this.opts.dockerfileName ?? "Dockerfile"}:${at.startLine}: ${at.original})` : "";
-    return new BuildError(message + where, exitCode, this.current);
+  /** A step's failure; the evaluator adds the Dockerfile, the line and the instruction. */
+  err(message: string, exitCode = 1): StepError {
+    return new StepError(message, exitCode);
   }
 
   async imageConfig(id: Digest): Promise<ImageConfigFile> {

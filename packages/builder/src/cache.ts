@@ -1,14 +1,10 @@
 import type { ContainerConfig } from "@tsbuild/image";
 
 /**
- * Docker's image/cache compare(): which container configs make a cache hit. WorkingDir, Shell,
- * Healthcheck, OnBuild, StopSignal and ArgsEscaped are deliberately not compared (moby 20.10).
+ * Docker's image/cache compare(), field by field, in words a user can act on: no difference is a
+ * cache hit. WorkingDir, Shell, Healthcheck, OnBuild, StopSignal and ArgsEscaped are deliberately
+ * not compared (moby 20.10).
  */
-export function sameCacheKey(a: ContainerConfig, b: ContainerConfig): boolean {
-  return configDifferences(a, b).length === 0;
-}
-
-/** Each field that breaks the cache, in words a user can act on. */
 export function configDifferences(probe: ContainerConfig, candidate: ContainerConfig): string[] {
   const out: string[] = [];
   if (probe.OpenStdin || candidate.OpenStdin) out.push("OpenStdin is set");

@@ -1,5 +1,5 @@
 import { randomBytes, createHash } from "node:crypto";
-import { goTime } from "@tsbuild/store";
+import { goTime } from "@tsbuild/dockerfmt";
 
 /** Timestamps and container IDs; deterministic when SOURCE_DATE_EPOCH is set. */
 export class Clock {

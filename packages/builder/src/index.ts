@@ -1,5 +1,5 @@
 export { build } from "./build.js";
 export { BuildError } from "./options.js";
 export type { BuildOptions, BuildResult, StepRecord, CacheMissReason } from "./options.js";
-export { sameCacheKey, configDifferences } from "./cache.js";
+export { configDifferences } from "./cache.js";
 export { importBuiltin, builtinNameOf } from "./builtins.js";

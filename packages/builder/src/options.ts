@@ -1,4 +1,4 @@
-import type { ContainerConfig, Digest } from "@tsbuild/image";
+import type { BuildRecord, ContainerConfig, Digest } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 import type { BuildContext } from "@tsbuild/context";
 import type { Instruction } from "@tsbuild/parser";
@@ -78,6 +78,12 @@ export interface CacheMissReason {
 export interface BuildResult {
   imageId: Digest;
   steps: StepRecord[];
+  /**
+   * The build record of every image this build committed or took from the cache, as this build
+   * made it (its Dockerfile, line and text; ONBUILD trigger images at their FROM's line). BuildKit
+   * mode writes no intermediate images: empty.
+   */
+  records: Map<Digest, BuildRecord>;
   tags: string[];
   warnings: string[];
 }

@@ -23,6 +23,22 @@ export interface Command {
 /** A user error: printed as `Error: <message>` (Docker's CLI wording), exit 1. */
 export class UsageError extends Error {}
 
+/**
+ * cobra's argument checks as the docker CLI words them (NoArgs, ExactArgs, MinimumNArgs,
+ * MaximumNArgs, RangeArgs): `count` must be within min..max.
+ */
+export function checkArgCount(cmd: Pick<Command, "name" | "usage">, count: number, min: number, max = min): void {
+  if (count >= min && count <= max) return;
+  const n = (k: number) => `${k} argument${k === 1 ? "" : "s"}`;
+  const rule =
+    max === 0 ? "accepts no arguments"
+    : min === max ? `requires exactly ${n(min)}`
+    : max === Infinity ? `requires at least ${n(min)}`
+    : min === 0 ? `requires at most ${n(max)}`
+    : `requires at least ${min} and at most ${n(max)}`;
+  throw new UsageError(`"tsbuild ${cmd.name}" ${rule}.\nSee 'tsbuild ${cmd.name} --help'.\n\nUsage:  tsbuild ${cmd.usage}`);
+}
+
 export function parseCommandArgs(cmd: Command, argv: string[]) {
   return parseFlags(cmd.options, argv);
 }

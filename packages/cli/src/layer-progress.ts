@@ -1,4 +1,4 @@
-import { humanSize } from "@tsbuild/store";
+import { humanSize } from "@tsbuild/dockerfmt";
 
 /**
  * Docker's terminal rendering of pull/push lines (jsonmessage.DisplayJSONMessagesStream): each

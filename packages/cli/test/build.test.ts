@@ -123,6 +123,31 @@ describe("built-in images in tsbuild images", () => {
     expect(r.stdout).toMatch(/Successfully tagged outside:latest\n$/);
   });
 
+  // Recorded with the docker 20.10 client against dockerd 20.10 (classic builder): with a tar on
+  // stdin, -f names a path inside the tar; `-f -` reads the Dockerfile from stdin.
+  it("with a tar on stdin, reads -f from the tar, and says which Dockerfile it cannot find", async () => {
+    const root = await seeded();
+    const dir = context({ "df/Dockerfile": "FROM base:1\nCOPY b.txt /\n", "b.txt": "b\n" });
+    const tar = execFileSync("tar", ["-C", dir, "-c", "."]);
+    const r = await run(buildCommand, ["-f", "df/Dockerfile", "-t", "from-stdin-f", "-"], { root, stdin: tar });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/Step 2\/2 : COPY b.txt \/\n/);
+    const missing = await run(buildCommand, ["-f", "nope/Dockerfile", "-"], { root, stdin: tar });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("Cannot locate specified Dockerfile: nope/Dockerfile");
+  });
+
+  it("reads the Dockerfile from stdin with -f -, and refuses stdin for both", async () => {
+    const root = await seeded();
+    const dir = context({ "a.txt": "a\n" });
+    const r = await run(buildCommand, ["-f", "-", "-t", "df-stdin", dir], { root, stdin: Buffer.from("FROM base:1\nCOPY a.txt /\n") });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/Successfully tagged df-stdin:latest\n$/);
+    const both = await run(buildCommand, ["-f", "-", "-"], { root, stdin: Buffer.from("") });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toBe("Error: invalid argument: can't use stdin for both build context and dockerfile\n");
+  });
+
   it("refuses an invalid -t before building anything, with Docker's message and status", async () => {
     const root = await seeded();
     const dir = context({ Dockerfile: "FROM base:1\nRUN echo built > /x\n" });

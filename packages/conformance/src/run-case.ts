@@ -1,3 +1,4 @@
+import { CONFORMANCE_BASES } from "./bases.js";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -26,11 +27,6 @@ export interface CaseSpec {
   builder?: "classic" | "buildkit";
 }
 
-const BASES: Record<string, [string, string]> = {
-  busybox: ["conformance/busybox:1", "busybox-rootfs.tar"],
-  "alpine-sim": ["conformance/alpine-sim:1", "alpine-sim-rootfs.tar"],
-};
-
 interface Step {
   step: number;
   of: number;
@@ -58,7 +54,7 @@ export async function runCase(caseDir: string, basesDir: string): Promise<Record
     const root = join(work, "root");
     const store = openStore(root);
     for (const b of spec.bases ?? []) {
-      const [ref, file] = BASES[b];
+      const { ref, file } = CONFORMANCE_BASES[b];
       await importTar(store, readFileSync(join(basesDir, file)), { ref });
     }
     for (const pre of spec.prebuild ?? []) {

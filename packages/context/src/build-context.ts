@@ -3,6 +3,7 @@ import { DEFAULT_DOCKERFILE, takeDockerfile } from "./dockerfile.js";
 import { goClean } from "./gopath.js";
 import { readDirectoryContext, type DirectoryContextOptions } from "./read-directory.js";
 import { readTarContext } from "./read-tar.js";
+import { filesContextRecords, type ContextFile, type FilesContextOptions } from "./from-files.js";
 import type { ContextRecord } from "./record.js";
 import { resolveSources, sourceHash } from "./sources.js";
 import { ContextSumCache } from "./sum-cache.js";
@@ -27,6 +28,16 @@ export class BuildContext {
     const records = opts.sumCache ? withSumCache(sent.records, opts.sumCache, dir) : sent.records.map(withoutStat);
     const { tree, content } = unpack(records, sent.dockerfileName);
     return new BuildContext(tree, sent.dockerfileLabel, content);
+  }
+
+  /**
+   * Files held in memory, as the docker CLI would send them from a directory holding them (see
+   * filesContextRecords): no tar is written or read.
+   */
+  static fromFiles(files: Record<string, ContextFile>, opts: FilesContextOptions = {}): BuildContext {
+    const { records, dockerfileName } = filesContextRecords(files, opts);
+    const { tree, content, found } = unpack(records, dockerfileName);
+    return new BuildContext(tree, found, content);
   }
 
   /**

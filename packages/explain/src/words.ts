@@ -1,4 +1,4 @@
-import { humanSize } from "@tsbuild/store";
+import { humanSize } from "@tsbuild/dockerfmt";
 
 /** Sizes as `docker images` prints them: "6.92MB", "38B". */
 export const size = humanSize;

@@ -12,6 +12,7 @@ import { Tree } from "./tree.js";
 import type { CommitOptions, LayerDiff, MkdirOptions, Owner, RootFSOptions, Stat, WriteFileOptions } from "./types.js";
 import { UndoLog } from "./undo.js";
 import { UpperLayer } from "./upper.js";
+import type { FileSystem } from "./filesystem.js";
 
 const ROOT: Owner = { uid: 0, gid: 0 };
 
@@ -25,7 +26,7 @@ interface OpenStep {
  * time whose changes come out as the layer tar Docker's overlay2 driver would have produced.
  * Paths are absolute and resolved like inside a chroot (symlinks and ".." never leave the tree).
  */
-export class RootFS {
+export class RootFS implements FileSystem {
   /** Tree entries the last commitStep inspected: grows with the diff, not with the tree. */
   lastCommitVisited = 0;
 

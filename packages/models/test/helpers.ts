@@ -18,9 +18,7 @@ export async function step(fs: RootFS, command: string | string[], models: Comma
   const out: StepRun = { result: { exitCode: -1 }, stdout: "", stderr: "", notes: [] };
   out.result = await runCommand(fs, {
     argv: typeof command === "string" ? ["/bin/sh", "-c", command] : command,
-    env: { PATH, ...opts.env },
-    cwd: opts.cwd ?? "/",
-    user: "",
+    config: { Env: Object.entries({ PATH, ...opts.env }).map(([k, v]) => `${k}=${v}`), WorkingDir: opts.cwd ?? "/" },
     binaries: simulatedBinaries,
     models,
     stdout: (s) => void (out.stdout += s),

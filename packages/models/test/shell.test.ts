@@ -117,7 +117,7 @@ describe("a program with neither an implementation nor a model", () => {
   it("keeps stderr the command's own when the caller takes no notes", async () => {
     const fs = await imageFs("alpine:3.19");
     let stderr = "";
-    const result = await runCommand(fs, { argv: ["/bin/sh", "-c", "yarn"], env: { PATH }, cwd: "/", user: "", models: builtin, stderr: (s) => void (stderr += s) });
+    const result = await runCommand(fs, { argv: ["/bin/sh", "-c", "yarn"], config: { Env: [`PATH=${PATH}`] }, models: builtin, stderr: (s) => void (stderr += s) });
     expect(result.exitCode).toBe(127);
     expect(stderr).toBe("/bin/sh: yarn: not found\n");
   });

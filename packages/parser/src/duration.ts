@@ -1,7 +1,7 @@
 // Go's time.ParseDuration, for HEALTHCHECK --interval/--timeout/--start-period: Docker
 // validates them at parse time and stores nanoseconds in the image config.
 
-import { goQuote } from "./go-text.js";
+import { goQuote } from "@tsbuild/dockerfmt";
 
 const unitNanos: Record<string, bigint> = {
   ns: 1n,

@@ -88,34 +88,6 @@ export function splitWhitespaceAll(s: string): string[] {
   return s.split(/[\t\v\f\r ]+/);
 }
 
-function isPrintable(ch: string): boolean {
-  return ch === " " || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch);
-}
-
-const shortEscapes: Record<string, string> = {
-  "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-};
-
-/** strconv.Quote, which Go's `%q` uses; Docker puts it in several error messages. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    if (ch === '"' || ch === "\\") {
-      out += "\\" + ch;
-    } else if (isPrintable(ch)) {
-      out += ch;
-    } else if (shortEscapes[ch]) {
-      out += shortEscapes[ch];
-    } else {
-      const c = ch.codePointAt(0)!;
-      if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
-      else if (c < 0x10000) out += "\\u" + c.toString(16).padStart(4, "0");
-      else out += "\\U" + c.toString(16).padStart(8, "0");
-    }
-  }
-  return out + '"';
-}
-
 /** Length of s in UTF-8 bytes (Go strings are bytes; Docker's line limit counts bytes). */
 export function utf8Length(s: string): number {
   return Buffer.byteLength(s, "utf8");

@@ -3,7 +3,8 @@
 import { checkFlags, splitFlag } from "./bflags.js";
 import { parseGoDuration, DurationError } from "./duration.js";
 import { InstructionError } from "./errors.js";
-import { goQuote, toUpper } from "./go-text.js";
+import { toUpper } from "./go-text.js";
+import { goQuote } from "@tsbuild/dockerfmt";
 import type { FlagWord } from "./split-command.js";
 import type { Healthcheck } from "./types.js";
 

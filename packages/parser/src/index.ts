@@ -3,8 +3,18 @@ export type {
   Flag,
   Healthcheck,
   Heredoc,
+  AddInstruction,
+  CopyInstruction,
+  FromInstruction,
+  HealthcheckInstruction,
   Instruction,
+  InstructionBase,
   InstructionKind,
+  InstructionOf,
+  OnbuildInstruction,
+  PairsInstruction,
+  PlainInstruction,
+  RunInstruction,
   Pair,
   Stage,
 } from "./types.js";
@@ -16,4 +26,3 @@ export { chompHeredoc } from "./heredoc.js";
 export { parseGoDuration, DurationError } from "./duration.js";
 export type { RunMount, MountType } from "./run-mount.js";
 export type { Frontend } from "./instructions.js";
-export { goQuote } from "./go-text.js";

@@ -5,7 +5,8 @@
 
 import { checkFlags, splitFlag, type FlagType } from "./bflags.js";
 import { InstructionError } from "./errors.js";
-import { equalFold, goQuote, toLower, toUpper, trimSpace } from "./go-text.js";
+import { equalFold, toLower, toUpper, trimSpace } from "./go-text.js";
+import { goQuote } from "@tsbuild/dockerfmt";
 import type { LineNode } from "./line-node.js";
 import { parseMount } from "./run-mount.js";
 import { healthcheckFromArgs } from "./healthcheck.js";
@@ -17,7 +18,8 @@ export interface LocatedNode extends LineNode {
   endLine: number;
 }
 
-type Extras = Partial<Pick<Instruction, "pairs" | "onbuild" | "trigger" | "healthcheck" | "mounts">>;
+/** What a kind adds to the base instruction: its pairs, trigger, healthcheck or mounts. */
+type Extras = Record<string, unknown>;
 
 /** Which of Docker's builders reads the file: 20.10's classic one refuses BuildKit's flags. */
 /**
@@ -103,7 +105,7 @@ function runExtras(ctx: Context): Extras {
     .map(splitFlag)
     .filter((f) => f.name === "mount")
     .map((f) => parseMount(f.value ?? ""));
-  return mounts.length > 0 ? { mounts } : {};
+  return { mounts };
 }
 
 function argExtras(ctx: Context): Extras {
@@ -130,6 +132,14 @@ function volumeExtras(ctx: Context): Extras {
   if (ctx.args.some((v) => trimSpace(v) === "")) fail("VOLUME specified can not be an empty string");
   return {};
 }
+
+/** The flags each kind reads, as typed fields (the last one given wins; "" when written without `=`). */
+const typedFlags: Partial<Record<InstructionKind, string[]>> = {
+  FROM: ["platform"],
+  RUN: ["network", "security"],
+  COPY: ["chown", "chmod", "from", "link"],
+  ADD: ["chown", "chmod", "checksum", "link"],
+};
 
 const kinds: Record<string, { kind: InstructionKind; check: (ctx: Context) => Extras }> = {
   env: { kind: "ENV", check: (ctx) => (flags(ctx), { pairs: keyValuePairs(ctx, "ENV") }) },
@@ -180,6 +190,14 @@ export function buildInstruction(node: LocatedNode, escapeToken: string, fronten
   if (!spec) fail(`unknown instruction: ${toUpper(node.cmd)}`);
   const extras = spec!.check({ node, args: node.args, escapeToken, frontend });
   const flagList: Flag[] = node.flags.map(splitFlag);
+  const flag = (name: string) => {
+    const found = flagList.filter((f) => f.name === name).pop();
+    return found ? (found.value ?? "") : undefined;
+  };
+  for (const name of typedFlags[spec!.kind] ?? []) {
+    const value = flag(name);
+    if (value !== undefined) extras[name] = value;
+  }
   return {
     kind: spec!.kind,
     keyword: node.keyword,
@@ -187,15 +205,12 @@ export function buildInstruction(node: LocatedNode, escapeToken: string, fronten
     endLine: node.endLine,
     original: trimSpace(node.original),
     flags: flagList,
-    flag(name: string) {
-      const found = flagList.filter((f) => f.name === name).pop();
-      return found ? (found.value ?? "") : undefined;
-    },
+    flag,
     args: node.args,
     json: node.json,
     heredocs: node.heredocs.map(toHeredoc),
     ...extras,
-  };
+  } as Instruction;
 }
 
 /** ONBUILD triggers are not checked until a child build runs them: a bad one is kept as text only. */

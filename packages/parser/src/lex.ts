@@ -10,7 +10,8 @@
 // equivalent: finding heredoc operators (`<<EOF`) in a line with every variable left as
 // written, and telling whether an ENV/LABEL/ARG value is quoted.
 
-import { goQuote, isDigit, isLetter } from "./go-text.js";
+import { isDigit, isLetter } from "./go-text.js";
+import { goQuote } from "@tsbuild/dockerfmt";
 import { EOF, RuneScanner, WordCollector, type Ch } from "./lex-scanner.js";
 
 export type ShellEnv = ReadonlyMap<string, string> | Readonly<Record<string, string>> | readonly string[];

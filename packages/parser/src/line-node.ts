@@ -3,7 +3,8 @@
 // are the ones dockerd reports as `failed to parse Dockerfile: ...`.
 
 import { LineSyntaxError } from "./errors.js";
-import { isSpace, splitWhitespaceAll, splitWhitespaceOnce, goQuote } from "./go-text.js";
+import { isSpace, splitWhitespaceAll, splitWhitespaceOnce } from "./go-text.js";
+import { goQuote } from "@tsbuild/dockerfmt";
 import { NOT_STRING_ARRAY_MESSAGE, parseJsonArray } from "./json-array.js";
 import { splitCommand, type FlagWord } from "./split-command.js";
 import { parseWords } from "./words.js";

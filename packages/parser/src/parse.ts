@@ -6,7 +6,7 @@ import { DockerfileParseError, InstructionError, LineSyntaxError, NO_BUILD_STAGE
 import { toLower } from "./go-text.js";
 import { buildInstruction, type Frontend } from "./instructions.js";
 import { scanDockerfile, type ScanResult } from "./scan.js";
-import type { Dockerfile, Instruction, Stage } from "./types.js";
+import type { Dockerfile, FromInstruction, Instruction, PairsInstruction, Stage } from "./types.js";
 
 export interface ParseOptions {
   /** The Dockerfile's name in error messages (`failed to parse <name>: ...`). Default "Dockerfile". */
@@ -47,7 +47,7 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
   const frontend = frontendOf(options, result.syntax);
 
   const all: Instruction[] = [];
-  const metaArgs: Instruction[] = [];
+  const metaArgs: PairsInstruction[] = [];
   const stages: Stage[] = [];
   for (const node of result.nodes) {
     let instruction: Instruction;
@@ -85,12 +85,11 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
   return dockerfile;
 }
 
-function newStage(index: number, from: Instruction): Stage {
+function newStage(index: number, from: FromInstruction): Stage {
   const stage: Stage = { index, baseName: from.args[0], from, instructions: [] };
   // FROM was checked: one argument, or three with AS in the middle.
   if (from.args.length === 3) stage.name = toLower(from.args[2]);
-  const platform = from.flag("platform");
-  if (platform !== undefined) stage.platform = platform;
+  if (from.platform !== undefined) stage.platform = from.platform;
   return stage;
 }
 

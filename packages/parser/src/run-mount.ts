@@ -3,7 +3,8 @@
 // requires BuildKit"), but a malformed mount is a parse error first.
 
 import { InstructionError } from "./errors.js";
-import { goQuote, toLower } from "./go-text.js";
+import { toLower } from "./go-text.js";
+import { goQuote } from "@tsbuild/dockerfmt";
 
 export type MountType = "bind" | "cache" | "tmpfs" | "secret" | "ssh";
 

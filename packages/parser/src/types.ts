@@ -56,7 +56,8 @@ export interface Healthcheck {
   startPeriodNs?: number;
 }
 
-export interface Instruction {
+/** What every instruction has, whatever its kind. */
+export interface InstructionBase {
   kind: InstructionKind;
   /** As written ("run", "Run"). */
   keyword: string;
@@ -65,6 +66,7 @@ export interface Instruction {
   endLine: number;
   /** Docker's node.Original, trimmed: what `Step N/M : <original>` prints. */
   original: string;
+  /** Every `--flag` as written, in order (the typed fields below are what the builder reads). */
   flags: Flag[];
   /** Value of the named flag (the last one given; "" when written without `=`). */
   flag(name: string): string | undefined;
@@ -78,17 +80,82 @@ export interface Instruction {
   args: string[];
   /** Exec (JSON) form. */
   json: boolean;
-  /** ENV, LABEL and ARG (ARG: value null when no default is given). */
-  pairs?: Pair[];
   heredocs: Heredoc[];
-  /** ONBUILD: the trigger, parsed, when it is an instruction Docker knows and accepts. */
-  onbuild?: Instruction;
-  /** ONBUILD: the text Docker stores in the image config's OnBuild list. */
-  trigger?: string;
-  healthcheck?: Healthcheck;
-  /** RUN --mount values, parsed and validated. */
-  mounts?: RunMount[];
 }
+
+/**
+ * A typed instruction (Docker's instructions.Command types): `kind` tells which, and each kind
+ * carries its own flags and fields, checked as Docker's ParseInstruction checks them.
+ */
+export type Instruction =
+  | FromInstruction
+  | RunInstruction
+  | CopyInstruction
+  | AddInstruction
+  | PairsInstruction
+  | OnbuildInstruction
+  | HealthcheckInstruction
+  | PlainInstruction;
+
+export interface FromInstruction extends InstructionBase {
+  kind: "FROM";
+  /** --platform, as written. */
+  platform?: string;
+}
+
+export interface RunInstruction extends InstructionBase {
+  kind: "RUN";
+  /** --mount values, parsed and validated (empty without --mount). */
+  mounts: RunMount[];
+  /** --network (BuildKit only). */
+  network?: string;
+  /** --security (BuildKit only). */
+  security?: string;
+}
+
+export interface CopyInstruction extends InstructionBase {
+  kind: "COPY";
+  /** Flag values as written (--chown and --from are substituted by the builder). */
+  chown?: string;
+  chmod?: string;
+  from?: string;
+  link?: string;
+}
+
+export interface AddInstruction extends InstructionBase {
+  kind: "ADD";
+  chown?: string;
+  chmod?: string;
+  checksum?: string;
+  link?: string;
+}
+
+/** ENV, LABEL and ARG (ARG: value null when no default is given). */
+export interface PairsInstruction extends InstructionBase {
+  kind: "ENV" | "LABEL" | "ARG";
+  pairs: Pair[];
+}
+
+export interface OnbuildInstruction extends InstructionBase {
+  kind: "ONBUILD";
+  /** The text Docker stores in the image config's OnBuild list. */
+  trigger: string;
+  /** The trigger, parsed, when it is an instruction Docker knows and accepts. */
+  onbuild?: Instruction;
+}
+
+export interface HealthcheckInstruction extends InstructionBase {
+  kind: "HEALTHCHECK";
+  healthcheck: Healthcheck;
+}
+
+/** Instructions whose arguments are all they carry. */
+export interface PlainInstruction extends InstructionBase {
+  kind: "CMD" | "ENTRYPOINT" | "SHELL" | "MAINTAINER" | "EXPOSE" | "VOLUME" | "USER" | "WORKDIR" | "STOPSIGNAL";
+}
+
+/** The instruction of one kind. */
+export type InstructionOf<K extends InstructionKind> = Instruction & { kind: K };
 
 export interface Stage {
   index: number;
@@ -98,7 +165,7 @@ export interface Stage {
   baseName: string;
   /** FROM --platform, as written. */
   platform?: string;
-  from: Instruction;
+  from: FromInstruction;
   instructions: Instruction[];
 }
 
@@ -106,7 +173,7 @@ export interface Dockerfile {
   escapeChar: string;
   syntax?: string;
   /** ARGs before the first FROM. */
-  metaArgs: Instruction[];
+  metaArgs: PairsInstruction[];
   stages: Stage[];
   /** Every instruction in order; Docker's Step N/M has M = all.length. */
   all: Instruction[];

@@ -70,7 +70,7 @@ async function step(ref: string, script: string, fetcher: Fetcher) {
   const notes: string[] = [];
   fs.beginStep();
   const res = await runCommand(fs, {
-    argv: ["/bin/sh", "-c", script], env: { PATH }, cwd: "/", user: "",
+    argv: ["/bin/sh", "-c", script], config: { Env: [`PATH=${PATH}`] },
     stdout: (s) => void (out += s), stderr: (s) => void (err += s), notes: (l) => void notes.push(l),
     binaries: simulatedBinariesWith({ fetcher }),
   });

@@ -10,7 +10,7 @@ async function step(ref: string, script: string) {
   let out = "";
   fs.beginStep();
   const res = await runCommand(fs, {
-    argv: ["/bin/sh", "-c", script], env: { PATH }, cwd: "/", user: "",
+    argv: ["/bin/sh", "-c", script], config: { Env: [`PATH=${PATH}`] },
     stdout: (s) => { out += s; }, stderr: (s) => { out += s; }, binaries: simulatedBinaries,
   });
   const layer = await fs.commitStep();
@@ -59,7 +59,7 @@ describe("through the shell, as a RUN step", () => {
     const exec = async (argv: string[]) => {
       let out = "";
       const res = await runCommand(fs, {
-        argv, env: { PATH }, cwd: "/", user: "", binaries: simulatedBinaries,
+        argv, config: { Env: [`PATH=${PATH}`] }, binaries: simulatedBinaries,
         stdout: (s) => { out += s; }, stderr: (s) => { out += s; },
       });
       return { res, out };

@@ -1,7 +1,7 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { RunResult, RunSpec } from "./run-spec.js";
 
-export type { CommandModel, RunLimits, RunResult, RunSpec } from "./run-spec.js";
+export type { CommandModel, RunConfig, RunLimits, RunResult, RunSpec } from "./run-spec.js";
 export { DEFAULT_LIMITS } from "./run-spec.js";
 export type { SimCommand, SimCommandContext } from "./sim-command.js";
 export { resolveExecUser, UserLookupError, type ExecUser } from "./users/exec-user.js";
@@ -11,7 +11,7 @@ export { resolveExecUser, UserLookupError, type ExecUser } from "./users/exec-us
  * loaded on the first call: a build whose RUN steps all come from the cache, and every other
  * command of the CLI, never pays for loading them.
  */
-export async function runCommand(fs: RootFS, spec: RunSpec): Promise<RunResult> {
+export async function runCommand(fs: FileSystem, spec: RunSpec): Promise<RunResult> {
   const impl = await import("./run-command.js");
   return impl.runCommand(fs, spec);
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { Bash, type BashOptions } from "just-bash";
 import { SHELL_BUILTIN_COMMANDS } from "./applets/registry.js";
 import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
@@ -25,28 +25,28 @@ const GiB = 1024 ** 3;
  * Run one RUN step's command in the sandbox. The builder opens the step (image.beginStep())
  * before and commits it after; every change the command makes outside volumes goes through `image`.
  */
-export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResult> {
+export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunResult> {
   if (spec.argv.length === 0) return { exitCode: 127, error: "RUN has no command" };
   const hostname = spec.hostname ?? createHash("sha256").update(JSON.stringify(spec.argv)).digest("hex").slice(0, 12);
   const mounts = new VirtualMounts({ hostname });
   // Docker mounts the volumes when it creates the container, before the user is looked up.
-  let fs: RootFS;
+  let fs: FileSystem;
   try {
     const given = new Map((spec.mounts ?? []).map((m) => [m.path, m.fs] as const));
-    fs = mountVolumes(image, [...(spec.volumes ?? []), ...given.keys()], mounts, spec.now, given);
+    fs = mountVolumes(image, [...Object.keys(spec.config.Volumes ?? {}), ...given.keys()], mounts, spec.now, given);
   } catch (e) {
     if (e instanceof VolumeMountError) return { exitCode: 1, error: e.message };
     throw e;
   }
   let user: ExecUser;
   try {
-    user = resolveExecUser(fs, spec.user);
+    user = resolveExecUser(fs, spec.config.User ?? "");
   } catch (e) {
     if (e instanceof UserLookupError) return { exitCode: 126, error: e.message };
     throw e;
   }
-  const env = processEnvironment(spec.env, user, hostname);
-  const cwd = resolvePath("/", spec.cwd || "/");
+  const env = processEnvironment(stepEnvironment(spec), user, hostname);
+  const cwd = resolvePath("/", spec.config.WorkingDir || "/");
   const pfs = new ProcessFs(fs, mounts, { uid: user.uid, gid: user.gid, groups: user.groups });
 
   const models = spec.models ?? [];
@@ -188,4 +188,16 @@ function executionLimits(l: Required<NonNullable<RunSpec["limits"]>>): NonNullab
     maxLiveBytes: 2 * GiB,
     maxHeredocSize: 512 * 1024 * 1024,
   };
+}
+
+/** ENV of the config (a name without "=" is empty), then the build args the step sees. */
+function stepEnvironment(spec: RunSpec): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of spec.config.Env ?? []) {
+    const i = kv.indexOf("=");
+    if (i < 0) env[kv] = "";
+    else env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  for (const [k, v] of spec.buildArgs ?? []) env[k] = v;
+  return env;
 }

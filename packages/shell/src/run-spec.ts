@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem, RootFS } from "@tsbuild/fs-snapshot";
 import type { SimCommand } from "./sim-command.js";
 
 /**
@@ -21,7 +21,7 @@ export interface CommandModel {
    * anywhere). A real tool's implementation says no to an image whose program is a stand-in, so
    * that the next model (an estimate) answers there.
    */
-  applies?(fs: RootFS, path: string | undefined): boolean;
+  applies?(fs: FileSystem, path: string | undefined): boolean;
 }
 
 export interface RunLimits {
@@ -33,18 +33,28 @@ export interface RunLimits {
   maxCallDepth?: number;
 }
 
+/** The container config fields a RUN's process sees (a subset of the image config's `config`). */
+export interface RunConfig {
+  Env?: string[] | null;
+  WorkingDir?: string;
+  User?: string;
+  Volumes?: Record<string, unknown> | null;
+}
+
 export interface RunSpec {
   /**
    * What Docker would exec: shell form is SHELL + [cmd], e.g. ["/bin/sh", "-c", "echo hi"];
    * exec form is the JSON array, e.g. ["touch", "/t.txt"] (no shell unless argv[0] is one).
    */
   argv: string[];
-  /** The process environment (ENV of the image + the step's build args). */
-  env: Record<string, string>;
-  /** WORKDIR ("/" when empty); the builder creates it beforehand. */
-  cwd: string;
-  /** USER of the image ("" = root): "name", "uid", "name:group", "uid:gid". */
-  user: string;
+  /**
+   * The step's container config: its ENV, WORKDIR ("/" when empty; the builder creates it
+   * beforehand), USER ("" = root; "name", "uid", "name:group", "uid:gid") and VOLUMEs. The
+   * builder's ContainerConfig (@tsbuild/image) is one.
+   */
+  config: RunConfig;
+  /** The build args the step sees (declared, with a value, not shadowed by ENV): added to the environment. */
+  buildArgs?: ReadonlyArray<readonly [string, string]>;
   stdout?: (chunk: string) => void;
   stderr?: (chunk: string) => void;
   limits?: RunLimits;
@@ -62,12 +72,6 @@ export interface RunSpec {
   hostname?: string;
   /** The step's clock for times written into files (apk's database, /etc/shadow, touch): a reproducible build passes a fixed time. */
   now?: () => Date;
-  /**
-   * The image's VOLUMEs (absolute paths, the keys of the config's `Volumes`). Each is an anonymous
-   * volume for this step: it starts as a copy of the image's content there, and what the command
-   * does inside it never reaches the layer. A missing mount point is created (in the layer).
-   */
-  volumes?: string[];
   /**
    * Filesystems mounted over the image for this step (BuildKit's RUN --mount: cache, bind, tmpfs),
    * keyed by absolute path and used as given, not filled from the image: what the command does there

@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 
 /**
  * What a simulated binary receives when the shell runs it. Binaries are registered with
@@ -7,7 +7,7 @@ import type { RootFS } from "@tsbuild/fs-snapshot";
  */
 export interface SimCommandContext {
   /** The sandbox; every change goes through it so it lands in the step's layer. */
-  fs: RootFS;
+  fs: FileSystem;
   /** argv as the program sees it: argv[0] is the name it was invoked by. */
   argv: string[];
   /** The exported environment of the calling shell. */

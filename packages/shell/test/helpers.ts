@@ -29,38 +29,40 @@ export interface StepRun extends RunResult {
   entries: LayerEntry[];
 }
 
+/** The tests' shorthand for a step's container: ENV as a record, WORKDIR, USER, VOLUMEs. */
+export type StepOptions = Partial<Omit<RunSpec, "config">> & { env?: Record<string, string>; cwd?: string; user?: string; volumes?: string[] };
+
+/** A RunSpec from the shorthand (default: Docker's PATH, "/", root, no volumes). */
+export function specFor(argv: string[], opts: StepOptions): RunSpec {
+  const { env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }, cwd = "/", user = "", volumes, ...rest } = opts;
+  const config = { Env: Object.entries(env).map(([k, v]) => `${k}=${v}`), WorkingDir: cwd, User: user, Volumes: volumes ? Object.fromEntries(volumes.map((v) => [v, {}])) : null };
+  return { argv, config, ...rest };
+}
+
 /** Run one command as a RUN step (shell form unless `argv` is given) and commit its layer. */
-export async function runStep(fs: RootFS, cmd: string | string[], opts: Partial<RunSpec> = {}): Promise<StepRun> {
+export async function runStep(fs: RootFS, cmd: string | string[], opts: StepOptions = {}): Promise<StepRun> {
   let stdout = "";
   let stderr = "";
   fs.beginStep();
-  const result = await runCommand(fs, {
-    argv: Array.isArray(cmd) ? cmd : ["/bin/sh", "-c", cmd],
-    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
-    cwd: "/",
-    user: "",
+  const result = await runCommand(fs, specFor(Array.isArray(cmd) ? cmd : ["/bin/sh", "-c", cmd], {
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     ...opts,
-  });
+  }));
   const diff = await fs.commitStep();
   return { ...result, stdout, stderr, entries: diff.entries };
 }
 
 /** Run a shell command and return only what it printed (the step's layer is discarded). */
-export async function sh(fs: RootFS, cmd: string, opts: Partial<RunSpec> = {}): Promise<StepRun> {
+export async function sh(fs: RootFS, cmd: string, opts: StepOptions = {}): Promise<StepRun> {
   let stdout = "";
   let stderr = "";
   fs.beginStep();
-  const result = await runCommand(fs, {
-    argv: ["/bin/sh", "-c", cmd],
-    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
-    cwd: "/",
-    user: "",
+  const result = await runCommand(fs, specFor(["/bin/sh", "-c", cmd], {
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     ...opts,
-  });
+  }));
   fs.abortStep();
   return { ...result, stdout, stderr, entries: [] };
 }

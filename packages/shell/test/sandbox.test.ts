@@ -91,7 +91,7 @@ describe("a runaway script ends with a clear error", () => {
     const fs = await baseFs();
     fs.beginStep();
     const { runCommand } = await import("@tsbuild/shell");
-    const r = await runCommand(fs, { argv: ["/bin/sh", "-c", "touch /a; while :; do :; done"], env: {}, cwd: "/", user: "", limits: { maxCommands: 1000 } });
+    const r = await runCommand(fs, { argv: ["/bin/sh", "-c", "touch /a; while :; do :; done"], config: {}, limits: { maxCommands: 1000 } });
     expect(r.error).toBeDefined();
     fs.abortStep();
     expect(fs.exists("/a")).toBe(false);

@@ -15,11 +15,9 @@ export { DOCKER_VERSION } from "./version.js";
 export { NoSuchImageError, ImageDeleteConflictError, InvalidImageError } from "./errors.js";
 export { DamagedImageError } from "./image.js";
 export { InvalidReferenceError, CorruptStoreError, parseNamed, familiarString, type NamedRef } from "./reference.js";
-export { goTime } from "./time.js";
 export { describe as describeImageRef } from "./remove.js";
 export { imageSummaries, imageHistory, inspectImage, imageSize, type ImageSummary, type HistoryItem } from "./views.js";
 export { pruneImages, diskUsage, type PruneReport, type DiskUsage } from "./prune.js";
-export { humanSize, humanDuration, ellipsis, tabwrite, renderTemplate, goIndentJSON, goFormatG, renderRows, TemplateError } from "./format.js";
 
 /** The Docker-layout store under `root` (created lazily, on the first write). */
 export function openStore(root: string): ImageStore {

@@ -9,7 +9,7 @@ import {
   familiarString, InvalidReferenceError, parseNamed, refs, withDefaultTag, type NamedRef,
 } from "./reference.js";
 import { removeImage } from "./remove.js";
-import { goTime } from "./time.js";
+import { goTime } from "@tsbuild/dockerfmt";
 import type {
   GraphDriverData, ImageStore, LayerInput, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
 } from "./types.js";

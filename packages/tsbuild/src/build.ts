@@ -44,10 +44,10 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
     });
     return await describeImage(store, result.imageId, {
       steps: result.steps,
+      records: result.records,
       output: log.join(""),
       warnings: result.warnings,
       tags: result.tags,
-      dockerfile: dockerfileName,
     });
   } catch (e) {
     if (e instanceof BuildError) {

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { BuildContext } from "@tsbuild/context";
-import { memoryContextTar } from "./memory-context.js";
 import type { BuildOptions, DockerfileSource } from "./types.js";
 
 export interface PreparedContext {
@@ -27,8 +26,7 @@ export async function prepareContext(opts: BuildOptions): Promise<PreparedContex
     throw new TypeError("build: context must be a directory path or { files: { path: content } }");
   }
   const df = classify(opts.dockerfile, (p) => Object.hasOwn(context.files, p) || Object.hasOwn(context.files, "./" + p));
-  const { tar, dockerfileName } = memoryContextTar(context.files, df, opts.sourceDateEpoch ?? 0);
-  const ctx = await BuildContext.fromTar(tar, { dockerfile: dockerfileName });
+  const ctx = BuildContext.fromFiles(context.files, { dockerfile: df, mtime: opts.sourceDateEpoch ?? 0 });
   return { context: ctx, dockerfileName: "path" in df ? df.path : "Dockerfile" };
 }
 

@@ -9,11 +9,11 @@ import type { BuiltImage, BuiltLayer, LayerInstruction } from "./types.js";
 
 export interface BuildFacts {
   steps: StepRecord[];
+  /** The build's record of each image it made or reused (BuildResult.records). */
+  records: ReadonlyMap<Digest, BuildRecord>;
   output: string;
   warnings: string[];
   tags: string[];
-  /** How the build named the Dockerfile ("Dockerfile", "ci/Dockerfile.prod"). */
-  dockerfile: string;
 }
 
 /**
@@ -33,7 +33,7 @@ export async function describeImage(store: ImageStore, id: Digest, facts?: Build
   ]);
   const history = config.history ?? [];
   const records = facts
-    ? builtHistoryRecords(store, id, history.length, facts.steps, facts.dockerfile)
+    ? builtHistoryRecords(store, id, history.length, facts.records)
     : storedHistoryRecords(store, id, history.length);
 
   const explain = await analyzeImage({

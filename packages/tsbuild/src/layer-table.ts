@@ -1,4 +1,4 @@
-import { ellipsis, humanSize } from "@tsbuild/store";
+import { ellipsis, humanSize } from "@tsbuild/dockerfmt";
 import type { BuiltImage, BuiltLayer } from "./types.js";
 
 export interface LayerTableOptions {

@@ -2,22 +2,10 @@ import type { BuildError, StepRecord } from "@tsbuild/builder";
 import type { Analysis } from "@tsbuild/explain";
 import type { Digest, HistoryEntry, ImageConfigFile, LayerEntry } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
+import type { ContextFile } from "@tsbuild/context";
 
-/** One file of an in-memory context: its text or bytes, or the details. */
-export type ContextFile =
-  | string
-  | Buffer
-  | {
-      content?: string | Buffer;
-      /** Permission bits; default 0o644 for a file, 0o755 for a directory. */
-      mode?: number;
-      /** Makes the path a symbolic link to this target (content is then ignored). */
-      symlink?: string;
-      /** Makes the path a directory (content is then ignored). */
-      directory?: boolean;
-      /** Seconds since the epoch; default 0 (or sourceDateEpoch), so layers are reproducible. */
-      mtime?: number;
-    };
+/** One file of an in-memory context: its text or bytes, or the details (mtime default: 0, or sourceDateEpoch). */
+export type { ContextFile };
 
 /** A context kept in memory: paths relative to the context root ("src/app.js") → files. */
 export interface InMemoryContext {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { humanSize } from "@tsbuild/store";
+import { humanSize } from "@tsbuild/dockerfmt";
 import "../src/vitest.js";
 import { build, type BuiltImage } from "../src/index.js";
 import { ALPINE_SIM_TAR, bases, BUSYBOX } from "./helpers.js";

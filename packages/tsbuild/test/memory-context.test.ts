@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { BuildContext } from "@tsbuild/context";
-import { memoryContextTar } from "../src/memory-context.js";
 import { classify } from "../src/context.js";
 
-async function contextOf(files: Parameters<typeof memoryContextTar>[0], dockerfile: { path: string } | { text: string } = { path: "Dockerfile" }) {
-  const { tar, dockerfileName } = memoryContextTar(files, dockerfile, 0);
-  return { ctx: await BuildContext.fromTar(tar, { dockerfile: dockerfileName }), dockerfileName };
+async function contextOf(files: Parameters<typeof BuildContext.fromFiles>[0], dockerfile: { path: string } | { text: string } = { path: "Dockerfile" }) {
+  const ctx = BuildContext.fromFiles(files, { dockerfile, mtime: 0 });
+  return { ctx, dockerfileName: ctx.dockerfilePath };
 }
 
-describe("memoryContextTar", () => {
+const fromFiles = (files: Parameters<typeof BuildContext.fromFiles>[0], dockerfile: { path: string } | { text: string }, mtime: number) =>
+  BuildContext.fromFiles(files, { dockerfile, mtime });
+
+describe("BuildContext.fromFiles (an in-memory context, as the CLI would send it)", () => {
   it("lays the files out as the CLI walks a directory: implied parents, byte order, parents first", async () => {
     const { ctx } = await contextOf({ Dockerfile: "FROM x\n", "b/z.txt": "z", "B.txt": "B", "b/a/deep.txt": "d", "a.txt": "a" });
     expect(ctx.entries().map((e) => [e.path, e.type, e.mode])).toEqual([
@@ -62,9 +64,9 @@ describe("memoryContextTar", () => {
   });
 
   it("refuses paths that leave the context, and a file with paths under it", () => {
-    expect(() => memoryContextTar({ "/etc/passwd": "x" }, { path: "Dockerfile" }, 0)).toThrow('context file path "/etc/passwd" must be relative and inside the context');
-    expect(() => memoryContextTar({ "a/../../b": "x" }, { path: "Dockerfile" }, 0)).toThrow("must be relative and inside the context");
-    expect(() => memoryContextTar({ a: "x", "a/b": "y" }, { path: "Dockerfile" }, 0)).toThrow('context file "a" is not a directory, but "a/b" is under it');
+    expect(() => fromFiles({ "/etc/passwd": "x" }, { path: "Dockerfile" }, 0)).toThrow('context file path "/etc/passwd" must be relative and inside the context');
+    expect(() => fromFiles({ "a/../../b": "x" }, { path: "Dockerfile" }, 0)).toThrow("must be relative and inside the context");
+    expect(() => fromFiles({ a: "x", "a/b": "y" }, { path: "Dockerfile" }, 0)).toThrow('context file "a" is not a directory, but "a/b" is under it');
   });
 });
 

@@ -111,7 +111,7 @@ export async function finishBuildKit(run: BuildRun, state: StageState, tagRefs: 
     tags.push(full);
     run.say(`#${run.bkVertex} naming to ${namingText(run.opts.tags?.[i], ref)} done`);
   }
-  return { imageId: id, steps: run.steps, tags, warnings: run.warnings };
+  return { imageId: id, steps: run.steps, records: run.records, tags, warnings: run.warnings };
 }
 
 /** SkipUnsetEnv: a variable the stage does not define is shown as written ($HOME stays $HOME). */

@@ -1,13 +1,13 @@
 import { posix } from "node:path";
 import { resolveChownBuildKit } from "../buildkit/chown.js";
 import { heredocSources } from "../buildkit/heredoc.js";
-import type { Instruction } from "@tsbuild/parser";
+import type { InstructionOf } from "@tsbuild/parser";
 import type { ContextEntry, ResolvedSource } from "@tsbuild/context";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "../builder.js";
-import { commitChild, probeCache } from "../commit.js";
+import type { FileStep } from "../step.js";
 import { copyConfig, shellOf, type StageState } from "../state.js";
-import { expand } from "../words.js";
+import type { CopyWords } from "../words.js";
 import { copyInto } from "../copy/perform.js";
 import { resolveChown } from "../copy/identity.js";
 import { hashFromFs, sourcesFromFs } from "../copy/from-fs.js";
@@ -18,25 +18,21 @@ import { requiresBuildKit } from "../classic.js";
 const URL_RE = /^https?:\/\//i;
 
 /** COPY and ADD (moby builder/dispatchers.go dispatchCopy/dispatchAdd, copy.go, internals.go performCopy). */
-export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+export async function dispatchCopy(run: BuildRun, state: StageState, ins: InstructionOf<"COPY" | "ADD">, words: CopyWords): Promise<FileStep> {
   const name = ins.kind;
-  const words = ins.args.map((a) => expand(run, state, a));
-  if (words.length < 2) throw run.err(`${name} requires at least two arguments, but only one was provided. Destination could not be determined.`);
-  const dest = words[words.length - 1];
-  const srcs = words.slice(0, -1);
-  const chown = ins.flag("chown") !== undefined ? expand(run, state, ins.flag("chown")!) : "";
-  const chmodFlag = ins.flag("chmod");
+  const { srcs, dest, chown } = words;
+  const chmodFlag = ins.chmod;
   // 20.10's classic dispatchCopy/dispatchAdd refuse --chmod before anything else.
   if (chmodFlag !== undefined && !run.opts.buildkit) throw run.err(requiresBuildKit("chmod"));
   const chmod = chmodFlag !== undefined ? parseChmod(run, chmodFlag) : undefined;
-  const fromFlag = ins.flag("from");
-  if (fromFlag !== undefined && name === "ADD") throw run.err("ADD does not support the --from flag (use COPY --from)");
+  const fromFlag = ins.kind === "COPY" ? ins.from : undefined;
 
   let sources: CopySource[];
   let hash: string;
   let fromFs: RootFS | undefined;
+  let contextFiles: Record<string, string> | undefined;
   if (fromFlag !== undefined) {
-    fromFs = await resolveFromFlag(run, state, expand(run, state, fromFlag));
+    fromFs = await resolveFromFlag(run, state, words.from!);
     try {
       sources = sourcesFromFs(fromFs, srcs);
     } catch (e) {
@@ -45,7 +41,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     hash = hashFromFs(fromFs, sources);
   } else {
     const url = srcs.find((s) => URL_RE.test(s));
-    if (ins.flag("checksum") !== undefined && !url) throw run.err("checksum can't be specified for non-HTTP(S) sources");
+    if (ins.kind === "ADD" && ins.checksum !== undefined && !url) throw run.err("checksum can't be specified for non-HTTP(S) sources");
     if (url) {
       if (name === "COPY") throw run.err(`COPY failed: source can't be a URL for COPY`);
       throw run.err(`ADD failed: cannot download ${url}: tsbuild has no network access (download the file into the build context and ADD it from there)`);
@@ -60,7 +56,7 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     }
     sources = [...resolved.map(contextSource), ...(docs?.sources ?? [])];
     hash = (resolved.length ? run.opts.context.sourceHash(resolved) : "") + (docs ? docs.hash : "");
-    run.stepSources = sourceDigests(resolved);
+    contextFiles = sourceDigests(resolved);
   }
   // BuildKit has no such check: each source is copied to the destination in turn (the last file wins, a directory made by one takes the next), recorded in g-17-081.
   if (sources.length > 1 && !dest.endsWith("/") && !run.opts.buildkit) {
@@ -72,21 +68,22 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   probe.Cmd = [...shellOf(state), "#(nop) " + comment];
   // BuildKit's history drops the flags; its cache key keeps them (--chmod included) with the content.
   const bk = { text: `${name} ${srcs.join(" ")} ${dest} # buildkit`, parts: { kind: name, chmod: chmodFlag ?? null, from: fromFlag ?? null } };
-  if (await probeCache(run, state, probe, bk)) return;
-
-  const fs = await run.sandbox(state);
   const destPath = normalizeDest(state.runConfig.WorkingDir, dest);
-  fs.beginStep();
-  try {
-    // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
-    const identity = chown ? (run.opts.buildkit ? resolveChownBuildKit : resolveChown)(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
-    for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
-  } catch (e) {
-    fs.abortStep();
-    throw run.err(`${name} failed: ${(e as Error).message}`);
-  }
-  const diff = await fs.commitStep({ mtime: run.clock.date() });
-  await commitChild(run, state, { containerConfig: probe, diff });
+  return {
+    probe,
+    buildkit: bk,
+    sources: contextFiles,
+    container: "none",
+    async change(fs) {
+      try {
+        // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
+        const identity = chown ? (run.opts.buildkit ? resolveChownBuildKit : resolveChown)(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
+        for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
+      } catch (e) {
+        throw run.err(`${name} failed: ${(e as Error).message}`);
+      }
+    },
+  };
 }
 
 /** normalizeDest: relative to WORKDIR, keeping a trailing slash. */

@@ -1,12 +1,12 @@
-import type { Instruction } from "@tsbuild/parser";
+import type { InstructionOf } from "@tsbuild/parser";
 import type { HealthConfig } from "@tsbuild/image";
 import type { BuildRun } from "../builder.js";
-import { commitMetadata } from "../commit.js";
-import { goDuration, goQuoteRune, goQuoteSlice, goSlice } from "../gofmt.js";
+import type { MetadataStep } from "../step.js";
+import { goDuration, goQuoteRune, goQuoteSlice, goSlice } from "@tsbuild/dockerfmt";
 import { shellOf, type StageState } from "../state.js";
-import { argWords, expand } from "../words.js";
+import { expand, type DispatchedKind, type ExpandedOf } from "../words.js";
 
-type Dispatcher = (run: BuildRun, state: StageState, ins: Instruction) => Promise<void>;
+type Dispatcher<K extends DispatchedKind> = (run: BuildRun, state: StageState, ins: InstructionOf<K>, words: ExpandedOf[K]) => Promise<MetadataStep>;
 
 function setEnv(state: StageState, key: string, value: string): void {
   const env = state.runConfig.Env ?? [];
@@ -16,39 +16,34 @@ function setEnv(state: StageState, key: string, value: string): void {
   state.runConfig.Env = env;
 }
 
-const env: Dispatcher = async (run, state, ins) => {
-  const pairs = (ins.pairs ?? []).map((p) => ({ key: expand(run, state, p.key), value: expand(run, state, p.value ?? "") }));
+const env: Dispatcher<"ENV"> = async (run, state, ins, pairs) => {
   let text = "ENV";
   for (const { key, value } of pairs) {
     setEnv(state, key, value);
     text += ` ${key}=${value}`;
   }
-  await commitMetadata(run, state, text, shellOf(state));
+  return { metadata: text };
 };
 
-const label: Dispatcher = async (run, state, ins) => {
+const label: Dispatcher<"LABEL"> = async (run, state, ins, pairs) => {
   let text = "LABEL";
   const labels = { ...(state.runConfig.Labels ?? {}) };
-  for (const p of ins.pairs ?? []) {
-    const key = expand(run, state, p.key);
-    const value = expand(run, state, p.value ?? "");
+  for (const { key, value } of pairs) {
     labels[key] = value;
     text += ` ${key}=${value}`;
   }
   state.runConfig.Labels = labels;
-  await commitMetadata(run, state, text, shellOf(state));
+  return { metadata: text };
 };
 
-const maintainer: Dispatcher = async (run, state, ins) => {
-  const who = expand(run, state, ins.args.join(" "));
+const maintainer: Dispatcher<"MAINTAINER"> = async (run, state, ins, who) => {
   state.maintainer = who;
-  await commitMetadata(run, state, "MAINTAINER " + who, shellOf(state));
+  return { metadata: "MAINTAINER " + who };
 };
 
 const PORT_RE = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i;
 
-const expose: Dispatcher = async (run, state, ins) => {
-  const words = argWords(run, state, ins);
+const expose: Dispatcher<"EXPOSE"> = async (run, state, ins, words) => {
   const ports = { ...(state.runConfig.ExposedPorts ?? {}) };
   for (const w of words) {
     const spec = w.includes(":") ? w.slice(w.lastIndexOf(":") + 1) : w;
@@ -61,11 +56,10 @@ const expose: Dispatcher = async (run, state, ins) => {
     for (let p = start; p <= end; p++) ports[`${p}/${proto}`] = {};
   }
   state.runConfig.ExposedPorts = ports;
-  await commitMetadata(run, state, "EXPOSE " + [...words].sort().join(" "), shellOf(state));
+  return { metadata: "EXPOSE " + [...words].sort().join(" ") };
 };
 
-const volume: Dispatcher = async (run, state, ins) => {
-  const words = argWords(run, state, ins);
+const volume: Dispatcher<"VOLUME"> = async (run, state, ins, words) => {
   if (words.length === 0) throw run.err("VOLUME requires at least one argument");
   const vols = { ...(state.runConfig.Volumes ?? {}) };
   for (const v of words) {
@@ -73,31 +67,29 @@ const volume: Dispatcher = async (run, state, ins) => {
     vols[v] = {};
   }
   state.runConfig.Volumes = vols;
-  await commitMetadata(run, state, "VOLUME " + goSlice(words), shellOf(state));
+  return { metadata: "VOLUME " + goSlice(words) };
 };
 
-const user: Dispatcher = async (run, state, ins) => {
-  const u = expand(run, state, ins.args.join(" "));
+const user: Dispatcher<"USER"> = async (run, state, ins, u) => {
   state.runConfig.User = u;
-  await commitMetadata(run, state, "USER " + u, shellOf(state));
+  return { metadata: "USER " + u };
 };
 
 const SIGNALS = new Set(
   "ABRT ALRM BUS CHLD CLD CONT FPE HUP ILL INT IO IOT KILL PIPE POLL PROF PWR QUIT SEGV STKFLT STOP SYS TERM TRAP TSTP TTIN TTOU URG USR1 USR2 VTALRM WINCH XCPU XFSZ".split(" "),
 );
 
-const stopsignal: Dispatcher = async (run, state, ins) => {
-  const sig = expand(run, state, ins.args.join(" "));
+const stopsignal: Dispatcher<"STOPSIGNAL"> = async (run, state, ins, sig) => {
   const name = sig.toUpperCase().replace(/^SIG/, "");
   const rt = /^RTMIN(\+\d+)?$|^RTMAX(-\d+)?$/.test(name);
   if (!(/^\d+$/.test(sig) && Number(sig) > 0) && !SIGNALS.has(name) && !rt) throw run.err(`Invalid signal: ${sig}`);
   state.runConfig.StopSignal = sig;
-  await commitMetadata(run, state, "STOPSIGNAL " + sig, shellOf(state));
+  return { metadata: "STOPSIGNAL " + sig };
 };
 
-const healthcheck: Dispatcher = async (run, state, ins) => {
+const healthcheck: Dispatcher<"HEALTHCHECK"> = async (run, state, ins) => {
   const h = ins.healthcheck;
-  if (!h || !h.test) throw run.err("HEALTHCHECK requires a command (CMD ...) or NONE");
+  if (!h.test) throw run.err("HEALTHCHECK requires a command (CMD ...) or NONE");
   const hc: HealthConfig = { Test: [...h.test] };
   if (!h.none) {
     if (h.intervalNs) hc.Interval = h.intervalNs;
@@ -107,46 +99,46 @@ const healthcheck: Dispatcher = async (run, state, ins) => {
   }
   state.runConfig.Healthcheck = hc;
   const text = `HEALTHCHECK &{${goQuoteSlice(hc.Test!)} "${goDuration(hc.Interval ?? 0)}" "${goDuration(hc.Timeout ?? 0)}" "${goDuration(hc.StartPeriod ?? 0)}" ${goQuoteRune(hc.Retries ?? 0)}}`;
-  await commitMetadata(run, state, text, shellOf(state));
+  return { metadata: text };
 };
 
-const shell: Dispatcher = async (run, state, ins) => {
+const shell: Dispatcher<"SHELL"> = async (run, state, ins) => {
   if (!ins.json) throw run.err("SHELL requires the arguments to be in JSON form");
   if (ins.args.length === 0) throw run.err("SHELL requires at least one argument");
   state.runConfig.Shell = [...ins.args];
-  await commitMetadata(run, state, "SHELL " + goSlice(ins.args), shellOf(state));
+  return { metadata: "SHELL " + goSlice(ins.args) };
 };
 
 /** Whether CMD was set in this stage; ENTRYPOINT clears an inherited CMD otherwise. */
 const cmdSetIn = new WeakSet<StageState>();
 
-const cmd: Dispatcher = async (run, state, ins) => {
+const cmd: Dispatcher<"CMD"> = async (run, state, ins) => {
   const c = ins.json ? [...ins.args] : [...shellOf(state), ins.args.join(" ")];
   state.runConfig.Cmd = c;
   cmdSetIn.add(state);
-  await commitMetadata(run, state, "CMD " + goQuoteSlice(c), shellOf(state));
+  return { metadata: "CMD " + goQuoteSlice(c) };
 };
 
-const entrypoint: Dispatcher = async (run, state, ins) => {
+const entrypoint: Dispatcher<"ENTRYPOINT"> = async (run, state, ins) => {
   const line = ins.args.join(" ");
   const e = ins.json ? [...ins.args] : line.trim() === "" ? [""] : [...shellOf(state), line];
   state.runConfig.Entrypoint = ins.json && ins.args.length === 0 ? null : e;
   if (!cmdSetIn.has(state)) state.runConfig.Cmd = null;
-  await commitMetadata(run, state, "ENTRYPOINT " + goQuoteSlice(state.runConfig.Entrypoint ?? []), shellOf(state));
+  return { metadata: "ENTRYPOINT " + goQuoteSlice(state.runConfig.Entrypoint ?? []) };
 };
 
-const onbuild: Dispatcher = async (run, state, ins) => {
-  const trigger = ins.trigger ?? ins.original.replace(/^\s*ONBUILD\s*/i, "");
+const onbuild: Dispatcher<"ONBUILD"> = async (run, state, ins) => {
+  const trigger = ins.trigger;
   const kind = ins.onbuild?.kind;
   if (kind === "ONBUILD") throw run.err("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
   if (kind === "FROM" || kind === "MAINTAINER") throw run.err(`${kind} isn't allowed as an ONBUILD trigger`);
   state.runConfig.OnBuild = [...(state.runConfig.OnBuild ?? []), trigger];
-  await commitMetadata(run, state, "ONBUILD " + trigger, shellOf(state));
+  return { metadata: "ONBUILD " + trigger };
 };
 
-const arg: Dispatcher = async (run, state, ins) => {
+const arg: Dispatcher<"ARG"> = async (run, state, ins) => {
   const parts: string[] = [];
-  for (const p of ins.pairs ?? []) {
+  for (const p of ins.pairs) {
     const key = p.key;
     const dflt = p.value === null || p.value === undefined ? undefined : expand(run, state, p.value);
     const given = run.opts.buildArgs?.[key];
@@ -156,10 +148,10 @@ const arg: Dispatcher = async (run, state, ins) => {
     run.consumedArgs.add(key);
     parts.push(dflt === undefined ? key : `${key}=${dflt}`);
   }
-  await commitMetadata(run, state, "ARG " + parts.join(" "), shellOf(state));
+  return { metadata: "ARG " + parts.join(" ") };
 };
 
-export const metadataDispatchers: Record<string, Dispatcher> = {
+export const metadataDispatchers = {
   ENV: env,
   LABEL: label,
   MAINTAINER: maintainer,
@@ -173,4 +165,6 @@ export const metadataDispatchers: Record<string, Dispatcher> = {
   ENTRYPOINT: entrypoint,
   ONBUILD: onbuild,
   ARG: arg,
-};
+} satisfies { [K in MetadataKind]: Dispatcher<K> };
+
+type MetadataKind = Exclude<DispatchedKind, "RUN" | "COPY" | "ADD" | "WORKDIR">;

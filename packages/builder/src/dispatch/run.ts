@@ -1,14 +1,12 @@
-import { posix } from "node:path";
-import type { Instruction, RunMount } from "@tsbuild/parser";
+import type { Instruction, InstructionOf, RunMount } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { CommandModel } from "@tsbuild/shell";
 import type { BuildRun } from "../builder.js";
-import { commitChild, probeCache } from "../commit.js";
-import { BuildError } from "../options.js";
+import { StepError, type FileStep } from "../step.js";
 import { requiresBuildKit } from "../classic.js";
 import { placeSecrets, removeSecrets, type PlacedSecret } from "../buildkit/secrets.js";
 import { keepCaches, mountInputs, prepareMounts, type PreparedMounts } from "../buildkit/mounts.js";
-import { allowedArgs, copyConfig, envMap, shellOf, type StageState } from "../state.js";
+import { allowedArgs, copyConfig, shellOf, type StageState } from "../state.js";
 
 /** The command line Docker execs: exec form as given, shell form through SHELL. */
 export function commandLine(state: StageState, ins: Instruction): string[] {
@@ -37,10 +35,10 @@ async function commandModels(run: BuildRun): Promise<CommandModel[]> {
   }
 }
 
-export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
+export async function dispatchRun(run: BuildRun, state: StageState, ins: InstructionOf<"RUN">): Promise<FileStep> {
   // The classic dispatchRun supports no flag: it names the first one used (its parser knows only --mount).
   if (!run.opts.buildkit && ins.flags.length) throw run.err(requiresBuildKit(ins.flags[0].name));
-  const network = ins.flag("network");
+  const network = ins.network;
   // "none" takes the network from downloads (apt, curl, wget); "host" and "default" are the same here.
   if (network !== undefined && !["default", "none", "host"].includes(network)) throw run.err(`network mode "${network}" not supported`);
   const cmdLine = commandLine(state, ins);
@@ -49,80 +47,72 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   const probe = copyConfig(state.runConfig);
   probe.Cmd = saveCmd;
   if (saveCmd.length) probe.Entrypoint = null;
-  const mounts = run.opts.buildkit ? ins.mounts ?? [] : [];
+  const mounts = run.opts.buildkit ? ins.mounts : [];
   // BuildKit's history lists every ARG the stage declared, in order, unset ones empty (recorded, g-13-*).
   const bkArgs = (state.bkArgs ?? []).map(([k, v]) => `${k}=${v}`);
   const bkCmd = bkArgs.length ? [`|${bkArgs.length}`, ...bkArgs, ...cmdLine] : cmdLine;
   const inputs = run.opts.buildkit ? mountInputs(run, state, mounts) : [];
-  if (await probeCache(run, state, probe, { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: inputs.length ? { mounts, inputs } : { mounts } })) return;
+  const bk = { text: `RUN ${bkCmd.join(" ")} # buildkit`, parts: inputs.length ? { mounts, inputs } : { mounts } };
 
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
-  const models = await commandModels(run);
-  const [{ runCommand }, { simulatedBinariesWith, withPackageManagers }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
-  // Downloads go through the store's content cache; RUN --network=none has none at all.
-  const root = run.store.root;
-  const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
-  const fs = await run.sandbox(state);
+  let runCommand: typeof import("@tsbuild/shell").runCommand;
+  let models: CommandModel[];
+  let binaries: ReturnType<typeof import("@tsbuild/pkgsim").simulatedBinariesWith>;
   let prepared: PreparedMounts;
-  try {
-    prepared = await prepareMounts(run, state, mounts);
-  } catch (e) {
-    throw run.err((e as Error).message);
-  }
-  const containerId = run.clock.containerId(saveCmd.join(" "));
-  run.print(` ---> Running in ${containerId.slice(0, 12)}`);
-  const env: Record<string, string> = Object.fromEntries(envMap(state.runConfig.Env));
-  for (const [k, v] of allowedArgs(state)) env[k] = v;
-  Object.assign(env, prepared.env);
-  fs.beginStep();
-  let result;
-  let secrets: PlacedSecret[] = [];
-  try {
+  const prepare = async () => {
+    const [shell, { simulatedBinariesWith, withPackageManagers }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
+    runCommand = shell.runCommand;
+    // Downloads go through the store's content cache; RUN --network=none has none at all.
+    const root = run.store.root;
+    const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
+    binaries = simulatedBinariesWith({ fetcher });
+    models = withPackageManagers(await commandModels(run), { fetcher });
+    try {
+      prepared = await prepareMounts(run, state, mounts);
+    } catch (e) {
+      throw run.err((e as Error).message);
+    }
+  };
+  const change = async (fs: RootFS, containerId: string) => {
     ensureWorkdir(fs, state.runConfig.WorkingDir);
     if (run.opts.buildkit) containerMountpoints(fs);
+    let secrets: PlacedSecret[] = [];
     try {
       secrets = placeSecrets(fs, mounts, run.opts.secrets ?? [], state.runConfig.WorkingDir, process.env);
     } catch (e) {
       throw run.err((e as Error).message);
     }
-    result = await runCommand(fs, {
+    const result = await runCommand(fs, {
       argv: cmdLine,
-      env,
-      cwd: state.runConfig.WorkingDir || "/",
-      user: state.runConfig.User,
+      // BuildKit mounts no VOLUME for RUN: what the command writes there stays in the layer (g-17-003).
+      config: run.opts.buildkit ? { ...state.runConfig, Volumes: null } : state.runConfig,
+      // What the mounts add (SSH_AUTH_SOCK) comes last, over ENV and the build args.
+      buildArgs: [...allowedArgs(state), ...Object.entries(prepared.env)],
       stdout: (s) => run.opts.output?.(s),
       stderr: (s) => run.printStderr(s),
       limits: run.opts.runLimits,
       hostname: containerId.slice(0, 12),
-      // A --mount's content is never part of the layer: its target is mounted over the image like a volume.
-      // BuildKit mounts no VOLUME for RUN: what the command writes there stays in the layer (g-17-003).
-      volumes: run.opts.buildkit ? [] : Object.keys(state.runConfig.Volumes ?? {}),
+      // A --mount's content is never part of the layer: its filesystem is mounted over the image.
       mounts: prepared.given,
-      binaries: simulatedBinariesWith({ fetcher }),
+      binaries,
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
-      models: withPackageManagers(models, { fetcher }),
+      models,
       notes: (line) => run.print(line),
     });
-  } catch (e) {
-    fs.abortStep();
-    throw e;
-  }
-  // A cache mount keeps what the command wrote, even when the command failed.
-  await keepCaches(run, prepared);
-  if (result.exitCode !== 0) {
-    fs.abortStep();
-    const failed = `The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`;
-    // A command that never started is reported as Docker reports a failed container start; a limit
-    // that stopped a runaway script says so before Docker's usual line.
-    const stoppedByLimit = result.error?.startsWith("the command");
-    const message = !result.error ? failed : stoppedByLimit ? `${failed}: ${result.error}` : result.error;
-    throw new BuildError(message, result.exitCode, run.current);
-  }
-  removeSecrets(fs, secrets);
-  const diff = await fs.commitStep({ mtime: run.clock.date() });
-  run.print(`Removing intermediate container ${containerId.slice(0, 12)}`);
-  await commitChild(run, state, { containerConfig: probe, containerId, diff });
+    // A cache mount keeps what the command wrote, even when the command failed.
+    await keepCaches(run, prepared);
+    if (result.exitCode !== 0) {
+      const failed = `The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`;
+      // A command that never started is reported as Docker reports a failed container start; a limit
+      // that stopped a runaway script says so before Docker's usual line.
+      const stoppedByLimit = result.error?.startsWith("the command");
+      const message = !result.error ? failed : stoppedByLimit ? `${failed}: ${result.error}` : result.error;
+      throw new StepError(message, result.exitCode, false);
+    }
+    removeSecrets(fs, secrets);
+  };
+  return { probe, buildkit: bk, container: "run", prepare, change };
 }
 
 /**

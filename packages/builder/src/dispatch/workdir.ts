@@ -1,9 +1,8 @@
 import { posix } from "node:path";
-import type { Instruction } from "@tsbuild/parser";
+import type { InstructionOf } from "@tsbuild/parser";
 import type { BuildRun } from "../builder.js";
-import { commitInContainer, probeCache } from "../commit.js";
+import type { FileStep } from "../step.js";
 import { copyConfig, shellOf, type StageState } from "../state.js";
-import { expand } from "../words.js";
 
 /** normalizeWorkdir: a relative WORKDIR resolves against the previous one. */
 export function resolveWorkdir(current: string, requested: string): string {
@@ -14,22 +13,22 @@ export function resolveWorkdir(current: string, requested: string): string {
  * WORKDIR commits through a container whose creation makes the directory (root-owned, 0755):
  * a layer when directories were created, an empty_layer entry when they existed (c07).
  */
-export async function dispatchWorkdir(run: BuildRun, state: StageState, ins: Instruction): Promise<void> {
-  const requested = expand(run, state, ins.args.join(" "));
+export async function dispatchWorkdir(run: BuildRun, state: StageState, _ins: InstructionOf<"WORKDIR">, requested: string): Promise<FileStep> {
   if (!requested) throw run.err("WORKDIR requires exactly one argument");
   const dir = resolveWorkdir(state.runConfig.WorkingDir, requested);
   state.runConfig.WorkingDir = dir;
   const probe = copyConfig(state.runConfig);
   probe.Cmd = [...shellOf(state), "#(nop) WORKDIR " + dir];
-  if (await probeCache(run, state, probe, { text: `WORKDIR ${dir}` })) return;
-  const fs = await run.sandbox(state);
-  fs.beginStep();
-  try {
-    fs.mkdir(dir, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
-  } catch (e) {
-    fs.abortStep();
-    throw run.err(`mkdir ${dir}: ${(e as Error).message}`);
-  }
-  const diff = await fs.commitStep({ mtime: run.clock.date() });
-  await commitInContainer(run, state, probe, diff);
+  return {
+    probe,
+    buildkit: { text: `WORKDIR ${dir}` },
+    container: "commit",
+    async change(fs) {
+      try {
+        fs.mkdir(dir, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
+      } catch (e) {
+        throw run.err(`mkdir ${dir}: ${(e as Error).message}`);
+      }
+    },
+  };
 }

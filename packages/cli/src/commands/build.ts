@@ -3,10 +3,11 @@ import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
-import { CacheFromSources, humanSize, type ImageStore } from "@tsbuild/store";
+import { CacheFromSources, type ImageStore } from "@tsbuild/store";
+import { humanSize } from "@tsbuild/dockerfmt";
 import { InvalidReferenceError, parseNamed } from "@tsbuild/image";
 import type { Command, Io } from "../command.js";
-import { UsageError } from "../command.js";
+import { UsageError, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
@@ -44,18 +45,21 @@ export const buildCommand: Command = {
     "cache-from": { type: "string", multiple: true },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length !== 1) throw new UsageError(`"tsbuild build" requires exactly 1 argument.\nSee 'tsbuild build --help'.\n\nUsage:  tsbuild build [OPTIONS] PATH | -`);
+    checkArgCount(buildCommand, positionals.length, 1);
     memoryBudget(values.memory as string | undefined);
     const flags = scriptFlags(values, io.cwd);
     const store = storeFor(values, io);
     const fromStdin = positionals[0] === "-";
     const dir = fromStdin ? "" : resolve(io.cwd, positionals[0]);
     const file = values.file as string | undefined;
-    // The CLI resolves -f against the working directory; a Dockerfile outside the context is sent
-    // inside it under a random name (the context does that), so the build reads it like any other.
+    // The Dockerfile is part of the context, as the docker CLI sends it: with a directory, -f is
+    // resolved against the working directory and a Dockerfile outside the context (or `-f -`, read
+    // from stdin) is added to it under a random name; with a tar on stdin, -f names a path in the tar.
+    if (fromStdin && file === "-") throw new Error("invalid argument: can't use stdin for both build context and dockerfile");
+    const sumCache = store.root && join(store.root, "tsbuild", "context-sums");
     const context = fromStdin
-      ? await BuildContext.fromTar(io.stdin)
-      : await BuildContext.fromDirectory(dir, { ...(file ? { dockerfile: resolve(io.cwd, file) } : {}), sumCache: store.root && join(store.root, "tsbuild", "context-sums") });
+      ? await BuildContext.fromTar(io.stdin, file ? { dockerfile: file } : {})
+      : await BuildContext.fromDirectory(dir, { ...(file === "-" ? { dockerfileContent: await readAll(io.stdin) } : file ? { dockerfile: resolve(io.cwd, file) } : {}), sumCache });
     const dockerfileText = flags.labels.length ? withLabels(context.dockerfileText(), flags.labels, values.target as string | undefined) : undefined;
     const tags = (values.tag as string[] | undefined) ?? [];
     // Docker's CLI checks every -t before it sends anything.
@@ -203,4 +207,10 @@ function memoryBudget(value: string | undefined): void {
   if (value === undefined) return;
   if (parseMemory(value) === undefined) throw new UsageError(`invalid --memory "${value}": give a size such as 512m or 2g`);
   process.env.TSBUILD_MEMORY = value;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === "string" ? Buffer.from(c) : Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks);
 }

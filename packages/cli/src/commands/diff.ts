@@ -1,5 +1,5 @@
 import { analyzeImage, diffImages, loadImage, renderDiff } from "@tsbuild/explain";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { terminalWidth } from "./terminal.js";
 
@@ -9,9 +9,7 @@ export const diffCommand: Command = {
   usage: "diff [OPTIONS] IMAGE_A IMAGE_B",
   options: { ...rootOption, json: { type: "boolean" } },
   async run({ values, positionals, io }) {
-    if (positionals.length !== 2) {
-      throw new UsageError(`"tsbuild diff" requires exactly 2 arguments.\nSee 'tsbuild diff --help'.\n\nUsage:  tsbuild diff [OPTIONS] IMAGE_A IMAGE_B`);
-    }
+    checkArgCount(diffCommand, positionals.length, 2);
     const store = storeFor(values, io);
     const [a, b] = await Promise.all(positionals.map(async (ref) => analyzeImage(await loadImage(store, ref))));
     const d = diffImages(a, b);

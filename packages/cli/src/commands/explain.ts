@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { analyzeImage, loadImage, renderExplanation, renderHtml } from "@tsbuild/explain";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { terminalWidth, useColor } from "./terminal.js";
 
@@ -16,9 +16,7 @@ export const explainCommand: Command = {
     "no-color": { type: "boolean" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length !== 1) {
-      throw new UsageError(`"tsbuild explain" requires exactly 1 argument.\nSee 'tsbuild explain --help'.\n\nUsage:  tsbuild explain [OPTIONS] IMAGE`);
-    }
+    checkArgCount(explainCommand, positionals.length, 1);
     const ref = positionals[0];
     const analysis = await analyzeImage(await loadImage(storeFor(values, io), ref));
     if (values.html !== undefined) {

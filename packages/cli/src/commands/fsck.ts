@@ -1,4 +1,4 @@
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 export const fsckCommand: Command = {
@@ -7,7 +7,7 @@ export const fsckCommand: Command = {
   usage: "fsck [OPTIONS]",
   options: { ...rootOption, repair: { type: "boolean" as const } },
   async run({ values, positionals, io }) {
-    if (positionals.length) throw new UsageError(`"tsbuild fsck" accepts no arguments.\nSee 'tsbuild fsck --help'.\n\nUsage:  tsbuild fsck [OPTIONS]`);
+    checkArgCount(fsckCommand, positionals.length, 0);
     const lines = await storeFor(values, io).fsck({ repair: values.repair === true });
     for (const p of lines) io.stdout(p + "\n");
     return lines.some((p) => !p.startsWith("repaired: ")) ? 1 : 0;

@@ -1,5 +1,6 @@
-import { describeImageRef, ellipsis, humanDuration, humanSize, imageHistory, NoSuchImageError, renderRows } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { describeImageRef, imageHistory, NoSuchImageError } from "@tsbuild/store";
+import { ellipsis, humanDuration, humanSize, renderRows } from "@tsbuild/dockerfmt";
+import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 const HUMAN_FORMAT = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
@@ -21,9 +22,7 @@ export const historyCommand: Command = {
     format: { type: "string" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length !== 1) {
-      throw new UsageError(`"tsbuild history" requires exactly 1 argument.\nSee 'tsbuild history --help'.\n\nUsage:  tsbuild history [OPTIONS] IMAGE`);
-    }
+    checkArgCount(historyCommand, positionals.length, 1);
     const human = values.human !== false;
     const noTrunc = Boolean(values["no-trunc"]);
     const store = storeFor(values, io);

@@ -1,7 +1,8 @@
-import { humanDuration, humanSize, imageSummaries, parseNamed, renderRows, type ImageSummary } from "@tsbuild/store";
+import { imageSummaries, parseNamed, type ImageSummary } from "@tsbuild/store";
+import { humanDuration, humanSize, renderRows } from "@tsbuild/dockerfmt";
 import { builtinNameOf } from "@tsbuild/builder";
 import type { ImageStore } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 const DEFAULT_FORMAT = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
@@ -23,9 +24,7 @@ export const imagesCommand: Command = {
     digests: { type: "boolean" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length > 1) {
-      throw new UsageError(`"tsbuild images" requires at most 1 argument.\nSee 'tsbuild images --help'.\n\nUsage:  tsbuild images [OPTIONS] [REPOSITORY[:TAG]]`);
-    }
+    checkArgCount(imagesCommand, positionals.length, 0, 1);
     const filter = positionals[0] ? parseNamed(positionals[0]) : undefined;
     const store = storeFor(values, io);
     const images = await imageSummaries(store, { all: Boolean(values.all) });

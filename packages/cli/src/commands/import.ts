@@ -2,7 +2,7 @@ import { createReadStream, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { importTar } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, UsageError, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 export const importCommand: Command = {
@@ -15,9 +15,7 @@ export const importCommand: Command = {
     change: { type: "string", short: "c", multiple: true },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length < 1 || positionals.length > 2) {
-      throw new UsageError(`"tsbuild import" requires at least 1 and at most 2 arguments.\nSee 'tsbuild import --help'.\n\nUsage:  tsbuild import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]`);
-    }
+    checkArgCount(importCommand, positionals.length, 1, 2);
     if ((values.change as string[] | undefined)?.length) throw new UsageError("--change is not supported by tsbuild import");
     const [src, ref] = positionals;
     let tar: NodeJS.ReadableStream;

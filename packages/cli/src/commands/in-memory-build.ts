@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import { builtinImage } from "@tsbuild/baseimages";
-import { build, BuildError, type StepRecord } from "@tsbuild/builder";
+import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { serializeConfig, type BuildRecord, type Digest } from "@tsbuild/image";
-import { defaultRoot, importTar, openStore, type ImageStore } from "@tsbuild/store";
+import { defaultRoot, openStore, type ImageStore } from "@tsbuild/store";
 import type { Io } from "../command.js";
 
 /**
@@ -29,11 +28,6 @@ export interface BuildRequest {
   target?: string;
 }
 
-const CONFORMANCE_BASES: Record<string, string> = {
-  "conformance/busybox:1": "busybox-rootfs.tar",
-  "conformance/alpine-sim:1": "alpine-sim-rootfs.tar",
-};
-
 export async function buildInMemory(store: ImageStore, req: BuildRequest, values: Record<string, unknown>, io: Io): Promise<InMemoryBuild> {
   const dockerfile = resolve(io.cwd, req.dockerfile);
   const contextDir = resolve(io.cwd, req.context);
@@ -56,12 +50,7 @@ export async function buildInMemory(store: ImageStore, req: BuildRequest, values
     if (e instanceof BuildError) throw new Error(`building ${req.dockerfile} failed:\n${log}${e.message}`);
     throw e;
   }
-  const records = new Map<Digest, BuildRecord>();
-  for (const step of result.steps) {
-    const record = stepRecord(step, nameOf(dockerfile, contextDir, req.dockerfile));
-    if (record && step.imageId) records.set(step.imageId, record);
-  }
-  return { store, imageId: result.imageId, recordFor: (id) => records.get(id) };
+  return { store, imageId: result.imageId, recordFor: (id) => result.records.get(id) };
 }
 
 /** The Dockerfile as messages name it: relative to the context when inside it, else as given. */
@@ -79,19 +68,6 @@ export function buildArgsFrom(list: string[] | undefined, io: Io): Record<string
     else if (io.env[a] !== undefined) out[a] = io.env[a]!;
   }
   return out;
-}
-
-function stepRecord(step: StepRecord, dockerfile: string): BuildRecord | undefined {
-  // FROM's image is the base image, which this build did not make.
-  if (step.instruction.kind === "FROM") return undefined;
-  return {
-    dockerfile,
-    line: step.instruction.startLine,
-    endLine: step.instruction.endLine,
-    text: step.instruction.original,
-    kind: step.instruction.kind,
-    stage: step.stage,
-  };
 }
 
 async function findBase(store: ImageStore, ref: string, values: Record<string, unknown>, io: Io): Promise<Digest | undefined> {
@@ -112,20 +88,16 @@ async function fromDiskStore(store: ImageStore, ref: string, values: Record<stri
   return copied;
 }
 
+/**
+ * The conformance bases are the conformance package's (a checkout has it; an installed CLI does
+ * not, and has no conformance data either).
+ */
 async function fromConformanceBases(store: ImageStore, ref: string, io: Io): Promise<Digest | undefined> {
-  const file = CONFORMANCE_BASES[ref.includes(":") ? ref : ref + ":latest"];
-  if (!file) return undefined;
-  const dir = conformanceBaseDirs(io).find((d) => existsSync(join(d, file)));
-  if (!dir) return undefined;
-  return importTar(store, readFileSync(join(dir, file)), { ref });
-}
-
-/** $TSBUILD_CONFORMANCE_BASES, the repository's copy of the conformance data, or shared/ beside it. */
-function conformanceBaseDirs(io: Io): string[] {
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-  return [io.env.TSBUILD_CONFORMANCE_BASES, join(repo, "test/conformance/base"), join(repo, "../shared/conformance/base")].filter(
-    (d): d is string => Boolean(d),
-  );
+  const conformance = await import("@tsbuild/conformance").catch((e: { code?: string }) => {
+    if (e.code === "ERR_MODULE_NOT_FOUND") return undefined;
+    throw e;
+  });
+  return conformance?.importConformanceBase(store, ref, io.env);
 }
 
 async function fromBuiltins(store: ImageStore, ref: string): Promise<Digest | undefined> {

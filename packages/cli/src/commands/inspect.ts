@@ -1,5 +1,6 @@
-import { describeImageRef, goIndentJSON, inspectImage, renderTemplate } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { describeImageRef, inspectImage } from "@tsbuild/store";
+import { goIndentJSON, renderTemplate } from "@tsbuild/dockerfmt";
+import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 export const inspectCommand: Command = {
@@ -11,9 +12,7 @@ export const inspectCommand: Command = {
     format: { type: "string", short: "f" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length < 1) {
-      throw new UsageError(`"tsbuild inspect" requires at least 1 argument.\nSee 'tsbuild inspect --help'.\n\nUsage:  tsbuild inspect [OPTIONS] IMAGE [IMAGE...]`);
-    }
+    checkArgCount(inspectCommand, positionals.length, 1, Infinity);
     const store = storeFor(values, io);
     const format = values.format as string | undefined;
     const found: Array<Record<string, unknown>> = [];

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadArchive } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, UsageError, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 export const loadCommand: Command = {
@@ -14,7 +14,7 @@ export const loadCommand: Command = {
     quiet: { type: "boolean", short: "q" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length) throw new UsageError(`"tsbuild load" accepts no arguments.\nSee 'tsbuild load --help'.\n\nUsage:  tsbuild load [OPTIONS]`);
+    checkArgCount(loadCommand, positionals.length, 0);
     const input = values.input as string | undefined;
     if (!input && io.isTTY && (io.stdin as { isTTY?: boolean }).isTTY) {
       throw new UsageError("requested load from stdin, but stdin is empty");

@@ -1,5 +1,5 @@
 import { DOCKER_HUB_DOMAIN, offlineFromEnv, RegistryClient, RegistryError, saveCredentials } from "@tsbuild/registry";
-import { UsageError, type Command } from "../command.js";
+import { UsageError, type Command, checkArgCount } from "../command.js";
 
 /** `docker login [-u U] [-p P | --password-stdin] [SERVER]`: checks the credentials, then stores them in the Docker config. */
 export const loginCommand: Command = {
@@ -12,9 +12,7 @@ export const loginCommand: Command = {
     "password-stdin": { type: "boolean" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length > 1) {
-      throw new UsageError(`"tsbuild login" requires at most 1 argument.\nSee 'tsbuild login --help'.\n\nUsage:  tsbuild login [OPTIONS] [SERVER]`);
-    }
+    checkArgCount(loginCommand, positionals.length, 0, 1);
     const domain = serverDomain(positionals[0]);
     const username = values.username as string | undefined;
     let password = values.password as string | undefined;

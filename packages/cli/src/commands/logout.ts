@@ -1,5 +1,5 @@
 import { authKey, eraseCredentials } from "@tsbuild/registry";
-import { UsageError, type Command } from "../command.js";
+import { type Command, checkArgCount } from "../command.js";
 import { serverDomain } from "./login.js";
 
 export const logoutCommand: Command = {
@@ -8,9 +8,7 @@ export const logoutCommand: Command = {
   usage: "logout [SERVER]",
   options: {},
   async run({ positionals, io }) {
-    if (positionals.length > 1) {
-      throw new UsageError(`"tsbuild logout" requires at most 1 argument.\nSee 'tsbuild logout --help'.\n\nUsage:  tsbuild logout [SERVER]`);
-    }
+    checkArgCount(logoutCommand, positionals.length, 0, 1);
     const domain = serverDomain(positionals[0]);
     const key = authKey(domain);
     if (!(await eraseCredentials(domain, { env: io.env }))) {

@@ -1,5 +1,6 @@
-import { humanSize, pruneCacheMounts, pruneImages } from "@tsbuild/store";
-import { rootOption, UsageError, type Command, type Io } from "../command.js";
+import { pruneCacheMounts, pruneImages } from "@tsbuild/store";
+import { humanSize } from "@tsbuild/dockerfmt";
+import { checkArgCount, rootOption, UsageError, type Command, type Io } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 /** Docker's prompt: anything but y/Y (or a closed stdin) answers no. */
@@ -20,7 +21,7 @@ function pruneCommand(name: string, summary: string, what: (all: boolean) => str
     usage: `${name} [OPTIONS]`,
     options: { ...rootOption, force: { type: "boolean", short: "f" }, ...(withAll ? { all: { type: "boolean" as const, short: "a" } } : {}) },
     async run({ values, positionals, io }) {
-      if (positionals.length) throw new UsageError(`"tsbuild ${name}" accepts no arguments.\nSee 'tsbuild ${name} --help'.\n\nUsage:  tsbuild ${name} [OPTIONS]`);
+      checkArgCount({ name, usage: `${name} [OPTIONS]` }, positionals.length, 0);
       const all = Boolean(values.all);
       if (!values.force && !(await confirm(io, what(all)))) return 0;
       const store = storeFor(values, io);

@@ -1,4 +1,4 @@
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 export const rmiCommand: Command = {
@@ -11,9 +11,7 @@ export const rmiCommand: Command = {
     "no-prune": { type: "boolean" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length < 1) {
-      throw new UsageError(`"tsbuild rmi" requires at least 1 argument.\nSee 'tsbuild rmi --help'.\n\nUsage:  tsbuild rmi [OPTIONS] IMAGE [IMAGE...]`);
-    }
+    checkArgCount(rmiCommand, positionals.length, 1, Infinity);
     const store = storeFor(values, io);
     const opts = { force: Boolean(values.force), prune: !values["no-prune"] };
     let failed = false;

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { saveImages } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, UsageError, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 export const saveCommand: Command = {
@@ -16,9 +16,7 @@ export const saveCommand: Command = {
     output: { type: "string", short: "o" },
   },
   async run({ values, positionals, io }) {
-    if (positionals.length < 1) {
-      throw new UsageError(`"tsbuild save" requires at least 1 argument.\nSee 'tsbuild save --help'.\n\nUsage:  tsbuild save [OPTIONS] IMAGE [IMAGE...]`);
-    }
+    checkArgCount(saveCommand, positionals.length, 1, Infinity);
     const store = storeFor(values, io);
     const output = values.output as string | undefined;
     if (!output) {

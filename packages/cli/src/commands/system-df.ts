@@ -1,5 +1,6 @@
-import { diskUsage, humanSize, renderRows } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { diskUsage } from "@tsbuild/store";
+import { humanSize, renderRows } from "@tsbuild/dockerfmt";
+import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 const FORMAT = "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}";
@@ -11,7 +12,7 @@ export const systemDfCommand: Command = {
   usage: "system df [OPTIONS]",
   options: { ...rootOption, format: { type: "string" } },
   async run({ values, positionals, io }) {
-    if (positionals.length) throw new UsageError(`"tsbuild system df" accepts no arguments.\nSee 'tsbuild system df --help'.\n\nUsage:  tsbuild system df [OPTIONS]`);
+    checkArgCount(systemDfCommand, positionals.length, 0);
     const u = await diskUsage(storeFor(values, io));
     // docker/cli's formatter: a percentage beside the reclaimable size, except for the build cache.
     const pct = (r: number, size: number) => (size > 0 ? `${humanSize(r)} (${Math.floor((r * 100) / size)}%)` : humanSize(r));

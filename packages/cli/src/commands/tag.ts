@@ -1,5 +1,5 @@
 import { describeImageRef, NoSuchImageError, parseNamed } from "@tsbuild/store";
-import { rootOption, UsageError, type Command } from "../command.js";
+import { rootOption, UsageError, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 
 export const tagCommand: Command = {
@@ -8,9 +8,7 @@ export const tagCommand: Command = {
   usage: "tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
   options: { ...rootOption },
   async run({ values, positionals, io }) {
-    if (positionals.length !== 2) {
-      throw new UsageError(`"tsbuild tag" requires exactly 2 arguments.\nSee 'tsbuild tag --help'.\n\nUsage:  tsbuild tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]`);
-    }
+    checkArgCount(tagCommand, positionals.length, 2);
     const [source, target] = positionals;
     try {
       parseNamed(target);

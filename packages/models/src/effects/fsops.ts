@@ -1,5 +1,7 @@
 import { posix } from "node:path";
-import type { Owner, RootFS } from "@tsbuild/fs-snapshot";
+import { lexists, type Owner, type FileSystem } from "@tsbuild/fs-snapshot";
+
+export { lexists };
 import { globMatch, hasWildcards } from "../match/glob.js";
 
 /** One shared zero-filled buffer; placeholder contents are views of it (RootFS copies what it writes). */
@@ -9,21 +11,13 @@ function zeroBytes(size: number): Buffer {
   return zeros.subarray(0, size);
 }
 
-export function lexists(fs: RootFS, path: string): boolean {
-  try {
-    fs.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-export function isDirectory(fs: RootFS, path: string): boolean {
+export function isDirectory(fs: FileSystem, path: string): boolean {
   return fs.exists(path) && fs.stat(path).type === "dir";
 }
 
 /** mkdir -p, new directories owned by `owner`. */
-export function mkdirp(fs: RootFS, path: string, owner: Owner): void {
+export function mkdirp(fs: FileSystem, path: string, owner: Owner): void {
   if (!isDirectory(fs, path)) fs.mkdir(path, { recursive: true, owner });
 }
 
@@ -31,11 +25,11 @@ export function mkdirp(fs: RootFS, path: string, owner: Owner): void {
  * A file of `size` zero bytes (what tsbuild's placeholders hold), replacing whatever non-directory
  * was at the path, the way a compiler or downloader writes its output.
  */
-export function writePlaceholder(fs: RootFS, path: string, size: number, mode: number, owner: Owner): void {
+export function writePlaceholder(fs: FileSystem, path: string, size: number, mode: number, owner: Owner): void {
   writeContent(fs, path, zeroBytes(size), mode, owner);
 }
 
-export function writeContent(fs: RootFS, path: string, content: Buffer | string, mode: number, owner: Owner): void {
+export function writeContent(fs: FileSystem, path: string, content: Buffer | string, mode: number, owner: Owner): void {
   mkdirp(fs, posix.dirname(path), owner);
   if (lexists(fs, path) && fs.lstat(path).type !== "dir") fs.unlink(path);
   fs.writeFile(path, content, { mode, owner });
@@ -45,7 +39,7 @@ export function writeContent(fs: RootFS, path: string, content: Buffer | string,
  * Existing paths matching an absolute pattern whose components may hold wildcards, in
  * byte order; a pattern without wildcards yields itself if it exists.
  */
-export function expandWildcards(fs: RootFS, pattern: string): string[] {
+export function expandWildcards(fs: FileSystem, pattern: string): string[] {
   if (!hasWildcards(pattern)) return lexists(fs, pattern) ? [pattern] : [];
   let found = ["/"];
   for (const part of pattern.split("/").filter(Boolean)) {
@@ -71,7 +65,7 @@ export interface Written {
 }
 
 /** cp -a of a file, symlink or tree, owned by `owner` (a build tool's output belongs to its user). */
-export function copyPath(fs: RootFS, from: string, to: string, owner: Owner): Written {
+export function copyPath(fs: FileSystem, from: string, to: string, owner: Owner): Written {
   const st = fs.lstat(from);
   if (st.type === "symlink") {
     mkdirp(fs, posix.dirname(to), owner);

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Owner, RootFS } from "@tsbuild/fs-snapshot";
+import type { Owner, FileSystem } from "@tsbuild/fs-snapshot";
 import type { PackageFormat } from "../format/types.js";
 import { lexists, mkdirp, writeContent, writePlaceholder, type Written } from "./fsops.js";
 import type { LockedPackage } from "./lockfiles.js";
@@ -16,7 +16,7 @@ export interface PerPackage {
  * `each.files` files holding `each.bytes` in all: a real manifest (npm's package.json, pip's
  * METADATA) and placeholders for the rest. npm's packages also get their node_modules/.bin links.
  */
-export function writePackages(fs: RootFS, root: string, format: PackageFormat, packages: LockedPackage[], each: PerPackage, owner: Owner): Written {
+export function writePackages(fs: FileSystem, root: string, format: PackageFormat, packages: LockedPackage[], each: PerPackage, owner: Owner): Written {
   mkdirp(fs, root, owner);
   const total: Written = { files: 0, bytes: 0 };
   for (const pkg of packages) {
@@ -27,7 +27,7 @@ export function writePackages(fs: RootFS, root: string, format: PackageFormat, p
   return total;
 }
 
-function writeNpmPackage(fs: RootFS, root: string, pkg: LockedPackage, each: PerPackage, owner: Owner): Written {
+function writeNpmPackage(fs: FileSystem, root: string, pkg: LockedPackage, each: PerPackage, owner: Owner): Written {
   const dir = posix.join(root, pkg.dir);
   const manifest = `${JSON.stringify({ name: pkg.name, version: pkg.version }, null, 2)}\n`;
   writeContent(fs, posix.join(dir, "package.json"), manifest, 0o644, owner);
@@ -49,7 +49,7 @@ function writeNpmPackage(fs: RootFS, root: string, pkg: LockedPackage, each: Per
   return { files: 1 + files.length, bytes: manifest.length + (files.length ? bytes : 0) };
 }
 
-function writePipPackage(fs: RootFS, root: string, pkg: LockedPackage, each: PerPackage, owner: Owner): Written {
+function writePipPackage(fs: FileSystem, root: string, pkg: LockedPackage, each: PerPackage, owner: Owner): Written {
   const module = pkg.name.toLowerCase().replace(/[-.]+/g, "_");
   const distInfo = `${pkg.name.replace(/[-_.]+/g, "_")}-${pkg.version}.dist-info`;
   const metadata = `Metadata-Version: 2.1\nName: ${pkg.name}\nVersion: ${pkg.version}\n`;

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Owner, RootFS } from "@tsbuild/fs-snapshot";
+import type { Owner, FileSystem } from "@tsbuild/fs-snapshot";
 import { mkdirp, writePlaceholder, type Written } from "./fsops.js";
 
 /** Files per directory of a generated tree (a tree of thousands of files gets subdirectories). */
@@ -10,7 +10,7 @@ const FANOUT = 100;
  * `dir` (created if missing): file-001 ... directly, or in part-01/, part-02/ ... of at most
  * 100 files each when there are more than 100. `ext` is appended to the file names.
  */
-export function writeTree(fs: RootFS, dir: string, files: number, bytes: number, opts: { mode: number; owner: Owner; ext?: string }): Written {
+export function writeTree(fs: FileSystem, dir: string, files: number, bytes: number, opts: { mode: number; owner: Owner; ext?: string }): Written {
   mkdirp(fs, dir, opts.owner);
   const names = placeholderNames(files, opts.ext ?? "");
   names.forEach((name, i) => writePlaceholder(fs, posix.join(dir, name), share(bytes, files, i), opts.mode, opts.owner));

@@ -1,5 +1,5 @@
 import type { Fetcher } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { catalog } from "../catalog/load.js";
 import type { Catalog, Distro } from "../catalog/types.js";
 import type { SimCommand, SimCommandContext } from "../sim-types.js";
@@ -43,7 +43,7 @@ function parseArgs(argv: string[]): { cmd?: string; opts: Options; bad?: string 
 }
 
 /** Which catalog applies: from /etc/alpine-release (3.19.9 → alpine-3.19). */
-export function alpineRelease(fs: RootFS): { minor: string; full: string } | undefined {
+export function alpineRelease(fs: FileSystem): { minor: string; full: string } | undefined {
   const full = (readText(fs, "/etc/alpine-release") ?? "").trim();
   const m = /^(\d+\.\d+)/.exec(full);
   return m ? { minor: m[1], full } : undefined;
@@ -66,7 +66,7 @@ function triggers(out: Out, installed: InstalledPackage[], changed: Array<{ file
 
 class Apk {
   private out: Out;
-  private fs: RootFS;
+  private fs: FileSystem;
   constructor(private ctx: SimCommandContext, private cat: Catalog, private rel: { minor: string; full: string }) {
     this.out = outOf(ctx);
     this.fs = ctx.fs;

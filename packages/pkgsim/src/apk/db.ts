@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readText, writeText } from "../util/fsutil.js";
 
 export const INSTALLED = "/lib/apk/db/installed";
@@ -49,20 +49,20 @@ export function serializeInstalled(pkgs: InstalledPackage[]): string {
   return pkgs.map((p) => p.lines.join("\n") + "\n\n").join("");
 }
 
-export function readInstalled(fs: RootFS): InstalledPackage[] {
+export function readInstalled(fs: FileSystem): InstalledPackage[] {
   return parseInstalled(readText(fs, INSTALLED) ?? "");
 }
 
-export function writeInstalled(fs: RootFS, pkgs: InstalledPackage[]): void {
+export function writeInstalled(fs: FileSystem, pkgs: InstalledPackage[]): void {
   writeText(fs, INSTALLED, serializeInstalled(pkgs));
 }
 
-export function readWorld(fs: RootFS): string[] {
+export function readWorld(fs: FileSystem): string[] {
   return (readText(fs, WORLD) ?? "").split(/\s+/).filter(Boolean);
 }
 
 /** apk keeps the world file sorted, one constraint per line. */
-export function writeWorld(fs: RootFS, world: string[]): void {
+export function writeWorld(fs: FileSystem, world: string[]): void {
   const sorted = [...new Set(world)].sort();
   writeText(fs, WORLD, sorted.length ? sorted.join("\n") + "\n" : "");
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { lexists, mkdirp, readText, writeText, zeroBytes } from "../util/fsutil.js";
 import type { Out } from "../util/output.js";
 
@@ -14,7 +14,7 @@ const INDEX_SIZES: Record<string, { main: number; community: number; distinct: n
   "3.20": { main: 690_000, community: 1_700_000, distinct: 24221 },
 };
 
-export function repositories(fs: RootFS): string[] {
+export function repositories(fs: FileSystem): string[] {
   return (readText(fs, "/etc/apk/repositories") ?? "")
     .split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
 }
@@ -36,7 +36,7 @@ function releaseOf(repo: string, fallback: string): string {
  * Makes the indexes available: "fetch URL" per repository when it is not cached (or `force`),
  * written to /var/cache/apk unless `noCache`. Returns whether anything was fetched.
  */
-export function ensureIndexes(fs: RootFS, out: Out, release: string, opts: { force: boolean; noCache: boolean }): boolean {
+export function ensureIndexes(fs: FileSystem, out: Out, release: string, opts: { force: boolean; noCache: boolean }): boolean {
   let fetched = false;
   for (const repo of repositories(fs)) {
     const path = indexCachePath(repo);
@@ -52,7 +52,7 @@ export function ensureIndexes(fs: RootFS, out: Out, release: string, opts: { for
 }
 
 /** The lines `apk update` prints after fetching. */
-export function updateSummary(fs: RootFS, out: Out, release: string, fullRelease: string): void {
+export function updateSummary(fs: FileSystem, out: Out, release: string, fullRelease: string): void {
   const sizes = INDEX_SIZES[release] ?? INDEX_SIZES["3.19"];
   repositories(fs).forEach((repo, i) => {
     const hash = createHash("sha1").update(repo).digest("hex").slice(0, 11);
@@ -62,6 +62,6 @@ export function updateSummary(fs: RootFS, out: Out, release: string, fullRelease
 }
 
 /** Package caching is on only when /etc/apk/cache exists (a directory or a link to one), as in apk. */
-export function packageCacheDir(fs: RootFS): string | undefined {
+export function packageCacheDir(fs: FileSystem): string | undefined {
   return fs.exists("/etc/apk/cache") ? "/etc/apk/cache" : undefined;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { CatalogFile, PackageInfo } from "../catalog/types.js";
 import { parentOf, removeIfPresent, writeText, zeroBytes } from "../util/fsutil.js";
 export { unpackFiles } from "../util/unpack.js";
@@ -66,7 +66,7 @@ export function virtualRecord(name: string, deps: string[], now: Date): Installe
 }
 
 /** Deletes a package's files, then its directories that are empty and no other package owns. */
-export function removeFiles(fs: RootFS, pkg: InstalledPackage, remaining: InstalledPackage[]): void {
+export function removeFiles(fs: FileSystem, pkg: InstalledPackage, remaining: InstalledPackage[]): void {
   for (const f of pkg.files) removeIfPresent(fs, f);
   const owned = new Set(remaining.flatMap((p) => p.dirs));
   for (const d of [...pkg.dirs].sort((a, b) => b.length - a.length)) {
@@ -76,7 +76,7 @@ export function removeFiles(fs: RootFS, pkg: InstalledPackage, remaining: Instal
 }
 
 /** Keeps a copy of the .apk in the package cache (only when caching is enabled). */
-export function cachePackage(fs: RootFS, dir: string, info: PackageInfo): void {
+export function cachePackage(fs: FileSystem, dir: string, info: PackageInfo): void {
   const hash = createHash("sha1").update(info.name + info.version).digest("hex").slice(0, 8);
   writeText(fs, `${dir}/${info.name}-${info.version}.${hash}.apk`, zeroBytes(info.downloadSize));
 }

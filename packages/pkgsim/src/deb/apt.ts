@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { Fetcher } from "@tsbuild/fetch";
 import { catalog } from "../catalog/load.js";
 import type { Catalog, Distro, PackageInfo } from "../catalog/types.js";
@@ -55,7 +55,7 @@ function parseArgs(argv: string[]): { cmd?: string; opts: Options } {
 }
 
 /** Reads apt.conf.d for the settings the simulation honours. */
-export function aptConfig(fs: RootFS): { recommends: boolean; cleanAfterInstall: boolean; pkgcache: boolean } {
+export function aptConfig(fs: FileSystem): { recommends: boolean; cleanAfterInstall: boolean; pkgcache: boolean } {
   let text = readText(fs, "/etc/apt/apt.conf") ?? "";
   const dir = "/etc/apt/apt.conf.d";
   if (fs.exists(dir)) for (const n of fs.readdir(dir)) text += "\n" + (readText(fs, `${dir}/${n}`) ?? "");
@@ -73,7 +73,7 @@ const PKGCACHE_SIZE = 36_922_912;
 
 class Apt {
   private out: Out;
-  private fs: RootFS;
+  private fs: FileSystem;
   private conf: ReturnType<typeof aptConfig>;
 
   constructor(private ctx: SimCommandContext, private cat: Catalog, private front: "apt-get" | "apt", private fetcher?: () => Fetcher) {
@@ -494,7 +494,7 @@ export function statusParagraph(p: PackageInfo): Paragraph {
 }
 
 /** Which catalog an image's apt uses: from /etc/os-release VERSION_CODENAME. */
-export function debianDistro(fs: RootFS): Distro | undefined {
+export function debianDistro(fs: FileSystem): Distro | undefined {
   const text = readText(fs, "/etc/os-release") ?? readText(fs, "/usr/lib/os-release") ?? "";
   const code = /^VERSION_CODENAME=("?)([a-z]+)\1$/m.exec(text)?.[2];
   if (code === "bookworm" || code === "jammy" || code === "noble") return code;

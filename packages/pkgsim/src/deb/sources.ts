@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readText } from "../util/fsutil.js";
 import { parseParagraphs, field } from "./control.js";
 
@@ -18,7 +18,7 @@ function oneLine(line: string): Source | undefined {
 }
 
 /** The deb sources of the image: deb822 *.sources files and one-line sources.list entries. */
-export function readSources(fs: RootFS): Source[] {
+export function readSources(fs: FileSystem): Source[] {
   const out: Source[] = [];
   const one = readText(fs, "/etc/apt/sources.list") ?? "";
   for (const line of one.split("\n")) {

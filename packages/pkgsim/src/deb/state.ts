@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readText, writeText } from "../util/fsutil.js";
 import { field, parseParagraphs, parseRelations, serializeParagraphs, type Paragraph } from "./control.js";
 
@@ -37,7 +37,7 @@ function toPackage(p: Paragraph): DpkgPackage {
   };
 }
 
-export function readStatus(fs: RootFS): DpkgPackage[] {
+export function readStatus(fs: FileSystem): DpkgPackage[] {
   return parseParagraphs(readText(fs, STATUS) ?? "").map(toPackage).filter((p) => p.name);
 }
 
@@ -46,7 +46,7 @@ export function isInstalled(p: DpkgPackage): boolean {
 }
 
 /** dpkg keeps the previous database as status-old and writes the new one sorted by name. */
-export function writeStatus(fs: RootFS, pkgs: Array<DpkgPackage | Paragraph>): void {
+export function writeStatus(fs: FileSystem, pkgs: Array<DpkgPackage | Paragraph>): void {
   const paras = pkgs.map((p) => (Array.isArray(p) ? p : p.para));
   paras.sort((a, b) => {
     const x = field(a, "Package") ?? "", y = field(b, "Package") ?? "";
@@ -67,7 +67,7 @@ export function listPath(name: string, multiArch: string | undefined): string {
 }
 
 /** apt's record of automatically installed packages. */
-export function readAutoInstalled(fs: RootFS): Set<string> {
+export function readAutoInstalled(fs: FileSystem): Set<string> {
   const auto = new Set<string>();
   for (const p of parseParagraphs(readText(fs, EXTENDED) ?? "")) {
     if (field(p, "Auto-Installed") === "1") auto.add(field(p, "Package") ?? "");
@@ -75,7 +75,7 @@ export function readAutoInstalled(fs: RootFS): Set<string> {
   return auto;
 }
 
-export function writeAutoInstalled(fs: RootFS, auto: Set<string>, archOf: (name: string) => string): void {
+export function writeAutoInstalled(fs: FileSystem, auto: Set<string>, archOf: (name: string) => string): void {
   const paras: Paragraph[] = [...auto].sort().map((name) => [
     ["Package", name], ["Architecture", archOf(name)], ["Auto-Installed", "1"],
   ]);

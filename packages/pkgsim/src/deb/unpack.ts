@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { CatalogFile, PackageInfo } from "../catalog/types.js";
 import { lexists, parentOf, readText, removeIfPresent, writeText } from "../util/fsutil.js";
 import { INFO, qualifiedName } from "./state.js";
@@ -15,7 +15,7 @@ function globRe(glob: string): RegExp {
 }
 
 /** The path-exclude / path-include rules of /etc/dpkg/dpkg.cfg.d/* (the slim image's "docker" file). */
-export function readPathFilters(fs: RootFS): Filter[] {
+export function readPathFilters(fs: FileSystem): Filter[] {
   const dir = "/etc/dpkg/dpkg.cfg.d";
   if (!fs.exists(dir)) return [];
   const out: Filter[] = [];
@@ -50,7 +50,7 @@ export { unpackFiles as unpack } from "../util/unpack.js";
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
 /** /var/lib/dpkg/info/<pkg>.{list,md5sums,conffiles}, in dpkg's formats. */
-export function writeInfoFiles(fs: RootFS, info: PackageInfo, unpacked: CatalogFile[], all: CatalogFile[]): void {
+export function writeInfoFiles(fs: FileSystem, info: PackageInfo, unpacked: CatalogFile[], all: CatalogFile[]): void {
   const q = qualifiedName(info.name, info.multiArch);
   const list = ["/.", ...unpacked.map((f) => f.path)].join("\n") + "\n";
   writeText(fs, `${INFO}/${q}.list`, list);
@@ -62,7 +62,7 @@ export function writeInfoFiles(fs: RootFS, info: PackageInfo, unpacked: CatalogF
 }
 
 /** Removes what a package's .list names (keeping conffiles unless purging), then its info files. */
-export function removePackageFiles(fs: RootFS, name: string, multiArch: string, conffiles: string[], purge: boolean, sharedDirs: Set<string>): void {
+export function removePackageFiles(fs: FileSystem, name: string, multiArch: string, conffiles: string[], purge: boolean, sharedDirs: Set<string>): void {
   const q = qualifiedName(name, multiArch);
   const listFile = `${INFO}/${q}.list`;
   const paths = (readText(fs, listFile) ?? "").split("\n").filter((p) => p && p !== "/.");
@@ -85,7 +85,7 @@ export function removePackageFiles(fs: RootFS, name: string, multiArch: string, 
 }
 
 /** Directories that some other installed package's .list names (they stay when one owner goes). */
-export function dirsOfOthers(fs: RootFS, except: Set<string>): Set<string> {
+export function dirsOfOthers(fs: FileSystem, except: Set<string>): Set<string> {
   const out = new Set<string>();
   if (!fs.exists(INFO)) return out;
   for (const f of fs.readdir(INFO)) {
@@ -98,7 +98,7 @@ export function dirsOfOthers(fs: RootFS, except: Set<string>): Set<string> {
 }
 
 /** How many paths the dpkg database lists ("N files and directories currently installed."). */
-export function databaseCount(fs: RootFS): number {
+export function databaseCount(fs: FileSystem): number {
   if (!fs.exists(INFO)) return 0;
   const all = new Set<string>();
   for (const f of fs.readdir(INFO)) {

@@ -1,8 +1,8 @@
 import type { Fetcher } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../sim-types.js";
 
-export function isElf(fs: RootFS, path: string): boolean {
+export function isElf(fs: FileSystem, path: string): boolean {
   try {
     const real = fs.realpath(path);
     if (fs.stat(real).type !== "file") return false;
@@ -14,7 +14,7 @@ export function isElf(fs: RootFS, path: string): boolean {
 }
 
 /** The file a path leads to (symlinks followed), or undefined. */
-export function resolveReal(fs: RootFS, path: string): string | undefined {
+export function resolveReal(fs: FileSystem, path: string): string | undefined {
   try {
     const real = fs.realpath(path);
     return fs.stat(real).type === "file" ? real : undefined;
@@ -35,7 +35,8 @@ export async function runShellScript(
   let stderr = "";
   let stdout = "";
   const r = await runCommand(ctx.fs, {
-    argv: ["/bin/sh", "-c", script], env, cwd, user: `${ctx.owner.uid}:${ctx.owner.gid}`,
+    argv: ["/bin/sh", "-c", script],
+    config: { Env: Object.entries(env).map(([k, v]) => `${k}=${v}`), WorkingDir: cwd, User: `${ctx.owner.uid}:${ctx.owner.gid}` },
     stdout: (s) => void (foreground ? ctx.stdout(s) : (stdout += s)), stderr: (s) => void (stderr += s),
     binaries: simulatedBinariesWith({ fetcher: fetcher() }), now: ctx.now,
   });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { parseSri } from "./integrity.js";
 import { mkdirs } from "./extract.js";
 
@@ -13,7 +13,7 @@ type Owner = { uid: number; gid: number };
  */
 export class Cacache {
   constructor(
-    private readonly fs: RootFS,
+    private readonly fs: FileSystem,
     readonly dir: string,
     private readonly owner: Owner,
   ) {}

@@ -1,5 +1,5 @@
 import type { Fetcher } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { CommandModel } from "@tsbuild/shell";
 import type { SimCommand, SimCommandContext } from "../sim-types.js";
 import { readText } from "../util/fsutil.js";
@@ -59,7 +59,7 @@ export function parseNpm(args: string[]): Parsed | undefined {
 }
 
 /** The image's npm: the cli script PATH finds, and the npm package around it. */
-function imageNpm(fs: RootFS, path: string | undefined): { root: string } | undefined {
+function imageNpm(fs: FileSystem, path: string | undefined): { root: string } | undefined {
   if (!path) return undefined;
   const real = resolveReal(fs, path);
   if (!real || !/\/bin\/npm-cli\.js$/.test(real)) return undefined;
@@ -68,7 +68,7 @@ function imageNpm(fs: RootFS, path: string | undefined): { root: string } | unde
   return { root: real.replace(/\/bin\/npm-cli\.js$/, "") };
 }
 
-function nodeOf(fs: RootFS, env: Record<string, string>): string | undefined {
+function nodeOf(fs: FileSystem, env: Record<string, string>): string | undefined {
   for (const dir of (env.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(":")) {
     const p = `${dir}/node`;
     if (isElf(fs, p)) return p;
@@ -77,7 +77,7 @@ function nodeOf(fs: RootFS, env: Record<string, string>): string | undefined {
 }
 
 /** npmrc `key=value` files, the later ones winning, as npm reads builtin < global < user < project. */
-function npmrc(fs: RootFS, files: string[]): Record<string, string> {
+function npmrc(fs: FileSystem, files: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of files) {
     for (const line of (readText(fs, f) ?? "").split("\n")) {
@@ -89,7 +89,7 @@ function npmrc(fs: RootFS, files: string[]): Record<string, string> {
 }
 
 /** npm's built-in default registry, as the image's npm defines it (its config definitions). */
-function defaultRegistry(fs: RootFS, npmRoot: string): string | undefined {
+function defaultRegistry(fs: FileSystem, npmRoot: string): string | undefined {
   for (const f of [`${npmRoot}/lib/utils/config/definitions.js`, `${npmRoot}/node_modules/@npmcli/config/lib/definitions/definitions.js`, "/usr/share/nodejs/@npmcli/config/lib/definitions/definitions.js"]) {
     const m = /define\(\s*['"]registry['"]\s*,\s*\{\s*default:\s*['"]([^'"]+)['"]/.exec(readText(fs, f) ?? "");
     if (m) return m[1];
@@ -126,7 +126,7 @@ function npmCommand(parsed: Parsed, fetcher: () => Fetcher): SimCommand {
   };
 }
 
-function findOnPath(fs: RootFS, env: Record<string, string>, name: string): string | undefined {
+function findOnPath(fs: FileSystem, env: Record<string, string>, name: string): string | undefined {
   for (const dir of (env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
     const p = `${dir}/${name}`;
     if (fs.exists(p)) return p;
@@ -151,7 +151,7 @@ export function npmModel(fetcher: () => Fetcher): CommandModel {
 }
 
 /** node's version for npm's log: the Debian package's, else the headers the official images install. */
-function nodeVersion(fs: RootFS): string {
+function nodeVersion(fs: FileSystem): string {
   const deb = /Package: nodejs\n(?:[^\n]+\n)*?Version: (?:\d+:)?(\d+\.\d+\.\d+)/.exec(readText(fs, "/var/lib/dpkg/status") ?? "")?.[1];
   if (deb) return `v${deb}`;
   const h = readText(fs, "/usr/local/include/node/node_version.h") ?? "";

@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readTar } from "../deb/real/tar.js";
 
 export interface ExtractOptions {
@@ -19,7 +19,7 @@ export interface ExtractOptions {
  * bins; owners are the archive's when running as root (measured: npm 9.2 as root keeps a
  * tarball's 501/20), else the running user's; `.gitignore` becomes `.npmignore` unless the package has one.
  */
-export async function extractPackage(fs: RootFS, tgz: Buffer, dest: string, o: ExtractOptions): Promise<number> {
+export async function extractPackage(fs: FileSystem, tgz: Buffer, dest: string, o: ExtractOptions): Promise<number> {
   const tar = tgz[0] === 0x1f && tgz[1] === 0x8b ? gunzipSync(tgz) : tgz;
   const items = await readTar(tar);
   const dirMode = 0o777 & ~o.umask;
@@ -52,14 +52,14 @@ export async function extractPackage(fs: RootFS, tgz: Buffer, dest: string, o: E
 }
 
 /** mkdir -p with the given mode and owner for each directory it makes. */
-export function mkdirs(fs: RootFS, path: string, mode: number, owner: { uid: number; gid: number }): void {
+export function mkdirs(fs: FileSystem, path: string, mode: number, owner: { uid: number; gid: number }): void {
   if (fs.exists(path)) return;
   const parent = path.slice(0, path.lastIndexOf("/")) || "/";
   mkdirs(fs, parent, mode, owner);
   fs.mkdir(path, { mode, owner });
 }
 
-function lexistsFile(fs: RootFS, path: string): boolean {
+function lexistsFile(fs: FileSystem, path: string): boolean {
   try {
     return fs.lstat(path).type !== "dir";
   } catch {

@@ -1,6 +1,6 @@
 import type { Fetcher } from "@tsbuild/fetch";
 import { FetchError } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../sim-types.js";
 import { lexists } from "../util/fsutil.js";
 import { Cacache } from "./cacache.js";
@@ -246,7 +246,7 @@ export async function npmInstall(ctx: SimCommandContext, fetcher: Fetcher, o: Np
   return 0;
 }
 
-function readJson(fs: RootFS, path: string): Record<string, unknown> | undefined {
+function readJson(fs: FileSystem, path: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(fs.readFile(path).toString("utf8")) as Record<string, unknown>;
   } catch {
@@ -258,7 +258,7 @@ function readJson(fs: RootFS, path: string): Record<string, unknown> | undefined
  * bin-links for a local install: `<parent node_modules>/.bin/NAME` → `../PKG/TARGET` (relative
  * symlinks), each target chmod 0777 & ~umask as bin-links' fixBin does.
  */
-function linkBins(fs: RootFS, prefix: string, entries: LockEntry[], owner: { uid: number; gid: number }, umask: number): string[] {
+function linkBins(fs: FileSystem, prefix: string, entries: LockEntry[], owner: { uid: number; gid: number }, umask: number): string[] {
   const linked: string[] = [];
   for (const e of entries) {
     const dir = `${prefix}/${e.path}`;
@@ -282,7 +282,7 @@ function linkBins(fs: RootFS, prefix: string, entries: LockEntry[], owner: { uid
 }
 
 /** node_modules/.package-lock.json: the installed entries of the lockfile, lockfileVersion 3, no root entry. */
-function writeHiddenLockfile(fs: RootFS, nm: string, lock: ReturnType<typeof parseLockfile>, chosen: LockEntry[], owner: { uid: number; gid: number }): void {
+function writeHiddenLockfile(fs: FileSystem, nm: string, lock: ReturnType<typeof parseLockfile>, chosen: LockEntry[], owner: { uid: number; gid: number }): void {
   if (!fs.exists(nm)) return;
   const packages: Record<string, unknown> = {};
   for (const e of chosen) packages[e.path] = e.raw;

@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { mkdirs } from "./extract.js";
 
 export interface LogFacts {
@@ -22,7 +22,7 @@ export interface LogFacts {
  * Docker build); the audit's lines are left out (tsbuild does not ask the registry for an
  * audit), and timings are tsbuild's own.
  */
-export function writeNpmLog(fs: RootFS, f: LogFacts): void {
+export function writeNpmLog(fs: FileSystem, f: LogFacts): void {
   const logs = `${f.cacheDir}/_logs`;
   mkdirs(fs, logs, 0o755, f.owner);
   const stamp = f.now.toISOString().replace(/[:.]/g, "_");

@@ -1,5 +1,5 @@
 import type { Fetcher } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { CommandModel } from "@tsbuild/shell";
 import type { SimCommand, SimCommandContext } from "../sim-types.js";
 import { readText } from "../util/fsutil.js";
@@ -50,7 +50,7 @@ export function parsePip(args: string[]): Parsed | undefined {
 }
 
 /** The CPython an interpreter path is, and sysconfig's install scheme for it as its pip sees it. */
-export function pythonEnv(fs: RootFS, interpreter: string): PythonEnv | undefined {
+export function pythonEnv(fs: FileSystem, interpreter: string): PythonEnv | undefined {
   const real = resolveReal(fs, interpreter);
   if (!real || !isElf(fs, real)) return undefined;
   const m = /\/python3\.(\d+)$/.exec(real);
@@ -64,12 +64,12 @@ export function pythonEnv(fs: RootFS, interpreter: string): PythonEnv | undefine
   return { executable: interpreter, minor, prefix, purelib, scripts: debian ? "/usr/local/bin" : `${prefix}/bin`, sitePaths };
 }
 
-function pipInstalled(fs: RootFS, env: PythonEnv): boolean {
+function pipInstalled(fs: FileSystem, env: PythonEnv): boolean {
   return env.sitePaths.some((d) => fs.exists(`${d}/pip/__init__.py`));
 }
 
 /** pip.conf values ([global] and [install]), later files winning: system, XDG, user. */
-function pipConf(fs: RootFS, home: string, envFile?: string): Record<string, string> {
+function pipConf(fs: FileSystem, home: string, envFile?: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of ["/etc/xdg/pip/pip.conf", "/etc/pip.conf", `${home}/.pip/pip.conf`, `${home}/.config/pip/pip.conf`, ...(envFile ? [envFile] : [])]) {
     let section = "";
@@ -146,7 +146,7 @@ function externallyManaged(file: string): string {
 }
 
 /** A pip script's interpreter: its #! line (a real pip script of the image, `from pip._internal…`). */
-function pipScriptInterpreter(fs: RootFS, path: string | undefined): string | undefined {
+function pipScriptInterpreter(fs: FileSystem, path: string | undefined): string | undefined {
   if (!path) return undefined;
   const real = resolveReal(fs, path);
   if (!real) return undefined;
@@ -155,7 +155,7 @@ function pipScriptInterpreter(fs: RootFS, path: string | undefined): string | un
   return /^#!\s*(\S+)/.exec(head)?.[1];
 }
 
-function findOnPath(fs: RootFS, env: Record<string, string>, name: string): string | undefined {
+function findOnPath(fs: FileSystem, env: Record<string, string>, name: string): string | undefined {
   for (const dir of (env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
     if (fs.exists(`${dir}/${name}`)) return `${dir}/${name}`;
   }

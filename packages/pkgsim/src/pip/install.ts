@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Fetcher } from "@tsbuild/fetch";
 import { FetchError } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../sim-types.js";
 import { mkdirs } from "../npm/extract.js";
 import { compareVersions, isPrerelease, normaliseName, parseIndexPage, parseWheelName, pureTags, satisfies } from "./index-page.js";
@@ -55,7 +55,7 @@ function csvField(s: string): string {
  * pip's uninstall of the version an upgrade replaces: the files its RECORD lists, its .dist-info,
  * and the directories left empty. Debian's pip leaves what apt installed outside /usr/local.
  */
-function uninstall(fs: RootFS, env: PythonEnv, name: string, old: { version: string; dir: string; info: string }, out: (s: string) => void): void {
+function uninstall(fs: FileSystem, env: PythonEnv, name: string, old: { version: string; dir: string; info: string }, out: (s: string) => void): void {
   out(`  Attempting uninstall: ${name}`);
   out(`    Found existing installation: ${name} ${old.version}`);
   if (old.dir !== env.purelib) {
@@ -101,7 +101,7 @@ function resolveUnder(base: string, rel: string): string {
   return `/${parts.join("/")}`;
 }
 
-function installedVersion(fs: RootFS, env: PythonEnv, name: string): { version: string; dir: string; info: string } | undefined {
+function installedVersion(fs: FileSystem, env: PythonEnv, name: string): { version: string; dir: string; info: string } | undefined {
   const want = normaliseName(name);
   for (const dir of env.sitePaths) {
     if (!fs.exists(dir)) continue;
@@ -289,7 +289,7 @@ function markerHolds(marker: string, minor: number): boolean {
   });
 }
 
-function installWheel(fs: RootFS, env: PythonEnv, c: Chosen, o: PipOptions, ctx: SimCommandContext, pycs: string[]): void {
+function installWheel(fs: FileSystem, env: PythonEnv, c: Chosen, o: PipOptions, ctx: SimCommandContext, pycs: string[]): void {
   const owner = ctx.owner;
   const entries = readWheel(c.bytes!, c.filename);
   const { info } = wheelDistInfo(entries, c.filename);
@@ -383,7 +383,7 @@ function relativeTo(base: string, abs: string): string {
   return [...Array(a.length - i).fill(".."), ...b.slice(i)].join("/");
 }
 
-function touchTmp(fs: RootFS): void {
+function touchTmp(fs: FileSystem): void {
   if (!fs.exists("/tmp")) return;
   const d = `/tmp/pip-unpack-tsbuild`;
   if (fs.exists(d)) return;

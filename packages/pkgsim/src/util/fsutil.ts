@@ -1,4 +1,6 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import { lexists, type FileSystem } from "@tsbuild/fs-snapshot";
+
+export { lexists };
 
 const ROOT = { uid: 0, gid: 0 };
 
@@ -9,16 +11,16 @@ export function zeroBytes(size: number): Buffer {
   return zeros.subarray(0, size);
 }
 
-export function readText(fs: RootFS, path: string): string | undefined {
+export function readText(fs: FileSystem, path: string): string | undefined {
   return fs.exists(path) ? fs.readFile(path).toString("utf8") : undefined;
 }
 
-export function isDir(fs: RootFS, path: string): boolean {
+export function isDir(fs: FileSystem, path: string): boolean {
   return fs.exists(path) && fs.stat(path).type === "dir";
 }
 
 /** mkdir -p with root ownership (package managers run as root). */
-export function mkdirp(fs: RootFS, path: string, mode = 0o755): void {
+export function mkdirp(fs: FileSystem, path: string, mode = 0o755): void {
   if (!fs.exists(path)) fs.mkdir(path, { recursive: true, mode, owner: ROOT });
 }
 
@@ -28,18 +30,18 @@ export function parentOf(path: string): string {
 }
 
 /** Replaces a file's content, creating it (and its parents) when missing. */
-export function writeText(fs: RootFS, path: string, text: string | Buffer, mode = 0o644): void {
+export function writeText(fs: FileSystem, path: string, text: string | Buffer, mode = 0o644): void {
   mkdirp(fs, parentOf(path));
   fs.writeFile(path, text, { mode, owner: ROOT });
 }
 
-export function appendText(fs: RootFS, path: string, text: string, mode = 0o644): void {
+export function appendText(fs: FileSystem, path: string, text: string, mode = 0o644): void {
   mkdirp(fs, parentOf(path));
   fs.writeFile(path, text, { mode, owner: ROOT, append: true });
 }
 
 /** Removes a path if it is there (files, symlinks; directories only when empty). */
-export function removeIfPresent(fs: RootFS, path: string): boolean {
+export function removeIfPresent(fs: FileSystem, path: string): boolean {
   let st;
   try {
     st = fs.lstat(path);
@@ -55,11 +57,3 @@ export function removeIfPresent(fs: RootFS, path: string): boolean {
   return true;
 }
 
-export function lexists(fs: RootFS, path: string): boolean {
-  try {
-    fs.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

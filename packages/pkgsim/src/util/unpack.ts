@@ -1,11 +1,11 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { CatalogFile } from "../catalog/types.js";
 import { lexists, mkdirp, parentOf, zeroBytes } from "./fsutil.js";
 
 const ROOT = { uid: 0, gid: 0 };
 
 /** Writes a package's files into the tree (root-owned, placeholders of the listed sizes). */
-export function unpackFiles(fs: RootFS, files: CatalogFile[]): void {
+export function unpackFiles(fs: FileSystem, files: CatalogFile[]): void {
   // Hard links last: their first path must exist whatever order the list is in.
   const ordered = [...files.filter((f) => f.type !== "hardlink"), ...files.filter((f) => f.type === "hardlink")];
   for (const f of ordered) {

@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem, RootFS } from "@tsbuild/fs-snapshot";
 import { resolvePath } from "../util/paths.js";
 import type { VirtualMounts } from "./virtual-mounts.js";
 import { VolumeFs, VolumeMountError } from "./volume-fs.js";
@@ -9,7 +9,7 @@ import { VolumeFs, VolumeMountError } from "./volume-fs.js";
  * directory of the mounts there (nothing of it could reach the layer); runc refuses one inside
  * /proc. Throws VolumeMountError when the container could not be created.
  */
-export function mountVolumes(image: RootFS, paths: readonly string[], mounts: VirtualMounts, now?: () => Date, given?: ReadonlyMap<string, RootFS>): RootFS {
+export function mountVolumes(image: FileSystem, paths: readonly string[], mounts: VirtualMounts, now?: () => Date, given?: ReadonlyMap<string, RootFS>): FileSystem {
   const overImage: string[] = [];
   for (const given of paths) {
     const path = resolvePath("/", given);

@@ -1,4 +1,4 @@
-import type { Owner, RootFS, Stat } from "@tsbuild/fs-snapshot";
+import type { Owner, FileSystem, Stat } from "@tsbuild/fs-snapshot";
 import { errorCode, fsError } from "../util/errors.js";
 import { dirname, joinPath, resolvePath } from "../util/paths.js";
 import { type AccessBits, type Credentials, permits } from "./credentials.js";
@@ -25,7 +25,7 @@ export class ProcessFs {
   umask = 0o022;
 
   constructor(
-    readonly root: RootFS,
+    readonly root: FileSystem,
     readonly mounts: VirtualMounts,
     readonly creds: Credentials,
   ) {}

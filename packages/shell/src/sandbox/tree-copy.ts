@@ -1,4 +1,4 @@
-import type { RootFS, Stat } from "@tsbuild/fs-snapshot";
+import type { FileSystem, Stat } from "@tsbuild/fs-snapshot";
 import { joinPath } from "../util/paths.js";
 
 /**
@@ -10,7 +10,7 @@ import { joinPath } from "../util/paths.js";
  * `hollow(path)` names directories (paths of `from`) copied without their contents: mount points
  * of other volumes, whose content the other volume shows instead.
  */
-export function copyTree(from: RootFS, fromDir: string, to: RootFS, toDir: string, hollow: (path: string) => boolean): void {
+export function copyTree(from: FileSystem, fromDir: string, to: FileSystem, toDir: string, hollow: (path: string) => boolean): void {
   const firstNames = new Map<number, string>();
   const walk = (src: string, dst: string) => {
     for (const name of from.readdir(src)) {
@@ -36,7 +36,7 @@ export function copyTree(from: RootFS, fromDir: string, to: RootFS, toDir: strin
   walk(fromDir, toDir);
 }
 
-function copyEntry(from: RootFS, src: string, to: RootFS, dst: string, st: Stat): void {
+function copyEntry(from: FileSystem, src: string, to: FileSystem, dst: string, st: Stat): void {
   const owner = { uid: st.uid, gid: st.gid };
   switch (st.type) {
     case "file":

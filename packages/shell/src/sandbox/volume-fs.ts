@@ -1,5 +1,5 @@
 import {
-  type CommitOptions, type FsError, isFsError, type LayerDiff, type MkdirOptions, type Owner, RootFS, type Stat,
+  type FileSystem, type FsError, type RootFS, isFsError, type MkdirOptions, type Owner, type Stat,
   type WriteFileOptions,
 } from "@tsbuild/fs-snapshot";
 import { resolvePath } from "../util/paths.js";
@@ -35,20 +35,18 @@ interface Place {
  * volume path. Whatever a command does at or below a mount point happens in the volume, so it is
  * never journaled into the step's layer and the next step sees the image's content again.
  *
- * It is a RootFS (the type simulated programs and command models are given) whose every call is
+ * It is a FileSystem (what simulated programs and command models are given) whose every call is
  * routed: paths are resolved here, symlink by symlink across the mounts, as the kernel does (an
  * absolute target inside a volume restarts at the container's root), and the call goes to the
  * filesystem holding the result with the path inside it. Between filesystems, rename(2) and
  * link(2) answer EXDEV (mv then copies and deletes) and a mount point cannot be removed or
- * renamed (EBUSY). The base class's own tree stays empty and unused.
+ * renamed (EBUSY).
  */
-export class VolumeFs extends RootFS {
+export class VolumeFs implements FileSystem {
   /** Mounted volumes, parents before the volumes mounted inside them. */
   private readonly volumes: Volume[] = [];
 
-  private constructor(private readonly image: RootFS) {
-    super();
-  }
+  private constructor(private readonly image: FileSystem) {}
 
   /**
    * Mount an anonymous volume at each of `paths` (the image config's Volumes) over `image`, as
@@ -58,7 +56,7 @@ export class VolumeFs extends RootFS {
    * in that volume instead. Throws VolumeMountError when a path is a file. `now` is the step's
    * clock, for the times of what the volumes' filesystems create.
    */
-  static mount(image: RootFS, paths: readonly string[], now?: () => Date, given: ReadonlyMap<string, RootFS> = new Map()): VolumeFs {
+  static mount(image: FileSystem, paths: readonly string[], now?: () => Date, given: ReadonlyMap<string, RootFS> = new Map()): VolumeFs {
     const view = new VolumeFs(image);
     const targets = new Set<string>();
     const provided = new Map<string, RootFS>();
@@ -96,37 +94,25 @@ export class VolumeFs extends RootFS {
     return place.path;
   }
 
-  // ---- steps belong to the builder ----
+  // ---- steps belong to the builder: only whether one is open ----
 
-  override get stepOpen(): boolean {
+  get stepOpen(): boolean {
     return this.image.stepOpen;
-  }
-  override async applyLayer(): Promise<void> {
-    throw stepCall("applyLayer");
-  }
-  override beginStep(): void {
-    throw stepCall("beginStep");
-  }
-  override async commitStep(_opts?: CommitOptions): Promise<LayerDiff> {
-    throw stepCall("commitStep");
-  }
-  override abortStep(): void {
-    throw stepCall("abortStep");
   }
 
   // ---- reading ----
 
-  override lstat(p: string): Stat {
+  lstat(p: string): Stat {
     const at = this.locate(p, false, "lstat");
     return this.inodes(at, this.call(at, p, (fs, inner) => fs.lstat(inner)));
   }
 
-  override stat(p: string): Stat {
+  stat(p: string): Stat {
     const at = this.locate(p, true, "stat");
     return this.inodes(at, this.call(at, p, (fs, inner) => fs.stat(inner)));
   }
 
-  override exists(p: string): boolean {
+  exists(p: string): boolean {
     try {
       const at = this.locate(p, true, "access");
       this.fsOf(at).lstat(at.inner);
@@ -137,22 +123,22 @@ export class VolumeFs extends RootFS {
     }
   }
 
-  override readFile(p: string): Buffer {
+  readFile(p: string): Buffer {
     const at = this.locate(p, true, "open");
     return this.call(at, p, (fs, inner) => fs.readFile(inner));
   }
 
-  override readdir(p: string): string[] {
+  readdir(p: string): string[] {
     const at = this.locate(p, true, "scandir");
     return this.call(at, p, (fs, inner) => fs.readdir(inner));
   }
 
-  override readlink(p: string): string {
+  readlink(p: string): string {
     const at = this.locate(p, false, "readlink");
     return this.call(at, p, (fs, inner) => fs.readlink(inner));
   }
 
-  override realpath(p: string): string {
+  realpath(p: string): string {
     const at = this.locate(p, true, "realpath");
     this.call(at, p, (fs, inner) => fs.realpath(inner));
     return at.path;
@@ -160,12 +146,12 @@ export class VolumeFs extends RootFS {
 
   // ---- creating ----
 
-  override writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
+  writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
     const at = this.locate(p, true, "open");
     this.call(at, p, (fs, inner) => fs.writeFile(inner, data, opts));
   }
 
-  override mkdir(p: string, opts: MkdirOptions = {}): void {
+  mkdir(p: string, opts: MkdirOptions = {}): void {
     const made = { mode: opts.mode, owner: opts.owner, mtime: opts.mtime };
     if (!opts.recursive) {
       const at = this.locate(p, false, "mkdir");
@@ -190,18 +176,18 @@ export class VolumeFs extends RootFS {
     }
   }
 
-  override symlink(target: string, p: string, opts: { owner?: Owner; mtime?: Date } = {}): void {
+  symlink(target: string, p: string, opts: { owner?: Owner; mtime?: Date } = {}): void {
     if (target === "") throw mountError("ENOENT", "symlink", target, p);
     const at = this.locate(p, false, "symlink", [target, p]);
     this.call(at, target, (fs, inner) => fs.symlink(target, inner, opts), p);
   }
 
-  override mknod(p: string, type: "fifo" | "char" | "block", opts: { mode?: number; owner?: Owner; major?: number; minor?: number } = {}): void {
+  mknod(p: string, type: "fifo" | "char" | "block", opts: { mode?: number; owner?: Owner; major?: number; minor?: number } = {}): void {
     const at = this.locate(p, false, "mknod");
     this.call(at, p, (fs, inner) => fs.mknod(inner, type, opts));
   }
 
-  override link(existing: string, newPath: string): void {
+  link(existing: string, newPath: string): void {
     const src = this.locate(existing, false, "link", [existing, newPath]);
     const dst = this.locate(newPath, false, "link", [existing, newPath]);
     if (!this.peek(src.path)) throw mountError("ENOENT", "link", existing, newPath);
@@ -212,12 +198,12 @@ export class VolumeFs extends RootFS {
 
   // ---- removing and renaming ----
 
-  override unlink(p: string): void {
+  unlink(p: string): void {
     const at = this.locate(p, false, "unlink");
     this.call(at, p, (fs, inner) => fs.unlink(inner));
   }
 
-  override rmdir(p: string): void {
+  rmdir(p: string): void {
     const at = this.locate(p, false, "rmdir");
     if (this.isMountPoint(at)) throw mountError("EBUSY", "rmdir", p);
     this.call(at, p, (fs, inner) => fs.rmdir(inner));
@@ -227,7 +213,7 @@ export class VolumeFs extends RootFS {
    * A tree holding mount points is emptied as far as it can be, like `rm -rf` does on Linux: the
    * volumes' contents go, the mount points stay, and the first of them fails the call (EBUSY).
    */
-  override rm(p: string, opts: { recursive?: boolean; force?: boolean } = {}): void {
+  rm(p: string, opts: { recursive?: boolean; force?: boolean } = {}): void {
     let at: Place;
     try {
       at = this.locate(p, false, "rm");
@@ -263,7 +249,7 @@ export class VolumeFs extends RootFS {
     this.call(at, path, (fs, inner) => fs.rmdir(inner));
   }
 
-  override rename(from: string, to: string): void {
+  rename(from: string, to: string): void {
     const src = this.locate(from, false, "rename", [from, to]);
     const dst = this.locate(to, false, "rename", [from, to]);
     const st = this.peek(src.path);
@@ -278,17 +264,17 @@ export class VolumeFs extends RootFS {
 
   // ---- metadata ----
 
-  override chmod(p: string, mode: number): void {
+  chmod(p: string, mode: number): void {
     const at = this.locate(p, true, "chmod");
     this.call(at, p, (fs, inner) => fs.chmod(inner, mode));
   }
 
-  override chown(p: string, owner: Owner, opts: { noFollow?: boolean } = {}): void {
+  chown(p: string, owner: Owner, opts: { noFollow?: boolean } = {}): void {
     const at = this.locate(p, !opts.noFollow, opts.noFollow ? "lchown" : "chown");
     this.call(at, p, (fs, inner) => fs.chown(inner, owner, opts));
   }
 
-  override utimes(p: string, atime: Date, mtime: Date, opts: { noFollow?: boolean } = {}): void {
+  utimes(p: string, atime: Date, mtime: Date, opts: { noFollow?: boolean } = {}): void {
     const at = this.locate(p, !opts.noFollow, opts.noFollow ? "lutimes" : "utime");
     this.call(at, p, (fs, inner) => fs.utimes(inner, atime, mtime, opts));
   }
@@ -363,7 +349,7 @@ export class VolumeFs extends RootFS {
     return found;
   }
 
-  private fsOf(at: Place): RootFS {
+  private fsOf(at: Place): FileSystem {
     return at.volume ? at.volume.fs : this.image;
   }
 
@@ -397,7 +383,7 @@ export class VolumeFs extends RootFS {
   }
 
   /** Run `op` on the filesystem holding `at`; its errors name the caller's paths. */
-  private call<T>(at: Place, path: string, op: (fs: RootFS, inner: string) => T, dest?: string): T {
+  private call<T>(at: Place, path: string, op: (fs: FileSystem, inner: string) => T, dest?: string): T {
     try {
       return op(this.fsOf(at), at.inner);
     } catch (err) {
@@ -423,6 +409,3 @@ function lookupFailure(err: FsError): string {
   return err.code === "ENOTDIR" ? "not a directory" : err.code === "ELOOP" ? "too many levels of symbolic links" : "no such file or directory";
 }
 
-function stepCall(name: string): Error {
-  return new Error(`${name}: steps are opened and closed on the build's RootFS, not on the view a RUN step's processes have of it`);
-}

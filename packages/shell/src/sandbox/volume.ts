@@ -1,4 +1,4 @@
-import { isFsError, RootFS, type Stat } from "@tsbuild/fs-snapshot";
+import { isFsError, RootFS, type FileSystem, type Stat } from "@tsbuild/fs-snapshot";
 import { copyTree } from "./tree-copy.js";
 
 /**
@@ -19,7 +19,7 @@ export class Volume {
     readonly path: string,
     /** Added to inode numbers: tar and cp recognise hard links by inode, and two filesystems may reuse one. */
     readonly inodeBase: number,
-    private readonly image: RootFS,
+    private readonly image: FileSystem,
     /** The step's clock (RunSpec.now); the wall clock without it. */
     private readonly now?: () => Date,
     /** A filesystem the builder mounts (BuildKit's RUN --mount), used as given instead of a copy of the image. */
@@ -66,7 +66,7 @@ export class Volume {
   }
 }
 
-function lstatOrUndefined(fs: RootFS, path: string): Stat | undefined {
+function lstatOrUndefined(fs: FileSystem, path: string): Stat | undefined {
   try {
     return fs.lstat(path);
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 
 /** One line of /etc/passwd. */
 export interface PasswdEntry {
@@ -24,43 +24,34 @@ function toId(s: string | undefined): number {
   return s !== undefined && /^\d+$/.test(s) && Number.isSafeInteger(n) ? n : -1;
 }
 
+/** The colon-separated records of an account file, blank lines skipped. */
+function records(text: string): string[][] {
+  return text.split("\n").map((raw) => raw.trim()).filter((line) => line !== "").map((line) => line.split(":"));
+}
+
 export function parsePasswd(text: string): PasswdEntry[] {
-  const out: PasswdEntry[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    const f = line.split(":");
-    out.push({
-      name: f[0] ?? "",
-      password: f[1] ?? "",
-      uid: toId(f[2]),
-      gid: toId(f[3]),
-      gecos: f[4] ?? "",
-      home: f[5] ?? "",
-      shell: f[6] ?? "",
-    });
-  }
-  return out;
+  return records(text).map((f) => ({
+    name: f[0] ?? "",
+    password: f[1] ?? "",
+    uid: toId(f[2]),
+    gid: toId(f[3]),
+    gecos: f[4] ?? "",
+    home: f[5] ?? "",
+    shell: f[6] ?? "",
+  }));
 }
 
 export function parseGroup(text: string): GroupEntry[] {
-  const out: GroupEntry[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line) continue;
-    const f = line.split(":");
-    out.push({
-      name: f[0] ?? "",
-      password: f[1] ?? "",
-      gid: toId(f[2]),
-      members: (f[3] ?? "").split(",").filter((m) => m !== ""),
-    });
-  }
-  return out;
+  return records(text).map((f) => ({
+    name: f[0] ?? "",
+    password: f[1] ?? "",
+    gid: toId(f[2]),
+    members: (f[3] ?? "").split(",").filter((m) => m !== ""),
+  }));
 }
 
 /** The text of an account file in the image, or undefined when the image has none. */
-export function readAccountFile(fs: RootFS, path: string): string | undefined {
+export function readAccountFile(fs: FileSystem, path: string): string | undefined {
   try {
     return fs.readFile(path).toString("utf8");
   } catch {
@@ -73,7 +64,7 @@ export class AccountDb {
   readonly users: PasswdEntry[] | undefined;
   readonly groups: GroupEntry[] | undefined;
 
-  constructor(fs: RootFS) {
+  constructor(fs: FileSystem) {
     const passwd = readAccountFile(fs, "/etc/passwd");
     const group = readAccountFile(fs, "/etc/group");
     this.users = passwd === undefined ? undefined : parsePasswd(passwd);

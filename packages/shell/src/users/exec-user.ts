@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { parseGroup, parsePasswd, readAccountFile } from "./account-files.js";
 
 /** Who a RUN step runs as: the USER of the image resolved against its account files. */
@@ -23,7 +23,7 @@ const MAX_ID = 2 ** 31 - 1;
  * the user by name, or by number (a number needs no passwd entry); an explicit group by name
  * or number (a number needs no group entry); otherwise supplementary groups from /etc/group.
  */
-export function resolveExecUser(fs: RootFS, spec: string): ExecUser {
+export function resolveExecUser(fs: FileSystem, spec: string): ExecUser {
   const [userArg = "", groupArg = ""] = splitOnce(spec.trim(), ":");
   const passwdText = readAccountFile(fs, "/etc/passwd");
   const groupText = readAccountFile(fs, "/etc/group");

@@ -256,9 +256,7 @@ export async function runSandbox(flavour: Flavour, fixture: FixtureEntry[], cmd:
     fs.writeFile("/tmp/.stdin", opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin));
     const r = await runCommand(fs, {
       argv: ["/bin/sh", "-c", `{\n${cmd}\n} < /tmp/.stdin`],
-      env: { PATH, HOME: "/root", ...opts.env },
-      cwd: WORK,
-      user: "",
+      config: { Env: Object.entries({ PATH, HOME: "/root", ...opts.env }).map(([k, v]) => `${k}=${v}`), WorkingDir: WORK },
       stdout: (s) => (stdout += s),
       stderr: (s) => (stderr += s),
       // ls shows a time instead of the year for the last six months: the real clock on both sides.

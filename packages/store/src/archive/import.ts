@@ -3,7 +3,7 @@ import {
 } from "@tsbuild/image";
 import { chunksOf, quietUntilRead } from "../layer/ingest.js";
 import { InvalidReferenceError, familiarString, parseNamed, withDefaultTag, type NamedRef } from "../reference.js";
-import { goTime } from "../time.js";
+import { goTime } from "@tsbuild/dockerfmt";
 import type { ImageStore } from "../types.js";
 import { DOCKER_VERSION } from "../version.js";
 import { decompressed } from "./decompress.js";

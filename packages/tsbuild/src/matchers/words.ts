@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { shortId } from "@tsbuild/image";
-import { humanSize } from "@tsbuild/store";
+import { humanSize } from "@tsbuild/dockerfmt";
 import { describeInstruction, formatLayerTable } from "../layer-table.js";
 import type { BuiltImage, BuiltLayer } from "../types.js";
 

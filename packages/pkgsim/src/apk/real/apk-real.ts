@@ -1,5 +1,5 @@
 import { FetchError, type Fetcher } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../../sim-types.js";
 import { writeText } from "../../util/fsutil.js";
 import { outOf, type Out } from "../../util/output.js";
@@ -26,7 +26,7 @@ export interface RealOptions {
 }
 
 /** Whether the image can use real repositories at all: repository lines and a key apk can verify with. */
-export function realCapable(fs: RootFS): boolean {
+export function realCapable(fs: FileSystem): boolean {
   return readRepos(fs).length > 0 && usableKeys(fs).length > 0;
 }
 
@@ -40,7 +40,7 @@ function flush(out: Out, loaded: LoadedIndexes): void {
 
 class RealApk {
   private out: Out;
-  private fs: RootFS;
+  private fs: FileSystem;
   readonly notRun: string[] = [];
   private quiet: boolean;
   constructor(private ctx: SimCommandContext, private fetcher: Fetcher, private noScripts = false) {

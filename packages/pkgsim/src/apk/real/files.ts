@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { mkdirp, removeIfPresent } from "../../util/fsutil.js";
 import type { InstalledPackage } from "../db.js";
 import type { ApkPackageFile } from "./pkgfile.js";
@@ -31,7 +31,7 @@ export function overwriteConflict(installed: InstalledPackage[], incoming: ApkPa
 }
 
 /** Writes a package's data entries as apk extracts them: owners, modes (setuid kept), mtimes, hard links, symlinks. */
-export function unpack(fs: RootFS, f: ApkPackageFile): void {
+export function unpack(fs: FileSystem, f: ApkPackageFile): void {
   const isDir = (p: string) => { try { return fs.stat(p).type === "dir"; } catch { return false; } };
   for (const e of f.data) {
     if (!e.name) continue;
@@ -58,7 +58,7 @@ export function unpack(fs: RootFS, f: ApkPackageFile): void {
 }
 
 /** A removed package's files, then its directories that end up empty and no remaining package owns. */
-export function removeOwned(fs: RootFS, p: InstalledPackage, remaining: InstalledPackage[]): void {
+export function removeOwned(fs: FileSystem, p: InstalledPackage, remaining: InstalledPackage[]): void {
   for (const f of p.files) removeIfPresent(fs, f);
   const owned = new Set(remaining.flatMap((r) => r.dirs));
   for (const d of [...p.dirs].sort((a, b) => b.length - a.length)) if (d !== "/" && !owned.has(d)) removeIfPresent(fs, d);

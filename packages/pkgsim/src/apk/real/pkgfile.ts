@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { checkSignature } from "./sign.js";
 import type { IndexPackage } from "./apkindex.js";
 import { splitGzip } from "./gzip.js";
@@ -34,7 +34,7 @@ export const q1 = (b: Buffer) => "Q1" + createHash("sha1").update(b).digest("bas
  * SHA-256 of the compressed data stream must be .PKGINFO's datahash. Any mismatch is apk's
  * "BAD signature"; the detail names the URL and both values.
  */
-export async function readApkPackage(fs: RootFS, bytes: Buffer, pkg: IndexPackage, url: string): Promise<ApkPackageFile> {
+export async function readApkPackage(fs: FileSystem, bytes: Buffer, pkg: IndexPackage, url: string): Promise<ApkPackageFile> {
   let parts;
   try {
     parts = splitGzip(bytes, url);

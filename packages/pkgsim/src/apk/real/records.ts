@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readText, writeText } from "../../util/fsutil.js";
 import { parseInstalled, type InstalledPackage } from "../db.js";
 import { headerLines, type IndexPackage } from "./apkindex.js";
@@ -85,7 +85,7 @@ export function fieldOf(p: InstalledPackage, key: string): string | undefined {
 
 export interface ScriptEntry { name: string; data: Buffer; mode: number; mtime: number }
 
-export function readScripts(fs: RootFS): ScriptEntry[] {
+export function readScripts(fs: FileSystem): ScriptEntry[] {
   return fs.exists(SCRIPTS_TAR) ? readScriptsTar(fs.readFile(SCRIPTS_TAR)) : [];
 }
 
@@ -98,7 +98,7 @@ export function scriptEntries(f: ApkPackageFile): ScriptEntry[] {
   return out;
 }
 
-export function writeScripts(fs: RootFS, entries: ScriptEntry[]): void {
+export function writeScripts(fs: FileSystem, entries: ScriptEntry[]): void {
   const body = Buffer.concat([...entries.map((e) => tarEntry(e.name, e.data, e.mode, e.mtime)), Buffer.alloc(1024)]);
   writeText(fs, SCRIPTS_TAR, body);
 }
@@ -108,14 +108,14 @@ export function scriptOf(entries: ScriptEntry[], p: InstalledPackage, type: Scri
 }
 
 /** /lib/apk/db/triggers: `<checksum> <glob>…` per package that has triggers, in installation order. */
-export function readTriggers(fs: RootFS): Array<{ checksum: string; globs: string[] }> {
+export function readTriggers(fs: FileSystem): Array<{ checksum: string; globs: string[] }> {
   return (readText(fs, TRIGGERS) ?? "").split("\n").filter(Boolean).map((l) => {
     const [checksum, ...globs] = l.split(" ");
     return { checksum, globs };
   });
 }
 
-export function writeTriggers(fs: RootFS, t: Array<{ checksum: string; globs: string[] }>): void {
+export function writeTriggers(fs: FileSystem, t: Array<{ checksum: string; globs: string[] }>): void {
   writeText(fs, TRIGGERS, t.map((x) => [x.checksum, ...x.globs].join(" ") + "\n").join(""));
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { FetchError, type Fetcher } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { mkdirp, readText } from "../../util/fsutil.js";
 import { parseApkIndex, type IndexPackage } from "./apkindex.js";
 import { splitGzip } from "./gzip.js";
@@ -34,7 +34,7 @@ export interface LoadedIndexes {
 /** apk's default cache_max_age: an index older than this is fetched again by add/upgrade. */
 const MAX_AGE_S = 4 * 60 * 60;
 
-export function readRepos(fs: RootFS): Repo[] {
+export function readRepos(fs: FileSystem): Repo[] {
   const out: Repo[] = [];
   for (const raw of (readText(fs, "/etc/apk/repositories") ?? "").split("\n")) {
     const line = raw.trim();
@@ -45,19 +45,19 @@ export function readRepos(fs: RootFS): Repo[] {
   return out;
 }
 
-export function apkArch(fs: RootFS): string {
+export function apkArch(fs: FileSystem): string {
   return (readText(fs, "/etc/apk/arch") ?? "").trim() || "x86_64";
 }
 
 export const indexUrlOf = (repo: string, arch: string) => `${repo}${repo.endsWith("/") ? "" : "/"}${arch}/APKINDEX.tar.gz`;
 
 /** apk's cache directory: /etc/apk/cache when it exists (package caching on), else /var/cache/apk. */
-export function cacheDir(fs: RootFS): string {
+export function cacheDir(fs: FileSystem): string {
   return fs.exists("/etc/apk/cache") ? "/etc/apk/cache" : "/var/cache/apk";
 }
 
 /** APKINDEX.<first 4 bytes of SHA-1 of the index URL, hex>.tar.gz (apk_repo_format_cache_index). */
-export function cachedIndexPath(fs: RootFS, url: string): string {
+export function cachedIndexPath(fs: FileSystem, url: string): string {
   return `${cacheDir(fs)}/APKINDEX.${createHash("sha1").update(url).digest("hex").slice(0, 8)}.tar.gz`;
 }
 
@@ -80,7 +80,7 @@ function fetchWords(e: FetchError): IndexError {
 }
 
 /** Verifies an APKINDEX.tar.gz (signature over its second gzip stream) and parses it. */
-export async function openIndex(fs: RootFS, bytes: Buffer, repo: Repo, url: string, allowUntrusted = false): Promise<RepoIndex> {
+export async function openIndex(fs: FileSystem, bytes: Buffer, repo: Repo, url: string, allowUntrusted = false): Promise<RepoIndex> {
   let parts;
   try {
     parts = splitGzip(bytes, url);
@@ -115,7 +115,7 @@ export interface LoadOptions {
  * with /etc/apk/keys, kept in apk's cache directory unless --no-cache. Nothing is written to the
  * image here: `write` says which cache files to write once the caller commits to the real path.
  */
-export async function loadIndexes(fs: RootFS, fetcher: Fetcher, o: LoadOptions): Promise<LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> }> {
+export async function loadIndexes(fs: FileSystem, fetcher: Fetcher, o: LoadOptions): Promise<LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> }> {
   const arch = apkArch(fs);
   const res: LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> } = { indexes: [], unavailable: 0, stale: 0, lines: [], nothingReachable: false, write: [] };
   let networkOnly = true;
@@ -184,7 +184,7 @@ export async function loadIndexes(fs: RootFS, fetcher: Fetcher, o: LoadOptions):
   return res;
 }
 
-export function writeCachedIndexes(fs: RootFS, files: Array<{ path: string; bytes: Buffer }>, now: Date): void {
+export function writeCachedIndexes(fs: FileSystem, files: Array<{ path: string; bytes: Buffer }>, now: Date): void {
   for (const f of files) {
     mkdirp(fs, f.path.slice(0, f.path.lastIndexOf("/")));
     fs.writeFile(f.path, f.bytes, { mode: 0o644, owner: { uid: 0, gid: 0 } });

@@ -28,8 +28,8 @@ export async function runApkScript(
     let stderr = "";
     const r = await runCommand(fs, {
       // apk_db_run_script's whole environment
-      argv: ["/bin/sh", path, ...args], env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
-      cwd: "/", user: "", stdout: (s) => ctx.stdout(s), stderr: (s) => { stderr += s; ctx.stderr(s); },
+      argv: ["/bin/sh", path, ...args], config: { Env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], WorkingDir: "/", User: "" },
+      stdout: (s) => ctx.stdout(s), stderr: (s) => { stderr += s; ctx.stderr(s); },
       binaries: simulatedBinariesWith(fetcher ? { fetcher } : {}), now: ctx.now,
     });
     if (r.exitCode !== 0) notRun.push(`${file} (exit ${r.exitCode} in tsbuild's shell: ${(r.error ?? stderr).trim().split("\n")[0] ?? ""})`);

@@ -1,5 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readApkTar } from "./tar.js";
 
 export const KEYS_DIR = "/etc/apk/keys";
@@ -9,7 +9,7 @@ export type SignError = "UNTRUSTED signature" | "BAD signature";
 
 export type SignCheck = { ok: true; key: string } | { ok: false; error: SignError; detail: string };
 
-function loadKey(fs: RootFS, name: string): KeyObject | undefined {
+function loadKey(fs: FileSystem, name: string): KeyObject | undefined {
   const path = `${KEYS_DIR}/${name}`;
   if (name.includes("/") || !fs.exists(path)) return undefined;
   try {
@@ -20,7 +20,7 @@ function loadKey(fs: RootFS, name: string): KeyObject | undefined {
 }
 
 /** The usable public keys of /etc/apk/keys (the built-in images' placeholders are not). */
-export function usableKeys(fs: RootFS): string[] {
+export function usableKeys(fs: FileSystem): string[] {
   if (!fs.exists(KEYS_DIR)) return [];
   return fs.readdir(KEYS_DIR).filter((n) => loadKey(fs, n) !== undefined);
 }
@@ -31,7 +31,7 @@ const DIGESTS: Array<[string, string]> = [["RSA512", "sha512"], ["RSA256", "sha2
  * apk_sign_ctx: the first `.SIGN.<type>.<keyname>` whose key /etc/apk/keys holds decides; the
  * signature is RSA (PKCS#1 v1.5) over the digest of `signed` (the compressed control stream).
  */
-export async function checkSignature(fs: RootFS, signaturePart: Buffer, signed: Buffer): Promise<SignCheck> {
+export async function checkSignature(fs: FileSystem, signaturePart: Buffer, signed: Buffer): Promise<SignCheck> {
   const entries = await readApkTar(signaturePart);
   const names: string[] = [];
   for (const e of entries) {

@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { lexists, mkdirp, readText, writeText } from "../../util/fsutil.js";
 import { registerDebconf } from "./debconf.js";
 import { subjectHash } from "./x509-hash.js";
@@ -24,7 +24,7 @@ const HEADER = `# This file lists certificates that you wish to use or to ignore
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-function available(fs: RootFS): string[] {
+function available(fs: FileSystem): string[] {
   const out: string[] = [];
   const walk = (dir: string, rel: string) => {
     if (!fs.exists(dir)) return;
@@ -44,7 +44,7 @@ function available(fs: RootFS): string[] {
  * enabled): /usr/local/share/ca-certificates, /etc/ca-certificates.conf when missing, then
  * update-ca-certificates.
  */
-export function configureCaCertificates(fs: RootFS, templates?: string, out?: { out(l: string): void }): void {
+export function configureCaCertificates(fs: FileSystem, templates?: string, out?: { out(l: string): void }): void {
   if (!lexists(fs, LOCAL) && fs.exists("/usr/local")) {
     const local = fs.stat("/usr/local");
     mkdirp(fs, "/usr/local/share");
@@ -69,7 +69,7 @@ export function configureCaCertificates(fs: RootFS, templates?: string, out?: { 
  * enables (spaces → "_", parentheses → "=", commas → "_"), the bundle ca-certificates.crt in conf
  * order with a newline ensured after each, and `openssl rehash`'s `HASH.N` links.
  */
-export function updateCaCertificates(fs: RootFS): number {
+export function updateCaCertificates(fs: FileSystem): number {
   let added = 0;
   mkdirp(fs, CERTS);
   const conf = readText(fs, CONF) ?? "";

@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { lexists, readText, writeText } from "../../util/fsutil.js";
 
 const DIR = "/var/cache/debconf";
@@ -69,7 +69,7 @@ const ucfirst = (s: string) => s[0].toUpperCase() + s.slice(1);
  * `values` and `variables` are what the config script set; otherwise a question gets its
  * template's Default.
  */
-export function registerDebconf(fs: RootFS, pkg: string, templatesText: string, values: Record<string, string> = {}, variables: Record<string, Record<string, string>> = {}): void {
+export function registerDebconf(fs: FileSystem, pkg: string, templatesText: string, values: Record<string, string> = {}, variables: Record<string, Record<string, string>> = {}): void {
   if (!fs.exists(DIR)) return; // no debconf in the image
   const templates = parseTemplates(templatesText);
   if (!templates.length) return;

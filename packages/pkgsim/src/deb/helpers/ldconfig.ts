@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readText, writeText } from "../../util/fsutil.js";
 
 /** The SONAME of an ELF64 little-endian shared object; null when the file is not one. */
@@ -56,7 +56,7 @@ function libcmp(a: string, b: string): number {
   return j < b.length ? -b.charCodeAt(j) : 0;
 }
 
-function confDirs(fs: RootFS, file: string, out: string[], depth = 0): void {
+function confDirs(fs: FileSystem, file: string, out: string[], depth = 0): void {
   if (depth > 8) return;
   for (const raw of (readText(fs, file) ?? "").split("\n")) {
     const line = raw.replace(/#.*$/, "").trim();
@@ -78,7 +78,7 @@ function confDirs(fs: RootFS, file: string, out: string[], depth = 0): void {
  * generator extension naming the image's ldconfig. Returns false (nothing written) when the
  * image's ldconfig does not say which glibc it is.
  */
-export function writeLdCache(fs: RootFS): boolean {
+export function writeLdCache(fs: FileSystem): boolean {
   const ldconfig = ["/sbin/ldconfig", "/usr/sbin/ldconfig"].find((p) => fs.exists(p));
   const generator = ldconfig ? /ldconfig \(([^)]*)\) [^\0]*?release version [0-9.]+/.exec(fs.readFile(ldconfig).toString("latin1"))?.[0] : undefined;
   // the binary holds "ldconfig " and the version text in separate strings: rebuild the line it prints

@@ -1,6 +1,6 @@
 import type { Fetcher } from "@tsbuild/fetch";
 import { FetchError } from "@tsbuild/fetch";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../../sim-types.js";
 import { lexists, mkdirp, readText, writeText, zeroBytes } from "../../util/fsutil.js";
 import { outOf } from "../../util/output.js";
@@ -23,11 +23,11 @@ interface AptConf { recommends: boolean; cleanAfterInstall: boolean; pkgcache: b
 const PKGCACHE_PER_PACKAGES_BYTE = 39_092_108 / 50_060_337;
 
 /** The dpkg/apt architecture of the image (dpkg's default when the image does not say). */
-function architecture(fs: RootFS): string {
+function architecture(fs: FileSystem): string {
   return readText(fs, "/var/lib/dpkg/arch")?.split("\n")[0]?.trim() || "amd64";
 }
 
-function isRealProgram(fs: RootFS, path: string): boolean {
+function isRealProgram(fs: FileSystem, path: string): boolean {
   try {
     const head = fs.readFile(path).subarray(0, 4);
     return head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
@@ -36,12 +36,12 @@ function isRealProgram(fs: RootFS, path: string): boolean {
   }
 }
 
-function userId(fs: RootFS, name: string): number {
+function userId(fs: FileSystem, name: string): number {
   const line = (readText(fs, "/etc/passwd") ?? "").split("\n").find((l) => l.startsWith(`${name}:`));
   return line ? Number(line.split(":")[2]) : 0;
 }
 
-function languages(fs: RootFS): boolean {
+function languages(fs: FileSystem): boolean {
   let text = readText(fs, "/etc/apt/apt.conf") ?? "";
   const dir = "/etc/apt/apt.conf.d";
   if (fs.exists(dir)) for (const n of fs.readdir(dir)) text += "\n" + (readText(fs, `${dir}/${n}`) ?? "");
@@ -132,7 +132,7 @@ function scriptRunner(ctx: SimCommandContext, fetcher: Fetcher) {
     };
     if (ctx.env.DEBIAN_FRONTEND) env.DEBIAN_FRONTEND = ctx.env.DEBIAN_FRONTEND;
     const r = await runCommand(ctx.fs, {
-      argv: ["/bin/sh", `/var/lib/dpkg/${script}`, ...args], env, cwd: "/", user: "",
+      argv: ["/bin/sh", `/var/lib/dpkg/${script}`, ...args], config: { Env: Object.entries(env).map(([k, v]) => `${k}=${v}`) },
       stdout: (s) => ctx.stdout(s), stderr: (s) => void (stderr += s),
       binaries: simulatedBinariesWith({ fetcher }), now: ctx.now,
     });
@@ -140,7 +140,7 @@ function scriptRunner(ctx: SimCommandContext, fetcher: Fetcher) {
   };
 }
 
-function binaryCaches(ctx: SimCommandContext, fs: RootFS, conf: AptConf, sources: ReturnType<typeof readSources>, arch: string, front: string): void {
+function binaryCaches(ctx: SimCommandContext, fs: FileSystem, conf: AptConf, sources: ReturnType<typeof readSources>, arch: string, front: string): void {
   const dir = "/var/cache/apt";
   if (!conf.pkgcache || conf.cleanAfterInstall) {
     // docker-clean's Post-Invoke removes them after every apt run

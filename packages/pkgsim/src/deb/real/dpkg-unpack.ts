@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { lexists, mkdirp, parentOf } from "../../util/fsutil.js";
 import { INFO, qualifiedName } from "../state.js";
 import type { DebFile } from "./debfile.js";
@@ -30,7 +30,7 @@ export function keptEntries(items: TarItem[], filters: PathFilter[]): TarItem[] 
   return kept.filter((e) => e.type !== "dir" || !excluded(filters, "/" + e.name) || needed.has("/" + e.name));
 }
 
-function isDirAt(fs: RootFS, path: string): boolean {
+function isDirAt(fs: FileSystem, path: string): boolean {
   try {
     return fs.stat(path).type === "dir"; // follows symlinks: /lib → usr/lib on merged-/usr systems
   } catch {
@@ -39,7 +39,7 @@ function isDirAt(fs: RootFS, path: string): boolean {
 }
 
 /** Writes the kept entries as dpkg does: owners, modes, mtimes, hard links; existing directories untouched. */
-export function unpackEntries(fs: RootFS, entries: TarItem[]): void {
+export function unpackEntries(fs: FileSystem, entries: TarItem[]): void {
   for (const e of entries) {
     const path = "/" + e.name;
     const owner = { uid: e.uid, gid: e.gid };
@@ -70,7 +70,7 @@ export function unpackEntries(fs: RootFS, entries: TarItem[]): void {
 /** The control members dpkg keeps in /var/lib/dpkg/info/<pkg>.<member> (control itself goes to status). */
 const SCRIPTS = new Set(["preinst", "postinst", "prerm", "postrm", "config"]);
 
-export function writeInfo(fs: RootFS, name: string, multiArch: string, deb: DebFile, entries: TarItem[]): void {
+export function writeInfo(fs: FileSystem, name: string, multiArch: string, deb: DebFile, entries: TarItem[]): void {
   const q = qualifiedName(name, multiArch);
   mkdirp(fs, INFO);
   const list = ["/.", ...entries.map((e) => "/" + e.name)].join("\n") + "\n";
@@ -82,7 +82,7 @@ export function writeInfo(fs: RootFS, name: string, multiArch: string, deb: DebF
 }
 
 /** dpkg's status "Conffiles:" value: each conffile with the md5 of the bytes just unpacked. */
-export function conffilesField(fs: RootFS, deb: DebFile): string | undefined {
+export function conffilesField(fs: FileSystem, deb: DebFile): string | undefined {
   const list = (deb.control.get("conffiles")?.toString("utf8") ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
   if (!list.length) return undefined;
   const lines = list.map((p) => {

@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { parseRelations } from "../control.js";
 import { listFileBase, type Source } from "../sources.js";
 import { compareVersions } from "./version.js";
@@ -100,7 +100,7 @@ export class ArchiveIndex {
     return version ? l.find((p) => p.version === version) : l[0];
   }
 
-  static load(fs: RootFS, sources: Source[], arch: string): ArchiveIndex {
+  static load(fs: FileSystem, sources: Source[], arch: string): ArchiveIndex {
     const idx = new ArchiveIndex();
     const seen = new Set<string>();
     for (const s of sources) {

@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { Fetcher } from "@tsbuild/fetch";
 import { appendText, mkdirp, readText, writeText } from "../../util/fsutil.js";
 import { wrapWords, type Out } from "../../util/output.js";
@@ -32,13 +32,13 @@ export interface InstallOptions {
 }
 
 /** Packages whose maintainer scripts need programs tsbuild's shell cannot run, and what stands in for them. */
-const NATIVE: Record<string, (fs: RootFS, deb: DebFile, out: Out) => void> = {
+const NATIVE: Record<string, (fs: FileSystem, deb: DebFile, out: Out) => void> = {
   // its postinst asks debconf (perl) for the enabled certificates, then runs update-ca-certificates (openssl rehash)
   "ca-certificates": (fs, deb, out) => configureCaCertificates(fs, deb.control.get("templates")?.toString("utf8"), out),
 };
 
 /** `apt-get install` over the real archive: resolve, download and verify the .debs, unpack them as dpkg does. */
-export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: ArchiveIndex, args: string[], o: InstallOptions): Promise<number> {
+export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, idx: ArchiveIndex, args: string[], o: InstallOptions): Promise<number> {
   const status = readStatus(fs);
   const installed = status.filter(isInstalled);
   const byName = new Map(installed.map((p) => [p.name, p]));
@@ -241,7 +241,7 @@ export async function realInstall(fs: RootFS, out: Out, fetcher: Fetcher, idx: A
  * /var/lib/dpkg/triggers/NAME (`interest /path` to triggers/File); Unincorp is rewritten when
  * triggers are processed.
  */
-function registerTriggerInterests(fs: RootFS, debs: Array<{ pkg: ArchivePackage; deb: DebFile }>): void {
+function registerTriggerInterests(fs: FileSystem, debs: Array<{ pkg: ArchivePackage; deb: DebFile }>): void {
   const dir = "/var/lib/dpkg/triggers";
   let any = false;
   for (const { pkg, deb } of debs) {
@@ -263,7 +263,7 @@ function providerOf(idx: ArchiveIndex, name: string): ArchivePackage | undefined
   return provs && new Set(provs.map((p) => p.pkg.name)).size === 1 ? idx.candidate(provs[0].pkg.name) : undefined;
 }
 
-function countDatabase(fs: RootFS): number {
+function countDatabase(fs: FileSystem): number {
   const info = "/var/lib/dpkg/info";
   if (!fs.exists(info)) return 0;
   const all = new Set<string>();
@@ -272,7 +272,7 @@ function countDatabase(fs: RootFS): number {
 }
 
 /** dpkg.log in dpkg's words, apt's history.log, and term.log (what dpkg printed; root:adm 0640 as apt makes it). */
-function writeLogs(fs: RootFS, now: Date, dpkg: string[], term: string[], commandLine: string, items: string[]): void {
+function writeLogs(fs: FileSystem, now: Date, dpkg: string[], term: string[], commandLine: string, items: string[]): void {
   appendText(fs, "/var/log/dpkg.log", dpkg.map((l) => l + "\n").join(""));
   const start = now.toISOString().replace("T", "  ").slice(0, 21);
   appendText(fs, "/var/log/apt/history.log", `\nStart-Date: ${start}\nCommandline: ${commandLine}\nInstall: ${items.join(", ")}\nEnd-Date: ${start}\n`);

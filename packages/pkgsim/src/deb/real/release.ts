@@ -1,10 +1,10 @@
 import * as openpgp from "openpgp";
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readText } from "../../util/fsutil.js";
 import type { Source } from "../sources.js";
 
 /** apt's trusted keys for a source: its Signed-By, else trusted.gpg and trusted.gpg.d/*.{gpg,asc}. */
-export async function keyringFor(fs: RootFS, source: Source): Promise<{ keys: openpgp.PublicKey[]; files: string[] }> {
+export async function keyringFor(fs: FileSystem, source: Source): Promise<{ keys: openpgp.PublicKey[]; files: string[] }> {
   const files: string[] = [];
   const keys: openpgp.PublicKey[] = [];
   const sb = source.signedBy;
@@ -24,7 +24,7 @@ export async function keyringFor(fs: RootFS, source: Source): Promise<{ keys: op
   return { keys, files };
 }
 
-function defaultKeyrings(fs: RootFS): string[] {
+function defaultKeyrings(fs: FileSystem): string[] {
   const out = ["/etc/apt/trusted.gpg"];
   const dir = "/etc/apt/trusted.gpg.d";
   if (fs.exists(dir)) for (const n of fs.readdir(dir).sort()) if (/\.(gpg|asc)$/.test(n)) out.push(`${dir}/${n}`);

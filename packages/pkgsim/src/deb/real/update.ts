@@ -1,4 +1,4 @@
-import type { RootFS } from "@tsbuild/fs-snapshot";
+import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { FetchError, type Fetcher } from "@tsbuild/fetch";
 import { createHash } from "node:crypto";
 import { lexists, mkdirp, writeText } from "../../util/fsutil.js";
@@ -37,7 +37,7 @@ const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
  * the archive offers it), decompressed, checked, and stored uncompressed in /var/lib/apt/lists
  * under apt's names. Release/Release.gpg pairs are dropped once an InRelease is in use, as apt does.
  */
-export async function realUpdate(fs: RootFS, out: Out, fetcher: Fetcher, sources: Source[], o: UpdateOptions): Promise<number> {
+export async function realUpdate(fs: FileSystem, out: Out, fetcher: Fetcher, sources: Source[], o: UpdateOptions): Promise<number> {
   const apt = o.owner("_apt");
   // apt (re)sets its download directory to 0700 _apt on every run, so it lands in the layer
   mkdirp(fs, `${LISTS}/partial`, 0o700);

@@ -1,11 +1,35 @@
 /**
- * Go's fmt verbs as Docker's builder uses them in history strings
- * (`fmt.Sprintf("CMD %q", cmd)`, `"%v"` of a slice, time.Duration.String()).
+ * Go's fmt verbs as Docker uses them: strconv.Quote in the parser's error messages, and in the
+ * builder's history strings (`fmt.Sprintf("CMD %q", cmd)`, `"%v"` of a slice, time.Duration.String()).
  */
 
-// strconv.Quote lives with the parser, which quotes Docker's error messages with it: one copy.
-import { goQuote } from "@tsbuild/parser";
-export { goQuote };
+function isPrintable(ch: string): boolean {
+  return ch === " " || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch);
+}
+
+const shortEscapes: Record<string, string> = {
+  "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+};
+
+/** strconv.Quote, which Go's `%q` uses; Docker puts it in several error messages. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    if (ch === '"' || ch === "\\") {
+      out += "\\" + ch;
+    } else if (isPrintable(ch)) {
+      out += ch;
+    } else if (shortEscapes[ch]) {
+      out += shortEscapes[ch];
+    } else {
+      const c = ch.codePointAt(0)!;
+      if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+      else if (c < 0x10000) out += "\\u" + c.toString(16).padStart(4, "0");
+      else out += "\\U" + c.toString(16).padStart(8, "0");
+    }
+  }
+  return out + '"';
+}
 
 /** `%q` of a []string: `["a" "b"]`. */
 export function goQuoteSlice(items: readonly string[]): string {
