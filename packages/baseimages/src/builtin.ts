@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { emptyContainerConfig, parseNamed, type ImageConfigFile } from "@tsbuild/image";
 import { loadSpec, specEntries, type ImageSpec } from "./spec.js";
-import { writeTar } from "./tar-writer.js";
+import { writeTar } from "@tsbuild/archive";
 
 export interface BuiltinImage {
   /** The canonical reference, e.g. "alpine:3.19". */

@@ -4,7 +4,7 @@ import {
   childNames, childOf, contentView, devMajor, devMinor, isDir, kindOf, typeBits, type INode, type Link, type NodeKind,
 } from "./memfs-node.js";
 import { sortNames } from "./names.js";
-import { END_OF_ARCHIVE, encodeHeader, padding, zeroPadding, type TarHeader } from "./tar-header.js";
+import { END_OF_ARCHIVE, encodeHeader, padding, zeroPadding, type TarHeader } from "@tsbuild/archive";
 import { isFresh, type UpperDir } from "./upper.js";
 
 export interface LayerOptions {

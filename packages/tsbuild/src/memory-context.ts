@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { writeTar, type TarEntry } from "@tsbuild/baseimages";
+import { writeTar, type TarFile as TarEntry } from "@tsbuild/archive";
 import { isIgnored, parseDockerignore } from "@tsbuild/context";
 import type { ContextFile } from "./types.js";
 
