@@ -178,7 +178,8 @@ export async function walkTar(reader: ByteReader, v: TarVisitor): Promise<void> 
     lastName = e.name;
     let remaining = e.size;
     const next = async (): Promise<Buffer> => {
-      const chunk = await reader.readSome(Math.min(remaining, 1 << 20));
+      // Whatever is buffered, up to the member's end: from an in-memory tar that is one view, not a copy.
+      const chunk = await reader.readSome(remaining);
       if (chunk.length === 0) throw truncated(`in the data of ${JSON.stringify(e.name)}`);
       remaining -= chunk.length;
       v.data?.(chunk);
