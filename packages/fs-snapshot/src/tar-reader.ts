@@ -35,6 +35,7 @@ export async function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, vis
   const source = Buffer.isBuffer(input) ? [input] : (input as AsyncIterable<unknown>);
   await walkTar(new ByteReader(toAsync(source)), {
     async entry(h, body) {
+      if (h.typeflag === "g") return; // a PAX global header describes the archive, not a member
       let data: Buffer = EMPTY;
       if (h.size > 0) {
         const chunks: Buffer[] = [];

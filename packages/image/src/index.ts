@@ -5,3 +5,5 @@ export * from "./types.js";
 export * from "./reference.js";
 export * from "./build-record.js";
 export * from "./go-order.js";
+export * from "./layer-info.js";
+export * from "./partial.js";
