@@ -50,10 +50,6 @@ export class RemoteLayer implements Layer {
     });
     return size;
   });
-
-  async compressed(): Promise<{ digest: Digest; size: number }> {
-    return { digest: this.descriptor.digest, size: this.descriptor.size };
-  }
 }
 
 async function* verifiedTar(src: AsyncIterable<Buffer>, diffID: Digest, blob: Digest): AsyncGenerator<Buffer> {

@@ -20,7 +20,7 @@ export interface WriteImageOptions {
  * anything is written; when a write fails, the layers this call created are removed again, so a
  * bad image leaves the store as it was.
  */
-export function writeImageTo(store: Store, image: Image, tags: readonly string[], opts: WriteImageOptions = {}): Promise<Digest> {
+export async function writeImageTo(store: Store, image: Image, tags: readonly string[], opts: WriteImageOptions = {}): Promise<Digest> {
   const named = uniqueTags(tags);
   return store.withLock(async () => {
     const raw = await image.rawConfig();
