@@ -1,4 +1,4 @@
-import type { LayerEntry } from "@tsbuild/image";
+import { whiteoutOf, type LayerEntry } from "@tsbuild/image";
 import type { FileChange } from "./types.js";
 
 /*
@@ -37,8 +37,6 @@ export interface Occupant {
   gid: number;
 }
 
-const WHITEOUT = ".wh.";
-const OPAQUE = ".wh..wh..opq";
 
 export function bytesOf(e: LayerEntry): number {
   if (e.type === "file") return e.size ?? 0;
@@ -130,8 +128,9 @@ export function stackLayers(layers: LayerEntry[][]): { changes: LayerChanges[]; 
     for (const e of entries) {
       const path = absPath(e.path);
       if (path === "/") continue;
-      const name = baseName(path);
-      if (name === OPAQUE) {
+      const whiteout = whiteoutOf(baseName(path));
+      if (whiteout?.kind === "meta") continue;
+      if (whiteout?.kind === "opaque") {
         const dir = parentOf(path);
         for (const [child, o] of view.below(dir).filter(([p]) => parentOf(p) === dir)) {
           if (o.layer >= i) continue;
@@ -140,8 +139,8 @@ export function stackLayers(layers: LayerEntry[][]): { changes: LayerChanges[]; 
         }
         continue;
       }
-      if (name.startsWith(WHITEOUT)) {
-        const target = parentOf(path) === "/" ? "/" + name.slice(WHITEOUT.length) : parentOf(path) + "/" + name.slice(WHITEOUT.length);
+      if (whiteout) {
+        const target = parentOf(path) === "/" ? "/" + whiteout.name : parentOf(path) + "/" + whiteout.name;
         const o = view.paths.get(target);
         const previousSize = removeTree(target, i, "deleted", true);
         c.deleted.push({ path: target, type: o?.type ?? "file", size: 0, previousSize });

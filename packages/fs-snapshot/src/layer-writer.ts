@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { modeString, type LayerEntry } from "@tsbuild/image";
+import { modeString, WHITEOUT_OPAQUE_DIR as OPAQUE_MARKER, WHITEOUT_PREFIX, type LayerEntry } from "@tsbuild/image";
 import {
   childNames, childOf, contentView, devMajor, devMinor, isDir, kindOf, typeBits, type INode, type Link, type NodeKind,
 } from "./memfs-node.js";
@@ -38,8 +38,6 @@ export function hashEntries(layer: WrittenLayer): LayerEntry[] {
 }
 
 const TYPEFLAG: Record<NodeKind, string> = { file: "0", symlink: "2", char: "3", block: "4", dir: "5", fifo: "6" };
-const WHITEOUT_PREFIX = ".wh.";
-const OPAQUE_MARKER = ".wh..wh..opq";
 
 /**
  * Serialises the step's upper layer as Docker's overlay2 driver does (pkg/archive with the overlay

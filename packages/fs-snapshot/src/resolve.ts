@@ -1,9 +1,8 @@
+import { MAX_SYMLINK_HOPS } from "@tsbuild/image";
 import { fsError } from "./errors.js";
 import { childOf, isDir, isSymlink, type Link } from "./memfs-node.js";
 import { splitPath } from "./names.js";
 
-/** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS). */
-const MAX_SYMLINK_HOPS = 40;
 
 export interface Resolved {
   /** The directory that holds the entry (the root for the root itself). */

@@ -7,3 +7,5 @@ export * from "./build-record.js";
 export * from "./go-order.js";
 export * from "./layer-info.js";
 export * from "./partial.js";
+export * from "./whiteout.js";
+export * from "./symlinks.js";

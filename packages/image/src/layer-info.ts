@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import { ByteReader, chunksOf, walkTar, type ByteSource } from "@tsbuild/archive";
 import type { LayerEntry } from "./types.js";
+import { whiteoutOf } from "./whiteout.js";
 
 const TYPES: Record<string, LayerEntry["type"]> = {
   "0": "file", "7": "file", "5": "dir", "2": "symlink", "1": "hardlink", "3": "char", "4": "block", "6": "fifo",
@@ -66,12 +67,12 @@ export async function layerSize(tar: ByteSource): Promise<number> {
       if (e.typeflag === "g") return;
       const type = TYPES[e.typeflag] ?? "other";
       const path = posix.normalize("/" + e.name).replace(/\/+$/, "") || "/";
-      const base = posix.basename(path);
-      if (base === ".wh..wh..opq") return;
+      const whiteout = whiteoutOf(posix.basename(path));
+      if (whiteout && whiteout.kind !== "delete") return;
       const existing = paths.get(path);
       if (existing && !(existing.dir && type === "dir")) removeTree(paths, path);
-      if (base.startsWith(".wh.")) {
-        paths.set(posix.join(posix.dirname(path), base.slice(4)), { size: 0, inode: nextInode++, dir: false });
+      if (whiteout) {
+        paths.set(posix.join(posix.dirname(path), whiteout.name), { size: 0, inode: nextInode++, dir: false });
         return;
       }
       if (type === "hardlink") {

@@ -1,4 +1,4 @@
-import type { LayerEntry } from "@tsbuild/image";
+import { MAX_SYMLINK_HOPS, whiteoutOf, type LayerEntry } from "@tsbuild/image";
 import type { ImageFile } from "./types.js";
 
 interface FsNode {
@@ -8,9 +8,6 @@ interface FsNode {
   children: Map<string, FsNode>;
 }
 
-const WHITEOUT = ".wh.";
-const OPAQUE = ".wh..wh..opq";
-const MAX_SYMLINKS = 40;
 
 /**
  * The image's filesystem as overlay2 shows it, from the layers' entries alone: `.wh.NAME` hides
@@ -31,11 +28,12 @@ export class MergedFilesystem {
       const name = parts[parts.length - 1];
       const parentParts = parts.slice(0, -1);
       const parent = this.ensureDir(parentParts, layer);
-      if (name === OPAQUE) {
+      const whiteout = whiteoutOf(name);
+      if (whiteout?.kind === "opaque") {
         for (const [childName, child] of parent.children) if (!mine.has(child)) parent.children.delete(childName);
-      } else if (name.startsWith(WHITEOUT)) {
-        parent.children.delete(name.slice(WHITEOUT.length));
-      } else {
+      } else if (whiteout?.kind === "delete") {
+        parent.children.delete(whiteout.name);
+      } else if (!whiteout) {
         const existing = parent.children.get(name);
         const keepChildren = existing !== undefined && e.type === "dir" && (existing.entry === undefined || existing.entry.type === "dir");
         const node: FsNode = { entry: e, layer, children: keepChildren ? existing.children : new Map() };
@@ -60,7 +58,7 @@ export class MergedFilesystem {
       const node = current().children.get(part);
       if (!node) return undefined;
       if (pending.length > 0 && node.entry?.type === "symlink") {
-        if (++links > MAX_SYMLINKS) return undefined;
+        if (++links > MAX_SYMLINK_HOPS) return undefined;
         const target = node.entry.linkname ?? "";
         if (target.startsWith("/")) stack.length = 0;
         pending.unshift(...components(target));
