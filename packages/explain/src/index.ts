@@ -11,3 +11,4 @@ export { loadRules, parseRules, RulesError, DIVE_DEFAULT_RULES, type CheckRules 
 export { parseBytes } from "./parse-bytes.js";
 export { printExplanation } from "./print.js";
 export { diveFigures } from "./dive.js";
+export { mergedView, type MergedView, type Occupant } from "./layer-view.js";
