@@ -1,5 +1,5 @@
 import { mergedView, type MergedView } from "@tsbuild/explain";
-import { MAX_SYMLINK_HOPS, type LayerEntry } from "@tsbuild/image";
+import { walkPath, type LayerEntry, type PathNodes } from "@tsbuild/image";
 import type { ImageFile } from "./types.js";
 
 /**
@@ -20,34 +20,29 @@ export class MergedFilesystem {
   /** The path as `ls -d` would find it: symlinks in parent directories followed, the last component not. */
   lookup(path: string): ImageFile | undefined {
     const view = (this.view ??= mergedView(this.layers));
-    const pending = components(path);
-    const stack: string[] = [];
-    let links = 0;
-    while (pending.length > 0) {
-      const part = pending.shift()!;
-      if (part === "..") {
-        stack.pop();
-        continue;
-      }
-      const at = "/" + [...stack, part].join("/");
-      const o = view.paths.get(at);
-      if (!o && !view.hasChildren(at)) return undefined;
-      if (pending.length > 0 && o?.type === "symlink") {
-        if (++links > MAX_SYMLINK_HOPS) return undefined;
-        const target = o.linkname ?? "";
-        if (target.startsWith("/")) stack.length = 0;
-        pending.unshift(...components(target));
-        continue;
-      }
-      // A directory no layer lists (an imported tar may leave parents out) is still one.
-      if (pending.length > 0 && o && o.type !== "dir") return undefined;
-      stack.push(part);
-    }
-    if (stack.length === 0) return undefined;
-    const resolved = "/" + stack.join("/");
-    const found = view.paths.get(resolved);
-    return found ? { path: resolved, entry: found.entry, layer: found.layer } : undefined;
+    const w = walkPath("/", components(path), false, pathNodes(view));
+    if (!w.ok || w.node === undefined || w.node === "/") return undefined;
+    const found = view.paths.get(w.node);
+    return found ? { path: w.node, entry: found.entry, layer: found.layer } : undefined;
   }
+}
+
+/** The stacked view's paths as nodes of a walk; a directory no layer lists (an imported tar may leave parents out) is still one. */
+function pathNodes(view: MergedView): PathNodes<string> {
+  return {
+    child: (dir, name) => {
+      const p = (dir === "/" ? "" : dir) + "/" + name;
+      return view.paths.has(p) || view.hasChildren(p) ? p : undefined;
+    },
+    isDir: (p) => {
+      const o = view.paths.get(p);
+      return o === undefined || o.type === "dir";
+    },
+    linkTarget: (p) => {
+      const o = view.paths.get(p);
+      return o?.type === "symlink" ? (o.linkname ?? "") : undefined;
+    },
+  };
 }
 
 function components(path: string): string[] {
