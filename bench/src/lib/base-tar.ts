@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { writeTar, type TarEntry } from "../../../packages/baseimages/dist/index.js";
+import { writeTar, type TarFile as TarEntry } from "../../../packages/archive/dist/index.js";
 import { ByteStream, fileSizes, treePath } from "./generate.js";
 
 const BLOCK = 512;

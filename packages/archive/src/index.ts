@@ -11,3 +11,5 @@ export {
 export { walkTar, type TarEntry, type TarVisitor } from "./tar-reader.js";
 export { readTar, startsWithTar, type EntryHandler } from "./read.js";
 export * from "./deflate/index.js";
+export { encodeHeader, zeroPadding, END_OF_ARCHIVE, type TarHeader } from "./tar-writer.js";
+export { writeTar, type TarFile, type TarFileType } from "./write-tar.js";

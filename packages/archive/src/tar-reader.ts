@@ -1,27 +1,14 @@
 import { ByteReader } from "./byte-reader.js";
 import {
-  BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeName, isHeaderOnly, isZeroBlock, padding, parsePax,
+  type RawHeader, BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeName, isHeaderOnly, isZeroBlock, padding, parsePax,
 } from "./tar-header.js";
 
-/** One archive member as Go's tar.Reader returns it (meta headers folded in). */
-export interface TarEntry {
-  /** The name as stored (after PAX path / GNU long name). */
-  name: string;
-  linkname: string;
-  /** "0" regular, "1" hard link, "2" symlink, "3" char, "4" block, "5" dir, "6" fifo, "g" PAX global, … */
-  typeflag: string;
-  /** Bytes of data that follow in the archive. */
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  /** Seconds since the epoch (PAX fractions dropped). */
-  mtime: number;
-  uname: string;
-  gname: string;
-  devmajor: number;
-  devminor: number;
-  /** The member's PAX records (xattrs are `SCHILY.xattr.*`). */
+/**
+ * One archive member as Go's tar.Reader returns it: its header with the meta headers folded in
+ * (`name` after a PAX path or GNU long name, `size` the bytes of data that follow, `mtime` in
+ * whole seconds, PAX fractions dropped), and its PAX records (xattrs are `SCHILY.xattr.*`).
+ */
+export interface TarEntry extends RawHeader {
   pax: Map<string, Buffer>;
 }
 
@@ -178,7 +165,8 @@ export async function walkTar(reader: ByteReader, v: TarVisitor): Promise<void> 
     lastName = e.name;
     let remaining = e.size;
     const next = async (): Promise<Buffer> => {
-      const chunk = await reader.readSome(Math.min(remaining, 1 << 20));
+      // Whatever is buffered, up to the member's end: from an in-memory tar that is one view, not a copy.
+      const chunk = await reader.readSome(remaining);
       if (chunk.length === 0) throw truncated(`in the data of ${JSON.stringify(e.name)}`);
       remaining -= chunk.length;
       v.data?.(chunk);

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { emptyContainerConfig, parseNamed, type ImageConfigFile } from "@tsbuild/image";
+import { Readable } from "node:stream";
+import { emptyContainerConfig, imageFrom, layerFrom, parseNamed, serializeConfig, type Image, type ImageConfigFile } from "@tsbuild/image";
 import { loadSpec, specEntries, type ImageSpec } from "./spec.js";
-import { writeTar } from "./tar-writer.js";
+import { writeTar } from "@tsbuild/archive";
 
 export interface BuiltinImage {
   /** The canonical reference, e.g. "alpine:3.19". */
@@ -18,6 +19,13 @@ export interface BuiltinImage {
   distro?: string;
   /** Where the tree and the figures come from. */
   source: string;
+  /** The same image as @tsbuild/image's Image (what ImageStore.writeImage takes), made once per object. */
+  image(): Image;
+  /**
+   * The tags a store gives it when FROM `asked` brings it in: its canonical name and the name as
+   * asked ("busybox" → busybox:1.36 and busybox:latest), so the next build finds it by either.
+   */
+  tags(asked: string): string[];
 }
 
 /** Data file per canonical reference; each file lists its own aliases. */
@@ -70,13 +78,20 @@ function makeImage(entry: Loaded): BuiltinImage {
   const spec = entry.spec;
   const layerTar = () => writeTar(specEntries(spec));
   const diffID = () => (entry.diffID ??= "sha256:" + createHash("sha256").update(layerTar()).digest("hex"));
-  return {
+  let image: Image | undefined;
+  const builtin: BuiltinImage = {
     ref: spec.ref,
     distro: spec.distro,
     source: spec.source,
     layerTar,
     diffID,
     size: () => spec.size,
+    image: () =>
+      (image ??= imageFrom({
+        rawConfig: () => serializeConfig(builtin.config()),
+        layers: () => [layerFrom({ open: () => Readable.from([layerTar()]), diffID, size: () => spec.size })],
+      })),
+    tags: (asked) => [spec.ref, asked],
     config(): ImageConfigFile {
       const created = createdOf(spec);
       const cfg = emptyContainerConfig();
@@ -94,6 +109,7 @@ function makeImage(entry: Loaded): BuiltinImage {
       };
     },
   };
+  return builtin;
 }
 
 /** The built-in image for a reference, or undefined when tsbuild has none by that name. */

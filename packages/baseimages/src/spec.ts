@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { TarEntry } from "./tar-writer.js";
+import type { TarFile as TarEntry } from "@tsbuild/archive";
 
 /**
  * A built-in image as stored in data/*.json (written by scripts/*): one line per filesystem

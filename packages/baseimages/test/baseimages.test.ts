@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RootFS, layerSize } from "@tsbuild/fs-snapshot";
 import { builtinImage, builtinRefs, normalizeRef } from "@tsbuild/baseimages";
+import { serializeConfig, sha256Digest } from "@tsbuild/image";
 
 /** Uncompressed sizes of the real images (repo-info "Virtual Size", Docker's 1000-based MB). */
 const REAL_SIZES: Record<string, number> = {
@@ -131,5 +132,19 @@ describe("contents", () => {
     const noble = await rootfsOf("ubuntu:24.04");
     expect(noble.readFile("/etc/passwd").toString()).toContain("ubuntu:x:1000:1000:");
     expect(noble.stat("/home/ubuntu").uid).toBe(1000);
+  });
+});
+
+describe("a built-in image is an Image", () => {
+  it("has the config's bytes and ID, one layer with the built-in's diffID and size, and the tags FROM gives it", async () => {
+    const b = builtinImage("busybox")!;
+    const img = b.image();
+    expect(img).toBe(b.image());
+    expect((await img.rawConfig()).equals(serializeConfig(b.config()))).toBe(true);
+    expect(await img.id()).toBe(sha256Digest(serializeConfig(b.config())));
+    const [layer] = await img.layers();
+    expect(await layer.diffID()).toBe(b.diffID());
+    expect(await layer.size()).toBe(b.size());
+    expect(b.tags("busybox")).toEqual(["busybox:1.36", "busybox"]);
   });
 });

@@ -1,4 +1,4 @@
-import { serializeConfig, type Digest, type ImageConfigFile } from "@tsbuild/image";
+import type { Digest, ImageConfigFile } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 
 /**
@@ -20,13 +20,7 @@ async function builtinImageFor(ref: string) {
 export async function importBuiltin(store: ImageStore, ref: string): Promise<Digest | undefined> {
   const img = await builtinImageFor(ref);
   if (!img) return undefined;
-  const config = img.config();
-  await store.putLayer(img.layerTar(), null);
-  const id = await store.putImage(serializeConfig(config));
-  // Tag the name as asked too ("busybox" → busybox:latest), so the next build finds it in the store.
-  await store.tag(img.ref, id);
-  if (store.resolve(ref) !== id) await store.tag(ref, id);
-  return id;
+  return store.writeImage(img.image(), img.tags(ref));
 }
 
 /** Whether an image is (still) one of the built-in simulated images. */

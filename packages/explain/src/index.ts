@@ -1,5 +1,6 @@
 export type * from "./types.js";
 export { analyzeImage } from "./analyze.js";
+export { analyzableImage, explainImage, type ExplainOptions } from "./image.js";
 export { loadImage, type LoadOptions } from "./load.js";
 export { renderExplanation, type TextOptions } from "./render-text.js";
 export { renderHtml } from "./render-html.js";
@@ -10,3 +11,4 @@ export { loadRules, parseRules, RulesError, DIVE_DEFAULT_RULES, type CheckRules 
 export { parseBytes } from "./parse-bytes.js";
 export { printExplanation } from "./print.js";
 export { diveFigures } from "./dive.js";
+export { mergedView, type MergedView, type Occupant } from "./layer-view.js";

@@ -1,4 +1,4 @@
-import type { LayerEntry } from "@tsbuild/image";
+import { whiteoutOf, type LayerEntry } from "@tsbuild/image";
 import type { FileChange } from "./types.js";
 
 /*
@@ -35,10 +35,10 @@ export interface Occupant {
   mode: string;
   uid: number;
   gid: number;
+  /** The layer's entry for the path. */
+  entry: LayerEntry;
 }
 
-const WHITEOUT = ".wh.";
-const OPAQUE = ".wh..wh..opq";
 
 export function bytesOf(e: LayerEntry): number {
   if (e.type === "file") return e.size ?? 0;
@@ -50,6 +50,11 @@ export function bytesOf(e: LayerEntry): number {
 class View {
   readonly paths = new Map<string, Occupant>();
   private readonly children = new Map<string, Set<string>>();
+
+  /** A directory that holds something, listed in a layer or only implied by a path below it. */
+  hasChildren(path: string): boolean {
+    return (this.children.get(path)?.size ?? 0) > 0;
+  }
 
   set(path: string, o: Occupant): void {
     this.paths.set(path, o);
@@ -105,7 +110,7 @@ const bySizeThenPath = (a: FileChange, b: FileChange) =>
   (b.previousSize ?? b.size) - (a.previousSize ?? a.size) || b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /** Stacks the layers (bottom first); returns each layer's changes and the final view. */
-export function stackLayers(layers: LayerEntry[][]): { changes: LayerChanges[]; view: Map<string, Occupant> } {
+export function stackLayers(layers: LayerEntry[][]): { changes: LayerChanges[]; view: Map<string, Occupant>; merged: MergedView } {
   const view = new View();
   const changes: LayerChanges[] = layers.map(() => ({ added: [], modified: [], deleted: [], hidden: [] }));
 
@@ -130,8 +135,9 @@ export function stackLayers(layers: LayerEntry[][]): { changes: LayerChanges[]; 
     for (const e of entries) {
       const path = absPath(e.path);
       if (path === "/") continue;
-      const name = baseName(path);
-      if (name === OPAQUE) {
+      const whiteout = whiteoutOf(baseName(path));
+      if (whiteout?.kind === "meta") continue;
+      if (whiteout?.kind === "opaque") {
         const dir = parentOf(path);
         for (const [child, o] of view.below(dir).filter(([p]) => parentOf(p) === dir)) {
           if (o.layer >= i) continue;
@@ -140,14 +146,14 @@ export function stackLayers(layers: LayerEntry[][]): { changes: LayerChanges[]; 
         }
         continue;
       }
-      if (name.startsWith(WHITEOUT)) {
-        const target = parentOf(path) === "/" ? "/" + name.slice(WHITEOUT.length) : parentOf(path) + "/" + name.slice(WHITEOUT.length);
+      if (whiteout) {
+        const target = parentOf(path) === "/" ? "/" + whiteout.name : parentOf(path) + "/" + whiteout.name;
         const o = view.paths.get(target);
         const previousSize = removeTree(target, i, "deleted", true);
         c.deleted.push({ path: target, type: o?.type ?? "file", size: 0, previousSize });
         continue;
       }
-      const occupant: Occupant = { layer: i, type: e.type, size: e.type === "hardlink" ? 0 : bytesOf(e), sha256: e.sha256, linkname: e.linkname, mode: e.mode, uid: e.uid, gid: e.gid };
+      const occupant: Occupant = { layer: i, type: e.type, size: e.type === "hardlink" ? 0 : bytesOf(e), sha256: e.sha256, linkname: e.linkname, mode: e.mode, uid: e.uid, gid: e.gid, entry: e };
       const below = view.paths.get(path);
       if (!below) {
         c.added.push({ path, type: e.type, size: occupant.size });
@@ -171,5 +177,16 @@ export function stackLayers(layers: LayerEntry[][]): { changes: LayerChanges[]; 
     c.deleted.sort(bySizeThenPath);
   });
   for (const c of changes) c.hidden.sort((a, b) => b.size - a.size || a.byLayer - b.byLayer || (a.path < b.path ? -1 : 1));
-  return { changes, view: view.paths };
+  return { changes, view: view.paths, merged: view };
+}
+
+/** The stacked filesystem, for lookups: each path's visible copy, and whether a path is a directory with contents. */
+export interface MergedView {
+  readonly paths: ReadonlyMap<string, Occupant>;
+  hasChildren(path: string): boolean;
+}
+
+/** The filesystem the layers (bottom first) show, stacked by the same rules as the analysis. */
+export function mergedView(layers: LayerEntry[][]): MergedView {
+  return stackLayers(layers).merged;
 }

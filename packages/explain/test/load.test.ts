@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { writeTar } from "@tsbuild/baseimages";
+import { writeTar } from "@tsbuild/archive";
 import { emptyContainerConfig, serializeConfig, type BuildRecord, type Digest, type HistoryEntry } from "@tsbuild/image";
 import { memoryStore, type ImageStore } from "@tsbuild/store";
 import { analyzeImage, loadImage, printExplanation } from "../src/index.js";

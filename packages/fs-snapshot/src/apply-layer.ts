@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { whiteoutOf } from "@tsbuild/image";
 import { isFsError } from "./errors.js";
 import { childNames, childOf, isDir, isSymlink, makedev, pathOf, type INode, type Link, type NodeKind } from "./memfs-node.js";
 import { splitPath } from "./names.js";
@@ -6,10 +7,6 @@ import { resolvePath } from "./resolve.js";
 import { forEachTarEntry, type TarEntry } from "./tar-reader.js";
 import type { Tree } from "./tree.js";
 
-const WHITEOUT_PREFIX = ".wh.";
-const OPAQUE_MARKER = ".wh..wh..opq";
-/** AUFS bookkeeping (`.wh..wh.plnk/`, `.wh..wh.aufs`) in old layers: never part of the content. */
-const AUFS_META_PREFIX = ".wh..wh.";
 
 /**
  * Applies one image layer the way Docker's overlay2 driver makes it visible (pkg/archive Unpack in a
@@ -26,12 +23,14 @@ export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableSt
     const comps = splitPath(posix.normalize("/" + e.name));
     if (comps.length === 0) return; // the root keeps its metadata, as in Unpack
     const name = comps[comps.length - 1];
-    if (comps[0].startsWith(AUFS_META_PREFIX) && name !== OPAQUE_MARKER) return;
+    const whiteout = whiteoutOf(name);
+    // Everything below a top-level AUFS metadata directory is bookkeeping too.
+    if (whiteoutOf(comps[0])?.kind === "meta" && whiteout?.kind !== "opaque") return;
     const parent = ensureDir(tree, comps.slice(0, -1), e.name, now);
-    if (name.startsWith(WHITEOUT_PREFIX)) {
-      if (name === OPAQUE_MARKER) removeUnpacked(tree, parent, unpacked);
-      else if (!name.startsWith(AUFS_META_PREFIX)) {
-        const victim = childOf(parent, name.slice(WHITEOUT_PREFIX.length));
+    if (whiteout) {
+      if (whiteout.kind === "opaque") removeUnpacked(tree, parent, unpacked);
+      else if (whiteout.kind === "delete") {
+        const victim = childOf(parent, whiteout.name);
         if (victim) tree.removeEntry(victim);
       }
       return;

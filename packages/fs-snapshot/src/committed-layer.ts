@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { LayerEntry } from "@tsbuild/image";
+import { layerFrom, type Layer, type LayerEntry } from "@tsbuild/image";
 import { hashEntries, type WrittenLayer } from "./layer-writer.js";
 import type { LayerDiff } from "./types.js";
 
@@ -14,36 +14,42 @@ export class CommittedLayer implements LayerDiff {
   readonly empty: boolean;
   private joined: Buffer | undefined;
   private digest: string | undefined;
+  private asLayer: Layer | undefined;
 
-  constructor(private readonly layer: WrittenLayer) {
-    this.size = layer.size;
-    this.empty = layer.entries.length === 0;
+  constructor(private readonly written: WrittenLayer) {
+    this.size = written.size;
+    this.empty = written.entries.length === 0;
   }
 
   get tar(): Buffer {
-    return (this.joined ??= Buffer.concat(this.layer.chunks));
+    return (this.joined ??= Buffer.concat(this.written.chunks));
   }
 
   get diffID(): string {
     if (this.digest === undefined) {
       const h = createHash("sha256");
-      for (const c of this.layer.chunks) h.update(c);
+      for (const c of this.written.chunks) h.update(c);
       this.digest = "sha256:" + h.digest("hex");
     }
     return this.digest;
   }
 
   get entries(): LayerEntry[] {
-    return hashEntries(this.layer);
+    return hashEntries(this.written);
   }
 
   tarChunks(): readonly Buffer[] {
-    return this.layer.chunks;
+    return this.written.chunks;
+  }
+
+  /** The step's layer as @tsbuild/image's Layer: diffID and size are the ones already known. */
+  layer(): Layer {
+    return (this.asLayer ??= layerFrom({ open: () => this.tarChunks(), diffID: () => this.diffID, size: () => this.size }));
   }
 
   get tarSize(): number {
     let n = 0;
-    for (const c of this.layer.chunks) n += c.length;
+    for (const c of this.written.chunks) n += c.length;
     return n;
   }
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import type { LayerEntry } from "@tsbuild/image";
+import { modeString, WHITEOUT_OPAQUE_DIR as OPAQUE_MARKER, WHITEOUT_PREFIX, type LayerEntry } from "@tsbuild/image";
 import {
   childNames, childOf, contentView, devMajor, devMinor, isDir, kindOf, typeBits, type INode, type Link, type NodeKind,
 } from "./memfs-node.js";
 import { sortNames } from "./names.js";
-import { END_OF_ARCHIVE, encodeHeader, padding, zeroPadding, type TarHeader } from "./tar-header.js";
+import { END_OF_ARCHIVE, encodeHeader, padding, zeroPadding, type TarHeader } from "@tsbuild/archive";
 import { isFresh, type UpperDir } from "./upper.js";
 
 export interface LayerOptions {
@@ -38,8 +38,6 @@ export function hashEntries(layer: WrittenLayer): LayerEntry[] {
 }
 
 const TYPEFLAG: Record<NodeKind, string> = { file: "0", symlink: "2", char: "3", block: "4", dir: "5", fifo: "6" };
-const WHITEOUT_PREFIX = ".wh.";
-const OPAQUE_MARKER = ".wh..wh..opq";
 
 /**
  * Serialises the step's upper layer as Docker's overlay2 driver does (pkg/archive with the overlay
@@ -105,13 +103,13 @@ class LayerWriter {
       const first = this.firstName.get(node);
       if (first !== undefined) {
         this.add({ ...base, name: rel, typeflag: "1", mode: typeBits(kind) | mode, size: 0, linkname: first });
-        this.entries.push({ path: rel, type: "hardlink", mode: octal(mode), uid: node.uid, gid: node.gid, linkname: first });
+        this.entries.push({ path: rel, type: "hardlink", mode: modeString(mode), uid: node.uid, gid: node.gid, linkname: first });
         return;
       }
       this.firstName.set(node, rel);
     }
     const header: TarHeader = { ...base, name: kind === "dir" ? rel + "/" : rel, typeflag: TYPEFLAG[kind], mode: typeBits(kind) | mode, size: 0 };
-    const entry: LayerEntry = { path: rel, type: kind, mode: octal(mode), uid: node.uid, gid: node.gid };
+    const entry: LayerEntry = { path: rel, type: kind, mode: modeString(mode), uid: node.uid, gid: node.gid };
     if (kind === "file") {
       const data = contentView(node);
       header.size = data.length;
@@ -145,7 +143,7 @@ class LayerWriter {
     const name = `${rel}/${OPAQUE_MARKER}`;
     const perm = dir.mode & 0o777;
     this.add({ name, typeflag: "0", mode: perm, uid: dir.uid, gid: dir.gid, size: 0, mtime: null, uname: this.opts.userName(dir.uid), gname: this.opts.groupName(dir.gid) });
-    this.entries.push(emptyFileEntry(name, octal(perm), dir.uid, dir.gid));
+    this.entries.push(emptyFileEntry(name, modeString(perm), dir.uid, dir.gid));
   }
 
   private add(h: TarHeader, body?: Buffer): void {
@@ -174,7 +172,4 @@ function emptyFileEntry(path: string, mode: string, uid: number, gid: number): L
   return { path, type: "file", mode, uid, gid, size: 0, sha256: EMPTY_SHA256 };
 }
 
-export function octal(mode: number): string {
-  return (mode & 0o7777).toString(8).padStart(4, "0");
-}
 

@@ -1,4 +1,4 @@
-import type { LayerEntry } from "@tsbuild/image";
+import type { Layer, LayerEntry } from "@tsbuild/image";
 
 /** lstat/stat result. */
 export interface Stat {
@@ -55,6 +55,8 @@ export interface LayerDiff {
   empty: boolean;
   /** The conformance shape, in tar order (each file hashed on first access). */
   readonly entries: LayerEntry[];
+  /** The same layer as @tsbuild/image's Layer (what an Image lists and ImageStore.writeImage takes). */
+  layer(): Layer;
 }
 
 export interface WriteFileOptions {

@@ -5,3 +5,7 @@ export * from "./types.js";
 export * from "./reference.js";
 export * from "./build-record.js";
 export * from "./go-order.js";
+export * from "./layer-info.js";
+export * from "./partial.js";
+export * from "./whiteout.js";
+export * from "./symlinks.js";

@@ -11,8 +11,6 @@ export interface Layer {
   /** Docker's layerdb `size`: regular file bytes plus symlink target lengths, hard links once. */
   size(): Promise<number>;
   open(): Promise<Readable>;
-  /** gzip digest and size, as a registry would store the blob. */
-  compressed?(): Promise<{ digest: Digest; size: number }>;
 }
 
 export interface Image {

@@ -1,9 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
-import { Decompress } from "fzstd";
+import { ArchiveFormatError, decompress } from "@tsbuild/archive";
 import type { RegistryClient } from "./client.js";
 import { DigestMismatchError, RegistryError } from "./errors.js";
 import { causeText, httpError, readCapped } from "./http.js";
@@ -107,49 +105,12 @@ async function receive(res: Response, desc: Descriptor, fh: FileHandle, state: P
   if (state.received !== desc.size) throw new RegistryError(`blob ${desc.digest}: truncated: got ${state.received} of ${desc.size} bytes`);
 }
 
-/** The uncompressed tar of a layer blob on disk: gzip, zstd or plain, recognised by magic bytes (DecompressStream). */
+/** The uncompressed tar of a layer blob on disk, through @tsbuild/archive's sniff-and-decompress (DecompressStream). */
 export async function* layerTar(file: string): AsyncGenerator<Buffer> {
-  const head = await readHead(file, 4);
-  const input = createReadStream(file);
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
-    input.on("error", (e) => gunzip.destroy(e));
-    input.pipe(gunzip);
-    try {
-      for await (const c of gunzip) yield c as Buffer;
-    } catch (e) {
-      throw new RegistryError(`layer ${file}: not a valid gzip stream: ${(e as Error).message}`);
-    }
-    return;
-  }
-  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
-    yield* zstdStream(input);
-    return;
-  }
-  for await (const c of input) yield c as Buffer;
-}
-
-async function* zstdStream(input: Readable): AsyncGenerator<Buffer> {
-  const out: Buffer[] = [];
-  const d = new Decompress((chunk) => void out.push(Buffer.from(chunk)));
   try {
-    for await (const c of input) {
-      d.push(new Uint8Array(c as Buffer));
-      yield* out.splice(0);
-    }
-    d.push(new Uint8Array(0), true);
+    yield* decompress(createReadStream(file));
   } catch (e) {
-    throw new RegistryError(`not a valid zstd stream: ${(e as Error).message}`);
+    if (e instanceof ArchiveFormatError) throw new RegistryError(`layer ${file}: ${e.message}`);
+    throw e;
   }
-  yield* out.splice(0);
-}
-
-async function readHead(file: string, n: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let got = 0;
-  for await (const c of createReadStream(file, { start: 0, end: n - 1 })) {
-    chunks.push(c as Buffer);
-    got += (c as Buffer).length;
-  }
-  return Buffer.concat(chunks, got);
 }

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { createRequire } from "node:module";
-import type * as TarStream from "tar-stream";
+import { readTar } from "@tsbuild/archive";
 import { hexOf, lazy, sha256Digest, type Digest, type Image, type ImageConfigFile, type Layer } from "@tsbuild/image";
 import { downloadBlob, fetchSmallBlob, layerTar } from "./blob.js";
 import type { RegistryClient } from "./client.js";
@@ -44,27 +43,13 @@ export class RemoteLayer implements Layer {
 
   /** Docker's layer size: regular file bytes plus symlink target lengths; hard links add nothing. */
   readonly size = lazy(async () => {
-    const tar = createRequire(import.meta.url)("tar-stream") as typeof TarStream;
-    const extract = tar.extract();
     let size = 0;
-    extract.on("entry", (h, stream, next) => {
-      if (h.type === "file" || (h.type as string) === "contiguous-file") size += h.size ?? 0;
-      else if (h.type === "symlink") size += Buffer.byteLength(h.linkname ?? "");
-      stream.on("end", next);
-      stream.resume();
+    await readTar(await this.open(), (e) => {
+      if (e.typeflag === "0" || e.typeflag === "7") size += e.size;
+      else if (e.typeflag === "2") size += Buffer.byteLength(e.linkname);
     });
-    const done = new Promise<void>((resolve, reject) => {
-      extract.on("finish", resolve);
-      extract.on("error", reject);
-    });
-    (await this.open()).on("error", (e) => extract.destroy(e)).pipe(extract);
-    await done;
     return size;
   });
-
-  async compressed(): Promise<{ digest: Digest; size: number }> {
-    return { digest: this.descriptor.digest, size: this.descriptor.size };
-  }
 }
 
 async function* verifiedTar(src: AsyncIterable<Buffer>, diffID: Digest, blob: Digest): AsyncGenerator<Buffer> {

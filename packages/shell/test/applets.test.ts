@@ -367,4 +367,23 @@ describe("tar", () => {
     expect(r.stderr).toBe("tar: removing leading '/' from member names\n");
     expect(entry(r.entries, "out/bin/run")).toMatchObject({ mode: "0755", uid: 65534, gid: 65534 });
   });
+
+  it("extracts xz, bzip2 and zstd archives by their magic number, as GNU and busybox tar do", async () => {
+    const { writeTar } = await import("@tsbuild/archive");
+    const { execFileSync } = await import("node:child_process");
+    const plain = writeTar([{ name: "hello", type: "file", mode: 0o644, uid: 0, gid: 0, mtime: 0, content: Buffer.from("hi\n") }]);
+    for (const tool of ["xz", "bzip2", "zstd"]) {
+      let packed: Buffer;
+      try {
+        packed = execFileSync(tool, ["-c"], { input: plain });
+      } catch {
+        console.warn(`SKIPPED: ${tool} is not installed, its tar input is not checked`);
+        continue;
+      }
+      const fs = await baseFs();
+      fs.writeFile("/a.tar.x", packed);
+      const r = await runStep(fs, "mkdir /o && tar -xf /a.tar.x -C /o && cat /o/hello");
+      expect(r.stdout, tool).toBe("hi\n");
+    }
+  });
 });

@@ -11,6 +11,8 @@ export type {
 export { defaultRoot } from "./root.js";
 export { importTar, saveImages, loadArchive } from "./archive/lazy.js";
 export type { ImportOptions } from "./archive/import.js";
+export type { WriteImageOptions } from "./write-image.js";
+export { historyRecords } from "./records.js";
 export { DOCKER_VERSION } from "./version.js";
 export { NoSuchImageError, ImageDeleteConflictError, InvalidImageError } from "./errors.js";
 export { DamagedImageError } from "./image.js";

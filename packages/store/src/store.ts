@@ -1,4 +1,4 @@
-import { chainIDs, sha256Digest, type BuildRecord, type Digest } from "@tsbuild/image";
+import { chainIDs, sha256Digest, type BuildRecord, type Digest, type Image } from "@tsbuild/image";
 import type { Backend, LayerRecord } from "./backend.js";
 import { childrenIndex } from "./children-index.js";
 import { InvalidImageError, NoSuchImageError } from "./errors.js";
@@ -10,6 +10,7 @@ import {
 } from "./reference.js";
 import { removeImage } from "./remove.js";
 import { goTime } from "@tsbuild/dockerfmt";
+import { writeImageTo, type WriteImageOptions } from "./write-image.js";
 import type {
   GraphDriverData, ImageStore, LayerInput, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
 } from "./types.js";
@@ -56,6 +57,10 @@ export class Store implements ImageStore {
   }
 
   // ---- images ----
+
+  writeImage(image: Image, tags: readonly string[] = [], opts: WriteImageOptions = {}): Promise<Digest> {
+    return writeImageTo(this, image, tags, opts);
+  }
 
   async putImage(config: Buffer, parent?: Digest): Promise<Digest> {
     const diffIDs = validateConfig(config);

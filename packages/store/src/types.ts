@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { BuildRecord, Digest, Image, Layer } from "@tsbuild/image";
+import type { WriteImageOptions } from "./write-image.js";
 
 /** A layer tar: whole, as a stream of chunks, or as the list of buffers it is made of. */
 export type LayerInput = Buffer | NodeJS.ReadableStream | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -61,6 +62,11 @@ export interface ImageStore {
   putLayer(tar: LayerInput, parentChainID: Digest | null, opts?: PutLayerOptions): Promise<StoredLayer>;
   getLayer(chainID: Digest): StoredLayer | undefined;
   listLayers(): Digest[];
+  /**
+   * Any Image (built-in, loaded, pulled, another store's) into this store: the layers it lacks,
+   * checked against the config's diffIDs, then the config, then the tags. All or nothing.
+   */
+  writeImage(image: Image, tags?: readonly string[], opts?: WriteImageOptions): Promise<Digest>;
   /** id = sha256(config); every layer of rootfs must be in the store; writes the parent link. */
   putImage(config: Buffer, parent?: Digest): Promise<Digest>;
   getImage(id: Digest): StoredImage | undefined;

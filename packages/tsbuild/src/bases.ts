@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { builtinImage, type BuiltinImage } from "@tsbuild/baseimages";
-import { serializeConfig, type Digest } from "@tsbuild/image";
+import type { Digest } from "@tsbuild/image";
 import { importTar, memoryStore, memoryStoreOver, type ImageStore } from "@tsbuild/store";
 
 /**
@@ -37,10 +37,7 @@ export function buildStore(): ImageStore {
 function sharedBuiltin(image: BuiltinImage): Promise<Digest> {
   let id = sharedIds.get(image.ref);
   if (!id) {
-    id = (async () => {
-      await shared.putLayer(image.layerTar(), null, { expectDiffID: image.diffID() });
-      return shared.putImage(serializeConfig(image.config()));
-    })();
+    id = shared.writeImage(image.image());
     id.catch(() => sharedIds.delete(image.ref));
     sharedIds.set(image.ref, id);
   }
@@ -50,22 +47,14 @@ function sharedBuiltin(image: BuiltinImage): Promise<Digest> {
 /**
  * The builder's resolveMissingBase: a FROM name the store lacks that is a built-in image
  * (busybox, alpine, debian, ubuntu) is put into the store with its own config — as a pull
- * would — and tagged with the name FROM used. A store made by buildStore() gets it from the
- * process's shared store without copying it.
+ * would — and tagged as the builder tags it (its name and the name FROM used). A store made by
+ * buildStore() already sees it in the process's shared store, so writing it there only tags it.
  */
 export function builtinResolver(store: ImageStore, sharesBases = false): (ref: string) => Promise<Digest | undefined> {
   return async (ref) => {
     const image = builtinImage(ref);
     if (!image) return undefined;
-    let id: Digest;
-    if (sharesBases) {
-      id = await sharedBuiltin(image);
-    } else {
-      await store.putLayer(image.layerTar(), null, { expectDiffID: image.diffID() });
-      id = await store.putImage(serializeConfig(image.config()));
-    }
-    await store.tag(ref, id);
-    if (ref !== image.ref) await store.tag(image.ref, id);
-    return id;
+    if (sharesBases) await sharedBuiltin(image);
+    return store.writeImage(image.image(), image.tags(ref));
   };
 }

@@ -3,7 +3,6 @@ import { buildStore, builtinResolver, importBases } from "./bases.js";
 import { pullingResolver } from "./pull.js";
 import { prepareContext } from "./context.js";
 import { describeImage } from "./describe.js";
-import { recordingStore } from "./records.js";
 import type { BuildFailure, BuildOptions, BuiltImage } from "./types.js";
 
 /**
@@ -30,7 +29,7 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
   };
   try {
     const result = await runBuilder({
-      store: recordingStore(store),
+      store,
       context,
       dockerfileName,
       tags: opts.tags,

@@ -1,10 +1,10 @@
 import type { StepRecord } from "@tsbuild/builder";
-import { analyzeImage, type FileChange } from "@tsbuild/explain";
+import { explainImage, type FileChange } from "@tsbuild/explain";
 import type { BuildRecord, Digest } from "@tsbuild/image";
-import type { ImageStore } from "@tsbuild/store";
+import { historyRecords, type ImageStore } from "@tsbuild/store";
 import { entriesOf } from "./layer-entries.js";
 import { MergedFilesystem } from "./merged-fs.js";
-import { builtHistoryRecords, storedHistoryRecords } from "./records.js";
+import { builtHistoryRecords } from "./records.js";
 import type { BuiltImage, BuiltLayer, LayerInstruction } from "./types.js";
 
 export interface BuildFacts {
@@ -34,14 +34,9 @@ export async function describeImage(store: ImageStore, id: Digest, facts?: Build
   const history = config.history ?? [];
   const records = facts
     ? builtHistoryRecords(store, id, history.length, facts.records)
-    : storedHistoryRecords(store, id, history.length);
+    : historyRecords(store, id, history.length);
 
-  const explain = await analyzeImage({
-    id,
-    config,
-    layers: storedLayers.map((_, i) => ({ diffID: diffIDs[i], size: sizes[i], entries: async () => entries[i] })),
-    records,
-  });
+  const explain = await explainImage(stored, records, { entries: entriesOf });
 
   const fs = new MergedFilesystem();
   const layers: BuiltLayer[] = [];

@@ -1,5 +1,4 @@
-import { layerEntries } from "@tsbuild/fs-snapshot";
-import type { Digest, Layer, LayerEntry } from "@tsbuild/image";
+import { layerEntries, type Digest, type Layer, type LayerEntry } from "@tsbuild/image";
 
 /**
  * A layer's entries, remembered by diffID: the diffID is the hash of the tar, so the entries
@@ -25,7 +24,5 @@ export async function entriesOf(layer: Layer): Promise<LayerEntry[]> {
 }
 
 async function readEntries(layer: Layer): Promise<LayerEntry[]> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await layer.open()) chunks.push(chunk as Buffer);
-  return layerEntries(Buffer.concat(chunks));
+  return layerEntries(await layer.open());
 }

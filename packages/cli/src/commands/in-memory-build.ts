@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { builtinImage } from "@tsbuild/baseimages";
 import { build, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
-import { serializeConfig, type BuildRecord, type Digest } from "@tsbuild/image";
+import type { BuildRecord, Digest } from "@tsbuild/image";
 import { defaultRoot, openStore, type ImageStore } from "@tsbuild/store";
 import type { Io } from "../command.js";
 
@@ -81,11 +81,7 @@ async function fromDiskStore(store: ImageStore, ref: string, values: Record<stri
   const id = disk.resolve(ref);
   const image = id ? disk.getImage(id) : undefined;
   if (!id || !image) return undefined;
-  let parent: Digest | null = null;
-  for (const layer of await image.layers()) parent = (await store.putLayer(await layer.open(), parent)).chainID;
-  const copied = await store.putImage(await image.rawConfig());
-  await store.tag(ref, copied);
-  return copied;
+  return store.writeImage(image, [ref]);
 }
 
 /**
@@ -103,8 +99,5 @@ async function fromConformanceBases(store: ImageStore, ref: string, io: Io): Pro
 async function fromBuiltins(store: ImageStore, ref: string): Promise<Digest | undefined> {
   const img = builtinImage(ref);
   if (!img) return undefined;
-  await store.putLayer(img.layerTar(), null);
-  const id = await store.putImage(serializeConfig(img.config()));
-  await store.tag(img.ref, id);
-  return id;
+  return store.writeImage(img.image(), img.tags(ref));
 }

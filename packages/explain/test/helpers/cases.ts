@@ -33,14 +33,7 @@ export function caseDir(name: string): string {
 export function dockerImage(name: string): AnalyzableImage {
   const e = JSON.parse(fs.readFileSync(path.join(caseDir(name), "expected.json"), "utf8")) as Expected;
   return {
-    config: {
-      architecture: "amd64",
-      os: "linux",
-      created: "1970-01-01T00:00:00Z",
-      config: {} as never,
-      history: e.image.history,
-      rootfs: { type: "layers", diff_ids: e.image.diff_ids },
-    },
+    config: config(e.image.history, e.image.diff_ids),
     layers: e.image.layers.map((l, i) => ({ diffID: e.image.diff_ids[i], size: l.size, entries: async () => l.entries })),
   };
 }
@@ -48,14 +41,10 @@ export function dockerImage(name: string): AnalyzableImage {
 /** An image from hand-written layers: [path, size] for files, "path/" for directories, ".wh." names for whiteouts. */
 export function image(layers: Array<Array<string | [string, number] | [string, number, string]>>, history?: HistoryEntry[]): AnalyzableImage {
   return {
-    config: {
-      architecture: "amd64",
-      os: "linux",
-      created: "1970-01-01T00:00:00Z",
-      config: {} as never,
-      history: history ?? layers.map((_, i) => ({ created_by: i === 0 ? "" : `/bin/sh -c step ${i}` })),
-      rootfs: { type: "layers", diff_ids: layers.map((_, i) => `sha256:${String(i).padStart(64, "0")}`) },
-    },
+    config: config(
+      history ?? layers.map((_, i) => ({ created_by: i === 0 ? "" : `/bin/sh -c step ${i}` })),
+      layers.map((_, i) => `sha256:${String(i).padStart(64, "0")}`),
+    ),
     layers: layers.map((entries, i) => {
       const list: LayerEntry[] = entries.map((e) =>
         typeof e === "string"
@@ -66,4 +55,9 @@ export function image(layers: Array<Array<string | [string, number] | [string, n
       return { diffID: `sha256:${String(i).padStart(64, "0")}`, size, entries: async () => list };
     }),
   };
+}
+
+/** The config fields the analysis reads: history and diffIDs. */
+function config(history: HistoryEntry[] | undefined, diffIDs: string[]): AnalyzableImage["config"] {
+  return { architecture: "amd64", os: "linux", created: "1970-01-01T00:00:00Z", config: {} as never, history, rootfs: { type: "layers", diff_ids: diffIDs } };
 }

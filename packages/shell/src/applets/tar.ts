@@ -1,4 +1,4 @@
-import { gunzipSync } from "node:zlib";
+import { decompress } from "@tsbuild/archive";
 import tarStream, { type Header } from "tar-stream";
 import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
@@ -179,7 +179,7 @@ export const tar = async (ctx: AppletContext): Promise<number> => {
       }
       return fail(ctx, "tar", `can't open '${o.file}': ${describeError(e)}`, 1);
     }
-    if (input[0] === 0x1f && input[1] === 0x8b) input = gunzipSync(input);
+    input = await decompressed(input);
     const entries = await readEntries(input);
     if (o.mode === "t") {
       const db = o.verbose ? ctx.accounts() : undefined;
@@ -344,4 +344,11 @@ function escapeName(name: string): string {
     else out += `\\${b.toString(8).padStart(3, "0")}`;
   }
   return out;
+}
+
+/** gzip, bzip2, xz or zstd input unpacked as GNU and busybox tar do on extract and list: by its magic number (@tsbuild/archive). */
+async function decompressed(input: Buffer): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of decompress(input)) chunks.push(c);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }

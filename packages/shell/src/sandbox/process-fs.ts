@@ -1,3 +1,4 @@
+import { MAX_SYMLINK_HOPS } from "@tsbuild/image";
 import type { Owner, FileSystem, Stat } from "@tsbuild/fs-snapshot";
 import { errorCode, fsError } from "../util/errors.js";
 import { dirname, joinPath, resolvePath } from "../util/paths.js";
@@ -12,7 +13,6 @@ export interface Node extends Stat {
   virtual: boolean;
 }
 
-const MAX_SYMLINK_HOPS = 40;
 
 /**
  * The filesystem as the processes of one RUN step see it: the RootFS seen through Docker's

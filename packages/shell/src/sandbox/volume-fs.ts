@@ -1,3 +1,4 @@
+import { MAX_SYMLINK_HOPS } from "@tsbuild/image";
 import {
   type FileSystem, type FsError, type RootFS, isFsError, type MkdirOptions, type Owner, type Stat,
   type WriteFileOptions,
@@ -7,7 +8,6 @@ import { mountError, relabel } from "./mount-errors.js";
 import { Volume } from "./volume.js";
 
 /** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS). */
-const MAX_SYMLINK_HOPS = 40;
 /** Inode numbers of the n-th volume start at n * 2^32 (memfs counts from 0 and never gets near). */
 const INODE_SPAN = 2 ** 32;
 

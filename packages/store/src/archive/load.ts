@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { chainIDs, type Digest } from "@tsbuild/image";
+import { imageFrom, layerFrom, sha256Digest, type Digest } from "@tsbuild/image";
 import { chunksOf, quietUntilRead } from "../layer/ingest.js";
 import { familiarString } from "../reference.js";
 import type { ImageStore } from "../types.js";
@@ -38,27 +38,27 @@ async function commit(store: ImageStore, archive: UnpackedArchive, images: Plann
   const loaded: Array<{ id: Digest; parent?: Digest; config: Buffer }> = [];
 
   for (const img of images) {
-    const chain = chainIDs(img.layers.map((l) => l.diffID));
-    for (const [i, layer] of img.layers.entries()) {
-      if (store.getLayer(chain[i])) continue;
-      await store.putLayer(decompressed(archive.open(layer.member)), i ? chain[i - 1] : null, {
-        expectDiffID: layer.diffID,
-        ...(layer.compressedDigest ? { compressedDigest: layer.compressedDigest } : {}),
-      });
-    }
-    const id = await store.putImage(img.config);
-    idLines.push(`Loaded image ID: ${id}`);
-    // As Docker: the "Loaded image ID" lines appear only when the last image had no tags.
-    tagCount = 0;
+    // Docker's words for a tag that moves, decided before this image takes it.
+    const tagLines: string[] = [];
+    const newID = sha256Digest(img.config);
     for (const tag of img.tags) {
       const prev = store.listImages().find((i) => store.tagsOf(i).includes(familiarString(tag)));
-      if (prev && prev !== id) {
-        lines.push(`The image ${familiarString(tag)} already exists, renaming the old one with ID ${prev} to empty string`);
+      if (prev && prev !== newID) {
+        tagLines.push(`The image ${familiarString(tag)} already exists, renaming the old one with ID ${prev} to empty string`);
       }
-      await store.tag(familiarString(tag), id);
-      lines.push(`Loaded image: ${familiarString(tag)}`);
-      tagCount++;
+      tagLines.push(`Loaded image: ${familiarString(tag)}`);
     }
+    const image = imageFrom({
+      rawConfig: () => img.config,
+      layers: () => img.layers.map((l) => layerFrom({ open: () => decompressed(archive.open(l.member)), diffID: () => l.diffID })),
+    });
+    const id = await store.writeImage(image, img.tags.map(familiarString), {
+      layerOptions: (i) => (img.layers[i].compressedDigest ? { compressedDigest: img.layers[i].compressedDigest } : {}),
+    });
+    idLines.push(`Loaded image ID: ${id}`);
+    lines.push(...tagLines);
+    // As Docker: the "Loaded image ID" lines appear only when the last image had no tags.
+    tagCount = img.tags.length;
     loaded.push({ id, parent: img.parent, config: img.config });
   }
 

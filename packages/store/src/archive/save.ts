@@ -1,5 +1,6 @@
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { tarStream } from "../tar/tar-stream.js";
+import { END_OF_ARCHIVE, encodeHeader, padding, zeroPadding } from "@tsbuild/archive";
 import { chainIDs, hexOf, type Digest } from "@tsbuild/image";
 import { NoSuchImageError } from "../errors.js";
 import { familiarString, parseNamed, splitStored } from "../reference.js";
@@ -172,34 +173,45 @@ function parseCreated(v: unknown): Date {
   return Number.isNaN(d.getTime()) ? new Date(0) : d;
 }
 
+/**
+ * The archive through the one Go-exact tar writer (@tsbuild/archive), as Docker's tarexport
+ * writes it with Go's archive/tar; layer tars are streamed from the store, never held whole.
+ */
 async function writeArchive(store: ImageStore, entries: Entry[], out: NodeJS.WritableStream): Promise<void> {
-  const pack = tarStream().pack();
-  const done = pipeline(pack, out as NodeJS.WritableStream);
-  // If the output fails (a closed pipe, a full disk), stop feeding the pack at once.
-  const aborted = new Promise<never>((_, reject) => done.catch(reject));
-  aborted.catch(() => undefined);
-  try {
-    for (const e of entries) {
-      const base = { name: e.name, mtime: e.mtime, uid: 0, gid: 0, uname: "root", gname: "root" };
-      if (e.kind === "dir") {
-        pack.entry({ ...base, type: "directory", mode: 0o755 });
-      } else if (e.kind === "file") {
-        pack.entry({ ...base, type: "file", mode: 0o644 }, e.data);
-      } else if (e.kind === "symlink") {
-        pack.entry({ ...base, type: "symlink", mode: 0o777, linkname: e.target });
-      } else {
-        const layer = store.getLayer(e.chainID);
-        if (!layer) throw new Error(`layer ${e.chainID} is not in the store`);
-        const size = await layer.tarSize();
-        const sink = pack.entry({ ...base, type: "file", mode: 0o644, size });
-        await Promise.race([pipeline(await layer.open(), sink), aborted]);
-      }
+  await pipeline(Readable.from(archiveBytes(store, entries)), out as NodeJS.WritableStream);
+}
+
+async function* archiveBytes(store: ImageStore, entries: Entry[]): AsyncGenerator<Buffer> {
+  for (const e of entries) {
+    const base = { name: e.name, mtime: Math.floor(e.mtime.getTime() / 1000), uid: 0, gid: 0, uname: "root", gname: "root" };
+    if (e.kind === "dir") {
+      yield encodeHeader({ ...base, typeflag: "5", mode: 0o755, size: 0 });
+    } else if (e.kind === "file") {
+      yield encodeHeader({ ...base, typeflag: "0", mode: 0o644, size: e.data.length });
+      yield* body([e.data], e.data.length, e.name);
+    } else if (e.kind === "symlink") {
+      yield encodeHeader({ ...base, typeflag: "2", mode: 0o777, size: 0, linkname: e.target });
+    } else {
+      const layer = store.getLayer(e.chainID);
+      if (!layer) throw new Error(`layer ${e.chainID} is not in the store`);
+      const size = await layer.tarSize();
+      yield encodeHeader({ ...base, typeflag: "0", mode: 0o644, size });
+      yield* body(await layer.open(), size, e.name);
     }
-    pack.finalize();
-  } catch (err) {
-    pack.destroy(err as Error);
-    await done.catch(() => undefined);
-    throw err;
   }
-  await done;
+  yield END_OF_ARCHIVE;
+}
+
+/** A member's data and its padding; a source that disagrees with the header's size is an error, not a broken archive. */
+async function* body(source: AsyncIterable<unknown> | Iterable<Buffer>, size: number, name: string): AsyncGenerator<Buffer> {
+  let written = 0;
+  for await (const chunk of source) {
+    const b = chunk as Buffer;
+    written += b.length;
+    if (written > size) break;
+    yield b;
+  }
+  if (written !== size) throw new Error(`${name}: ${written} bytes where ${size} were expected`);
+  const pad = padding(size);
+  if (pad > 0) yield zeroPadding(pad);
 }

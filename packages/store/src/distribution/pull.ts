@@ -1,7 +1,7 @@
-import { chainIDs, type Digest } from "@tsbuild/image";
-import type { LayerRecord } from "../backend.js";
+import { imageFrom, layerFrom, type Digest } from "@tsbuild/image";
 import { Store, validateConfig } from "../store.js";
 import type { ImageStore } from "../types.js";
+import { writeImageTo } from "../write-image.js";
 import { addPulledReferences } from "./refs.js";
 
 /** A layer of a pulled image: its blob, already verified, and how to read it as a tar. */
@@ -25,8 +25,9 @@ export interface PulledImage {
 }
 
 /**
- * Writes a pulled image: layers (each checked against the config's diffID), the config, the
- * references. All under the writer lock; when anything fails, the layers this call created are
+ * Writes a pulled image through the store's one writeImage: layers (each checked against the
+ * config's diffID, its blob digest recorded under distribution/), the config, the references
+ * (without lastUpdated, as Docker's pull). When anything fails, the layers this call created are
  * removed again, so a bad pull leaves the store as it was (Docker would keep them).
  */
 export function writePulledImage(store: ImageStore, img: PulledImage): Promise<Digest> {
@@ -35,29 +36,16 @@ export function writePulledImage(store: ImageStore, img: PulledImage): Promise<D
   if (diffIDs.length !== img.layers.length) {
     throw new Error(`the manifest lists ${img.layers.length} layers but the image config has ${diffIDs.length} diffIDs`);
   }
-  const chain = chainIDs(diffIDs);
-  return store.withLock(async () => {
-    const created: LayerRecord[] = [];
-    try {
-      for (const [i, layer] of img.layers.entries()) {
-        if (layer.diffID !== diffIDs[i]) throw new Error(`layer ${i} diffID ${layer.diffID} is not the config's ${diffIDs[i]}`);
-        if (store.backend.layer(chain[i])) continue;
-        img.onLayer?.(i, "extracting");
-        const stored = await store.putLayer(await layer.open(), i === 0 ? null : chain[i - 1], {
-          expectDiffID: diffIDs[i],
-          compressedDigest: layer.compressedDigest,
-          sourceRepository: img.sourceRepository,
-        });
-        const rec = store.backend.layer(stored.chainID);
-        if (rec) created.push(rec);
-        img.onLayer?.(i, "complete");
-      }
-      const id = await store.putImage(img.config);
-      await addPulledReferences(store, id, img.references);
-      return id;
-    } catch (e) {
-      for (const rec of created.reverse()) await store.backend.removeLayer(rec).catch(() => undefined);
-      throw e;
-    }
+  for (const [i, layer] of img.layers.entries()) {
+    if (layer.diffID !== diffIDs[i]) throw new Error(`layer ${i} diffID ${layer.diffID} is not the config's ${diffIDs[i]}`);
+  }
+  const image = imageFrom({
+    rawConfig: () => img.config,
+    layers: () => img.layers.map((l) => layerFrom({ open: () => l.open(), diffID: () => l.diffID })),
+  });
+  return writeImageTo(store, image, [], {
+    layerOptions: (i) => ({ compressedDigest: img.layers[i].compressedDigest, sourceRepository: img.sourceRepository }),
+    onLayer: img.onLayer,
+    refer: (id) => addPulledReferences(store, id, img.references),
   });
 }

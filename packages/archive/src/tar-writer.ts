@@ -1,9 +1,11 @@
 /**
- * Tar header blocks byte-for-byte as Go's archive/tar Writer produces them for the headers moby's
+ * The one tar writer: header blocks byte-for-byte as Go's archive/tar Writer produces them for the headers moby's
  * pkg/archive builds (Format=PAX, which still lets Go pick USTAR when the fields fit). tar-stream's
  * packer can't be used for writing: it masks the mode to 0o7777 (Docker keeps the file-type bits,
  * e.g. 0o100644), pads numeric fields differently and never uses the USTAR prefix field.
  */
+import { BLOCK, padding } from "./tar-header.js";
+
 export interface TarHeader {
   name: string;
   /** "0" file, "1" hard link, "2" symlink, "3" char, "4" block, "5" dir, "6" fifo. */
@@ -22,7 +24,6 @@ export interface TarHeader {
   devminor?: number;
 }
 
-const BLOCK = 512;
 const NAME_SIZE = 100;
 const PREFIX_SIZE = 155;
 
@@ -63,11 +64,6 @@ export function encodeHeader(h: TarHeader): Buffer {
   const main = mainBlock(h, h.name, true);
   finishBlock(main);
   return Buffer.concat([paxBlock, data, zeroPadding(padding(data.length)), main]);
-}
-
-/** Zero bytes that pad a body of `size` bytes to the block size. */
-export function padding(size: number): number {
-  return (BLOCK - (size % BLOCK)) % BLOCK;
 }
 
 /** The end-of-archive marker Go writes: two zero blocks, no padding to a record size. */

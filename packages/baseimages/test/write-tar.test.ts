@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { layerEntries } from "@tsbuild/fs-snapshot";
-import { writeTar } from "@tsbuild/baseimages";
+import { writeTar } from "@tsbuild/archive";
 
 describe("writeTar", () => {
   it("writes what a tar reader reads back: long names, long link targets, hard links, placeholders", async () => {
