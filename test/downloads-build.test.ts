@@ -58,8 +58,8 @@ describe("RUN downloads in a build", () => {
     const none = await run(df, { contentDir, network: "none" });
     expect(none.ok).toBe(false);
     expect(none.out).toContain("wget: bad address '127.0.0.1'");
-    // RUN --network is BuildKit's; Docker 20.10's classic builder refuses it.
-    const runNone = await run(`FROM alpine:3.19\nRUN --network=none wget -q -O /f.txt ${base}/f.txt\n`, { contentDir, buildkit: true });
+    // RUN --network is BuildKit's from the 1.3 frontend on: the classic builder and 20.10's built-in frontend refuse it.
+    const runNone = await run(`# syntax=docker/dockerfile:1.4\nFROM alpine:3.19\nRUN --network=none wget -q -O /f.txt ${base}/f.txt\n`, { contentDir, buildkit: true });
     expect(runNone.ok).toBe(false);
     expect(runNone.out).toContain("wget: bad address");
   });

@@ -362,7 +362,7 @@ describe("apk over a real (tiny, signed, local) repository", () => {
       let out = "";
       fs.beginStep();
       const res = await runCommand(fs, {
-        argv: ["/bin/sh", "-c", script], env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }, cwd: "/", user: "",
+        argv: ["/bin/sh", "-c", script], config: { Env: Object.entries({ PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }).map(([k, v]) => `${k}=${v}`), WorkingDir: "/", User: "" },
         stdout: (s) => void (out += s), stderr: (s) => void (out += s), binaries: simulatedBinariesWith({ fetcher: fetcher() }),
         now: () => new Date("2025-02-03T04:05:06Z"),
       });

@@ -106,7 +106,7 @@ async function run(fs: RootFS, script: string, fetcher: Fetcher, models?: Comman
   const notes: string[] = [];
   fs.beginStep();
   const res = await runCommand(fs, {
-    argv: ["/bin/sh", "-c", script], env: { PATH, HOME: "/root" }, cwd: "/app", user: "",
+    argv: ["/bin/sh", "-c", script], config: { Env: Object.entries({ PATH, HOME: "/root" }).map(([k, v]) => `${k}=${v}`), WorkingDir: "/app", User: "" },
     stdout: (s) => void (out += s), stderr: (s) => void (err += s), notes: (l) => void notes.push(l),
     binaries: simulatedBinariesWith({ fetcher }), models: models ?? withPackageManagers([], { fetcher }),
   });
@@ -297,7 +297,7 @@ describe("npm ci: who runs it, and whose model wins", () => {
     let err = "";
     const fetcher = new Fetcher({ cache: cacheDir() });
     const res = await runCommand(fs, {
-      argv: ["/bin/sh", "-c", "npm ci"], env: { PATH, HOME: "/home/node" }, cwd: "/app", user: "1000:1000",
+      argv: ["/bin/sh", "-c", "npm ci"], config: { Env: Object.entries({ PATH, HOME: "/home/node" }).map(([k, v]) => `${k}=${v}`), WorkingDir: "/app", User: "1000:1000" },
       stderr: (s) => void (err += s), binaries: simulatedBinariesWith({ fetcher }), models: withPackageManagers([], { fetcher }),
     });
     expect(err).toBe("");
@@ -328,7 +328,7 @@ describe("npm install NAME… without a lockfile", () => {
     const fetcher = new Fetcher({ cache: cacheDir() });
     fs.beginStep();
     const res = await runCommand(fs, {
-      argv: ["/bin/sh", "-c", `npm install --registry ${base}/ tool dep@1`], env: { PATH, HOME: "/root" }, cwd: "/w", user: "",
+      argv: ["/bin/sh", "-c", `npm install --registry ${base}/ tool dep@1`], config: { Env: Object.entries({ PATH, HOME: "/root" }).map(([k, v]) => `${k}=${v}`), WorkingDir: "/w", User: "" },
       stdout: (s) => void (out += s), stderr: (s) => void (err += s), binaries: simulatedBinariesWith({ fetcher }), models: withPackageManagers([], { fetcher }),
     });
     expect(err).toBe("");

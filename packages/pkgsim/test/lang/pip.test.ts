@@ -63,7 +63,7 @@ async function run(fs: RootFS, script: string, fetcher: Fetcher, env: Record<str
   const notes: string[] = [];
   fs.beginStep();
   const res = await runCommand(fs, {
-    argv: ["/bin/sh", "-c", script], env: { PATH, HOME: "/root", ...env }, cwd: "/", user: "",
+    argv: ["/bin/sh", "-c", script], config: { Env: Object.entries({ PATH, HOME: "/root", ...env }).map(([k, v]) => `${k}=${v}`), WorkingDir: "/", User: "" },
     stdout: (s) => void (out += s), stderr: (s) => void (err += s), notes: (l) => void notes.push(l),
     binaries: simulatedBinariesWith({ fetcher }), models: withPackageManagers([], { fetcher }),
   });
