@@ -73,6 +73,8 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
     shellKind: shellKind("sh", flavour),
     argv: spec.argv,
     pids: 1,
+    output: { stdout: (s) => spec.stdout?.(s), stderr: (s) => spec.stderr?.(s) },
+    breathe: breather(),
     // just-bash (patched, see README) reads `plainNames` from the state a script starts with.
     setPlainVariables: (names) => {
       if (bash) (bash as unknown as { state: { plainNames?: ReadonlySet<string> } }).state.plainNames = names;
@@ -113,6 +115,20 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
     return { exitCode: result.exitCode === 0 ? 126 : result.exitCode, timedOut: timedOut || undefined, error };
   }
   return { exitCode: result.exitCode };
+}
+
+/**
+ * just-bash awaits only settled promises between commands, so a busy script would hold the
+ * event loop until it ends; every so often a command waits one turn, and the CLI's progress
+ * line (a timer) keeps moving.
+ */
+function breather(everyMs = 50): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < everyMs) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = Date.now();
+  };
 }
 
 /** Where to declare what a program does when the sandbox cannot run it (@tsbuild/models). */

@@ -25,6 +25,9 @@ export function dispatcher(name: string, step: Step): Command {
 }
 
 async function dispatch(step: Step, name: string, args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
+  // The launcher runs one command: the first one dispatched is the container's process.
+  step.launchCtx ??= ctx;
+  await step.breathe();
   const explicit = step.hook.takeExplicit(name);
   // Once a limit has stopped part of the step, the rest must wind down, not run on.
   if (step.limit) return failure(`bash: ${name}: not run: ${step.limit}`, 126);
