@@ -6,6 +6,7 @@ import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
 import { imageFlavour, shellKind } from "./exec/flavour.js";
 import { limitMessage } from "./exec/io.js";
 import { posixWords } from "./exec/posix-words.js";
+import { forPositional } from "./exec/for-positional.js";
 import { modelCovers } from "./exec/models.js";
 import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
 import type { Step } from "./exec/step.js";
@@ -94,6 +95,7 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
   });
   // Scripts of ash and dash get no brace expansion (see posix-words.ts).
   bash.registerTransformPlugin(posixWords(() => step.shellKind !== "bash"));
+  bash.registerTransformPlugin(forPositional());
   // `command -v` and `type` answer from just-bash's registry: every program of the image must
   // be in it from the start, and the shell's own builtins, which have no file.
   for (const name of SHELL_BUILTIN_COMMANDS) hook.ensure(name);

@@ -109,6 +109,9 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
       copyEntry(ctx, o, child, childNode, joinPath(dest, name));
     }
     if (o.preserve) preserveMetadata(ctx, node, dest);
+    // busybox sets a directory it made to the source's mode at the end (copy_file's chmod), which
+    // drops a setgid bit the new directory took from a setgid parent.
+    else if (!existing && ctx.flavour === "busybox") fs.chmod(dest, node.mode & 0o7777 & ~fs.umask);
     return;
   }
   if (existing && o.noClobber) return;
@@ -128,7 +131,8 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
     if (o.preserve && ctx.creds.uid === 0) fs.chown(dest, { uid: node.uid, gid: node.gid }, { noFollow: true });
     return;
   }
-  if (o.preserve && node.nlink > 1 && !node.virtual) {
+  // busybox keeps hard links within a copy even without -p (FEATURE_PRESERVE_HARDLINKS).
+  if ((o.preserve || ctx.flavour === "busybox") && node.nlink > 1 && !node.virtual) {
     const first = o.keepLinks.get(node.ino);
     if (first) {
       if (existing) fs.remove(dest);

@@ -11,6 +11,7 @@ import { classify, MAX_INTERPRETER_DEPTH, searchPath } from "./lookup.js";
 import { modelFor } from "./models.js";
 import { execChild } from "./child.js";
 import { exportAll, runShell } from "./shell.js";
+import { printfUtf8Escapes } from "./printf-bytes.js";
 import type { Step } from "./step.js";
 
 /** Docker's default PATH, which ash also falls back to when PATH is unset. */
@@ -133,9 +134,11 @@ async function runApplet(
       return runShell(step, word, args, ctx, shellKind(applet, flavour));
     case "multicall":
       return runBusybox(step, args, ctx, dispatcherName);
-    case "bundled":
-      if (applet === dispatcherName && ctx.origCommand) return ctx.origCommand(args);
-      return runBundledAs(step, applet, args, ctx);
+    case "bundled": {
+      const given = applet === "printf" ? printfUtf8Escapes(args) : args;
+      if (applet === dispatcherName && ctx.origCommand) return ctx.origCommand(given);
+      return runBundledAs(step, applet, given, ctx);
+    }
     case "own": {
       const out = new Output();
       const actx: AppletContext = {
