@@ -68,7 +68,8 @@ export const cp: Applet = (ctx) => {
   let status = 0;
   for (const src of sources) {
     const srcPath = ctx.resolve(src);
-    const target = destIsDir ? joinPath(destPath, basename(srcPath)) : destPath;
+    // The operand's own last name, so `cp -a src/. dst/` copies src's entries into dst itself.
+    const target = destIsDir ? ctx.resolve(joinPath(dest, basename(src.replace(/\/+$/, "") || "/"))) : destPath;
     let top;
     try {
       top = o.noDeref && !o.derefTop ? ctx.fs.lstat(srcPath) : ctx.fs.stat(srcPath);

@@ -108,10 +108,34 @@ function numericPrefix(b: Buffer): number {
   return Object.is(v, -0) ? 0 : v;
 }
 
-function generalNumeric(b: Buffer): number {
-  const m = b.toString("latin1").match(/^[ \t]*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf(?:inity)?|[-+]?nan)/i);
-  if (!m) return Number.NEGATIVE_INFINITY - 1;
-  return Number(m[1].replace(/^([-+]?)inf(inity)?$/i, "$1Infinity"));
+/** glibc's strtod over the start of a key: the value of the longest number there, or undefined. */
+function strtod(b: Buffer): number | undefined {
+  const t = b.toString("latin1").replace(/^[ \t\n\v\f\r]+/, "");
+  const hex = /^([-+]?)0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP]([-+]?\d+))?/.exec(t);
+  if (hex) {
+    const [int, frac = ""] = hex[2].split(".");
+    const mant = parseInt(int || "0", 16) + (frac ? parseInt(frac, 16) / 16 ** frac.length : 0);
+    return (hex[1] === "-" ? -1 : 1) * mant * 2 ** Number(hex[3] ?? 0);
+  }
+  const m = /^([-+]?)((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)/i.exec(t);
+  if (!m) return undefined;
+  const w = m[2].toLowerCase();
+  const v = w.startsWith("inf") ? Infinity : w === "nan" ? NaN : Number(m[2]);
+  return m[1] === "-" ? -v : v;
+}
+
+/** glibc's atof: strtod's value, 0 when there is no number. */
+function atof(b: Buffer): number {
+  return strtod(b) ?? 0;
+}
+
+/** sort -g (busybox and coreutils use strtod): no number sorts first, then NaN, then the numbers. */
+function generalCompare(a: Buffer, b: Buffer): number {
+  const x = strtod(a);
+  const y = strtod(b);
+  if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1;
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? 0 : Number.isNaN(x) ? -1 : 1;
+  return Math.sign(x - y) || 0;
 }
 
 const SUFFIX = "KMGTPEZYRQ";
@@ -235,12 +259,13 @@ function transform(b: Buffer, o: Order): Buffer {
 
 function compareKey(a: Buffer, b: Buffer, o: Order & { busybox?: boolean }): number {
   let r: number;
-  if (o.n) r = Math.sign(numericPrefix(a) - numericPrefix(b));
-  else if (o.g) {
-    const x = generalNumeric(a);
-    const y = generalNumeric(b);
-    r = x === y || (Number.isNaN(x) && Number.isNaN(y)) ? 0 : Number.isNaN(x) ? -1 : Number.isNaN(y) ? 1 : Math.sign(x - y);
-  } else if (o.h) {
+  if (o.n && o.busybox) {
+    // busybox's -n is atof's value (glibc strtod: exponents, hex, inf); NaN compares equal.
+    const x = atof(a);
+    const y = atof(b);
+    r = x > y ? 1 : x < y ? -1 : 0;
+  } else if (o.n) r = Math.sign(numericPrefix(a) - numericPrefix(b));
+  else if (o.g) r = generalCompare(a, b); else if (o.h) {
     const [ma, va] = human(a);
     const [mb, vb] = human(b);
     r = Math.sign(ma - mb) || Math.sign(va - vb);
@@ -283,6 +308,8 @@ export const sort: Applet = (ctx) => {
       } else if (c === "o") output = v;
     };
     const flag = (c: string): void => {
+      // busybox has no -h (measured against 1.35).
+      if (c === "h" && !gnu) throw new Usage(`sort: invalid option -- '${c}'`, true);
       if (ORDER_FLAGS.includes(c)) global[c as keyof Order] = true;
       else if (c === "u") unique = true;
       else if (c === "s") stable = true;

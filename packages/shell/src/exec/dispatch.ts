@@ -11,7 +11,9 @@ import { classify, MAX_INTERPRETER_DEPTH, searchPath } from "./lookup.js";
 import { modelFor } from "./models.js";
 import { execChild } from "./child.js";
 import { exportAll, runShell } from "./shell.js";
-import { printfUtf8Escapes } from "./printf-bytes.js";
+import { printfBytes, printfUtf8Escapes } from "./printf-bytes.js";
+import { sedBackups } from "./sed-backup.js";
+import { grepArguments } from "./grep-patterns.js";
 import type { Step } from "./step.js";
 
 /** Docker's default PATH, which ash also falls back to when PATH is unset. */
@@ -135,9 +137,9 @@ async function runApplet(
     case "multicall":
       return runBusybox(step, args, ctx, dispatcherName);
     case "bundled": {
-      const given = applet === "printf" ? printfUtf8Escapes(args) : args;
-      if (applet === dispatcherName && ctx.origCommand) return ctx.origCommand(given);
-      return runBundledAs(step, applet, given, ctx);
+      const given = bundledArguments(step, applet, args, ctx.cwd);
+      const run = applet === dispatcherName && ctx.origCommand ? ctx.origCommand(given) : runBundledAs(step, applet, given, ctx);
+      return applet === "printf" ? printfBytes(await run) : run;
     }
     case "own": {
       const out = new Output();
@@ -204,4 +206,12 @@ async function runBundledAs(step: Step, applet: string, args: string[], ctx: Res
   } finally {
     step.direct = undefined;
   }
+}
+
+/** just-bash's own commands, given arguments that make them do what the image's program does. */
+function bundledArguments(step: Step, applet: string, args: string[], cwd: string): string[] {
+  if (applet === "printf") return printfUtf8Escapes(args);
+  if (applet === "sed") return sedBackups(step.fs, cwd, args);
+  if (applet === "grep" || applet === "egrep" || applet === "fgrep") return grepArguments(applet, args);
+  return args;
 }
