@@ -11,7 +11,7 @@ import { classify, MAX_INTERPRETER_DEPTH, searchPath } from "./lookup.js";
 import { modelFor } from "./models.js";
 import { execChild } from "./child.js";
 import { exportAll, runShell } from "./shell.js";
-import { printfBytes, printfUtf8Escapes } from "./printf-bytes.js";
+import { printfByteArguments, printfBytes } from "./printf-bytes.js";
 import { sedBackups } from "./sed-backup.js";
 import { grepArguments } from "./grep-patterns.js";
 import type { Step } from "./step.js";
@@ -210,7 +210,7 @@ async function runBundledAs(step: Step, applet: string, args: string[], ctx: Res
 
 /** just-bash's own commands, given arguments that make them do what the image's program does. */
 function bundledArguments(step: Step, applet: string, args: string[], cwd: string): string[] {
-  if (applet === "printf") return printfUtf8Escapes(args);
+  if (applet === "printf") return printfByteArguments(args);
   if (applet === "sed") return sedBackups(step.fs, cwd, args);
   if (applet === "grep" || applet === "egrep" || applet === "fgrep") return grepArguments(applet, args);
   return args;
