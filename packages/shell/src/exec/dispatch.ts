@@ -210,7 +210,7 @@ async function runBundledAs(step: Step, applet: string, args: string[], ctx: Res
 
 /** just-bash's own commands, given arguments that make them do what the image's program does. */
 function bundledArguments(step: Step, applet: string, args: string[], cwd: string): string[] {
-  if (applet === "printf") return printfByteArguments(args);
+  if (applet === "printf") return printfByteArguments(args, step.shellKind === "dash");
   if (applet === "sed") return sedBackups(step.fs, cwd, args);
   if (applet === "grep" || applet === "egrep" || applet === "fgrep") return grepArguments(applet, args);
   return args;

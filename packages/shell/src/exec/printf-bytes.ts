@@ -12,9 +12,11 @@ const BYTE_BASE = 0xf700;
 const STAND_INS = /[\uf780-\uf7ff]/;
 
 /** printf's arguments with bytes 0x80..0xFF, escaped or not, as stand-ins. */
-export function printfByteArguments(args: string[]): string[] {
+export function printfByteArguments(args: string[], dash = false): string[] {
   if (args.length === 0) return args;
-  const [format, ...rest] = args;
+  const [first, ...rest] = args;
+  // dash's printf has no `\xHH` (it prints `\x41` as it is); ash's and bash's have.
+  const format = dash ? first.replace(/\\(\\|x)/g, (m, c: string) => (c === "x" ? "\\\\x" : m)) : first;
   // The arguments `%b` takes interpret escapes too; the format is reused while arguments remain.
   const takes: string[] = [];
   for (const m of format.matchAll(/%[-+ #0]*(\*|\d+)?(?:\.(\*|\d*))?([a-zA-Z%])/g)) {
