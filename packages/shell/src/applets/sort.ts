@@ -139,12 +139,13 @@ function generalCompare(a: Buffer, b: Buffer): number {
 }
 
 const SUFFIX = "KMGTPEZYRQ";
+/** -h's key: (the suffix's order, signed as the number; 0 without one) and the number (coreutils' find_unit_order). */
 function human(b: Buffer): [number, number] {
   const m = b.toString("latin1").match(/^[ \t]*(-?)(\d*\.?\d*)([KMGTPEZYRQk]?)/);
-  if (!m || !m[2]) return [0, 0];
+  if (!m || !m[2] || m[2] === ".") return [0, 0];
   const sign = m[1] ? -1 : 1;
   const mag = m[3] ? SUFFIX.indexOf(m[3].toUpperCase()) + 1 : 0;
-  return [sign * (mag + 1), sign * Number(m[2])];
+  return [sign * mag, sign * Number(m[2])];
 }
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
@@ -289,6 +290,8 @@ export const sort: Applet = (ctx) => {
   let stable = false;
   let check: "" | "c" | "C" = "";
   let zero = false;
+  // busybox accepts -m and sorts; coreutils merges inputs it takes as sorted.
+  let merge = false;
   const files: string[] = [];
   const longs: Record<string, string> = {
     "ignore-leading-blanks": "b", "dictionary-order": "d", "ignore-case": "f", "general-numeric-sort": "g",
@@ -315,7 +318,7 @@ export const sort: Applet = (ctx) => {
       else if (c === "s") stable = true;
       else if (c === "z") zero = true;
       else if (c === "c" || c === "C") check = c;
-      else if (c === "m") return;
+      else if (c === "m") merge = true;
       else throw new Usage(`sort: invalid option -- '${c}'`, true);
     };
     for (; i < args.length; i++) {
@@ -362,7 +365,9 @@ export const sort: Applet = (ctx) => {
   }
   const eol = zero ? 0 : 0x0a;
   const lines: Buffer[] = [];
+  const starts: number[] = [];
   for (const f of files) {
+    starts.push(lines.length);
     let data: Buffer;
     try {
       data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
@@ -409,8 +414,9 @@ export const sort: Applet = (ctx) => {
     }
     return 0;
   }
-  const indexed = lines.map((l, i) => ({ l, i }));
-  indexed.sort((x, y) => full(x.l, y.l) || x.i - y.i);
+  let indexed = lines.map((l, i) => ({ l, i }));
+  if (merge && gnu) indexed = mergeRuns(indexed, [...starts, lines.length], (x, y) => full(x.l, y.l));
+  else indexed.sort((x, y) => full(x.l, y.l) || x.i - y.i);
   const out: Buffer[] = [];
   let prev: Buffer | undefined;
   for (const { l } of indexed) {
@@ -431,5 +437,20 @@ function writeOutput(ctx: AppletContext, file: string, data: Buffer): number {
   } catch (e) {
     ctx.stderr(ctx.flavour === "gnu" ? `sort: open failed: ${file}: ${(e as Error).message}\n` : `sort: can't open '${file}': ${(e as Error).message}\n`);
     return 2;
+  }
+}
+
+/** coreutils' -m: each file's lines as they are, merged; on a tie the earlier file's line first. */
+function mergeRuns<T>(items: T[], bounds: number[], cmp: (a: T, b: T) => number): T[] {
+  const pos = bounds.slice(0, -1);
+  const out: T[] = [];
+  for (;;) {
+    let best = -1;
+    for (let f = 0; f < pos.length; f++) {
+      if (pos[f] >= bounds[f + 1]) continue;
+      if (best < 0 || cmp(items[pos[f]], items[pos[best]]) < 0) best = f;
+    }
+    if (best < 0) return out;
+    out.push(items[pos[best]++]);
   }
 }
