@@ -6,6 +6,7 @@ import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
 import { imageFlavour, shellKind } from "./exec/flavour.js";
 import { limitMessage } from "./exec/io.js";
 import { posixWords } from "./exec/posix-words.js";
+import { forPositional } from "./exec/for-positional.js";
 import { modelCovers } from "./exec/models.js";
 import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
 import type { Step } from "./exec/step.js";
@@ -74,6 +75,8 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
     shellKind: shellKind("sh", flavour),
     argv: spec.argv,
     pids: 1,
+    output: { stdout: (s) => spec.stdout?.(s), stderr: (s) => spec.stderr?.(s) },
+    breathe: breather(),
     // just-bash (patched, see README) reads `plainNames` from the state a script starts with.
     setPlainVariables: (names) => {
       if (bash) (bash as unknown as { state: { plainNames?: ReadonlySet<string> } }).state.plainNames = names;
@@ -93,6 +96,7 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   });
   // Scripts of ash and dash get no brace expansion (see posix-words.ts).
   bash.registerTransformPlugin(posixWords(() => step.shellKind !== "bash"));
+  bash.registerTransformPlugin(forPositional());
   // `command -v` and `type` answer from just-bash's registry: every program of the image must
   // be in it from the start, and the shell's own builtins, which have no file.
   for (const name of SHELL_BUILTIN_COMMANDS) hook.ensure(name);
@@ -114,6 +118,20 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
     return { exitCode: result.exitCode === 0 ? 126 : result.exitCode, timedOut: timedOut || undefined, error };
   }
   return { exitCode: result.exitCode };
+}
+
+/**
+ * just-bash awaits only settled promises between commands, so a busy script would hold the
+ * event loop until it ends; every so often a command waits one turn, and the CLI's progress
+ * line (a timer) keeps moving.
+ */
+function breather(everyMs = 50): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < everyMs) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = Date.now();
+  };
 }
 
 /** Where to declare what a program does when the sandbox cannot run it (@tsbuild/models). */

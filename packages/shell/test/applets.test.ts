@@ -152,7 +152,9 @@ describe("install, mktemp, truncate, dd, mkdir, cp", () => {
     expect(entry(r.entries, "plain")).toMatchObject({ mode: "4755", uid: 0, gid: 0 });
     expect(entry(r.entries, "arch/f")).toMatchObject({ mode: "4775", uid: 5, gid: 6 });
     expect(entry(r.entries, "arch/g")).toMatchObject({ type: "hardlink", linkname: "arch/f" });
-    expect(entry(r.entries, "rec/g")).toMatchObject({ type: "file", mode: "4755" });
+    // busybox keeps hard links within a copy without -p too (recorded from Docker in p-cp-a).
+    expect(entry(r.entries, "rec/f")).toMatchObject({ type: "file", mode: "4755" });
+    expect(entry(r.entries, "rec/g")).toMatchObject({ type: "hardlink", linkname: "rec/f" });
   });
 });
 

@@ -68,7 +68,8 @@ export const cp: Applet = (ctx) => {
   let status = 0;
   for (const src of sources) {
     const srcPath = ctx.resolve(src);
-    const target = destIsDir ? joinPath(destPath, basename(srcPath)) : destPath;
+    // The operand's own last name, so `cp -a src/. dst/` copies src's entries into dst itself.
+    const target = destIsDir ? ctx.resolve(joinPath(dest, basename(src.replace(/\/+$/, "") || "/"))) : destPath;
     let top;
     try {
       top = o.noDeref && !o.derefTop ? ctx.fs.lstat(srcPath) : ctx.fs.stat(srcPath);
@@ -109,6 +110,9 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
       copyEntry(ctx, o, child, childNode, joinPath(dest, name));
     }
     if (o.preserve) preserveMetadata(ctx, node, dest);
+    // busybox sets a directory it made to the source's mode at the end (copy_file's chmod), which
+    // drops a setgid bit the new directory took from a setgid parent.
+    else if (!existing && ctx.flavour === "busybox") fs.chmod(dest, node.mode & 0o7777 & ~fs.umask);
     return;
   }
   if (existing && o.noClobber) return;
@@ -128,7 +132,8 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
     if (o.preserve && ctx.creds.uid === 0) fs.chown(dest, { uid: node.uid, gid: node.gid }, { noFollow: true });
     return;
   }
-  if (o.preserve && node.nlink > 1 && !node.virtual) {
+  // busybox keeps hard links within a copy even without -p (FEATURE_PRESERVE_HARDLINKS).
+  if ((o.preserve || ctx.flavour === "busybox") && node.nlink > 1 && !node.virtual) {
     const first = o.keepLinks.get(node.ino);
     if (first) {
       if (existing) fs.remove(dest);

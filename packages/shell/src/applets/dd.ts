@@ -6,6 +6,9 @@ import { parseSize } from "./size.js";
  * dd [if=F] [of=F] [bs=N] [ibs=N] [obs=N] [count=N] [skip=N] [seek=N] [conv=notrunc,sync,...]
  * [status=none|noxfer]. Endless inputs such as /dev/zero are read only as far as count asks.
  */
+const BUSYBOX_CONV = new Set(["notrunc", "sync", "noerror", "fsync", "swab"]);
+const GNU_CONV = new Set(["notrunc", "sync", "noerror", "fsync", "fdatasync", "swab", "ucase", "lcase", "excl", "nocreat", "sparse"]);
+
 export const dd: Applet = (ctx) => {
   const ops = new Map<string, string>();
   for (const a of ctx.args) {
@@ -24,9 +27,15 @@ export const dd: Applet = (ctx) => {
   const skip = num("skip", 0);
   const seek = num("seek", 0);
   for (const [k, v] of [["bs", bs], ["ibs", ibs], ["obs", obs], ["count", count], ["skip", skip], ["seek", seek]] as const) {
-    if (v === undefined) return fail(ctx, "dd", `invalid number '${ops.get(k)}'`);
+    if (v === undefined && ops.has(k)) return fail(ctx, "dd", `invalid number '${ops.get(k)}'`);
   }
   const conv = new Set((ops.get("conv") ?? "").split(",").filter(Boolean));
+  // busybox 1.35 knows notrunc, sync, noerror, fsync and swab;
+  // coreutils also converts case (the rest of its list changes nothing a layer records).
+  const known = ctx.flavour === "gnu" ? GNU_CONV : BUSYBOX_CONV;
+  for (const c of conv) {
+    if (!known.has(c)) return fail(ctx, "dd", ctx.flavour === "gnu" ? `invalid conversion: '${c}'` : `invalid argument '${c}' to 'conv'`);
+  }
   const status = ops.get("status");
   const inBlock = ibs as number;
   const outBlock = obs as number;
@@ -58,7 +67,15 @@ export const dd: Applet = (ctx) => {
     }
     blocks.push(block);
   }
-  const data = Buffer.concat(blocks);
+  let data = Buffer.concat(blocks);
+  if (conv.has("swab")) {
+    data = Buffer.from(data);
+    for (let i = 0; i + 1 < data.length; i += 2) [data[i], data[i + 1]] = [data[i + 1], data[i]];
+  }
+  if (conv.has("ucase") || conv.has("lcase")) {
+    const up = conv.has("ucase");
+    data = Buffer.from(data.map((c) => (up && c >= 0x61 && c <= 0x7a ? c - 0x20 : !up && c >= 0x41 && c <= 0x5a ? c + 0x20 : c)));
+  }
 
   const outFile = ops.get("of");
   if (outFile === undefined) ctx.stdout(data);

@@ -12,7 +12,7 @@ const ENDLESS_LINE_LIMIT = 16 * 1024 * 1024;
 export const head: Applet = (ctx) => {
   let lines: number | undefined = 10;
   let bytes: number | undefined;
-  // GNU's -n -N / -c -N: all but the last N.
+  // -n -N / -c -N: all but the last N (GNU, and busybox built with FANCY_HEAD as Debian and Alpine are).
   let allBut = false;
   let headers: boolean | undefined;
   const files: string[] = [];
@@ -25,7 +25,7 @@ export const head: Applet = (ctx) => {
       break;
     } else if ((m = a.match(/^-(n|c)(.*)$/)) || (m = a.match(/^--(lines|bytes)=(.*)$/))) {
       let v = m[2] !== "" ? m[2] : args[++i];
-      allBut = ctx.flavour === "gnu" && v !== undefined && v.startsWith("-");
+      allBut = v !== undefined && v.startsWith("-");
       if (allBut) v = (v as string).slice(1);
       const n = v === undefined ? undefined : parseSize(v);
       if (n === undefined) return fail(ctx, "head", `invalid number '${v ?? ""}'`);

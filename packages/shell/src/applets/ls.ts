@@ -39,7 +39,7 @@ export const ls: Applet = (ctx) => {
       }
     } else if (options && a.length > 1 && a.startsWith("-")) {
       for (const c of a.slice(1)) {
-        if (!(ctx.flavour === "gnu" ? "1aAdFhilnpLrRStcCegG" : "1aAdFhilnpLrRStcCeg").includes(c)) {
+        if (!(ctx.flavour === "gnu" ? "1aAdFhilnpLrRStcCegGs" : "1aAdFhilnpLrRStcCegs").includes(c)) {
           ctx.stderr(`ls: invalid option -- '${c}'\n`);
           return ctx.flavour === "gnu" ? 2 : 1;
         }
@@ -137,7 +137,7 @@ function blocksOf(n: Node): number {
 
 function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entry[], isDirListing: boolean, widthToo: Entry[] = []): string {
   let out = "";
-  if (f.has("l") && isDirListing) {
+  if ((f.has("l") || f.has("s")) && isDirListing) {
     const blocks = entries.reduce((sum, e) => sum + blocksOf(e.node), 0);
     // With -h the total is a size too; busybox pads it as it pads the size column.
     if (!f.has("h")) out += `total ${blocks}\n`;
@@ -145,8 +145,11 @@ function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entr
     else out += `total ${`${Math.round(blocks / (blocks >= 1024 ? 1024 : 1))}${blocks >= 1024 ? "M" : "K"}`.padEnd(7)}\n`;
   }
   if (ctx.flavour === "gnu" && f.has("l")) return out + renderGnuLong(ctx, db, f, entries, widthToo);
+  // -s: 1K blocks before each name; busybox pads them to 6, coreutils to the widest.
+  const blockWidth = ctx.flavour === "gnu" ? Math.max(0, ...entries.map((e) => String(blocksOf(e.node)).length)) : 6;
   for (const e of entries) {
     let line = f.has("i") ? `${String(e.node.ino).padStart(8)} ` : "";
+    if (f.has("s")) line += `${String(blocksOf(e.node)).padStart(blockWidth)} `;
     if (f.has("l")) {
       const user = f.has("n") ? String(e.node.uid) : (db.userById(e.node.uid)?.name ?? String(e.node.uid));
       const group = f.has("n") ? String(e.node.gid) : (db.groupById(e.node.gid)?.name ?? String(e.node.gid));
@@ -185,11 +188,12 @@ function renderGnuLong(ctx: AppletContext, db: AccountDb, f: Set<string>, entrie
       }
     }
     const ino = f.has("i") ? String(e.node.ino) : "";
-    return { ino, mode: modeString(e.node), links: String(e.node.nlink), user, group, size, date: date(e.node.mtime, false, ctx.now()), name };
+    return { ino, blocks: f.has("s") ? String(blocksOf(e.node)) : "", mode: modeString(e.node), links: String(e.node.nlink), user, group, size, date: date(e.node.mtime, false, ctx.now()), name };
   });
   const rows = all.slice(0, entries.length);
   const w = (k: keyof (typeof rows)[number]) => Math.max(0, ...all.map((r) => r[k].length));
   const wi = w("ino");
+  const wb = w("blocks");
   const wl = w("links");
   const wu = w("user");
   const wg = w("group");
@@ -198,6 +202,7 @@ function renderGnuLong(ctx: AppletContext, db: AccountDb, f: Set<string>, entrie
     .map((r) => {
       const cols = [
         ...(f.has("i") ? [r.ino.padStart(wi)] : []),
+        ...(f.has("s") ? [r.blocks.padStart(wb)] : []),
         r.mode,
         r.links.padStart(wl),
         // A name is left-aligned, a bare number (-n, or no name for the id) right-aligned.

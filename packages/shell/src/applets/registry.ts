@@ -21,6 +21,8 @@ import { link, realpath, sync, trap, umask, unlink, which } from "./misc.js";
 import { mkdir } from "./mkdir.js";
 import { mktemp } from "./mktemp.js";
 import { rm } from "./rm.js";
+import { rmdir } from "./rmdir.js";
+import { updateCaCertificates } from "./update-ca-certificates.js";
 import { groupadd, useradd, usermod } from "./shadow-accounts.js";
 import { stat } from "./stat.js";
 import { arch, hostname, nproc, uname } from "./system-info.js";
@@ -49,8 +51,8 @@ export type AppletEntry =
 
 const OWN: Record<string, Applet> = {
   addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
-  install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, stat, sync, tar, touch, trap, truncate, umask,
-  uname, unlink, useradd, usermod, which, whoami,
+  install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, rmdir, stat, sync, tar, touch, trap, truncate, umask,
+  uname, unlink, "update-ca-certificates": updateCaCertificates, useradd, usermod, which, whoami,
   md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su, gosu, "su-exec": suExec, getconf, tail, cut, tr, uniq, cmp, echo,
 };
 

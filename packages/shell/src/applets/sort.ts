@@ -108,19 +108,44 @@ function numericPrefix(b: Buffer): number {
   return Object.is(v, -0) ? 0 : v;
 }
 
-function generalNumeric(b: Buffer): number {
-  const m = b.toString("latin1").match(/^[ \t]*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf(?:inity)?|[-+]?nan)/i);
-  if (!m) return Number.NEGATIVE_INFINITY - 1;
-  return Number(m[1].replace(/^([-+]?)inf(inity)?$/i, "$1Infinity"));
+/** glibc's strtod over the start of a key: the value of the longest number there, or undefined. */
+function strtod(b: Buffer): number | undefined {
+  const t = b.toString("latin1").replace(/^[ \t\n\v\f\r]+/, "");
+  const hex = /^([-+]?)0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP]([-+]?\d+))?/.exec(t);
+  if (hex) {
+    const [int, frac = ""] = hex[2].split(".");
+    const mant = parseInt(int || "0", 16) + (frac ? parseInt(frac, 16) / 16 ** frac.length : 0);
+    return (hex[1] === "-" ? -1 : 1) * mant * 2 ** Number(hex[3] ?? 0);
+  }
+  const m = /^([-+]?)((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)/i.exec(t);
+  if (!m) return undefined;
+  const w = m[2].toLowerCase();
+  const v = w.startsWith("inf") ? Infinity : w === "nan" ? NaN : Number(m[2]);
+  return m[1] === "-" ? -v : v;
+}
+
+/** glibc's atof: strtod's value, 0 when there is no number. */
+function atof(b: Buffer): number {
+  return strtod(b) ?? 0;
+}
+
+/** sort -g (busybox and coreutils use strtod): no number sorts first, then NaN, then the numbers. */
+function generalCompare(a: Buffer, b: Buffer): number {
+  const x = strtod(a);
+  const y = strtod(b);
+  if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1;
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? 0 : Number.isNaN(x) ? -1 : 1;
+  return Math.sign(x - y) || 0;
 }
 
 const SUFFIX = "KMGTPEZYRQ";
+/** -h's key: (the suffix's order, signed as the number; 0 without one) and the number (coreutils' find_unit_order). */
 function human(b: Buffer): [number, number] {
   const m = b.toString("latin1").match(/^[ \t]*(-?)(\d*\.?\d*)([KMGTPEZYRQk]?)/);
-  if (!m || !m[2]) return [0, 0];
+  if (!m || !m[2] || m[2] === ".") return [0, 0];
   const sign = m[1] ? -1 : 1;
   const mag = m[3] ? SUFFIX.indexOf(m[3].toUpperCase()) + 1 : 0;
-  return [sign * (mag + 1), sign * Number(m[2])];
+  return [sign * mag, sign * Number(m[2])];
 }
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
@@ -235,12 +260,13 @@ function transform(b: Buffer, o: Order): Buffer {
 
 function compareKey(a: Buffer, b: Buffer, o: Order & { busybox?: boolean }): number {
   let r: number;
-  if (o.n) r = Math.sign(numericPrefix(a) - numericPrefix(b));
-  else if (o.g) {
-    const x = generalNumeric(a);
-    const y = generalNumeric(b);
-    r = x === y || (Number.isNaN(x) && Number.isNaN(y)) ? 0 : Number.isNaN(x) ? -1 : Number.isNaN(y) ? 1 : Math.sign(x - y);
-  } else if (o.h) {
+  if (o.n && o.busybox) {
+    // busybox's -n is atof's value (glibc strtod: exponents, hex, inf); NaN compares equal.
+    const x = atof(a);
+    const y = atof(b);
+    r = x > y ? 1 : x < y ? -1 : 0;
+  } else if (o.n) r = Math.sign(numericPrefix(a) - numericPrefix(b));
+  else if (o.g) r = generalCompare(a, b); else if (o.h) {
     const [ma, va] = human(a);
     const [mb, vb] = human(b);
     r = Math.sign(ma - mb) || Math.sign(va - vb);
@@ -264,6 +290,8 @@ export const sort: Applet = (ctx) => {
   let stable = false;
   let check: "" | "c" | "C" = "";
   let zero = false;
+  // busybox accepts -m and sorts; coreutils merges inputs it takes as sorted.
+  let merge = false;
   const files: string[] = [];
   const longs: Record<string, string> = {
     "ignore-leading-blanks": "b", "dictionary-order": "d", "ignore-case": "f", "general-numeric-sort": "g",
@@ -283,12 +311,14 @@ export const sort: Applet = (ctx) => {
       } else if (c === "o") output = v;
     };
     const flag = (c: string): void => {
+      // busybox has no -h (measured against 1.35).
+      if (c === "h" && !gnu) throw new Usage(`sort: invalid option -- '${c}'`, true);
       if (ORDER_FLAGS.includes(c)) global[c as keyof Order] = true;
       else if (c === "u") unique = true;
       else if (c === "s") stable = true;
       else if (c === "z") zero = true;
       else if (c === "c" || c === "C") check = c;
-      else if (c === "m") return;
+      else if (c === "m") merge = true;
       else throw new Usage(`sort: invalid option -- '${c}'`, true);
     };
     for (; i < args.length; i++) {
@@ -335,7 +365,9 @@ export const sort: Applet = (ctx) => {
   }
   const eol = zero ? 0 : 0x0a;
   const lines: Buffer[] = [];
+  const starts: number[] = [];
   for (const f of files) {
+    starts.push(lines.length);
     let data: Buffer;
     try {
       data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
@@ -382,8 +414,9 @@ export const sort: Applet = (ctx) => {
     }
     return 0;
   }
-  const indexed = lines.map((l, i) => ({ l, i }));
-  indexed.sort((x, y) => full(x.l, y.l) || x.i - y.i);
+  let indexed = lines.map((l, i) => ({ l, i }));
+  if (merge && gnu) indexed = mergeRuns(indexed, [...starts, lines.length], (x, y) => full(x.l, y.l));
+  else indexed.sort((x, y) => full(x.l, y.l) || x.i - y.i);
   const out: Buffer[] = [];
   let prev: Buffer | undefined;
   for (const { l } of indexed) {
@@ -404,5 +437,20 @@ function writeOutput(ctx: AppletContext, file: string, data: Buffer): number {
   } catch (e) {
     ctx.stderr(ctx.flavour === "gnu" ? `sort: open failed: ${file}: ${(e as Error).message}\n` : `sort: can't open '${file}': ${(e as Error).message}\n`);
     return 2;
+  }
+}
+
+/** coreutils' -m: each file's lines as they are, merged; on a tie the earlier file's line first. */
+function mergeRuns<T>(items: T[], bounds: number[], cmp: (a: T, b: T) => number): T[] {
+  const pos = bounds.slice(0, -1);
+  const out: T[] = [];
+  for (;;) {
+    let best = -1;
+    for (let f = 0; f < pos.length; f++) {
+      if (pos[f] >= bounds[f + 1]) continue;
+      if (best < 0 || cmp(items[pos[f]], items[pos[best]]) < 0) best = f;
+    }
+    if (best < 0) return out;
+    out.push(items[pos[best]++]);
   }
 }

@@ -88,11 +88,13 @@ export const touch: Applet = (ctx) => {
     if (operand === "-" && ctx.flavour === "gnu") continue;
     const path = ctx.resolve(operand);
     try {
-      if (!ctx.fs.tryStat(path)) {
+      // -h: the link's own times (lutimes), as busybox and coreutils do; a link is never created through.
+      const noFollow = opts.has("h");
+      if (!(noFollow ? ctx.fs.tryLstat(path) : ctx.fs.tryStat(path))) {
         if (opts.has("c")) continue;
         ctx.fs.writeFile(path, Buffer.alloc(0));
       }
-      ctx.fs.utimes(path, when, when);
+      ctx.fs.utimes(path, when, when, { noFollow });
     } catch (e) {
       if (opts.has("c") && errorCode(e) === "ENOENT") continue;
       ctx.stderr(`touch: ${operand}: ${describeError(e)}\n`);

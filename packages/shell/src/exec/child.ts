@@ -1,5 +1,6 @@
 import type { ExecResult, ResolvedCommandContext } from "just-bash";
 import { failure } from "./io.js";
+import type { StepOutput } from "./step.js";
 
 /**
  * Run a script as a child process through just-bash (ctx.exec): its own shell state, exactly
@@ -12,7 +13,17 @@ export function execChild(
   script: string,
   env: Record<string, string>,
   stdin: string,
+  output?: StepOutput,
 ): Promise<ExecResult> {
   if (!ctx.exec) return Promise.resolve(failure("sh: cannot start a child process here", 126));
-  return ctx.exec(script, { cwd: ctx.cwd, env, replaceEnv: true, stdin, stdinKind: "bytes", signal: ctx.signal });
+  // `onStatement` is tsbuild's patch of just-bash (see README): the script's top-level statements
+  // hand their output there, as each ends, instead of into the script's result.
+  const onStatement = output
+    ? (r: ExecResult) => {
+        if (r.stdout) output.stdout(r.stdout);
+        if (r.stderr) output.stderr(r.stderr);
+      }
+    : undefined;
+  const options = { cwd: ctx.cwd, env, replaceEnv: true, stdin, stdinKind: "bytes" as const, signal: ctx.signal, onStatement };
+  return ctx.exec(script, options);
 }

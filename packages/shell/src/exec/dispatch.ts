@@ -11,6 +11,9 @@ import { classify, MAX_INTERPRETER_DEPTH, searchPath } from "./lookup.js";
 import { modelFor } from "./models.js";
 import { execChild } from "./child.js";
 import { exportAll, runShell } from "./shell.js";
+import { printfByteArguments, printfBytes } from "./printf-bytes.js";
+import { sedBackups } from "./sed-backup.js";
+import { grepArguments } from "./grep-patterns.js";
 import type { Step } from "./step.js";
 
 /** Docker's default PATH, which ash also falls back to when PATH is unset. */
@@ -25,6 +28,9 @@ export function dispatcher(name: string, step: Step): Command {
 }
 
 async function dispatch(step: Step, name: string, args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
+  // The launcher runs one command: the first one dispatched is the container's process.
+  step.launchCtx ??= ctx;
+  await step.breathe();
   const explicit = step.hook.takeExplicit(name);
   // Once a limit has stopped part of the step, the rest must wind down, not run on.
   if (step.limit) return failure(`bash: ${name}: not run: ${step.limit}`, 126);
@@ -130,9 +136,11 @@ async function runApplet(
       return runShell(step, word, args, ctx, shellKind(applet, flavour));
     case "multicall":
       return runBusybox(step, args, ctx, dispatcherName);
-    case "bundled":
-      if (applet === dispatcherName && ctx.origCommand) return ctx.origCommand(args);
-      return runBundledAs(step, applet, args, ctx);
+    case "bundled": {
+      const given = bundledArguments(step, applet, args, ctx.cwd);
+      const run = applet === dispatcherName && ctx.origCommand ? ctx.origCommand(given) : runBundledAs(step, applet, given, ctx);
+      return applet === "printf" ? printfBytes(await run) : run;
+    }
     case "own": {
       const out = new Output();
       const actx: AppletContext = {
@@ -198,4 +206,12 @@ async function runBundledAs(step: Step, applet: string, args: string[], ctx: Res
   } finally {
     step.direct = undefined;
   }
+}
+
+/** just-bash's own commands, given arguments that make them do what the image's program does. */
+function bundledArguments(step: Step, applet: string, args: string[], cwd: string): string[] {
+  if (applet === "printf") return printfByteArguments(args, step.shellKind === "dash");
+  if (applet === "sed") return sedBackups(step.fs, cwd, args);
+  if (applet === "grep" || applet === "egrep" || applet === "fgrep") return grepArguments(applet, args);
+  return args;
 }

@@ -77,11 +77,15 @@ export async function runShell(step: Step, argv0: string, args: string[], ctx: R
   const frame: ShellFrame = {};
   step.shell.frames.push(frame);
   const outer = step.shellKind;
+  // The step's own shell (not one in a pipe, a redirection or `$(...)`) writes to the container's
+  // output: what each of its statements printed is shown when the statement ends.
+  const output = ctx === step.launchCtx ? step.output : undefined;
+  if (output) step.output = undefined;
   let result: ExecResult;
   try {
     step.shellKind = kind;
     step.setPlainVariables(plainVariables(kind));
-    result = await execChild(ctx, `${prologue}\n${script}`, shellEnv, stdin);
+    result = await execChild(ctx, `${prologue}\n${script}`, shellEnv, stdin, output);
   } catch (e) {
     // just-bash does not turn a failed output redirection into a status: it aborts the
     // script. The shell ends there, with ash's message.

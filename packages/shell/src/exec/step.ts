@@ -1,3 +1,4 @@
+import type { ResolvedCommandContext } from "just-bash";
 import type { ShellState } from "../applets/applet.js";
 import type { ProcessFs } from "../sandbox/process-fs.js";
 import type { CommandModel } from "../run-spec.js";
@@ -33,6 +34,20 @@ export interface Step {
   pids: number;
   /** An applet name to run as such by the next dispatcher of that name (see runBundledAs). */
   direct?: string;
+  /**
+   * The container's stdout and stderr, while nothing has taken them yet: the shell that the
+   * launcher starts (the step's process) writes each finished statement there as it goes.
+   */
+  output?: StepOutput;
+  /** The context just-bash gave the launcher's command (the container's process). */
+  launchCtx?: ResolvedCommandContext;
+  /** Lets timers run (the CLI's progress line) when the step has kept the event loop busy a while. */
+  breathe(): Promise<void>;
   /** The first execution limit hit anywhere in the step; from then on every program fails. */
   limit?: string;
+}
+
+export interface StepOutput {
+  stdout(chunk: string): void;
+  stderr(chunk: string): void;
 }

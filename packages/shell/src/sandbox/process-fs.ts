@@ -335,12 +335,12 @@ export class ProcessFs {
     this.root.chown(n.path, owner, { noFollow: opts.noFollow });
   }
 
-  utimes(p: string, atime: Date, mtime: Date): void {
-    const n = this.stat(p);
+  utimes(p: string, atime: Date, mtime: Date, opts: { noFollow?: boolean } = {}): void {
+    const n = opts.noFollow ? this.lstat(p) : this.stat(p);
     if (this.creds.uid !== 0 && this.creds.uid !== n.uid && !permits(this.creds, n, 2)) {
       throw fsError("EPERM", "utime", p);
     }
-    if (!n.virtual) this.root.utimes(n.path, atime, mtime);
+    if (!n.virtual) this.root.utimes(n.path, atime, mtime, { noFollow: opts.noFollow });
   }
 
   // ---- permissions ----

@@ -28,7 +28,7 @@ describe.skipIf(!isRoot)("file programs behave like the image's (as root, as a R
   for (const flavour of flavours) {
     const ascii = flavour === "busybox";
     program("ls", flavour, withPaths(treeArb({ ascii, owners: true }), (p) =>
-      fc.array(fc.tuple(pick(["", "-l", "-la", "-lA", "-ln", "-1", "-a", "-R", "-lR", "-ld", "-lS", "-lr", "-p", "-F", "-d", "-lh", "-lt"]), fc.subarray(p, { maxLength: 2 })).map(([o, ps]) => `ls ${o} -- ${ps.map(q).join(" ")}`), { minLength: 1, maxLength: 4 })));
+      fc.array(fc.tuple(pick(["", "-l", "-la", "-lA", "-ln", "-1", "-a", "-R", "-lR", "-ld", "-lS", "-lr", "-p", "-F", "-d", "-lh", "-lt", "-s", "-ls"]), fc.subarray(p, { maxLength: 2 })).map(([o, ps]) => `ls ${o} -- ${ps.map(q).join(" ")}`), { minLength: 1, maxLength: 4 })));
     program("find", flavour, withPaths(treeArb({ owners: true }), () =>
       fc.array(fc.tuple(
         pick(["", "-type f", "-type d", "-type l", "-name '*a*'", "-iname 'A*'", "-perm -u+x", "-perm 644", "-perm /o+w", "-size -1", "-size +0", "-empty", "-user root", ...(flavour === "gnu" ? ["-uid 1000"] : []), "-group 100", "-links 1", "-maxdepth 1", "-mindepth 2", "-path './d0/*'", "! -type d", "-type f -o -type l", "-newer d0", "-executable", "-name '*.*' -prune -o -print", "-type f -exec printf '%s\\n' {} +", "-type d -exec echo {} ';'"]),

@@ -35,10 +35,10 @@ describe("text programs behave like the image's", () => {
   program("sort", {
     both: ["", "-r", "-n", "-u", "-f", "-b", "-k2", "-k2n", "-k1,1", "-t: -k2", "-t: -k2,2 -s", "-nr", "-k2 -u", "-fu", "-ru", "-g", "-c", "-d", "-i", "-M", "-n -k1,1r", "-V"],
     busybox: [],
-    gnu: ["-h", "-k1.2,1.3"],
+    gnu: ["-h", "-k1.2,1.3", "-m", "-mn"],
   }, (o) => `sort ${o} f1 'f 2'`);
   program("wc", { both: ["", "-l", "-w", "-c", "-lw", "-L", "-lc"], busybox: [], gnu: ["-m"] }, (o) => `wc ${o} f1 'f 2'; wc ${o} f1; cat f1 | wc ${o}`);
-  program("head", { both: ["", "-n 1", "-n 3", "-c 5", "-n 0", "-3"], busybox: [], gnu: ["-n -1", "-c -2", "-q", "-v"] }, (o) => `head ${o} f1; head ${o} f1 'f 2'`);
+  program("head", { both: ["", "-n 1", "-n 3", "-c 5", "-n 0", "-3", "-n -1", "-c -2"], busybox: [], gnu: ["-q", "-v"] }, (o) => `head ${o} f1; head ${o} f1 'f 2'`);
   program("tail", { both: ["", "-n 1", "-n 3", "-c 5", "-n +2", "-c +3", "-n 0"], busybox: [], gnu: ["-q", "-v"] }, (o) => `tail ${o} f1; tail ${o} f1 'f 2'`);
   program("cut", { both: ["-d: -f1", "-d: -f2-", "-c1-3", "-c2", "-d' ' -f1,3", "-b1-2", "-d: -s -f2", "-f1"], busybox: [], gnu: ["-d: -f1 --complement", "--output-delimiter=, -d: -f1,2"] }, (o) => `cut ${o} f1`);
   program("tr", { both: ["a-z A-Z", "-d ' '", "-s ' '", "-d '0-9'", "ab xy", "-c 'a-z\\n' _", "-cd 'a-z\\n'", "'[:lower:]' '[:upper:]'", "-s '\\n'"], busybox: [], gnu: [] }, (o) => `tr ${o} < f1`);
