@@ -24,9 +24,7 @@ async function events(cmd: string | string[]): Promise<{ log: string[]; exitCode
   const { runCommand } = await import("@tsbuild/shell");
   const r = await runCommand(fs, {
     argv: Array.isArray(cmd) ? cmd : ["/bin/sh", "-c", cmd],
-    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
-    cwd: "/",
-    user: "",
+    config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], WorkingDir: "/", User: "" },
     binaries,
     stdout: (s) => log.push(`out:${s}`),
     stderr: (s) => log.push(`err:${s}`),
