@@ -16,6 +16,7 @@ import { ProcessFs } from "./sandbox/process-fs.js";
 import { VirtualMounts } from "./sandbox/virtual-mounts.js";
 import { mountVolumes } from "./sandbox/mount-volumes.js";
 import { VolumeMountError } from "./sandbox/volume-fs.js";
+import { startDeadline, StepTimeout } from "./sandbox/deadline.js";
 import { type ExecUser, resolveExecUser, UserLookupError } from "./users/exec-user.js";
 import { basename, joinPath, resolvePath, shellQuote } from "./util/paths.js";
 
@@ -99,20 +100,36 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
 
   const started = Date.now();
   // The launcher runs argv as one command; OLDPWD is just-bash's, not the container's.
-  const result = await bash.exec(`unset OLDPWD\n${shellQuote(spec.argv)}`, { rawScript: true });
+  const deadline = startDeadline(limits.timeoutMs);
+  let result: Pick<Awaited<ReturnType<Bash["exec"]>>, "stdout" | "stderr" | "exitCode">;
+  let expired: boolean;
+  try {
+    result = await bash.exec(`unset OLDPWD\n${shellQuote(spec.argv)}`, { rawScript: true });
+  } catch (e) {
+    // Thrown where just-bash does not turn errors into a command's status (its own accounting).
+    if (!(e instanceof StepTimeout)) throw e;
+    result = { stdout: "", stderr: "", exitCode: 124 };
+  } finally {
+    expired = deadline.end();
+  }
   if (result.stdout) spec.stdout?.(result.stdout);
   if (result.stderr) spec.stderr?.(result.stderr);
   emitNotes(spec, result.exitCode === 0 ? step.notes : [...step.notes, ...hints(step.unresolved)]);
 
+  if (expired) return { exitCode: result.exitCode === 0 ? 124 : result.exitCode, timedOut: true, error: timeoutMessage(limits.timeoutMs) };
   const limit = step.limit ?? limitMessage(result);
   if (limit) {
     const timedOut = /deadline|aborted/.test(limit) || Date.now() - started >= limits.timeoutMs;
     const error = timedOut
-      ? `the command ran longer than the step's time limit (${limits.timeoutMs} ms) and was stopped`
+      ? timeoutMessage(limits.timeoutMs)
       : `the command was stopped by a step limit: ${limit}`;
     return { exitCode: result.exitCode === 0 ? 126 : result.exitCode, timedOut: timedOut || undefined, error };
   }
   return { exitCode: result.exitCode };
+}
+
+function timeoutMessage(ms: number): string {
+  return `the command ran longer than the step's time limit (${ms} ms) and was stopped`;
 }
 
 /** Where to declare what a program does when the sandbox cannot run it (@tsbuild/models). */
