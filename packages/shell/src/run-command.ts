@@ -16,7 +16,7 @@ import { ProcessFs } from "./sandbox/process-fs.js";
 import { VirtualMounts } from "./sandbox/virtual-mounts.js";
 import { mountVolumes } from "./sandbox/mount-volumes.js";
 import { VolumeMountError } from "./sandbox/volume-fs.js";
-import { startDeadline, StepTimeout } from "./sandbox/deadline.js";
+import { isAllocationFailure, memoryMessage, startStepGuard, StepStopped, timeoutMessage } from "./sandbox/step-guard.js";
 import { type ExecUser, resolveExecUser, UserLookupError } from "./users/exec-user.js";
 import { basename, joinPath, resolvePath, shellQuote } from "./util/paths.js";
 
@@ -100,23 +100,33 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
 
   const started = Date.now();
   // The launcher runs argv as one command; OLDPWD is just-bash's, not the container's.
-  const deadline = startDeadline(limits.timeoutMs);
+  const guard = startStepGuard(limits);
   let result: Pick<Awaited<ReturnType<Bash["exec"]>>, "stdout" | "stderr" | "exitCode">;
-  let expired: boolean;
+  let outcome;
+  let tooBig = false;
   try {
     result = await bash.exec(`unset OLDPWD\n${shellQuote(spec.argv)}`, { rawScript: true });
   } catch (e) {
     // Thrown where just-bash does not turn errors into a command's status (its own accounting).
-    if (!(e instanceof StepTimeout)) throw e;
-    result = { stdout: "", stderr: "", exitCode: 124 };
+    if (!(e instanceof StepStopped) && !isAllocationFailure(e)) throw e;
+    tooBig = !(e instanceof StepStopped);
+    result = { stdout: "", stderr: "", exitCode: 1 };
   } finally {
-    expired = deadline.end();
+    outcome = guard.end();
   }
   if (result.stdout) spec.stdout?.(result.stdout);
   if (result.stderr) spec.stderr?.(result.stderr);
   emitNotes(spec, result.exitCode === 0 ? step.notes : [...step.notes, ...hints(step.unresolved)]);
 
-  if (expired) return { exitCode: result.exitCode === 0 ? 124 : result.exitCode, timedOut: true, error: timeoutMessage(limits.timeoutMs) };
+  if (outcome.error) {
+    const exitCode = result.exitCode === 0 ? (outcome.timedOut ? 124 : 1) : result.exitCode;
+    return { exitCode, timedOut: outcome.timedOut || undefined, error: outcome.error };
+  }
+  // An allocation Node refused (a buffer past 4 GiB, a string past V8's length) is the memory
+  // limit too, whether it escaped or a command printed it as its error.
+  if (tooBig || (result.exitCode !== 0 && /Invalid string length|Array buffer allocation failed|The value of "size" is out of range|byte conversion limit/.test(result.stderr))) {
+    return { exitCode: result.exitCode || 1, error: memoryMessage(limits.memoryBytes) };
+  }
   const limit = step.limit ?? limitMessage(result);
   if (limit) {
     const timedOut = /deadline|aborted/.test(limit) || Date.now() - started >= limits.timeoutMs;
@@ -126,10 +136,6 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
     return { exitCode: result.exitCode === 0 ? 126 : result.exitCode, timedOut: timedOut || undefined, error };
   }
   return { exitCode: result.exitCode };
-}
-
-function timeoutMessage(ms: number): string {
-  return `the command ran longer than the step's time limit (${ms} ms) and was stopped`;
 }
 
 /** Where to declare what a program does when the sandbox cannot run it (@tsbuild/models). */

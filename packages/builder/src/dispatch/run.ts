@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { defaultMemoryLimit } from "@tsbuild/archive";
 import type { Instruction, RunMount } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { CommandModel } from "@tsbuild/shell";
@@ -84,7 +85,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       user: state.runConfig.User,
       stdout: (s) => run.opts.output?.(s),
       stderr: (s) => run.printStderr(s),
-      limits: run.opts.runLimits,
+      // The step's files are memory: they share the build's budget (--memory).
+      limits: { memoryBytes: defaultMemoryLimit(), ...run.opts.runLimits },
       hostname: containerId.slice(0, 12),
       // A --mount's content is never part of the layer: its target is mounted over the image like a volume.
       volumes: [...Object.keys(state.runConfig.Volumes ?? {}), ...mountTargets(mounts.filter((m) => m.type !== "secret"), state.runConfig.WorkingDir)],
