@@ -5,6 +5,7 @@ import { commitMetadata } from "../commit.js";
 import { goDuration, goQuoteRune, goQuoteSlice, goSlice } from "../gofmt.js";
 import { shellOf, type StageState } from "../state.js";
 import { argWords, expand } from "../words.js";
+import { envOverBudget } from "../env-budget.js";
 
 type Dispatcher = (run: BuildRun, state: StageState, ins: Instruction) => Promise<void>;
 
@@ -23,6 +24,8 @@ const env: Dispatcher = async (run, state, ins) => {
     setEnv(state, key, value);
     text += ` ${key}=${value}`;
   }
+  const tooBig = envOverBudget(state.runConfig.Env ?? []);
+  if (tooBig) throw run.err(tooBig);
   await commitMetadata(run, state, text, shellOf(state));
 };
 
