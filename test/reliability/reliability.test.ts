@@ -8,6 +8,7 @@ import { crashConsistency } from "./crash.js";
 import { fuzzBuilds, fuzzParser } from "./fuzz.js";
 import { CLI, FULL, SEED, cleanupTemps, type Counts } from "./lib.js";
 import { storeTampering } from "./tamper.js";
+import { bombs } from "./bombs.js";
 import { existsSync } from "node:fs";
 
 const results: Record<string, Counts> = {};
@@ -58,6 +59,11 @@ describe.skipIf(!existsSync(CLI))(`reliability (${FULL ? "full run" : "CI sample
   it("hostile archives through ADD, import and load", async () => {
     const c = report("hostileArchives", await hostileArchives(archivesCount));
     expect([c.writesOutside, c.storeChangedOnRefusal, c.rawErrors, c.fsckProblemsAfter]).toEqual([0, 0, 0, 0]);
+  }, 1_800_000);
+
+  it("bombs: runaway RUNs, memory bombs and hostile Dockerfiles stop at their limit with a message", async () => {
+    const c = report("bombs", await bombs());
+    expect([c.wrongMessage, c.rawErrors, c.hangs]).toEqual([0, 0, 0]);
   }, 1_800_000);
 
   it("store tampering: fsck names each, save refuses a damaged image", async () => {
