@@ -78,7 +78,9 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
   } catch (e) {
     fs.abortStep();
-    throw run.err(`${name} failed: ${(e as Error).message}`);
+    // Docker words failures of the copy itself "failed to copy files: ...", with no COPY prefix.
+    const msg = (e as Error).message;
+    throw run.err(msg.startsWith("failed to copy files: ") ? msg : `${name} failed: ${msg}`);
   }
   const diff = await fs.commitStep({ mtime: run.clock.date() });
   await commitChild(run, state, { containerConfig: probe, diff });
