@@ -56,6 +56,12 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
     return startError;
   }
 
+  // The kernel refuses the container's exec past its argument limits; Docker prints runc's line.
+  if (argumentsTooLong(spec.argv, env)) {
+    spec.stderr?.(`exec ${spec.argv[0]}: argument list too long\n`);
+    return { exitCode: 1 };
+  }
+
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
   const frame = await resolverFrame();
   let bash: Bash | undefined;
@@ -136,6 +142,22 @@ export async function runCommand(image: RootFS, spec: RunSpec): Promise<RunResul
     return { exitCode: result.exitCode === 0 ? 126 : result.exitCode, timedOut: timedOut || undefined, error };
   }
   return { exitCode: result.exitCode };
+}
+
+/** Linux's MAX_ARG_STRLEN (32 pages, the NUL included) and ARG_MAX under the default 8 MiB stack. */
+const MAX_ARG_STRLEN = 32 * 4096;
+const ARG_MAX = 2 * 1024 * 1024;
+
+/** Whether execve(2) fails with E2BIG: one string too long, or argv and envp too big together. */
+function argumentsTooLong(argv: string[], env: Record<string, string>): boolean {
+  const strings = [...argv, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
+  let total = 0;
+  for (const s of strings) {
+    const bytes = Buffer.byteLength(s) + 1;
+    if (bytes > MAX_ARG_STRLEN) return true;
+    total += bytes + 8;
+  }
+  return total > ARG_MAX;
 }
 
 /** Where to declare what a program does when the sandbox cannot run it (@tsbuild/models). */

@@ -34,3 +34,20 @@ describe("the step's time limit stops synchronous loops", () => {
     expect(r.timedOut).toBeUndefined();
   });
 });
+
+// Issue 17: a RUN script over 1 MB failed inside just-bash's parser. Docker's exec refuses a
+// single argument of 128 KiB or more (MAX_ARG_STRLEN); recorded from Docker 20.10 (classic):
+// "exec /bin/sh: argument list too long", status 1.
+describe("the container's exec limits", () => {
+  it("a shell-form script of 128 KiB or more fails as the kernel's execve does", async () => {
+    const fs = await baseFs();
+    const r = await runStep(fs, `true && echo ${"x".repeat(200_000)} > /dev/null`);
+    expect(r).toMatchObject({ exitCode: 1, stderr: "exec /bin/sh: argument list too long\n" });
+  });
+
+  it("a script just under the limit runs", async () => {
+    const fs = await baseFs();
+    const r = await runStep(fs, `echo ${"x".repeat(100_000)} | wc -c`);
+    expect(r).toMatchObject({ exitCode: 0, stdout: "100001\n" });
+  });
+});
