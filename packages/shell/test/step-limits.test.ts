@@ -51,3 +51,11 @@ describe("the container's exec limits", () => {
     expect(r).toMatchObject({ exitCode: 0, stdout: "100001\n" });
   });
 });
+
+describe("awk's own loop limit", () => {
+  it("is named in the step's error", async () => {
+    const fs = await baseFs();
+    const r = await runStep(fs, `awk 'BEGIN { while (1) x++ }'`, { limits: { maxCommands: 1000 } });
+    expect(r.error).toBe("the command was stopped by a step limit: awk: while loop exceeded maximum iterations (1000)");
+  });
+});

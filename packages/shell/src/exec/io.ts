@@ -60,8 +60,10 @@ export function stdoutBytes(r: ExecResult): Buffer {
  */
 export function limitMessage(r: Pick<ExecResult, "exitCode" | "stderr">): string | undefined {
   if (r.exitCode !== 126 && r.exitCode !== 124) return undefined;
-  return r.stderr
-    .split("\n")
-    .find((l) => /^bash: .*(exceeded|too many|limit|aborted)/i.test(l))
-    ?.replace(/^bash: /, "");
+  const lines = r.stderr.split("\n");
+  return (
+    lines.find((l) => /^bash: .*(exceeded|too many|limit|aborted)/i.test(l))?.replace(/^bash: /, "") ??
+    // sed's and awk's own loop limits (the step's maxCommands) name the program instead.
+    lines.find((l) => /^(sed|awk): .*exceeded maximum iterations/.test(l))?.replace(/^(sed|awk): (\1: )+/, "$1: ")
+  );
 }
