@@ -18,6 +18,7 @@ const DESCRIPTIONS: Record<string, [errno: number, text: string]> = {
   EINVAL: [-22, "invalid argument"],
   ENOTEMPTY: [-39, "directory not empty"],
   ELOOP: [-40, "too many symbolic links encountered"],
+  ENAMETOOLONG: [-36, "name too long"],
 };
 
 /**
@@ -25,9 +26,17 @@ const DESCRIPTIONS: Record<string, [errno: number, text: string]> = {
  * (COPY asks lstat whether a target exists before every file it writes), and capturing the async
  * call chain costs more than the rest of the lookup. The message names the call and the path.
  */
+/** A path longer than the kernel accepts is named by its start and length, not printed whole. */
+function shown(path: string): string {
+  return path.length < PATH_MAX ? path : `${path.slice(0, 64)}... (${path.length} bytes)`;
+}
+
+/** Linux's PATH_MAX, the terminating NUL included: longer paths fail with ENAMETOOLONG. */
+export const PATH_MAX = 4096;
+
 export function fsError(code: keyof typeof DESCRIPTIONS, syscall: string, path: string, dest?: string): FsError {
   const [errno, text] = DESCRIPTIONS[code];
-  const where = dest === undefined ? `'${path}'` : `'${path}' -> '${dest}'`;
+  const where = dest === undefined ? `'${shown(path)}'` : `'${shown(path)}' -> '${shown(dest)}'`;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   const err = new Error(`${code}: ${text}, ${syscall} ${where}`) as FsError;

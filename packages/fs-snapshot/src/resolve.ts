@@ -1,5 +1,5 @@
 import { walkPath, type PathNodes } from "@tsbuild/image";
-import { fsError } from "./errors.js";
+import { fsError, PATH_MAX } from "./errors.js";
 import { childOf, isDir, isSymlink, type Link } from "./memfs-node.js";
 import { splitPath } from "./names.js";
 
@@ -32,6 +32,9 @@ const LINKS: PathNodes<Link> = {
  */
 export function resolvePath(root: Link, path: string, followLast: boolean, syscall: string): Resolved {
   if (path === "") throw fsError("ENOENT", syscall, path);
+  // As the kernel (and Docker's on-disk extraction): it also bounds the tree's depth, which the
+  // recursive walks (layer writing, diffs) rely on.
+  if (Buffer.byteLength(path) >= PATH_MAX) throw fsError("ENAMETOOLONG", syscall, path);
   const trailingSlash = path.length > 1 && path.endsWith("/");
   const w = walkPath(root, splitPath(path), followLast || trailingSlash, LINKS);
   if (!w.ok) throw fsError(w.code, syscall, path);

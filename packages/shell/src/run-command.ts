@@ -17,6 +17,7 @@ import { ProcessFs } from "./sandbox/process-fs.js";
 import { VirtualMounts } from "./sandbox/virtual-mounts.js";
 import { mountVolumes } from "./sandbox/mount-volumes.js";
 import { VolumeMountError } from "./sandbox/volume-fs.js";
+import { isAllocationFailure, memoryMessage, startStepGuard, StepStopped, timeoutMessage } from "./sandbox/step-guard.js";
 import { type ExecUser, resolveExecUser, UserLookupError } from "./users/exec-user.js";
 import { basename, joinPath, resolvePath, shellQuote } from "./util/paths.js";
 
@@ -55,6 +56,12 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   if (startError && !modelCovers(models, spec.argv)) {
     if (startError.exitCode === 127) emitNotes(spec, hints(new Set([basename(spec.argv[0])])));
     return startError;
+  }
+
+  // The kernel refuses the container's exec past its argument limits; Docker prints runc's line.
+  if (argumentsTooLong(spec.argv, env)) {
+    spec.stderr?.(`exec ${spec.argv[0]}: argument list too long\n`);
+    return { exitCode: 1 };
   }
 
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
@@ -104,16 +111,38 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
 
   const started = Date.now();
   // The launcher runs argv as one command; OLDPWD is just-bash's, not the container's.
-  const result = await bash.exec(`unset OLDPWD\n${shellQuote(spec.argv)}`, { rawScript: true });
+  const guard = startStepGuard(limits);
+  let result: Pick<Awaited<ReturnType<Bash["exec"]>>, "stdout" | "stderr" | "exitCode">;
+  let outcome;
+  let tooBig = false;
+  try {
+    result = await bash.exec(`unset OLDPWD\n${shellQuote(spec.argv)}`, { rawScript: true });
+  } catch (e) {
+    // Thrown where just-bash does not turn errors into a command's status (its own accounting).
+    if (!(e instanceof StepStopped) && !isAllocationFailure(e)) throw e;
+    tooBig = !(e instanceof StepStopped);
+    result = { stdout: "", stderr: "", exitCode: 1 };
+  } finally {
+    outcome = guard.end();
+  }
   if (result.stdout) spec.stdout?.(result.stdout);
   if (result.stderr) spec.stderr?.(result.stderr);
   emitNotes(spec, result.exitCode === 0 ? step.notes : [...step.notes, ...hints(step.unresolved)]);
 
+  if (outcome.error) {
+    const exitCode = result.exitCode === 0 ? (outcome.timedOut ? 124 : 1) : result.exitCode;
+    return { exitCode, timedOut: outcome.timedOut || undefined, error: outcome.error };
+  }
+  // An allocation Node refused (a buffer past 4 GiB, a string past V8's length) is the memory
+  // limit too, whether it escaped or a command printed it as its error.
+  if (tooBig || (result.exitCode !== 0 && /Invalid string length|Array buffer allocation failed|The value of "size" is out of range|byte conversion limit/.test(result.stderr))) {
+    return { exitCode: result.exitCode || 1, error: memoryMessage(limits.memoryBytes) };
+  }
   const limit = step.limit ?? limitMessage(result);
   if (limit) {
     const timedOut = /deadline|aborted/.test(limit) || Date.now() - started >= limits.timeoutMs;
     const error = timedOut
-      ? `the command ran longer than the step's time limit (${limits.timeoutMs} ms) and was stopped`
+      ? timeoutMessage(limits.timeoutMs)
       : `the command was stopped by a step limit: ${limit}`;
     return { exitCode: result.exitCode === 0 ? 126 : result.exitCode, timedOut: timedOut || undefined, error };
   }
@@ -132,6 +161,22 @@ function breather(everyMs = 50): () => Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     last = Date.now();
   };
+}
+
+/** Linux's MAX_ARG_STRLEN (32 pages, the NUL included) and ARG_MAX under the default 8 MiB stack. */
+const MAX_ARG_STRLEN = 32 * 4096;
+const ARG_MAX = 2 * 1024 * 1024;
+
+/** Whether execve(2) fails with E2BIG: one string too long, or argv and envp too big together. */
+function argumentsTooLong(argv: string[], env: Record<string, string>): boolean {
+  const strings = [...argv, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
+  let total = 0;
+  for (const s of strings) {
+    const bytes = Buffer.byteLength(s) + 1;
+    if (bytes > MAX_ARG_STRLEN) return true;
+    total += bytes + 8;
+  }
+  return total > ARG_MAX;
 }
 
 /** Where to declare what a program does when the sandbox cannot run it (@tsbuild/models). */

@@ -1,3 +1,4 @@
+import { totalmem } from "node:os";
 import type { FileSystem, RootFS } from "@tsbuild/fs-snapshot";
 import type { SimCommand } from "./sim-command.js";
 
@@ -31,6 +32,11 @@ export interface RunLimits {
   maxCommands?: number;
   /** Depth of nested function calls. Default 200. */
   maxCallDepth?: number;
+  /**
+   * Bytes the step's files, pipes and device reads may hold (they are memory). Default a
+   * quarter of the machine's memory (the builder passes --memory).
+   */
+  memoryBytes?: number;
 }
 
 /** The container config fields a RUN's process sees (a subset of the image config's `config`). */
@@ -97,4 +103,5 @@ export const DEFAULT_LIMITS: Required<RunLimits> = {
   timeoutMs: 10 * 60 * 1000,
   maxCommands: 1_000_000,
   maxCallDepth: 200,
+  memoryBytes: Math.floor(totalmem() / 4),
 };

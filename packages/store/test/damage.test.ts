@@ -77,6 +77,7 @@ describe("a damaged store", () => {
     rmSync(join(root, "image/overlay2/layerdb/sha256", layer.chainID.slice(7), "tar-split.json.gz"));
     const next = openStore(root);
     await expect(saveImages(next, ["busybox:1"], sink())).rejects.toThrow(/tar-split\.json\.gz/);
+    await expect(saveImages(next, ["busybox:1"], sink())).rejects.toThrow(/tar-split\.json\.gz is missing: .*run `tsbuild fsck`/);
     expect((await next.fsck()).join("\n")).toMatch(/tar-split\.json\.gz/);
   });
 });

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { CopySource, SourceItem } from "./source.js";
 import { extractArchive, isArchive } from "./archive.js";
+import { mkdirAllInScope } from "./in-scope.js";
 
 export interface Identity {
   uid: number;
@@ -139,11 +140,5 @@ export function isDirectory(fs: RootFS, p: string): boolean {
 /** MkdirAllAndChownNew: missing directories are made 0755 and owned by the identity; existing ones are left alone. */
 export function mkdirAllNew(fs: RootFS, dir: string, owner: Identity): void {
   if (isDirectory(fs, dir)) return;
-  const parts = dir.split("/").filter(Boolean);
-  let cur = "";
-  for (const part of parts) {
-    cur += "/" + part;
-    if (isDirectory(fs, cur)) continue;
-    fs.mkdir(cur, { mode: 0o755, owner });
-  }
+  mkdirAllInScope(fs, dir, owner);
 }

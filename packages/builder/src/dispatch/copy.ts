@@ -80,7 +80,9 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
         const identity = chown ? (run.opts.buildkit ? resolveChownBuildKit : resolveChown)(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
         for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
       } catch (e) {
-        throw run.err(`${name} failed: ${(e as Error).message}`);
+        // Docker words failures of the copy itself "failed to copy files: ...", with no COPY prefix.
+        const msg = (e as Error).message;
+        throw run.err(msg.startsWith("failed to copy files: ") ? msg : `${name} failed: ${msg}`);
       }
     },
   };

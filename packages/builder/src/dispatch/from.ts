@@ -9,7 +9,11 @@ import { builtinNameOf, importBuiltin } from "../builtins.js";
 export function expandWithMetaArgs(run: BuildRun, word: string): string {
   const env = new Map<string, string>();
   for (const [k, v] of run.metaArgs) if (v !== undefined) env.set(k, v);
-  return new ShellLex(run.dockerfile.escapeChar).processWord(word, env);
+  try {
+    return new ShellLex(run.dockerfile.escapeChar).processWord(word, env);
+  } catch (e) {
+    throw run.err((e as Error).message);
+  }
 }
 
 /** A stage referenced by name (case-insensitive) or index, among those already built. */

@@ -5,6 +5,7 @@ import type { MetadataStep } from "../step.js";
 import { goDuration, goQuoteRune, goQuoteSlice, goSlice } from "@tsbuild/dockerfmt";
 import { shellOf, type StageState } from "../state.js";
 import { expand, type DispatchedKind, type ExpandedOf } from "../words.js";
+import { envOverBudget } from "../env-budget.js";
 
 type Dispatcher<K extends DispatchedKind> = (run: BuildRun, state: StageState, ins: InstructionOf<K>, words: ExpandedOf[K]) => Promise<MetadataStep>;
 
@@ -22,6 +23,8 @@ const env: Dispatcher<"ENV"> = async (run, state, ins, pairs) => {
     setEnv(state, key, value);
     text += ` ${key}=${value}`;
   }
+  const tooBig = envOverBudget(state.runConfig.Env ?? []);
+  if (tooBig) throw run.err(tooBig);
   return { metadata: text };
 };
 

@@ -1,3 +1,4 @@
+import { defaultMemoryLimit } from "@tsbuild/archive";
 import type { Instruction, InstructionOf, RunMount } from "@tsbuild/parser";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { CommandModel } from "@tsbuild/shell";
@@ -91,7 +92,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       buildArgs: [...allowedArgs(state), ...Object.entries(prepared.env)],
       stdout: (s) => run.opts.output?.(s),
       stderr: (s) => run.printStderr(s),
-      limits: run.opts.runLimits,
+      // The step's files are memory: they share the build's budget (--memory).
+      limits: { memoryBytes: defaultMemoryLimit(), ...run.opts.runLimits },
       hostname: containerId.slice(0, 12),
       // A --mount's content is never part of the layer: its filesystem is mounted over the image.
       mounts: prepared.given,

@@ -3,6 +3,7 @@ import { rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { PassThrough } from "node:stream";
 import { saveImages } from "@tsbuild/store";
 import { rootOption, UsageError, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
@@ -22,7 +23,11 @@ export const saveCommand: Command = {
     if (!output) {
       if (io.isTTY) throw new UsageError("cowardly refusing to save to a terminal. Use the -o flag or redirect");
       // The archive is binary: it goes to the process's stdout stream, not the text sink.
-      await saveImages(store, positionals, process.stdout);
+      // Through a PassThrough: a failure mid-archive (a damaged layer) destroys that, not
+      // process.stdout, whose stream error would surface as a stack trace after the message.
+      const pass = new PassThrough();
+      pass.pipe(process.stdout);
+      await saveImages(store, positionals, pass);
       return 0;
     }
     // As the docker CLI: write beside the target, then rename, so a failure leaves no partial file.

@@ -1,13 +1,18 @@
 import { isUtf8 } from "node:buffer";
+import { claimMemory } from "../sandbox/step-guard.js";
 import { bytesOutput, type ExecResult, latin1FromBytes, type ResolvedCommandContext, unsafeBytesFromLatin1 } from "just-bash";
 
 /** Collects what a simulated program writes; stdout is kept as bytes so binary data survives pipes. */
 export class Output {
   private readonly out: Buffer[] = [];
+  private outBytes = 0;
   private err = "";
 
   stdout = (data: string | Buffer): void => {
-    this.out.push(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    const b = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    this.outBytes += b.length;
+    claimMemory(this.outBytes);
+    this.out.push(b);
   };
 
   stderr = (text: string): void => {
@@ -55,8 +60,10 @@ export function stdoutBytes(r: ExecResult): Buffer {
  */
 export function limitMessage(r: Pick<ExecResult, "exitCode" | "stderr">): string | undefined {
   if (r.exitCode !== 126 && r.exitCode !== 124) return undefined;
-  return r.stderr
-    .split("\n")
-    .find((l) => /^bash: .*(exceeded|too many|limit|aborted)/i.test(l))
-    ?.replace(/^bash: /, "");
+  const lines = r.stderr.split("\n");
+  return (
+    lines.find((l) => /^bash: .*(exceeded|too many|limit|aborted)/i.test(l))?.replace(/^bash: /, "") ??
+    // sed's and awk's own loop limits (the step's maxCommands) name the program instead.
+    lines.find((l) => /^(sed|awk): .*exceeded maximum iterations/.test(l))?.replace(/^(sed|awk): (\1: )+/, "$1: ")
+  );
 }

@@ -3,6 +3,7 @@ import type { Owner, FileSystem, Stat } from "@tsbuild/fs-snapshot";
 import { errorCode, fsError } from "../util/errors.js";
 import { dirname, joinPath, resolvePath } from "../util/paths.js";
 import { type AccessBits, type Credentials, permits } from "./credentials.js";
+import { fileWritten } from "./step-guard.js";
 import type { VirtualMounts } from "./virtual-mounts.js";
 
 /** A file as a process sees it: the image's file, or something Docker mounted over it. */
@@ -186,6 +187,8 @@ export class ProcessFs {
       return;
     }
     const existing = this.tryRootLstat(loc.path);
+    // Counted before the bytes are joined: an append past the budget never allocates.
+    fileWritten(loc.path, (opts.append && existing?.type === "file" ? existing.size : 0) + data.length);
     if (existing) {
       if (existing.type === "dir") throw fsError("EISDIR", "open", p);
       this.require({ ...existing }, 2, "open", p);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { randomFillSync } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fsError } from "../util/errors.js";
+import { claimMemory } from "./step-guard.js";
 import { basename, dirname } from "../util/paths.js";
 
 /**
@@ -184,6 +185,7 @@ export class VirtualMounts {
     const node = this.nodes.get(path);
     if (node?.kind === "device") {
       if (node.device === "null" || node.device === "tty") return Buffer.alloc(0);
+      claimMemory(max);
       const buf = Buffer.alloc(max);
       if (node.device === "random" || node.device === "urandom") randomFillSync(buf);
       return buf;

@@ -1,6 +1,7 @@
 import { closeSync, constants as fsConstants, openSync, readFileSync, writeSync } from "node:fs";
 import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { decodeEntry, type TarSplitEntry } from "../tarsplit/entry.js";
+import { LayerRecordError } from "./layerdb.js";
 
 /**
  * The records of a tar-split.json.gz, in order. The file is inflated in one go: it is metadata
@@ -8,7 +9,14 @@ import { decodeEntry, type TarSplitEntry } from "../tarsplit/entry.js";
  * than the record itself.
  */
 export async function* readTarSplitFile(path: string): AsyncGenerator<TarSplitEntry> {
-  const text = gunzipSync(readFileSync(path)).toString("utf8");
+  let text: string;
+  try {
+    text = gunzipSync(readFileSync(path)).toString("utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === "ENOENT" ? "is missing" : `cannot be read (${(e as Error).message})`;
+    throw new LayerRecordError(`${path} ${what}: the layer's tar metadata is damaged and its tar cannot be rebuilt; run \`tsbuild fsck\`, then rebuild or re-load the image`);
+  }
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;

@@ -1,0 +1,88 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BUSYBOX_TAR, cli, CLI, isRawError, tempDir, writeTree, type Counts } from "./lib.js";
+import { paxRecord, tar } from "./tarmaker.js";
+
+interface Bomb {
+  name: string;
+  files: Record<string, string | Buffer>;
+  args?: string[];
+  /** A message the refusal must contain. */
+  expect: RegExp;
+}
+
+const sha256 = (b: string | Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+/** An OCI layout whose index nests `depth` indexes. */
+function deepIndex(depth: number): Buffer {
+  const members: Array<{ name: string; data: string }> = [];
+  let top: Record<string, unknown> = { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: sha256("x"), size: 1 };
+  for (let d = 0; d < depth; d++) {
+    const idx = JSON.stringify({ schemaVersion: 2, manifests: [top] });
+    members.push({ name: `blobs/sha256/${sha256(idx).slice(7)}`, data: idx });
+    top = { mediaType: "application/vnd.oci.image.index.v1+json", digest: sha256(idx), size: idx.length };
+  }
+  return tar([{ name: "oci-layout", data: '{"imageLayoutVersion":"1.0.0"}' }, { name: "index.json", data: JSON.stringify({ schemaVersion: 2, manifests: [top] }) }, ...members]);
+}
+
+/**
+ * RUN bombs and hostile Dockerfiles: each must stop with its message, within the step limit or
+ * memory budget given, never with a raw error or by hanging (120 s).
+ */
+export async function bombs(): Promise<Counts> {
+  const counts: Counts = { bombs: 0, stoppedWithMessage: 0, wrongMessage: 0, rawErrors: 0, hangs: 0, slowestMs: 0 };
+  const root = tempDir("bombs-root");
+  const imported = await cli(["import", "--root", root, BUSYBOX_TAR, "busybox:rel"]);
+  if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
+  const env = Array.from({ length: 40 }, (_, i) => `ENV e${i + 1}=\${e${i}}\${e${i}}`).join("\n");
+  const list: Bomb[] = [
+    { name: "sed-loop", files: { Dockerfile: 'FROM busybox:rel\nRUN echo a | sed ":a;s/a/aa/;ba"\n' }, args: ["--run-timeout", "3"], expect: /time limit \(3000 ms\)/ },
+    // Whichever comes first on the machine: the time limit or awk's share of the command limit.
+    { name: "awk-loop", files: { Dockerfile: "FROM busybox:rel\nRUN awk 'BEGIN { while (1) x++ }'\n" }, args: ["--run-timeout", "3"], expect: /time limit \(3000 ms\)|step limit: awk: while loop exceeded maximum iterations/ },
+    { name: "zero-hash", files: { Dockerfile: "FROM busybox:rel\nRUN head -c 2000000000 /dev/zero | sha256sum\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB \(use --memory\)/ },
+    { name: "dd-20000", files: { Dockerfile: "FROM busybox:rel\nRUN dd if=/dev/zero of=/f bs=1M count=20000\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB/ },
+    { name: "files-add-up", files: { Dockerfile: "FROM busybox:rel\nRUN for i in 1 2 3 4 5 6; do head -c 60000000 /dev/zero > /f$i; done\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB/ },
+    { name: "env-doubling", files: { Dockerfile: `FROM busybox:rel\nENV e0=ab\n${env}\n` }, args: ["--memory", "256m"], expect: /environment .* exceeds .*\(use --memory\) \(Dockerfile:\d+: ENV/ },
+    { name: "meta-arg-substitution", files: { Dockerfile: "ARG x=${}\nFROM busybox:rel\n" }, expect: /bad substitution \(Dockerfile:1: ARG/ },
+    { name: "deep-path-add", files: { Dockerfile: "FROM busybox:rel\nADD deep.tar /x/\n", "deep.tar": tar([{ name: "PaxHeaders/f", type: "x", data: paxRecord("path", "a/".repeat(5000) + "f") }, { name: "f", data: "x" }]) }, expect: /ENAMETOOLONG: name too long/ },
+  ];
+  for (const b of list) {
+    counts.bombs++;
+    const ctx = writeTree(tempDir(`bomb-${b.name}`), b.files);
+    const r = await cli(["build", "--root", root, ...(b.args ?? []), ctx], { timeoutMs: 120_000 });
+    counts.slowestMs = Math.max(counts.slowestMs, r.ms);
+    if (r.signal) counts.hangs++;
+    else if (r.code !== 0 && b.expect.test(r.stderr + r.stdout)) counts.stoppedWithMessage++;
+    else {
+      counts.wrongMessage++;
+      console.error(`bomb ${b.name}: exit ${r.code}\n${(r.stderr + r.stdout).slice(-2000)}`);
+    }
+    if (r.code !== 0 && isRawError(r.stderr)) counts.rawErrors++;
+  }
+  // A 20,000-deep OCI index through load.
+  counts.bombs++;
+  const archive = join(tempDir("bomb-index"), "index.tar");
+  writeFileSync(archive, deepIndex(20_000));
+  const loaded = await cli(["load", "--root", root, "-i", archive], { timeoutMs: 120_000 });
+  counts.slowestMs = Math.max(counts.slowestMs, loaded.ms);
+  if (loaded.signal) counts.hangs++;
+  else if (loaded.code !== 0 && /nested more than \d+ deep/.test(loaded.stderr)) counts.stoppedWithMessage++;
+  else {
+    counts.wrongMessage++;
+    console.error(`bomb deep-index: exit ${loaded.code}\n${loaded.stderr.slice(-2000)}`);
+  }
+  if (loaded.code !== 0 && isRawError(loaded.stderr)) counts.rawErrors++;
+  // A RUN build under an 8 GiB virtual-memory cap (ulimit -v) must succeed: just-bash's loading
+  // used to pull in undici's WebAssembly, which cannot reserve its memory there.
+  counts.bombs++;
+  const ctx = writeTree(tempDir("bomb-ulimit"), { Dockerfile: "FROM busybox:rel\nRUN echo capped > /capped\n" });
+  const capped = spawnSync("sh", ["-c", `ulimit -v 8388608 && exec "$0" "$@"`, process.execPath, CLI, "build", "--root", root, "--no-cache", ctx], { encoding: "utf8", timeout: 120_000 });
+  if (capped.status === 0) counts.stoppedWithMessage++;
+  else {
+    counts.wrongMessage++;
+    console.error(`bomb ulimit-v: exit ${capped.status}\n${(capped.stderr ?? "").slice(-2000)}`);
+  }
+  return counts;
+}
