@@ -66,12 +66,14 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
   };
 
   for (const ins of run.dockerfile.metaArgs) {
-    begin(ins, -1);
-    for (const p of ins.pairs ?? []) {
-      const dflt = p.value === null || p.value === undefined ? undefined : expandWithMetaArgs(run, p.value);
-      run.metaArgs.set(p.key, run.opts.buildArgs?.[p.key] ?? dflt);
-      run.consumedArgs.add(p.key);
-    }
+    const step = begin(ins, -1);
+    await located(run, step, async () => {
+      for (const p of ins.pairs ?? []) {
+        const dflt = p.value === null || p.value === undefined ? undefined : expandWithMetaArgs(run, p.value);
+        run.metaArgs.set(p.key, run.opts.buildArgs?.[p.key] ?? dflt);
+        run.consumedArgs.add(p.key);
+      }
+    });
   }
 
   let state: StageState | undefined;

@@ -69,6 +69,8 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   let bash: Bash | undefined;
   const hook = new ResolverHook(frame, (name) => bash?.registerCommand(dispatcher(name, step)));
   const flavour = imageFlavour(pfs);
+  // What streamed to stderr is no longer in the script's result; a limit's words are read from its end.
+  let streamedErr = "";
   const step: Step = {
     fs: pfs,
     binaries: spec.binaries ?? {},
@@ -82,7 +84,13 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
     shellKind: shellKind("sh", flavour),
     argv: spec.argv,
     pids: 1,
-    output: { stdout: (s) => spec.stdout?.(s), stderr: (s) => spec.stderr?.(s) },
+    output: {
+      stdout: (s) => spec.stdout?.(s),
+      stderr: (s) => {
+        streamedErr = (streamedErr + s).slice(-STREAMED_ERR_KEPT);
+        spec.stderr?.(s);
+      },
+    },
     breathe: breather(),
     // just-bash (patched, see README) reads `plainNames` from the state a script starts with.
     setPlainVariables: (names) => {
@@ -135,10 +143,10 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   }
   // An allocation Node refused (a buffer past 4 GiB, a string past V8's length) is the memory
   // limit too, whether it escaped or a command printed it as its error.
-  if (tooBig || (result.exitCode !== 0 && /Invalid string length|Array buffer allocation failed|The value of "size" is out of range|byte conversion limit/.test(result.stderr))) {
+  if (tooBig || (result.exitCode !== 0 && /Invalid string length|Array buffer allocation failed|The value of "size" is out of range|byte conversion limit/.test(streamedErr + result.stderr))) {
     return { exitCode: result.exitCode || 1, error: memoryMessage(limits.memoryBytes) };
   }
-  const limit = step.limit ?? limitMessage(result);
+  const limit = step.limit ?? limitMessage({ exitCode: result.exitCode, stderr: streamedErr + result.stderr });
   if (limit) {
     const timedOut = /deadline|aborted/.test(limit) || Date.now() - started >= limits.timeoutMs;
     const error = timedOut
@@ -162,6 +170,9 @@ function breather(everyMs = 50): () => Promise<void> {
     last = Date.now();
   };
 }
+
+/** How much of the streamed stderr is kept for the limit's message (the last lines are the ones that count). */
+const STREAMED_ERR_KEPT = 64 * 1024;
 
 /** Linux's MAX_ARG_STRLEN (32 pages, the NUL included) and ARG_MAX under the default 8 MiB stack. */
 const MAX_ARG_STRLEN = 32 * 4096;
