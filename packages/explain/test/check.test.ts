@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { analyzeImage, checkImage, loadRules, parseBytes, parseRules, renderCheck, RulesError } from "../src/index.js";
 import { dockerImage, image } from "./helpers/cases.js";
 
@@ -54,7 +54,8 @@ describe("rules files", () => {
   });
 
   test("loadRules reads a file", () => {
-    const dir = mkdtempSync(join(tmpdir(), "explain-rules-"));
+    const dir = mkdtempSync(join(tmpdir(), "tsbuild-explain-rules-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, ".dive-ci"), "rules:\n  highestWastedBytes: 1MB\n");
     expect(loadRules(join(dir, ".dive-ci"))).toEqual({ highestWastedBytes: 1_000_000 });
   });

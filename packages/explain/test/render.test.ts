@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { analyzeImage, diffImages, renderDiff, renderExplanation, renderHtml } from "../src/index.js";
 import { CHROMIUM, dumpDom, screenshot } from "./helpers/chromium.js";
 import { dockerImage, image } from "./helpers/cases.js";
@@ -83,7 +83,8 @@ describe("renderHtml", () => {
   });
 
   test.skipIf(!CHROMIUM)("Chromium shows c18's wasted layer marked and c19 without any", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "explain-html-"));
+    const dir = mkdtempSync(join(tmpdir(), "tsbuild-explain-html-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const pages = {
       c18: renderHtml(await analyzeImage(dockerImage("c18")), "c18 split"),
       c19: renderHtml(await analyzeImage(dockerImage("c19")), "c19 single"),
