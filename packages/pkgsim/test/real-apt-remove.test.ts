@@ -134,9 +134,17 @@ describe("removal runs prerm/postrm and leaves dpkg's database as dpkg does", ()
     expect(info(fs, "svc")).toEqual(["svc.list", "svc.postrm"]);
     expect(text(fs, "/var/lib/dpkg/info/svc.list")).toContain("/etc/svc.conf\n");
     expect(text(fs, "/var/lib/dpkg/info/svc.list")).not.toContain("/usr/bin/svc");
+    const again = await run(fs, f, ["dpkg", "-r", "svc"]);
+    expect(again.stderr).toContain("dpkg: warning: ignoring request to remove svc, only the config\n files of which are on the system; use --purge to remove them too");
+    // dpkg -P of a package in config-files state purges what is left
     const p = await run(fs, f, ["dpkg", "-P", "svc"]);
-    // dpkg -P of a package in config-files state is not "installed": dpkg ignores it as not installed
-    expect(p.stderr).toContain("dpkg: warning: ignoring request to remove svc which isn't installed");
+    expect(p.code).toBe(0);
+    expect(p.stdout).toContain("Purging configuration files for svc (1.0-1) ...");
+    expect(p.stdout).not.toContain("Removing svc");
+    expect(text(fs, "/var/log/scripts")).toMatch(/postrm remove svc amd64 root= \/etc\/svc.conf=yes\npostrm purge svc amd64 root= \/etc\/svc.conf=no\n$/);
+    expect(fs.exists("/etc/svc.conf")).toBe(false);
+    expect(text(fs, "/var/lib/dpkg/status")).not.toContain("Package: svc\n");
+    expect(info(fs, "svc")).toEqual([]);
   });
 
   it("dpkg -P: postrm purge after the conffiles are gone, then no trace", async () => {
@@ -154,7 +162,10 @@ describe("removal runs prerm/postrm and leaves dpkg's database as dpkg does", ()
   it("apt-get purge does the same; a script that cannot run is named; dpkg -r refuses what others need", async () => {
     const { fs, f } = await updatedRoot();
     expect((await run(fs, f, ["apt-get", "install", "-y", "svc", "svc-broken", "app"])).code).toBe(0);
+    expect((await run(fs, f, ["apt-get", "remove", "-y", "svc"])).code).toBe(0);
+    // purge takes the config-files package too
     const r = await run(fs, f, ["apt-get", "purge", "-y", "svc", "svc-broken"]);
+    expect(r.stdout).toContain("The following packages will be REMOVED:\n  svc* svc-broken*\n");
     expect(r.code).toBe(0);
     expect(text(fs, "/var/log/scripts")).toContain("postrm purge svc amd64 root= /etc/svc.conf=no\n");
     expect(text(fs, "/var/lib/dpkg/status")).not.toMatch(/Package: svc(-broken)?\n/);

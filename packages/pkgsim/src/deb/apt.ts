@@ -360,6 +360,9 @@ class Apt {
     const targets: string[] = [];
     for (const raw of opts.args) {
       const name = raw.replace(/[=:].*$/, "");
+      // purge also takes a package that only its configuration files are left of
+      const left = purge ? status.find((p) => p.name === name && p.status.endsWith(" config-files")) : undefined;
+      if (left) byName.set(name, left);
       if (!byName.has(name)) {
         if (!this.cat.get(name) && !this.hasLists()) { this.out.err(`E: Unable to locate package ${name}`); return 100; }
         this.out.out(`Package '${name}' is not installed, so not removed`);

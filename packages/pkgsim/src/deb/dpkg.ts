@@ -130,6 +130,11 @@ async function removeCommand(ctx: SimCommandContext, out: Out, status: DpkgPacka
   for (const raw of names) {
     const n = raw.replace(/:.*$/, "");
     const p = byName.get(n);
+    if (p?.status.endsWith(" config-files")) {
+      if (purge) targets.push(p);
+      else out.err(`dpkg: warning: ignoring request to remove ${n}, only the config\n files of which are on the system; use --purge to remove them too`);
+      continue;
+    }
     if (!p || !isInstalled(p)) {
       out.err(`dpkg: warning: ignoring request to remove ${n} which isn't installed`);
       continue;
@@ -139,6 +144,7 @@ async function removeCommand(ctx: SimCommandContext, out: Out, status: DpkgPacka
   const going = new Set(targets.map((p) => p.name));
   const ok: DpkgPackage[] = [];
   for (const p of targets) {
+    if (!isInstalled(p)) { ok.push(p); continue; }
     if (p.essential) {
       out.err(`dpkg: error processing package ${p.name} (${op}):\n this is an essential package; it should not be removed`);
       failed.push(p.name);

@@ -21,7 +21,7 @@ export interface RemoveContext {
  * list then names only what is left. A package with neither conffiles nor a postrm goes straight
  * to purged. Purging deletes the conffiles, runs `postrm purge`, then drops the list and the
  * postrm. Returns the package's new status stanza (`deinstall ok config-files`), or undefined when
- * the stanza goes.
+ * the stanza goes. A package already in config-files state is only purged.
  */
 export async function dpkgRemove(c: RemoveContext, p: DpkgPackage, purge: boolean): Promise<Paragraph | undefined> {
   const { fs } = c;
@@ -34,28 +34,27 @@ export async function dpkgRemove(c: RemoveContext, p: DpkgPackage, purge: boolea
     if (r.code !== 0) c.notRun.push(`${q}.${name} ${arg} (exit ${r.code} in tsbuild's shell: ${r.stderr.trim().split("\n")[0] ?? ""})`);
   };
   const conffiles = (field(p.para, "Conffiles") ?? "").split("\n").map((l) => l.trim().split(" ")[0]).filter(Boolean);
-  const listed = (readText(fs, info("list")) ?? "").split("\n").filter(Boolean);
-  c.out(`Removing ${q} (${p.version}) ...`);
-  await script("prerm", "remove");
-  removePaths(fs, listed.filter((x) => x !== "/."), new Set(conffiles), c.shared);
-  if (fs.exists(INFO)) {
-    for (const n of fs.readdir(INFO)) {
-      if (!n.startsWith(`${q}.`) || n === `${q}.list` || n === `${q}.postrm`) continue;
-      fs.unlink(`${INFO}/${n}`);
+  const listed = (readText(fs, info("list")) ?? "").split("\n").filter((x) => x && x !== "/.");
+  if (!p.status.endsWith(" config-files")) {
+    c.out(`Removing ${q} (${p.version}) ...`);
+    await script("prerm", "remove");
+    removePaths(fs, listed, new Set(conffiles), c.shared);
+    for (const n of fs.exists(INFO) ? fs.readdir(INFO) : []) {
+      if (n.startsWith(`${q}.`) && n !== `${q}.list` && n !== `${q}.postrm`) fs.unlink(`${INFO}/${n}`);
     }
+    if (lexists(fs, info("list"))) {
+      const left = (readText(fs, info("list")) ?? "").split("\n").filter((x) => x && lexists(fs, x));
+      writeText(fs, info("list"), left.map((x) => x + "\n").join(""));
+    }
+    await script("postrm", "remove");
   }
-  if (lexists(fs, info("list"))) {
-    const left = listed.filter((x) => lexists(fs, x));
-    writeText(fs, info("list"), left.length ? left.join("\n") + "\n" : "");
-  }
-  await script("postrm", "remove");
   const hasPostrm = lexists(fs, info("postrm"));
   if (!purge && (conffiles.length || hasPostrm)) {
     return p.para.map(([k, v]) => (k === "Status" ? [k, "deinstall ok config-files"] : [k, v])) as Paragraph;
   }
   if (conffiles.length || hasPostrm) {
     c.out(`Purging configuration files for ${q} (${p.version}) ...`);
-    removePaths(fs, listed.filter((x) => x !== "/."), new Set(), c.shared);
+    removePaths(fs, listed, new Set(), c.shared);
     await script("postrm", "purge");
   }
   for (const ext of ["list", "postrm"]) if (lexists(fs, info(ext))) fs.unlink(info(ext));
