@@ -120,6 +120,21 @@ describe("apt's choice weighs Conflicts/Breaks", () => {
   });
 });
 
+describe("a conflict on the installed side", () => {
+  it("an installed package that conflicts with the requested one is removed; one that others need is not", async () => {
+    const { fs, f } = await updatedRoot(stanza("grumpy", "1", "Conflicts: tls-lib\n"));
+    const r = await run(fs, f, ["apt-get", "install", "-y", "tls-lib"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("The following packages will be REMOVED:\n  grumpy\n");
+    expect(text(fs, "/var/lib/dpkg/status")).not.toContain("Package: grumpy\n");
+    const needed = await updatedRoot(stanza("grumpy", "1", "Conflicts: tls-lib\n") + stanza("fan", "1", "Depends: grumpy\n"));
+    const refused = await run(needed.fs, needed.f, ["apt-get", "install", "-y", "tls-lib"]);
+    expect(refused.code).toBe(100);
+    expect(refused.stdout).toContain(" grumpy : Conflicts: tls-lib but 1 is to be installed\n");
+    expect(text(needed.fs, "/var/lib/dpkg/status")).toContain("Package: grumpy\n");
+  });
+});
+
 describe("removal runs prerm/postrm and leaves dpkg's database as dpkg does", () => {
   it("apt-get remove: prerm before the files go, postrm after; config-files state; dpkg -P purges", async () => {
     const { fs, f } = await updatedRoot();

@@ -63,7 +63,8 @@ export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: Arch
   };
   const present = (): Party[] => [
     ...installed.filter((p) => !removed.has(p.name)).map((p) => partyOfInstalled(p)),
-    ...[...selected.values()].map(partyOfArchive),
+    // the requested packages count from the start: a dependency of the first must not clash with the second
+    ...[...selected.values(), ...roots.filter((r) => !selected.has(r.name))].map(partyOfArchive),
   ];
   const clashWith = (c: ArchivePackage, others: Party[]) => {
     const me = partyOfArchive(c);
