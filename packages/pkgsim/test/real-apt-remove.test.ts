@@ -165,8 +165,13 @@ describe("removal runs prerm/postrm and leaves dpkg's database as dpkg does", ()
   it("dpkg -P: postrm purge after the conffiles are gone, then no trace", async () => {
     const { fs, f } = await updatedRoot();
     expect((await run(fs, f, ["apt-get", "install", "-y", "svc"])).code).toBe(0);
+    fs.writeFile("/etc/svc.conf.dpkg-dist", "port=2\n");
+    fs.writeFile("/etc/svc.conf.keep", "mine\n");
     const r = await run(fs, f, ["dpkg", "-P", "svc"]);
     expect(r.code).toBe(0);
+    // the copies dpkg leaves next to a conffile go with it; other files stay
+    expect(fs.exists("/etc/svc.conf.dpkg-dist")).toBe(false);
+    expect(fs.exists("/etc/svc.conf.keep")).toBe(true);
     expect(r.stdout).toContain("Removing svc (1.0-1) ...\nPurging configuration files for svc (1.0-1) ...\n");
     expect(text(fs, "/var/log/scripts")).toBe("prerm remove svc amd64 root= /usr/bin/svc=yes\npostrm remove svc amd64 root= /etc/svc.conf=yes\npostrm purge svc amd64 root= /etc/svc.conf=no\n");
     expect(fs.exists("/etc/svc.conf")).toBe(false);

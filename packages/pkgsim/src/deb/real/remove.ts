@@ -39,26 +39,43 @@ export async function dpkgRemove(c: RemoveContext, p: DpkgPackage, purge: boolea
     c.out(`Removing ${q} (${p.version}) ...`);
     await script("prerm", "remove");
     removePaths(fs, listed, new Set(conffiles), c.shared);
-    for (const n of fs.exists(INFO) ? fs.readdir(INFO) : []) {
-      if (n.startsWith(`${q}.`) && n !== `${q}.list` && n !== `${q}.postrm`) fs.unlink(`${INFO}/${n}`);
-    }
     if (lexists(fs, info("list"))) {
       const left = (readText(fs, info("list")) ?? "").split("\n").filter((x) => x && lexists(fs, x));
       writeText(fs, info("list"), left.map((x) => x + "\n").join(""));
     }
     await script("postrm", "remove");
+    for (const n of fs.exists(INFO) ? fs.readdir(INFO) : []) {
+      if (n.startsWith(`${q}.`) && n !== `${q}.list` && n !== `${q}.postrm`) fs.unlink(`${INFO}/${n}`);
+    }
   }
   const hasPostrm = lexists(fs, info("postrm"));
   if (!purge && (conffiles.length || hasPostrm)) {
-    return p.para.map(([k, v]) => (k === "Status" ? [k, "deinstall ok config-files"] : [k, v])) as Paragraph;
+    // dpkg clears the essential flag of what only its configuration is left of
+    return p.para.filter(([k]) => k !== "Essential").map(([k, v]) => (k === "Status" ? [k, "deinstall ok config-files"] : [k, v])) as Paragraph;
   }
   if (conffiles.length || hasPostrm) {
     c.out(`Purging configuration files for ${q} (${p.version}) ...`);
-    removePaths(fs, listed, new Set(), c.shared);
+    for (const f of conffiles) removeConffile(fs, f);
     await script("postrm", "purge");
   }
+  // then directories left empty, as dpkg retries them
+  removePaths(fs, listed, new Set(), c.shared);
   for (const ext of ["list", "postrm"]) if (lexists(fs, info(ext))) fs.unlink(info(ext));
   return undefined;
+}
+
+/** A conffile with the copies dpkg and editors leave next to it (dpkg's REMOVECONFFEXTS, `~N~`, `#name#`). */
+function removeConffile(fs: FileSystem, path: string): void {
+  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+  const base = path.slice(dir.length === 1 ? 1 : dir.length + 1);
+  if (lexists(fs, path) && fs.lstat(path).type !== "dir") fs.unlink(path);
+  let names: string[];
+  try { names = fs.readdir(dir); } catch { return; }
+  for (const n of names) {
+    const rest = n.startsWith(base) ? n.slice(base.length) : undefined;
+    const backup = rest !== undefined && ([".dpkg-old", ".dpkg-new", ".dpkg-bak", ".dpkg-dist", ".dpkg-tmp"].includes(rest) || /^~\d*~$/.test(rest));
+    if (backup || n === `#${base}#`) fs.unlink(`${dir === "/" ? "" : dir}/${n}`);
+  }
 }
 
 /** Files first, then the directories that are nobody else's, deepest first (rmdir of an empty one only). */
