@@ -23,7 +23,7 @@ const SPECS: DebSpec[] = [
   { name: "httpd-two", version: "1", fields: { Provides: "httpd" }, files: [{ path: "/usr/sbin/httpd-two", data: "2" }] },
   // the "replace a package" pattern: Replaces + Conflicts, the same path in both
   { name: "oldtool", version: "1", files: [{ path: "/usr/bin/tool", data: "old tool" }, { path: "/usr/share/oldtool/data", data: "d" }], scripts: { prerm: record("/usr/bin/tool") } },
-  { name: "newtool", version: "2", fields: { Conflicts: "oldtool", Replaces: "oldtool" }, files: [{ path: "/usr/bin/tool", data: "new tool" }] },
+  { name: "newtool", version: "2", fields: { Conflicts: "oldtool", Replaces: "oldtool", Provides: "oldtool" }, files: [{ path: "/usr/bin/tool", data: "new tool" }] },
   { name: "rebel", version: "1", fields: { Conflicts: "coreutils-x" }, files: [{ path: "/usr/bin/rebel", data: "r" }] },
   // prerm/postrm on removal
   {
@@ -132,6 +132,11 @@ describe("a conflict on the installed side", () => {
     expect(refused.code).toBe(100);
     expect(refused.stdout).toContain(" grumpy : Conflicts: tls-lib but 1 is to be installed\n");
     expect(text(needed.fs, "/var/lib/dpkg/status")).toContain("Package: grumpy\n");
+    // a dependency the requested package satisfies itself (Provides) does not hold the old one back
+    const provided = await updatedRoot(stanza("oldtool", "1") + stanza("fan", "1", "Depends: oldtool\n"));
+    const moved = await run(provided.fs, provided.f, ["apt-get", "install", "-y", "newtool"]);
+    expect(moved.code).toBe(0);
+    expect(moved.stdout).toContain("The following packages will be REMOVED:\n  oldtool\n");
   });
 });
 

@@ -110,7 +110,9 @@ export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: Arch
       const hit = clash(me, it) ?? clash(it, me);
       if (!hit) continue;
       const who = hit.from === me ? r.name : inst.name;
-      const needed = installed.some((o) => o.name !== inst.name && o.name !== r.name && !removed.has(o.name) && dependsOn(o, inst));
+      // still needed: an installed package depends on it and nothing else left (or requested) satisfies that
+      const others = [...installed.filter((o) => o.name !== inst.name && !removed.has(o.name)).map(partyOfInstalled), ...roots.map(partyOfArchive)];
+      const needed = installed.some((o) => o.name !== inst.name && o.name !== r.name && !removed.has(o.name) && needs(o, it, others));
       if (inst.essential || inst.priority === "required" || needed) {
         throw new ResolveError(`${who} : ${hit.kind}: ${hit.rel.constraint ? `${hit.rel.name} (${hit.rel.constraint})` : hit.rel.name} but ${(hit.from === me ? inst : r).version} is to be installed`);
       }
@@ -158,13 +160,19 @@ const partyOfInstalled = (p: DpkgPackage): Party => party(p.name, p.version, (f)
 function clash(a: Party, b: Party): { from: Party; kind: string; rel: Rel } | undefined {
   for (const n of a.negative) {
     const r = n.rel;
-    if (r.name === b.name && satisfies(b.version, r.constraint)) return { from: a, ...n };
-    if (b.provides.some((p) => p.name === r.name && (!r.constraint || (!!p.version && satisfies(p.version, r.constraint))))) return { from: a, ...n };
+    if (fits(b, r)) return { from: a, ...n };
   }
   return undefined;
 }
 
-function dependsOn(p: DpkgPackage, target: DpkgPackage): boolean {
-  const names = new Set([target.name, ...target.provides]);
-  return ["Pre-Depends", "Depends"].some((f) => parseRelations(p.para.find(([k]) => k === f)?.[1]).some((alts) => alts.some((a) => names.has(a.name))));
+/** Whether `p` has a Depends/Pre-Depends group that `target` satisfies and none of `others` does. */
+function needs(p: DpkgPackage, target: Party, others: Party[]): boolean {
+  return ["Pre-Depends", "Depends"].some((f) => parseRelations(p.para.find(([k]) => k === f)?.[1]).some(
+    (alts) => alts.some((a) => fits(target, a)) && !alts.some((a) => others.some((o) => fits(o, a))),
+  ));
+}
+
+function fits(p: Party, r: Rel): boolean {
+  return (p.name === r.name && satisfies(p.version, r.constraint)) ||
+    p.provides.some((v) => v.name === r.name && (!r.constraint || (!!v.version && satisfies(v.version, r.constraint))));
 }
