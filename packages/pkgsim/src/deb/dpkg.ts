@@ -1,9 +1,6 @@
-import type { SimCommand } from "../sim-types.js";
-import { readText } from "../util/fsutil.js";
-import { outOf } from "../util/output.js";
-import { appendText } from "../util/fsutil.js";
-import type { Out } from "../util/output.js";
-import type { SimCommandContext } from "../sim-types.js";
+import type { SimCommand, SimCommandContext } from "../sim-types.js";
+import { appendText, readText } from "../util/fsutil.js";
+import { outOf, type Out } from "../util/output.js";
 import { field, parseRelations, serializeParagraphs, type Paragraph } from "./control.js";
 import { removalScripts } from "./real/apt-real.js";
 import { dpkgRemove } from "./real/remove.js";

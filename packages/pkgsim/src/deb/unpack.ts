@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { CatalogFile, PackageInfo } from "../catalog/types.js";
-import { lexists, parentOf, readText, removeIfPresent, writeText } from "../util/fsutil.js";
+import { parentOf, readText, writeText } from "../util/fsutil.js";
 import { INFO, qualifiedName } from "./state.js";
 
 
