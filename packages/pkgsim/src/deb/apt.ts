@@ -12,9 +12,10 @@ import { indexSizes, listFileBase, readSources } from "./sources.js";
 import {
   isInstalled, qualifiedName, readAutoInstalled, readStatus, writeAutoInstalled, writeStatus, type DpkgPackage,
 } from "./state.js";
-import { realApt } from "./real/apt-real.js";
+import { realApt, removalScripts } from "./real/apt-real.js";
+import { dpkgRemove } from "./real/remove.js";
 import {
-  databaseCount, dirsOfOthers, filteredFiles, readPathFilters, removePackageFiles, unpack, writeInfoFiles,
+  databaseCount, dirsOfOthers, filteredFiles, readPathFilters, unpack, writeInfoFiles,
 } from "./unpack.js";
 
 const LISTS = "/var/lib/apt/lists";
@@ -352,13 +353,16 @@ class Apt {
     return inst.filter((p) => !keep.has(p.name)).map((p) => p.name).sort();
   }
 
-  remove(opts: Options, purge: boolean, auto: boolean): number {
+  async remove(opts: Options, purge: boolean, auto: boolean): Promise<number> {
     this.header(opts);
     const status = readStatus(this.fs);
     const byName = new Map(status.filter(isInstalled).map((p) => [p.name, p]));
     const targets: string[] = [];
     for (const raw of opts.args) {
       const name = raw.replace(/[=:].*$/, "");
+      // purge also takes a package that only its configuration files are left of
+      const left = purge ? status.find((p) => p.name === name && p.status.endsWith(" config-files")) : undefined;
+      if (left) byName.set(name, left);
       if (!byName.has(name)) {
         if (!this.cat.get(name) && !this.hasLists()) { this.out.err(`E: Unable to locate package ${name}`); return 100; }
         this.out.out(`Package '${name}' is not installed, so not removed`);
@@ -404,20 +408,17 @@ class Apt {
     const now = this.ctx.now?.() ?? new Date();
     const log: string[] = [];
     const paras: Paragraph[] = [];
+    const notRun: string[] = [];
+    const rc = { fs: this.fs, out: (l: string) => this.out.out(l), shared, notRun, runScript: removalScripts(this.ctx, this.fetcher?.()) };
     for (const p of status) {
       if (!removing.has(p.name)) { paras.push(p.para); continue; }
-      const conffiles = (field(p.para, "Conffiles") ?? "").split("\n").map((l) => l.trim().split(" ")[0]).filter(Boolean);
       const q = qualifiedName(p.name, p.multiArch);
-      this.out.out(`Removing ${q} (${p.version}) ...`);
-      removePackageFiles(this.fs, p.name, p.multiArch, conffiles, purge, shared);
+      const para = await dpkgRemove(rc, p, purge);
       log.push(`${stamp(now)} remove ${q} ${p.version} <none>`);
-      if (purge) {
-        if (conffiles.length) this.out.out(`Purging configuration files for ${q} (${p.version}) ...`);
-        log.push(`${stamp(now)} purge ${q} ${p.version} <none>`);
-      } else if (conffiles.length) {
-        paras.push(p.para.map(([k, v]) => (k === "Status" ? [k, "deinstall ok config-files"] : [k, v])) as Paragraph);
-      }
+      if (purge) log.push(`${stamp(now)} purge ${q} ${p.version} <none>`);
+      if (para) paras.push(para);
     }
+    if (notRun.length) this.ctx.note?.(`${this.front}: tsbuild did not run these maintainer scripts: ${notRun.join(", ")}`);
     writeStatus(this.fs, paras);
     const autoSet = readAutoInstalled(this.fs);
     for (const n of removing) autoSet.delete(n);

@@ -1,8 +1,11 @@
-import type { SimCommand } from "../sim-types.js";
-import { readText } from "../util/fsutil.js";
-import { outOf } from "../util/output.js";
-import { serializeParagraphs } from "./control.js";
-import { INFO, isInstalled, qualifiedName, readStatus, type DpkgPackage } from "./state.js";
+import type { SimCommand, SimCommandContext } from "../sim-types.js";
+import { appendText, readText } from "../util/fsutil.js";
+import { outOf, type Out } from "../util/output.js";
+import { field, parseRelations, serializeParagraphs, type Paragraph } from "./control.js";
+import { removalScripts } from "./real/apt-real.js";
+import { dpkgRemove } from "./real/remove.js";
+import { INFO, isInstalled, qualifiedName, readStatus, writeStatus, type DpkgPackage } from "./state.js";
+import { databaseCount, dirsOfOthers } from "./unpack.js";
 
 /** dpkg -l: the selection/status letters and a table sized to its content. */
 function listTable(pkgs: DpkgPackage[]): string[] {
@@ -95,6 +98,8 @@ export const dpkg: SimCommand = async (ctx) => {
     case "--get-selections":
       for (const p of status.filter(isInstalled)) out.out(`${qualifiedName(p.name, p.multiArch).padEnd(47)}\tinstall`);
       return 0;
+    case "-r": case "--remove": case "-P": case "--purge":
+      return removeCommand(ctx, out, status, rest, op === "-P" || op === "--purge");
     case "-i": case "--install":
       out.err(`dpkg: error: cannot access archive '${rest[0] ?? ""}': tsbuild does not simulate installing local .deb files`);
       return 2;
@@ -104,3 +109,88 @@ export const dpkg: SimCommand = async (ctx) => {
       return 2;
   }
 };
+
+/**
+ * `dpkg -r` / `dpkg -P`: refuses an essential package and one that an installed package still
+ * depends on (dpkg's words), else removes as dpkg does (prerm/postrm through tsbuild's shell on
+ * images with a real dpkg).
+ */
+async function removeCommand(ctx: SimCommandContext, out: Out, status: DpkgPackage[], names: string[], purge: boolean): Promise<number> {
+  if (!names.length) {
+    out.err(`dpkg: error: --${purge ? "purge" : "remove"} needs at least one package name argument`);
+    return 2;
+  }
+  const op = purge ? "--purge" : "--remove";
+  const byName = new Map(status.map((p) => [p.name, p]));
+  const targets: DpkgPackage[] = [];
+  const failed: string[] = [];
+  for (const raw of names) {
+    const n = raw.replace(/:.*$/, "");
+    const p = byName.get(n);
+    if (p?.status.endsWith(" config-files")) {
+      if (purge) targets.push(p);
+      else out.err(`dpkg: warning: ignoring request to remove ${n}, only the config\n files of which are on the system; use --purge to remove them too`);
+      continue;
+    }
+    if (!p || !isInstalled(p)) {
+      out.err(`dpkg: warning: ignoring request to remove ${n} which isn't installed`);
+      continue;
+    }
+    targets.push(p);
+  }
+  const going = new Set(targets.map((p) => p.name));
+  const ok: DpkgPackage[] = [];
+  for (const p of targets) {
+    if (!isInstalled(p)) { ok.push(p); continue; }
+    if (p.essential) {
+      out.err(`dpkg: error processing package ${p.name} (${op}):\n this is an essential package; it should not be removed`);
+      failed.push(p.name);
+      continue;
+    }
+    const provided = new Set([p.name, ...p.provides]);
+    const users: string[] = [];
+    for (const o of status) {
+      if (!isInstalled(o) || going.has(o.name)) continue;
+      for (const f of ["Pre-Depends", "Depends"]) {
+        for (const alts of parseRelations(field(o.para, f))) {
+          if (!alts.some((a) => provided.has(a.name))) continue;
+          // another installed alternative keeps the dependency satisfied
+          if (alts.some((a) => !provided.has(a.name) && status.some((x) => isInstalled(x) && !going.has(x.name) && (x.name === a.name || x.provides.includes(a.name))))) continue;
+          users.push(` ${o.name} ${f === "Depends" ? "depends" : "pre-depends"} on ${alts.map((a) => (a.constraint ? `${a.name} (${a.constraint})` : a.name)).join(" | ")}.`);
+        }
+      }
+    }
+    if (users.length) {
+      out.err(`dpkg: dependency problems prevent removal of ${p.name}:`);
+      users.forEach((l) => out.err(l));
+      out.err("");
+      out.err(`dpkg: error processing package ${p.name} (${op}):\n dependency problems - not removing`);
+      failed.push(p.name);
+      continue;
+    }
+    ok.push(p);
+  }
+  if (ok.length) {
+    const fs = ctx.fs;
+    out.out(`(Reading database ... ${databaseCount(fs)} files and directories currently installed.)`);
+    const notRun: string[] = [];
+    const rc = { fs, out: (l: string) => out.out(l), shared: dirsOfOthers(fs, new Set(ok.map((p) => p.name))), notRun, runScript: removalScripts(ctx) };
+    const now = (ctx.now?.() ?? new Date()).toISOString().replace("T", " ").slice(0, 19);
+    const after = new Map<string, Paragraph | undefined>();
+    const log: string[] = [];
+    for (const p of ok) {
+      after.set(p.name, await dpkgRemove(rc, p, purge));
+      log.push(`${now} remove ${p.name}:${p.architecture} ${p.version} <none>`);
+      if (purge) log.push(`${now} purge ${p.name}:${p.architecture} ${p.version} <none>`);
+    }
+    writeStatus(fs, status.flatMap((p) => (after.has(p.name) ? (after.get(p.name) ? [after.get(p.name)!] : []) : [p.para])));
+    appendText(fs, "/var/log/dpkg.log", log.map((l) => l + "\n").join(""));
+    if (notRun.length) ctx.note?.(`dpkg: tsbuild did not run these maintainer scripts: ${notRun.join(", ")}`);
+  }
+  if (failed.length) {
+    out.err("Errors were encountered while processing:");
+    failed.forEach((n) => out.err(` ${n}`));
+    return 1;
+  }
+  return 0;
+}

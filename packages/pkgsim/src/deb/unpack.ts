@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { CatalogFile, PackageInfo } from "../catalog/types.js";
-import { lexists, parentOf, readText, removeIfPresent, writeText } from "../util/fsutil.js";
+import { parentOf, readText, writeText } from "../util/fsutil.js";
 import { INFO, qualifiedName } from "./state.js";
 
 
@@ -59,29 +59,6 @@ export function writeInfoFiles(fs: FileSystem, info: PackageInfo, unpacked: Cata
     .map((f) => `${md5(f.path)}  ${f.path.slice(1)}`).join("\n");
   if (sums) writeText(fs, `${INFO}/${q}.md5sums`, sums + "\n");
   if (info.conffiles.length) writeText(fs, `${INFO}/${q}.conffiles`, info.conffiles.join("\n") + "\n");
-}
-
-/** Removes what a package's .list names (keeping conffiles unless purging), then its info files. */
-export function removePackageFiles(fs: FileSystem, name: string, multiArch: string, conffiles: string[], purge: boolean, sharedDirs: Set<string>): void {
-  const q = qualifiedName(name, multiArch);
-  const listFile = `${INFO}/${q}.list`;
-  const paths = (readText(fs, listFile) ?? "").split("\n").filter((p) => p && p !== "/.");
-  const keep = purge ? new Set<string>() : new Set(conffiles);
-  const dirs: string[] = [];
-  for (const p of paths) {
-    if (keep.has(p)) continue;
-    let st;
-    try { st = fs.lstat(p); } catch { continue; }
-    if (st.type === "dir") dirs.push(p);
-    else fs.unlink(p);
-  }
-  for (const d of dirs.sort((a, b) => b.length - a.length)) if (!sharedDirs.has(d)) removeIfPresent(fs, d);
-  for (const ext of ["list", "md5sums", "conffiles", "postinst", "prerm", "postrm", "preinst", "shlibs", "symbols", "triggers", "templates", "config"]) {
-    if (!purge && ext === "list" && conffiles.length) continue;
-    const p = `${INFO}/${q}.${ext}`;
-    if (lexists(fs, p)) fs.unlink(p);
-  }
-  if (purge && lexists(fs, listFile)) fs.unlink(listFile);
 }
 
 /** Directories that some other installed package's .list names (they stay when one owner goes). */

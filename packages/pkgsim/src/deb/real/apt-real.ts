@@ -116,11 +116,16 @@ export async function realApt(
   return code;
 }
 
+/** The maintainer-script runner for removals: only on images with a real dpkg (the catalog's packages have no scripts). */
+export function removalScripts(ctx: SimCommandContext, fetcher?: Fetcher) {
+  return isRealProgram(ctx.fs, "/usr/bin/dpkg") ? scriptRunner(ctx, fetcher) : undefined;
+}
+
 /**
  * Maintainer scripts run through tsbuild's shell, as dpkg runs them: `/bin/sh SCRIPT ARGS` with
  * dpkg's DPKG_MAINTSCRIPT_* variables, as root, in /. Their output is the command's output.
  */
-function scriptRunner(ctx: SimCommandContext, fetcher: Fetcher) {
+function scriptRunner(ctx: SimCommandContext, fetcher: Fetcher | undefined) {
   return async (pkg: string, script: string, args: string[]) => {
     const [{ runCommand }, { simulatedBinariesWith }] = await Promise.all([import("@tsbuild/shell"), import("../../binaries.js")]);
     let stderr = "";

@@ -8,7 +8,9 @@ import { isInstalled, qualifiedName, readAutoInstalled, readStatus, writeAutoIns
 import { readDeb, type DebFile } from "./debfile.js";
 import { conffilesField, keptEntries, unpackEntries, writeInfo, type PathFilter } from "./dpkg-unpack.js";
 import type { ArchiveIndex, ArchivePackage } from "./index-file.js";
+import { dpkgRemove } from "./remove.js";
 import { resolve, ResolveError } from "./resolve.js";
+import { dirsOfOthers } from "../unpack.js";
 import { statusFromControl, unpackedSnapshot } from "./status.js";
 import { configureCaCertificates } from "../helpers/ca-certificates.js";
 import { registerDebconf } from "../helpers/debconf.js";
@@ -82,7 +84,7 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
     out.err("E: Unable to correct problems, you have held broken packages.");
     return 100;
   }
-  const { order } = res;
+  const { order, remove } = res;
   const requested = new Set(roots.map((r) => r.name));
   if (!order.length) {
     if (nowManual.length) {
@@ -98,15 +100,16 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
     if (additional.length) { out.out("The following additional packages will be installed:"); wrapWords(additional).forEach((l) => out.out(l)); }
     if (res.suggested.length) { out.out("Suggested packages:"); wrapWords(res.suggested).forEach((l) => out.out(l)); }
     if (res.recommendedNotInstalled.length) { out.out("Recommended packages:"); wrapWords(res.recommendedNotInstalled).forEach((l) => out.out(l)); }
+    if (remove.length) { out.out("The following packages will be REMOVED:"); wrapWords(remove.map((p) => p.name).sort()).forEach((l) => out.out(l)); }
     out.out("The following NEW packages will be installed:");
     wrapWords(newNames).forEach((l) => out.out(l));
-    out.out(`0 upgraded, ${order.length} newly installed, 0 to remove and 0 not upgraded.`);
+    out.out(`0 upgraded, ${order.length} newly installed, ${remove.length} to remove and 0 not upgraded.`);
     const download = order.reduce((s, p) => s + p.size, 0);
-    const kib = order.reduce((s, p) => s + Number(/^Installed-Size:\s*(\d+)/m.exec(p.stanza)?.[1] ?? 0), 0);
+    const kib = order.reduce((s, p) => s + Number(/^Installed-Size:\s*(\d+)/m.exec(p.stanza)?.[1] ?? 0), 0) - remove.reduce((s, p) => s + p.installedSize, 0);
     out.out(`Need to get ${sizeToStr(download)} of archives.`);
-    out.out(`After this operation, ${sizeToStr(kib * 1024)} of additional disk space will be used.`);
+    out.out(kib >= 0 ? `After this operation, ${sizeToStr(kib * 1024)} of additional disk space will be used.` : `After this operation, ${sizeToStr(-kib * 1024)} disk space will be freed.`);
   }
-  if (additional.length && !o.yes) {
+  if ((additional.length || remove.length) && !o.yes) {
     out.out("Do you want to continue? [Y/n] Abort.");
     return 1;
   }
@@ -137,7 +140,8 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
   if (o.quiet < 2) out.out(`Fetched ${sizeToStr(fetched)} in ${secs}s (${sizeToStr(fetched / secs)}/s)`);
 
   // dpkg --unpack for all, then --configure for all.
-  const paras: Array<DpkgPackage | Paragraph> = [...status];
+  const removing = new Set(remove.map((p) => p.name));
+  const paras: Array<DpkgPackage | Paragraph> = status.filter((p) => !removing.has(p.name));
   const log: string[] = ["startup archives unpack"];
   const stamp = o.now.toISOString().replace("T", " ").slice(0, 19);
   // apt copies what dpkg prints into term.log
@@ -146,7 +150,6 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
   const archOf = (deb: DebFile) => /^Architecture:\s*(\S+)/m.exec(deb.control.get("control")!.toString("utf8"))?.[1] ?? "amd64";
   const libcBin = byName.get("libc-bin");
   let ldconfigPending = false;
-  const dbCount = countDatabase(fs);
   // apt hands five or more .debs to `dpkg --unpack --recursive` through a temporary directory of
   // links (DPkg::Install::Recursive::Minimum): made and removed in /tmp, which so lands in the layer
   if (debs.length >= 5 && fs.exists("/tmp")) {
@@ -164,12 +167,24 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
     const r = await o.runScript(q, path, args);
     if (r.code !== 0) o.notRun.push(`${q}.${kind} ${args[0]} (exit ${r.code} in tsbuild's shell: ${r.stderr.trim().split("\n")[0] ?? ""})`);
   };
+  // apt has dpkg remove what the new packages conflict with before it unpacks them (Replaces +
+  // Conflicts: the files then belong to the new package alone)
+  if (remove.length) {
+    dpkgOut.out(`(Reading database ... ${countDatabase(fs)} files and directories currently installed.)`);
+    const rc = { fs, out: dpkgOut.out, shared: dirsOfOthers(fs, removing), notRun: o.notRun, runScript: o.runScript };
+    for (const p of remove) {
+      const para = await dpkgRemove(rc, p, false);
+      if (para) paras.push(para);
+      log.push(`remove ${p.name}:${p.architecture} ${p.version} <none>`);
+      auto.delete(p.name);
+    }
+  }
   for (const [i, { pkg, file, deb }] of debs.entries()) {
     const control = deb.control.get("control")!.toString("utf8");
     const multiArch = /^Multi-Arch:\s*(\S+)/m.exec(control)?.[1] ?? "";
     const q = qualifiedName(pkg.name, multiArch);
     dpkgOut.out(`Selecting previously unselected package ${q}.`);
-    if (i === 0) dpkgOut.out(`(Reading database ... ${dbCount} files and directories currently installed.)`);
+    if (i === 0) dpkgOut.out(`(Reading database ... ${countDatabase(fs)} files and directories currently installed.)`);
     dpkgOut.out(`Preparing to unpack .../${String(i).padStart(2, "0")}-${file} ...`);
     if (deb.control.has("preinst") && !NATIVE[pkg.name]) {
       // dpkg runs it from a temporary copy before unpacking; the info directory holds it only afterwards
@@ -229,7 +244,7 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
     // ldconfig itself, natively: the cache is glibc's format; its aux-cache (inode numbers, ctimes) is not written
     if (!writeLdCache(fs)) o.notRun.push("libc-bin trigger (ldconfig: the image's ldconfig does not say its glibc; /etc/ld.so.cache not rebuilt)");
   }
-  writeLogs(fs, o.now, log.map((l) => `${stamp} ${l}`), term, o.commandLine, order.map((p) => `${p.name}:${p.architecture === "all" ? "amd64" : p.architecture} (${p.version}${requested.has(p.name) ? "" : ", automatic"})`));
+  writeLogs(fs, o.now, log.map((l) => `${stamp} ${l}`), term, o.commandLine, order.map((p) => `${p.name}:${p.architecture === "all" ? "amd64" : p.architecture} (${p.version}${requested.has(p.name) ? "" : ", automatic"})`), remove.map((p) => `${p.name}:${p.architecture === "all" ? "amd64" : p.architecture} (${p.version})`));
   if (o.cleanAfterInstall) {
     for (const d of debs) fs.unlink(`${ARCHIVES}/${d.file}`);
   }
@@ -272,10 +287,10 @@ function countDatabase(fs: FileSystem): number {
 }
 
 /** dpkg.log in dpkg's words, apt's history.log, and term.log (what dpkg printed; root:adm 0640 as apt makes it). */
-function writeLogs(fs: FileSystem, now: Date, dpkg: string[], term: string[], commandLine: string, items: string[]): void {
+function writeLogs(fs: FileSystem, now: Date, dpkg: string[], term: string[], commandLine: string, items: string[], removed: string[]): void {
   appendText(fs, "/var/log/dpkg.log", dpkg.map((l) => l + "\n").join(""));
   const start = now.toISOString().replace("T", "  ").slice(0, 21);
-  appendText(fs, "/var/log/apt/history.log", `\nStart-Date: ${start}\nCommandline: ${commandLine}\nInstall: ${items.join(", ")}\nEnd-Date: ${start}\n`);
+  appendText(fs, "/var/log/apt/history.log", `\nStart-Date: ${start}\nCommandline: ${commandLine}\nInstall: ${items.join(", ")}\n${removed.length ? `Remove: ${removed.join(", ")}\n` : ""}End-Date: ${start}\n`);
   const termLog = "/var/log/apt/term.log";
   appendText(fs, termLog, `\nLog started: ${start}\n${term.join("\n")}\nLog ended: ${start}\n\n`, 0o640);
   const adm = /^adm:[^:]*:(\d+):/m.exec(readText(fs, "/etc/group") ?? "")?.[1];

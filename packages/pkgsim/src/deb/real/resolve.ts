@@ -11,6 +11,8 @@ export interface Resolution {
   /** Recommends left out (--no-install-recommends), as apt lists them. */
   recommendedNotInstalled: string[];
   suggested: string[];
+  /** Installed packages a requested one conflicts with (or breaks), which apt removes first. */
+  remove: DpkgPackage[];
 }
 
 export class ResolveError extends Error {}
@@ -19,7 +21,10 @@ export class ResolveError extends Error {}
  * apt's choice for a plain install: every Pre-Depends and Depends group that the installed system
  * and the selection do not satisfy gets its first alternative with a candidate (a real package of
  * a fitting version, else a provider); Recommends the same when wanted, and skipped silently when
- * nothing can satisfy them. Conflicts/Breaks are not weighed (no alternative is chosen by them).
+ * nothing can satisfy them. Conflicts/Breaks weigh as far as the choice needs: an alternative or a
+ * provider that conflicts with (or breaks, or is broken by) something installed or already chosen
+ * is skipped; an installed package that a requested one conflicts with is removed when it is not
+ * essential/required and nothing installed depends on it, else the request is refused.
  */
 export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: ArchivePackage[], withRecommends: boolean): Resolution {
   // a version asked for on the command line (pkg=version) is the candidate for the whole run
@@ -33,6 +38,7 @@ export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: Arch
       providedBy.set(alts[0].name, l);
     }
   }
+  const removed = new Map<string, DpkgPackage>();
   const selected = new Map<string, ArchivePackage>();
   const order: ArchivePackage[] = [];
   const recommendedNotInstalled: string[] = [];
@@ -55,13 +61,27 @@ export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: Arch
     }
     return false;
   };
+  const present = (): Party[] => [
+    ...installed.filter((p) => !removed.has(p.name)).map((p) => partyOfInstalled(p)),
+    // the requested packages count from the start: a dependency of the first must not clash with the second
+    ...[...selected.values(), ...roots.filter((r) => !selected.has(r.name))].map(partyOfArchive),
+  ];
+  const clashWith = (c: ArchivePackage, others: Party[]) => {
+    const me = partyOfArchive(c);
+    return others.find((o) => o.name !== me.name && (clash(me, o) || clash(o, me)));
+  };
   const choose = (alts: Rel[]): ArchivePackage | undefined => {
+    const others = present();
     for (const a of alts) {
       const pin = pinned.get(a.name);
-      const c = pin ? (satisfies(pin.version, a.constraint) ? pin : undefined) : idx.byName.get(a.name)?.find((p) => satisfies(p.version, a.constraint));
+      const real = pin ? [pin] : idx.byName.get(a.name) ?? [];
+      const c = real.find((p) => satisfies(p.version, a.constraint) && !clashWith(p, others));
       if (c) return c;
-      const prov = idx.providers.get(a.name)?.find((x) => !a.constraint || (x.version && satisfies(x.version, a.constraint)));
-      if (prov) return idx.candidate(prov.pkg.name) ?? prov.pkg;
+      for (const prov of idx.providers.get(a.name) ?? []) {
+        if (a.constraint && !(prov.version && satisfies(prov.version, a.constraint))) continue;
+        const p = pinned.get(prov.pkg.name) ?? idx.candidate(prov.pkg.name) ?? prov.pkg;
+        if (!clashWith(p, others)) return p;
+      }
     }
     return undefined;
   };
@@ -82,6 +102,23 @@ export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: Arch
     selected.set(pkg.name, pkg);
     order.push(pkg);
   };
+  for (const r of roots) {
+    const me = partyOfArchive(r);
+    for (const inst of installed) {
+      if (inst.name === r.name || removed.has(inst.name)) continue;
+      const it = partyOfInstalled(inst);
+      const hit = clash(me, it) ?? clash(it, me);
+      if (!hit) continue;
+      const who = hit.from === me ? r.name : inst.name;
+      // still needed: an installed package depends on it and nothing else left (or requested) satisfies that
+      const others = [...installed.filter((o) => o.name !== inst.name && !removed.has(o.name)).map(partyOfInstalled), ...roots.map(partyOfArchive)];
+      const needed = installed.some((o) => o.name !== inst.name && o.name !== r.name && !removed.has(o.name) && needs(o, it, others));
+      if (inst.essential || inst.priority === "required" || needed) {
+        throw new ResolveError(`${who} : ${hit.kind}: ${hit.rel.constraint ? `${hit.rel.name} (${hit.rel.constraint})` : hit.rel.name} but ${(hit.from === me ? inst : r).version} is to be installed`);
+      }
+      removed.set(inst.name, inst);
+    }
+  }
   for (const r of roots) visit(r, []);
   for (let i = 0; i < order.length; i++) {
     for (const alts of parseRelations(order[i].recommends)) {
@@ -98,5 +135,44 @@ export function resolve(idx: ArchiveIndex, installed: DpkgPackage[], roots: Arch
     const sug = /^Suggests:[ \t]*(.*)$/m.exec(p.stanza)?.[1];
     for (const alts of parseRelations(sug)) if (!alts.some(satisfied)) suggested.push(text(alts));
   }
-  return { order, recommendedNotInstalled: [...new Set(recommendedNotInstalled)], suggested: [...new Set(suggested)] };
+  return { order, remove: [...removed.values()], recommendedNotInstalled: [...new Set(recommendedNotInstalled)], suggested: [...new Set(suggested)] };
+}
+
+/** What Conflicts/Breaks are weighed against: a package's name, version, provides and negative relations. */
+interface Party { name: string; version: string; provides: Array<{ name: string; version: string }>; negative: Array<{ kind: string; rel: Rel }> }
+
+function fieldOf(stanza: string, f: string): string | undefined {
+  return new RegExp(`^${f}:[ \\t]*(.*)$`, "m").exec(stanza)?.[1];
+}
+
+function party(name: string, version: string, get: (f: string) => string | undefined): Party {
+  return {
+    name, version,
+    provides: parseRelations(get("Provides")).map((alts) => ({ name: alts[0].name, version: /^=\s*(\S+)$/.exec(alts[0].constraint)?.[1] ?? "" })),
+    negative: ["Conflicts", "Breaks"].flatMap((kind) => parseRelations(get(kind)).flat().map((rel) => ({ kind, rel }))),
+  };
+}
+
+const partyOfArchive = (p: ArchivePackage): Party => party(p.name, p.version, (f) => fieldOf(p.stanza, f));
+const partyOfInstalled = (p: DpkgPackage): Party => party(p.name, p.version, (f) => p.para.find(([k]) => k === f)?.[1]);
+
+/** The first Conflicts/Breaks of `a` that `b` (by name and version, or by what it provides) falls under. */
+function clash(a: Party, b: Party): { from: Party; kind: string; rel: Rel } | undefined {
+  for (const n of a.negative) {
+    const r = n.rel;
+    if (fits(b, r)) return { from: a, ...n };
+  }
+  return undefined;
+}
+
+/** Whether `p` has a Depends/Pre-Depends group that `target` satisfies and none of `others` does. */
+function needs(p: DpkgPackage, target: Party, others: Party[]): boolean {
+  return ["Pre-Depends", "Depends"].some((f) => parseRelations(p.para.find(([k]) => k === f)?.[1]).some(
+    (alts) => alts.some((a) => fits(target, a)) && !alts.some((a) => others.some((o) => fits(o, a))),
+  ));
+}
+
+function fits(p: Party, r: Rel): boolean {
+  return (p.name === r.name && satisfies(p.version, r.constraint)) ||
+    p.provides.some((v) => v.name === r.name && (!r.constraint || (!!v.version && satisfies(v.version, r.constraint))));
 }
