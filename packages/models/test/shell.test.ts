@@ -90,10 +90,10 @@ describe("models in RUN steps", () => {
 describe("a program with neither an implementation nor a model", () => {
   it("fails with 127, then a hint naming the models file", async () => {
     const fs = await imageFs("alpine:3.19");
-    const r = await step(fs, "yarn install --frozen-lockfile", builtin);
+    const r = await step(fs, "cargo build --release", builtin);
     expect(r.result.exitCode).toBe(127);
-    expect(r.stderr).toBe("/bin/sh: yarn: not found\n");
-    expect(r.notes).toEqual(['hint: declare what "yarn" does in tsbuild.models.json (see packages/models/README.md)']);
+    expect(r.stderr).toBe("/bin/sh: cargo: not found\n");
+    expect(r.notes).toEqual(['hint: declare what "cargo" does in tsbuild.models.json (see packages/models/README.md)']);
   });
 
   it("hints at a placeholder binary tsbuild does not simulate, and at an exec-form program", async () => {
@@ -109,7 +109,7 @@ describe("a program with neither an implementation nor a model", () => {
 
   it("gives no hint when the step succeeds anyway", async () => {
     const fs = await imageFs("alpine:3.19");
-    const r = await step(fs, "yarn --version 2>/dev/null || echo no yarn", builtin);
+    const r = await step(fs, "cargo --version 2>/dev/null || echo no cargo", builtin);
     expect(r.result.exitCode).toBe(0);
     expect(r.notes).toEqual([]);
   });
@@ -117,8 +117,8 @@ describe("a program with neither an implementation nor a model", () => {
   it("keeps stderr the command's own when the caller takes no notes", async () => {
     const fs = await imageFs("alpine:3.19");
     let stderr = "";
-    const result = await runCommand(fs, { argv: ["/bin/sh", "-c", "yarn"], config: { Env: [`PATH=${PATH}`] }, models: builtin, stderr: (s) => void (stderr += s) });
+    const result = await runCommand(fs, { argv: ["/bin/sh", "-c", "cargo"], config: { Env: [`PATH=${PATH}`] }, models: builtin, stderr: (s) => void (stderr += s) });
     expect(result.exitCode).toBe(127);
-    expect(stderr).toBe("/bin/sh: yarn: not found\n");
+    expect(stderr).toBe("/bin/sh: cargo: not found\n");
   });
 });
