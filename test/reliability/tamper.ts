@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { importTar, openStore } from "@tsbuild/store";
 import { BUSYBOX_TAR, cli, isRawError, tempDir, writeTree, type Counts } from "./lib.js";
@@ -70,7 +70,8 @@ export async function storeTampering(): Promise<Counts> {
       console.error(`tampering "${t.name}": fsck said ${JSON.stringify(fsck.stdout + fsck.stderr)}`);
     }
     if (isRawError(fsck.stderr) && fsck.stderr) counts.rawErrors++;
-    const out = join(root, "..", `save-${readdirSync(join(root, "..")).length}.tar`);
+    // Beside the store, in a temp directory of its own (removed with the others), never in /tmp itself.
+    const out = join(tempDir("tamper-save"), "image.tar");
     const save = await cli(["save", "--root", root, "-o", out, "rel/top:1"]);
     if (save.code === 0) {
       // A damage that does not touch the saved image's bytes (the tag file, distribution/) may still save.
