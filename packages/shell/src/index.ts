@@ -5,6 +5,7 @@ export type { CommandModel, RunConfig, RunLimits, RunResult, RunSpec } from "./r
 export { DEFAULT_LIMITS } from "./run-spec.js";
 export type { SimCommand, SimCommandContext } from "./sim-command.js";
 export { resolveExecUser, UserLookupError, type ExecUser } from "./users/exec-user.js";
+export { subjectHash as x509SubjectHash } from "./util/x509-name-hash.js";
 
 /**
  * Runs one RUN step's command in the sandbox (see run-command.ts). The shell and just-bash are

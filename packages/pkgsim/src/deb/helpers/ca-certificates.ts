@@ -1,7 +1,8 @@
+import { X509Certificate } from "node:crypto";
 import type { FileSystem } from "@tsbuild/fs-snapshot";
+import { x509SubjectHash } from "@tsbuild/shell";
 import { lexists, mkdirp, readText, writeText } from "../../util/fsutil.js";
 import { registerDebconf } from "./debconf.js";
-import { subjectHash } from "./x509-hash.js";
 
 const SHARE = "/usr/share/ca-certificates";
 const LOCAL = "/usr/local/share/ca-certificates";
@@ -99,7 +100,7 @@ export function updateCaCertificates(fs: FileSystem): number {
   for (const p of pems.sort((a, b) => byteOrder(a.name, b.name))) {
     let hash: string;
     try {
-      hash = subjectHash(p.cert);
+      hash = x509SubjectHash(new X509Certificate(p.cert));
     } catch {
       continue; // not a certificate openssl could read: rehash skips it too
     }
