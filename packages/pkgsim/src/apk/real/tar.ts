@@ -1,57 +1,15 @@
-import { Readable } from "node:stream";
-import { extract } from "tar-stream";
+import { readTar, type TarItem } from "../../deb/real/tar.js";
 
-export interface ApkTarEntry {
-  name: string;
-  type: "file" | "dir" | "symlink" | "link" | "other";
-  mode: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  mtime: Date;
-  linkname: string;
-  data: Buffer;
-  /** PAX records (abuild's APK-TOOLS.checksum.SHA1 among them). */
-  pax: Record<string, string>;
-}
+export type ApkTarEntry = TarItem;
 
 /**
  * Entries of one decompressed part. apk's signature and control parts carry no end-of-archive
  * blocks (they are cut so the parts concatenate into one tar): two zero blocks are added here.
+ * Names keep a leading "/" or a lone "." as apk would see them (dpkg's normalising is not apk's).
  */
 export async function readApkTar(data: Buffer): Promise<ApkTarEntry[]> {
-  const items: ApkTarEntry[] = [];
-  const ex = extract();
-  const done = new Promise<void>((ok, fail) => {
-    ex.on("entry", (h, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: unknown) => void chunks.push(c as Buffer));
-      stream.on("end", () => {
-        const t = h.type;
-        items.push({
-          name: h.name.replace(/^\.\//, "").replace(/\/+$/, ""),
-          type: t === "file" || t === "contiguous-file" ? "file" : t === "directory" ? "dir" : t === "symlink" ? "symlink" : t === "link" ? "link" : "other",
-          mode: (h.mode ?? 0o644) & 0o7777,
-          uid: h.uid ?? 0,
-          gid: h.gid ?? 0,
-          uname: h.uname ?? "",
-          gname: h.gname ?? "",
-          mtime: h.mtime ?? new Date(0),
-          linkname: h.linkname ?? "",
-          data: Buffer.concat(chunks),
-          pax: (h.pax as Record<string, string> | undefined) ?? {},
-        });
-        next();
-      });
-      stream.on("error", fail);
-    });
-    ex.on("finish", ok);
-    ex.on("error", fail);
-  });
-  Readable.from([Buffer.concat([data, Buffer.alloc(1024)])]).pipe(ex);
-  await done;
-  return items;
+  const items = await readTar(Buffer.concat([data, Buffer.alloc(1024)]));
+  return items.map((i) => ({ ...i, name: i.rawName.replace(/^\.\//, "").replace(/\/+$/, "") }));
 }
 
 /** A regular-file entry as apk_tar_write_entry writes it (scripts.tar): GNU "ustar  " magic, octal fields. */

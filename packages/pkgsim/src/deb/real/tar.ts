@@ -11,6 +11,12 @@ export interface TarItem {
   mtime: Date;
   linkname: string;
   data: Buffer;
+  /** The name as the header has it, before normalise(). */
+  rawName: string;
+  uname: string;
+  gname: string;
+  /** PAX records (abuild's APK-TOOLS.checksum.SHA1 among them). */
+  pax: Record<string, string>;
 }
 
 export function normalise(name: string): string {
@@ -36,6 +42,10 @@ export async function readTar(data: Buffer): Promise<TarItem[]> {
           mtime: h.mtime ?? new Date(0),
           linkname: h.linkname ?? "",
           data: Buffer.concat(chunks),
+          rawName: h.name,
+          uname: h.uname ?? "",
+          gname: h.gname ?? "",
+          pax: (h.pax as Record<string, string> | undefined) ?? {},
         });
         next();
       });
