@@ -6,6 +6,7 @@ import type { SimCommand, SimCommandContext } from "../sim-types.js";
 import { readText } from "../util/fsutil.js";
 import { outOf, type Out } from "../util/output.js";
 import { parseConstraint, readInstalled, readWorld, writeInstalled, writeWorld, type InstalledPackage } from "./db.js";
+import { planDel } from "./del-plan.js";
 import { ensureIndexes, packageCacheDir, updateSummary } from "./repos.js";
 import { ResolveError, Universe, resolveWorld, type Candidate } from "./resolve.js";
 import { cachePackage, recordFor, removeFiles, unpackFiles, virtualRecord } from "./transaction.js";
@@ -137,32 +138,9 @@ class Apk {
 
   del(opts: Options): number {
     if (opts.args.length === 0) { this.out.err(USAGE); return 1; }
-    const installed = readInstalled(this.fs);
-    const names = new Set(opts.args.map((a) => parseConstraint(a).name));
-    const world = readWorld(this.fs);
-    const newWorld = world.filter((w) => !names.has(parseConstraint(w).name));
-    const universe = new Universe(installed, []);
-    let keep: Candidate[];
-    try {
-      keep = resolveWorld(universe, newWorld);
-    } catch (e) {
-      if (e instanceof ResolveError) { this.out.err(e.message); return 1; }
-      throw e;
-    }
-    const kept = new Set(keep.map((c) => c.name));
-    // Names still needed by something else stay, and apk says why.
-    const held = [...names].filter((n) => kept.has(n));
-    if (held.length) {
-      this.out.err("World updated, but the following packages are not removed due to:");
-      for (const n of held) {
-        const target = universe.get(n)!;
-        const by = keep.filter((c) => c.depends.some((d) => universe.providesName(target, parseConstraint(d).name))).map((c) => c.name);
-        this.out.err(`  ${n}: ${by.join(" ")}`);
-      }
-    }
-    // Dependents before their dependencies: the reverse of the order they were installed in.
-    const toRemove = installed.filter((p) => !kept.has(p.name)).reverse();
-    const remaining = installed.filter((p) => kept.has(p.name));
+    const plan = planDel(this.fs, opts.args, this.out);
+    if (plan === 1) return 1;
+    const { newWorld, toRemove, remaining } = plan;
     toRemove.forEach((p, i) => {
       this.out.out(`(${i + 1}/${toRemove.length}) Purging ${p.name} (${p.version})`);
       removeFiles(this.fs, p, remaining);

@@ -5,6 +5,7 @@ import { writeText } from "../../util/fsutil.js";
 import { outOf, type Out } from "../../util/output.js";
 import { WORLD, parseConstraint, readInstalled, readWorld, writeInstalled, type InstalledPackage } from "../db.js";
 import { ResolveError, Universe, resolveWorld, type Candidate } from "../resolve.js";
+import { planDel } from "../del-plan.js";
 import { virtualRecord } from "../transaction.js";
 import { compareApkVersions } from "../version.js";
 import { overwriteConflict, removeOwned, unpack } from "./files.js";
@@ -170,29 +171,9 @@ class RealApk {
 
   async del(opts: RealOptions): Promise<number> {
     const fs = this.fs;
-    const installed = readInstalled(fs);
-    const names = new Set(opts.args.map((a) => parseConstraint(a).name));
-    const newWorld = readWorld(fs).filter((w) => !names.has(parseConstraint(w).name));
-    const universe = new Universe(installed, []);
-    let keep: Candidate[];
-    try {
-      keep = resolveWorld(universe, newWorld);
-    } catch (e) {
-      if (e instanceof ResolveError) { this.out.err(e.message); return 1; }
-      throw e;
-    }
-    const kept = new Set(keep.map((c) => c.name));
-    const held = [...names].filter((n) => kept.has(n));
-    if (held.length) {
-      this.out.err("World updated, but the following packages are not removed due to:");
-      for (const n of held) {
-        const target = universe.get(n)!;
-        const by = keep.filter((c) => c.depends.some((d) => universe.providesName(target, parseConstraint(d).name))).map((c) => c.name);
-        this.out.err(`  ${n}: ${by.join(" ")}`);
-      }
-    }
-    const toRemove = installed.filter((p) => !kept.has(p.name)).reverse();
-    const remaining = installed.filter((p) => kept.has(p.name));
+    const plan = planDel(fs, opts.args, this.out);
+    if (plan === 1) return 1;
+    const { newWorld, toRemove, remaining } = plan;
     let scripts = readScripts(fs);
     const gone = new Set(toRemove.map(checksumOfRecord));
     const touched = new Set<string>();
