@@ -100,6 +100,7 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
       step.record.imageId = state.imageId || undefined;
       printImageId(run, state.imageId);
     }
+    run.releaseFinishedStages(stage.index);
   }
   if (run.opts.buildkit && state) return finishBuildKit(run, state, tagRefs);
   if (!state || !state.imageId) throw new BuildError("No image was generated. Is your Dockerfile empty?", 1);

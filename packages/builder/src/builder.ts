@@ -9,6 +9,7 @@ import { BuildKitCache } from "./buildkit/cache.js";
 import type { StageState } from "./state.js";
 import { ImageCache } from "./image-cache.js";
 import { StepError } from "./step.js";
+import { laterStageRefs, stageStillNamed } from "./stage-release.js";
 
 /** Everything a dispatcher needs: the build's options, store, clock, stages and output. */
 export class BuildRun {
@@ -93,6 +94,17 @@ export class BuildRun {
     const fs = this.opts.buildkit ? await this.materialiseLayers(want) : await this.materialise(state.imageId);
     state.sandbox = { fs, diffIDs: [...want] };
     return fs;
+  }
+
+  /**
+   * Drops the filesystems of finished stages no later step can name, so that a build of many
+   * stages holds only what is still needed; sandbox() would rebuild one from its image if asked.
+   */
+  releaseFinishedStages(done: number): void {
+    const refs = laterStageRefs(this.plan, done);
+    for (const s of this.stages.values()) {
+      if (s.index <= done && s.sandbox && !stageStillNamed(refs, s)) s.sandbox = undefined;
+    }
   }
 
   /** A read-only view of any image's filesystem (COPY --from an image), kept for the build. */

@@ -2,10 +2,20 @@ import { ShellLex, type InstructionKind, type InstructionOf } from "@tsbuild/par
 import type { BuildRun } from "./builder.js";
 import { substitutionEnv, type StageState } from "./state.js";
 
+const NO_ENV: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The lexer consults the environment only to expand `$`; building the map costs the whole Env
+ * (thousands of entries after many ENV lines), so a word without `$` is lexed without it.
+ */
+function envFor(state: StageState, word: string): ReadonlyMap<string, string> {
+  return word.includes("$") ? substitutionEnv(state) : NO_ENV;
+}
+
 /** Variable substitution with Docker's shell lexer, using the stage's ENV and build args. */
 export function expand(run: BuildRun, state: StageState, word: string): string {
   try {
-    return new ShellLex(run.dockerfile.escapeChar).processWord(word, substitutionEnv(state));
+    return new ShellLex(run.dockerfile.escapeChar).processWord(word, envFor(state, word));
   } catch (e) {
     throw run.err((e as Error).message);
   }
@@ -13,7 +23,7 @@ export function expand(run: BuildRun, state: StageState, word: string): string {
 
 function expandWords(run: BuildRun, state: StageState, word: string): string[] {
   try {
-    return new ShellLex(run.dockerfile.escapeChar).processWords(word, substitutionEnv(state));
+    return new ShellLex(run.dockerfile.escapeChar).processWords(word, envFor(state, word));
   } catch (e) {
     throw run.err((e as Error).message);
   }

@@ -153,12 +153,10 @@ export function serializeConfig(img: ImageConfigFile): Buffer {
   return Buffer.from(goJSON(sorted));
 }
 
+const GO_ESCAPED = /[<>&\u2028\u2029]/g;
+
 /** JSON as Go's encoder writes it: no spaces, and <, >, & escaped as \u003c etc. */
 export function goJSON(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+  // One pass, not five: a config's Env and history make this string large on every commit.
+  return JSON.stringify(value).replace(GO_ESCAPED, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
