@@ -1,9 +1,8 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
 import { RootFS } from "@tsbuild/fs-snapshot";
+import { serveFiles } from "./serve-files.js";
 
 /**
  * A tiny Alpine repository built and signed in the test, in apk's formats: each .apk is three
@@ -142,19 +141,10 @@ export async function serveApkRepo(specs: ApkSpec[], o: { signer?: Signer; index
     records.push(indexRecord(s, b));
   }
   files.set("alpine/v3.20/main/x86_64/APKINDEX.tar.gz", await buildIndex(records, o.indexSigner ?? signer, undefined, o.sigType));
-  const hits = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "/").replace(/^\/+/, "");
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const body = files.get(path);
-    if (!body) res.writeHead(404).end("not found");
-    else res.writeHead(200, { "content-length": String(body.length) }).end(body);
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveFiles(files);
   return {
-    repo: `http://127.0.0.1:${port}/alpine/v3.20/main`, signer, files, built, hits,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    repo: `${served.base}/alpine/v3.20/main`, signer, files, built, hits: served.hits,
+    close: served.close,
   };
 }
 

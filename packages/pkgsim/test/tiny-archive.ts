@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import * as openpgp from "openpgp";
 import { pack } from "tar-stream";
 import { RootFS } from "@tsbuild/fs-snapshot";
+import { serveFiles } from "./serve-files.js";
 
 /**
  * A tiny signed Debian archive served on 127.0.0.1, built in the test: .debs made here (ar +
@@ -115,19 +114,10 @@ export async function serveArchive(specs: DebSpec[], o: { key?: openpgp.PrivateK
   ].join("\n") + "\n";
   const sign = async (text: string) => String(await openpgp.sign({ message: await openpgp.createCleartextMessage({ text }), signingKeys: key }));
   files.set("dists/tiny/InRelease", Buffer.from(await sign(release)));
-  const hits = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "/").replace(/^\/+/, "");
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const body = files.get(path);
-    if (!body) res.writeHead(404).end("not found");
-    else res.writeHead(200, { "content-length": String(body.length) }).end(body);
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveFiles(files);
   return {
-    base: `http://127.0.0.1:${port}`, suite: "tiny", armoredKey: key.toPublic().armor(), files, hits, key, sign,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    base: served.base, suite: "tiny", armoredKey: key.toPublic().armor(), files, hits: served.hits, key, sign,
+    close: served.close,
   };
 }
 

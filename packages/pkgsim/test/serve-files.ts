@@ -1,0 +1,25 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ServedFiles {
+  /** http://127.0.0.1:PORT (no trailing slash). */
+  base: string;
+  /** Requests per path (no leading slash): what a second, offline run must not ask for again. */
+  hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** Serves `files` (path without a leading slash → bytes) on 127.0.0.1, 404 for anything else. */
+export async function serveFiles(files: ReadonlyMap<string, Buffer>): Promise<ServedFiles> {
+  const hits = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").replace(/^\/+/, "");
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const body = files.get(path);
+    if (!body) res.writeHead(404).end("not found");
+    else res.writeHead(200, { "content-length": String(body.length) }).end(body);
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}`, hits, close: () => new Promise((ok) => server.close(() => ok())) };
+}
