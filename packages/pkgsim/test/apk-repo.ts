@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:cryp
 import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
 import { RootFS } from "@tsbuild/fs-snapshot";
-import { serveFiles } from "./serve-files.js";
+import { rootWriter, serveFiles } from "./support.js";
 
 /**
  * A tiny Alpine repository built and signed in the test, in apk's formats: each .apk is three
@@ -164,10 +164,7 @@ export const BASE_INSTALLED = [
 export function alpineRoot(repo: ApkRepo | string, keys: Array<{ name: string; pem: string }>): RootFS {
   const fs = new RootFS({ defaultMtime: new Date("2025-01-01T00:00:00Z") });
   const root = { uid: 0, gid: 0 };
-  const w = (p: string, data: string | Buffer, mode = 0o644) => {
-    fs.mkdir(p.slice(0, p.lastIndexOf("/")) || "/", { recursive: true, mode: 0o755, owner: root });
-    fs.writeFile(p, data, { mode, owner: root });
-  };
+  const w = rootWriter(fs);
   const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(60)]);
   w("/bin/busybox", elf, 0o755);
   for (const applet of ["sh", "mkdir", "rm", "cat", "ls"]) fs.symlink("/bin/busybox", `/bin/${applet}`, { owner: root });

@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RootFS } from "@tsbuild/fs-snapshot";
@@ -9,6 +7,7 @@ import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { runCommand } from "@tsbuild/shell";
 import { alpineRoot, buildApk, indexRecord, makeSigner, serveApkRepo, type ApkRepo, type ApkSpec } from "./apk-repo.js";
 import { diffSnapshots, imageFs, snapshot } from "./helpers.js";
+import { tempDirs } from "./support.js";
 
 const SPECS: ApkSpec[] = [
   {
@@ -51,19 +50,15 @@ const SPECS: ApkSpec[] = [
 ];
 
 let repo: ApkRepo;
-const dirs: string[] = [];
-const cacheDir = () => {
-  const d = mkdtempSync(join(tmpdir(), "tsbuild-realapk-"));
-  dirs.push(d);
-  return d;
-};
+const temps = tempDirs("realapk");
+const cacheDir = temps.make;
 
 beforeAll(async () => {
   repo = await serveApkRepo(SPECS);
 });
 afterAll(async () => {
   await repo.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 async function apk(fs: RootFS, fetcher: Fetcher, args: string[], now = new Date("2025-02-03T04:05:06Z")) {

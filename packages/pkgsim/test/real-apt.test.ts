@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as openpgp from "openpgp";
@@ -9,6 +7,7 @@ import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { debianRoot, serveArchive, type DebSpec } from "./tiny-archive.js";
 import { imageFs } from "./helpers.js";
+import { tempDirs } from "./support.js";
 
 const SPECS: DebSpec[] = [
   {
@@ -34,19 +33,15 @@ const SPECS: DebSpec[] = [
 ];
 
 let archive: Awaited<ReturnType<typeof serveArchive>>;
-const dirs: string[] = [];
-const cacheDir = () => {
-  const d = mkdtempSync(join(tmpdir(), "tsbuild-realapt-"));
-  dirs.push(d);
-  return d;
-};
+const temps = tempDirs("realapt");
+const cacheDir = temps.make;
 
 beforeAll(async () => {
   archive = await serveArchive(SPECS);
 });
 afterAll(async () => {
   await archive.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 async function apt(fs: RootFS, fetcher: Fetcher, args: string[]) {

@@ -3,7 +3,7 @@ import { gzipSync } from "node:zlib";
 import * as openpgp from "openpgp";
 import { pack } from "tar-stream";
 import { RootFS } from "@tsbuild/fs-snapshot";
-import { serveFiles } from "./serve-files.js";
+import { rootWriter, serveFiles } from "./support.js";
 
 /**
  * A tiny signed Debian archive served on 127.0.0.1, built in the test: .debs made here (ar +
@@ -125,10 +125,7 @@ export async function serveArchive(specs: DebSpec[], o: { key?: openpgp.PrivateK
 export function debianRoot(a: TinyArchive, o: { dockerClean?: boolean; pathExclude?: boolean } = {}): RootFS {
   const fs = new RootFS({ defaultMtime: new Date("2025-01-01T00:00:00Z") });
   const root = { uid: 0, gid: 0 };
-  const w = (p: string, data: string | Buffer, mode = 0o644) => {
-    fs.mkdir(p.slice(0, p.lastIndexOf("/")) || "/", { recursive: true, mode: 0o755, owner: root });
-    fs.writeFile(p, data, { mode, owner: root });
-  };
+  const w = rootWriter(fs);
   const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(60)]);
   w("/usr/bin/dpkg", elf, 0o755);
   w("/bin/sh", elf, 0o755); // dash: the shell that runs maintainer scripts

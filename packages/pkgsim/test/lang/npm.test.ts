@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,18 +11,15 @@ import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith, withPackageManagers } from "@tsbuild/pkgsim";
 import { debianWithNpm } from "./fake-images.js";
 import { imageFs } from "../helpers.js";
+import { tempDirs } from "../support.js";
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 let server: Server;
 let base = "";
 const hits = new Map<string, number>();
 const tarballs = new Map<string, Buffer>();
-const dirs: string[] = [];
-const cacheDir = () => {
-  const d = mkdtempSync(join(tmpdir(), "tsbuild-npm-"));
-  dirs.push(d);
-  return d;
-};
+const temps = tempDirs("npm");
+const cacheDir = temps.make;
 
 type Entry = { data: string; mode?: number; uid?: number; gid?: number; type?: "directory" | "symlink"; linkname?: string };
 async function tgz(files: Record<string, Entry>): Promise<Buffer> {
@@ -78,7 +73,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((ok) => server.close(ok));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 function lockfile(over: Record<string, Record<string, unknown>> = {}) {

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RootFS } from "@tsbuild/fs-snapshot";
 
 export interface ServedFiles {
   /** http://127.0.0.1:PORT (no trailing slash). */
@@ -22,4 +26,28 @@ export async function serveFiles(files: ReadonlyMap<string, Buffer>): Promise<Se
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, hits, close: () => new Promise((ok) => server.close(() => ok())) };
+}
+
+/** Temp directories named `tsbuild-<tag>-…`, made on demand and removed together (in afterAll). */
+export function tempDirs(tag: string): { make(): string; removeAll(): void } {
+  const made: string[] = [];
+  return {
+    make() {
+      const d = mkdtempSync(join(tmpdir(), `tsbuild-${tag}-`));
+      made.push(d);
+      return d;
+    },
+    removeAll() {
+      for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes root-owned files into a test image, making their parents (0755) first. */
+export function rootWriter(fs: RootFS): (path: string, data: string | Buffer, mode?: number) => void {
+  const root = { uid: 0, gid: 0 };
+  return (p, data, mode = 0o644) => {
+    fs.mkdir(p.slice(0, p.lastIndexOf("/")) || "/", { recursive: true, mode: 0o755, owner: root });
+    fs.writeFile(p, data, { mode, owner: root });
+  };
 }
