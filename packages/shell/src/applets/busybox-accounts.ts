@@ -3,7 +3,7 @@ import { addMember, appendLine, daysSinceEpoch, readText, replaceAccountFile } f
 import { describeError } from "../util/errors.js";
 import { joinPath } from "../util/paths.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 /** busybox's id ranges (CONFIG_FIRST_SYSTEM_ID, CONFIG_LAST_SYSTEM_ID, CONFIG_LAST_ID). */
 const FIRST_SYSTEM_ID = 100;
@@ -54,12 +54,8 @@ function addUserToGroup(ctx: AppletContext, user: string, group: string): void {
 export const addgroup: Applet = (ctx) => {
   const denied = needRoot(ctx, "addgroup");
   if (denied !== undefined) return denied;
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, { flags: "S", values: "g", long: { "gid=": "g", system: "S" } });
-  } catch (e) {
-    return fail(ctx, "addgroup", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "addgroup", { flags: "S", values: "g", long: { "gid=": "g", system: "S" } });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   if (operands.length < 1 || operands.length > 2) return fail(ctx, "addgroup", "usage: addgroup [-g GID] [-S] [USER] GROUP");
   try {
@@ -82,19 +78,15 @@ export const addgroup: Applet = (ctx) => {
 export const adduser: Applet = (ctx) => {
   const denied = needRoot(ctx, "adduser");
   if (denied !== undefined) return denied;
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, {
-      flags: "DSH",
-      values: "hgsGuk",
-      long: {
-        "home=": "h", "gecos=": "g", "shell=": "s", "ingroup=": "G", "disabled-password": "D",
-        "empty-password": "D", system: "S", "no-create-home": "H", "uid=": "u", "skel=": "k",
-      },
-    });
-  } catch (e) {
-    return fail(ctx, "adduser", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "adduser", {
+    flags: "DSH",
+    values: "hgsGuk",
+    long: {
+      "home=": "h", "gecos=": "g", "shell=": "s", "ingroup=": "G", "disabled-password": "D",
+      "empty-password": "D", system: "S", "no-create-home": "H", "uid=": "u", "skel=": "k",
+    },
+  });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   if (operands.length < 1 || operands.length > 2) return fail(ctx, "adduser", "usage: adduser [OPTIONS] USER [GROUP]");
   const name = operands[0];

@@ -1,7 +1,7 @@
 import { gnuQuoteAlways } from "./input.js";
 import { describeError } from "../util/errors.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 import { walkTree } from "./walk.js";
 
 /** Parse "USER", "USER:", "USER:GROUP", ":GROUP" (or "." as separator) into ids; undefined keeps. */
@@ -43,12 +43,8 @@ function parseOwnerSpec(ctx: AppletContext, spec: string, groupOnly: boolean) {
 function makeChown(groupOnly: boolean): Applet {
   const name = groupOnly ? "chgrp" : "chown";
   return (ctx) => {
-    let parsed;
-    try {
-      parsed = parseOptions(ctx.args, { flags: "RhHLPcfv", long: { recursive: "R", "no-dereference": "h", verbose: "v", silent: "f", quiet: "f" } });
-    } catch (e) {
-      return fail(ctx, name, (e as OptionError).message);
-    }
+    const parsed = appletOptions(ctx, name, { flags: "RhHLPcfv", long: { recursive: "R", "no-dereference": "h", verbose: "v", silent: "f", quiet: "f" } });
+    if (typeof parsed === "number") return parsed;
     const { opts, operands } = parsed;
     if (operands.length < 2) return fail(ctx, name, "missing operand");
     let ids;

@@ -3,7 +3,7 @@ import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import { basename, joinPath } from "../util/paths.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 interface CopyOptions {
   recursive: boolean;
@@ -22,20 +22,16 @@ interface CopyOptions {
 
 /** cp [-aRrdPLHpfnlsTv] SOURCE... DEST */
 export const cp: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, {
-      flags: "aRrdPLHpfinlsTvu",
-      values: "t",
-      long: {
-        archive: "a", recursive: "R", "no-dereference": "P", dereference: "L", preserve: "p", force: "f",
-        "no-clobber": "n", link: "l", "symbolic-link": "s", "no-target-directory": "T", verbose: "v",
-        "target-directory=": "t", update: "u",
-      },
-    });
-  } catch (e) {
-    return fail(ctx, "cp", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "cp", {
+    flags: "aRrdPLHpfinlsTvu",
+    values: "t",
+    long: {
+      archive: "a", recursive: "R", "no-dereference": "P", dereference: "L", preserve: "p", force: "f",
+      "no-clobber": "n", link: "l", "symbolic-link": "s", "no-target-directory": "T", verbose: "v",
+      "target-directory=": "t", update: "u",
+    },
+  });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   const archive = opts.has("a");
   const recursive = archive || opts.has("R") || opts.has("r");

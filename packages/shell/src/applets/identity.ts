@@ -1,6 +1,6 @@
 import type { AccountDb } from "../users/account-files.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 interface Identity {
   uid: number;
@@ -29,12 +29,8 @@ const withName = (id: number, name: string | undefined) => (name === undefined ?
 
 /** id [-u|-g|-G] [-nr] [USER] */
 export const id: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, { flags: "ugGnrZ", long: { user: "u", group: "g", groups: "G", name: "n", real: "r" } });
-  } catch (e) {
-    return fail(ctx, "id", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "id", { flags: "ugGnrZ", long: { user: "u", group: "g", groups: "G", name: "n", real: "r" } });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   const db = ctx.accounts();
   const who = identityOf(ctx, db, operands[0]);

@@ -3,23 +3,19 @@ import { describeError } from "../util/errors.js";
 import { applyMode } from "../util/mode.js";
 import { basename, dirname, joinPath } from "../util/paths.js";
 import { type Applet, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 /** install [-cdDpsv] [-o USER] [-g GROUP] [-m MODE] [-t DIR] SOURCE... DEST */
 export const install: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, {
-      flags: "cdDpsvCT",
-      values: "mogt",
-      long: {
-        directory: "d", "mode=": "m", "owner=": "o", "group=": "g", "target-directory=": "t",
-        "preserve-timestamps": "p", strip: "s", verbose: "v", compare: "C", "no-target-directory": "T",
-      },
-    });
-  } catch (e) {
-    return fail(ctx, "install", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "install", {
+    flags: "cdDpsvCT",
+    values: "mogt",
+    long: {
+      directory: "d", "mode=": "m", "owner=": "o", "group=": "g", "target-directory=": "t",
+      "preserve-timestamps": "p", strip: "s", verbose: "v", compare: "C", "no-target-directory": "T",
+    },
+  });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   let mode = 0o755;
   const m = opts.get("m");

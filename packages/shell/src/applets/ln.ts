@@ -2,20 +2,16 @@ import { describeError } from "../util/errors.js";
 import { basename, joinPath } from "../util/paths.js";
 import { gnuQuote, gnuQuoteAlways } from "./input.js";
 import { type Applet, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 /** ln [-sfnTv] TARGET... LINK|DIR: hard links stay hard links (RootFS.link), -s makes symlinks. */
 export const ln: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, {
-      flags: "sfnTvbLP",
-      values: "tS",
-      long: { symbolic: "s", force: "f", "no-dereference": "n", "no-target-directory": "T", verbose: "v", "target-directory=": "t" },
-    });
-  } catch (e) {
-    return fail(ctx, "ln", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "ln", {
+    flags: "sfnTvbLP",
+    values: "tS",
+    long: { symbolic: "s", force: "f", "no-dereference": "n", "no-target-directory": "T", verbose: "v", "target-directory=": "t" },
+  });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   const symbolic = opts.has("s");
   let targets: string[];

@@ -2,16 +2,12 @@ import { describeError } from "../util/errors.js";
 import { applyMode } from "../util/mode.js";
 import { gnuQuoteAlways } from "./input.js";
 import { type Applet, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 /** mkdir [-p] [-m MODE] DIR...: new directories get 0777 & ~umask (or MODE) and the process's owner. */
 export const mkdir: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, { flags: "pv", values: "m", long: { parents: "p", "mode=": "m", verbose: "v" } });
-  } catch (e) {
-    return fail(ctx, "mkdir", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "mkdir", { flags: "pv", values: "m", long: { parents: "p", "mode=": "m", verbose: "v" } });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   if (operands.length === 0) return fail(ctx, "mkdir", "missing operand");
   let mode: number | undefined;

@@ -3,18 +3,14 @@ import { randomInt } from "node:crypto";
 import { describeError, errorCode } from "../util/errors.js";
 import { joinPath } from "../util/paths.js";
 import { type Applet, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** mktemp [-dqtu] [-p DIR] [TEMPLATE]: a new file (0600) or directory (0700) with a random name. */
 export const mktemp: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, { flags: "dqtu", values: "p", long: { directory: "d", quiet: "q", "dry-run": "u", "tmpdir=": "p" } });
-  } catch (e) {
-    return fail(ctx, "mktemp", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "mktemp", { flags: "dqtu", values: "p", long: { directory: "d", quiet: "q", "dry-run": "u", "tmpdir=": "p" } });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   const template = operands[0] ?? "tmp.XXXXXX";
   const m = template.match(ctx.flavour === "gnu" ? /X{3,}$/ : /X{6,}$/);

@@ -1,3 +1,5 @@
+import type { AppletContext } from "./applet.js";
+
 /**
  * getopt-style parsing for the applets: clustered short flags ("-Rh"), flags with values
  * ("-m 755", "-m755"), long options ("--mode=755", "--mode 755"), "--" ending options.
@@ -78,4 +80,27 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
     operands.push(a);
   }
   return { opts, all, operands };
+}
+
+/** How an applet reports a bad option: its usage status, and GNU's pointer to --help. */
+export interface OptionReport {
+  /** Exit status for a bad option: 1 for coreutils and busybox, 2 for shadow's tools. */
+  status?: number;
+  /** coreutils follows the message with "Try 'NAME --help' for more information." */
+  tryHelp?: boolean;
+}
+
+/**
+ * parseOptions over the applet's arguments; a bad option is printed as "NAME: message" (getopt's
+ * first error, as the real program stops at it) and its exit status returned instead.
+ */
+export function appletOptions(ctx: AppletContext, name: string, spec: OptionSpec, report: OptionReport = {}): ParsedOptions | number {
+  try {
+    return parseOptions(ctx.args, spec);
+  } catch (e) {
+    if (!(e instanceof OptionError)) throw e;
+    ctx.stderr(`${name}: ${e.message}\n`);
+    if (report.tryHelp) ctx.stderr(`Try '${name} --help' for more information.\n`);
+    return report.status ?? 1;
+  }
 }

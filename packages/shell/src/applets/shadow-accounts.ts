@@ -3,7 +3,7 @@ import { addMember, appendLine, daysSinceEpoch, readText, replaceAccountFile } f
 import { describeError } from "../util/errors.js";
 import { joinPath } from "../util/paths.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 /** An error of a shadow-utils tool, with that tool's exit status. */
 class ShadowError extends Error {
@@ -123,12 +123,8 @@ function groupId(db: AccountDb, spec: string): number | undefined {
 /** groupadd [-r] [-f] [-o] [-g GID] GROUP */
 export const groupadd: Applet = (ctx) => {
   if (ctx.creds.uid !== 0) return fail(ctx, "groupadd", "Permission denied.", 10);
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, { flags: "rfo", values: "gKpP", long: { "gid=": "g", system: "r", force: "f", "non-unique": "o", "key=": "K", "password=": "p" } });
-  } catch (e) {
-    return fail(ctx, "groupadd", (e as OptionError).message, 2);
-  }
+  const parsed = appletOptions(ctx, "groupadd", { flags: "rfo", values: "gKpP", long: { "gid=": "g", system: "r", force: "f", "non-unique": "o", "key=": "K", "password=": "p" } }, { status: 2 });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   if (operands.length !== 1) return fail(ctx, "groupadd", "usage: groupadd [options] GROUP", 2);
   const name = operands[0];
@@ -164,21 +160,17 @@ export const groupadd: Applet = (ctx) => {
  */
 export const useradd: Applet = (ctx) => {
   if (ctx.creds.uid !== 0) return fail(ctx, "useradd", "Permission denied.", 1);
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, {
-      flags: "rmMNUolD",
-      values: "ugGdbsckpefKR",
-      long: {
-        system: "r", "create-home": "m", "no-create-home": "M", "no-user-group": "N", "user-group": "U",
-        "non-unique": "o", "no-log-init": "l", "uid=": "u", "gid=": "g", "groups=": "G", "home-dir=": "d",
-        "base-dir=": "b", "shell=": "s", "comment=": "c", "skel=": "k", "password=": "p", "expiredate=": "e",
-        "inactive=": "f", "key=": "K",
-      },
-    });
-  } catch (e) {
-    return fail(ctx, "useradd", (e as OptionError).message, 2);
-  }
+  const parsed = appletOptions(ctx, "useradd", {
+    flags: "rmMNUolD",
+    values: "ugGdbsckpefKR",
+    long: {
+      system: "r", "create-home": "m", "no-create-home": "M", "no-user-group": "N", "user-group": "U",
+      "non-unique": "o", "no-log-init": "l", "uid=": "u", "gid=": "g", "groups=": "G", "home-dir=": "d",
+      "base-dir=": "b", "shell=": "s", "comment=": "c", "skel=": "k", "password=": "p", "expiredate=": "e",
+      "inactive=": "f", "key=": "K",
+    },
+  }, { status: 2 });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   if (operands.length !== 1) return fail(ctx, "useradd", "usage: useradd [options] LOGIN", 2);
   const name = operands[0];
@@ -283,16 +275,12 @@ function copySkel(ctx: AppletContext, from: string, to: string, uid: number, gid
 /** usermod [-a] [-G G1,G2] [-g GROUP] [-s SHELL] [-d HOME] [-c COMMENT] LOGIN: the edits Dockerfiles make. */
 export const usermod: Applet = (ctx) => {
   if (ctx.creds.uid !== 0) return fail(ctx, "usermod", "Permission denied.", 1);
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, {
-      flags: "am",
-      values: "Ggsdcul",
-      long: { append: "a", "groups=": "G", "gid=": "g", "shell=": "s", "home=": "d", "comment=": "c", "uid=": "u", "login=": "l", "move-home": "m" },
-    });
-  } catch (e) {
-    return fail(ctx, "usermod", (e as OptionError).message, 2);
-  }
+  const parsed = appletOptions(ctx, "usermod", {
+    flags: "am",
+    values: "Ggsdcul",
+    long: { append: "a", "groups=": "G", "gid=": "g", "shell=": "s", "home=": "d", "comment=": "c", "uid=": "u", "login=": "l", "move-home": "m" },
+  }, { status: 2 });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   if (operands.length !== 1) return fail(ctx, "usermod", "usage: usermod [options] LOGIN", 2);
   const name = operands[0];

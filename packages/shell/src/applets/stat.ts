@@ -3,7 +3,7 @@ import type { Node } from "../sandbox/process-fs.js";
 import type { AccountDb } from "../users/account-files.js";
 import { describeError } from "../util/errors.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 const TYPE_NAMES: Record<Node["type"], string> = {
   file: "regular file",
@@ -90,12 +90,8 @@ const DEFAULT_FORMAT = [
 
 /** stat [-L] [-c FORMAT] FILE... (busybox's format sequences). */
 export const stat: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, { flags: "Lt", values: "c", long: { dereference: "L", "format=": "c", "printf=": "c" } });
-  } catch (e) {
-    return fail(ctx, "stat", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "stat", { flags: "Lt", values: "c", long: { dereference: "L", "format=": "c", "printf=": "c" } });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   if (operands.length === 0) return fail(ctx, "stat", "missing operand");
   const fmt = typeof opts.get("c") === "string" ? (opts.get("c") as string) : DEFAULT_FORMAT;

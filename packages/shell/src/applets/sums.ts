@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Applet, AppletContext } from "./applet.js";
 import { gnuQuote, readOperand } from "./input.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 const ALGORITHMS: Record<string, string> = {
   md5sum: "md5", sha1sum: "sha1", sha224sum: "sha224", sha256sum: "sha256", sha384sum: "sha384", sha512sum: "sha512",
@@ -21,18 +21,11 @@ function gnuLine(hash: string, name: string, binary: boolean): string {
 function sumApplet(name: string): Applet {
   return (ctx) => {
     const gnu = ctx.flavour === "gnu";
-    let parsed;
-    try {
-      parsed = parseOptions(ctx.args, {
-        flags: gnu ? "bctwz" : "bctsw",
-        long: gnu ? { binary: "b", check: "c", text: "t", warn: "w", status: "s", quiet: "q", strict: "S", zero: "z", tag: "T", "ignore-missing": "I" } : undefined,
-      });
-    } catch (e) {
-      if (!(e instanceof OptionError)) throw e;
-      ctx.stderr(`${name}: ${e.message}\n`);
-      if (gnu) ctx.stderr(`Try '${name} --help' for more information.\n`);
-      return 1;
-    }
+    const parsed = appletOptions(ctx, name, {
+      flags: gnu ? "bctwz" : "bctsw",
+      long: gnu ? { binary: "b", check: "c", text: "t", warn: "w", status: "s", quiet: "q", strict: "S", zero: "z", tag: "T", "ignore-missing": "I" } : undefined,
+    }, { tryHelp: gnu });
+    if (typeof parsed === "number") return parsed;
     const { opts } = parsed;
     const files = parsed.operands.length ? parsed.operands : ["-"];
     const algo = ALGORITHMS[name];

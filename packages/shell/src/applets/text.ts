@@ -1,6 +1,6 @@
 import type { Applet } from "./applet.js";
 import { readOperand } from "./input.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 /**
  * How much `yes` writes. A pipe would stop it with SIGPIPE once the reader is done; in the
@@ -61,18 +61,11 @@ function count(data: Buffer, wantChars: boolean): Counts {
  * 7 when reading stdin or something of unknown size), 1 for a single count.
  */
 export const wc: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, {
-      flags: "lwcmL",
-      long: ctx.flavour === "gnu" ? { lines: "l", words: "w", bytes: "c", chars: "m", "max-line-length": "L" } : undefined,
-    });
-  } catch (e) {
-    if (!(e instanceof OptionError)) throw e;
-    ctx.stderr(`wc: ${e.message}\n`);
-    if (ctx.flavour === "gnu") ctx.stderr("Try 'wc --help' for more information.\n");
-    return 1;
-  }
+  const parsed = appletOptions(ctx, "wc", {
+    flags: "lwcmL",
+    long: ctx.flavour === "gnu" ? { lines: "l", words: "w", bytes: "c", chars: "m", "max-line-length": "L" } : undefined,
+  }, { tryHelp: ctx.flavour === "gnu" });
+  if (typeof parsed === "number") return parsed;
   const { opts } = parsed;
   const files = parsed.operands.length ? parsed.operands : ["-"];
   const sel = { l: opts.has("l"), w: opts.has("w"), c: opts.has("c"), m: opts.has("m"), L: opts.has("L") };

@@ -1,7 +1,7 @@
 import { gnuQuoteAlways } from "./input.js";
 import { describeError, errorCode } from "../util/errors.js";
 import { type Applet, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 
 /**
  * The dates `touch -d` accepts (as busybox and the common GNU spellings): "@EPOCH",
@@ -49,16 +49,12 @@ function parseStamp(s: string, now: Date): Date | undefined {
 
 /** touch [-c] [-d DATE | -t STAMP | -r FILE] [-amh] FILE... */
 export const touch: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, {
-      flags: "camhf",
-      values: "dtr",
-      long: { "no-create": "c", "date=": "d", "reference=": "r", "no-dereference": "h" },
-    });
-  } catch (e) {
-    return fail(ctx, "touch", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "touch", {
+    flags: "camhf",
+    values: "dtr",
+    long: { "no-create": "c", "date=": "d", "reference=": "r", "no-dereference": "h" },
+  });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   if (operands.length === 0) return fail(ctx, "touch", "missing file operand");
   const now = ctx.now();

@@ -1,16 +1,12 @@
 import { describeError } from "../util/errors.js";
 import { type Applet, fail } from "./applet.js";
-import { OptionError, parseOptions } from "./options.js";
+import { appletOptions } from "./options.js";
 import { parseSize } from "./size.js";
 
 /** truncate [-c] -s [+-]SIZE FILE...: cut a file, or extend it with zero bytes. */
 export const truncate: Applet = (ctx) => {
-  let parsed;
-  try {
-    parsed = parseOptions(ctx.args, { flags: "co", values: "s", long: { "no-create": "c", "size=": "s" } });
-  } catch (e) {
-    return fail(ctx, "truncate", (e as OptionError).message);
-  }
+  const parsed = appletOptions(ctx, "truncate", { flags: "co", values: "s", long: { "no-create": "c", "size=": "s" } });
+  if (typeof parsed === "number") return parsed;
   const { opts, operands } = parsed;
   const spec = opts.get("s");
   if (typeof spec !== "string") return fail(ctx, "truncate", "you must specify -s SIZE");
