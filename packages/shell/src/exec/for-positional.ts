@@ -1,16 +1,11 @@
 import type { TransformPlugin } from "just-bash";
+import { editAstNodes } from "./ast-nodes.js";
 
-function visit(node: unknown): void {
-  if (Array.isArray(node)) {
-    for (const n of node) visit(n);
-    return;
-  }
-  if (node === null || typeof node !== "object") return;
-  const obj = node as Record<string, unknown>;
+/** `for f; do` given its implicit words, `"$@"`. */
+function giveWords(obj: Record<string, unknown>): void {
   if (obj.type === "For" && obj.words === null) {
     obj.words = [{ type: "Word", parts: [{ type: "DoubleQuoted", parts: [{ type: "ParameterExpansion", parameter: "@", operation: null }] }] }];
   }
-  for (const v of Object.values(obj)) if (v !== null && typeof v === "object") visit(v);
 }
 
 /**
@@ -20,5 +15,5 @@ function visit(node: unknown): void {
  * loop is given its words explicitly before the script runs.
  */
 export function forPositional(): TransformPlugin {
-  return { name: "tsbuild-for-positional", transform: ({ ast }) => (visit(ast), { ast }) };
+  return { name: "tsbuild-for-positional", transform: ({ ast }) => (editAstNodes(ast, giveWords), { ast }) };
 }

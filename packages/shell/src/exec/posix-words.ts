@@ -1,4 +1,5 @@
 import type { TransformPlugin } from "just-bash";
+import { editAstNodes } from "./ast-nodes.js";
 
 /** A word part as just-bash's parser makes it (only what this file needs). */
 interface Part {
@@ -35,15 +36,8 @@ function literalParts(parts: Part[]): Part[] {
   return parts.flatMap((p) => (p.type === "BraceExpansion" ? unbrace(p.items as BraceItem[]) : [p]));
 }
 
-function visit(node: unknown): void {
-  if (Array.isArray(node)) {
-    for (const n of node) visit(n);
-    return;
-  }
-  if (node === null || typeof node !== "object") return;
-  const obj = node as Record<string, unknown>;
+function unbraceWord(obj: Record<string, unknown>): void {
   if (obj.type === "Word" && Array.isArray(obj.parts)) obj.parts = literalParts(obj.parts as Part[]);
-  for (const v of Object.values(obj)) if (v !== null && typeof v === "object") visit(v);
 }
 
 /**
@@ -55,7 +49,7 @@ export function posixWords(active: () => boolean): TransformPlugin {
   return {
     name: "tsbuild-posix-words",
     transform: ({ ast }) => {
-      if (active()) visit(ast);
+      if (active()) editAstNodes(ast, unbraceWord);
       return { ast };
     },
   };
