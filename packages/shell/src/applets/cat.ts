@@ -1,17 +1,13 @@
 import { describeError } from "../util/errors.js";
 import { type Applet, fail } from "./applet.js";
+import { appletOptions } from "./options.js";
 
 /** cat [-nbsETu] [FILE]... ("-" is stdin). */
 export const cat: Applet = (ctx) => {
-  const flags = new Set<string>();
-  const files: string[] = [];
-  let options = true;
-  for (const a of ctx.args) {
-    if (options && a === "--") options = false;
-    else if (options && /^-[nbsETuAvet]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
-    else if (options && a.startsWith("-") && a !== "-") return fail(ctx, "cat", `invalid option -- '${a.slice(1)}'`);
-    else files.push(a);
-  }
+  const parsed = appletOptions(ctx, "cat", { flags: "nbsETuAvet" });
+  if (typeof parsed === "number") return parsed;
+  const flags = new Set(parsed.opts.keys());
+  const files = parsed.operands;
   if (flags.has("A")) ["v", "E", "T"].forEach((f) => flags.add(f));
   if (flags.has("e")) ["v", "E"].forEach((f) => flags.add(f));
   if (flags.has("t")) ["v", "T"].forEach((f) => flags.add(f));

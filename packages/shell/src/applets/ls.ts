@@ -4,6 +4,7 @@ import { describeError } from "../util/errors.js";
 import { joinPath } from "../util/paths.js";
 import type { Applet, AppletContext } from "./applet.js";
 import { gnuQuoteAlways } from "./input.js";
+import { appletOptions } from "./options.js";
 import { modeString } from "./stat.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -21,32 +22,14 @@ interface Entry {
  * per line), with the owners and modes of the sandbox (directories show 4096 bytes, as on ext4).
  */
 export const ls: Applet = (ctx) => {
-  const f = new Set<string>();
-  const operands: string[] = [];
-  let options = true;
-  for (const a of ctx.args) {
-    if (options && a === "--") options = false;
-    else if (options && a.startsWith("--")) {
-      if (a === "--all") f.add("a");
-      else if (a === "--almost-all") f.add("A");
-      else if (a === "--directory") f.add("d");
-      else if (a === "--recursive") f.add("R");
-      else if (a === "--human-readable") f.add("h");
-      else if (a.startsWith("--color")) continue;
-      else {
-        ctx.stderr(`ls: unrecognized option '${a}'\n`);
-        return 2;
-      }
-    } else if (options && a.length > 1 && a.startsWith("-")) {
-      for (const c of a.slice(1)) {
-        if (!(ctx.flavour === "gnu" ? "1aAdFhilnpLrRStcCegGs" : "1aAdFhilnpLrRStcCegs").includes(c)) {
-          ctx.stderr(`ls: invalid option -- '${c}'\n`);
-          return ctx.flavour === "gnu" ? 2 : 1;
-        }
-        f.add(c);
-      }
-    } else operands.push(a);
-  }
+  const parsed = appletOptions(ctx, "ls", {
+    flags: ctx.flavour === "gnu" ? "1aAdFhilnpLrRStcCegGs" : "1aAdFhilnpLrRStcCegs",
+    // --color[=WHEN] is taken and ignored: the output is not a terminal.
+    long: { all: "a", "almost-all": "A", directory: "d", recursive: "R", "human-readable": "h", color: "color" },
+  }, { status: ctx.flavour === "gnu" ? 2 : 1 });
+  if (typeof parsed === "number") return parsed;
+  const f = new Set(parsed.opts.keys());
+  const operands = parsed.operands;
   if (f.has("n") || f.has("g") || f.has("e")) f.add("l");
   const db = ctx.accounts();
   const long = f.has("l");

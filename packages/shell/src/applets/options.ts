@@ -12,6 +12,8 @@ export interface OptionSpec {
   values?: string;
   /** Long option names mapped to a short letter (or to themselves); value-taking ones end with "=". */
   long?: Record<string, string>;
+  /** Options end at the first operand (getopt's "+"), as in tr: `tr a -d` translates to "-d". */
+  inOrder?: boolean;
 }
 
 export interface ParsedOptions {
@@ -40,20 +42,21 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
       operands.push(...args.slice(i + 1));
       break;
     }
-    if (a.startsWith("--") && spec.long) {
+    if (a.startsWith("--")) {
       const eq = a.indexOf("=");
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-      const names = Object.keys(spec.long);
+      const long = spec.long ?? {};
+      const names = Object.keys(long);
       // getopt_long takes any unambiguous prefix (`useradd --home` is --home-dir).
       let key = names.find((k) => k.replace(/=$/, "") === name);
       if (key === undefined && name !== "") {
         const prefixed = names.filter((k) => k.startsWith(name));
-        const targets = new Set(prefixed.map((k) => spec.long?.[k]));
+        const targets = new Set(prefixed.map((k) => long[k]));
         if (targets.size > 1) throw new OptionError(`option '${a}' is ambiguous`);
         key = prefixed[0];
       }
       if (key === undefined) throw new OptionError(`unrecognized option '${a}'`);
-      const target = spec.long[key];
+      const target = long[key];
       if (key.endsWith("=")) {
         const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
         if (v === undefined) throw new OptionError(`option '${a}' requires an argument`);
@@ -76,6 +79,10 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
         set(c, true);
       }
       continue;
+    }
+    if (spec.inOrder) {
+      operands.push(...args.slice(i));
+      break;
     }
     operands.push(a);
   }

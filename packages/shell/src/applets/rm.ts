@@ -1,22 +1,17 @@
 import { describeError, errorCode } from "../util/errors.js";
 import { basename, joinPath } from "../util/paths.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
+import { appletOptions } from "./options.js";
 
 /**
  * rm [-rRfiv] FILE...: one entry at a time, so a tree keeps going past what cannot be
  * removed (a mount point, a file the user may not delete) and reports each failure.
  */
 export const rm: Applet = (ctx) => {
-  const flags = new Set<string>();
-  const operands: string[] = [];
-  let options = true;
-  for (const a of ctx.args) {
-    if (options && a === "--") options = false;
-    else if (options && /^-[rRfivd]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
-    else if (options && (a === "--recursive" || a === "--force")) flags.add(a === "--force" ? "f" : "r");
-    else if (options && a.startsWith("-") && a !== "-") return fail(ctx, "rm", `invalid option -- '${a.slice(1)}'`);
-    else operands.push(a);
-  }
+  const parsed = appletOptions(ctx, "rm", { flags: "rRfivd", long: { recursive: "r", force: "f" } });
+  if (typeof parsed === "number") return parsed;
+  const flags = parsed.opts;
+  const operands = parsed.operands;
   const force = flags.has("f");
   const recursive = flags.has("r") || flags.has("R");
   if (operands.length === 0) return force ? 0 : fail(ctx, "rm", "missing operand");

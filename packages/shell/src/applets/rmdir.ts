@@ -1,5 +1,6 @@
 import { describeError, errorCode } from "../util/errors.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
+import { appletOptions } from "./options.js";
 import { gnuQuoteAlways } from "./input.js";
 
 /**
@@ -8,25 +9,15 @@ import { gnuQuoteAlways } from "./input.js";
  * busybox and coreutils).
  */
 export const rmdir: Applet = (ctx) => {
-  let parents = false;
-  let ignoreNonEmpty = false;
-  let verbose = false;
-  const dirs: string[] = [];
-  let options = true;
-  for (const a of ctx.args) {
-    if (options && a === "--") options = false;
-    else if (options && a === "--parents") parents = true;
-    else if (options && a === "--ignore-fail-on-non-empty") ignoreNonEmpty = true;
-    else if (options && a === "--verbose") verbose = true;
-    else if (options && a.length > 1 && a.startsWith("-") && !a.startsWith("--")) {
-      for (const c of a.slice(1)) {
-        if (c === "p") parents = true;
-        else if (c === "v" && ctx.flavour === "gnu") verbose = true;
-        else return fail(ctx, "rmdir", `invalid option -- '${c}'`);
-      }
-    } else if (options && a.startsWith("--")) return fail(ctx, "rmdir", `unrecognized option '${a}'`);
-    else dirs.push(a);
-  }
+  const parsed = appletOptions(ctx, "rmdir", {
+    flags: ctx.flavour === "gnu" ? "pv" : "p",
+    long: { parents: "p", "ignore-fail-on-non-empty": "ignore-fail-on-non-empty", verbose: "v" },
+  });
+  if (typeof parsed === "number") return parsed;
+  const parents = parsed.opts.has("p");
+  const ignoreNonEmpty = parsed.opts.has("ignore-fail-on-non-empty");
+  const verbose = parsed.opts.has("v");
+  const dirs = parsed.operands;
   if (dirs.length === 0) return fail(ctx, "rmdir", "missing operand");
   let status = 0;
   for (const d of dirs) {

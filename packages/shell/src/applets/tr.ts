@@ -1,4 +1,5 @@
 import type { Applet } from "./applet.js";
+import { appletOptions } from "./options.js";
 
 const CLASSES: Record<string, (c: number) => boolean> = {
   alpha: (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122),
@@ -84,23 +85,13 @@ function expand(spec: string, allowRepeat: boolean): { bytes: number[]; fill?: {
 /** tr [-cdst] SET1 [SET2]: bytes in, bytes out (the C locale of the container). */
 export const tr: Applet = (ctx) => {
   const gnu = ctx.flavour === "gnu";
-  let complement = false;
-  let del = false;
-  let squeeze = false;
-  let truncate = false;
-  const sets: string[] = [];
-  let opts = true;
-  for (const a of ctx.args) {
-    if (opts && a === "--") opts = false;
-    else if (opts && a.length > 1 && a.startsWith("-") && /^-[cCdst]+$/.test(a)) {
-      for (const c of a.slice(1)) {
-        if (c === "c" || c === "C") complement = true;
-        else if (c === "d") del = true;
-        else if (c === "s") squeeze = true;
-        else truncate = true;
-      }
-    } else sets.push(a);
-  }
+  const parsed = appletOptions(ctx, "tr", { flags: "cCdst", inOrder: true });
+  if (typeof parsed === "number") return parsed;
+  const { opts, operands: sets } = parsed;
+  const complement = opts.has("c") || opts.has("C");
+  const del = opts.has("d");
+  const squeeze = opts.has("s");
+  const truncate = opts.has("t");
   const missing = (del && !squeeze ? sets.length < 1 : squeeze && !del ? sets.length < 1 : sets.length < (del || squeeze ? 2 : 2));
   if (sets.length === 0 || (!del && !squeeze && sets.length < 2) || (del && squeeze && sets.length < 2) || missing) {
     ctx.stderr(gnu ? `tr: missing operand${sets.length ? ` after '${sets[sets.length - 1]}'` : ""}\nTry 'tr --help' for more information.\n` : "tr: missing operand\n");

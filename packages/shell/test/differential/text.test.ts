@@ -41,7 +41,7 @@ describe("text programs behave like the image's", () => {
   program("head", { both: ["", "-n 1", "-n 3", "-c 5", "-n 0", "-3", "-n -1", "-c -2"], busybox: [], gnu: ["-q", "-v"] }, (o) => `head ${o} f1; head ${o} f1 'f 2'`);
   program("tail", { both: ["", "-n 1", "-n 3", "-c 5", "-n +2", "-c +3", "-n 0"], busybox: [], gnu: ["-q", "-v"] }, (o) => `tail ${o} f1; tail ${o} f1 'f 2'`);
   program("cut", { both: ["-d: -f1", "-d: -f2-", "-c1-3", "-c2", "-d' ' -f1,3", "-b1-2", "-d: -s -f2", "-f1"], busybox: [], gnu: ["-d: -f1 --complement", "--output-delimiter=, -d: -f1,2"] }, (o) => `cut ${o} f1`);
-  program("tr", { both: ["a-z A-Z", "-d ' '", "-s ' '", "-d '0-9'", "ab xy", "-c 'a-z\\n' _", "-cd 'a-z\\n'", "'[:lower:]' '[:upper:]'", "-s '\\n'"], busybox: [], gnu: [] }, (o) => `tr ${o} < f1`);
+  program("tr", { both: ["a-z A-Z", "-d ' '", "-s ' '", "-d '0-9'", "ab xy", "-c 'a-z\\n' _", "-cd 'a-z\\n'", "'[:lower:]' '[:upper:]'", "-s '\\n'", "a -d", "-d -- -"], busybox: [], gnu: [] }, (o) => `tr ${o} < f1`);
   // just-bash's sed ends a last line that had no newline differently: sed gets newline-terminated input.
   program("sed", {
     both: ["'s/a/X/'", "'s/a/X/g'", "-n '2p'", "'1d'", "'$d'", "-n '/a/p'", "'y/abc/xyz/'", "-e 's/^/> /' -e '2p'", "-E 's/([a-z]+) ([0-9]+)/\\2 \\1/'", "'s/[0-9]\\+/N/g'", "-n '/a/p'", "'2,3d'", "'/^$/d'", "'s/a/b/2'", "'a\\\nadded'", "'1i\\\ninserted'"],
@@ -76,8 +76,18 @@ describe("text programs behave like the image's", () => {
   program("echo", { both: ["", "-n", "-e", "-E", "-ne", "--", "-e -n"], busybox: [], gnu: [] }, (o) => `echo ${o} "$(head -n 2 f1)" 'a\\tb\\nc\\0101\\c d'`);
   program("yes", { both: ["", "ab", "'a b' c"], busybox: [], gnu: [] }, (o) => `yes ${o} | head -n 3; yes ${o} | head -c 5`);
   program("cat", { both: ["", "-n", "-A", "-e", "-b", "-v"], busybox: [], gnu: ["-E", "-T", "-s"] }, (o) => `cat ${o} f1 'f 2'`);
-  program("uniq", { both: ["", "-c", "-d", "-u", "-i"], busybox: [], gnu: [] }, (o) => `sort f1 | uniq ${o}`);
+  program("uniq", { both: ["", "-c", "-d", "-u", "-i", "-f 1", "-s2", "-w 2", "-c -f1"], busybox: [], gnu: ["--skip-fields=1", "--skip-chars=1", "--check-chars=2"] }, (o) => `sort f1 | uniq ${o}`);
   program("grep", { both: ["a", "-v a", "-c a", "-n a", "-i A", "-E 'a|b'", "-o '[0-9][0-9]*'", "-w date", "-x x", "-l a f1 'f 2' nope", "-q a", "-F ."], busybox: [], gnu: [] }, (o) => `grep ${o} f1`);
+});
+
+describe("a bad option stops the program as the image's does", () => {
+  // busybox follows the message with its usage text, coreutils with a pointer to --help: the first line is the message.
+  const bad = ["cat -nx f1", "cat --bogus", "rm -rx f1", "rm --bogus f1", "rmdir -x d", "rmdir --bogus d", "ls -y", "ls --bogus", "tr -x a b", "uniq -x", "uniq --bogus", "uniq -f"];
+  for (const flavour of flavours) {
+    it(`cat, rm, rmdir, ls, tr, uniq (${flavour}): the first line and the exit status`, async () => {
+      await same(flavour, [{ path: "f1", type: "file", mode: 0o644, content: "x\n" }], bad.map((c) => `${c} 2>err; echo "status=$?"; head -n 1 err; rm err`).join("\n"));
+    });
+  }
 });
 
 afterAll(() => {
