@@ -222,6 +222,18 @@ describe("busybox adduser and addgroup", () => {
     expect(entry(r.entries, "etc/shadow")).toMatchObject({ mode: "0640" });
   });
 
+  it("adduser copies /etc/skel into the new home, every copy owned by the user", async () => {
+    const fs = await withAdduser();
+    fs.mkdir("/etc/skel/.config", { recursive: true });
+    fs.writeFile("/etc/skel/.config/rc", "x\n", { mode: 0o600 });
+    fs.symlink(".config/rc", "/etc/skel/.rc");
+    const r = await runStep(fs, "adduser -D app");
+    expect(r.stderr).toBe("");
+    expect(entry(r.entries, "home/app/.config")).toMatchObject({ type: "dir", uid: 1000, gid: 1000 });
+    expect(entry(r.entries, "home/app/.config/rc")).toMatchObject({ type: "file", mode: "0600", uid: 1000, gid: 1000 });
+    expect(entry(r.entries, "home/app/.rc")).toMatchObject({ type: "symlink", uid: 1000, gid: 1000 });
+  });
+
   it("adduser -S -G, -u, -H, -h, -s; addgroup -g and adding a member", async () => {
     const fs = await withAdduser();
     const r = await runStep(

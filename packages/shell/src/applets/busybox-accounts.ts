@@ -1,9 +1,9 @@
 import type { AccountDb } from "../users/account-files.js";
 import { addMember, appendLine, daysSinceEpoch, readText, replaceAccountFile } from "../users/account-edit.js";
 import { describeError } from "../util/errors.js";
-import { joinPath } from "../util/paths.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
 import { appletOptions } from "./options.js";
+import { copySkeleton } from "./skel.js";
 
 /** busybox's id ranges (CONFIG_FIRST_SYSTEM_ID, CONFIG_LAST_SYSTEM_ID, CONFIG_LAST_ID). */
 const FIRST_SYSTEM_ID = 100;
@@ -164,32 +164,8 @@ function makeHome(ctx: AppletContext, home: string, uid: number, gid: number, sk
   }
   if (created) {
     const skelDir = ctx.resolve(skel ?? "/etc/skel");
-    if (fs.tryStat(skelDir)?.type === "dir") copyTree(ctx, skelDir, path);
-    chownTree(ctx, path, uid, gid);
+    if (fs.tryStat(skelDir)?.type === "dir") copySkeleton(ctx, skelDir, path, (p) => fs.chown(p, { uid, gid }, { noFollow: true }));
   }
   fs.chown(path, { uid, gid });
   fs.chmod(path, 0o2755);
 }
-
-function copyTree(ctx: AppletContext, from: string, to: string): void {
-  for (const name of ctx.fs.readdir(from)) {
-    const src = joinPath(from, name);
-    const dst = joinPath(to, name);
-    const n = ctx.fs.lstat(src);
-    if (n.type === "dir") {
-      ctx.fs.mkdir(dst, { mode: n.mode & 0o7777 });
-      copyTree(ctx, src, dst);
-    } else if (n.type === "symlink") ctx.fs.symlink(ctx.fs.readlink(src), dst);
-    else if (n.type === "file") ctx.fs.writeFile(dst, ctx.fs.readFile(src), { mode: n.mode & 0o7777 });
-  }
-}
-
-function chownTree(ctx: AppletContext, root: string, uid: number, gid: number): void {
-  for (const name of ctx.fs.readdir(root)) {
-    const p = joinPath(root, name);
-    const n = ctx.fs.lstat(p);
-    ctx.fs.chown(p, { uid, gid }, { noFollow: true });
-    if (n.type === "dir") chownTree(ctx, p, uid, gid);
-  }
-}
-

@@ -4,6 +4,7 @@ import { describeError } from "../util/errors.js";
 import { joinPath } from "../util/paths.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
 import { appletOptions } from "./options.js";
+import { copySkeleton } from "./skel.js";
 
 /** An error of a shadow-utils tool, with that tool's exit status. */
 class ShadowError extends Error {
@@ -252,23 +253,12 @@ function makeHome(ctx: AppletContext, cfg: ShadowConfig, home: string, uid: numb
   fs.chown(path, { uid, gid });
   fs.chmod(path, mode);
   const skelDir = ctx.resolve(skel);
-  if (fs.tryStat(skelDir)?.type === "dir") copySkel(ctx, skelDir, path, uid, gid);
-}
-
-/** Skeleton files keep their modes and times and become the user's. */
-function copySkel(ctx: AppletContext, from: string, to: string, uid: number, gid: number): void {
-  for (const name of ctx.fs.readdir(from)) {
-    const src = joinPath(from, name);
-    const dst = joinPath(to, name);
-    const n = ctx.fs.lstat(src);
-    if (n.type === "dir") {
-      ctx.fs.mkdir(dst, { mode: n.mode & 0o7777 });
-      copySkel(ctx, src, dst, uid, gid);
-    } else if (n.type === "symlink") ctx.fs.symlink(ctx.fs.readlink(src), dst);
-    else if (n.type === "file") ctx.fs.writeFile(dst, ctx.fs.readFile(src), { mode: n.mode & 0o7777 });
-    else continue;
-    ctx.fs.chown(dst, { uid, gid }, { noFollow: true });
-    if (n.type !== "symlink") ctx.fs.utimes(dst, n.mtime, n.mtime);
+  // Skeleton files keep their modes and times and become the user's.
+  if (fs.tryStat(skelDir)?.type === "dir") {
+    copySkeleton(ctx, skelDir, path, (p, source) => {
+      fs.chown(p, { uid, gid }, { noFollow: true });
+      if (source.type !== "symlink") fs.utimes(p, source.mtime, source.mtime);
+    });
   }
 }
 
