@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseFs, runStep, sh } from "./helpers.js";
+import { baseFs, freshRun, freshSh, runStep, sh } from "./helpers.js";
 
 const entry = (entries: { path: string }[], path: string) => entries.find((e) => e.path === path);
 
@@ -68,22 +68,19 @@ describe("touch", () => {
   });
 
   it("does not create with -c", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "touch -c /nothing");
+    const r = await freshRun("touch -c /nothing");
     expect(r.entries).toEqual([]);
   });
 });
 
 describe("ln", () => {
   it("keeps hard links hard links in the layer", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "mkdir /h && echo shared > /h/a && ln /h/a /h/b");
+    const r = await freshRun("mkdir /h && echo shared > /h/a && ln /h/a /h/b");
     expect(entry(r.entries, "h/b")).toMatchObject({ type: "hardlink", linkname: "h/a" });
   });
 
   it("makes symlinks, replaces with -f, and links into a directory", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "ln -s /etc/motd /srv/m && ln -sf /etc/group /srv/m && ln -s /etc/passwd /srv && ln -s x /srv/m; echo status=$?");
+    const r = await freshRun("ln -s /etc/motd /srv/m && ln -sf /etc/group /srv/m && ln -s /etc/passwd /srv && ln -s x /srv/m; echo status=$?");
     expect(r.stdout).toBe("status=1\n");
     expect(r.stderr).toBe("ln: /srv/m: File exists\n");
     expect(r.entries.filter((e) => e.type === "symlink").map((e) => `${e.path} -> ${e.linkname}`)).toEqual([
@@ -135,8 +132,7 @@ describe("install, mktemp, truncate, dd, mkdir, cp", () => {
   });
 
   it("mkdir -p makes parents 0755 and -m sets the mode exactly", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "mkdir -p /p/q && mkdir -m 1777 /p/t && mkdir /p; echo status=$?");
+    const r = await freshRun("mkdir -p /p/q && mkdir -m 1777 /p/t && mkdir /p; echo status=$?");
     expect(r.stdout).toBe("status=1\n");
     expect(r.entries.map((e) => `${e.path} ${e.mode}`)).toEqual(["p 0755", "p/q 0755", "p/t 1777"]);
   });
@@ -169,8 +165,7 @@ describe("id, whoami, groups, uname, umask, stat, ls, env", () => {
   });
 
   it("umask changes the modes of what follows", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "umask; umask 027; umask; touch /u; mkdir /v");
+    const r = await freshRun("umask; umask 027; umask; touch /u; mkdir /v");
     expect(r.stdout).toBe("0022\n0027\n");
     expect(r.entries.map((e) => `${e.path} ${e.mode}`)).toEqual(["u 0640", "v 0750"]);
   });
@@ -188,14 +183,12 @@ describe("id, whoami, groups, uname, umask, stat, ls, env", () => {
   });
 
   it("uname reports Linux and the machine", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "uname; uname -s -m");
+    const r = await freshSh("uname; uname -s -m");
     expect(r.stdout).toMatch(/^Linux\nLinux (x86_64|aarch64|\S+)\n$/);
   });
 
   it("env prints and runs with the exported environment only", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "X=1; export Y=2; env | grep -c '^[XY]='; env -i A=b env; env Z=3 sh -c 'echo $Z'");
+    const r = await freshSh("X=1; export Y=2; env | grep -c '^[XY]='; env -i A=b env; env Z=3 sh -c 'echo $Z'");
     expect(r.stdout).toBe("1\nA=b\n3\n");
   });
 });
@@ -341,8 +334,7 @@ describe("shell-level applets", () => {
   });
 
   it("rm -rf goes on past what it cannot remove and reports it", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "rm /nothing; echo $?; rm -f /nothing; echo $?; rm /bin; echo $?");
+    const r = await freshRun("rm /nothing; echo $?; rm -f /nothing; echo $?; rm /bin; echo $?");
     expect(r.stdout).toBe("1\n0\n1\n");
     expect(r.stderr).toBe("rm: can't remove '/nothing': No such file or directory\nrm: '/bin' is a directory\n");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseFs, runStep } from "./helpers.js";
+import { freshRun } from "./helpers.js";
 
 // POSIX 2.9.1: a command with no command name completes with the status of its last command
 // substitution, else 0. Maintainer scripts run under `set -e` and end branches with plain
@@ -20,7 +20,7 @@ const CASES: Array<[string, string]> = [
 describe("the status of a command that only assigns", () => {
   for (const [script, out] of CASES) {
     it(JSON.stringify(script), async () => {
-      const r = await runStep(await baseFs(), ["/bin/sh", "-c", script]);
+      const r = await freshRun(["/bin/sh", "-c", script]);
       expect({ code: r.exitCode, out: r.stdout }).toEqual({ code: 0, out });
     });
   }

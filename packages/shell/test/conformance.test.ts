@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { describe, expect, it } from "vitest";
-import { baseFs, CONFORMANCE, expectedLayers, runStep } from "./helpers.js";
+import { baseFs, CONFORMANCE, expectedLayers, freshRun, runStep } from "./helpers.js";
 
 /**
  * The RUN steps of the conformance cases, run through runCommand on the case's base image:
@@ -188,8 +188,7 @@ describe("conformance: RUN layers equal Docker's", () => {
   });
 
   it("e07-missing-command: not found, 127, as busybox ash says it", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "no-such-command --flag");
+    const r = await freshRun("no-such-command --flag");
     expect(r.exitCode).toBe(127);
     expect(r.stderr).toBe("/bin/sh: no-such-command: not found\n");
     expect(r.entries).toEqual([]);

@@ -1,19 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { SimCommandContext } from "@tsbuild/shell";
-import { baseFs, runStep, sh } from "./helpers.js";
+import { baseFs, freshRun, freshSh, runStep, sh } from "./helpers.js";
 
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(60)]);
 
 describe("a command runs only if the image has it", () => {
   it("runs busybox applets through their /bin symlinks, and busybox itself as a multi-call binary", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "cat /etc/motd; busybox echo via-busybox; /bin/busybox tr a-z A-Z <<EOF\nup\nEOF");
+    const r = await freshSh("cat /etc/motd; busybox echo via-busybox; /bin/busybox tr a-z A-Z <<EOF\nup\nEOF");
     expect(r.stdout).toBe("Welcome to the conformance base.\nvia-busybox\nUP\n");
   });
 
   it("says `not found` with exit 127 for a name that is nowhere on PATH", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "frobnicate --now; echo status=$?");
+    const r = await freshSh("frobnicate --now; echo status=$?");
     expect(r.stdout).toBe("status=127\n");
     expect(r.stderr).toBe("/bin/sh: frobnicate: not found\n");
   });
@@ -66,8 +64,7 @@ describe("a command runs only if the image has it", () => {
   });
 
   it("runs the alpine-sim /sbin/apk script, which lives outside /bin and /usr/bin", async () => {
-    const fs = await baseFs("alpine-sim");
-    const r = await sh(fs, "apk add --no-cache make && cat /lib/apk/db/installed && /sbin/apk nonsense; echo status=$?");
+    const r = await freshSh("apk add --no-cache make && cat /lib/apk/db/installed && /sbin/apk nonsense; echo status=$?", { base: "alpine-sim" });
     expect(r.stdout).toBe("Installing make\nP:make\nstatus=1\n");
     expect(r.stderr).toContain("usage: apk add");
   });
@@ -97,8 +94,7 @@ describe("a command runs only if the image has it", () => {
   });
 
   it("prefers a #! script over a simulated binary registered at the same path", async () => {
-    const fs = await baseFs("alpine-sim");
-    const r = await sh(fs, "apk add --no-cache make", { binaries: { "/sbin/apk": async () => 99 } });
+    const r = await freshSh("apk add --no-cache make", { base: "alpine-sim", binaries: { "/sbin/apk": async () => 99 } });
     expect(r.exitCode).toBe(0);
   });
 
@@ -131,15 +127,13 @@ describe("a command runs only if the image has it", () => {
   });
 
   it("keeps shell builtins working whatever PATH holds", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, 'PATH=/nowhere; echo e; printf "%s\\n" p; cd /etc && pwd; [ -f motd ] && echo t; test 1 -eq 1 && echo ok; ls', {});
+    const r = await freshSh('PATH=/nowhere; echo e; printf "%s\\n" p; cd /etc && pwd; [ -f motd ] && echo t; test 1 -eq 1 && echo ok; ls', {});
     expect(r.stdout).toBe("e\np\n/etc\nt\nok\n");
     expect(r.stderr).toBe("/bin/sh: ls: not found\n");
   });
 
   it("lets type, command -v and which report the image's real paths", async () => {
-    const fs = await baseFs("alpine-sim");
-    const r = await sh(fs, "command -v apk; which apk ls; type cat");
+    const r = await freshSh("command -v apk; which apk ls; type cat", { base: "alpine-sim" });
     expect(r.stdout).toBe("/sbin/apk\n/sbin/apk\n/bin/ls\ncat is /bin/cat\n");
   });
 
@@ -153,8 +147,7 @@ describe("a command runs only if the image has it", () => {
   });
 
   it("fails a shell-form RUN on an image without /bin/sh (FROM scratch) as Docker does", async () => {
-    const fs = await baseFs("empty");
-    const r = await runStep(fs, "echo hi");
+    const r = await freshRun("echo hi", { base: "empty" });
     expect(r.exitCode).toBe(127);
     expect(r.error).toContain('exec: "/bin/sh": stat /bin/sh: no such file or directory');
     expect(r.entries).toEqual([]);

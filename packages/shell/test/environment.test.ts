@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { baseFs, runStep, sh } from "./helpers.js";
+import { baseFs, freshSh, runStep, sh } from "./helpers.js";
 
 describe("the process environment of a RUN step", () => {
   it("is the given env plus what Docker adds: PATH, HOSTNAME, HOME (and sh's PWD and SHLVL)", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "env | sort", { env: { APP: "1" }, hostname: "abc123def456" });
+    const r = await freshSh("env | sort", { env: { APP: "1" }, hostname: "abc123def456" });
     expect(r.stdout).toBe(
       [
         "APP=1",
@@ -19,8 +18,7 @@ describe("the process environment of a RUN step", () => {
   });
 
   it("keeps a given HOME and PATH", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, 'echo "$HOME $PATH"', { env: { HOME: "/srv", PATH: "/bin" } });
+    const r = await freshSh('echo "$HOME $PATH"', { env: { HOME: "/srv", PATH: "/bin" } });
     expect(r.stdout).toBe("/srv /bin\n");
   });
 
@@ -33,8 +31,7 @@ describe("the process environment of a RUN step", () => {
   });
 
   it("passes exported variables to child shells and keeps the others", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "A=1; export B=2; sh -c 'echo \"[$A][$B][$SHLVL]\"'");
+    const r = await freshSh("A=1; export B=2; sh -c 'echo \"[$A][$B][$SHLVL]\"'");
     expect(r.stdout).toBe("[][2][2]\n");
   });
 
@@ -46,8 +43,7 @@ describe("the process environment of a RUN step", () => {
   });
 
   it("streams stdout and stderr to the callbacks", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "echo out; echo err >&2");
+    const r = await freshSh("echo out; echo err >&2");
     expect([r.stdout, r.stderr]).toEqual(["out\n", "err\n"]);
   });
 
@@ -70,8 +66,7 @@ describe("the process environment of a RUN step", () => {
 
 describe("USER", () => {
   it("runs as root for an empty USER, with HOME from /etc/passwd", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "id; echo $HOME");
+    const r = await freshSh("id; echo $HOME");
     expect(r.stdout).toBe("uid=0(root) gid=0(root) groups=0(root)\n/root\n");
   });
 

@@ -10,8 +10,10 @@ export const CONFORMANCE = fileURLToPath(new URL("../../../test/conformance", im
 
 const baseCache = new Map<string, Buffer>();
 
+export type Base = "busybox" | "alpine-sim" | "empty";
+
 /** A RootFS holding one of the conformance base images. */
-export async function baseFs(base: "busybox" | "alpine-sim" | "empty" = "busybox"): Promise<RootFS> {
+export async function baseFs(base: Base = "busybox"): Promise<RootFS> {
   const fs = new RootFS({ defaultMtime: new Date("2024-01-01T00:00:00Z") });
   if (base === "empty") return fs;
   let tar = baseCache.get(base);
@@ -40,31 +42,43 @@ export function specFor(argv: string[], opts: StepOptions): RunSpec {
 }
 
 /** Run one command as a RUN step (shell form unless `argv` is given) and commit its layer. */
-export async function runStep(fs: RootFS, cmd: string | string[], opts: StepOptions = {}): Promise<StepRun> {
-  let stdout = "";
-  let stderr = "";
-  fs.beginStep();
-  const result = await runCommand(fs, specFor(Array.isArray(cmd) ? cmd : ["/bin/sh", "-c", cmd], {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    ...opts,
-  }));
-  const diff = await fs.commitStep();
-  return { ...result, stdout, stderr, entries: diff.entries };
+export function runStep(fs: RootFS, cmd: string | string[], opts: StepOptions = {}): Promise<StepRun> {
+  return step(fs, Array.isArray(cmd) ? cmd : ["/bin/sh", "-c", cmd], opts, true);
 }
 
 /** Run a shell command and return only what it printed (the step's layer is discarded). */
-export async function sh(fs: RootFS, cmd: string, opts: StepOptions = {}): Promise<StepRun> {
+export function sh(fs: RootFS, cmd: string, opts: StepOptions = {}): Promise<StepRun> {
+  return step(fs, ["/bin/sh", "-c", cmd], opts, false);
+}
+
+async function step(fs: RootFS, argv: string[], opts: StepOptions, keepLayer: boolean): Promise<StepRun> {
   let stdout = "";
   let stderr = "";
   fs.beginStep();
-  const result = await runCommand(fs, specFor(["/bin/sh", "-c", cmd], {
+  const result = await runCommand(fs, specFor(argv, {
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     ...opts,
   }));
-  fs.abortStep();
-  return { ...result, stdout, stderr, entries: [] };
+  let entries: LayerEntry[] = [];
+  if (keepLayer) entries = (await fs.commitStep()).entries;
+  else fs.abortStep();
+  return { ...result, stdout, stderr, entries };
+}
+
+/** The shorthand, plus the base image a fresh filesystem starts from (busybox by default). */
+export type FreshOptions = StepOptions & { base?: Base };
+
+/** runStep on a fresh copy of a base image, for a test that needs nothing but the step's result. */
+export async function freshRun(cmd: string | string[], opts: FreshOptions = {}): Promise<StepRun> {
+  const { base, ...rest } = opts;
+  return runStep(await baseFs(base), cmd, rest);
+}
+
+/** sh on a fresh copy of a base image. */
+export async function freshSh(cmd: string, opts: FreshOptions = {}): Promise<StepRun> {
+  const { base, ...rest } = opts;
+  return sh(await baseFs(base), cmd, rest);
 }
 
 export function expectedLayers(caseName: string): LayerEntry[][] {

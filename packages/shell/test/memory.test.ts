@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { baseFs, runStep } from "./helpers.js";
+import { baseFs, freshRun, runStep } from "./helpers.js";
 
 // Issue 17: a step's files, pipes and device reads are Node buffers; past the step's budget the
 // step stops with a message, never Node's RangeError or a heap abort.
@@ -9,16 +9,14 @@ describe("the step's memory budget", () => {
   const limits = { memoryBytes: 4 * MiB };
 
   it("stops dd before it allocates past the budget", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "dd if=/dev/zero of=/f bs=1M count=20000", { limits });
+    const r = await freshRun("dd if=/dev/zero of=/f bs=1M count=20000", { limits });
     expect(r.exitCode).not.toBe(0);
     expect(r.error).toBe("the step's files exceed the memory limit of 4 MiB (use --memory)");
     expect(r.stderr).not.toMatch(/RangeError|out of range/);
   });
 
   it("stops a pipe of /dev/zero into a hash past the budget", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "head -c 200000000 /dev/zero | sha256sum", { limits });
+    const r = await freshRun("head -c 200000000 /dev/zero | sha256sum", { limits });
     expect(r.error).toMatch(/memory limit of 4 MiB/);
   });
 
@@ -30,15 +28,13 @@ describe("the step's memory budget", () => {
   });
 
   it("rewriting one file counts it once", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "for i in 1 2 3 4 5 6 7 8; do head -c 1000000 /dev/zero > /f; done", { limits });
+    const r = await freshRun("for i in 1 2 3 4 5 6 7 8; do head -c 1000000 /dev/zero > /f; done", { limits });
     expect(r).toMatchObject({ exitCode: 0 });
     expect(r.error).toBeUndefined();
   });
 
   it("pipes tens of megabytes through a hash intact", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "head -c 20000000 /dev/zero | sha256sum", { limits: { memoryBytes: 64 * MiB } });
+    const r = await freshRun("head -c 20000000 /dev/zero | sha256sum", { limits: { memoryBytes: 64 * MiB } });
     expect(r.stdout).toBe(`${createHash("sha256").update(Buffer.alloc(20_000_000)).digest("hex")}  -\n`);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SimCommandContext } from "@tsbuild/shell";
-import { baseFs, runStep } from "./helpers.js";
+import { baseFs, freshRun } from "./helpers.js";
 
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(60)]);
 
@@ -47,8 +47,7 @@ describe("RUN output streams while the step runs", () => {
   });
 
   it("keeps output that is piped, redirected or substituted out of the stream", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "x=$(echo sub); echo a | tr a b; { echo c; echo d >&2; } >/tmp/f 2>/tmp/g; echo $x; cat /tmp/f /tmp/g");
+    const r = await freshRun("x=$(echo sub); echo a | tr a b; { echo c; echo d >&2; } >/tmp/f 2>/tmp/g; echo $x; cat /tmp/f /tmp/g");
     expect(r.stdout).toBe("b\nsub\nc\nd\n");
     expect(r.stderr).toBe("");
   });

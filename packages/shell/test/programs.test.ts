@@ -1,6 +1,6 @@
 import { RootFS } from "@tsbuild/fs-snapshot";
 import { describe, expect, it } from "vitest";
-import { baseFs, sh } from "./helpers.js";
+import { baseFs, freshSh, sh } from "./helpers.js";
 
 /** A Debian-shaped image for program lookup: dash as /bin/sh, the programs as ELF files. */
 async function debianLike(): Promise<RootFS> {
@@ -45,12 +45,12 @@ describe("the image decides the implementation", () => {
 
 describe("programs RUN lines need", () => {
   it("yes | head", async () => {
-    const r = await sh(await baseFs("busybox"), "yes | head -n 3; yes no | head -c 6");
+    const r = await freshSh("yes | head -n 3; yes no | head -c 6");
     expect(r.stdout).toBe("y\ny\ny\nno\nno\n");
   });
 
   it("xargs -n1, -I, -0, -r and a missing program (127)", async () => {
-    const r = await sh(await baseFs("busybox"), "echo a b c | xargs -n1 echo x; printf '1\\n2\\n' | xargs -I{} echo [{}]; printf '' | xargs -r echo none; echo a | xargs nosuch; echo $?");
+    const r = await freshSh("echo a b c | xargs -n1 echo x; printf '1\\n2\\n' | xargs -I{} echo [{}]; printf '' | xargs -r echo none; echo a | xargs nosuch; echo $?");
     expect(r.stdout).toBe("x a\nx b\nx c\n[1]\n[2]\n127\n");
     expect(r.stderr).toBe("xargs: nosuch: No such file or directory\n");
   });
@@ -68,13 +68,12 @@ describe("programs RUN lines need", () => {
   });
 
   it("ps lists process 1 (the RUN command) in busybox's format", async () => {
-    const r = await sh(await baseFs("busybox"), "ps");
+    const r = await freshSh("ps");
     expect(r.stdout).toMatch(/^PID   USER     TIME  COMMAND\n    1 root      0:00 \/bin\/sh -c ps\n +\d+ root      0:00 ps\n$/);
   });
 
   it("su and gosu run a command as another user", async () => {
-    const fs = await baseFs("busybox");
-    const r = await sh(fs, "su nobody -s /bin/sh -c 'id -u; touch /tmp/x'; ls -ln /tmp/x | awk '{print $3}'; busybox gosu nobody id -g");
+    const r = await freshSh("su nobody -s /bin/sh -c 'id -u; touch /tmp/x'; ls -ln /tmp/x | awk '{print $3}'; busybox gosu nobody id -g");
     expect(r.stdout).toBe("65534\n65534\n65534\n");
   });
 
@@ -90,13 +89,13 @@ describe("programs RUN lines need", () => {
   it("gzip writes the flavour's header", async () => {
     const gnu = await sh(await debianLike(), "printf hi > /tmp/f; touch -d @1700000000 /tmp/f; gzip -9 -c /tmp/f | head -c 12 | od -An -c");
     expect(gnu.stdout).toBe(" 037 213  \\b  \\b  \\0 361   S   e 002 003   f  \\0\n");
-    const bb = await sh(await baseFs("busybox"), "printf hi > /tmp/f; gzip -9 -c /tmp/f | head -c 10 | od -An -c");
+    const bb = await freshSh("printf hi > /tmp/f; gzip -9 -c /tmp/f | head -c 10 | od -An -c");
     expect(bb.stdout).toBe(" 037 213  \\b  \\0  \\0  \\0  \\0  \\0  \\0 003\n");
   });
 
   it("an uncovered program still fails with 127 and the hint", async () => {
     const notes: string[] = [];
-    const r = await sh(await baseFs("busybox"), "scanelf --needed /usr/local", { notes: (l) => void notes.push(l) });
+    const r = await freshSh("scanelf --needed /usr/local", { notes: (l) => void notes.push(l) });
     expect(r.exitCode).toBe(127);
     expect(notes.join("\n")).toContain('hint: declare what "scanelf" does');
   });
@@ -104,7 +103,7 @@ describe("programs RUN lines need", () => {
 
 describe("ash and dash are not bash", () => {
   it("no brace expansion in sh scripts (ash and dash), but in bash", async () => {
-    const r = await sh(await baseFs("busybox"), "mkdir -p /t/{b,c} && ls /t && echo x{1..2}y");
+    const r = await freshSh("mkdir -p /t/{b,c} && ls /t && echo x{1..2}y");
     expect(r.stdout).toBe("{b,c}\nx{1..2}y\n");
     const d = await sh(await debianLike(), "echo {a,b}; bash -c 'echo {a,b}'; echo {c,d}");
     expect(d.stdout).toBe("{a,b}\na b\n{c,d}\n");

@@ -1,24 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { baseFs, runStep, sh } from "./helpers.js";
+import { baseFs, freshRun, freshSh, runStep, sh } from "./helpers.js";
 
 describe("what Docker mounts over the image never reaches the layer", () => {
   it("serves /dev/null, /dev/zero and /dev/urandom without creating them", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "echo gone > /dev/null; head -c 5 /dev/zero | od -An -c; head -c 32 /dev/urandom | wc -c; dd if=/dev/zero of=/z bs=512 count=2 2>/dev/null");
+    const r = await freshRun("echo gone > /dev/null; head -c 5 /dev/zero | od -An -c; head -c 32 /dev/urandom | wc -c; dd if=/dev/zero of=/z bs=512 count=2 2>/dev/null");
     expect(r.stdout.replace(/\s+/g, " ").trim()).toBe("\\0 \\0 \\0 \\0 \\0 32");
     expect(r.entries.map((e) => [e.path, e.size])).toEqual([["z", 1024]]);
   });
 
   it("refuses to read an endless device whole, with a message saying why", async () => {
-    const fs = await baseFs();
-    const r = await sh(fs, "cat /dev/zero > /x; echo status=$?");
+    const r = await freshSh("cat /dev/zero > /x; echo status=$?");
     expect(r.stdout).toBe("status=1\n");
     expect(r.stderr).toContain("/dev/zero never ends");
   });
 
   it("shows /dev, /proc, /sys and /.dockerenv while the step runs, and keeps them out of the layer", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "ls -a / | tr '\\n' ' '; ls /proc/self; cat /proc/mounts | head -1");
+    const r = await freshRun("ls -a / | tr '\\n' ' '; ls /proc/self; cat /proc/mounts | head -1");
     expect(r.stdout).toContain(". .. .dockerenv bin dev etc home lib proc root srv sys tmp usr var");
     expect(r.stdout).toContain("overlay / overlay");
     expect(r.entries).toEqual([]);
@@ -44,15 +41,13 @@ describe("what Docker mounts over the image never reaches the layer", () => {
   });
 
   it("keeps scratch files under /dev/shm out of the layer", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "echo data > /dev/shm/f && cat /dev/shm/f");
+    const r = await freshRun("echo data > /dev/shm/f && cat /dev/shm/f");
     expect(r.stdout).toBe("data\n");
     expect(r.entries).toEqual([]);
   });
 
   it("removes what it can of a tree holding mount points, like rm -rf on a real /etc", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "rm -rf /etc; echo status=$?; ls -a /etc");
+    const r = await freshRun("rm -rf /etc; echo status=$?; ls -a /etc");
     expect(r.stdout).toBe("status=1\n.\n..\nhostname\nhosts\nmtab\nresolv.conf\n");
     expect(r.entries.map((e) => e.path)).toEqual(["etc", "etc/.wh.group", "etc/.wh.motd", "etc/.wh.passwd"]);
   });
@@ -60,15 +55,13 @@ describe("what Docker mounts over the image never reaches the layer", () => {
 
 describe("a runaway script ends with a clear error", () => {
   it("stops an endless loop at the command limit", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "while true; do :; done", { limits: { maxCommands: 5000 } });
+    const r = await freshRun("while true; do :; done", { limits: { maxCommands: 5000 } });
     expect(r.exitCode).not.toBe(0);
     expect(r.error).toMatch(/step limit: too many commands executed \(>5000\)/);
   });
 
   it("stops endless recursion at the call depth limit", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "f() { f; }; f", { limits: { maxCallDepth: 40 } });
+    const r = await freshRun("f() { f; }; f", { limits: { maxCallDepth: 40 } });
     expect(r.error).toMatch(/maximum recursion depth \(40\)/);
   });
 
@@ -81,8 +74,7 @@ describe("a runaway script ends with a clear error", () => {
   });
 
   it("stops a step that runs past its time limit", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "while true; do :; done", { limits: { timeoutMs: 200, maxCommands: Number.MAX_SAFE_INTEGER } });
+    const r = await freshRun("while true; do :; done", { limits: { timeoutMs: 200, maxCommands: Number.MAX_SAFE_INTEGER } });
     expect(r.timedOut).toBe(true);
     expect(r.error).toMatch(/time limit \(200 ms\)/);
   });
@@ -109,8 +101,7 @@ describe("/etc/resolv.conf as Docker writes it", () => {
 
 describe("rmdir", () => {
   it("removes an empty directory and refuses one with entries", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "mkdir /e /f && touch /f/x && rmdir /e; echo e=$?; rmdir /f; echo f=$?");
+    const r = await freshRun("mkdir /e /f && touch /f/x && rmdir /e; echo e=$?; rmdir /f; echo f=$?");
     expect(r.stdout).toBe("e=0\nf=1\n");
     // busybox's wording (the base's rmdir is busybox's); just-bash's GNU-like one was pinned here before.
     expect(r.stderr).toBe("rmdir: '/f': Directory not empty\n");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseFs, runStep } from "./helpers.js";
+import { baseFs, freshRun, runStep } from "./helpers.js";
 
 // Issue 17: just-bash's time limit is a timer, which never fires while one command's JavaScript
 // runs without yielding; these loops must still stop at the step's limit.
@@ -7,15 +7,13 @@ describe("the step's time limit stops synchronous loops", () => {
   const limits = { timeoutMs: 300, maxCommands: Number.MAX_SAFE_INTEGER };
 
   it("a sed branch loop that grows its pattern space", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, `echo a | sed ":a;s/a/aa/;ba"`, { limits });
+    const r = await freshRun(`echo a | sed ":a;s/a/aa/;ba"`, { limits });
     expect(r.timedOut).toBe(true);
     expect(r.error).toMatch(/time limit \(300 ms\)/);
   });
 
   it("an awk while loop", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, `awk 'BEGIN { while (1) x++ }'`, { limits });
+    const r = await freshRun(`awk 'BEGIN { while (1) x++ }'`, { limits });
     expect(r.timedOut).toBe(true);
   });
 
@@ -40,22 +38,19 @@ describe("the step's time limit stops synchronous loops", () => {
 // "exec /bin/sh: argument list too long", status 1.
 describe("the container's exec limits", () => {
   it("a shell-form script of 128 KiB or more fails as the kernel's execve does", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, `true && echo ${"x".repeat(200_000)} > /dev/null`);
+    const r = await freshRun(`true && echo ${"x".repeat(200_000)} > /dev/null`);
     expect(r).toMatchObject({ exitCode: 1, stderr: "exec /bin/sh: argument list too long\n" });
   });
 
   it("a script just under the limit runs", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, `echo ${"x".repeat(100_000)} | wc -c`);
+    const r = await freshRun(`echo ${"x".repeat(100_000)} | wc -c`);
     expect(r).toMatchObject({ exitCode: 0, stdout: "100001\n" });
   });
 });
 
 describe("awk's own loop limit", () => {
   it("is named in the step's error", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, `awk 'BEGIN { while (1) x++ }'`, { limits: { maxCommands: 1000 } });
+    const r = await freshRun(`awk 'BEGIN { while (1) x++ }'`, { limits: { maxCommands: 1000 } });
     expect(r.error).toBe("the command was stopped by a step limit: awk: while loop exceeded maximum iterations (1000)");
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RootFS } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "@tsbuild/shell";
 import { VolumeFs } from "../src/sandbox/volume-fs.js";
-import { baseFs, runStep } from "./helpers.js";
+import { baseFs, freshRun, runStep } from "./helpers.js";
 
 // Expectations below are what Docker 20.10's classic builder did with the same steps.
 
@@ -152,8 +152,7 @@ describe("nested and missing volume paths", () => {
   });
 
   it("creates a missing mount point in the layer (0755, root); what the step puts in the volume stays out", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "echo hi > /m/n/o/f; chmod 700 /m/n/o; touch /m/n/x; cat /m/n/o/f", { volumes: ["/m/n/o"] });
+    const r = await freshRun("echo hi > /m/n/o/f; chmod 700 /m/n/o; touch /m/n/x; cat /m/n/o/f", { volumes: ["/m/n/o"] });
     expect(r.stdout).toBe("hi\n");
     expect(owned(r.entries)).toEqual([
       ["m", "dir", "0755", 0, 0],
@@ -193,8 +192,7 @@ describe("volumes inside the trees Docker mounts (/dev, /sys, /proc)", () => {
   });
 
   it("fails to create the container for a volume inside /proc", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "echo ran", { volumes: ["/proc/px"] });
+    const r = await freshRun("echo ran", { volumes: ["/proc/px"] });
     expect(r).toMatchObject({ exitCode: 1, stdout: "" });
     expect(r.error).toContain("/proc/px");
   });
@@ -202,14 +200,12 @@ describe("volumes inside the trees Docker mounts (/dev, /sys, /proc)", () => {
 
 describe("the container cannot be created", () => {
   it("when a volume path is a file, with Docker's message and nothing run", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "echo ran", { volumes: ["/etc/passwd"] });
+    const r = await freshRun("echo ran", { volumes: ["/etc/passwd"] });
     expect(r).toMatchObject({ exitCode: 1, error: "cannot mount volume over existing file, file exists /etc/passwd", stdout: "" });
   });
 
   it("when a volume path goes through a file", async () => {
-    const fs = await baseFs();
-    const r = await runStep(fs, "echo ran", { volumes: ["/etc/passwd/x"] });
+    const r = await freshRun("echo ran", { volumes: ["/etc/passwd/x"] });
     expect(r).toMatchObject({ exitCode: 1, error: "lstat /etc/passwd/x: not a directory", stdout: "" });
   });
 });
