@@ -1,5 +1,5 @@
 import type { Applet, AppletContext } from "./applet.js";
-import { readOperand } from "./input.js";
+import { forEachOperand } from "./input.js";
 
 type Range = [number, number];
 
@@ -87,18 +87,12 @@ export const cut: Applet = (ctx: AppletContext) => {
     ctx.stderr(gnu ? `cut: invalid field value '${list}'\nTry 'cut --help' for more information.\n` : `cut: invalid range\n`);
     return 1;
   }
-  let status = 0;
-  for (const f of files.length ? files : ["-"]) {
-    const data = readOperand(ctx, "cut", f);
-    if (data === undefined) {
-      status = 1;
-      continue;
-    }
+  return forEachOperand(ctx, "cut", files.length ? files : ["-"], (data) => {
     const text = data.toString("latin1");
     const lines = text.split("\n");
     const trailing = text.endsWith("\n");
     if (trailing) lines.pop();
-    if (text === "") continue;
+    if (text === "") return;
     const out: string[] = [];
     for (const line of lines) {
       if (mode === "b") {
@@ -137,6 +131,5 @@ export const cut: Applet = (ctx: AppletContext) => {
       }
     }
     ctx.stdout(Buffer.from(out.map((l) => `${l}\n`).join(""), "latin1"));
-  }
-  return status;
+  });
 };

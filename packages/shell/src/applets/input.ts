@@ -21,6 +21,17 @@ export function readOperand(ctx: AppletContext, name: string, file: string, busy
   }
 }
 
+/** Read each operand in turn for `use`; one that cannot be read is reported and makes the status 1. */
+export function forEachOperand(ctx: AppletContext, name: string, files: string[], use: (data: Buffer, file: string) => void): number {
+  let status = 0;
+  for (const f of files) {
+    const data = readOperand(ctx, name, f);
+    if (data === undefined) status = 1;
+    else use(data, f);
+  }
+  return status;
+}
+
 /** busybox words it per applet: `can't open 'F': ...` (xfopen) or `F: ...` (perror of the name). */
 export function openError(ctx: AppletContext, name: string, file: string, e: unknown, busyboxStyle: "open" | "plain" = "open"): string {
   if (ctx.flavour === "busybox") {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Applet, AppletContext } from "./applet.js";
-import { gnuQuote, readOperand } from "./input.js";
+import { forEachOperand, gnuQuote } from "./input.js";
 import { appletOptions } from "./options.js";
 
 const ALGORITHMS: Record<string, string> = {
@@ -30,19 +30,12 @@ function sumApplet(name: string): Applet {
     const files = parsed.operands.length ? parsed.operands : ["-"];
     const algo = ALGORITHMS[name];
     if (opts.has("c")) return check(ctx, name, algo, files, { status: opts.has("s"), quiet: opts.has("q"), warn: opts.has("w"), strict: opts.has("S") });
-    let status = 0;
-    for (const f of files) {
-      const data = readOperand(ctx, name, f);
-      if (data === undefined) {
-        status = 1;
-        continue;
-      }
+    return forEachOperand(ctx, name, files, (data, f) => {
       const hash = createHash(algo).update(data).digest("hex");
       if (gnu && opts.has("T")) ctx.stdout(`${algo.toUpperCase()} (${f}) = ${hash}\n`);
       else if (gnu) ctx.stdout(gnuLine(hash, f, opts.has("b")));
       else ctx.stdout(`${hash}  ${f}\n`);
-    }
-    return status;
+    });
   };
 }
 
@@ -60,13 +53,7 @@ function check(ctx: AppletContext, name: string, algo: string, lists: string[], 
   let unreadable = 0;
   let malformed = 0;
   let matched = 0;
-  let status = 0;
-  for (const list of lists) {
-    const data = readOperand(ctx, name, list);
-    if (data === undefined) {
-      status = 1;
-      continue;
-    }
+  const status = forEachOperand(ctx, name, lists, (data, list) => {
     const lines = data.toString("latin1").split("\n");
     if (lines[lines.length - 1] === "") lines.pop();
     lines.forEach((raw, idx) => {
@@ -104,7 +91,7 @@ function check(ctx: AppletContext, name: string, algo: string, lists: string[], 
       else failed++;
       if (!o.status && !(ok && o.quiet)) ctx.stdout(`${file}: ${ok ? "OK" : "FAILED"}\n`);
     });
-  }
+  });
   if (gnu) {
     if (matched + failed + unreadable === 0 && malformed > 0) {
       ctx.stderr(`${name}: ${lists[0] === "-" ? "'standard input'" : gnuQuote(lists[0])}: no properly formatted checksum lines found\n`);
