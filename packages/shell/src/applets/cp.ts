@@ -3,7 +3,7 @@ import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import { basename, joinPath } from "../util/paths.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
-import { appletOptions } from "./options.js";
+import { appletOptions, splitDestination } from "./options.js";
 
 interface CopyOptions {
   recursive: boolean;
@@ -32,7 +32,7 @@ export const cp: Applet = (ctx) => {
     },
   });
   if (typeof parsed === "number") return parsed;
-  const { opts, operands } = parsed;
+  const { opts } = parsed;
   const archive = opts.has("a");
   const recursive = archive || opts.has("R") || opts.has("r");
   const o: CopyOptions = {
@@ -47,17 +47,9 @@ export const cp: Applet = (ctx) => {
     verbose: opts.has("v"),
     keepLinks: new Map(),
   };
-  let sources: string[];
-  let dest: string;
-  const t = opts.get("t");
-  if (typeof t === "string") {
-    sources = operands;
-    dest = t;
-  } else {
-    if (operands.length < 2) return fail(ctx, "cp", "missing destination file operand");
-    sources = operands.slice(0, -1);
-    dest = operands[operands.length - 1];
-  }
+  const split = splitDestination(parsed);
+  if (!split) return fail(ctx, "cp", "missing destination file operand");
+  const { sources, dest } = split;
   const destPath = ctx.resolve(dest);
   const destIsDir = !opts.has("T") && ctx.fs.tryStat(destPath)?.type === "dir";
   if (sources.length > 1 && !destIsDir) return fail(ctx, "cp", `'${dest}' is not a directory`);

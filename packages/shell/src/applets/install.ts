@@ -3,7 +3,7 @@ import { describeError } from "../util/errors.js";
 import { applyMode } from "../util/mode.js";
 import { basename, dirname, joinPath } from "../util/paths.js";
 import { type Applet, fail } from "./applet.js";
-import { appletOptions } from "./options.js";
+import { appletOptions, splitDestination } from "./options.js";
 
 /** install [-cdDpsv] [-o USER] [-g GROUP] [-m MODE] [-t DIR] SOURCE... DEST */
 export const install: Applet = (ctx) => {
@@ -61,22 +61,19 @@ export const install: Applet = (ctx) => {
     return status;
   }
 
-  let sources: string[];
+  const split = splitDestination(parsed);
+  if (!split) return fail(ctx, "install", "missing destination file operand");
+  const { sources } = split;
   let destDir: string | undefined;
   let dest: string | undefined;
-  const t = opts.get("t");
-  if (typeof t === "string") {
-    sources = operands;
-    destDir = ctx.resolve(t);
-  } else {
-    if (operands.length < 2) return fail(ctx, "install", "missing destination file operand");
-    sources = operands.slice(0, -1);
-    const last = ctx.resolve(operands[operands.length - 1]);
+  const last = ctx.resolve(split.dest);
+  if (split.toDir) destDir = last;
+  else {
     const lastIsDir = ctx.fs.tryStat(last)?.type === "dir";
     // coreutils' -D still installs into an existing directory.
     if (opts.has("D") && sources.length === 1 && !opts.has("T") && !(ctx.flavour === "gnu" && lastIsDir)) dest = last;
-    else if (!opts.has("T") && ctx.fs.tryStat(last)?.type === "dir") destDir = last;
-    else if (sources.length > 1) return fail(ctx, "install", `target '${operands[operands.length - 1]}' is not a directory`);
+    else if (!opts.has("T") && lastIsDir) destDir = last;
+    else if (sources.length > 1) return fail(ctx, "install", `target '${split.dest}' is not a directory`);
     else dest = last;
   }
   let status = 0;

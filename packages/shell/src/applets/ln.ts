@@ -2,7 +2,7 @@ import { describeError } from "../util/errors.js";
 import { basename, joinPath } from "../util/paths.js";
 import { gnuQuote, gnuQuoteAlways } from "./input.js";
 import { type Applet, fail } from "./applet.js";
-import { appletOptions } from "./options.js";
+import { appletOptions, splitDestination } from "./options.js";
 
 /** ln [-sfnTv] TARGET... LINK|DIR: hard links stay hard links (RootFS.link), -s makes symlinks. */
 export const ln: Applet = (ctx) => {
@@ -19,18 +19,14 @@ export const ln: Applet = (ctx) => {
   /** The directory operand as written, for messages. */
   let destDirName: string | undefined;
   let dest: string | undefined;
-  const explicitDir = opts.get("t");
-  if (typeof explicitDir === "string") {
-    targets = operands;
-    destDir = ctx.resolve(explicitDir);
-    destDirName = explicitDir;
-  } else if (operands.length === 1) {
-    targets = operands;
-    destDir = ctx.cwd;
-    destDirName = ".";
-  } else if (operands.length >= 2) {
-    targets = operands.slice(0, -1);
-    const last = operands[operands.length - 1];
+  const split = splitDestination(parsed);
+  if (split?.toDir) {
+    targets = split.sources;
+    destDir = ctx.resolve(split.dest);
+    destDirName = split.dest;
+  } else if (split) {
+    targets = split.sources;
+    const last = split.dest;
     const lastPath = ctx.resolve(last);
     const lastNode = opts.has("n") ? ctx.fs.tryLstat(lastPath) : ctx.fs.tryStat(lastPath);
     if (!opts.has("T") && lastNode?.type === "dir") {
@@ -39,6 +35,11 @@ export const ln: Applet = (ctx) => {
     }
     else if (targets.length > 1) return fail(ctx, "ln", `target '${last}' is not a directory`);
     else dest = last;
+  } else if (operands.length === 1) {
+    // ln TARGET links into the current directory.
+    targets = operands;
+    destDir = ctx.cwd;
+    destDirName = ".";
   } else {
     return fail(ctx, "ln", "missing file operand");
   }

@@ -111,3 +111,16 @@ export function appletOptions(ctx: AppletContext, name: string, spec: OptionSpec
     return report.status ?? 1;
   }
 }
+
+/**
+ * The SOURCE... DEST operands of cp, install and ln: with `-t DIR` every operand is a source and
+ * DIR the destination directory (`toDir`), else the last operand is the destination. Undefined
+ * when there is no destination.
+ */
+export function splitDestination(parsed: ParsedOptions): { sources: string[]; dest: string; toDir: boolean } | undefined {
+  const { opts, operands } = parsed;
+  const t = opts.get("t");
+  if (typeof t === "string") return { sources: operands, dest: t, toDir: true };
+  if (operands.length < 2) return undefined;
+  return { sources: operands.slice(0, -1), dest: operands[operands.length - 1], toDir: false };
+}
