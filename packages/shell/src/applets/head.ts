@@ -1,5 +1,5 @@
 import { describeError } from "../util/errors.js";
-import { type Applet, fail } from "./applet.js";
+import { type Applet, type AppletContext, fail } from "./applet.js";
 import { parseSize } from "./size.js";
 
 /** How much of an endless device a line-oriented head may read before giving up. */
@@ -14,36 +14,27 @@ export const head: Applet = (ctx) => {
   let bytes: number | undefined;
   // -n -N / -c -N: all but the last N (GNU, and busybox built with FANCY_HEAD as Debian and Alpine are).
   let allBut = false;
-  let headers: boolean | undefined;
-  const files: string[] = [];
-  const args = ctx.args;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    let m: RegExpMatchArray | null;
-    if (a === "--") {
-      files.push(...args.slice(i + 1));
-      break;
-    } else if ((m = a.match(/^-(n|c)(.*)$/)) || (m = a.match(/^--(lines|bytes)=(.*)$/))) {
-      let v = m[2] !== "" ? m[2] : args[++i];
-      allBut = v !== undefined && v.startsWith("-");
-      if (allBut) v = (v as string).slice(1);
-      const n = v === undefined ? undefined : parseSize(v);
-      if (n === undefined) return fail(ctx, "head", `invalid number '${v ?? ""}'`);
-      if (m[1].startsWith("n") || m[1] === "lines") {
-        lines = n;
-        bytes = undefined;
-      } else {
-        bytes = n;
-        lines = undefined;
-      }
-    } else if ((m = a.match(/^-(\d+)$/))) {
-      lines = Number(m[1]);
+  const args = countArgs(ctx, "head", { longHeaders: false, ignored: [] }, (unit, v, obsolete) => {
+    if (obsolete) {
+      lines = Number(v);
       bytes = undefined;
-    } else if (a === "-q") headers = false;
-    else if (a === "-v") headers = true;
-    else if (a.startsWith("-") && a !== "-") return fail(ctx, "head", `invalid option -- '${a.slice(1)}'`);
-    else files.push(a);
-  }
+      return undefined;
+    }
+    allBut = v !== undefined && v.startsWith("-");
+    const text = allBut ? (v as string).slice(1) : v;
+    const n = text === undefined ? undefined : parseSize(text);
+    if (n === undefined) return fail(ctx, "head", `invalid number '${text ?? ""}'`);
+    if (unit === "lines") {
+      lines = n;
+      bytes = undefined;
+    } else {
+      bytes = n;
+      lines = undefined;
+    }
+    return undefined;
+  });
+  if (typeof args === "number") return args;
+  const { headers, files } = args;
   if (files.length === 0) files.push("-");
   const showHeaders = headers ?? files.length > 1;
   let status = 0;
@@ -121,36 +112,26 @@ function fromLine(data: Buffer, n: number): Buffer {
  * line/byte N with "+N". -f cannot follow anything in a build: the file is printed once.
  */
 export const tail: Applet = (ctx) => {
-  let mode: "lines" | "bytes" = "lines";
+  let mode = "lines" as "lines" | "bytes";
   let count = 10;
   let from = false;
-  let headers: boolean | undefined;
-  const files: string[] = [];
-  const args = ctx.args;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    let m: RegExpMatchArray | null;
-    if (a === "--") {
-      files.push(...args.slice(i + 1));
-      break;
-    } else if ((m = a.match(/^-(n|c)(.*)$/)) || (m = a.match(/^--(lines|bytes)=(.*)$/))) {
-      const v = m[2] !== "" ? m[2] : args[++i];
-      const mm = v?.match(/^([+-]?)(.*)$/);
-      const n = mm ? parseSize(mm[2]) : undefined;
-      if (n === undefined || !mm) return fail(ctx, "tail", ctx.flavour === "gnu" ? `invalid number of ${m[1].startsWith("n") || m[1] === "lines" ? "lines" : "bytes"}: '${v ?? ""}'` : `invalid number '${v ?? ""}'`);
-      mode = m[1].startsWith("n") || m[1] === "lines" ? "lines" : "bytes";
-      count = n;
-      from = mm[1] === "+";
-    } else if ((m = a.match(/^-(\d+)$/))) {
-      count = Number(m[1]);
+  const args = countArgs(ctx, "tail", { longHeaders: true, ignored: ["-f", "-F", "--follow"] }, (unit, v, obsolete) => {
+    if (obsolete) {
+      count = Number(v);
       mode = "lines";
       from = false;
-    } else if (a === "-q" || a === "--quiet" || a === "--silent") headers = false;
-    else if (a === "-v" || a === "--verbose") headers = true;
-    else if (a === "-f" || a === "-F" || a === "--follow") continue;
-    else if (a.startsWith("-") && a !== "-") return fail(ctx, "tail", `invalid option -- '${a.slice(1)}'`);
-    else files.push(a);
-  }
+      return undefined;
+    }
+    const mm = v?.match(/^([+-]?)(.*)$/);
+    const n = mm ? parseSize(mm[2]) : undefined;
+    if (n === undefined || !mm) return fail(ctx, "tail", ctx.flavour === "gnu" ? `invalid number of ${unit}: '${v ?? ""}'` : `invalid number '${v ?? ""}'`);
+    mode = unit;
+    count = n;
+    from = mm[1] === "+";
+    return undefined;
+  });
+  if (typeof args === "number") return args;
+  const { headers, files } = args;
   if (files.length === 0) files.push("-");
   // GNU tail has nothing to do for -n 0 / -c 0 and prints not even the headers.
   if (ctx.flavour === "gnu" && count === 0 && !from) return 0;
@@ -175,3 +156,38 @@ export const tail: Applet = (ctx) => {
   }
   return status;
 };
+
+/**
+ * The arguments head and tail share: `-n N`, `-c N`, `--lines=N`, `--bytes=N` and the obsolete
+ * `-N` go to `count` in order (it returns an exit status to stop at a bad number), -q and -v
+ * (and with `longHeaders` --quiet, --silent, --verbose) choose the headers; `ignored` words are
+ * taken and do nothing. Options and files may be mixed; "--" ends the options.
+ */
+function countArgs(
+  ctx: AppletContext,
+  name: string,
+  o: { longHeaders: boolean; ignored: string[] },
+  count: (unit: "lines" | "bytes", value: string | undefined, obsolete: boolean) => number | undefined,
+): { headers?: boolean; files: string[] } | number {
+  let headers: boolean | undefined;
+  const files: string[] = [];
+  const args = ctx.args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let m: RegExpMatchArray | null;
+    let stop: number | undefined;
+    if (a === "--") {
+      files.push(...args.slice(i + 1));
+      break;
+    } else if ((m = a.match(/^-(n|c)(.*)$/)) || (m = a.match(/^--(lines|bytes)=(.*)$/))) {
+      stop = count(m[1] === "n" || m[1] === "lines" ? "lines" : "bytes", m[2] !== "" ? m[2] : args[++i], false);
+    } else if ((m = a.match(/^-(\d+)$/))) stop = count("lines", m[1], true);
+    else if (a === "-q" || (o.longHeaders && (a === "--quiet" || a === "--silent"))) headers = false;
+    else if (a === "-v" || (o.longHeaders && a === "--verbose")) headers = true;
+    else if (o.ignored.includes(a)) continue;
+    else if (a.startsWith("-") && a !== "-") return fail(ctx, name, `invalid option -- '${a.slice(1)}'`);
+    else files.push(a);
+    if (stop !== undefined) return stop;
+  }
+  return { headers, files };
+}
