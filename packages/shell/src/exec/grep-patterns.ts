@@ -1,3 +1,5 @@
+import { walkArgv } from "./argv-walk.js";
+
 /**
  * Arguments for just-bash's grep, so that it matches as busybox's and GNU grep do:
  * - several `-e PATTERN` match any of them; just-bash keeps only the last one, so they are given
@@ -10,53 +12,50 @@ export function grepArguments(name: string, args: string[]): string[] {
   const rest: string[] = [];
   let extended = name === "egrep";
   let fixed = name === "fgrep";
-  let ended = false;
   let firstOperand = -1;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (ended || a === "-" || !a.startsWith("-")) {
+  walkArgv(args, {
+    operand(a) {
       if (firstOperand < 0) firstOperand = rest.length;
       rest.push(a);
-      continue;
-    }
-    if (a === "--") {
-      ended = true;
-      rest.push(a);
-      continue;
-    }
-    if (a.startsWith("--")) {
-      if (a.startsWith("--regexp=")) patterns.push(a.slice(9));
-      else if (a === "--regexp") patterns.push(args[++i] ?? "");
-      else {
-        if (a === "--extended-regexp") extended = true;
-        if (a === "--fixed-strings") fixed = true;
-        rest.push(a);
-        if (/^--(file|max-count|context|after-context|before-context|label)$/.test(a)) rest.push(args[++i]);
-      }
-      continue;
-    }
-    let cluster = "-";
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j];
-      if (c === "E") extended = true;
-      if (c === "F") fixed = true;
-      if (c === "e") {
-        patterns.push(a.slice(j + 1) || (args[++i] ?? ""));
-        break;
-      }
-      cluster += c;
-      // Options with a value: the rest of the word, or the next argument.
-      if ("fmABC".includes(c)) {
-        cluster += a.slice(j + 1);
-        if (j + 1 === a.length) {
-          rest.push(cluster, args[++i]);
-          cluster = "-";
+    },
+    end() {
+      rest.push("--");
+    },
+    option(a, next) {
+      if (a.startsWith("--")) {
+        if (a.startsWith("--regexp=")) patterns.push(a.slice(9));
+        else if (a === "--regexp") patterns.push(next() ?? "");
+        else {
+          if (a === "--extended-regexp") extended = true;
+          if (a === "--fixed-strings") fixed = true;
+          rest.push(a);
+          if (/^--(file|max-count|context|after-context|before-context|label)$/.test(a)) rest.push(next() as string);
         }
-        break;
+        return;
       }
-    }
-    if (cluster !== "-") rest.push(cluster);
-  }
+      let cluster = "-";
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j];
+        if (c === "E") extended = true;
+        if (c === "F") fixed = true;
+        if (c === "e") {
+          patterns.push(a.slice(j + 1) || (next() ?? ""));
+          break;
+        }
+        cluster += c;
+        // Options with a value: the rest of the word, or the next argument.
+        if ("fmABC".includes(c)) {
+          cluster += a.slice(j + 1);
+          if (j + 1 === a.length) {
+            rest.push(cluster, next() as string);
+            cluster = "-";
+          }
+          break;
+        }
+      }
+      if (cluster !== "-") rest.push(cluster);
+    },
+  });
   const basic = !extended && !fixed;
   const fix = (p: string) => (basic ? gnuBre(p) : p);
   if (patterns.length === 0) {

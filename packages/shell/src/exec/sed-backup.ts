@@ -1,5 +1,6 @@
 import type { ProcessFs } from "../sandbox/process-fs.js";
 import { resolvePath } from "../util/paths.js";
+import { walkArgv } from "./argv-walk.js";
 
 /**
  * `sed -iSUFFIX` (and `--in-place=SUFFIX`) keeps each edited file's old content as FILE+SUFFIX,
@@ -10,60 +11,55 @@ import { resolvePath } from "../util/paths.js";
 export function sedBackups(fs: ProcessFs, cwd: string, args: string[]): string[] {
   let suffix: string | undefined;
   let scriptGiven = false;
-  let operandsFrom = -1;
   const out: string[] = [];
   const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (operandsFrom >= 0 || a === "-" || !a.startsWith("-")) {
-      if (!scriptGiven && operandsFrom < 0) scriptGiven = true;
+  walkArgv(args, {
+    operand(a, afterEnd) {
+      if (!scriptGiven && !afterEnd) scriptGiven = true;
       else files.push(a);
       out.push(a);
-      continue;
-    }
-    if (a === "--") {
-      operandsFrom = i;
-      out.push(a);
-      continue;
-    }
-    if (a.startsWith("--in-place=")) {
-      suffix = a.slice("--in-place=".length) || undefined;
-      out.push("-i");
-      continue;
-    }
-    if (a === "--expression" || a === "--file") {
-      scriptGiven = true;
-      out.push(a, args[++i]);
-      continue;
-    }
-    if (a.startsWith("--")) {
-      if (a.startsWith("--expression=") || a.startsWith("--file=")) scriptGiven = true;
-      out.push(a);
-      continue;
-    }
-    // A cluster of short options: -i takes the rest as its suffix; -e and -f take a value.
-    let j = 1;
-    let rebuilt = "-";
-    for (; j < a.length; j++) {
-      const c = a[j];
-      if (c === "i") {
-        suffix = a.slice(j + 1) || undefined;
-        rebuilt += "i";
-        j = a.length;
-        break;
+    },
+    end() {
+      out.push("--");
+    },
+    option(a, next) {
+      if (a.startsWith("--in-place=")) {
+        suffix = a.slice("--in-place=".length) || undefined;
+        out.push("-i");
+        return;
       }
-      rebuilt += c;
-      if (c === "e" || c === "f") {
+      if (a === "--expression" || a === "--file") {
         scriptGiven = true;
-        const rest = a.slice(j + 1);
-        out.push(rebuilt + rest);
-        if (!rest) out.push(args[++i]);
-        rebuilt = "";
-        break;
+        out.push(a, next() as string);
+        return;
       }
-    }
-    if (rebuilt) out.push(rebuilt);
-  }
+      if (a.startsWith("--")) {
+        if (a.startsWith("--expression=") || a.startsWith("--file=")) scriptGiven = true;
+        out.push(a);
+        return;
+      }
+      // A cluster of short options: -i takes the rest as its suffix; -e and -f take a value.
+      let rebuilt = "-";
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j];
+        if (c === "i") {
+          suffix = a.slice(j + 1) || undefined;
+          rebuilt += "i";
+          break;
+        }
+        rebuilt += c;
+        if (c === "e" || c === "f") {
+          scriptGiven = true;
+          const rest = a.slice(j + 1);
+          out.push(rebuilt + rest);
+          if (!rest) out.push(next() as string);
+          rebuilt = "";
+          break;
+        }
+      }
+      if (rebuilt) out.push(rebuilt);
+    },
+  });
   if (suffix === undefined) return args;
   for (const f of files) {
     const p = resolvePath(cwd, f);

@@ -49,6 +49,8 @@ describe("text programs behave like the image's", () => {
     gnu: [],
   }, (o) => `sed ${o} f1`, RUNS, linesFiles);
   program("sed -i", { both: ["'s/a/X/g'", "'1d'", "'$a end'"], busybox: [], gnu: [] }, (o) => `sed -i ${o} f1 && cat f1`, RUNS, linesFiles);
+  // -iSUFFIX keeps a backup, which the tree comparison covers.
+  program("sed -iSUFFIX", { both: ["-i.bak 's/a/X/'", "--in-place=.orig -e '1d'", "-n -i.b -e '1p'", "-i~ 's/a/b/'", "-E -i.x -e 's/(a)/[\\1]/' -e '$d'"], busybox: [], gnu: [] }, (o) => `sed ${o} f1 && cat f1`, RUNS, linesFiles);
   program("awk", {
     both: ["'{print $1}'", "-F: '{print $2}'", "'{print NR\": \"$0}'", "'{s+=$1} END {print s}'", "'NF>1'", "'{print NF}'", "'{printf \"%s|%d\\n\", $1, $2}'", "'length($0) > 3'", "'{print substr($0, 2, 3)}'", "'BEGIN{OFS=\"-\"} {$1=$1; print}'", "'/a/{n++} END{print n+0}'", "'{print $NF}'"],
     busybox: [],
@@ -77,7 +79,7 @@ describe("text programs behave like the image's", () => {
   program("yes", { both: ["", "ab", "'a b' c"], busybox: [], gnu: [] }, (o) => `yes ${o} | head -n 3; yes ${o} | head -c 5`);
   program("cat", { both: ["", "-n", "-A", "-e", "-b", "-v"], busybox: [], gnu: ["-E", "-T", "-s"] }, (o) => `cat ${o} f1 'f 2'`);
   program("uniq", { both: ["", "-c", "-d", "-u", "-i", "-f 1", "-s2", "-w 2", "-c -f1"], busybox: [], gnu: ["--skip-fields=1", "--skip-chars=1", "--check-chars=2"] }, (o) => `sort f1 | uniq ${o}`);
-  program("grep", { both: ["a", "-v a", "-c a", "-n a", "-i A", "-E 'a|b'", "-o '[0-9][0-9]*'", "-w date", "-x x", "-l a f1 'f 2' nope", "-q a", "-F ."], busybox: [], gnu: [] }, (o) => `grep ${o} f1`);
+  program("grep", { both: ["a", "-e a -e b", "-E -e 'a+' -e x", "-e 'a\\+' -n", "-v -e a -- -x", "-v a", "-c a", "-n a", "-i A", "-E 'a|b'", "-o '[0-9][0-9]*'", "-w date", "-x x", "-l a f1 'f 2' nope", "-q a", "-F ."], busybox: [], gnu: ["--regexp=a -c"] }, (o) => `grep ${o} f1`);
 });
 
 describe("a bad option stops the program as the image's does", () => {
