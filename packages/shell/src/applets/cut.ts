@@ -1,5 +1,6 @@
 import type { Applet, AppletContext } from "./applet.js";
 import { forEachOperand } from "./input.js";
+import { appletOptions } from "./options.js";
 
 type Range = [number, number];
 
@@ -28,58 +29,28 @@ function selected(ranges: Range[], n: number, complement: boolean): boolean {
  */
 export const cut: Applet = (ctx: AppletContext) => {
   const gnu = ctx.flavour === "gnu";
-  let mode: "b" | "f" | undefined;
-  let list: string | undefined;
-  let delim = "\t";
-  let only = false;
-  let complement = false;
-  let outDelim: string | undefined;
-  const files: string[] = [];
-  const args = ctx.args;
   const usage = (msg: string) => {
     ctx.stderr(`cut: ${msg}\n${gnu ? "Try 'cut --help' for more information.\n" : ""}`);
     return 1;
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--") {
-      files.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith("--") && gnu) {
-      const [n, v] = a.slice(2).split(/=(.*)/s, 2);
-      const val = () => (v !== undefined ? v : args[++i]);
-      if (n === "complement") complement = true;
-      else if (n === "only-delimited") only = true;
-      else if (n === "output-delimiter") outDelim = val();
-      else if (n === "delimiter") delim = val() ?? "";
-      else if (n === "bytes" || n === "characters" || n === "fields") {
-        mode = n === "fields" ? "f" : "b";
-        list = val();
-      } else return usage(`unrecognized option '${a}'`);
-      continue;
-    }
-    if (a.length > 1 && a.startsWith("-")) {
-      for (let j = 1; j < a.length; j++) {
-        const c = a[j];
-        if ("bcfd".includes(c)) {
-          const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
-          if (v === undefined) return usage(`option requires an argument -- '${c}'`);
-          if (c === "d") delim = v;
-          else {
-            mode = c === "f" ? "f" : "b";
-            list = v;
-          }
-          break;
-        }
-        if (c === "s") only = true;
-        else if (c === "n") continue;
-        else return usage(`invalid option -- '${c}'`);
-      }
-      continue;
-    }
-    files.push(a);
-  }
+  const parsed = appletOptions(ctx, "cut", {
+    flags: "sn",
+    values: "bcfd",
+    long: gnu ? {
+      complement: "complement", "only-delimited": "s", "output-delimiter=": "output-delimiter", "delimiter=": "d",
+      "bytes=": "b", "characters=": "c", "fields=": "f",
+    } : undefined,
+  }, { tryHelp: gnu });
+  if (typeof parsed === "number") return parsed;
+  const { opts, order, operands: files } = parsed;
+  // The last of -b, -c and -f decides (-c is -b in the C locale).
+  const lastList = order.filter(([k]) => k === "b" || k === "c" || k === "f").at(-1);
+  const mode = lastList && (lastList[0] === "f" ? "f" : "b");
+  const list = lastList?.[1] as string | undefined;
+  const delim = (opts.get("d") as string | undefined) ?? "\t";
+  const only = opts.has("s");
+  const complement = opts.has("complement");
+  const outDelim = opts.get("output-delimiter") as string | undefined;
   if (!mode || list === undefined) return usage(gnu ? "you must specify a list of bytes, characters, or fields" : "expected a list of bytes, characters, or fields");
   if (Buffer.from(delim).length !== 1) return usage(gnu ? "the delimiter must be a single character" : "the delimiter must be a single character");
   const ranges = parseList(list);

@@ -21,6 +21,8 @@ export interface ParsedOptions {
   opts: Map<string, string | true>;
   /** Every value given for an option, in order. */
   all: Map<string, string[]>;
+  /** Every option as given, in order (for "the last of -b, -c and -f wins"). */
+  order: Array<[string, string | true]>;
   operands: string[];
 }
 
@@ -30,10 +32,12 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
   const opts = new Map<string, string | true>();
   const all = new Map<string, string[]>();
   const operands: string[] = [];
+  const order: Array<[string, string | true]> = [];
   const flags = spec.flags ?? "";
   const values = spec.values ?? "";
   const set = (k: string, v: string | true) => {
     opts.set(k, v);
+    order.push([k, v]);
     if (typeof v === "string") all.set(k, [...(all.get(k) ?? []), v]);
   };
   for (let i = 0; i < args.length; i++) {
@@ -86,7 +90,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
     }
     operands.push(a);
   }
-  return { opts, all, operands };
+  return { opts, all, order, operands };
 }
 
 /** How an applet reports a bad option: its usage status, and GNU's pointer to --help. */

@@ -40,7 +40,7 @@ describe("text programs behave like the image's", () => {
   program("wc", { both: ["", "-l", "-w", "-c", "-lw", "-L", "-lc"], busybox: [], gnu: ["-m"] }, (o) => `wc ${o} f1 'f 2'; wc ${o} f1; cat f1 | wc ${o}`);
   program("head", { both: ["", "-n 1", "-n 3", "-c 5", "-n 0", "-3", "-n -1", "-c -2"], busybox: [], gnu: ["-q", "-v", "--lines=2", "--bytes=3"] }, (o) => `head ${o} f1; head ${o} f1 'f 2'`);
   program("tail", { both: ["", "-n 1", "-n 3", "-c 5", "-n +2", "-c +3", "-n 0"], busybox: [], gnu: ["-q", "-v", "--lines=+2", "--quiet", "--bytes=3"] }, (o) => `tail ${o} f1; tail ${o} f1 'f 2'`);
-  program("cut", { both: ["-d: -f1", "-d: -f2-", "-c1-3", "-c2", "-d' ' -f1,3", "-b1-2", "-d: -s -f2", "-f1"], busybox: [], gnu: ["-d: -f1 --complement", "--output-delimiter=, -d: -f1,2"] }, (o) => `cut ${o} f1`);
+  program("cut", { both: ["-d: -f1", "-d: -f2-", "-c1-3", "-c2", "-d' ' -f1,3", "-b1-2", "-d: -s -f2", "-f1", "-d : -f 2", "-sd: -f2", "-n -c2"], busybox: [], gnu: ["-d: -f1 --complement", "--output-delimiter=, -d: -f1,2", "--fields=1 --delimiter=:", "--only-delimited -d: -f2"] }, (o) => `cut ${o} f1`);
   program("tr", { both: ["a-z A-Z", "-d ' '", "-s ' '", "-d '0-9'", "ab xy", "-c 'a-z\\n' _", "-cd 'a-z\\n'", "'[:lower:]' '[:upper:]'", "-s '\\n'", "a -d", "-d -- -"], busybox: [], gnu: [] }, (o) => `tr ${o} < f1`);
   // just-bash's sed ends a last line that had no newline differently: sed gets newline-terminated input.
   program("sed", {
