@@ -10,7 +10,10 @@ export interface OptionSpec {
   flags?: string;
   /** Short flags that take a value, e.g. "mgo". */
   values?: string;
-  /** Long option names mapped to a short letter (or to themselves); value-taking ones end with "=". */
+  /**
+   * Long option names mapped to a short letter (or to themselves); value-taking ones end with
+   * "=", ones with an optional value (given only as "--name=VALUE") with "=?".
+   */
   long?: Record<string, string>;
   /** Options end at the first operand (getopt's "+"), as in tr: `tr a -d` translates to "-d". */
   inOrder?: boolean;
@@ -52,7 +55,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
       const long = spec.long ?? {};
       const names = Object.keys(long);
       // getopt_long takes any unambiguous prefix (`useradd --home` is --home-dir).
-      let key = names.find((k) => k.replace(/=$/, "") === name);
+      let key = names.find((k) => k.replace(/=\??$/, "") === name);
       if (key === undefined && name !== "") {
         const prefixed = names.filter((k) => k.startsWith(name));
         const targets = new Set(prefixed.map((k) => long[k]));
@@ -61,7 +64,9 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
       }
       if (key === undefined) throw new OptionError(`unrecognized option '${a}'`);
       const target = long[key];
-      if (key.endsWith("=")) {
+      if (key.endsWith("=?")) {
+        set(target, eq >= 0 ? a.slice(eq + 1) : true);
+      } else if (key.endsWith("=")) {
         const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
         if (v === undefined) throw new OptionError(`option '${a}' requires an argument`);
         set(target, v);

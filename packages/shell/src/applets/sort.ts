@@ -1,6 +1,7 @@
 import type { Applet, AppletContext } from "./applet.js";
 import { describeError } from "../util/errors.js";
 import { gnuQuote, gnuQuoteAlways } from "./input.js";
+import { appletOptions } from "./options.js";
 
 /** Ordering options of a key (or global). */
 interface Order {
@@ -32,11 +33,8 @@ function emptyOrder(): Order {
   return { b: false, d: false, f: false, i: false, n: false, g: false, h: false, M: false, V: false, r: false };
 }
 
-class Usage extends Error {
-  constructor(message: string, readonly hint = false) {
-    super(message);
-  }
-}
+/** A bad key or separator: sort's message, exit status 2. */
+class Usage extends Error {}
 
 function parseKey(spec: string, gnu: boolean): Key {
   const m = spec.match(/^(\d+)(?:\.(\d+))?([a-zA-Z]*)(?:,(\d+)(?:\.(\d+))?([a-zA-Z]*))?$/);
@@ -292,70 +290,38 @@ export const sort: Applet = (ctx) => {
   let zero = false;
   // busybox accepts -m and sorts; coreutils merges inputs it takes as sorted.
   let merge = false;
-  const files: string[] = [];
-  const longs: Record<string, string> = {
-    "ignore-leading-blanks": "b", "dictionary-order": "d", "ignore-case": "f", "general-numeric-sort": "g",
-    "ignore-nonprinting": "i", "month-sort": "M", "human-numeric-sort": "h", "numeric-sort": "n", "reverse": "r",
-    "version-sort": "V", "unique": "u", "stable": "s", "zero-terminated": "z", "check": "c", "merge": "m",
-    "key": "k=", "field-separator": "t=", "output": "o=", "buffer-size": "S=", "temporary-directory": "T=", "parallel": "P=",
-  };
+  const parsed = appletOptions(ctx, "sort", {
+    // busybox has no -h (measured against 1.35).
+    flags: `${gnu ? ORDER_FLAGS : ORDER_FLAGS.replace("h", "")}uszcCm`,
+    values: "ktoST",
+    long: gnu ? {
+      "ignore-leading-blanks": "b", "dictionary-order": "d", "ignore-case": "f", "general-numeric-sort": "g",
+      "ignore-nonprinting": "i", "month-sort": "M", "human-numeric-sort": "h", "numeric-sort": "n", "reverse": "r",
+      "version-sort": "V", "unique": "u", "stable": "s", "zero-terminated": "z", "check=?": "c", "merge": "m",
+      "key=": "k", "field-separator=": "t", "output=": "o", "buffer-size=": "S", "temporary-directory=": "T", "parallel=": "P",
+    } : undefined,
+  }, { status: 2, tryHelp: gnu });
+  if (typeof parsed === "number") return parsed;
+  const files = parsed.operands;
   try {
-    const args = ctx.args;
-    let i = 0;
-    const value = (c: string, v: string): void => {
-      if (c === "k") keys.push(parseKey(v, gnu));
+    for (const [c, v] of parsed.order) {
+      if (c === "k") keys.push(parseKey(v as string, gnu));
       else if (c === "t") {
-        const bytes = Buffer.from(v);
+        const bytes = Buffer.from(v as string);
         if (bytes.length !== 1) throw new Usage(gnu ? (v === "" ? "sort: empty tab" : `sort: multi-character tab '${v}'`) : "sort: bad -t parameter");
         sep = bytes[0];
-      } else if (c === "o") output = v;
-    };
-    const flag = (c: string): void => {
-      // busybox has no -h (measured against 1.35).
-      if (c === "h" && !gnu) throw new Usage(`sort: invalid option -- '${c}'`, true);
-      if (ORDER_FLAGS.includes(c)) global[c as keyof Order] = true;
+      } else if (c === "o") output = v as string;
+      else if (ORDER_FLAGS.includes(c)) global[c as keyof Order] = true;
       else if (c === "u") unique = true;
       else if (c === "s") stable = true;
       else if (c === "z") zero = true;
-      else if (c === "c" || c === "C") check = c;
+      // --check=quiet and --check=silent are -C.
+      else if (c === "c" || c === "C") check = v === "quiet" || v === "silent" ? "C" : c;
       else if (c === "m") merge = true;
-      else throw new Usage(`sort: invalid option -- '${c}'`, true);
-    };
-    for (; i < args.length; i++) {
-      const a = args[i];
-      if (a === "--") {
-        files.push(...args.slice(i + 1));
-        break;
-      }
-      if (a.startsWith("--") && gnu) {
-        const eq = a.indexOf("=");
-        const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-        const spec = longs[name];
-        if (!spec) throw new Usage(`sort: unrecognized option '${a}'`, true);
-        if (spec.endsWith("=")) value(spec[0], eq >= 0 ? a.slice(eq + 1) : (args[++i] ?? ""));
-        else if (name === "check" && eq >= 0) check = a.slice(eq + 1) === "quiet" || a.slice(eq + 1) === "silent" ? "C" : "c";
-        else flag(spec);
-        continue;
-      }
-      if (a.length > 1 && a.startsWith("-")) {
-        for (let j = 1; j < a.length; j++) {
-          const c = a[j];
-          if ("ktoST".includes(c)) {
-            const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
-            if (v === undefined) throw new Usage(`sort: option requires an argument -- '${c}'`, true);
-            value(c, v);
-            break;
-          }
-          flag(c);
-        }
-        continue;
-      }
-      files.push(a);
     }
   } catch (e) {
     if (!(e instanceof Usage)) throw e;
     ctx.stderr(`${e.message}\n`);
-    if (gnu && e.hint) ctx.stderr("Try 'sort --help' for more information.\n");
     return 2;
   }
   if (files.length === 0) files.push("-");

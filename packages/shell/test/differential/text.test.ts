@@ -33,9 +33,9 @@ function program(name: string, options: Record<"busybox" | "gnu" | "both", strin
 
 describe("text programs behave like the image's", () => {
   program("sort", {
-    both: ["", "-r", "-n", "-u", "-f", "-b", "-k2", "-k2n", "-k1,1", "-t: -k2", "-t: -k2,2 -s", "-nr", "-k2 -u", "-fu", "-ru", "-g", "-c", "-d", "-i", "-M", "-n -k1,1r", "-V"],
+    both: ["", "-r", "-n", "-u", "-f", "-b", "-k2", "-k2n", "-k1,1", "-t: -k2", "-t: -k2,2 -s", "-nr", "-k2 -u", "-fu", "-ru", "-g", "-c", "-d", "-i", "-M", "-n -k1,1r", "-V", "-rk2", "-t : -k 2", "-o out -n"],
     busybox: [],
-    gnu: ["-h", "-k1.2,1.3", "-m", "-mn"],
+    gnu: ["-h", "-k1.2,1.3", "-m", "-mn", "--reverse --key=2", "--check=quiet", "--field-separator=: --key=2,2", "--numeric-sort --unique"],
   }, (o) => `sort ${o} f1 'f 2'`);
   program("wc", { both: ["", "-l", "-w", "-c", "-lw", "-L", "-lc"], busybox: [], gnu: ["-m"] }, (o) => `wc ${o} f1 'f 2'; wc ${o} f1; cat f1 | wc ${o}`);
   program("head", { both: ["", "-n 1", "-n 3", "-c 5", "-n 0", "-3", "-n -1", "-c -2"], busybox: [], gnu: ["-q", "-v", "--lines=2", "--bytes=3"] }, (o) => `head ${o} f1; head ${o} f1 'f 2'`);
