@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyMode } from "../src/util/mode.js";
 import { parseDate } from "../src/applets/touch.js";
 import { parseSize } from "../src/applets/size.js";
+import { parseOptions } from "../src/applets/options.js";
 import { resolveExecUser, UserLookupError } from "../src/users/exec-user.js";
 import { baseFs } from "./helpers.js";
 
@@ -70,5 +71,45 @@ describe("USER resolution (runc's rules)", () => {
     expect(resolveExecUser(fs, "4242:77")).toMatchObject({ uid: 4242, gid: 77 });
     expect(() => resolveExecUser(fs, "ghost")).toThrow(new UserLookupError("unable to find user ghost: no matching entries in passwd file"));
     expect(() => resolveExecUser(fs, "0:ghosts")).toThrow("unable to find group ghosts: no matching entries in group file");
+  });
+});
+
+describe("applet options (getopt and getopt_long rules)", () => {
+  it("takes clusters, values in the word or the next one, and options between operands until --", () => {
+    const p = parseOptions(["-rfm755", "a", "-t", "dir", "--", "-x"], { flags: "rf", values: "mt" });
+    expect([...p.opts]).toEqual([["r", true], ["f", true], ["m", "755"], ["t", "dir"]]);
+    expect(p.operands).toEqual(["a", "-x"]);
+  });
+
+  it("keeps the order options came in and every value of a repeated one", () => {
+    const p = parseOptions(["-f1", "-c2", "-f3"], { values: "bcf" });
+    expect(p.order).toEqual([["f", "1"], ["c", "2"], ["f", "3"]]);
+    expect(p.all.get("f")).toEqual(["1", "3"]);
+  });
+
+  it("stops at the first operand with inOrder (getopt's '+')", () => {
+    expect(parseOptions(["-d", "a", "-s"], { flags: "ds", inOrder: true }).operands).toEqual(["a", "-s"]);
+  });
+
+  it("takes unambiguous prefixes of long options, and an optional value only after '='", () => {
+    const long = { "check=?": "c", "key=": "k", reverse: "r" };
+    expect([...parseOptions(["--rev", "--key", "2", "--check"], { long }).opts]).toEqual([["r", true], ["k", "2"], ["c", true]]);
+    expect(parseOptions(["--check=quiet", "f"], { long }).opts.get("c")).toBe("quiet");
+  });
+
+  it("words its errors as getopt does", () => {
+    const error = (args: string[], spec = {}) => {
+      try {
+        parseOptions(args, spec);
+        return "";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(error(["-nx"], { flags: "n" })).toBe("invalid option -- 'x'");
+    expect(error(["-m"], { values: "m" })).toBe("option requires an argument -- 'm'");
+    expect(error(["--bogus"])).toBe("unrecognized option '--bogus'");
+    expect(error(["--a"], { long: { all: "a", "almost-all": "A" } })).toBe("option '--a' is ambiguous");
+    expect(error(["--mode"], { long: { "mode=": "m" } })).toBe("option '--mode' requires an argument");
   });
 });
