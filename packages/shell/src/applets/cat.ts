@@ -1,5 +1,6 @@
 import { describeError } from "../util/errors.js";
 import { type Applet, fail } from "./applet.js";
+import { readInput } from "./input.js";
 import { appletOptions } from "./options.js";
 
 /** cat [-nbsETu] [FILE]... ("-" is stdin). */
@@ -21,7 +22,7 @@ export const cat: Applet = (ctx) => {
   for (const f of files) {
     let data: Buffer;
     try {
-      data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+      data = readInput(ctx, f);
     } catch (e) {
       status = fail(ctx, "cat", `${f}: ${e instanceof Error && e.message.includes("never ends") ? e.message : describeError(e)}`);
       continue;

@@ -1,5 +1,6 @@
 import { describeError } from "../util/errors.js";
 import type { Applet } from "./applet.js";
+import { readInput } from "./input.js";
 
 /** cmp [-s] FILE1 [FILE2]: the first differing byte, in the flavour's words. */
 export const cmp: Applet = (ctx) => {
@@ -13,7 +14,7 @@ export const cmp: Applet = (ctx) => {
   }
   const read = (f: string): Buffer | undefined => {
     try {
-      return f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+      return readInput(ctx, f);
     } catch (e) {
       ctx.stderr(gnu ? `cmp: ${f}: ${describeError(e)}\n` : `cmp: can't open '${f}': ${describeError(e)}\n`);
       return undefined;

@@ -1,5 +1,6 @@
 import { describeError } from "../util/errors.js";
 import { type Applet, type AppletContext, fail } from "./applet.js";
+import { readInput } from "./input.js";
 import { parseSize } from "./size.js";
 
 /** How much of an endless device a line-oriented head may read before giving up. */
@@ -42,7 +43,7 @@ export const head: Applet = (ctx) => {
     try {
       let out: Buffer;
       if (allBut) {
-        const data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+        const data = readInput(ctx, f);
         out = bytes !== undefined ? data.subarray(0, Math.max(0, data.length - bytes)) : dropLastLines(data, lines as number);
       } else if (f === "-") out = take(ctx.stdin, lines, bytes);
       else {
@@ -141,7 +142,7 @@ export const tail: Applet = (ctx) => {
   for (const f of files) {
     let data: Buffer;
     try {
-      data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+      data = readInput(ctx, f);
     } catch (e) {
       ctx.stderr(ctx.flavour === "gnu" ? `tail: cannot open '${f}' for reading: ${describeError(e)}\n` : `tail: can't open '${f}': ${describeError(e)}\n`);
       status = 1;

@@ -1,6 +1,11 @@
 import { describeError } from "../util/errors.js";
 import type { AppletContext } from "./applet.js";
 
+/** An operand's bytes, "-" being stdin; throws as readFile does. */
+export function readInput(ctx: AppletContext, file: string): Buffer {
+  return file === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(file));
+}
+
 /**
  * Read an operand ("-" is stdin). On failure print the flavour's message and return
  * undefined: GNU says `NAME: FILE: No such file or directory`, busybox

@@ -1,6 +1,6 @@
 import type { Applet, AppletContext } from "./applet.js";
 import { describeError } from "../util/errors.js";
-import { gnuQuote, gnuQuoteAlways } from "./input.js";
+import { gnuQuote, gnuQuoteAlways, readInput } from "./input.js";
 import { appletOptions } from "./options.js";
 
 /** Ordering options of a key (or global). */
@@ -336,7 +336,7 @@ export const sort: Applet = (ctx) => {
     starts.push(lines.length);
     let data: Buffer;
     try {
-      data = f === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(f));
+      data = readInput(ctx, f);
     } catch (e) {
       ctx.stderr(gnu ? `sort: cannot read: ${gnuQuote(f)}: ${describeError(e)}\n` : `sort: ${f}: ${describeError(e)}\n`);
       return 2;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Applet, AppletContext } from "./applet.js";
-import { forEachOperand, gnuQuote } from "./input.js";
+import { forEachOperand, gnuQuote, readInput } from "./input.js";
 import { appletOptions } from "./options.js";
 
 const ALGORITHMS: Record<string, string> = {
@@ -74,7 +74,7 @@ function check(ctx: AppletContext, name: string, algo: string, lists: string[], 
       if (escaped) file = file.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "r" ? "\r" : c));
       let content: Buffer | undefined;
       try {
-        content = file === "-" ? ctx.stdin : ctx.fs.readFile(ctx.resolve(file));
+        content = readInput(ctx, file);
       } catch (e) {
         unreadable++;
         if (gnu) {
