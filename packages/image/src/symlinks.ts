@@ -26,7 +26,12 @@ export type Walked<N> =
       /** The path ended in ".", ".." or a link's target, or named the root: it denotes the last of `dirs`. */
       dirRef: boolean;
     }
-  | { ok: false; code: "ENOENT" | "ENOTDIR" | "ELOOP" };
+  | {
+      ok: false;
+      code: "ENOENT" | "ENOTDIR" | "ELOOP";
+      /** ENOENT for a missing directory on the way: the last directory reached and the components from the missing one on (a lexical tail, for callers that go on as Docker does for a mount point). */
+      missing?: { dir: N; rest: string[] };
+    };
 
 /**
  * The kernel's path walk inside a chroot, for any tree: ".." and symlinks are handled per
@@ -59,7 +64,7 @@ export function walkPath<N>(root: N, comps: string[], followLast: boolean, nodes
     const child = nodes.child(cur, c);
     if (child === undefined) {
       if (last) return { ok: true, dirs, names, name: c, node: undefined, dirRef: false };
-      return { ok: false, code: "ENOENT" };
+      return { ok: false, code: "ENOENT", missing: { dir: cur, rest: comps.slice(i) } };
     }
     const target = !last || followLast ? nodes.linkTarget(child) : undefined;
     if (target !== undefined) {
