@@ -298,6 +298,7 @@ export class VolumeFs implements FileSystem {
     if (input === "") throw fail("ENOENT");
     const trailingSlash = input.length > 1 && input.endsWith("/");
     // The project's one path walk (@tsbuild/image's walkPath), over this view's canonical paths.
+    let missing: { at: Peeked; rest: string[] } | undefined;
     const w = walkPath<Peeked>({ path: "/", st: { type: "dir" } }, components(input), followLast || trailingSlash, {
       child: (dir, name) => {
         const path = dir.path === "/" ? `/${name}` : `${dir.path}/${name}`;
@@ -310,9 +311,12 @@ export class VolumeFs implements FileSystem {
         const link = this.place(n.path, false, false);
         return this.fsOf(link).readlink(link.inner);
       },
+      stopped: (at, rest) => {
+        missing = { at, rest };
+      },
     });
     if (!w.ok) {
-      if (w.missing && lexicalTail) return this.place(resolvePath(w.missing.dir.path, w.missing.rest.join("/")), false, false);
+      if (w.code === "ENOENT" && missing && lexicalTail) return this.place(resolvePath(missing.at.path, missing.rest.join("/")), false, false);
       throw fail(w.code);
     }
     const dir = w.dirs[w.dirs.length - 1].path;
