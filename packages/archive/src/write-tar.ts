@@ -25,6 +25,9 @@ export interface TarFile {
   linkname?: string;
   devmajor?: number;
   devminor?: number;
+  /** Owner names (the shell's `tar -c` writes them, as GNU and busybox tar do); none by default. */
+  uname?: string;
+  gname?: string;
 }
 
 const TYPEFLAG: Record<TarFileType, string> = {
@@ -42,6 +45,7 @@ export function writeTar(entries: Iterable<TarFile>): Buffer {
       name: e.type === "dir" ? e.name + "/" : e.name, typeflag: TYPEFLAG[e.type], mode: e.mode & 0o7777,
       uid: e.uid, gid: e.gid, size, mtime: e.mtime, linkname: e.linkname ?? "",
       devmajor: e.devmajor ?? 0, devminor: e.devminor ?? 0,
+      ...(e.uname ? { uname: e.uname } : {}), ...(e.gname ? { gname: e.gname } : {}),
     });
     headers.push(h);
     list.push(e);

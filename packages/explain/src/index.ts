@@ -1,7 +1,6 @@
 export type * from "./types.js";
 export { analyzeImage } from "./analyze.js";
 export { analyzableImage, explainImage, type ExplainOptions } from "./image.js";
-export { loadImage, type LoadOptions } from "./load.js";
 export { renderExplanation, type TextOptions } from "./render-text.js";
 export { renderHtml } from "./render-html.js";
 export { diffImages, type ImageDiff, type DiffRow, type DiffSide, type FileDifference, type ImageSummary } from "./diff.js";

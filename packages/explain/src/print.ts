@@ -1,20 +1,20 @@
-import type { ImageStore } from "@tsbuild/store";
-import { analyzeImage } from "./analyze.js";
-import { loadImage, type LoadOptions } from "./load.js";
+import type { BuildRecord, Image } from "@tsbuild/image";
+import { explainImage, type ExplainOptions } from "./image.js";
 import { renderExplanation, type TextOptions } from "./render-text.js";
 import type { Analysis } from "./types.js";
 
 /**
- * Loads an image of the store, analyses it and writes the explanation: what
- * `tsbuild build --explain` prints after a build. Returns the analysis for callers that want more.
+ * Analyses an image (any Image: stored, built-in, loaded, just built) with the build records of
+ * its history entries and writes the explanation: what `tsbuild build --explain` prints after a
+ * build. Where the image comes from is the caller's business. Returns the analysis for callers that want more.
  */
 export async function printExplanation(
-  store: ImageStore,
-  ref: string,
+  image: Image,
+  records: Array<BuildRecord | undefined> | undefined,
   write: (text: string) => void,
-  opts: TextOptions & LoadOptions = {},
+  opts: TextOptions & ExplainOptions = {},
 ): Promise<Analysis> {
-  const analysis = await analyzeImage(await loadImage(store, ref, opts));
+  const analysis = await explainImage(image, records, opts);
   write(renderExplanation(analysis, opts));
   return analysis;
 }

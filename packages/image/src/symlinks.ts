@@ -10,6 +10,13 @@ export interface PathNodes<N> {
   isDir(node: N): boolean;
   /** The target when `node` is a symbolic link. */
   linkTarget(node: N): string | undefined;
+  /**
+   * Told where a walk stops short: at the last directory reached when the next component is
+   * missing (ENOENT), or at a non-directory with components left (ENOTDIR), with the components
+   * not walked. For callers that go on lexically from there (Docker's mount points, a process's
+   * view that hands paths under a mount to the mount).
+   */
+  stopped?(at: N, rest: string[]): void;
 }
 
 export type Walked<N> =
@@ -43,7 +50,10 @@ export function walkPath<N>(root: N, comps: string[], followLast: boolean, nodes
     const c = comps[i];
     const last = i === comps.length - 1;
     const cur = dirs[dirs.length - 1];
-    if (!nodes.isDir(cur)) return { ok: false, code: "ENOTDIR" };
+    if (!nodes.isDir(cur)) {
+      nodes.stopped?.(cur, comps.slice(i));
+      return { ok: false, code: "ENOTDIR" };
+    }
     if (c === ".") {
       i++;
       continue;
@@ -59,6 +69,7 @@ export function walkPath<N>(root: N, comps: string[], followLast: boolean, nodes
     const child = nodes.child(cur, c);
     if (child === undefined) {
       if (last) return { ok: true, dirs, names, name: c, node: undefined, dirRef: false };
+      nodes.stopped?.(cur, comps.slice(i));
       return { ok: false, code: "ENOENT" };
     }
     const target = !last || followLast ? nodes.linkTarget(child) : undefined;

@@ -111,7 +111,7 @@ export const buildCommand: Command = {
       if (values["explain-cache"]) io.stdout(cacheReport(result.steps));
       if (values.explain) {
         io.stdout("\n");
-        const { printExplanation } = await import("@tsbuild/explain");
+        const { printExplanation } = await import("../stored-image.js");
         await printExplanation(store, result.imageId, io.stdout, { color: io.isTTY });
       }
       return 0;

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { analyzeImage, checkImage, DIVE_DEFAULT_RULES, loadImage, loadRules, renderCheck, type CheckRules } from "@tsbuild/explain";
+import { analyzeImage, checkImage, DIVE_DEFAULT_RULES, loadRules, renderCheck, type CheckRules } from "@tsbuild/explain";
+import { loadImage } from "../stored-image.js";
 import { memoryStore } from "@tsbuild/store";
 import { rootOption, UsageError, type Command, type Io } from "../command.js";
 import { storeFor } from "../store-root.js";

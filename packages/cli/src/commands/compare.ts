@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
-import { analyzeImage, diffImages, loadImage, renderDiff } from "@tsbuild/explain";
+import { analyzeImage, diffImages, renderDiff } from "@tsbuild/explain";
+import { loadImage } from "../stored-image.js";
 import { memoryStore } from "@tsbuild/store";
 import { rootOption, UsageError, type Command } from "../command.js";
 import { buildArgsFrom, buildInMemory } from "./in-memory-build.js";

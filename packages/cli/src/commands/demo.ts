@@ -6,7 +6,7 @@ import { build } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { openStore } from "@tsbuild/store";
 import { humanSize } from "@tsbuild/dockerfmt";
-import { printExplanation } from "@tsbuild/explain";
+import { printExplanation } from "../stored-image.js";
 import type { Command, Io } from "../command.js";
 import { terminalWidth, useColor } from "./terminal.js";
 

@@ -1,4 +1,5 @@
-import { analyzeImage, diffImages, loadImage, renderDiff } from "@tsbuild/explain";
+import { analyzeImage, diffImages, renderDiff } from "@tsbuild/explain";
+import { loadImage } from "../stored-image.js";
 import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { terminalWidth } from "./terminal.js";

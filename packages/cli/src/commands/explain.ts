@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { analyzeImage, loadImage, renderExplanation, renderHtml } from "@tsbuild/explain";
+import { analyzeImage, renderExplanation, renderHtml } from "@tsbuild/explain";
+import { loadImage } from "../stored-image.js";
 import { rootOption, type Command, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { terminalWidth, useColor } from "./terminal.js";

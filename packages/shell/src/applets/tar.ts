@@ -1,5 +1,4 @@
-import { decompress } from "@tsbuild/archive";
-import tarStream, { type Header } from "tar-stream";
+import { ByteReader, chunksOf, decompress, walkTar, writeTar, type TarFile } from "@tsbuild/archive";
 import type { Node } from "../sandbox/process-fs.js";
 import { describeError } from "../util/errors.js";
 import { dirname, joinPath } from "../util/paths.js";
@@ -84,9 +83,12 @@ function parseArgs(args: string[]): TarOptions {
   return o;
 }
 
+/** Member kinds (the names the listing and extraction go by). */
+type EntryType = "file" | "link" | "symlink" | "character-device" | "block-device" | "directory" | "fifo" | "contiguous-file";
+
 interface Entry {
   name: string;
-  type: NonNullable<Header["type"]>;
+  type: EntryType;
   mode: number;
   uid: number;
   gid: number;
@@ -97,34 +99,34 @@ interface Entry {
   data: Buffer;
 }
 
-function readEntries(archive: Buffer): Promise<Entry[]> {
-  return new Promise((resolve, reject) => {
-    const entries: Entry[] = [];
-    const extract = tarStream.extract();
-    extract.on("entry", (h, body, next) => {
+/** The typeflags by name, which the listing and extraction below go by. */
+const TYPES: Record<string, EntryType> = {
+  "0": "file", "1": "link", "2": "symlink", "3": "character-device", "4": "block-device", "5": "directory", "6": "fifo", "7": "contiguous-file",
+};
+
+/** Every member, read with the project's one tar reader (@tsbuild/archive's walkTar); global PAX headers are not members. */
+async function readEntries(archive: Buffer): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  await walkTar(new ByteReader(chunksOf(archive)), {
+    async entry(h, body) {
+      if (h.typeflag === "g") return;
       const chunks: Buffer[] = [];
-      body.on("data", (c) => chunks.push(c as Buffer));
-      body.on("end", () => {
-        entries.push({
-          name: h.name,
-          type: h.type ?? "file",
-          mode: (h.mode ?? 0o644) & 0o7777,
-          uid: h.uid ?? 0,
-          gid: h.gid ?? 0,
-          uname: h.uname || undefined,
-          gname: h.gname || undefined,
-          mtime: h.mtime ?? new Date(0),
-          linkname: h.linkname ?? undefined,
-          data: Buffer.concat(chunks),
-        });
-        next();
+      for await (const c of body) chunks.push(c);
+      entries.push({
+        name: h.name,
+        type: TYPES[h.typeflag] ?? "file",
+        mode: h.mode & 0o7777,
+        uid: h.uid,
+        gid: h.gid,
+        uname: h.uname || undefined,
+        gname: h.gname || undefined,
+        mtime: new Date(h.mtime * 1000),
+        linkname: h.linkname || undefined,
+        data: Buffer.concat(chunks),
       });
-      body.on("error", reject);
-    });
-    extract.on("finish", () => resolve(entries));
-    extract.on("error", reject);
-    extract.end(archive);
+    },
   });
+  return entries;
 }
 
 function excluded(o: TarOptions, name: string): boolean {
@@ -280,45 +282,36 @@ function extractAll(ctx: AppletContext, o: TarOptions, base: string, entries: En
   return status;
 }
 
-type PackHeader = Parameters<ReturnType<typeof tarStream.pack>["entry"]>[0];
-
 async function create(ctx: AppletContext, o: TarOptions, base: string): Promise<Buffer> {
   if (o.operands.length === 0) throw new Error("Cowardly refusing to create an empty archive");
-  const pack = tarStream.pack();
-  const chunks: Buffer[] = [];
-  pack.on("data", (c) => chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on("end", resolve);
-    pack.on("error", reject);
-  });
+  const files: TarFile[] = [];
   const db = ctx.accounts();
   const links = new Map<number, string>();
   let warned = false;
   const add = (path: string, name: string) => {
     if (excluded(o, name)) return;
     const n: Node = o.dereference ? ctx.fs.stat(path) : ctx.fs.lstat(path);
-    const header: PackHeader = {
-      name: n.type === "dir" ? `${name}/` : name,
-      // tar-stream replaces a mode of 0 by its default; a bit above 0o7777 keeps it (the header masks it off).
-      mode: n.mode === 0 ? 0o10000 : n.mode,
+    const header = {
+      name,
+      mode: n.mode & 0o7777,
       uid: n.uid,
       gid: n.gid,
       uname: db.userById(n.uid)?.name ?? "",
       gname: db.groupById(n.gid)?.name ?? "",
-      mtime: n.mtime,
+      mtime: Math.floor(n.mtime.getTime() / 1000),
     };
-    if (o.verbose) ctx.stderr(`${header.name}\n`);
+    if (o.verbose) ctx.stderr(`${n.type === "dir" ? `${name}/` : name}\n`);
     if (n.type === "dir") {
-      pack.entry({ ...header, type: "directory" });
+      files.push({ ...header, type: "dir" });
       for (const child of ctx.fs.readdir(path)) add(joinPath(path, child), `${name}/${child}`);
     } else if (n.type === "symlink") {
-      pack.entry({ ...header, type: "symlink", linkname: ctx.fs.readlink(path) });
+      files.push({ ...header, type: "symlink", linkname: ctx.fs.readlink(path) });
     } else if (n.type === "file") {
       const first = n.nlink > 1 ? links.get(n.ino) : undefined;
-      if (first) pack.entry({ ...header, type: "link", linkname: first });
+      if (first) files.push({ ...header, type: "hardlink", linkname: first });
       else {
         if (n.nlink > 1) links.set(n.ino, name);
-        pack.entry({ ...header, type: "file" }, ctx.fs.readFile(path));
+        files.push({ ...header, type: "file", content: ctx.fs.readFile(path) });
       }
     }
   };
@@ -331,9 +324,8 @@ async function create(ctx: AppletContext, o: TarOptions, base: string): Promise<
     }
     add(op.startsWith("/") ? op : joinPath(base, op), name);
   }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
+  // The project's one tar writer (Go's header layout): not GNU's or busybox's bytes either (see README).
+  return writeTar(files);
 }
 
 function escapeName(name: string): string {

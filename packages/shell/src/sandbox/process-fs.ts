@@ -1,10 +1,18 @@
-import { MAX_SYMLINK_HOPS } from "@tsbuild/image";
+import { walkPath } from "@tsbuild/image";
 import type { Owner, FileSystem, Stat } from "@tsbuild/fs-snapshot";
 import { errorCode, fsError } from "../util/errors.js";
 import { dirname, joinPath, resolvePath } from "../util/paths.js";
 import { type AccessBits, type Credentials, permits } from "./credentials.js";
 import { fileWritten } from "./step-guard.js";
 import type { VirtualMounts } from "./virtual-mounts.js";
+
+/** A node of the path walk: a canonical path, what it is, and whether a mount serves it. */
+interface Walk {
+  path: string;
+  dir: boolean;
+  link?: string;
+  virtual?: boolean;
+}
 
 /** A file as a process sees it: the image's file, or something Docker mounted over it. */
 export interface Node extends Stat {
@@ -38,37 +46,36 @@ export class ProcessFs {
    * `followLast`), confined to the root like chroot. Missing components are kept lexically.
    */
   locate(input: string, followLast: boolean): { path: string; virtual: boolean } {
-    let pending = components(resolvePath("/", input));
-    let cur = "/";
-    let hops = 0;
-    while (pending.length > 0) {
-      const name = pending.shift() as string;
-      const next = joinPath(cur, name);
-      const isLast = pending.length === 0;
-      if (this.mounts.covers(next)) {
-        const node = this.mounts.get(next);
-        if (node?.kind === "symlink" && (!isLast || followLast)) {
-          if (++hops > MAX_SYMLINK_HOPS) throw fsError("ELOOP", "stat", input);
-          pending = [...components(resolvePath(cur, node.target)), ...pending];
-          cur = "/";
-          continue;
+    // The project's one path walk (@tsbuild/image's walkPath). A mounted path is a leaf of it:
+    // what lies under a mount is the mount's business, so the walk stops there.
+    let stop: { at: Walk; rest: string[] } | undefined;
+    const w = walkPath<Walk>({ path: "/", dir: true }, components(resolvePath("/", input)), followLast, {
+      child: (dir, name) => {
+        const path = joinPath(dir.path, name);
+        if (this.mounts.covers(path)) {
+          const v = this.mounts.get(path);
+          return { path, dir: false, virtual: true, link: v?.kind === "symlink" ? v.target : undefined };
         }
-        return { path: [next, ...pending].join("/"), virtual: true };
-      }
-      const st = this.tryRootLstat(next);
-      if (st?.type === "symlink" && (!isLast || followLast)) {
-        if (++hops > MAX_SYMLINK_HOPS) throw fsError("ELOOP", "stat", input);
-        pending = [...components(resolvePath(cur, this.root.readlink(next))), ...pending];
-        cur = "/";
-        continue;
-      }
-      cur = next;
-      if (!st) {
-        const rest = pending.length ? joinPath(cur, pending.join("/")) : cur;
-        return { path: rest, virtual: this.mounts.covers(rest) };
-      }
+        const st = this.tryRootLstat(path);
+        if (!st) return undefined;
+        return { path, dir: st.type === "dir", link: st.type === "symlink" ? this.root.readlink(path) : undefined };
+      },
+      isDir: (n) => n.dir,
+      linkTarget: (n) => n.link,
+      stopped: (at, rest) => {
+        stop = { at, rest };
+      },
+    });
+    if (!w.ok) {
+      if (w.code === "ELOOP" || !stop) throw fsError(w.code, "stat", input);
+      if (stop.at.virtual) return { path: [stop.at.path, ...stop.rest].join("/"), virtual: true };
+      // Below a missing directory or a file, the rest is kept lexically for the call to fail on.
+      const rest = resolvePath(stop.at.path, stop.rest.join("/"));
+      return { path: rest, virtual: this.mounts.covers(rest) };
     }
-    return { path: cur, virtual: false };
+    if (w.dirRef) return { path: w.dirs[w.dirs.length - 1].path, virtual: false };
+    const path = joinPath(w.dirs[w.dirs.length - 1].path, w.name);
+    return { path, virtual: w.node?.virtual ?? this.mounts.covers(path) };
   }
 
   private tryRootLstat(p: string): Stat | undefined {

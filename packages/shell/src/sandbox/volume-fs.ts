@@ -1,4 +1,4 @@
-import { MAX_SYMLINK_HOPS } from "@tsbuild/image";
+import { walkPath } from "@tsbuild/image";
 import {
   type FileSystem, type FsError, type RootFS, isFsError, type MkdirOptions, type Owner, type Stat,
   type WriteFileOptions,
@@ -7,7 +7,6 @@ import { resolvePath } from "../util/paths.js";
 import { mountError, relabel } from "./mount-errors.js";
 import { Volume } from "./volume.js";
 
-/** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS). */
 /** Inode numbers of the n-th volume start at n * 2^32 (memfs counts from 0 and never gets near). */
 const INODE_SPAN = 2 ** 32;
 
@@ -17,6 +16,12 @@ export class VolumeMountError extends Error {
     super(message);
     this.name = "VolumeMountError";
   }
+}
+
+/** A canonical path of the view and what lstat says of it: the nodes of the path walk. */
+interface Peeked {
+  path: string;
+  st: Pick<Stat, "type">;
 }
 
 /** Where a path leads: its canonical form and the filesystem (image or volume) that holds it. */
@@ -292,46 +297,33 @@ export class VolumeFs implements FileSystem {
     const fail = (code: "ENOENT" | "ENOTDIR" | "ELOOP") => (label ? mountError(code, syscall, ...label) : mountError(code, syscall, input));
     if (input === "") throw fail("ENOENT");
     const trailingSlash = input.length > 1 && input.endsWith("/");
-    const follow = followLast || trailingSlash;
-    let comps = components(input);
-    const stack: string[] = [];
-    let hops = 0;
-    let i = 0;
-    while (i < comps.length) {
-      const c = comps[i];
-      const last = i === comps.length - 1;
-      if (c === "." || c === "..") {
-        if (c === "..") stack.pop();
-        i++;
-        continue;
-      }
-      const path = `/${[...stack, c].join("/")}`;
-      const st = this.peek(path);
-      if (!st) {
-        if (last) return this.place(path, false, trailingSlash);
-        if (lexicalTail) return this.place(resolvePath(path, comps.slice(i + 1).join("/")), false, false);
-        throw fail("ENOENT");
-      }
-      if (st.type === "symlink" && (!last || follow)) {
-        if (++hops > MAX_SYMLINK_HOPS) throw fail("ELOOP");
-        const link = this.place(path, false, false);
-        const target = this.fsOf(link).readlink(link.inner);
-        if (target === "") throw fail("ENOENT");
-        if (target.startsWith("/")) stack.length = 0;
-        comps = [...components(target), ...comps.slice(i + 1)];
-        i = 0;
-        continue;
-      }
-      if (last) {
-        if (trailingSlash && st.type !== "dir") throw fail("ENOTDIR");
-        return this.place(path, false, trailingSlash);
-      }
-      if (st.type !== "dir") throw fail("ENOTDIR");
-      stack.push(c);
-      i++;
+    // The project's one path walk (@tsbuild/image's walkPath), over this view's canonical paths.
+    let missing: { at: Peeked; rest: string[] } | undefined;
+    const w = walkPath<Peeked>({ path: "/", st: { type: "dir" } }, components(input), followLast || trailingSlash, {
+      child: (dir, name) => {
+        const path = dir.path === "/" ? `/${name}` : `${dir.path}/${name}`;
+        const st = this.peek(path);
+        return st ? { path, st } : undefined;
+      },
+      isDir: (n) => n.st.type === "dir",
+      linkTarget: (n) => {
+        if (n.st.type !== "symlink") return undefined;
+        const link = this.place(n.path, false, false);
+        return this.fsOf(link).readlink(link.inner);
+      },
+      stopped: (at, rest) => {
+        missing = { at, rest };
+      },
+    });
+    if (!w.ok) {
+      if (w.code === "ENOENT" && missing && lexicalTail) return this.place(resolvePath(missing.at.path, missing.rest.join("/")), false, false);
+      throw fail(w.code);
     }
+    const dir = w.dirs[w.dirs.length - 1].path;
     // The walk ended on a directory reached through ".", ".." or a symlink's target.
-    return this.place(`/${stack.join("/")}`, true, trailingSlash);
+    if (w.dirRef) return this.place(dir, true, trailingSlash);
+    if (trailingSlash && w.node && w.node.st.type !== "dir") throw fail("ENOTDIR");
+    return this.place(dir === "/" ? `/${w.name}` : `${dir}/${w.name}`, false, trailingSlash);
   }
 
   /** The place of a canonical path; `dirRef`/`trailingSlash` are kept for the filesystem's own checks. */

@@ -1,5 +1,11 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import {
-  emptyContainerConfig, serializeConfig, type ContainerConfig, type Digest,
+  emptyContainerConfig, imageFrom, layerFrom, serializeConfig, type ContainerConfig, type Digest, type Layer,
 } from "@tsbuild/image";
 import { chunksOf, quietUntilRead } from "../layer/ingest.js";
 import { InvalidReferenceError, familiarString, parseNamed, withDefaultTag, type NamedRef } from "../reference.js";
@@ -26,7 +32,9 @@ export interface ImportOptions {
 
 /**
  * `docker import`: one layer whose diffID is the sha256 of the tar as given (inflated first
- * when gzip'd, as Docker does), and the config the 20.10 daemon writes for it.
+ * when gzip'd, as Docker does), and the config the 20.10 daemon writes for it. The image goes
+ * into the store through writeImage, like a loaded or pulled one: the config names the layer's
+ * diffID, so a stream (read once) is first spooled to a temp file while it is hashed.
  */
 export async function importTar(
   store: ImageStore,
@@ -41,22 +49,48 @@ export async function importTar(
   }
   const comment = opts.comment || `Imported from ${opts.source ?? "-"}`;
   quietUntilRead(tar);
-  return store.withLock(async () => {
-    const layer = await store.putLayer(decompressed(chunksOf(tar)), null);
-    const created = goTime(opts.created ?? new Date());
-    const config = serializeConfig({
-      architecture: opts.architecture ?? "amd64",
-      comment,
-      config: { ...emptyContainerConfig(), ...opts.changes },
-      container_config: emptyContainerConfig(),
-      created,
-      docker_version: DOCKER_VERSION,
-      history: [{ created, comment }],
-      os: opts.os ?? "linux",
-      rootfs: { type: "layers", diff_ids: [await layer.diffID()] },
+  const spool = Buffer.isBuffer(tar) ? undefined : await spooled(tar);
+  try {
+    const layer = spool?.layer ?? layerFrom({ open: () => decompressed(chunksOf(tar)) });
+    const image = imageFrom({
+      layers: () => [layer],
+      rawConfig: async () => {
+        const created = goTime(opts.created ?? new Date());
+        return serializeConfig({
+          architecture: opts.architecture ?? "amd64",
+          comment,
+          config: { ...emptyContainerConfig(), ...opts.changes },
+          container_config: emptyContainerConfig(),
+          created,
+          docker_version: DOCKER_VERSION,
+          history: [{ created, comment }],
+          os: opts.os ?? "linux",
+          rootfs: { type: "layers", diff_ids: [await layer.diffID()] },
+        });
+      },
     });
-    const id = await store.putImage(config);
-    if (ref) await store.tag(familiarString(ref), id);
-    return id;
-  });
+    return await store.writeImage(image, ref ? [familiarString(ref)] : []);
+  } finally {
+    if (spool) await rm(spool.dir, { recursive: true, force: true });
+  }
+}
+
+/** The inflated tar in a temp file, hashed on the way: a Layer that knows its diffID. */
+async function spooled(tar: NodeJS.ReadableStream): Promise<{ dir: string; layer: Layer }> {
+  const dir = await mkdtemp(join(tmpdir(), "tsbuild-import-"));
+  try {
+    const file = join(dir, "layer.tar");
+    const hash = createHash("sha256");
+    await pipeline(decompressed(chunksOf(tar)), async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const c of chunks) {
+        hash.update(c);
+        yield c;
+      }
+    }, createWriteStream(file));
+    const diffID: Digest = `sha256:${hash.digest("hex")}`;
+    return { dir, layer: layerFrom({ open: () => createReadStream(file), diffID: () => diffID }) };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
 }

@@ -1,5 +1,4 @@
-import { Readable } from "node:stream";
-import { extract } from "tar-stream";
+import { ByteReader, chunksOf, walkTar } from "@tsbuild/archive";
 
 export interface TarItem {
   /** Normalised: no leading "./", no trailing "/" ("" for the root entry). */
@@ -23,38 +22,37 @@ export function normalise(name: string): string {
   return name.replace(/^\.\//, "").replace(/^\/+/, "").replace(/\/+$/, "").replace(/^\.$/, "");
 }
 
-/** Every entry of an uncompressed tar, in archive order (dpkg's order for .list files). */
+const TYPES: Record<string, TarItem["type"]> = { "0": "file", "7": "file", "5": "dir", "2": "symlink", "1": "link" };
+
+/**
+ * Every entry of an uncompressed tar, in archive order (dpkg's order for .list files), read with
+ * the project's one tar reader (@tsbuild/archive's walkTar: PAX and GNU long names folded in,
+ * global PAX headers skipped as dpkg and apk skip them).
+ */
 export async function readTar(data: Buffer): Promise<TarItem[]> {
   const items: TarItem[] = [];
-  const ex = extract();
-  const done = new Promise<void>((ok, fail) => {
-    ex.on("entry", (h, stream, next) => {
+  await walkTar(new ByteReader(chunksOf(data)), {
+    async entry(e, body) {
+      if (e.typeflag === "g") return;
       const chunks: Buffer[] = [];
-      stream.on("data", (c: unknown) => void chunks.push(c as Buffer));
-      stream.on("end", () => {
-        const t = h.type;
-        items.push({
-          name: normalise(h.name),
-          type: t === "file" || t === "contiguous-file" ? "file" : t === "directory" ? "dir" : t === "symlink" ? "symlink" : t === "link" ? "link" : "other",
-          mode: (h.mode ?? 0o644) & 0o7777,
-          uid: h.uid ?? 0,
-          gid: h.gid ?? 0,
-          mtime: h.mtime ?? new Date(0),
-          linkname: h.linkname ?? "",
-          data: Buffer.concat(chunks),
-          rawName: h.name,
-          uname: h.uname ?? "",
-          gname: h.gname ?? "",
-          pax: (h.pax as Record<string, string> | undefined) ?? {},
-        });
-        next();
+      for await (const c of body) chunks.push(c);
+      const pax: Record<string, string> = {};
+      for (const [k, v] of e.pax) pax[k] = v.toString("utf8");
+      items.push({
+        name: normalise(e.name),
+        type: TYPES[e.typeflag] ?? "other",
+        mode: e.mode & 0o7777,
+        uid: e.uid,
+        gid: e.gid,
+        mtime: new Date(e.mtime * 1000),
+        linkname: e.linkname,
+        data: Buffer.concat(chunks),
+        rawName: e.name,
+        uname: e.uname,
+        gname: e.gname,
+        pax,
       });
-      stream.on("error", fail);
-    });
-    ex.on("finish", ok);
-    ex.on("error", fail);
+    },
   });
-  Readable.from([data]).pipe(ex);
-  await done;
   return items;
 }

@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import { writeTar } from "@tsbuild/archive";
 import { emptyContainerConfig, serializeConfig, type BuildRecord, type Digest, type HistoryEntry } from "@tsbuild/image";
 import { memoryStore, type ImageStore } from "@tsbuild/store";
-import { analyzeImage, loadImage, printExplanation } from "../src/index.js";
+import { analyzeImage } from "@tsbuild/explain";
+import { loadImage, printExplanation } from "../src/stored-image.js";
 
 const entry = (name: string, size?: number) =>
   size === undefined ? { name, type: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 } : { name, type: "file" as const, mode: 0o644, uid: 0, gid: 0, mtime: 0, size };
@@ -28,7 +29,7 @@ async function seed(store: ImageStore): Promise<{ base: Digest; child: Digest }>
 const rm: BuildRecord = { dockerfile: "Dockerfile", line: 3, endLine: 3, text: "RUN rm /etc/big", kind: "RUN", stage: 0 };
 const env: BuildRecord = { dockerfile: "Dockerfile", line: 2, endLine: 2, text: "ENV A=1", kind: "ENV", stage: 0 };
 
-describe("loadImage", () => {
+describe("loadImage (a stored image for explain)", () => {
   test("reads the layers' entries and sizes from the store", async () => {
     const store = memoryStore();
     const { child } = await seed(store);
