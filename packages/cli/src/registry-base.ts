@@ -1,5 +1,5 @@
 import { builtinRefs } from "@tsbuild/baseimages";
-import { importBuiltin, BuildError } from "@tsbuild/builder";
+import { importBuiltin, BuildError, type ImageSource } from "@tsbuild/builder";
 import type { Digest } from "@tsbuild/image";
 import { parseDockerfile, ShellLex } from "@tsbuild/parser";
 import { OfflineError, offlineFromEnv, pull, pullingBaseResolver, RegistryError } from "@tsbuild/registry";
@@ -26,6 +26,11 @@ export function cliBaseResolver(o: RegistryBuildOptions): (ref: string) => Promi
     env: o.io.env,
     failure: (message) => new BuildError(message),
   });
+}
+
+/** The CLI's source for FROM names the store lacks: its registry, falling back to the built-ins offline. */
+export function registrySource(o: RegistryBuildOptions): ImageSource {
+  return { name: "registry", find: cliBaseResolver(o) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { builtinImage, type BuiltinImage } from "@tsbuild/baseimages";
+import type { ImageSource } from "@tsbuild/builder";
 import type { Digest } from "@tsbuild/image";
 import { importTar, memoryStore, memoryStoreOver, type ImageStore } from "@tsbuild/store";
 
@@ -57,4 +58,9 @@ export function builtinResolver(store: ImageStore, sharesBases = false): (ref: s
     if (sharesBases) await sharedBuiltin(image);
     return store.writeImage(image.image(), image.tags(ref));
   };
+}
+
+/** builtinResolver as a source of the front door's FROM chain. */
+export function builtinsSource(store: ImageStore, sharesBases = false): ImageSource {
+  return { name: "builtins", find: builtinResolver(store, sharesBases) };
 }

@@ -1,6 +1,6 @@
-import { build as runBuilder, BuildError } from "@tsbuild/builder";
-import { buildStore, builtinResolver, importBases } from "./bases.js";
-import { pullingResolver } from "./pull.js";
+import { buildImage, BuildError } from "@tsbuild/builder";
+import { buildStore, builtinsSource, importBases } from "./bases.js";
+import { pullingSource } from "./pull.js";
 import { prepareContext } from "./context.js";
 import { describeImage } from "./describe.js";
 import type { BuildFailure, BuildOptions, BuiltImage } from "./types.js";
@@ -17,18 +17,8 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
   const { context, dockerfileName } = await prepareContext(opts);
   const log: string[] = [];
   const write = (text: string) => void log.push(text);
-  // The RUN's stderr since the step began: what a failed build's message quotes.
-  let stepErr: string[] = [];
-  const out = (text: string) => {
-    if (text.startsWith("Step ")) stepErr = [];
-    write(text);
-  };
-  const err = (text: string) => {
-    stepErr.push(text);
-    write(text);
-  };
   try {
-    const result = await runBuilder({
+    const result = await buildImage({
       store,
       context,
       dockerfileName,
@@ -37,9 +27,10 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
       target: opts.target,
       noCache: opts.noCache,
       sourceDateEpoch: opts.sourceDateEpoch,
-      resolveMissingBase: opts.pull ? pullingResolver(store, opts.pull, write) : builtinResolver(store, opts.store === undefined),
-      output: out,
-      errorOutput: err,
+      sources: opts.sources ?? [opts.pull ? pullingSource(store, opts.pull, write) : builtinsSource(store, opts.store === undefined)],
+      output: write,
+      errorOutput: write,
+      stderrTail: true,
     });
     return await describeImage(store, result.imageId, {
       steps: result.steps,
@@ -51,17 +42,7 @@ export async function build(opts: BuildOptions): Promise<BuiltImage> {
   } catch (e) {
     if (e instanceof BuildError) {
       (e as BuildFailure).output = log.join("");
-      if (/returned a non-zero code/.test(e.message)) e.message += stderrTail(stepErr.join(""));
     }
     throw e;
   }
-}
-
-/** The last lines the failing RUN wrote to stderr, so a test failure shows why without `output`. */
-function stderrTail(text: string, lines = 20, chars = 4000): string {
-  const all = text.replace(/\s+$/, "").split("\n");
-  if (all.length === 1 && all[0] === "") return "";
-  const tail = all.slice(-lines).join("\n").slice(-chars);
-  const cut = all.length > lines ? ` (last ${lines} of ${all.length} lines)` : "";
-  return `\nstderr of the failing step${cut}:\n${tail.replace(/^/gm, "  ")}`;
 }

@@ -6,7 +6,7 @@ export { parseBytes } from "./bytes.js";
 export { BuildError } from "@tsbuild/builder";
 export { ContextError } from "@tsbuild/context";
 export { memoryStore, openStore, type ImageStore } from "@tsbuild/store";
-export type { StepRecord, CacheMissReason } from "@tsbuild/builder";
+export type { StepRecord, CacheMissReason, ImageSource } from "@tsbuild/builder";
 export type { Analysis, LayerAnalysis, Finding, DiveFigures, FileChange } from "@tsbuild/explain";
 export type { Digest, ImageConfigFile, HistoryEntry, LayerEntry } from "@tsbuild/image";
 export type {

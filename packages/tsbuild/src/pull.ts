@@ -1,5 +1,5 @@
 import { builtinRefs } from "@tsbuild/baseimages";
-import { BuildError } from "@tsbuild/builder";
+import { BuildError, type ImageSource } from "@tsbuild/builder";
 import type { Digest } from "@tsbuild/image";
 import { pullingBaseResolver } from "@tsbuild/registry";
 import type { ImageStore } from "@tsbuild/store";
@@ -14,4 +14,9 @@ export function pullingResolver(store: ImageStore, pull: NonNullable<BuildOption
     offline: o.offline, platform: o.platform, insecureRegistries: o.insecureRegistries,
     failure: (message) => new BuildError(message),
   });
+}
+
+/** pullingResolver as a source of the front door's FROM chain. */
+export function pullingSource(store: ImageStore, pull: NonNullable<BuildOptions["pull"]>, output: (s: string) => void): ImageSource {
+  return { name: "registry", find: pullingResolver(store, pull, output) };
 }

@@ -1,4 +1,4 @@
-import type { BuildError, StepRecord } from "@tsbuild/builder";
+import type { BuildError, ImageSource, StepRecord } from "@tsbuild/builder";
 import type { Analysis } from "@tsbuild/explain";
 import type { Digest, HistoryEntry, ImageConfigFile, LayerEntry } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
@@ -45,6 +45,11 @@ export interface BuildOptions {
    * default so unit tests stay hermetic: the built-in images answer. Offline, the built-ins answer.
    */
   pull?: boolean | { platform?: string; offline?: boolean; insecureRegistries?: string[] };
+  /**
+   * The chain FROM resolves through after the store, in order (first answer wins), as the CLI
+   * gives its own. Default: the registry when `pull` is set, else the built-in images.
+   */
+  sources?: ImageSource[];
 }
 
 /** Where a layer came from in the Dockerfile. */

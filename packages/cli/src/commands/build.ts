@@ -1,7 +1,7 @@
 import { parseMemory } from "@tsbuild/archive";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { build, BuildError } from "@tsbuild/builder";
+import { buildImage, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { CacheFromSources, type ImageStore } from "@tsbuild/store";
 import { humanSize } from "@tsbuild/dockerfmt";
@@ -11,7 +11,7 @@ import { UsageError, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
-import { cliBaseResolver, pullBaseImages } from "../registry-base.js";
+import { pullBaseImages, registrySource } from "../registry-base.js";
 import { networkMode, parseSecrets, progressMode, withLabels, writeIidFile, type Secret } from "../build-flags.js";
 
 export const buildCommand: Command = {
@@ -87,7 +87,7 @@ export const buildCommand: Command = {
     const registry = { store, io, output: out, offline: Boolean(values.offline), platform: values.platform as string | undefined };
     try {
       if (values.pull) await pullBaseImages(dockerfileText ?? context.dockerfileText(), buildArgs, registry);
-      const result = await build({
+      const result = await buildImage({
         ...flags.passThrough,
         store,
         context,
@@ -101,7 +101,7 @@ export const buildCommand: Command = {
         output: out,
         sourceDateEpoch: epoch(values, io),
         runLimits: runLimits(values),
-        resolveMissingBase: cliBaseResolver(registry),
+        sources: [registrySource(registry)],
         offline: values.offline ? true : undefined,
         cacheFrom: cacheFromSources(store, values["cache-from"] as string[] | undefined),
       });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "@tsbuild/builder";
+import { buildImage } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { openStore } from "@tsbuild/store";
 import { humanSize } from "@tsbuild/dockerfmt";
@@ -29,7 +29,7 @@ export const demoCommand: Command = {
       for (const name of ["apk-split", "apk-single"]) {
         io.stdout(`\n$ tsbuild build -t demo/${name} examples/${name}\n`);
         const context = await BuildContext.fromDirectory(join(EXAMPLES, name));
-        const r = await build({ store, context, tags: [`demo/${name}`], output: io.stdout });
+        const r = await buildImage({ store, context, tags: [`demo/${name}`], output: io.stdout });
         sizes[name] = await layerSizes(store, r.imageId);
       }
       io.stdout("\n" + summary(sizes) + "\n");

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { builtinImage } from "@tsbuild/baseimages";
-import { build, BuildError } from "@tsbuild/builder";
+import { buildImage, builtinSource, BuildError, type ImageSource } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import type { BuildRecord, Digest } from "@tsbuild/image";
 import { defaultRoot, openStore, type ImageStore } from "@tsbuild/store";
@@ -37,14 +36,14 @@ export async function buildInMemory(store: ImageStore, req: BuildRequest, values
   let log = "";
   let result;
   try {
-    result = await build({
+    result = await buildImage({
       store,
       context,
       dockerfileName: nameOf(dockerfile, contextDir, req.dockerfile),
       buildArgs: req.buildArgs,
       target: req.target,
       output: (s) => (log += s),
-      resolveMissingBase: (ref) => findBase(store, ref, values, io),
+      sources: inMemorySources(values, io),
     });
   } catch (e) {
     if (e instanceof BuildError) throw new Error(`building ${req.dockerfile} failed:\n${log}${e.message}`);
@@ -70,8 +69,13 @@ export function buildArgsFrom(list: string[] | undefined, io: Io): Record<string
   return out;
 }
 
-async function findBase(store: ImageStore, ref: string, values: Record<string, unknown>, io: Io): Promise<Digest | undefined> {
-  return (await fromDiskStore(store, ref, values, io)) ?? (await fromConformanceBases(store, ref, io)) ?? (await fromBuiltins(store, ref));
+/** The on-disk store, then the conformance bases, then the built-in images. */
+export function inMemorySources(values: Record<string, unknown>, io: Io): ImageSource[] {
+  return [
+    { name: "disk store", find: (ref, store) => fromDiskStore(store, ref, values, io) },
+    { name: "conformance bases", find: (ref, store) => fromConformanceBases(store, ref, io) },
+    builtinSource,
+  ];
 }
 
 async function fromDiskStore(store: ImageStore, ref: string, values: Record<string, unknown>, io: Io): Promise<Digest | undefined> {
@@ -94,10 +98,4 @@ async function fromConformanceBases(store: ImageStore, ref: string, io: Io): Pro
     throw e;
   });
   return conformance?.importConformanceBase(store, ref, io.env);
-}
-
-async function fromBuiltins(store: ImageStore, ref: string): Promise<Digest | undefined> {
-  const img = builtinImage(ref);
-  if (!img) return undefined;
-  return store.writeImage(img.image(), img.tags(ref));
 }
