@@ -40,7 +40,8 @@ export class ImageCache {
     let best: { id: Digest; created: string; config: ImageConfigFile } | undefined;
     const misses: Array<{ id: Digest; diffs: string[]; config: ContainerConfig }> = [];
     for (const id of this.store.childrenOf(parent)) {
-      const cfg = await this.config(id);
+      // Read configs are taken as they are: awaiting each of thousands costs a turn apiece.
+      const cfg = this.read.get(id) ?? (await this.config(id));
       if (!cfg.container_config) continue;
       // SOURCE_DATE_EPOCH promises the IDs a fresh store gives: an image made at another time is not one of them.
       if (this.clock.reproducible && (cfg.created !== this.clock.timestamp() || cfg.container !== undefined)) continue;
@@ -82,6 +83,7 @@ export class ImageCache {
    * from disk each time, a store of 5,000 children of busybox made a 400-stage build take minutes.
    */
   private readonly configs = new Map<Digest, Promise<ImageConfigFile>>();
+  private readonly read = new Map<Digest, ImageConfigFile>();
   /** Build records read, once per build as configs are (those this build writes come from `written`). */
   private readonly records = new Map<Digest, BuildRecord | undefined>();
 
@@ -99,6 +101,7 @@ export class ImageCache {
       if (!img) return Promise.reject(new BuildError(`No such image: ${id}`));
       cfg = img.config();
       this.configs.set(id, cfg);
+      cfg.then((c) => this.read.set(id, c), () => undefined);
     }
     return cfg;
   }
