@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BUSYBOX_TAR, cli, CLI, isRawError, tempDir, writeTree, type Counts } from "./lib.js";
+import { BUSYBOX_TAR, cli, CLI, isRawError, REPO, tempDir, writeTree, type Counts } from "./lib.js";
 import { paxRecord, tar } from "./tarmaker.js";
 
 interface Bomb {
@@ -74,6 +74,19 @@ export async function bombs(): Promise<Counts> {
     console.error(`bomb deep-index: exit ${loaded.code}\n${loaded.stderr.slice(-2000)}`);
   }
   if (loaded.code !== 0 && isRawError(loaded.stderr)) counts.rawErrors++;
+  // A RUN stuck in JavaScript that never yields nor checks the deadline (a model's loop here; an
+  // applet's, a huge sort's alike): the watchdog the CLI arms, through the library in its own
+  // process, must print the step's failure, release the lock and kill the build.
+  counts.bombs++;
+  const stuck = stuckJavaScript(root);
+  counts.slowestMs = Math.max(counts.slowestMs, stuck.ms);
+  if (stuck.hung) counts.hangs++;
+  else if (stuck.signal === "SIGKILL" && /returned a non-zero code: 137: the command ran longer than the step's time limit \(2000 ms\)/.test(stuck.stderr) && !existsSync(join(root, "tsbuild.lock"))) counts.stoppedWithMessage++;
+  else {
+    counts.wrongMessage++;
+    console.error(`bomb stuck-javascript: signal ${stuck.signal}\n${stuck.stderr.slice(-2000)}`);
+  }
+  if (isRawError(stuck.stderr)) counts.rawErrors++;
   // A RUN build under an 8 GiB virtual-memory cap (ulimit -v) must succeed: just-bash's loading
   // used to pull in undici's WebAssembly, which cannot reserve its memory there.
   counts.bombs++;
@@ -85,4 +98,22 @@ export async function bombs(): Promise<Counts> {
     console.error(`bomb ulimit-v: exit ${capped.status}\n${(capped.stderr ?? "").slice(-2000)}`);
   }
   return counts;
+}
+
+/** A build with --run-timeout 2 whose RUN calls a model that loops forever, run as the CLI runs it (watchdog armed). */
+function stuckJavaScript(root: string): { signal: string | null; stderr: string; ms: number; hung: boolean } {
+  const dist = (pkg: string) => JSON.stringify(join(REPO, `packages/${pkg}/dist/index.js`));
+  const ctx = writeTree(tempDir("bomb-stuck"), { Dockerfile: "FROM busybox:rel\nRUN spin\n" });
+  const script = `import { build } from ${dist("builder")};
+import { openStore } from ${dist("store")};
+import { BuildContext } from ${dist("context")};
+await build({
+  store: openStore(${JSON.stringify(root)}),
+  context: await BuildContext.fromDirectory(${JSON.stringify(ctx)}),
+  models: [{ program: "spin", override: true, match() { for (;;); } }],
+  runLimits: { timeoutMs: 2000, watchdog: true },
+});`;
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 120_000 });
+  return { signal: r.signal, stderr: r.stderr ?? "", ms: Date.now() - started, hung: (r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT" };
 }

@@ -9,6 +9,7 @@ import { fuzzBuilds, fuzzParser } from "./fuzz.js";
 import { CLI, FULL, SEED, cleanupTemps, type Counts } from "./lib.js";
 import { storeTampering } from "./tamper.js";
 import { bombs } from "./bombs.js";
+import { scale } from "./scale.js";
 import { existsSync } from "node:fs";
 
 const results: Record<string, Counts> = {};
@@ -69,6 +70,13 @@ describe.skipIf(!existsSync(CLI))(`reliability (${FULL ? "full run" : "CI sample
     const c = report("bombs", await bombs());
     expect([c.wrongMessage, c.rawErrors, c.hangs]).toEqual([0, 0, 0]);
   }, 1_800_000);
+
+  it("scale: a many-stage build among thousands of images, thousands of ENV lines", async () => {
+    const c = report("scale", await scale());
+    expect(c.failedBuilds).toBe(0);
+    // Generous: the probe once made it 25 times slower; a loaded machine varies by 2 or 3.
+    expect(c.bigRootMs).toBeLessThan(10 * c.emptyRootMs + 30_000);
+  }, 3_600_000);
 
   it("store tampering: fsck names each, save refuses a damaged image", async () => {
     const c = report("tampering", await storeTampering());

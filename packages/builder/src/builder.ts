@@ -45,7 +45,7 @@ export class BuildRun {
     this.store = opts.store;
     this.clock = new Clock(opts.sourceDateEpoch, opts.now);
     this.bkCache = new BuildKitCache(opts.store);
-    this.cache = new ImageCache(opts.store, this.clock, opts.cacheFrom);
+    this.cache = new ImageCache(opts.store, this.clock, opts.cacheFrom, this.records);
   }
 
   /** How messages and build records name the Dockerfile. */

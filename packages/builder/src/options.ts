@@ -35,8 +35,13 @@ export interface BuildOptions {
    * beside the Dockerfile in the context (tsbuild.models.json), then tsbuild's own (@tsbuild/models).
    */
   models?: CommandModel[];
-  /** Limits for RUN (a runaway script ends with an error, never hangs). */
-  runLimits?: { timeoutMs?: number; maxCommands?: number };
+  /**
+   * Limits for RUN (a runaway script ends with an error, never hangs). `watchdog`: a step still
+   * running its time limit plus a grace period later (JavaScript that never yields) kills the
+   * process after printing the step's failure (see the builder README); for processes that
+   * exist for the build only, as the CLI's.
+   */
+  runLimits?: { timeoutMs?: number; maxCommands?: number; watchdog?: boolean };
   now?: () => Date;
   /** `--secret id=…,src=…|env=…` for BuildKit's `RUN --mount=type=secret` (src absolute). */
   secrets?: Array<{ id: string; src?: string; env?: string }>;

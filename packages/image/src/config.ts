@@ -150,7 +150,30 @@ export function serializeConfig(img: ImageConfigFile): Buffer {
   const keys = Object.keys(top).filter((k) => top[k] !== undefined).sort();
   const sorted: Record<string, unknown> = {};
   for (const k of keys) sorted[k] = top[k];
-  return Buffer.from(goJSON(sorted));
+  const bytes = Buffer.from(goJSON(sorted));
+  serialized.set(bytes, {
+    diffIDs: [...img.rootfs.diff_ids],
+    nonEmptyHistory: (img.history ?? []).reduce((n, h) => (h.empty_layer ? n : n + 1), 0),
+  });
+  return bytes;
+}
+
+/** The parts of a config the store checks, as serializeConfig wrote them (see serializedConfigView). */
+export interface SerializedConfigView {
+  diffIDs: readonly string[];
+  /** History entries without empty_layer. */
+  nonEmptyHistory: number;
+}
+
+const serialized = new WeakMap<Buffer, SerializedConfigView>();
+
+/**
+ * For a Buffer serializeConfig returned in this process: what the store would parse it for,
+ * without parsing it again (a 4,000-ENV build spent seconds re-parsing its own configs).
+ * Undefined for any other bytes, read from disk or received, which are parsed and checked.
+ */
+export function serializedConfigView(bytes: Buffer): SerializedConfigView | undefined {
+  return serialized.get(bytes);
 }
 
 const GO_ESCAPED = /[<>&\u2028\u2029]/g;

@@ -16,3 +16,5 @@ export async function runCommand(fs: FileSystem, spec: RunSpec): Promise<RunResu
   const impl = await import("./run-command.js");
   return impl.runCommand(fs, spec);
 }
+export { armWatchdog, watchdogGraceMs, type Watchdog } from "./sandbox/watchdog.js";
+export { timeoutMessage } from "./sandbox/step-guard.js";

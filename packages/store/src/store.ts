@@ -1,4 +1,4 @@
-import { chainIDs, sha256Digest, type BuildRecord, type Digest, type Image } from "@tsbuild/image";
+import { chainIDs, serializedConfigView, sha256Digest, type BuildRecord, type Digest, type Image } from "@tsbuild/image";
 import type { Backend, LayerRecord } from "./backend.js";
 import { childrenIndex } from "./children-index.js";
 import { InvalidImageError, NoSuchImageError } from "./errors.js";
@@ -191,6 +191,10 @@ export class Store implements ImageStore {
 
 /** The checks of moby image.NewFromJSON and store.Create; returns the rootfs diffIDs. */
 export function validateConfig(config: Buffer): Digest[] {
+  // Bytes this process serialized are checked on the facts serializeConfig kept, not parsed
+  // again; configs read from disk or received are always parsed (and hashed against their ID on read).
+  const made = serializedConfigView(config);
+  if (made) return checkedDiffIDs(made.diffIDs, made.nonEmptyHistory);
   let v: { rootfs?: { type?: unknown; diff_ids?: unknown }; history?: unknown };
   try {
     v = JSON.parse(config.toString("utf8"));
@@ -199,14 +203,16 @@ export function validateConfig(config: Buffer): Digest[] {
   }
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InvalidImageError("invalid image JSON: not an object");
   if (typeof v.rootfs !== "object" || v.rootfs === null) throw new InvalidImageError("invalid image JSON, no RootFS key");
-  const diffIDs = v.rootfs.diff_ids ?? [];
+  const history = Array.isArray(v.history) ? v.history : [];
+  return checkedDiffIDs(v.rootfs.diff_ids ?? [], history.filter((h) => !(h as { empty_layer?: boolean })?.empty_layer).length);
+}
+
+function checkedDiffIDs(diffIDs: unknown, nonEmptyHistory: number): Digest[] {
   if (!Array.isArray(diffIDs) || !diffIDs.every((d) => typeof d === "string" && ID_RE.test(d))) {
     throw new InvalidImageError("invalid image JSON: rootfs.diff_ids must be sha256 digests");
   }
-  const history = Array.isArray(v.history) ? v.history : [];
-  const nonEmpty = history.filter((h) => !(h as { empty_layer?: boolean })?.empty_layer).length;
-  if (nonEmpty > diffIDs.length) throw new InvalidImageError("too many non-empty layers in History section");
-  return diffIDs as Digest[];
+  if (nonEmptyHistory > diffIDs.length) throw new InvalidImageError("too many non-empty layers in History section");
+  return [...diffIDs] as Digest[];
 }
 
 /** A reference a tag may be created with (daemon TagImage rules). */

@@ -111,6 +111,32 @@ fs.appendFileSync(${JSON.stringify(log)}, "writer-done\\n");`, env);
     expect(readFileSync(log, "utf8")).toBe("holder-start\nholder-end\nwriter-done\n");
   });
 
+  // Issue 17: a waiter on another host (a shared filesystem) can judge the lock only by its
+  // mtime; the refresher thread must keep it fresh while the holder's main thread is busy.
+  it("a busy holder's lock stays fresh for waiters that judge it by time", async () => {
+    const root = tempRoot();
+    const log = join(root, "order.log");
+    const env = { TSBUILD_LOCK_STALE_MS: "1500" };
+    const holder = node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+await s.withLock(async () => {
+  const owner = ${JSON.stringify(join(root, "tsbuild.lock", "owner.json"))};
+  fs.writeFileSync(owner, JSON.stringify({ ...JSON.parse(fs.readFileSync(owner, "utf8")), host: "another-host" }));
+  fs.appendFileSync(${JSON.stringify(log)}, "holder-start\\n");
+  const until = Date.now() + 6000;
+  while (Date.now() < until);
+  fs.appendFileSync(${JSON.stringify(log)}, "holder-end\\n");
+});`, env);
+    while (!existsSync(log)) await new Promise((r) => setTimeout(r, 20));
+    const writer = node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+await s.withLock(async () => fs.appendFileSync(${JSON.stringify(log)}, "writer\\n"));`, env);
+    const [h, w] = await Promise.all([holder, writer]);
+    expect(h.stderr + w.stderr).toBe("");
+    expect([h.code, w.code]).toEqual([0, 0]);
+    expect(readFileSync(log, "utf8")).toBe("holder-start\nholder-end\nwriter\n");
+  }, 120_000);
+
   it("the lock of a process that died is taken over at once, however fresh it looks", async () => {
     const root = tempRoot();
     const dead = await node(`console.log(JSON.stringify({ pid: process.pid, host: (await import("node:os")).hostname(), start: "", token: "gone" }));`);

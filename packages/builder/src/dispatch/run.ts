@@ -58,12 +58,14 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   // The shell, the simulated package managers and the models load on the first RUN that runs:
   // a build whose every RUN comes from the cache never pays for them.
   let runCommand: typeof import("@tsbuild/shell").runCommand;
+  let guardStep: (cmdLine: string[]) => { disarm(): void } | undefined;
   let models: CommandModel[];
   let binaries: ReturnType<typeof import("@tsbuild/pkgsim").simulatedBinariesWith>;
   let prepared: PreparedMounts;
   const prepare = async () => {
     const [shell, { simulatedBinariesWith, withPackageManagers }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
     runCommand = shell.runCommand;
+    guardStep = (line) => stepWatchdog(shell, run.opts.runLimits, line);
     // Downloads go through the store's content cache; RUN --network=none has none at all.
     const root = run.store.root;
     const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
@@ -84,6 +86,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
     } catch (e) {
       throw run.err((e as Error).message);
     }
+    const watchdog = guardStep(cmdLine);
     const result = await runCommand(fs, {
       argv: cmdLine,
       // BuildKit mounts no VOLUME for RUN: what the command writes there stays in the layer (g-17-003).
@@ -101,7 +104,7 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,
       notes: (line) => run.print(line),
-    });
+    }).finally(() => watchdog?.disarm());
     // A cache mount keeps what the command wrote, even when the command failed.
     await keepCaches(run, prepared);
     if (result.exitCode !== 0) {
@@ -115,6 +118,22 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
     removeSecrets(fs, secrets);
   };
   return { probe, buildkit: bk, container: "run", prepare, change };
+}
+
+/**
+ * With `runLimits.watchdog`, a step whose JavaScript never yields (so that neither just-bash's
+ * timer nor the step guard's checks can stop it) is stopped past its time limit and a grace
+ * period by killing the process, after the failure Docker would print for the step. Only for
+ * a process that exists for the build (the CLI): a library host decides for itself.
+ */
+function stepWatchdog(shell: typeof import("@tsbuild/shell"), limits: BuildRun["opts"]["runLimits"], cmdLine: string[]): { disarm(): void } | undefined {
+  if (!limits?.watchdog) return undefined;
+  const timeoutMs = limits.timeoutMs ?? shell.DEFAULT_LIMITS.timeoutMs;
+  const graceMs = shell.watchdogGraceMs(timeoutMs);
+  const message =
+    `The command '${cmdLine.join(" ")}' returned a non-zero code: 137: ${shell.timeoutMessage(timeoutMs)}` +
+    ` (it did not stop by itself within ${graceMs / 1000} s more: tsbuild was killed)`;
+  return shell.armWatchdog(timeoutMs + graceMs, message);
 }
 
 /**

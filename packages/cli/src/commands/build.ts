@@ -100,7 +100,7 @@ export const buildCommand: Command = {
         buildkit,
         output: out,
         sourceDateEpoch: epoch(values, io),
-        runLimits: runLimits(values),
+        runLimits: { ...runLimits(values), watchdog: true },
         sources: [registrySource(registry)],
         offline: values.offline ? true : undefined,
         cacheFrom: cacheFromSources(store, values["cache-from"] as string[] | undefined),

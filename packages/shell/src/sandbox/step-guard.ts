@@ -9,7 +9,8 @@
  * safe in Node: V8's TerminateExecution from a watchdog thread drops pending promise
  * continuations and, with async hooks in use (the store's lock uses AsyncLocalStorage), aborts
  * Node on its own assertions; running the step in a worker would need the step's whole
- * filesystem there. A check costs a counter.
+ * filesystem there. A check costs a counter. JavaScript that never reaches a check is stopped by
+ * the watchdog (watchdog.ts), which can only kill the process.
  *
  * Memory: a step's files, pipes and device reads are Node buffers; past the budget (`--memory`)
  * the step stops with a message instead of Node's RangeError or a heap abort.

@@ -32,9 +32,17 @@ setInterval(() => {
 let worker: Worker | undefined;
 const lost = new Map<string, string>();
 
+/**
+ * The locks this process holds (path → token), under a global symbol: the shell's watchdog
+ * (which never imports the store) removes them before it kills a process stuck in a step.
+ */
+const HELD_LOCKS = Symbol.for("tsbuild.heldLocks");
+const held: Map<string, string> = ((globalThis as { [HELD_LOCKS]?: Map<string, string> })[HELD_LOCKS] ??= new Map());
+
 function refresher(interval: number): Worker {
   if (worker) return worker;
-  worker = new Worker(SOURCE.replace("INTERVAL", String(interval)), { eval: true });
+  // The source is CommonJS: the process's own flags (node --input-type=module) must not apply.
+  worker = new Worker(SOURCE.replace("INTERVAL", String(interval)), { eval: true, execArgv: [] });
   worker.on("message", (m: { path: string; error: string }) => lost.set(m.path, m.error));
   worker.on("error", () => (worker = undefined));
   // A held lock is released by the code holding it; the worker must not keep Node alive.
@@ -44,11 +52,13 @@ function refresher(interval: number): Worker {
 
 export function startRefreshing(path: string, token: string, interval: number): void {
   lost.delete(path);
+  held.set(path, token);
   refresher(interval).postMessage({ op: "hold", path, token });
 }
 
 /** Stops refreshing; returns why the lock was lost, if it was. */
 export function stopRefreshing(path: string): string | undefined {
+  held.delete(path);
   worker?.postMessage({ op: "release", path });
   const why = lost.get(path);
   lost.delete(path);
