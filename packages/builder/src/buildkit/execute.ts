@@ -117,7 +117,8 @@ export async function finishBuildKit(run: BuildRun, state: StageState, tagRefs: 
 /** SkipUnsetEnv: a variable the stage does not define is shown as written ($HOME stays $HOME). */
 function keepUnset(text: string, env: Map<string, string>): Map<string, string> {
   const out = new Map(env);
-  for (const m of text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
+  // Special and positional parameters ($?, $@, $1) are never set, so they stay too (recorded, b-ro-bind).
+  for (const m of text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?\-$!])\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?\-$!]))/g)) {
     const name = m[1] ?? m[2];
     if (!out.has(name)) out.set(name, m[0]);
   }
