@@ -44,10 +44,38 @@ export function neededStages(df: Dockerfile, plan: Stage[], metaArgs: Map<string
   return plan.filter((s) => need.has(s.index));
 }
 
-/** The `[name k/m]` prefix: named stages by name, unnamed ones as stage-N when there are several. */
-export function stageLabel(df: Dockerfile, stage: Stage): string {
+/**
+ * The `[name k/m]` prefix: named stages by name, unnamed ones as stage-N when there are several.
+ * dockerfile2llb counts the stage it makes for each `COPY --from=<image>` too (`implicit`): one
+ * FROM and a COPY --from an image is labelled `stage-0` (recorded, g-29-004).
+ */
+export function stageLabel(df: Dockerfile, stage: Stage, implicit = 0): string {
   if (stage.name) return stage.name + " ";
-  return df.stages.length > 1 ? `stage-${stage.index} ` : "";
+  return df.stages.length + implicit > 1 ? `stage-${stage.index} ` : "";
+}
+
+/** The `COPY --from` values of `stages` that name no earlier stage: images, each a stage of its own in dockerfile2llb. */
+export function copyFromImages(df: Dockerfile, stages: Stage[], metaArgs: Map<string, string | undefined>): string[] {
+  const env = new Map<string, string>();
+  for (const [k, v] of metaArgs) if (v !== undefined) env.set(k, v);
+  const lex = new ShellLex(df.escapeChar);
+  const out: string[] = [];
+  for (const s of stages) {
+    for (const ins of s.instructions) {
+      const from = ins.kind === "COPY" ? ins.flag("from") : undefined;
+      if (from === undefined) continue;
+      let ref = from;
+      try {
+        ref = lex.processWord(from, env);
+      } catch {
+        // kept as written
+      }
+      const lower = ref.toLowerCase();
+      const stage = df.stages.find((x) => x.index < s.index && (x.name === lower || (/^\d+$/.test(ref) && Number(ref) === x.index)));
+      if (!stage) out.push(ref);
+    }
+  }
+  return out;
 }
 
 /** How many numbered vertices a stage has: its FROM of an image, then each file operation. */
