@@ -25,11 +25,11 @@ function failsCacheKey(run: BuildRun, state: StageState, ins: Instruction): bool
  * BuildKit computes the cache keys of a stage's context copies concurrently, each after the keys
  * of the steps before it: when one fails, every copy whose key failed has been shown, with the
  * steps before it (recorded from Docker 20.10's BuildKit: g-29-009, -010, -024, -035 show every
- * vertex up to the last copy with a missing source, none after it, whatever failed first).
- * The vertices after `failed` up to that last failing copy are printed here, before the error.
+ * vertex up to the last copy with a missing source, none after it, whatever failed first: the
+ * keys are computed before any step runs, g-29-011). The vertices after `failed` up to that last
+ * failing copy are printed here, before the error.
  */
 export function sayVerticesBeforeError(run: BuildRun, stage: Stage, state: StageState, failed: Instruction): void {
-  if (!failsCacheKey(run, state, failed)) return;
   const rest = stage.instructions.slice(stage.instructions.indexOf(failed) + 1);
   let last = -1;
   rest.forEach((ins, i) => {

@@ -5,7 +5,7 @@ import { BuildError, type BuildResult } from "../options.js";
 import { substitutionEnv, type StageState } from "../state.js";
 import { expandWithMetaArgs, findStage } from "../dispatch/from.js";
 import { buildkitConfig, serializeBuildKitConfig } from "./image.js";
-import { copyFromImages, counter, FILE_OPS, fullReference, neededStages, stageLabel, vertexCount } from "./stages.js";
+import { implicitStageImages, counter, FILE_OPS, fullReference, neededStages, stageLabel, vertexCount } from "./stages.js";
 
 /** A stage's FROM: its cache key starts from the base image (or the stage it builds on); its FROM vertex is printed. */
 export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageState): void {
@@ -61,8 +61,8 @@ function implicitImages(run: BuildRun): { all: string[]; needed: Set<string> } {
     }
   };
   const found = {
-    all: copyFromImages(df, df.stages, run.metaArgs),
-    needed: new Set(copyFromImages(df, neededStages(df, run.plan, run.metaArgs), run.metaArgs).map(vertexName)),
+    all: implicitStageImages(df, df.stages, run.metaArgs),
+    needed: new Set(implicitStageImages(df, neededStages(df, run.plan, run.metaArgs), run.metaArgs).map(vertexName)),
   };
   implicitByRun.set(run, found);
   return found;

@@ -54,25 +54,34 @@ export function stageLabel(df: Dockerfile, stage: Stage, implicit = 0): string {
   return df.stages.length + implicit > 1 ? `stage-${stage.index} ` : "";
 }
 
-/** The `COPY --from` values of `stages` that name no earlier stage: images, each a stage of its own in dockerfile2llb. */
-export function copyFromImages(df: Dockerfile, stages: Stage[], metaArgs: Map<string, string | undefined>): string[] {
+/**
+ * The `COPY --from` and `RUN --mount` sources of `stages` that name no earlier stage: images, each
+ * a stage of its own in dockerfile2llb (a cache mount without `from` stands on an empty one,
+ * "scratch"; recorded: a single FROM with a cache mount is labelled stage-0, g-29-033).
+ */
+export function implicitStageImages(df: Dockerfile, stages: Stage[], metaArgs: Map<string, string | undefined>): string[] {
   const env = new Map<string, string>();
   for (const [k, v] of metaArgs) if (v !== undefined) env.set(k, v);
   const lex = new ShellLex(df.escapeChar);
+  const word = (w: string) => {
+    try {
+      return lex.processWord(w, env);
+    } catch {
+      return w;
+    }
+  };
   const out: string[] = [];
   for (const s of stages) {
     for (const ins of s.instructions) {
-      const from = ins.kind === "COPY" ? ins.flag("from") : undefined;
-      if (from === undefined) continue;
-      let ref = from;
-      try {
-        ref = lex.processWord(from, env);
-      } catch {
-        // kept as written
+      const mounts = ins.kind === "RUN" ? (ins.mounts ?? []).filter((m) => m.type !== "tmpfs") : [];
+      const froms = ins.kind === "COPY" ? [ins.flag("from")] : mounts.map((m) => m.from ?? (m.type === "cache" ? "scratch" : undefined));
+      for (const from of froms) {
+        if (from === undefined) continue;
+        const ref = word(from);
+        const lower = ref.toLowerCase();
+        const stage = df.stages.find((x) => x.index < s.index && (x.name === lower || (/^\d+$/.test(ref) && Number(ref) === x.index)));
+        if (!stage) out.push(ref);
       }
-      const lower = ref.toLowerCase();
-      const stage = df.stages.find((x) => x.index < s.index && (x.name === lower || (/^\d+$/.test(ref) && Number(ref) === x.index)));
-      if (!stage) out.push(ref);
     }
   }
   return out;
