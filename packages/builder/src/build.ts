@@ -11,6 +11,7 @@ import { StepError, type Step } from "./step.js";
 import type { StageState } from "./state.js";
 import { neededStages } from "./buildkit/stages.js";
 import { finishBuildKit, sayBuildKitStep, startBuildKitStage } from "./buildkit/execute.js";
+import { sayVerticesBeforeError } from "./buildkit/error-vertices.js";
 
 /** Docker's classic builder, step by step (moby builder/dockerfile/builder.go dispatchFromDockerfile). */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -94,7 +95,10 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
       if (run.opts.buildkit) sayBuildKitStep(run, stage, state, ins);
       if (run.opts.buildkit && ins.kind === "CMD") state.bkArgsEscaped = true;
       const current = state;
-      await located(run, step, () => dispatch(run, current, step, () => `${ins.kind} is not supported here`));
+      await located(run, step, () => dispatch(run, current, step, () => `${ins.kind} is not supported here`)).catch((e: unknown) => {
+        if (run.opts.buildkit) sayVerticesBeforeError(run, stage, current, ins);
+        throw e;
+      });
       // dispatchState.updateRunConfig: the next step's config names the image it starts from.
       state.runConfig.Image = state.imageId;
       step.record.imageId = state.imageId || undefined;

@@ -25,6 +25,8 @@ export interface CaseSpec {
   empty_dirs?: string[];
   /** The builder Docker used: "classic" (default, DOCKER_BUILDKIT=0) or "buildkit". */
   builder?: "classic" | "buildkit";
+  /** `--secret id=…,src=…` of a BuildKit build, src relative to the context (record.py passes the same). */
+  secrets?: Array<{ id: string; src: string }>;
 }
 
 interface Step {
@@ -108,7 +110,8 @@ async function runBuild(store: ImageStore, dir: string, spec: CaseSpec, tag: str
   try {
     const context = await BuildContext.fromDirectory(dir);
     const buildkit = spec.builder === "buildkit";
-    const r = await build({ store, context, tags: [tag], buildArgs, target: spec.target, output, buildkit });
+    const secrets = (spec.secrets ?? []).map((x) => ({ id: x.id, src: join(dir, x.src) }));
+    const r = await build({ store, context, tags: [tag], buildArgs, target: spec.target, output, buildkit, secrets });
     return { code: 0, steps: buildkit ? parseBuildKitSteps(lines) : parseSteps(lines), error: [], imageId: r.imageId };
   } catch (e) {
     const code = e instanceof BuildError ? e.exitCode : 1;

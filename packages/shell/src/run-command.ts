@@ -35,7 +35,8 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   let fs: FileSystem;
   try {
     const given = new Map((spec.mounts ?? []).map((m) => [m.path, m.fs] as const));
-    fs = mountVolumes(image, [...Object.keys(spec.config.Volumes ?? {}), ...given.keys()], mounts, spec.now, given);
+    const readOnly = { dirs: new Set((spec.mounts ?? []).filter((m) => m.readOnly).map((m) => m.path)), files: spec.readOnlyFiles };
+    fs = mountVolumes(image, [...Object.keys(spec.config.Volumes ?? {}), ...given.keys()], mounts, spec.now, given, readOnly);
   } catch (e) {
     if (e instanceof VolumeMountError) return { exitCode: 1, error: e.message };
     throw e;

@@ -83,7 +83,12 @@ export interface RunSpec {
    * keyed by absolute path and used as given, not filled from the image: what the command does there
    * happens in them and never reaches the layer (the builder keeps a cache mount's for later builds).
    */
-  mounts?: Array<{ path: string; fs: RootFS }>;
+  mounts?: Array<{ path: string; fs: RootFS; readOnly?: boolean }>;
+  /**
+   * Files of the image mounted read-only over themselves for this step (BuildKit's secrets): a
+   * write fails with EROFS, removing or renaming one with EBUSY.
+   */
+  readOnlyFiles?: string[];
 }
 
 export interface RunResult {

@@ -174,9 +174,9 @@ describe("nested and missing volume paths", () => {
       { volumes: ["/vol", "/p/q"] },
     );
     expect(r.stdout).toBe("rm=1\nmv=1\nrmdir=1\nrmp=1\nq\n");
-    expect(r.stderr).toContain("rm: can't remove '/vol': Resource busy");
-    expect(r.stderr).toContain("rm: can't remove '/p/q': Resource busy");
-    expect(r.stderr).toContain("rmdir: '/p/q': Resource busy");
+    expect(r.stderr).toContain("rm: can't remove '/vol': Device or resource busy");
+    expect(r.stderr).toContain("rm: can't remove '/p/q': Device or resource busy");
+    expect(r.stderr).toContain("rmdir: '/p/q': Device or resource busy");
     expect(paths(r.entries)).toEqual(["p", "p/.wh.two"]);
   });
 });

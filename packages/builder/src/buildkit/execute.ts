@@ -5,7 +5,7 @@ import { BuildError, type BuildResult } from "../options.js";
 import { substitutionEnv, type StageState } from "../state.js";
 import { expandWithMetaArgs, findStage } from "../dispatch/from.js";
 import { buildkitConfig, serializeBuildKitConfig } from "./image.js";
-import { counter, FILE_OPS, fullReference, stageLabel, vertexCount } from "./stages.js";
+import { implicitStageImages, counter, FILE_OPS, fullReference, neededStages, stageLabel, vertexCount } from "./stages.js";
 
 /** A stage's FROM: its cache key starts from the base image (or the stage it builds on); its FROM vertex is printed. */
 export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageState): void {
@@ -14,7 +14,8 @@ export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageStat
   const fromImage = !parent && ref.toLowerCase() !== "scratch";
   state.bkKey = parent ? parent.bkKey : fromImage ? `image:${state.imageId}` : "scratch";
   state.bkArgsEscaped = parent ? parent.bkArgsEscaped : Boolean(state.image?.config?.ArgsEscaped);
-  const pos = { k: 0, m: vertexCount(stage, fromImage), label: stageLabel(run.dockerfile, stage) };
+  const implicit = implicitImages(run);
+  const pos = { k: 0, m: vertexCount(stage, fromImage), label: stageLabel(run.dockerfile, stage, implicit.all.length) };
   run.bkPosition.set(stage.index, pos);
   if (!fromImage) return;
   let shown = ref;
@@ -37,11 +38,36 @@ export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageStat
     return;
   }
   const vertex = ++run.bkVertex;
-  run.say(`#${vertex} [${pos.label}${counter(pos.k, pos.m)}] FROM ${shown}`);
+  // The same image as a needed `COPY --from=<image>`: one vertex, mostly named as that implicit
+  // stage's, which has no [k/m] (8 of 9 recorded builds, g-29-*; Go's map order decides).
+  const merged = implicit.needed.has(shown);
+  run.say(merged ? `#${vertex} FROM ${shown}` : `#${vertex} [${pos.label}${counter(pos.k, pos.m)}] FROM ${shown}`);
   const entry = { vertex, cached: false, shared: false };
   run.bkFromVertices.set(shown, entry);
   stageFrom.set(state, entry);
 }
+
+/** The images `COPY --from` names: all of them (stage labels), and those of the needed stages as FROM vertices. */
+function implicitImages(run: BuildRun): { all: string[]; needed: Set<string> } {
+  const known = implicitByRun.get(run);
+  if (known) return known;
+  const df = run.dockerfile;
+  const vertexName = (ref: string) => {
+    try {
+      const named = parseNamed(ref);
+      return fullReference(named.name, named.tag, named.digest);
+    } catch {
+      return ref;
+    }
+  };
+  const found = {
+    all: implicitStageImages(df, df.stages, run.metaArgs),
+    needed: new Set(implicitStageImages(df, neededStages(df, run.plan, run.metaArgs), run.metaArgs).map(vertexName)),
+  };
+  implicitByRun.set(run, found);
+  return found;
+}
+const implicitByRun = new WeakMap<BuildRun, { all: string[]; needed: Set<string> }>();
 
 type FromVertex = { vertex: number; cached: boolean; shared: boolean };
 /** Each stage's FROM vertex (an image), for the CACHED mark its first step's run gives it. */
@@ -117,7 +143,8 @@ export async function finishBuildKit(run: BuildRun, state: StageState, tagRefs: 
 /** SkipUnsetEnv: a variable the stage does not define is shown as written ($HOME stays $HOME). */
 function keepUnset(text: string, env: Map<string, string>): Map<string, string> {
   const out = new Map(env);
-  for (const m of text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
+  // Special and positional parameters ($?, $@, $1) are never set, so they stay too (recorded, b-ro-bind).
+  for (const m of text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?\-$!])\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?\-$!]))/g)) {
     const name = m[1] ?? m[2];
     if (!out.has(name)) out.set(name, m[0]);
   }

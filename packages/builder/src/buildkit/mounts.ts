@@ -11,6 +11,8 @@ import { copyTree } from "./tree.js";
 export interface GivenMount {
   path: string;
   fs: RootFS;
+  /** Mounted read-only (a bind without `rw`, a cache with `ro`): the command's writes there fail with EROFS. */
+  readOnly: boolean;
 }
 
 /** The mounts of one RUN: the filesystems to mount, the caches to keep afterwards, the environment they add. */
@@ -131,14 +133,14 @@ export async function prepareMounts(run: BuildRun, state: StageState, mounts: Ru
       const kept = fresh ? undefined : await loadCache(run, id);
       if (kept) fillFrom(kept, "/", fs, "cache");
       else if (m.from !== undefined) fillFrom(await resolveFromFlag(run, state, m.from), posix.resolve("/", m.source ?? "/"), fs, "cache source");
-      out.given.push({ path, fs });
+      out.given.push({ path, fs, readOnly: m.readOnly });
       out.caches.push({ id, fs });
     } else if (m.type === "bind") {
-      out.given.push({ path, fs: await bindSource(run, state, m) });
+      out.given.push({ path, fs: await bindSource(run, state, m), readOnly: m.readOnly });
     } else if (m.type === "tmpfs") {
       const fs = new RootFS({ defaultMtime: run.clock.date() });
       fs.chmod("/", 0o1777);
-      out.given.push({ path, fs });
+      out.given.push({ path, fs, readOnly: false });
     } else if (m.type === "ssh") {
       if (m.required) throw new Error(`no SSH key ${JSON.stringify(m.cacheId ?? "")} forwarded from the client`);
       // BuildKit sets the variable even when no agent came with the build (recorded, b-mounts-ssh).

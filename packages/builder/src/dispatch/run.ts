@@ -100,6 +100,8 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       hostname: containerId.slice(0, 12),
       // A --mount's content is never part of the layer: its filesystem is mounted over the image.
       mounts: prepared.given,
+      // Secrets are mounted read-only over their stubs (recorded: EROFS on write, EBUSY on rm, b-ro-secret).
+      readOnlyFiles: secrets.map((s) => s.path),
       binaries,
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,

@@ -30,7 +30,8 @@ export function buildkitStep(r: Random, uniq: () => string, hasSrcStage: boolean
     case 3: {
       const from = hasSrcStage && r.chance(0.5) ? ",from=src,source=/srcd" : r.chance(0.5) ? ",source=d" : "";
       const rw = r.chance(0.3) ? ",rw" : "";
-      return `RUN --mount=type=bind,target=/mnt/b${from}${rw} ls /mnt/b > /bind-ls && touch /mnt/b/new 2>/dev/null; echo done > /bind-done`;
+      // What a write there does goes into the layer: a bind without rw is read-only (EROFS).
+      return `RUN --mount=type=bind,target=/mnt/b${from}${rw} ls /mnt/b > /bind-ls && touch /mnt/b/new 2>/bind-err; echo "touch $?" >> /bind-err; mkdir /mnt/b/m 2>>/bind-err; echo "mkdir $?" >> /bind-err; echo done > /bind-done`;
     }
     case 4:
       return `RUN --mount=type=tmpfs,target=${r.pick(["/tmp", "/scratch", "/var/tmp"])} echo t > /ran-tmpfs`;

@@ -4,6 +4,7 @@ import {
   type WriteFileOptions,
 } from "@tsbuild/fs-snapshot";
 import { resolvePath } from "../util/paths.js";
+import { fsError as shellFsError } from "../util/errors.js";
 import { mountError, relabel } from "./mount-errors.js";
 import { Volume } from "./volume.js";
 
@@ -51,6 +52,9 @@ export class VolumeFs implements FileSystem {
   /** Mounted volumes, parents before the volumes mounted inside them. */
   private readonly volumes: Volume[] = [];
 
+  /** Canonical paths of image files mounted read-only over themselves (BuildKit's secrets). */
+  private readonly lockedFiles = new Set<string>();
+
   private constructor(private readonly image: FileSystem) {}
 
   /**
@@ -61,23 +65,28 @@ export class VolumeFs implements FileSystem {
    * in that volume instead. Throws VolumeMountError when a path is a file. `now` is the step's
    * clock, for the times of what the volumes' filesystems create.
    */
-  static mount(image: FileSystem, paths: readonly string[], now?: () => Date, given: ReadonlyMap<string, RootFS> = new Map()): VolumeFs {
+  static mount(image: FileSystem, paths: readonly string[], now?: () => Date, given: ReadonlyMap<string, RootFS> = new Map(), readOnly: ReadOnlyMounts = {}): VolumeFs {
     const view = new VolumeFs(image);
     const targets = new Set<string>();
     const provided = new Map<string, RootFS>();
+    const roTargets = new Set<string>();
     for (const p of paths) {
       const target = view.mountTarget(p);
       targets.add(target);
       const fs = given.get(p);
       if (fs) provided.set(target, fs);
+      if (readOnly.dirs?.has(p)) roTargets.add(target);
     }
+    for (const f of readOnly.files ?? []) view.lockedFiles.add(view.locate(f, true, "mount").path);
     // Docker mounts the shallower paths first, so a volume inside another has its mount point there.
     const ordered = [...targets].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
     for (const path of ordered) {
       const parent = view.volumeAt(path);
       if (parent) parent.mountPoints.push(parent.inner(path));
       else if (!view.peek(path)) image.mkdir(path, { recursive: true, mode: 0o755, owner: { uid: 0, gid: 0 } });
-      view.volumes.push(new Volume(path, (view.volumes.length + 1) * INODE_SPAN, image, now, provided.get(path)));
+      const volume = new Volume(path, (view.volumes.length + 1) * INODE_SPAN, image, now, provided.get(path));
+      volume.readOnly = roTargets.has(path);
+      view.volumes.push(volume);
     }
     return view;
   }
@@ -153,6 +162,7 @@ export class VolumeFs implements FileSystem {
 
   writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
     const at = this.locate(p, true, "open");
+    this.guard(at, "open", p, "write");
     this.call(at, p, (fs, inner) => fs.writeFile(inner, data, opts));
   }
 
@@ -160,6 +170,7 @@ export class VolumeFs implements FileSystem {
     const made = { mode: opts.mode, owner: opts.owner, mtime: opts.mtime };
     if (!opts.recursive) {
       const at = this.locate(p, false, "mkdir");
+      this.guard(at, "mkdir", p, "create");
       this.call(at, p, (fs, inner) => fs.mkdir(inner, made));
       return;
     }
@@ -171,6 +182,7 @@ export class VolumeFs implements FileSystem {
       const at = this.locate(prefix, false, "mkdir");
       const st = this.peek(at.path);
       if (!st) {
+        this.guard(at, "mkdir", p, "create");
         this.call(at, p, (fs, inner) => fs.mkdir(inner, { ...made, mode: last ? opts.mode : 0o755 }));
         continue;
       }
@@ -184,11 +196,13 @@ export class VolumeFs implements FileSystem {
   symlink(target: string, p: string, opts: { owner?: Owner; mtime?: Date } = {}): void {
     if (target === "") throw mountError("ENOENT", "symlink", target, p);
     const at = this.locate(p, false, "symlink", [target, p]);
+    this.guard(at, "symlink", p, "create");
     this.call(at, target, (fs, inner) => fs.symlink(target, inner, opts), p);
   }
 
   mknod(p: string, type: "fifo" | "char" | "block", opts: { mode?: number; owner?: Owner; major?: number; minor?: number } = {}): void {
     const at = this.locate(p, false, "mknod");
+    this.guard(at, "mknod", p, "create");
     this.call(at, p, (fs, inner) => fs.mknod(inner, type, opts));
   }
 
@@ -198,6 +212,7 @@ export class VolumeFs implements FileSystem {
     if (!this.peek(src.path)) throw mountError("ENOENT", "link", existing, newPath);
     if (this.peek(dst.path)) throw mountError("EEXIST", "link", existing, newPath);
     if (src.volume !== dst.volume) throw mountError("EXDEV", "link", existing, newPath);
+    this.guard(dst, "link", newPath, "create");
     this.call(src, existing, (fs, inner) => fs.link(inner, dst.inner), newPath);
   }
 
@@ -205,12 +220,14 @@ export class VolumeFs implements FileSystem {
 
   unlink(p: string): void {
     const at = this.locate(p, false, "unlink");
+    this.guard(at, "unlink", p, "remove");
     this.call(at, p, (fs, inner) => fs.unlink(inner));
   }
 
   rmdir(p: string): void {
     const at = this.locate(p, false, "rmdir");
     if (this.isMountPoint(at)) throw mountError("EBUSY", "rmdir", p);
+    this.guard(at, "rmdir", p, "remove");
     this.call(at, p, (fs, inner) => fs.rmdir(inner));
   }
 
@@ -228,6 +245,7 @@ export class VolumeFs implements FileSystem {
     }
     const st = this.peek(at.path);
     if (!st || !this.holdsMountPoint(at.path)) {
+      this.guard(at, "rm", p, "remove");
       this.call(at, p, (fs, inner) => fs.rm(inner, opts));
       return;
     }
@@ -238,6 +256,7 @@ export class VolumeFs implements FileSystem {
   private removeTree(path: string): void {
     const at = this.locate(path, false, "rm");
     if (!this.holdsMountPoint(path)) {
+      this.guard(at, "rm", path, "remove");
       this.call(at, path, (fs, inner) => fs.rm(inner, { recursive: true }));
       return;
     }
@@ -264,6 +283,8 @@ export class VolumeFs implements FileSystem {
     if (src.volume !== dst.volume || (st.type === "dir" && this.holdsMountPoint(src.path))) {
       throw mountError("EXDEV", "rename", from, to);
     }
+    this.guard(src, "rename", from, "remove");
+    this.guard(dst, "rename", to, this.lockedFiles.has(dst.path) ? "remove" : "write");
     this.call(src, from, (fs, inner) => fs.rename(inner, dst.inner), to);
   }
 
@@ -271,16 +292,19 @@ export class VolumeFs implements FileSystem {
 
   chmod(p: string, mode: number): void {
     const at = this.locate(p, true, "chmod");
+    this.guard(at, "chmod", p, "change");
     this.call(at, p, (fs, inner) => fs.chmod(inner, mode));
   }
 
   chown(p: string, owner: Owner, opts: { noFollow?: boolean } = {}): void {
     const at = this.locate(p, !opts.noFollow, opts.noFollow ? "lchown" : "chown");
+    this.guard(at, "chown", p, "change");
     this.call(at, p, (fs, inner) => fs.chown(inner, owner, opts));
   }
 
   utimes(p: string, atime: Date, mtime: Date, opts: { noFollow?: boolean } = {}): void {
     const at = this.locate(p, !opts.noFollow, opts.noFollow ? "lutimes" : "utime");
+    this.guard(at, "utime", p, "change");
     this.call(at, p, (fs, inner) => fs.utimes(inner, atime, mtime, opts));
   }
 
@@ -365,6 +389,22 @@ export class VolumeFs implements FileSystem {
     }
   }
 
+  /**
+   * What a read-only mount refuses, after the checks the call makes first on Linux: `create` leaves
+   * an existing name to the filesystem (EEXIST), `change`/`remove` a missing one (ENOENT), and then
+   * the change fails with EROFS; a file mounted over itself cannot be removed or renamed (EBUSY).
+   */
+  private guard(at: Place, syscall: string, p: string, kind: "write" | "create" | "change" | "remove"): void {
+    if (this.lockedFiles.has(at.path)) {
+      if (kind === "remove") throw mountError("EBUSY", syscall, p);
+      if (kind !== "create") throw shellFsError("EROFS", syscall, p);
+      return;
+    }
+    if (!at.volume?.readOnly) return;
+    const there = this.peek(at.path) !== undefined;
+    if (kind === "write" || (kind === "create" ? !there : there)) throw shellFsError("EROFS", syscall, p);
+  }
+
   private isMountPoint(at: Place): boolean {
     return at.volume !== undefined && at.volume.path === at.path;
   }
@@ -387,6 +427,12 @@ export class VolumeFs implements FileSystem {
   private inodes(at: Place, st: Stat): Stat {
     return at.volume ? { ...st, ino: st.ino + at.volume.inodeBase } : st;
   }
+}
+
+/** The read-only mounts among a step's: directories given by their mount path, files by theirs. */
+export interface ReadOnlyMounts {
+  dirs?: ReadonlySet<string>;
+  files?: readonly string[];
 }
 
 function components(p: string): string[] {

@@ -12,6 +12,8 @@ import { copyTree } from "./tree-copy.js";
 export class Volume {
   /** Paths, relative to the volume's root, where other volumes are mounted inside this one. */
   readonly mountPoints: string[] = [];
+  /** Mounted read-only (BuildKit's bind without `rw`): VolumeFs refuses every change with EROFS. */
+  readOnly = false;
   private contents: RootFS | undefined;
 
   constructor(

@@ -35,7 +35,7 @@ export function describeError(err: unknown): string {
     case "EACCES": return "Permission denied";
     case "EPERM": return "Operation not permitted";
     case "ENOTEMPTY": return "Directory not empty";
-    case "EBUSY": return "Resource busy";
+    case "EBUSY": return "Device or resource busy";
     case "EROFS": return "Read-only file system";
     case "EINVAL": return "Invalid argument";
     case "ELOOP": return "Symbolic link loop";
