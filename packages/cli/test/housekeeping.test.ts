@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { main } from "../src/main.js";
+import { runMain } from "./helpers/run.js";
 import { context, seeded } from "./helpers/context.js";
 
-async function cli(argv: string[], cwd: string, stdin = "") {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin: Readable.from(stdin ? [Buffer.from(stdin)] : []),
-    isTTY: false, env: {}, cwd,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd: string, stdin = "") => runMain(argv, { cwd, stdin });
 
 
 describe("docker build flags from scripts", () => {

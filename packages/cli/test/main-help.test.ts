@@ -1,24 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { main } from "../src/main.js";
 import { commands } from "../src/commands/index.js";
-import { tempDir } from "./helpers/run.js";
+import { runMain, tempDir } from "./helpers/run.js";
 
-async function cli(argv: string[], cwd = tempDir()) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    stdin: Readable.from([]),
-    isTTY: false,
-    env: { HOME: cwd, TSBUILD_ROOT: join(cwd, "store") },
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd = tempDir()) => runMain(argv, { cwd, env: { HOME: cwd, TSBUILD_ROOT: join(cwd, "store") } });
 
 describe("tsbuild explains itself", () => {
   it("every command's --help lists every option, one line each, with a description", async () => {

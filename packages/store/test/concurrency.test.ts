@@ -92,14 +92,7 @@ fs.appendFileSync(${JSON.stringify(log)}, "writer-done\\n");`);
     const root = tempRoot();
     const log = join(root, "order.log");
     const env = { TSBUILD_LOCK_STALE_MS: "300" };
-    const holder = node(`const fs = await import("node:fs");
-const s = store.openStore(${JSON.stringify(root)});
-await s.withLock(async () => {
-  fs.appendFileSync(${JSON.stringify(log)}, "holder-start\\n");
-  const until = Date.now() + 2500;
-  while (Date.now() < until);
-  fs.appendFileSync(${JSON.stringify(log)}, "holder-end\\n");
-});`, env);
+    const holder = busyHolder(root, log, 2500, "", env);
     while (!existsSync(log)) await new Promise((r) => setTimeout(r, 20));
     const writer = node(`const fs = await import("node:fs");
 const s = store.openStore(${JSON.stringify(root)});
@@ -117,16 +110,9 @@ fs.appendFileSync(${JSON.stringify(log)}, "writer-done\\n");`, env);
     const root = tempRoot();
     const log = join(root, "order.log");
     const env = { TSBUILD_LOCK_STALE_MS: "1500" };
-    const holder = node(`const fs = await import("node:fs");
-const s = store.openStore(${JSON.stringify(root)});
-await s.withLock(async () => {
-  const owner = ${JSON.stringify(join(root, "tsbuild.lock", "owner.json"))};
-  fs.writeFileSync(owner, JSON.stringify({ ...JSON.parse(fs.readFileSync(owner, "utf8")), host: "another-host" }));
-  fs.appendFileSync(${JSON.stringify(log)}, "holder-start\\n");
-  const until = Date.now() + 6000;
-  while (Date.now() < until);
-  fs.appendFileSync(${JSON.stringify(log)}, "holder-end\\n");
-});`, env);
+    const asSeenFromAnotherHost = `const owner = ${JSON.stringify(join(root, "tsbuild.lock", "owner.json"))};
+  fs.writeFileSync(owner, JSON.stringify({ ...JSON.parse(fs.readFileSync(owner, "utf8")), host: "another-host" }));`;
+    const holder = busyHolder(root, log, 6000, asSeenFromAnotherHost, env);
     while (!existsSync(log)) await new Promise((r) => setTimeout(r, 20));
     const writer = node(`const fs = await import("node:fs");
 const s = store.openStore(${JSON.stringify(root)});
@@ -157,3 +143,16 @@ await s.withLock(async () => console.log("got it"));`, { TSBUILD_LOCK_STALE_MS: 
     expect(s.getImage(id)).toBeDefined();
   });
 });
+
+/** A process that takes the store lock, runs `setup`, then keeps its main thread busy for `ms`. */
+function busyHolder(root: string, log: string, ms: number, setup: string, env: Record<string, string>) {
+  return node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+await s.withLock(async () => {
+  ${setup}
+  fs.appendFileSync(${JSON.stringify(log)}, "holder-start\\n");
+  const until = Date.now() + ${ms};
+  while (Date.now() < until);
+  fs.appendFileSync(${JSON.stringify(log)}, "holder-end\\n");
+});`, env);
+}

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "@tsbuild/cli";
+// The CLI's own in-process runner, so both front doors are driven the same way here and there.
+import { runMain } from "../../cli/test/helpers/run.js";
 import { builtinSource } from "@tsbuild/builder";
 import { build, type ImageSource } from "../src/index.js";
 
@@ -25,19 +25,7 @@ function contextDir(): string {
   return dir;
 }
 
-async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    stdin: Readable.from([]),
-    isTTY: false,
-    env,
-    cwd: tmpdir(),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string>) => runMain(argv, { cwd: tmpdir(), env });
 
 describe("one front door for the library and the CLI", () => {
   it("the CLI's build and the library's build() give the same image ID for the same context", async () => {

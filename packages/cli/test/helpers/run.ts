@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parseCommandArgs, type Command, type Io } from "../../src/command.js";
+import { main } from "../../src/main.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const busyboxTar = join(repoRoot, "test/conformance/base/busybox-rootfs.tar");
@@ -52,5 +53,20 @@ export async function run(cmd: Command, argv: string[], opts: { root: string; st
     stderr += `Error: ${(e as Error).message}\n`;
     code = (e as { exitCode?: number }).exitCode ?? 1;
   }
+  return { code, stdout, stderr };
+}
+
+/** Runs the whole CLI in-process as `tsbuild ARGV` would, output captured. */
+export async function runMain(argv: string[], opts: { cwd: string; env?: Record<string, string>; stdin?: string }): Promise<Result> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    stdin: Readable.from(opts.stdin ? [Buffer.from(opts.stdin)] : []),
+    isTTY: false,
+    env: opts.env ?? {},
+    cwd: opts.cwd,
+  });
   return { code, stdout, stderr };
 }
