@@ -5,11 +5,11 @@ import type { Catalog, Distro } from "../catalog/types.js";
 import type { SimCommand, SimCommandContext } from "../sim-types.js";
 import { readText } from "../util/fsutil.js";
 import { outOf, type Out } from "../util/output.js";
-import { parseConstraint, readInstalled, readWorld, writeInstalled, writeWorld, type InstalledPackage } from "./db.js";
+import { readInstalled, writeInstalled, writeWorld, type InstalledPackage } from "./db.js";
+import { planAdd } from "./add-plan.js";
 import { planDel } from "./del-plan.js";
 import { ensureIndexes, packageCacheDir, updateSummary } from "./repos.js";
-import { ResolveError, Universe, resolveWorld, type Candidate } from "./resolve.js";
-import { cachePackage, recordFor, removeFiles, unpackFiles, virtualRecord } from "./transaction.js";
+import { cachePackage, recordFor, removeFiles, unpackFiles } from "./transaction.js";
 import { realApk } from "./real/apk-real.js";
 import { apkArch } from "./real/repos.js";
 
@@ -89,31 +89,13 @@ class Apk {
   add(opts: Options): number {
     if (opts.args.length === 0) { this.out.err(USAGE); return 1; }
     ensureIndexes(this.fs, this.out, this.rel.minor, { force: opts.update, noCache: opts.noCache });
-    const installed = readInstalled(this.fs);
-    const world = readWorld(this.fs);
-    let virtual: InstalledPackage | undefined;
-    let newWorld: string[];
-    if (opts.virtual) {
-      virtual = virtualRecord(opts.virtual, opts.args, this.ctx.now?.() ?? new Date());
-      newWorld = [...world.filter((w) => parseConstraint(w).name !== opts.virtual), opts.virtual];
-    } else {
-      const names = new Set(opts.args.map((a) => parseConstraint(a).name));
-      newWorld = [...world.filter((w) => !names.has(parseConstraint(w).name)), ...opts.args];
-    }
-    const extra: Candidate[] = virtual ? [{ name: virtual.name, version: virtual.version, depends: virtual.depends, provides: [], installIf: [], installed: undefined }] : [];
-    const universe = new Universe(installed.filter((p) => p.name !== opts.virtual), this.cat.names().map((n) => this.cat.get(n)!), extra);
-    let plan: Candidate[];
-    try {
-      plan = resolveWorld(universe, newWorld);
-    } catch (e) {
-      if (e instanceof ResolveError) { this.out.err(e.message); return 1; }
-      throw e;
-    }
-    const have = new Set(installed.map((p) => p.name));
-    const toInstall = plan.filter((c) => !have.has(c.name) || c.name === opts.virtual);
-    const records = [...installed.filter((p) => p.name !== opts.virtual)];
+    const now = this.ctx.now?.() ?? new Date();
+    const planned = planAdd(this.fs, opts.args, opts.virtual, now, { packages: this.cat.names().map((n) => this.cat.get(n)!) }, this.out);
+    if (planned === 1) return 1;
+    const { newWorld, virtual, toInstall } = planned;
+    const records = [...planned.kept];
     const cacheDir = opts.noCache ? undefined : packageCacheDir(this.fs);
-    const buildTime = Math.floor((this.ctx.now?.() ?? new Date()).getTime() / 1000);
+    const buildTime = Math.floor(now.getTime() / 1000);
     const added: InstalledPackage[] = [];
     toInstall.forEach((c, i) => {
       this.out.out(`(${i + 1}/${toInstall.length}) Installing ${c.name} (${c.version})`);

@@ -3,10 +3,9 @@ import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../../sim-types.js";
 import { writeText } from "../../util/fsutil.js";
 import { outOf, type Out } from "../../util/output.js";
-import { WORLD, parseConstraint, readInstalled, readWorld, writeInstalled, type InstalledPackage } from "../db.js";
-import { ResolveError, Universe, resolveWorld, type Candidate } from "../resolve.js";
+import { WORLD, parseConstraint, readInstalled, writeInstalled, type InstalledPackage } from "../db.js";
+import { planAdd } from "../add-plan.js";
 import { planDel } from "../del-plan.js";
-import { virtualRecord } from "../transaction.js";
 import { compareApkVersions } from "../version.js";
 import { overwriteConflict, removeOwned, unpack } from "./files.js";
 import { candidates, globMatch } from "./select.js";
@@ -89,29 +88,9 @@ class RealApk {
   async add(opts: RealOptions, loaded: LoadedIndexes & { write: Array<{ path: string; bytes: Buffer }> }): Promise<number> {
     const fs = this.fs;
     flush(this.out, loaded);
-    const installed = readInstalled(fs);
-    const world = readWorld(fs);
-    let virtual: InstalledPackage | undefined;
-    let newWorld: string[];
-    if (opts.virtual) {
-      virtual = virtualRecord(opts.virtual, opts.args, this.now());
-      newWorld = [...world.filter((w) => parseConstraint(w).name !== opts.virtual), opts.virtual];
-    } else {
-      const names = new Set(opts.args.map((a) => parseConstraint(a).name));
-      newWorld = [...world.filter((w) => !names.has(parseConstraint(w).name)), ...opts.args];
-    }
-    const extra: Candidate[] = virtual ? [{ name: virtual.name, version: virtual.version, depends: virtual.depends, provides: [], installIf: [] }] : [];
-    const keepInstalled = installed.filter((p) => p.name !== opts.virtual);
-    const universe = new Universe(keepInstalled, [], [...extra, ...candidates(loaded.indexes, [...newWorld, ...opts.args])]);
-    let plan: Candidate[];
-    try {
-      plan = resolveWorld(universe, newWorld);
-    } catch (e) {
-      if (e instanceof ResolveError) { this.out.err(e.message); return 1; }
-      throw e;
-    }
-    const have = new Set(keepInstalled.map((p) => p.name));
-    const toInstall = plan.filter((c) => !have.has(c.name));
+    const planned = planAdd(fs, opts.args, opts.virtual, this.now(), { candidates: (names) => candidates(loaded.indexes, names) }, this.out);
+    if (planned === 1) return 1;
+    const { newWorld, virtual, kept: keepInstalled, toInstall } = planned;
     // Every package is downloaded and checked before anything changes: a refused one leaves the image as it was.
     const arch = apkArch(fs);
     const files = new Map<string, ApkPackageFile>();
