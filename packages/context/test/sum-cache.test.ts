@@ -12,9 +12,9 @@ afterAll(removeTempDirs);
 /** A file record as read-directory.ts makes it, counting its reads. */
 function fileRecord(abs: string, name: string): { rec: ContextRecord; reads: () => number } {
   let reads = 0;
-  const st = fs.lstatSync(abs, { bigint: true });
+  const st = fs.lstatSync(abs);
   const rec: ContextRecord = {
-    header: { name, mode: Number(st.mode & 0o7777n), uid: 0, gid: 0, size: Number(st.size), typeflag: "0", linkname: "", devmajor: 0, devminor: 0 },
+    header: { name, mode: st.mode & 0o7777, uid: 0, gid: 0, size: st.size, typeflag: "0", linkname: "", devmajor: 0, devminor: 0 },
     mtime: new Date(0),
     data: () => {
       reads++;
