@@ -50,6 +50,38 @@ describe("the context sum cache", () => {
     expect(changed.reads()).toBe(1);
   });
 
+  it("rehashes a file whose mode, mtime or inode changed though its content did not", async () => {
+    const ctx = tempDir();
+    const cacheDir = tempDir();
+    const file = path.join(ctx, "m.txt");
+    fs.writeFileSync(file, "same\n");
+    const remember = async () => {
+      const r = fileRecord(file, "m.txt");
+      ContextSumCache.open(cacheDir, ctx, { racyNs: 0n }).wrap(r.rec, r.rec.stat, recordTarsum).tarsum!();
+      await settle();
+      const again = fileRecord(file, "m.txt");
+      ContextSumCache.open(cacheDir, ctx, { racyNs: 0n }).wrap(again.rec, again.rec.stat, recordTarsum).tarsum!();
+      expect(again.reads()).toBe(0);
+    };
+    const readsAfter = (change: () => void) => {
+      change();
+      const r = fileRecord(file, "m.txt");
+      const sum = ContextSumCache.open(cacheDir, ctx, { racyNs: 0n }).wrap(r.rec, r.rec.stat, recordTarsum).tarsum!();
+      expect(sum).toBe(recordTarsum(fileRecord(file, "m.txt").rec));
+      return r.reads();
+    };
+    await remember();
+    expect(readsAfter(() => fs.chmodSync(file, 0o600))).toBe(1);
+    await remember();
+    expect(readsAfter(() => fs.utimesSync(file, new Date(1_000_000), new Date(2_000_000)))).toBe(1);
+    await remember();
+    expect(readsAfter(() => {
+      const other = path.join(ctx, "other");
+      fs.writeFileSync(other, "same\n");
+      fs.renameSync(other, file);
+    })).toBe(1);
+  });
+
   it("does not remember a file changed in the last seconds, nor trust a damaged cache file", async () => {
     const ctx = tempDir();
     const cacheDir = tempDir();
