@@ -112,7 +112,13 @@ function load(file: string): Map<string, Entry> {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; entries?: Record<string, Entry> };
     if (parsed.version !== VERSION || !parsed.entries || typeof parsed.entries !== "object") return new Map();
-    return new Map(Object.entries(parsed.entries).filter(([, e]) => Array.isArray(e) && e.length === SUM + 1 && typeof e[SUM] === "string"));
+    // One loop into the map: no intermediate arrays of 20,000 pairs to collect.
+    const known = new Map<string, Entry>();
+    for (const name in parsed.entries) {
+      const e = parsed.entries[name];
+      if (Array.isArray(e) && e.length === SUM + 1 && typeof e[SUM] === "string") known.set(name, e);
+    }
+    return known;
   } catch {
     return new Map();
   }
