@@ -25,7 +25,7 @@ export class BuildContext {
   /** A context directory, sent the way the docker CLI sends it (.dockerignore applied). */
   static async fromDirectory(dir: string, opts: DirectoryContextOptions & SumCacheOption = {}): Promise<BuildContext> {
     const sent = readDirectoryContext(dir, opts);
-    const records = opts.sumCache ? withSumCache(sent.records, opts.sumCache, dir) : sent.records.map(withoutStat);
+    const records = opts.sumCache ? withSumCache(sent.records, opts.sumCache, dir) : withoutStats(sent.records);
     const { tree, content } = unpack(records, sent.dockerfileName);
     return new BuildContext(tree, sent.dockerfileLabel, content);
   }
@@ -102,14 +102,19 @@ export interface SumCacheOption {
 
 function withSumCache(records: ContextRecord[], dir: string, contextDir: string): ContextRecord[] {
   const cache = ContextSumCache.open(dir, realpathSync(contextDir));
-  return records.map((r) => cache.wrap(withoutStat(r), r.stat, recordTarsum));
+  for (const r of records) {
+    const st = r.stat;
+    if (!st) continue;
+    r.stat = undefined;
+    cache.wrap(r, st, recordTarsum);
+  }
+  return records;
 }
 
-/** The tree keeps each record for its content: not the lstat it no longer needs (a BigIntStats a file). */
-function withoutStat(r: ContextRecord): ContextRecord {
-  if (!r.stat) return r;
-  const { stat: _stat, ...rest } = r;
-  return rest;
+/** The tree keeps each record for its content, not the lstat it no longer needs. */
+function withoutStats(records: ContextRecord[]): ContextRecord[] {
+  for (const r of records) if (r.stat) r.stat = undefined;
+  return records;
 }
 
 function unpack(records: ContextRecord[], dockerfileName: string): { tree: ContextTree; content: Buffer; found: string } {

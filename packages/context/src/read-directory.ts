@@ -120,7 +120,7 @@ function readIgnoreFile(root: string): string[] {
 /** TarWithOptions' walk, with its exclusion rules; yields records in tar order. */
 function walkContext(root: string, patterns: IgnorePattern[]): ContextRecord[] {
   const records: ContextRecord[] = [];
-  const seenInodes = new Map<bigint, string>();
+  const seenInodes = new Map<string, string>();
   const hasExclusions = patterns.some((p) => p.exclusion);
 
   const visit = (rel: string, parent: ParentMatches) => {
@@ -152,29 +152,40 @@ function listDir(abs: string): string[] {
   }
 }
 
-function lstatOrNull(abs: string): fs.BigIntStats | null {
+/**
+ * Plain-number stats: BigInt ones cost 14 BigInts a file, a large part of a warm big-context
+ * build. The few fields that may exceed 2^53 (a hard link's inode, a device's rdev) are read
+ * again as BigInts where they are used.
+ */
+function lstatOrNull(abs: string): fs.Stats | null {
   try {
-    return fs.lstatSync(abs, { bigint: true });
+    return fs.lstatSync(abs, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }
 }
 
-function toRecord(abs: string, rel: string, st: fs.BigIntStats, seenInodes: Map<bigint, string>): ContextRecord | null {
-  const mode = Number(st.mode & 0o7777n);
-  const mtime = new Date(Number(st.mtimeMs / 1000n) * 1000);
+function bigLstat(abs: string): fs.BigIntStats {
+  return fs.lstatSync(abs, { bigint: true });
+}
+
+function toRecord(abs: string, rel: string, st: fs.Stats, seenInodes: Map<string, string>): ContextRecord | null {
+  const mode = st.mode & 0o7777;
+  const mtime = new Date(Math.trunc(st.mtimeMs / 1000) * 1000);
   const base = { mode, uid: 0, gid: 0, size: 0, linkname: "", devmajor: 0, devminor: 0 };
   const none = () => EMPTY;
   if (st.isDirectory()) return { header: { ...base, name: rel + "/", typeflag: "5" }, mtime, data: none };
   if (st.isSocket()) return null; // Go's tar writer refuses sockets; the CLI skips them.
 
   // Anything but a directory with more than one link is hard-linked: later names point at the first.
-  if (st.nlink > 1n) {
-    const first = seenInodes.get(st.ino);
+  if (st.nlink > 1) {
+    const big = bigLstat(abs);
+    const ino = String(big.ino);
+    const first = seenInodes.get(ino);
     if (first !== undefined) {
       return { header: { ...base, name: rel, typeflag: "1", linkname: first }, mtime, data: none };
     }
-    seenInodes.set(st.ino, rel);
+    seenInodes.set(ino, rel);
   }
   if (st.isSymbolicLink()) {
     return { header: { ...base, name: rel, typeflag: "2", linkname: fs.readlinkSync(abs) }, mtime, data: none };
@@ -182,7 +193,7 @@ function toRecord(abs: string, rel: string, st: fs.BigIntStats, seenInodes: Map<
   if (st.isFile()) {
     return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs, st), stat: st };
   }
-  const rdev = st.rdev;
+  const rdev = bigLstat(abs).rdev;
   const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
   const devminor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
   const typeflag = st.isFIFO() ? "6" : st.isCharacterDevice() ? "3" : "4";
@@ -218,7 +229,7 @@ function injectDockerfile(records: ContextRecord[], content: Buffer): string {
  * one read of the disk. Later calls read afresh, so a buffer is shared by two callers at most,
  * and both must treat it as read-only.
  */
-function handOff(abs: string, walked: fs.BigIntStats): () => Buffer {
+function handOff(abs: string, walked: fs.Stats): () => Buffer {
   let kept: Buffer | undefined;
   let reads = 0;
   return () => {
@@ -238,7 +249,7 @@ function handOff(abs: string, walked: fs.BigIntStats): () => Buffer {
  * walk's lstat (device, inode, size, mtime), so a file swapped for a symlink (or a parent for a
  * link to elsewhere) while an earlier step runs cannot bring a host file into the image.
  */
-function readAsWalked(abs: string, walked: fs.BigIntStats): Buffer {
+function readAsWalked(abs: string, walked: fs.Stats): Buffer {
   let fd: number;
   try {
     fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
@@ -248,10 +259,10 @@ function readAsWalked(abs: string, walked: fs.BigIntStats): Buffer {
     throw new ContextError(`error checking context: no permission to read from '${abs}': ${(e as Error).message}`);
   }
   try {
-    const now = fs.fstatSync(fd, { bigint: true });
+    const now = fs.fstatSync(fd);
     if (!now.isFile() || now.dev !== walked.dev || now.ino !== walked.ino) throw changed(abs, "another file is now in its place");
-    if (now.size !== walked.size || now.mtimeNs !== walked.mtimeNs) throw changed(abs, "its content changed");
-    const size = Number(now.size);
+    if (now.size !== walked.size || now.mtimeMs !== walked.mtimeMs) throw changed(abs, "its content changed");
+    const size = now.size;
     if (size > buffer.constants.MAX_LENGTH) {
       throw new ContextError(`error checking context: '${abs}' is ${size} bytes, more than one file may hold in memory (${buffer.constants.MAX_LENGTH})`);
     }

@@ -1,4 +1,4 @@
-import type { BigIntStats } from "node:fs";
+import type { Stats } from "node:fs";
 import type { TarsumHeader } from "./tarsum.js";
 
 /**
@@ -13,7 +13,7 @@ export interface ContextRecord {
   /** Content of a regular file; empty for everything else. */
   data(): Buffer;
   /** A directory context's file: its lstat, which keys the sum cache (sum-cache.ts). */
-  stat?: BigIntStats;
+  stat?: Stats;
   /** The tarsum when it is known without reading the content (sum-cache.ts). */
   tarsum?: () => string;
 }
