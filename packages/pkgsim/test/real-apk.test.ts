@@ -7,7 +7,7 @@ import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { runCommand } from "@tsbuild/shell";
 import { alpineRoot, buildApk, indexRecord, makeSigner, serveApkRepo, type ApkRepo, type ApkSpec } from "./apk-repo.js";
 import { diffSnapshots, imageFs, snapshot } from "./helpers.js";
-import { tempDirs } from "./support.js";
+import { runSimulated, tempDirs } from "./support.js";
 
 const SPECS: ApkSpec[] = [
   {
@@ -61,16 +61,7 @@ afterAll(async () => {
   temps.removeAll();
 });
 
-async function apk(fs: RootFS, fetcher: Fetcher, args: string[], now = new Date("2025-02-03T04:05:06Z")) {
-  let stdout = "", stderr = "";
-  const notes: string[] = [];
-  const code = await simulatedBinariesWith({ fetcher })["/sbin/apk"]({
-    fs, argv: ["apk", ...args], env: {}, cwd: "/", owner: { uid: 0, gid: 0 }, stdin: Buffer.alloc(0),
-    stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), note: (l) => void notes.push(l),
-    now: () => now,
-  });
-  return { code, stdout, stderr, notes };
-}
+const apk = (fs: RootFS, fetcher: Fetcher, args: string[], now?: Date) => runSimulated("/sbin/apk", fs, fetcher, ["apk", ...args], now);
 
 const text = (fs: RootFS, p: string) => fs.readFile(p).toString("utf8");
 const keys = () => [{ name: repo.signer.keyName, pem: repo.signer.publicPem }];

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { Fetcher } from "@tsbuild/fetch";
-import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { debianRoot, serveArchive, type DebSpec } from "./tiny-archive.js";
+import { runSimulated } from "./support.js";
 
 // Each script records its name, argument, package, and whether the package's files are still there.
 // (No `set -e`: tsbuild's shell exits on a false `if` condition under it — a shell gap, reported.)
@@ -46,16 +46,7 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function run(fs: RootFS, fetcher: Fetcher, argv: string[]) {
-  let stdout = "", stderr = "";
-  const notes: string[] = [];
-  const code = await simulatedBinariesWith({ fetcher })[`/usr/bin/${argv[0]}`]({
-    fs, argv, env: {}, cwd: "/", owner: { uid: 0, gid: 0 }, stdin: Buffer.alloc(0),
-    stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), note: (l) => void notes.push(l),
-    now: () => new Date("2025-02-03T04:05:06Z"),
-  });
-  return { code, stdout, stderr, notes };
-}
+const run = (fs: RootFS, fetcher: Fetcher, argv: string[]) => runSimulated(`/usr/bin/${argv[0]}`, fs, fetcher, argv);
 
 async function updatedRoot(installed = "") {
   const fs = debianRoot(archive);

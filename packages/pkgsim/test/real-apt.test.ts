@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as openpgp from "openpgp";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { Fetcher } from "@tsbuild/fetch";
-import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { debianRoot, serveArchive, type DebSpec } from "./tiny-archive.js";
 import { imageFs } from "./helpers.js";
-import { tempDirs } from "./support.js";
+import { runSimulated, tempDirs } from "./support.js";
 
 const SPECS: DebSpec[] = [
   {
@@ -44,16 +43,7 @@ afterAll(async () => {
   temps.removeAll();
 });
 
-async function apt(fs: RootFS, fetcher: Fetcher, args: string[]) {
-  let stdout = "", stderr = "";
-  const notes: string[] = [];
-  const code = await simulatedBinariesWith({ fetcher })["/usr/bin/apt-get"]({
-    fs, argv: ["apt-get", ...args], env: {}, cwd: "/", owner: { uid: 0, gid: 0 }, stdin: Buffer.alloc(0),
-    stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), note: (l) => void notes.push(l),
-    now: () => new Date("2025-02-03T04:05:06Z"),
-  });
-  return { code, stdout, stderr, notes };
-}
+const apt = (fs: RootFS, fetcher: Fetcher, args: string[]) => runSimulated("/usr/bin/apt-get", fs, fetcher, ["apt-get", ...args]);
 
 const text = (fs: RootFS, p: string) => fs.readFile(p).toString("utf8");
 const LIST = "/var/lib/apt/lists/127.0.0.1";

@@ -3,7 +3,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Fetcher } from "@tsbuild/fetch";
 import type { RootFS } from "@tsbuild/fs-snapshot";
+import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 
 export interface ServedFiles {
   /** http://127.0.0.1:PORT (no trailing slash). */
@@ -50,4 +52,23 @@ export function rootWriter(fs: RootFS): (path: string, data: string | Buffer, mo
     fs.mkdir(p.slice(0, p.lastIndexOf("/")) || "/", { recursive: true, mode: 0o755, owner: root });
     fs.writeFile(p, data, { mode, owner: root });
   };
+}
+
+export interface SimRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  notes: string[];
+}
+
+/** Runs one simulated package-manager program (`/sbin/apk`, `/usr/bin/apt-get`…) on `fs` as root, at a fixed clock. */
+export async function runSimulated(program: string, fs: RootFS, fetcher: Fetcher, argv: string[], now = new Date("2025-02-03T04:05:06Z")): Promise<SimRun> {
+  let stdout = "", stderr = "";
+  const notes: string[] = [];
+  const code = await simulatedBinariesWith({ fetcher })[program]({
+    fs, argv, env: {}, cwd: "/", owner: { uid: 0, gid: 0 }, stdin: Buffer.alloc(0),
+    stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), note: (l) => void notes.push(l),
+    now: () => now,
+  });
+  return { code, stdout, stderr, notes };
 }
