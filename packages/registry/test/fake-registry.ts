@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LocalServer } from "./local-server.js";
 import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import type * as TarStream from "tar-stream";
@@ -69,15 +70,13 @@ export function makeImage(layers: Buffer[], opts: { compress?: (b: Buffer) => Bu
 export type Hook = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 /** A registry in a few lines of node:http, serving manifests and blobs from maps; hooks misbehave on purpose. */
-export class FakeRegistry {
+export class FakeRegistry extends LocalServer {
   readonly manifests = new Map<string, { body: Buffer; type: string }>();
   readonly blobs = new Map<string, Buffer>();
   readonly requests: Array<{ method: string; path: string; auth?: string; range?: string }> = [];
   /** Answer `Range: bytes=N-` with 206, as the distribution registry does. */
   ranges = true;
   hook?: Hook;
-  private server?: Server;
-  port = 0;
 
   get host(): string {
     return `127.0.0.1:${this.port}`;
@@ -95,19 +94,8 @@ export class FakeRegistry {
     this.manifests.set(`${repo}:${sha(body)}`, { body, type });
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.port = (this.server!.address() as { port: number }).port;
-    return this;
-  }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((r) => this.server?.close(r));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url!, `http://${this.host}`);
     this.requests.push({ method: req.method!, path: url.pathname, auth: req.headers.authorization, range: req.headers.range });
     if (this.hook && (await this.hook(req, res, url))) return;

@@ -39,6 +39,19 @@ async function expectUntouched(): Promise<void> {
   expect(await store.fsck()).toEqual([]);
 }
 
+/** The registry sends the first 100 bytes of `blob` once, then drops the connection; `count` says how often it was asked. */
+function dropOnceAfter100Bytes(blob: string): { count: number } {
+  const drops = { count: 0 };
+  reg.hook = (req, res, url) => {
+    if (!url.pathname.endsWith(blob) || drops.count++ > 0) return false;
+    res.writeHead(200, { "content-length": reg.blobs.get(blob)!.length });
+    res.write(reg.blobs.get(blob)!.subarray(0, 100));
+    setImmediate(() => res.socket?.destroy());
+    return true;
+  };
+  return drops;
+}
+
 async function expectPullFails(ref: string, message: RegExp, opts = {}): Promise<void> {
   await expect(pull(store, ref, opts)).rejects.toThrow(message);
   await expectUntouched();
@@ -103,17 +116,10 @@ describe("pull from a hostile or broken registry", () => {
 
   it("a dropped connection is resumed once with a Range request, then the pull succeeds", async () => {
     const [, second] = [...img.blobs.keys()];
-    let drops = 0;
-    reg.hook = (req, res, url) => {
-      if (!url.pathname.endsWith(second) || drops++ > 0) return false;
-      res.writeHead(200, { "content-length": reg.blobs.get(second)!.length });
-      res.write(reg.blobs.get(second)!.subarray(0, 100));
-      setImmediate(() => res.socket?.destroy());
-      return true;
-    };
+    const drops = dropOnceAfter100Bytes(second);
     const r = await pull(store, `${reg.host}/t/img:1`);
     expect(r.id).toBe(img.id);
-    expect(drops).toBe(2);
+    expect(drops.count).toBe(2);
     // The retry asked for the rest only.
     expect(reg.requests.filter((q) => q.path.endsWith(second)).map((q) => q.range)).toEqual([undefined, "bytes=100-"]);
     expect(await store.fsck()).toEqual([]);
@@ -122,14 +128,7 @@ describe("pull from a hostile or broken registry", () => {
   it("a registry that answers a resumption with 200 is read again from the start", async () => {
     const [, second] = [...img.blobs.keys()];
     reg.ranges = false;
-    let drops = 0;
-    reg.hook = (req, res, url) => {
-      if (!url.pathname.endsWith(second) || drops++ > 0) return false;
-      res.writeHead(200, { "content-length": reg.blobs.get(second)!.length });
-      res.write(reg.blobs.get(second)!.subarray(0, 100));
-      setImmediate(() => res.socket?.destroy());
-      return true;
-    };
+    const drops = dropOnceAfter100Bytes(second);
     expect((await pull(store, `${reg.host}/t/img:1`)).id).toBe(img.id);
     expect(await store.fsck()).toEqual([]);
   });

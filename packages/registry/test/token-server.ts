@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LocalServer } from "./local-server.js";
 import { FakeRegistry, sha } from "./fake-registry.js";
 
 /**
  * Docker Hub's flow in miniature: the registry answers 401 with a Bearer challenge naming this
  * server; it checks the user's password (basic auth) and hands out a token for the scopes it allows.
  */
-export class TokenServer {
-  private server?: Server;
-  port = 0;
+export class TokenServer extends LocalServer {
   readonly users = new Map<string, string>();
   /** What each user may do per repository ("pull", "push"); anonymous is "". */
   grants: (user: string, repo: string) => string[] = () => [];
@@ -21,22 +20,11 @@ export class TokenServer {
     return `http://127.0.0.1:${this.port}/token`;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.port = (this.server!.address() as { port: number }).port;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((r) => this.server?.close(r));
-  }
 
   /** OAuth refresh tokens (what a helper's `<token>` user holds) → user. */
   readonly refreshTokens = new Map<string, string>();
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === "POST") {
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString()));

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll } from "vitest";
 import { parseCommandArgs, type Command, type Io } from "../../src/command.js";
 import { tempDir, type Result } from "./run.js";
+// One free-port finder for every test that starts a registry, the registry package's own.
+import { freePort } from "../../../registry/test/helpers.js";
 
 export const REGISTRY_BIN = "/usr/bin/docker-registry";
 export const haveRegistry = existsSync(REGISTRY_BIN);
@@ -15,16 +16,6 @@ afterAll(() => {
   for (const c of children.splice(0)) c.kill("SIGTERM");
 });
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 /** The CNCF distribution registry on 127.0.0.1 at a free port, storage in a temp dir; `htpasswd` turns on basic auth. */
 export async function startRegistry(htpasswd?: string): Promise<string> {
