@@ -8,7 +8,7 @@
 //   checkout may move): data directories (base images, pkgsim catalogs, models) and the
 //   examples are found as before, and zod/yaml, required only for a user's models file, resolve
 //   from their package.
-// - `createRequire(import.meta.url)("memfs" | "tar-stream")` requires a one-file CommonJS bundle
+// - `createRequire(import.meta.url)("memfs")` requires a one-file CommonJS bundle
 //   of that library beside the chunks (vendor-*.cjs): loaded on first use only, as before, and
 //   not parsed with every chunk that imports the module calling it.
 import { build } from "esbuild";
@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(repo, "packages/cli/bundle");
-const BUNDLED_CJS = ["memfs", "tar-stream"];
+const BUNDLED_CJS = ["memfs"];
 
 const keepFileUrls = {
   name: "keep-file-urls",

@@ -2,7 +2,7 @@ import { CONFORMANCE_BASES } from "./bases.js";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { build, BuildError } from "@tsbuild/builder";
+import { buildImage, BuildError } from "@tsbuild/builder";
 import { BuildContext } from "@tsbuild/context";
 import { importTar, openStore, type ImageStore } from "@tsbuild/store";
 import { describeImage } from "./describe.js";
@@ -111,7 +111,7 @@ async function runBuild(store: ImageStore, dir: string, spec: CaseSpec, tag: str
     const context = await BuildContext.fromDirectory(dir);
     const buildkit = spec.builder === "buildkit";
     const secrets = (spec.secrets ?? []).map((x) => ({ id: x.id, src: join(dir, x.src) }));
-    const r = await build({ store, context, tags: [tag], buildArgs, target: spec.target, output, buildkit, secrets });
+    const r = await buildImage({ store, context, tags: [tag], buildArgs, target: spec.target, output, buildkit, secrets });
     return { code: 0, steps: buildkit ? parseBuildKitSteps(lines) : parseSteps(lines), error: [], imageId: r.imageId };
   } catch (e) {
     const code = e instanceof BuildError ? e.exitCode : 1;
