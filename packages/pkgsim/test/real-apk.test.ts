@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { runCommand } from "@tsbuild/shell";
 import { alpineRoot, buildApk, indexRecord, makeSigner, serveApkRepo, type ApkRepo, type ApkSpec } from "./apk-repo.js";
 import { diffSnapshots, imageFs, snapshot } from "./helpers.js";
-import { runSimulated, tempDirs } from "./support.js";
+import { runSimulated, serveDuringSuite } from "./support.js";
 
 const SPECS: ApkSpec[] = [
   {
@@ -50,16 +50,7 @@ const SPECS: ApkSpec[] = [
 ];
 
 let repo: ApkRepo;
-const temps = tempDirs("realapk");
-const cacheDir = temps.make;
-
-beforeAll(async () => {
-  repo = await serveApkRepo(SPECS);
-});
-afterAll(async () => {
-  await repo.close();
-  temps.removeAll();
-});
+const cacheDir = serveDuringSuite("realapk", () => serveApkRepo(SPECS), (s) => (repo = s));
 
 const apk = (fs: RootFS, fetcher: Fetcher, args: string[], now?: Date) => runSimulated("/sbin/apk", fs, fetcher, ["apk", ...args], now);
 

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as openpgp from "openpgp";
 import type { RootFS } from "@tsbuild/fs-snapshot";
 import { Fetcher } from "@tsbuild/fetch";
 import { debianRoot, serveArchive, type DebSpec } from "./tiny-archive.js";
 import { imageFs } from "./helpers.js";
-import { runSimulated, tempDirs } from "./support.js";
+import { runSimulated, serveDuringSuite } from "./support.js";
 
 const SPECS: DebSpec[] = [
   {
@@ -32,16 +32,7 @@ const SPECS: DebSpec[] = [
 ];
 
 let archive: Awaited<ReturnType<typeof serveArchive>>;
-const temps = tempDirs("realapt");
-const cacheDir = temps.make;
-
-beforeAll(async () => {
-  archive = await serveArchive(SPECS);
-});
-afterAll(async () => {
-  await archive.close();
-  temps.removeAll();
-});
+const cacheDir = serveDuringSuite("realapt", () => serveArchive(SPECS), (s) => (archive = s));
 
 const apt = (fs: RootFS, fetcher: Fetcher, args: string[]) => runSimulated("/usr/bin/apt-get", fs, fetcher, ["apt-get", ...args]);
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -71,4 +72,22 @@ export async function runSimulated(program: string, fs: RootFS, fetcher: Fetcher
     now: () => now,
   });
   return { code, stdout, stderr, notes };
+}
+
+/**
+ * Starts a test server before the file's tests and closes it after them, with temp directories
+ * `tsbuild-<tag>-…` removed then too; returns the maker of those directories.
+ */
+export function serveDuringSuite<T extends { close(): Promise<unknown> }>(tag: string, start: () => Promise<T>, started: (server: T) => void): () => string {
+  const temps = tempDirs(tag);
+  let server: T | undefined;
+  beforeAll(async () => {
+    server = await start();
+    started(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+    temps.removeAll();
+  });
+  return temps.make;
 }

@@ -8,7 +8,19 @@ export type CatalogFile =
   | { type: "symlink"; path: string; target: string }
   | { type: "hardlink"; path: string; target: string };
 
-export interface PackageInfo {
+/** Fields a package may carry as its index or control file gives them, in a catalog and in its input alike. */
+export interface PackageMetadata {
+  url?: string;
+  license?: string;
+  origin?: string;
+  maintainer?: string;
+  section?: string;
+  priority?: string;
+  multiArch?: string;
+  source?: string;
+}
+
+export interface PackageInfo extends PackageMetadata {
   name: string;
   version: string;
   architecture: string;
@@ -23,14 +35,6 @@ export interface PackageInfo {
   recommends: string;
   suggests: string;
   provides: string;
-  url?: string;
-  license?: string;
-  origin?: string;
-  maintainer?: string;
-  section?: string;
-  priority?: string;
-  multiArch?: string;
-  source?: string;
   conffiles: string[];
   /** The archive's file name (.deb) when known. */
   filename?: string;
@@ -53,7 +57,7 @@ export interface Catalog {
 }
 
 /** The JSON shape of one package in a catalog data file (data/*.json, or a user's file). */
-export interface PackageInput {
+export interface PackageInput extends PackageMetadata {
   name: string;
   version: string;
   architecture?: string;
@@ -67,14 +71,6 @@ export interface PackageInput {
   recommends?: string;
   suggests?: string;
   provides?: string;
-  url?: string;
-  license?: string;
-  origin?: string;
-  maintainer?: string;
-  section?: string;
-  priority?: string;
-  multiArch?: string;
-  source?: string;
   conffiles?: string[];
   filename?: string;
   archive?: string;
