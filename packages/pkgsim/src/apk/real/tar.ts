@@ -1,3 +1,4 @@
+import { decodeHeader, isZeroBlock } from "@tsbuild/archive";
 import { readTar, type TarItem } from "../../deb/real/tar.js";
 
 export type ApkTarEntry = TarItem;
@@ -42,13 +43,11 @@ export function readScriptsTar(buf: Buffer): Array<{ name: string; data: Buffer;
   const out: Array<{ name: string; data: Buffer; mode: number; mtime: number }> = [];
   let pos = 0;
   while (pos + 512 <= buf.length) {
-    const h = buf.subarray(pos, pos + 512);
-    if (h.every((b) => b === 0)) break;
-    const str = (o: number, l: number) => h.subarray(o, o + l).toString("latin1").replace(/\0.*$/s, "");
-    const num = (o: number, l: number) => parseInt(str(o, l).trim() || "0", 8);
-    const size = num(124, 12);
-    out.push({ name: str(0, 100), mode: num(100, 8), mtime: num(136, 12), data: Buffer.from(buf.subarray(pos + 512, pos + 512 + size)) });
-    pos += 512 + Math.ceil(size / 512) * 512;
+    const block = buf.subarray(pos, pos + 512);
+    if (isZeroBlock(block)) break;
+    const h = decodeHeader(block);
+    out.push({ name: h.name, mode: h.mode, mtime: h.mtime, data: Buffer.from(buf.subarray(pos + 512, pos + 512 + h.size)) });
+    pos += 512 + Math.ceil(h.size / 512) * 512;
   }
   return out;
 }
