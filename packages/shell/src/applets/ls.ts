@@ -130,6 +130,7 @@ function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entr
   if (ctx.flavour === "gnu" && f.has("l")) return out + renderGnuLong(ctx, db, f, entries, widthToo);
   // -s: 1K blocks before each name; busybox pads them to 6, coreutils to the widest.
   const blockWidth = ctx.flavour === "gnu" ? Math.max(0, ...entries.map((e) => String(blocksOf(e.node)).length)) : 6;
+  const shown = ctx.flavour === "busybox" ? busyboxPrintable(ctx.env) : (name: string) => name;
   for (const e of entries) {
     let line = f.has("i") ? `${String(e.node.ino).padStart(8)} ` : "";
     if (f.has("s")) line += `${String(blocksOf(e.node)).padStart(blockWidth)} `;
@@ -139,10 +140,10 @@ function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entr
       const size = e.node.type === "char" || e.node.type === "block" ? `${0},${String(0).padStart(4)}` : f.has("h") ? human(sizeOf(e.node)) : String(sizeOf(e.node));
       line += `${modeString(e.node)} ${String(e.node.nlink).padStart(4)} ${user.padEnd(8)} ${f.has("g") ? "" : `${group.padEnd(8)} `}${size.padStart(f.has("h") ? 7 : 9)} ${date(e.node.mtime, f.has("e"), ctx.now())} `;
     }
-    line += e.name + suffix(f, e.node);
+    line += shown(e.name) + suffix(f, e.node);
     if (f.has("l") && e.node.type === "symlink") {
       try {
-        line += ` -> ${ctx.fs.readlink(e.path)}`;
+        line += ` -> ${shown(ctx.fs.readlink(e.path))}`;
       } catch {
         // a link that vanished while listing: show the name alone
       }
@@ -242,4 +243,16 @@ function human(n: number): string {
     i++;
   }
   return i === 0 ? String(n) : `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
+}
+
+/**
+ * busybox's printable_string for names and link targets: unless the environment's locale
+ * (LC_ALL, else LC_CTYPE, else LANG) names UTF-8, every byte outside 0x20–0x7e prints as `?`
+ * (so `café` is `caf??` in a Docker RUN, where no LANG is set); with UTF-8, control characters and
+ * each character past busybox's default CONFIG_LAST_SUPPORTED_WCHAR (U+02FF) do.
+ */
+function busyboxPrintable(env: Record<string, string>): (name: string) => string {
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
+  if (/utf-?8/i.test(locale)) return (name) => name.replace(/[\x00-\x1f\x7f]|[^\x00-\u02ff]/gu, "?");
+  return (name) => (/^[\x20-\x7e]*$/.test(name) ? name : Buffer.from(name, "utf8").toString("latin1").replace(/[^\x20-\x7e]/g, "?"));
 }
