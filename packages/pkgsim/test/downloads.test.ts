@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,10 +10,11 @@ import { runCommand } from "@tsbuild/shell";
 import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { imageFs } from "./helpers.js";
+import { serveAnswers, type ServedFiles } from "./support.js";
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 let base = "";
-let server: Server;
+let server: ServedFiles;
 const hits = new Map<string, number>();
 let tgz: Buffer;
 let key: openpgp.PrivateKey;
@@ -48,19 +47,15 @@ beforeAll(async () => {
     "/dl/signer.asc": Buffer.from(key.toPublic().armor()),
     [`/pks/lookup?op=get&options=mr&search=0x${key.getFingerprint().toUpperCase()}`]: Buffer.from(key.toPublic().armor()),
   };
-  server = createServer((req, res) => {
-    const path = req.url ?? "/";
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    if (path === "/latest") return void res.writeHead(302, { location: "/dl/app-1.0.tar.gz" }).end();
+  server = await serveAnswers((path) => {
+    if (path === "/latest") return { status: 302, headers: { location: "/dl/app-1.0.tar.gz" } };
     const body = routes[path];
-    if (!body) return void res.writeHead(404).end("<h1>not found</h1>");
-    res.writeHead(200).end(body);
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return body ? { status: 200, body } : { status: 404, body: "<h1>not found</h1>" };
+  }, { hits });
+  base = server.base;
 });
 afterAll(async () => {
-  await new Promise((ok) => server.close(ok));
+  await server.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

@@ -7,17 +7,13 @@ import { simulatedBinariesWith } from "@tsbuild/pkgsim";
 import { runCommand } from "@tsbuild/shell";
 import { alpineRoot, buildApk, indexRecord, makeSigner, serveApkRepo, type ApkRepo, type ApkSpec } from "./apk-repo.js";
 import { diffSnapshots, imageFs, snapshot } from "./helpers.js";
-import { runSimulated, serveDuringSuite } from "./support.js";
+import { helloProgramFiles, runSimulated, serveDuringSuite } from "./support.js";
 
 const SPECS: ApkSpec[] = [
   {
     name: "hello", version: "2.12.1-r0", depends: ["so:libgreet.so.1", "cmd:tput", "/bin/sh"],
     files: [
-      { path: "/usr/bin/hello", data: "#!/bin/sh\necho hello\n", mode: 0o755 },
-      { path: "/usr/bin/hello-suid", data: "x", mode: 0o4755 },
-      { path: "/usr/bin/hi", type: "symlink", target: "hello" },
-      { path: "/usr/bin/hello-again", type: "link", target: "/usr/bin/hello", mode: 0o755 },
-      { path: "/etc/hello.conf", data: "greeting=hi\n" },
+      ...helloProgramFiles(),
       { path: "/var/lib/hello", type: "dir", mode: 0o750, uid: 42, gid: 42 },
     ],
     scripts: {

@@ -6,18 +6,14 @@ import type { RootFS } from "@tsbuild/fs-snapshot";
 import { Fetcher } from "@tsbuild/fetch";
 import { debianRoot, serveArchive, type DebSpec } from "./tiny-archive.js";
 import { imageFs } from "./helpers.js";
-import { runSimulated, serveDuringSuite } from "./support.js";
+import { helloProgramFiles, runSimulated, serveDuringSuite } from "./support.js";
 
 const SPECS: DebSpec[] = [
   {
     name: "hello", version: "2.10-3",
     fields: { Depends: "libgreet (>= 1.0) | libother, libc6 (>= 2.34)", Recommends: "hello-extra", Suggests: "hello-doc" },
     files: [
-      { path: "/usr/bin/hello", data: "#!/bin/sh\necho hello\n", mode: 0o755 },
-      { path: "/usr/bin/hello-suid", data: "x", mode: 0o4755 },
-      { path: "/usr/bin/hi", type: "symlink", target: "hello" },
-      { path: "/usr/bin/hello-again", type: "link", target: "/usr/bin/hello", mode: 0o755 },
-      { path: "/etc/hello.conf", data: "greeting=hi\n" },
+      ...helloProgramFiles(),
       { path: "/usr/share/doc/hello/changelog", data: "lots of history\n" },
       { path: "/usr/share/doc/hello/copyright", data: "GPL\n" },
       { path: "/var/lib/hello", type: "dir", mode: 0o750, uid: 42, gid: 0 },

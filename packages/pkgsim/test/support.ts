@@ -16,19 +16,36 @@ export interface ServedFiles {
   close(): Promise<void>;
 }
 
-/** Serves `files` (path without a leading slash → bytes) on 127.0.0.1, 404 for anything else. */
-export async function serveFiles(files: ReadonlyMap<string, Buffer>): Promise<ServedFiles> {
-  const hits = new Map<string, number>();
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/**
+ * Serves on 127.0.0.1 what `answer` says for each request path (with its query), counting the
+ * requests in `hits` (the caller's map, or a new one) by `key` of the path.
+ */
+export async function serveAnswers(answer: (path: string) => Answer, opts: { hits?: Map<string, number>; key?: (path: string) => string } = {}): Promise<ServedFiles> {
+  const { hits = new Map<string, number>(), key = (p: string) => p } = opts;
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "/").replace(/^\/+/, "");
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const body = files.get(path);
-    if (!body) res.writeHead(404).end("not found");
-    else res.writeHead(200, { "content-length": String(body.length) }).end(body);
+    const path = req.url ?? "/";
+    hits.set(key(path), (hits.get(key(path)) ?? 0) + 1);
+    const a = answer(path);
+    res.writeHead(a.status, a.headers).end(a.body);
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, hits, close: () => new Promise((ok) => server.close(() => ok())) };
+}
+
+/** Serves `files` (path without a leading slash → bytes) on 127.0.0.1, 404 for anything else. */
+export function serveFiles(files: ReadonlyMap<string, Buffer>): Promise<ServedFiles> {
+  const withoutSlash = (path: string) => path.replace(/^\/+/, "");
+  return serveAnswers((path) => {
+    const body = files.get(withoutSlash(path));
+    return body ? { status: 200, headers: { "content-length": String(body.length) }, body } : { status: 404, body: "not found" };
+  }, { key: withoutSlash });
 }
 
 /** Temp directories named `tsbuild-<tag>-…`, made on demand and removed together (in afterAll). */
@@ -90,4 +107,15 @@ export function serveDuringSuite<T extends { close(): Promise<unknown> }>(tag: s
     temps.removeAll();
   });
   return temps.make;
+}
+
+/** The "hello" package's program files, the same in the apk and the .deb the tests serve: a script, setuid, a symlink, a hard link, a config. */
+export function helloProgramFiles(): Array<{ path: string; data?: string; mode?: number; type?: "symlink" | "link"; target?: string }> {
+  return [
+    { path: "/usr/bin/hello", data: "#!/bin/sh\necho hello\n", mode: 0o755 },
+    { path: "/usr/bin/hello-suid", data: "x", mode: 0o4755 },
+    { path: "/usr/bin/hi", type: "symlink", target: "hello" },
+    { path: "/usr/bin/hello-again", type: "link", target: "/usr/bin/hello", mode: 0o755 },
+    { path: "/etc/hello.conf", data: "greeting=hi\n" },
+  ];
 }

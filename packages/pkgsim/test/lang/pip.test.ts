@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,9 +9,10 @@ import { Fetcher } from "@tsbuild/fetch";
 import { simulatedBinariesWith, withPackageManagers } from "@tsbuild/pkgsim";
 import { debianWithPip, officialPython } from "./fake-images.js";
 import { wheel } from "./wheel.js";
+import { serveAnswers, type ServedFiles } from "../support.js";
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-let server: Server;
+let server: ServedFiles;
 let base = "";
 const hits = new Map<string, number>();
 const files = new Map<string, Buffer>();
@@ -41,20 +40,16 @@ beforeAll(async () => {
   pages.set("/simple/tsb-alpha/", `<html><body>${link(alpha)}</body></html>`);
   pages.set("/simple/tsb-beta/", `<html><body>${link(beta1)}\n${link(beta2)}\n<a href="../../files/tsb_beta-0.3.0.tar.gz">tsb_beta-0.3.0.tar.gz</a></body></html>`);
   pages.set("/simple/tsb-bad/", `<html><body>${link(bad, "0".repeat(64))}</body></html>`);
-  server = createServer((req, res) => {
-    const path = req.url ?? "/";
-    hits.set(path, (hits.get(path) ?? 0) + 1);
+  server = await serveAnswers((path) => {
     const page = pages.get(path);
-    if (page) return void res.writeHead(200, { "content-type": "text/html" }).end(page);
+    if (page) return { status: 200, headers: { "content-type": "text/html" }, body: page };
     const body = files.get(path);
-    if (!body) return void res.writeHead(404).end("not found");
-    res.writeHead(200).end(body);
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return body ? { status: 200, body } : { status: 404, body: "not found" };
+  }, { hits });
+  base = server.base;
 });
 afterAll(async () => {
-  await new Promise((ok) => server.close(ok));
+  await server.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
