@@ -12,6 +12,7 @@ import type { StageState } from "./state.js";
 import { neededStages } from "./buildkit/stages.js";
 import { finishBuildKit, sayBuildKitStep, startBuildKitStage } from "./buildkit/execute.js";
 import { sayVerticesBeforeError } from "./buildkit/error-vertices.js";
+import { namedContextNames } from "./named-contexts.js";
 
 /** Docker's classic builder, step by step (moby builder/dockerfile/builder.go dispatchFromDockerfile). */
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -78,7 +79,7 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
   }
 
   let state: StageState | undefined;
-  const stages = run.opts.buildkit ? neededStages(run.dockerfile, run.plan, run.metaArgs) : run.plan;
+  const stages = run.opts.buildkit ? neededStages(run.dockerfile, run.plan, run.metaArgs, namedContextNames(run)) : run.plan;
   for (const stage of stages) {
     const step = begin(stage.from, stage.index);
     state = await located(run, step, async () => {

@@ -5,3 +5,4 @@ export { configDifferences } from "./cache.js";
 export { importBuiltin, builtinNameOf } from "./builtins.js";
 export { buildImage, builtinSource } from "./front-door.js";
 export type { FrontDoorOptions, ImageSource } from "./front-door.js";
+export type { NamedContext } from "./named-contexts.js";

@@ -3,6 +3,7 @@ import type { ImageStore } from "@tsbuild/store";
 import type { BuildContext } from "@tsbuild/context";
 import type { Instruction } from "@tsbuild/parser";
 import type { CommandModel } from "@tsbuild/shell";
+import type { NamedContext } from "./named-contexts.js";
 
 export interface BuildOptions {
   store: ImageStore;
@@ -57,6 +58,11 @@ export interface BuildOptions {
   contentDir?: string;
   /** `docker build --network none`: every RUN without network, as `RUN --network=none`. */
   network?: "default" | "host" | "none";
+  /**
+   * BuildKit's `--build-context NAME=VALUE`, by lower-case name: FROM NAME, `COPY --from=NAME` and
+   * `RUN --mount from=NAME` take this image or directory, before any stage of that name.
+   */
+  namedContexts?: Record<string, NamedContext>;
 }
 
 export interface StepRecord {

@@ -39,6 +39,7 @@ const perCommand: Record<string, Record<string, Line>> = {
     pull: ["", "Always attempt to pull a newer version of the image"],
     secret: ["stringArray", "Secret file to expose to the build (only if BuildKit enabled): id=mysecret,src=/local/secret"],
     "cache-from": ["stringArray", "Images to consider as cache sources"],
+    "build-context": ["stringArray", "Additional build contexts (e.g., name=path, name=docker-image://ref) (BuildKit)"],
     buildkit: ["", "Build as BuildKit does (also DOCKER_BUILDKIT=1); the classic builder otherwise"],
     offline: ["", "Pull nothing: FROM names the store lacks come from the built-in images or fail"],
   },

@@ -120,6 +120,8 @@ function withoutStats(records: ContextRecord[]): ContextRecord[] {
 function unpack(records: ContextRecord[], dockerfileName: string): { tree: ContextTree; content: Buffer; found: string } {
   const tree = new ContextTree();
   for (const rec of records) tree.add(rec);
+  // A named context has no Dockerfile ("" from readDirectoryContext's noDockerfile).
+  if (dockerfileName === "") return { tree, content: Buffer.alloc(0), found: "" };
   const { name, content } = takeDockerfile(tree, dockerfileName);
   return { tree, content, found: name };
 }

@@ -20,6 +20,8 @@ export interface DirectoryContextOptions {
   dockerfile?: string;
   /** The Dockerfile's content given separately (`-f -`); `dockerfile` is then only a label. */
   dockerfileContent?: string | Buffer;
+  /** A named context (BuildKit's `--build-context`): its files only, no Dockerfile looked for or added. */
+  noDockerfile?: boolean;
 }
 
 export interface DirectoryTar {
@@ -40,6 +42,11 @@ export interface DirectoryTar {
  */
 export function readDirectoryContext(dir: string, opts: DirectoryContextOptions): DirectoryTar {
   const root = contextRoot(dir);
+  if (opts.noDockerfile) {
+    const lines = readIgnoreFile(root);
+    const excludes = matchesSingleParent(".dockerignore", compilePatterns(lines)) ? [...lines, "!.dockerignore"] : lines;
+    return { records: walkContext(root, compilePatterns(excludes)), dockerfileName: "", dockerfileLabel: "" };
+  }
   const located = locateDockerfile(root, opts);
   const lines = readIgnoreFile(root);
   // The CLI validates the patterns before anything else.

@@ -6,11 +6,12 @@ import { substitutionEnv, type StageState } from "../state.js";
 import { expandWithMetaArgs, findStage } from "../dispatch/from.js";
 import { buildkitConfig, serializeBuildKitConfig } from "./image.js";
 import { implicitStageImages, counter, FILE_OPS, fullReference, neededStages, stageLabel, vertexCount } from "./stages.js";
+import { namedContextNames } from "../named-contexts.js";
 
 /** A stage's FROM: its cache key starts from the base image (or the stage it builds on); its FROM vertex is printed. */
 export function startBuildKitStage(run: BuildRun, stage: Stage, state: StageState): void {
   const ref = expandWithMetaArgs(run, stage.baseName);
-  const parent = findStage(run, ref, stage.index);
+  const parent = namedContextNames(run).has(ref.toLowerCase()) ? undefined : findStage(run, ref, stage.index);
   const fromImage = !parent && ref.toLowerCase() !== "scratch";
   state.bkKey = parent ? parent.bkKey : fromImage ? `image:${state.imageId}` : "scratch";
   state.bkArgsEscaped = parent ? parent.bkArgsEscaped : Boolean(state.image?.config?.ArgsEscaped);
@@ -62,7 +63,7 @@ function implicitImages(run: BuildRun): { all: string[]; needed: Set<string> } {
   };
   const found = {
     all: implicitStageImages(df, df.stages, run.metaArgs),
-    needed: new Set(implicitStageImages(df, neededStages(df, run.plan, run.metaArgs), run.metaArgs).map(vertexName)),
+    needed: new Set(implicitStageImages(df, neededStages(df, run.plan, run.metaArgs, namedContextNames(run)), run.metaArgs).map(vertexName)),
   };
   implicitByRun.set(run, found);
   return found;

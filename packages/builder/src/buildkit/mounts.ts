@@ -6,6 +6,7 @@ import type { BuildRun } from "../builder.js";
 import type { StageState } from "../state.js";
 import { findStage, resolveFromFlag } from "../dispatch/from.js";
 import { copyTree } from "./tree.js";
+import { namedContext } from "../named-contexts.js";
 
 /** A filesystem mounted over the image for one RUN (what the shell's RunSpec.mounts takes). */
 export interface GivenMount {
@@ -43,11 +44,7 @@ function hasBase(m: RunMount): boolean {
  */
 async function cacheKey(run: BuildRun, state: StageState, m: RunMount): Promise<string> {
   const id = cacheId(m);
-  if (m.from !== undefined) {
-    const stage = findStage(run, m.from, state.index);
-    const base = stage ? (stage.bkKey ?? `stage:${stage.index}`) : `image:${run.store.resolve(m.from) ?? m.from}`;
-    return `${id}\0from:${base}`;
-  }
+  if (m.from !== undefined) return `${id}\0from:${fromKey(run, state, m.from)}`;
   if (!hasBase(m)) return id;
   return `${id}\0mkdir:${(m.mode ?? 0o755).toString(8)}:${m.uid ?? 0}:${m.gid ?? 0}`;
 }
@@ -165,6 +162,15 @@ export async function keepCaches(run: BuildRun, prepared: PreparedMounts): Promi
   }
 }
 
+/** What a mount's `from=` stands on, for cache keys: a named context's image or content, a stage's result, an image. */
+function fromKey(run: BuildRun, state: StageState, from: string): string {
+  const named = namedContext(run, from);
+  if (named && "image" in named) return `image:${run.store.resolve(named.image) ?? named.image}`;
+  if (named) return `context:${named.context.sourceHash(named.context.resolveSources(["/"], { allowWildcards: false }))}`;
+  const stage = findStage(run, from, state.index);
+  return stage ? (stage.bkKey ?? `stage:${stage.index}`) : `image:${run.store.resolve(from) ?? from}`;
+}
+
 /**
  * What a RUN's cache key takes from its mounts besides their options: the content of a bind
  * mount's context source (a changed file there re-runs the step, recorded in g-19-033) and the
@@ -173,7 +179,9 @@ export async function keepCaches(run: BuildRun, prepared: PreparedMounts): Promi
 export function mountInputs(run: BuildRun, state: StageState, mounts: RunMount[]): string[] {
   const out: string[] = [];
   for (const m of mounts) {
-    if (m.from !== undefined) {
+    if (m.from !== undefined && namedContext(run, m.from)) {
+      out.push(fromKey(run, state, m.from));
+    } else if (m.from !== undefined) {
       const stage = findStage(run, m.from, state.index);
       out.push(stage ? `stage:${stage.bkKey ?? stage.index}` : `image:${run.store.resolve(m.from) ?? m.from}`);
     } else if (m.type === "bind") {

@@ -9,7 +9,8 @@ export class StageRefs {
   private readonly lex: ShellLex;
   private readonly env = new Map<string, string>();
 
-  constructor(private readonly df: Dockerfile, private readonly plan: Stage[], metaArgs: Map<string, string | undefined>) {
+  /** `named`: the build's named contexts (`--build-context`), which replace stages of their name. */
+  constructor(private readonly df: Dockerfile, private readonly plan: Stage[], metaArgs: Map<string, string | undefined>, private readonly named: ReadonlySet<string> = new Set()) {
     for (const [k, v] of metaArgs) if (v !== undefined) this.env.set(k, v);
     this.lex = new ShellLex(df.escapeChar);
   }
@@ -24,6 +25,7 @@ export class StageRefs {
 
   private byRef(ref: string, before: number): Stage | undefined {
     const lower = ref.toLowerCase();
+    if (this.named.has(lower)) return undefined;
     const named = this.plan.find((s) => s.index < before && s.name === lower);
     if (named) return named;
     return /^\d+$/.test(ref) && Number(ref) < before ? this.plan[Number(ref)] : undefined;
@@ -50,8 +52,8 @@ export class StageRefs {
  * The stages BuildKit solves: the target and what it needs through FROM <stage> and COPY --from,
  * in file order. Stages nothing needs are never run (dockerfile2llb only builds the target's graph).
  */
-export function neededStages(df: Dockerfile, plan: Stage[], metaArgs: Map<string, string | undefined>): Stage[] {
-  const refs = new StageRefs(df, plan, metaArgs);
+export function neededStages(df: Dockerfile, plan: Stage[], metaArgs: Map<string, string | undefined>, named: ReadonlySet<string> = new Set()): Stage[] {
+  const refs = new StageRefs(df, plan, metaArgs, named);
   const need = new Set<number>();
   const visit = (s: Stage) => {
     if (need.has(s.index)) return;

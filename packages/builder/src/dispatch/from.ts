@@ -4,6 +4,7 @@ import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "../builder.js";
 import { newStageState, type StageState } from "../state.js";
 import { builtinNameOf, importBuiltin } from "../builtins.js";
+import { contextFs, directoryImage, namedContext } from "../named-contexts.js";
 
 /** FROM's image name may use ARGs declared before the first FROM, and nothing else. */
 export function expandWithMetaArgs(run: BuildRun, word: string): string {
@@ -47,8 +48,12 @@ export async function dispatchFrom(run: BuildRun, stage: Stage): Promise<StageSt
   const ref = expandWithMetaArgs(run, stage.baseName);
   if (!ref) throw run.err("base name (" + stage.baseName + ") should not be blank");
   let state: StageState;
-  const parentStage = findStage(run, ref, stage.index);
-  if (parentStage) {
+  const named = namedContext(run, ref);
+  const parentStage = named ? undefined : findStage(run, ref, stage.index);
+  if (named) {
+    const id = "image" in named ? await resolveImage(run, named.image) : await directoryImage(run, named.context);
+    state = newStageState(stage.index, stage.name, id, await run.imageConfig(id));
+  } else if (parentStage) {
     state = newStageState(stage.index, stage.name, parentStage.imageId, parentStage.image);
     state.runConfig = structuredClone(parentStage.runConfig);
   } else if (ref.toLowerCase() === "scratch") {
@@ -66,6 +71,8 @@ export async function dispatchFrom(run: BuildRun, stage: Stage): Promise<StageSt
 
 /** COPY --from=NAME|INDEX|IMAGE: the filesystem to copy from. */
 export async function resolveFromFlag(run: BuildRun, state: StageState, ref: string): Promise<RootFS> {
+  const named = namedContext(run, ref);
+  if (named) return "image" in named ? run.imageFs(await resolveImage(run, named.image)) : contextFs(run, named.context);
   const stage = findStage(run, ref, state.index);
   if (stage) {
     if (stage === state) throw run.err(`invalid from flag value ${ref}: a stage can't copy from itself`);

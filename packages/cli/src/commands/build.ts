@@ -12,6 +12,7 @@ import { storeFor } from "../store-root.js";
 import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
 import { pullBaseImages, registrySource } from "../registry-base.js";
+import { parseBuildContexts } from "../build-contexts.js";
 import { networkMode, parseSecrets, progressMode, withLabels, writeIidFile, type Secret } from "../build-flags.js";
 
 export const buildCommand: Command = {
@@ -42,6 +43,7 @@ export const buildCommand: Command = {
     pull: { type: "boolean" },
     offline: { type: "boolean" },
     secret: { type: "string", multiple: true },
+    "build-context": { type: "string", multiple: true },
     "cache-from": { type: "string", multiple: true },
   },
   async run({ values, positionals, io }) {
@@ -83,6 +85,7 @@ export const buildCommand: Command = {
     const buildkit = buildkitWanted(values, io);
     // The classic builder's upload line; BuildKit reports its own progress.
     if (!quiet && !buildkit) out(`Sending build context to Docker daemon  ${humanSize(contextBytes(context), 4)}\n`);
+    const namedContexts = await parseBuildContexts(values["build-context"] as string[] | undefined, io.cwd, buildkit);
     const buildArgs = parseBuildArgs((values["build-arg"] as string[] | undefined) ?? [], io);
     const registry = { store, io, output: out, offline: Boolean(values.offline), platform: values.platform as string | undefined };
     try {
@@ -104,6 +107,7 @@ export const buildCommand: Command = {
         sources: [registrySource(registry)],
         offline: values.offline ? true : undefined,
         cacheFrom: cacheFromSources(store, values["cache-from"] as string[] | undefined),
+        namedContexts,
       });
       progress?.stop();
       writeIidFile(flags.iidfile, result.imageId);
