@@ -52,6 +52,8 @@ export function announceSkip(what: string): void {
 export interface RunningRegistry {
   host: string;
   storage: string;
+  /** Stops it now (it is stopped after the test file otherwise). */
+  stop(): void;
 }
 
 /** Starts the CNCF distribution registry on 127.0.0.1 at a free port, its storage in a temp dir. */
@@ -86,7 +88,7 @@ ${auth}`);
     try {
       const r = await fetch(`http://${host}/v2/`);
       await r.arrayBuffer();
-      return { host, storage };
+      return { host, storage, stop: () => void child.kill("SIGTERM") };
     } catch {
       await new Promise((r) => setTimeout(r, 50));
     }

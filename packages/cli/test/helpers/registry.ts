@@ -1,41 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { Readable } from "node:stream";
-import { afterAll } from "vitest";
 import { parseCommandArgs, type Command, type Io } from "../../src/command.js";
-import { tempDir, type Result } from "./run.js";
-// One free-port finder for every test that starts a registry, the registry package's own.
-import { freePort } from "../../../registry/test/helpers.js";
+import type { Result } from "./run.js";
+import { startRegistry as startTestRegistry } from "../../../registry/test/helpers.js";
 
 export const REGISTRY_BIN = "/usr/bin/docker-registry";
 export const haveRegistry = existsSync(REGISTRY_BIN);
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children.splice(0)) c.kill("SIGTERM");
-});
-
-
-/** The CNCF distribution registry on 127.0.0.1 at a free port, storage in a temp dir; `htpasswd` turns on basic auth. */
+/** The registry package's test registry: the CNCF distribution registry on 127.0.0.1; `htpasswd` turns on basic auth. */
 export async function startRegistry(htpasswd?: string): Promise<string> {
-  const dir = tempDir("tsbuild-cli-registry-");
-  const port = await freePort();
-  const auth = htpasswd ? `auth:\n  htpasswd:\n    realm: tsbuild-test\n    path: ${join(dir, "htpasswd")}\n` : "";
-  if (htpasswd) writeFileSync(join(dir, "htpasswd"), htpasswd);
-  writeFileSync(join(dir, "config.yml"), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "storage")}\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`);
-  const child = spawn(REGISTRY_BIN, ["serve", join(dir, "config.yml")], { stdio: "ignore" });
-  children.push(child);
-  const host = `127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      await (await fetch(`http://${host}/v2/`)).arrayBuffer();
-      return host;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`docker-registry did not start on ${host}`);
+  return (await startTestRegistry({ htpasswd })).host;
 }
 
 /** Runs a command in-process as main() does, with --root and the environment given. */
