@@ -2,7 +2,7 @@ import { writeTar, type TarFile } from "@tsbuild/archive";
 import type { BuildContext } from "@tsbuild/context";
 import { RootFS } from "@tsbuild/fs-snapshot";
 import type { Digest } from "@tsbuild/image";
-import { importTar } from "@tsbuild/store";
+import { importTar, type ImageStore } from "@tsbuild/store";
 import type { BuildRun } from "./builder.js";
 
 /** `--build-context NAME=VALUE` (BuildKit): an image by reference, or a local directory. */
@@ -22,8 +22,25 @@ export function namedContextNames(run: BuildRun): ReadonlySet<string> {
   return new Set(run.opts.buildkit ? Object.keys(run.opts.namedContexts ?? {}) : []);
 }
 
-/** The files of a directory context, as a filesystem to copy or mount from (owned by root, as BuildKit sends them). */
+/** One value per (owner, context): a build reads a named directory once however often it is named. */
+function memo<O extends object, T>(table: WeakMap<O, Map<BuildContext, T>>, owner: O, context: BuildContext, make: () => T): T {
+  let byContext = table.get(owner);
+  if (!byContext) table.set(owner, (byContext = new Map()));
+  if (!byContext.has(context)) byContext.set(context, make());
+  return byContext.get(context)!;
+}
+
+const contextFileSystems = new WeakMap<BuildRun, Map<BuildContext, RootFS>>();
+
+/**
+ * The files of a directory context, as a filesystem to copy or mount from (owned by root, as
+ * BuildKit sends them); made once per build and only read (COPY and mounts copy out of it).
+ */
 export function contextFs(run: BuildRun, context: BuildContext): RootFS {
+  return memo(contextFileSystems, run, context, () => readContextFs(run, context));
+}
+
+function readContextFs(run: BuildRun, context: BuildContext): RootFS {
   const fs = new RootFS({ defaultMtime: run.clock.date() });
   const owner = { uid: 0, gid: 0 };
   const entries = context.entries();
@@ -37,15 +54,15 @@ export function contextFs(run: BuildRun, context: BuildContext): RootFS {
   return fs;
 }
 
-const dirImages = new WeakMap<BuildContext, Promise<Digest>>();
+// By store: the image is imported into the store of the build that asked for it.
+const dirImages = new WeakMap<ImageStore, Map<BuildContext, Promise<Digest>>>();
 
 /**
  * `FROM NAME` of a directory context: an image whose one layer holds the directory's files
- * (BuildKit's local source as a base), imported once per build.
+ * (BuildKit's local source as a base), imported once per store.
  */
 export function directoryImage(run: BuildRun, context: BuildContext): Promise<Digest> {
-  let id = dirImages.get(context);
-  if (!id) {
+  return memo(dirImages, run.store, context, () => {
     const files: TarFile[] = context.entries().map((e) => ({
       name: e.path,
       type: e.type === "dir" ? "dir" : e.type === "symlink" ? "symlink" : "file",
@@ -56,8 +73,6 @@ export function directoryImage(run: BuildRun, context: BuildContext): Promise<Di
       content: e.type === "file" ? e.data() : undefined,
       linkname: e.linkname,
     }));
-    id = importTar(run.store, writeTar(files), { created: run.clock.date() });
-    dirImages.set(context, id);
-  }
-  return id;
+    return importTar(run.store, writeTar(files), { created: run.clock.date() });
+  });
 }

@@ -54,11 +54,16 @@ describe("BuildKit's --build-context (named contexts)", () => {
     const store = await busyboxStore();
     const side = contextDir({ "etc/app.conf": "x=1\n", "bin/tool": "#!/bin/sh\n" });
     const dir = contextDir({ Dockerfile: "FROM rootdir\nCOPY --from=busybox:test /bin/busybox /bin/busybox\n" });
-    const r = await buildDir(store, dir, { buildkit: true, namedContexts: { rootdir: { context: await BuildContext.fromDirectory(side, { noDockerfile: true }) } } });
+    const named = { rootdir: { context: await BuildContext.fromDirectory(side, { noDockerfile: true }) } };
+    const r = await buildDir(store, dir, { buildkit: true, namedContexts: named });
     const fs = await imageFs(store, r.imageId);
     expect(text(fs, "/etc/app.conf")).toBe("x=1\n");
     expect(fs.exists("/bin/tool")).toBe(true);
     expect((await store.getImage(r.imageId)!.layers()).length).toBe(2);
+    // The same context object in another store's build: its image is made there too.
+    const other = await busyboxStore();
+    const again = await buildDir(other, dir, { buildkit: true, namedContexts: { rootdir: named.rootdir } });
+    expect(text(await imageFs(other, again.imageId), "/etc/app.conf")).toBe("x=1\n");
   });
 
   it("the classic builder ignores named contexts (it has none)", async () => {
