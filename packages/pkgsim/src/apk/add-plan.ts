@@ -2,7 +2,7 @@ import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { PackageInfo } from "../catalog/types.js";
 import type { Out } from "../util/output.js";
 import { parseConstraint, readInstalled, readWorld, type InstalledPackage } from "./db.js";
-import { ResolveError, Universe, resolveWorld, type Candidate } from "./resolve.js";
+import { Universe, resolveWorldOrFail, type Candidate } from "./resolve.js";
 import { virtualRecord } from "./transaction.js";
 
 export interface AddPlan {
@@ -35,13 +35,8 @@ export function planAdd(fs: FileSystem, args: string[], virtualName: string | un
   const extra: Candidate[] = virtual ? [{ name: virtual.name, version: virtual.version, depends: virtual.depends, provides: [], installIf: [] }] : [];
   const kept = readInstalled(fs).filter((p) => p.name !== virtualName);
   const universe = new Universe(kept, source.packages ?? [], [...extra, ...(source.candidates?.([...newWorld, ...args]) ?? [])]);
-  let plan: Candidate[];
-  try {
-    plan = resolveWorld(universe, newWorld);
-  } catch (e) {
-    if (e instanceof ResolveError) { out.err(e.message); return 1; }
-    throw e;
-  }
+  const plan = resolveWorldOrFail(universe, newWorld, out);
+  if (plan === 1) return 1;
   const have = new Set(kept.map((p) => p.name));
   return { newWorld, virtual, kept, toInstall: plan.filter((c) => !have.has(c.name)) };
 }

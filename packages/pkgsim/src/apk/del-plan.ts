@@ -1,7 +1,7 @@
 import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { Out } from "../util/output.js";
 import { parseConstraint, readInstalled, readWorld, type InstalledPackage } from "./db.js";
-import { ResolveError, Universe, resolveWorld, type Candidate } from "./resolve.js";
+import { Universe, resolveWorldOrFail } from "./resolve.js";
 
 export interface DelPlan {
   newWorld: string[];
@@ -20,13 +20,8 @@ export function planDel(fs: FileSystem, args: string[], out: Out): DelPlan | 1 {
   const names = new Set(args.map((a) => parseConstraint(a).name));
   const newWorld = readWorld(fs).filter((w) => !names.has(parseConstraint(w).name));
   const universe = new Universe(installed, []);
-  let keep: Candidate[];
-  try {
-    keep = resolveWorld(universe, newWorld);
-  } catch (e) {
-    if (e instanceof ResolveError) { out.err(e.message); return 1; }
-    throw e;
-  }
+  const keep = resolveWorldOrFail(universe, newWorld, out);
+  if (keep === 1) return 1;
   const kept = new Set(keep.map((c) => c.name));
   const held = [...names].filter((n) => kept.has(n));
   if (held.length) {

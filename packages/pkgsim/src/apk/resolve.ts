@@ -75,6 +75,16 @@ const label = (c: Candidate) => `${c.name}-${c.version}`;
  * Everything the world needs, dependencies before dependents (apk's install order), plus the
  * packages whose install_if conditions the selection meets.
  */
+/** resolveWorld as apk's commands use it: an unresolvable world is apk's error on `out` and status 1. */
+export function resolveWorldOrFail(u: Universe, world: string[], out: { err(line: string): void }): Candidate[] | 1 {
+  try {
+    return resolveWorld(u, world);
+  } catch (e) {
+    if (e instanceof ResolveError) { out.err(e.message); return 1; }
+    throw e;
+  }
+}
+
 export function resolveWorld(u: Universe, world: string[]): Candidate[] {
   const chosen = new Map<string, Candidate>();
   const order: Candidate[] = [];
