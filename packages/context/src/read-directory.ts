@@ -42,23 +42,19 @@ export interface DirectoryTar {
  */
 export function readDirectoryContext(dir: string, opts: DirectoryContextOptions): DirectoryTar {
   const root = contextRoot(dir);
-  if (opts.noDockerfile) {
-    const lines = readIgnoreFile(root);
-    const excludes = matchesSingleParent(".dockerignore", compilePatterns(lines)) ? [...lines, "!.dockerignore"] : lines;
-    return { records: walkContext(root, compilePatterns(excludes)), dockerfileName: "", dockerfileLabel: "" };
-  }
-  const located = locateDockerfile(root, opts);
+  const located = opts.noDockerfile ? undefined : locateDockerfile(root, opts);
   const lines = readIgnoreFile(root);
   // The CLI validates the patterns before anything else.
   const userPatterns = compilePatterns(lines);
 
   const excludes = [...lines];
   if (matchesSingleParent(".dockerignore", userPatterns)) excludes.push("!.dockerignore");
-  if (located.relName !== undefined && matchesSingleParent(located.relName, userPatterns)) {
+  if (located?.relName !== undefined && matchesSingleParent(located.relName, userPatterns)) {
     excludes.push("!" + located.relName);
   }
   const records = walkContext(root, compilePatterns(excludes));
 
+  if (!located) return { records, dockerfileName: "", dockerfileLabel: "" };
   if (located.relName !== undefined) {
     return { records, dockerfileName: located.relName, dockerfileLabel: located.relName };
   }
