@@ -1,8 +1,6 @@
 import { existsSync } from "node:fs";
-import { startRegistry as startTestRegistry } from "../../packages/registry/test/helpers.js";
-
-/** The CNCF distribution registry CI installs; the suite's pull/push part needs it. */
-export const REGISTRY_BIN = "/usr/bin/docker-registry";
+// The CNCF distribution registry CI installs; the suite's pull/push part needs it.
+import { REGISTRY_BIN, startRegistry as startTestRegistry } from "../../packages/registry/test/helpers.js";
 
 export interface Registry {
   host: string;

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { Readable } from "node:stream";
 import { parseCommandArgs, type Command, type Io } from "../../src/command.js";
 import type { Result } from "./run.js";
-import { startRegistry as startTestRegistry } from "../../../registry/test/helpers.js";
+import { REGISTRY_BIN, startRegistry as startTestRegistry } from "../../../registry/test/helpers.js";
 
-export const REGISTRY_BIN = "/usr/bin/docker-registry";
+export { REGISTRY_BIN };
 export const haveRegistry = existsSync(REGISTRY_BIN);
 
 /** The registry package's test registry: the CNCF distribution registry on 127.0.0.1; `htpasswd` turns on basic auth. */
