@@ -41,7 +41,7 @@ export class ImageCache {
     const misses: Array<{ id: Digest; diffs: string[]; config: ContainerConfig }> = [];
     for (const id of this.store.childrenOf(parent)) {
       // Read configs are taken as they are: awaiting each of thousands costs a turn apiece.
-      const cfg = this.read.get(id) ?? (await this.config(id));
+      const cfg = this.configs.get(id) ?? (await this.config(id));
       if (!cfg.container_config) continue;
       // SOURCE_DATE_EPOCH promises the IDs a fresh store gives: an image made at another time is not one of them.
       if (this.clock.reproducible && (cfg.created !== this.clock.timestamp() || cfg.container !== undefined)) continue;
@@ -82,8 +82,7 @@ export class ImageCache {
    * step probes every child of its parent, as Docker does from its in-memory image store; read
    * from disk each time, a store of 5,000 children of busybox made a 400-stage build take minutes.
    */
-  private readonly configs = new Map<Digest, Promise<ImageConfigFile>>();
-  private readonly read = new Map<Digest, ImageConfigFile>();
+  private readonly configs = new Map<Digest, ImageConfigFile>();
   /** Build records read, once per build as configs are (those this build writes come from `written`). */
   private readonly records = new Map<Digest, BuildRecord | undefined>();
 
@@ -94,15 +93,12 @@ export class ImageCache {
     return this.records.get(id);
   }
 
-  private config(id: Digest): Promise<ImageConfigFile> {
-    let cfg = this.configs.get(id);
-    if (!cfg) {
-      const img = this.store.getImage(id);
-      if (!img) return Promise.reject(new BuildError(`No such image: ${id}`));
-      cfg = img.config();
-      this.configs.set(id, cfg);
-      cfg.then((c) => this.read.set(id, c), () => undefined);
-    }
+  private async config(id: Digest): Promise<ImageConfigFile> {
+    const img = this.store.getImage(id);
+    if (!img) throw new BuildError(`No such image: ${id}`);
+    const cfg = await img.config();
+    this.configs.set(id, cfg);
     return cfg;
   }
+
 }
