@@ -37,3 +37,39 @@ describe("zero-filled content is stored sparse", () => {
     else expect(placeholder.blocks * 512).toBeLessThan(64 << 10);
   });
 });
+
+describe("writeSparse", () => {
+  it("writes back exactly the bytes given, however they are split into chunks and wherever the holes fall", async () => {
+    const { default: fc } = await import("fast-check");
+    const { closeSync, openSync, readFileSync, rmSync, mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { writeSparse } = await import("../src/disk/sparse.js");
+    const dir = mkdtempSync(join(tmpdir(), "tsbuild-sparse-"));
+    try {
+      let n = 0;
+      // Each piece: data or zeros, sized around the block size so runs start and end mid-block.
+      const piece = fc.record({ zero: fc.boolean(), size: fc.integer({ min: 0, max: 3 * 4096 + 7 }), fill: fc.integer({ min: 1, max: 255 }) });
+      await fc.assert(fc.asyncProperty(fc.array(piece, { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 9000 }), { maxLength: 6 }), async (pieces, cuts) => {
+        const content = Buffer.concat(pieces.map((p) => Buffer.alloc(p.size, p.zero ? 0 : p.fill)));
+        const chunks: Buffer[] = [];
+        let at = 0;
+        for (const c of cuts) {
+          if (at >= content.length) break;
+          chunks.push(content.subarray(at, at + c));
+          at += c;
+        }
+        chunks.push(content.subarray(at));
+        const file = join(dir, `f${n++}`);
+        const fd = openSync(file, "wx");
+        try {
+          expect(await writeSparse(fd, (async function* () { yield* chunks; })())).toBe(content.length);
+        } finally {
+          closeSync(fd);
+        }
+        expect(readFileSync(file).equals(content)).toBe(true);
+      }), { numRuns: 150, seed: 17 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
