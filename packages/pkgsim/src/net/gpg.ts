@@ -1,4 +1,5 @@
-import * as openpgp from "openpgp";
+import type * as openpgp from "openpgp";
+import { loadOpenpgp } from "../util/openpgp.js";
 import { FetchError, type Fetcher } from "@tsbuild/fetch";
 import type { SimCommand, SimCommandContext } from "../sim-types.js";
 import { lexists, mkdirp } from "../util/fsutil.js";
@@ -39,6 +40,7 @@ function home(ctx: SimCommandContext, a: GpgArgs): string {
 const RING = "pubring.tsbuild.asc";
 
 async function loadRing(ctx: SimCommandContext, dir: string): Promise<openpgp.PublicKey[]> {
+  const openpgp = await loadOpenpgp();
   const p = `${dir}/${RING}`;
   if (!lexists(ctx.fs, p)) return [];
   return openpgp.readKeys({ armoredKeys: ctx.fs.readFile(p).toString("utf8") });
@@ -51,6 +53,7 @@ function saveRing(ctx: SimCommandContext, dir: string, keys: openpgp.PublicKey[]
 }
 
 async function readKeysAny(data: Buffer): Promise<openpgp.PublicKey[]> {
+  const openpgp = await loadOpenpgp();
   return data.includes("-----BEGIN PGP") ? openpgp.readKeys({ armoredKeys: data.toString("utf8") }) : openpgp.readKeys({ binaryKeys: new Uint8Array(data) });
 }
 
@@ -78,6 +81,7 @@ function keyserverUrl(server: string, id: string): string {
 
 export function gpgCommand(fetcher: () => Fetcher): SimCommand {
   return async (ctx) => {
+    const openpgp = await loadOpenpgp();
     const a = parse(ctx.argv.slice(1));
     const dir = home(ctx, a);
     try {

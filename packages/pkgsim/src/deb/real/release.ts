@@ -1,4 +1,5 @@
-import * as openpgp from "openpgp";
+import type * as openpgp from "openpgp";
+import { loadOpenpgp } from "../../util/openpgp.js";
 import type { FileSystem } from "@tsbuild/fs-snapshot";
 import { readText } from "../../util/fsutil.js";
 import type { Source } from "../sources.js";
@@ -33,6 +34,7 @@ function defaultKeyrings(fs: FileSystem): string[] {
 
 /** Keys from an armored or binary keyring; nothing (not an error) from a file that holds none. */
 async function tryKeys(data: Buffer): Promise<openpgp.PublicKey[]> {
+  const openpgp = await loadOpenpgp();
   try {
     if (data.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----")) return await openpgp.readKeys({ armoredKeys: data.toString("utf8") });
     if (data.length === 0 || data.every((b) => b === 0)) return [];
@@ -50,6 +52,7 @@ export interface ReleaseFile {
 
 /** Verifies an InRelease (clearsigned) against the keys; throws with apt's NO_PUBKEY-like reason. */
 export async function verifyInRelease(text: string, keys: openpgp.PublicKey[], url: string): Promise<ReleaseFile> {
+  const openpgp = await loadOpenpgp();
   let message;
   try {
     message = await openpgp.readCleartextMessage({ cleartextMessage: text });
