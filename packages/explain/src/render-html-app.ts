@@ -60,10 +60,10 @@ export const APP_JS = String.raw`
     div.setAttribute("data-path", n.path);
     div.style.paddingLeft = (depth * 16 + 4) + "px";
     var tw = document.createElement("span"); tw.className = "twisty";
-    tw.textContent = n.kids && n.kids.size ? (open ? "▾" : "▸") : " ";
+    tw.textContent = n.kids && n.kids.size ? (open ? "\u25be" : "\u25b8") : " ";
     var mk = document.createElement("span"); mk.className = "mark"; mk.textContent = n.mark || " ";
     var sz = document.createElement("span"); sz.className = "size"; sz.textContent = human(n.type === "d" ? n.total : n.size);
-    var nm = document.createElement("span"); nm.className = "name"; nm.textContent = n.name + (n.type === "d" && n.path !== "/" ? "/" : "") + (n.type === "l" ? " →" : "");
+    var nm = document.createElement("span"); nm.className = "name"; nm.textContent = n.name + (n.type === "d" && n.path !== "/" ? "/" : "") + (n.type === "l" ? " \u2192" : "");
     div.appendChild(tw); div.appendChild(mk); div.appendChild(sz); div.appendChild(nm);
     return div;
   }
@@ -90,7 +90,7 @@ export const APP_JS = String.raw`
         .forEach(function (k) { walk(k, depth + 1); });
     })(tree.root, 0);
     box.textContent = ""; box.appendChild(out);
-    $("tree-status").textContent = shown + " rows shown" + (note ? " · " + note : "");
+    $("tree-status").textContent = shown + " rows shown" + (note ? " \u00b7 " + note : "");
     var f = focus && box.querySelector(".focus"); if (f) f.scrollIntoView({ block: "center" });
   }
 
@@ -98,7 +98,7 @@ export const APP_JS = String.raw`
     current = i; tree = build(i);
     Array.prototype.forEach.call(document.querySelectorAll("#layers-list li"), function (li) { li.classList.toggle("selected", Number(li.getAttribute("data-index")) === i); });
     var L = D.layers[i];
-    $("tree-title").textContent = "Layer " + L.label + " — " + human(L.size) + " · " + L.a.length + " added, " + L.m.length + " modified, " + L.d.length + " removed";
+    $("tree-title").textContent = "Layer " + L.label + " \u2014 " + human(L.size) + " \u00b7 " + L.a.length + " added, " + L.m.length + " modified, " + L.d.length + " removed";
     render();
   }
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// The `tsbuild` command as users run it (copied to packages/cli/bundle/bin.js by bundle-cli.mjs).
+// It runs the bundled CLI (tsbuild.cjs beside it) through a vm.Script given V8's cached code for
+// it: compiling the CLI's modules was the largest part of starting a build (issue 16). Without a
+// usable cache it compiles as Node would and writes one for the next run; a cache V8 rejects
+// (another Node version) is replaced the same way. TSBUILD_CODE_CACHE=0 turns the cache off;
+// TSBUILD_CODE_CACHE_DIR names the one directory to keep it in.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script, constants } from "node:vm";
+
+const BUNDLE_ID = "BUNDLE_ID";
+// latin1 when the script is ASCII: a one-byte string, no decoding.
+const SCRIPT_ENCODING = "SCRIPT_ENCODING";
+const here = dirname(fileURLToPath(import.meta.url));
+const file = join(here, "tsbuild.cjs");
+const useCache = process.env.TSBUILD_CODE_CACHE !== "0";
+const cacheName = `tsbuild-${BUNDLE_ID}-${process.version}-${process.arch}.v8cache`;
+// Beside the bundle first (written when it was built); the user's cache directory when that is
+// not writable (an installed copy).
+const cacheDirs = process.env.TSBUILD_CODE_CACHE_DIR
+  ? [process.env.TSBUILD_CODE_CACHE_DIR]
+  : [here, join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "tsbuild")];
+
+let cached;
+if (useCache) {
+  for (const dir of cacheDirs) {
+    try {
+      cached = readFileSync(join(dir, cacheName));
+      break;
+    } catch {
+      // not there: the next directory, or compile without
+    }
+  }
+}
+
+const script = new Script(Module.wrap(readFileSync(file, SCRIPT_ENCODING)), {
+  filename: file,
+  cachedData: cached,
+  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+
+if (useCache && (!cached || script.cachedDataRejected)) {
+  // At exit, so the functions this run compiled lazily are in the cache too.
+  process.once("exit", () => {
+    const data = script.createCachedData();
+    for (const dir of cacheDirs) if (writeCache(dir, data)) return;
+  });
+}
+
+const module = { exports: {} };
+script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, here);
+
+function writeCache(dir, data) {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const temp = join(dir, `${cacheName}.${process.pid}.tmp`);
+    writeFileSync(temp, data);
+    renameSync(temp, join(dir, cacheName));
+    // Caches of earlier bundles are never read again.
+    for (const name of readdirSync(dir)) {
+      if (/^tsbuild-[0-9a-f]{16}-.*\.v8cache$/.test(name) && !name.startsWith(`tsbuild-${BUNDLE_ID}-`)) rmSync(join(dir, name), { force: true });
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
