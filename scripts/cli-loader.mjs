@@ -5,6 +5,7 @@
 // usable cache it compiles as Node would and writes one for the next run; a cache V8 rejects
 // (another Node version) is replaced the same way. TSBUILD_CODE_CACHE=0 turns the cache off;
 // TSBUILD_CODE_CACHE_DIR names the one directory to keep it in.
+import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
@@ -18,7 +19,11 @@ const SCRIPT_ENCODING = "SCRIPT_ENCODING";
 const here = dirname(fileURLToPath(import.meta.url));
 const file = join(here, "tsbuild.cjs");
 const useCache = process.env.TSBUILD_CODE_CACHE !== "0";
-const cacheName = `tsbuild-${BUNDLE_ID}-${process.version}-${process.arch}.v8cache`;
+// V8 rejects a cache made under other flags (--cpu-prof, --inspect, NODE_OPTIONS): such runs keep
+// their own, instead of replacing the plain one back and forth.
+const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ").trim();
+const flagsTag = flags ? `-${createHash("sha256").update(flags).digest("hex").slice(0, 8)}` : "";
+const cacheName = `tsbuild-${BUNDLE_ID}-${process.version}-${process.arch}${flagsTag}.v8cache`;
 // Beside the bundle first (written when it was built); the user's cache directory when that is
 // not writable (an installed copy).
 const cacheDirs = process.env.TSBUILD_CODE_CACHE_DIR

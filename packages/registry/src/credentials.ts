@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -57,8 +56,13 @@ function helperFor(cfg: ConfigFile, key: string, domain: string): string | undef
   return cfg.credHelpers?.[domain] ?? cfg.credHelpers?.[key] ?? cfg.credsStore;
 }
 
-/** Runs `docker-credential-NAME ACTION` with input on stdin; undefined when the helper is not installed. */
-function runHelper(name: string, action: string, input: string, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string } | undefined> {
+/**
+ * Runs `docker-credential-NAME ACTION` with input on stdin; undefined when the helper is not installed.
+ * child_process is imported here, not with the module: it loads Node's network modules, and every
+ * build loads this module while few ever run a helper.
+ */
+async function runHelper(name: string, action: string, input: string, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string } | undefined> {
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve, reject) => {
     const child = spawn(`docker-credential-${name}`, [action], { env, stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
