@@ -90,12 +90,16 @@ export class DiskBackend implements Backend {
       mkdirSync(join(staged, "diff"), { recursive: true, mode: 0o755 });
       mkdirSync(meta, { mode: 0o700 });
       const tarSplit = new TarSplitFileWriter(join(meta, "tar-split.json.gz"));
+      const files = new DiffWriter(join(staged, "diff"));
       let result;
       try {
-        result = await ingestTar(tar, { tarSplit: (l) => tarSplit.write(l), files: new DiffWriter(join(staged, "diff")), rules });
+        result = await ingestTar(tar, { tarSplit: (l) => tarSplit.write(l), files, rules });
+        await files.finish();
         await tarSplit.close();
       } catch (e) {
         tarSplit.destroy();
+        // A worker still writing files must be gone before the write-set is removed.
+        await files.abort();
         throw e;
       }
       if (expectDiffID && result.diffID !== expectDiffID) {

@@ -1,9 +1,14 @@
-import { chmodSync, closeSync, constants, fchmodSync, linkSync, mkdirSync, openSync, symlinkSync } from "node:fs";
-import { dirname, join } from "node:path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { LayerFiles } from "../layer/ingest.js";
 import type { AcceptedEntry } from "../layer/policy.js";
 import type { TarEntry } from "../tar/disassemble.js";
-import { writeSparse } from "./sparse.js";
+import { diffOps, type DiffOps } from "./diff-ops.js";
+import { DiffWorker } from "./diff-worker.js";
+
+/** Past this many bytes or members, the rest of a layer's files are written by a worker thread. */
+const WORKER_AFTER_BYTES = 16 << 20;
+const WORKER_AFTER_MEMBERS = 2000;
 
 /**
  * Materialises accepted members into an overlay2 diff/ directory as an unprivileged user can:
@@ -15,57 +20,58 @@ import { writeSparse } from "./sparse.js";
  * LayerPolicy has already refused any path through a symlink, so joining paths under
  * `root` cannot leave it; files are still opened with O_NOFOLLOW and O_EXCL.
  *
- * The file system calls are synchronous on purpose: a layer is thousands of small files, each
- * asynchronous call is a round trip through libuv's thread pool, and the build has nothing else
- * to do meanwhile.
+ * A small layer is written inline with synchronous calls (each asynchronous one is a trip
+ * through libuv's thread pool). A large one hands the rest of its members to a worker thread
+ * once it passes a threshold: creating thousands of files is mostly kernel time, which then
+ * overlaps with the main thread's hashing, parsing and tar-split recording of the same layer.
+ * `finish()` waits for the worker; `abort()` stops it before the caller removes the directory.
  */
 export class DiffWriter implements LayerFiles {
-  private readonly dirs = new Set<string>(["."]);
+  private readonly ops: DiffOps;
+  private worker: DiffWorker | undefined;
+  private bytes = 0;
+  private members = 0;
 
-  constructor(private readonly root: string) {}
+  constructor(private readonly root: string) {
+    this.ops = diffOps(fs, path, root, ["."]);
+  }
 
   async write(e: TarEntry, accepted: AcceptedEntry, body: AsyncIterable<Buffer>): Promise<void> {
     const rel = accepted.path;
-    if (e.typeflag === "g") return;
-    const target = join(this.root, rel);
-    if (rel === ".") return;
-    this.ensureDir(dirname(rel));
+    if (e.typeflag === "g" || rel === ".") return;
+    this.members++;
+    if (e.typeflag === "0") this.bytes += e.size;
+    if (!this.worker && (this.bytes > WORKER_AFTER_BYTES || this.members > WORKER_AFTER_MEMBERS)) {
+      this.worker = new DiffWorker(this.root, [...this.ops.dirs]);
+    }
+    const to = this.worker ?? this.ops;
     switch (e.typeflag) {
       case "5":
-        if (!this.dirs.has(rel)) {
-          mkdirSync(target);
-          this.dirs.add(rel);
-        }
-        chmodSync(target, (e.mode & 0o777) | 0o700);
-        return;
+        return to.dir(rel, (e.mode & 0o777) | 0o700);
       case "0":
-        return this.writeFile(target, (e.mode & 0o777) | 0o600, body);
+        to.open(rel, (e.mode & 0o777) | 0o600);
+        for await (const chunk of body) await to.data(chunk);
+        return to.close();
       case "1":
-        linkSync(join(this.root, accepted.linkTarget!), target);
-        return;
+        return to.link(accepted.linkTarget!, rel);
       case "2":
-        symlinkSync(e.linkname, target);
-        return;
+        return to.symlink(e.linkname, rel);
       default:
         // char/block devices and fifos: an empty placeholder; the header lives in tar-split.
-        return this.writeFile(target, 0o600, body);
+        to.open(rel, 0o600);
+        for await (const chunk of body) await to.data(chunk);
+        return to.close();
     }
   }
 
-  private ensureDir(rel: string): void {
-    if (this.dirs.has(rel)) return;
-    mkdirSync(join(this.root, rel), { recursive: true, mode: 0o755 });
-    for (let d = rel; d !== "." && !this.dirs.has(d); d = dirname(d)) this.dirs.add(d);
+  /** Every member is on disk (the worker's writes included); throws the worker's error, if any. */
+  async finish(): Promise<void> {
+    await this.worker?.finish();
   }
 
-  private async writeFile(path: string, mode: number, body: AsyncIterable<Buffer>): Promise<void> {
-    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
-    try {
-      await writeSparse(fd, body);
-      // open() applies the umask; the recorded bits are wanted as they are.
-      fchmodSync(fd, mode);
-    } finally {
-      closeSync(fd);
-    }
+  /** Stops writing (the worker is gone when this resolves) and closes any open file. */
+  async abort(): Promise<void> {
+    this.ops.abandon();
+    await this.worker?.abort();
   }
 }
