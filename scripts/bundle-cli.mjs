@@ -4,7 +4,7 @@
 // - bundle/tsbuild.cjs: the whole CLI as one CommonJS script. ES modules cannot be given a code
 //   cache on Node 20 (module.enableCompileCache is Node 22), a vm.Script can; esbuild wraps every
 //   module behind a dynamic import in a lazy initialiser, so a build still runs only what it uses.
-// - bundle/bin.js: the small loader users run (see cli-loader.mjs): it compiles tsbuild.cjs with
+// - bundle/bin.js: the small loader users run (see cli-loader.cjs): it compiles tsbuild.cjs with
 //   the cached code when there is one, and leaves a cache behind when there is none.
 // - The cache is made here by running `tsbuild demo` once (offline: it builds the apk examples in
 //   a temporary store), so the functions a build needs are in it from the first real run.
@@ -71,9 +71,10 @@ await writeFile(script, code, "utf8");
 // V8 accepts a cache made for any script of the same length, so the cache's name carries a hash
 // of the script: a rebuilt bundle never runs with the previous one's compiled code.
 const id = createHash("sha256").update(code).digest("hex").slice(0, 16);
-const loader = await readFile(join(repo, "scripts/cli-loader.mjs"), "utf8");
+const loader = await readFile(join(repo, "scripts/cli-loader.cjs"), "utf8");
 const bin = loader.replace('"BUNDLE_ID"', JSON.stringify(id)).replace('"SCRIPT_ENCODING"', JSON.stringify(encoding));
 await writeFile(join(outdir, "bin.js"), bin, { mode: 0o755 });
+await writeFile(join(outdir, "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
 
 const warm = spawnSync(process.execPath, [join(outdir, "bin.js"), "demo"], { encoding: "utf8" });
 if (warm.status !== 0) throw new Error(`bundle-cli: warming the code cache with \`tsbuild demo\` failed:\n${warm.stderr}`);

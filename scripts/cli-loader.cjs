@@ -5,18 +5,19 @@
 // usable cache it compiles as Node would and writes one for the next run; a cache V8 rejects
 // (another Node version) is replaced the same way. TSBUILD_CODE_CACHE=0 turns the cache off;
 // TSBUILD_CODE_CACHE_DIR names the one directory to keep it in.
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import Module, { createRequire } from "node:module";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Script, constants } from "node:vm";
+// CommonJS (bundle/package.json says so): an ES module entry would start Node's ESM loader first.
+"use strict";
+const { createHash } = require("node:crypto");
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const Module = require("node:module");
+const { homedir } = require("node:os");
+const { join } = require("node:path");
+const { Script, constants } = require("node:vm");
 
 const BUNDLE_ID = "BUNDLE_ID";
 // latin1 when the script is ASCII: a one-byte string, no decoding.
 const SCRIPT_ENCODING = "SCRIPT_ENCODING";
-const here = dirname(fileURLToPath(import.meta.url));
+const here = __dirname;
 const file = join(here, "tsbuild.cjs");
 const useCache = process.env.TSBUILD_CODE_CACHE !== "0";
 // V8 rejects a cache made under other flags (--cpu-prof, --inspect, NODE_OPTIONS): such runs keep
@@ -56,8 +57,8 @@ if (useCache && (!cached || script.cachedDataRejected)) {
   });
 }
 
-const module = { exports: {} };
-script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, here);
+const cli = { exports: {} };
+script.runInThisContext().call(cli.exports, cli.exports, Module.createRequire(file), cli, file, here);
 
 function writeCache(dir, data) {
   try {
