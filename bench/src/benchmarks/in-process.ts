@@ -10,6 +10,8 @@ const WARMUP = 2;
 
 interface WorkerResult {
   times: number[];
+  /** CPU (user + system) per timed build. */
+  cpuMs: number;
   layers: number;
   /** Tar bytes of the layers one build commits, and the time to sha256 them once. */
   newBytes: number;
@@ -40,7 +42,7 @@ export async function inProcessBenchmark(ctx: BenchContext): Promise<BenchResult
     const med = median(res.times);
     const goal = res.newBytes < SMALL_LAYERS ? SMALL_TARGET_MS : 2 * res.sha256Ms;
     const floor = `new layers ${mb(res.newBytes)}, sha256 of them ${ms(res.sha256Ms)}`;
-    rows.push([`examples/${name} (${res.layers} layers)`, `median ${ms(med)}, p95 ${ms(percentile(res.times, 95))}; ${floor}`]);
+    rows.push([`examples/${name} (${res.layers} layers)`, `median ${ms(med)}, p95 ${ms(percentile(res.times, 95))}, CPU ${ms(res.cpuMs)} a build; ${floor}`]);
     targets.push({
       name: `examples/${name}: ${res.newBytes < SMALL_LAYERS ? "median under 20 ms" : "median within 2× of sha256 of its new layers"}`,
       met: med < goal,
