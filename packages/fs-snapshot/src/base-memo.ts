@@ -14,7 +14,7 @@ export interface VerifiedLayer {
 
 /** How many materialised bases the process keeps, and how many file bytes they may hold between them. */
 const MAX_TREES = 4;
-const MAX_BYTES = 512 * 1024 * 1024;
+const MAX_BYTES = 256 * 1024 * 1024;
 
 interface Memo {
   tree: Promise<Tree>;
@@ -30,6 +30,13 @@ interface Memo {
  */
 const memo = new Map<string, Memo>();
 
+/**
+ * Bases materialised once, not kept: a tree is kept (and copied) from the second time its
+ * layers are asked for, so a process that builds once (the CLI) pays no copy on top of applying.
+ */
+const seen = new Set<string>();
+const MAX_SEEN = 64;
+
 /** Fills `into` (an empty tree) with the layers applied in order, from a kept tree when there is one. */
 export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedLayer[], now: () => Date, clockKey: string): Promise<void> {
   const key = clockKey + "\n" + layers.map((l) => l.diffID).join("\n");
@@ -37,6 +44,11 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
   if (kept) {
     memo.delete(key); // refresh its place: the map's order is the eviction order
     memo.set(key, kept);
+  } else if (!seen.has(key)) {
+    seen.add(key);
+    if (seen.size > MAX_SEEN) seen.delete(seen.values().next().value!);
+    for (const l of layers) await applyLayerTo(into, await l.open(), now);
+    return;
   } else {
     kept = { tree: materialise(layers, now), bytes: 0 };
     memo.set(key, kept);

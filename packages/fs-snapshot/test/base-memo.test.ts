@@ -45,21 +45,26 @@ describe("applyVerifiedLayers (a base materialised once per process, copied into
     const applied = new RootFS(FIXED);
     await applied.applyLayer(base);
     await applied.applyLayer(upper);
+    // The first call applies the tars, the second keeps a tree and copies it, the third only copies.
     const first = new RootFS(FIXED);
     await first.applyVerifiedLayers(layers);
-    let opened = 0;
     const second = new RootFS(FIXED);
-    await second.applyVerifiedLayers(layers.map((l) => ({ diffID: l.diffID, open: async () => (opened++, l.open()) })));
+    await second.applyVerifiedLayers(layers);
+    let opened = 0;
+    const third = new RootFS(FIXED);
+    await third.applyVerifiedLayers(layers.map((l) => ({ diffID: l.diffID, open: async () => (opened++, l.open()) })));
     expect(opened).toBe(0);
     const want = listing(applied);
     expect(want.some((l) => l.startsWith("/etc/app/conf-link file 644 0 0 4 0 2 0 sha256:") && l.endsWith(" /etc/app/conf"))).toBe(true);
     expect(listing(first)).toEqual(want);
     expect(listing(second)).toEqual(want);
+    expect(listing(third)).toEqual(want);
   });
 
   it("keeps each build's copy its own: a step's changes reach neither the kept tree nor another copy", async () => {
     const base = busyboxBase();
     const layers = [{ diffID: sha256Digest(base), open: async () => base }];
+    await new RootFS(FIXED).applyVerifiedLayers(layers);
     const a = new RootFS(FIXED);
     await a.applyVerifiedLayers(layers);
     const before = listing(a);
