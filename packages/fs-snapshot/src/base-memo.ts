@@ -80,14 +80,19 @@ function evict(): void {
   }
 }
 
+/** File bytes below `root`, each inode once (busybox's hundreds of hard links are one file). */
 function bytesOf(root: Link): number {
+  const counted = new Set<INode>();
   let n = 0;
   const stack = [root];
   while (stack.length > 0) {
     const l = stack.pop()!;
     if (isDir(l.node)) {
       for (const [name, child] of l.children) if (child && name !== "." && name !== "..") stack.push(child);
-    } else n += contentSize(l.node);
+    } else if (!counted.has(l.node)) {
+      counted.add(l.node);
+      n += contentSize(l.node);
+    }
   }
   return n;
 }

@@ -31,6 +31,9 @@ async function upperLayer(): Promise<Buffer> {
     { name: "etc/app/conf-link", type: "link", linkname: "etc/app/conf" },
     { name: "bin/.wh.vi" },
     { name: "missing/parent/file", content: "x" },
+    // 300 MB if every name counted its bytes: the kept trees' budget counts an inode once.
+    { name: "opt/big", content: Buffer.alloc(300_000, 1) },
+    ...Array.from({ length: 1000 }, (_, i) => ({ name: `opt/link${i}`, type: "link" as const, linkname: "opt/big" })),
   ]);
 }
 
