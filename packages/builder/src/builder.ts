@@ -119,11 +119,12 @@ export class BuildRun {
 
   private async materialiseLayers(diffIDs: readonly string[]): Promise<RootFS> {
     const fs = new RootFS({ ownerNames: DAEMON_HOST_NAMES });
-    for (const chain of chainIDs([...diffIDs] as Digest[])) {
+    const layers = chainIDs([...diffIDs] as Digest[]).map((chain, i) => {
       const layer = this.store.getLayer(chain);
       if (!layer) throw new BuildError(`layer ${chain} is missing from the store`);
-      await fs.applyLayer(await layer.open());
-    }
+      return { diffID: diffIDs[i], open: () => layer.open() };
+    });
+    await fs.applyVerifiedLayers(layers);
     return fs;
   }
 
@@ -132,7 +133,11 @@ export class BuildRun {
     if (!id) return fs;
     const img = this.store.getImage(id);
     if (!img) throw new BuildError(`No such image: ${id}`);
-    for (const layer of await img.layers()) await fs.applyLayer(await layer.open());
+    // The store checked every layer against its diffID when it took it in: a base already
+    // materialised in this process from the same diffIDs is copied, not re-read.
+    const layers = await img.layers();
+    const diffIDs = await Promise.all(layers.map((l) => l.diffID()));
+    await fs.applyVerifiedLayers(layers.map((l, i) => ({ diffID: diffIDs[i], open: () => l.open() })));
     return fs;
   }
 }

@@ -1,9 +1,12 @@
-import type { BuildRecord, HistoryEntry } from "@tsbuild/image";
+import type { BuildRecord, HistoryEntry, LayerEntry } from "@tsbuild/image";
 import { diveFigures } from "./dive.js";
 import { findAll } from "./findings/index.js";
 import { stackLayers } from "./layer-view.js";
 import { describeStep } from "./steps.js";
 import type { AnalyzableImage, Analysis, LayerAnalysis } from "./types.js";
+
+/** An AnalyzableImage whose layers' entries are already at hand. */
+export type ListedImage = Omit<AnalyzableImage, "layers"> & { layers: Array<{ diffID: AnalyzableImage["layers"][number]["diffID"]; size: number }> };
 
 /**
  * Everything `tsbuild explain` says about an image, from its config and its layers' entries:
@@ -11,7 +14,14 @@ import type { AnalyzableImage, Analysis, LayerAnalysis } from "./types.js";
  * figures and tsbuild's own, and the findings. Reads each layer's entries once.
  */
 export async function analyzeImage(img: AnalyzableImage): Promise<Analysis> {
-  const entries = await Promise.all(img.layers.map((l) => l.entries()));
+  return analyzeListed(img, await Promise.all(img.layers.map((l) => l.entries())));
+}
+
+/**
+ * analyzeImage with every layer's entries given (entries[i] for layer i): synchronous, so that a
+ * caller can run the analysis when its result is first read rather than ahead of time.
+ */
+export function analyzeListed(img: ListedImage, entries: LayerEntry[][]): Analysis {
   const history = img.config.history ?? [];
   const layerHistory = historyOfLayers(history, img.layers.length);
   const records = img.records ?? [];
@@ -63,7 +73,7 @@ export async function analyzeImage(img: AnalyzableImage): Promise<Analysis> {
 }
 
 /** Layer i was made by the i-th history entry that is not an empty layer; -1 when history runs out. */
-function historyOfLayers(history: HistoryEntry[], layerCount: number): number[] {
+export function historyOfLayers(history: HistoryEntry[], layerCount: number): number[] {
   const out: number[] = [];
   history.forEach((h, i) => {
     if (!h.empty_layer) out.push(i);

@@ -1,4 +1,4 @@
-import type { LayerEntry } from "@tsbuild/image";
+import { byteCompare, type LayerEntry } from "@tsbuild/image";
 import type { DiveFigures } from "./types.js";
 
 /*
@@ -48,7 +48,7 @@ class Node {
   }
 
   sortedChildren(): Node[] {
-    return [...this.children.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    return [...this.children.values()].sort((a, b) => byteCompare(a.name, b.name));
   }
 
   copy(parent: Node | undefined): Node {
@@ -119,17 +119,19 @@ function visitChildFirst(node: Node, visit: (n: Node) => boolean, only?: (n: Nod
   return visit(node);
 }
 
-function treeOf(entries: LayerEntry[]): { tree: Tree; size: number } {
+function treeOf(entries: LayerEntry[]): { tree: Tree; size: number; whiteouts: boolean } {
   const tree = new Tree();
   let size = 0;
+  let whiteouts = false;
   for (const e of entries) {
     const path = cleanPath(e.path);
     if (path === ".") continue;
+    if (path.includes(".wh.")) whiteouts = true;
     const info = { size: e.type === "file" ? (e.size ?? 0) : 0, isDir: e.type === "dir" };
     size += info.size;
     tree.addPath(path, info);
   }
-  return { tree, size };
+  return { tree, size, whiteouts };
 }
 
 /** Go's path.Clean for the relative names a layer tar holds. */
@@ -155,8 +157,9 @@ export function diveFigures(layers: LayerEntry[][]): DiveFigures {
   const paths = new Map<string, PathData>();
   let below: Tree | undefined;
   trees.forEach(({ tree }, index) => {
-    // dive stacks layers 0..index-1 onto a copy of layer 0 for every whiteout; stacking as we go is the same tree.
-    const stacked = index === 0 ? tree.copy() : below!;
+    // dive stacks layers 0..index-1 onto a copy of layer 0 for every whiteout; stacking as we go is
+    // the same tree. Layer 0's walk only reads it, so it is its own stack.
+    const stacked = index === 0 ? tree : below!;
     visitChildFirst(
       tree.root,
       (node) => {
@@ -181,9 +184,15 @@ export function diveFigures(layers: LayerEntry[][]): DiveFigures {
       },
       (node) => node.children.size === 0,
     );
-    // StackTreeRange starts from a copy of layer 0 and stacks layer 0 onto it again, as here.
-    if (index === 0) below = tree.copy();
-    below!.stack(tree);
+    // StackTreeRange starts from a copy of layer 0 and stacks layer 0 onto it again. Without a
+    // whiteout in layer 0 that changes nothing (every path is there, with the same sizes), and no
+    // other use of layer 0's tree is left, so it becomes the stack itself (the base's tree is the
+    // big one: no copy).
+    if (index === 0 && !trees[0].whiteouts) below = tree;
+    else {
+      if (index === 0) below = tree.copy();
+      below!.stack(tree);
+    }
   });
 
   let minimum = 0;

@@ -1,5 +1,5 @@
 export type * from "./types.js";
-export { analyzeImage } from "./analyze.js";
+export { analyzeImage, analyzeListed, historyOfLayers, type ListedImage } from "./analyze.js";
 export { analyzableImage, explainImage, type ExplainOptions } from "./image.js";
 export { renderExplanation, type TextOptions } from "./render-text.js";
 export { renderHtml } from "./render-html.js";

@@ -102,6 +102,8 @@ function baseName(path: string): string {
 
 /** "./usr/bin/" → "/usr/bin"; the root → "/". */
 export function absPath(p: string): string {
+  // The usual name ("usr/bin/env": no "." or empty component) needs no splitting.
+  if (p !== "" && p[0] !== "." && p[0] !== "/" && p[p.length - 1] !== "/" && !p.includes("//") && !p.includes("/.")) return "/" + p;
   const parts = p.split("/").filter((x) => x && x !== ".");
   return "/" + parts.join("/");
 }

@@ -1,4 +1,5 @@
 import { applyLayerTo } from "./apply-layer.js";
+import { applyVerifiedLayers, type VerifiedLayer } from "./base-memo.js";
 import { CommittedLayer } from "./committed-layer.js";
 import { Changes } from "./changes.js";
 import { fsError, isFsError, withDest } from "./errors.js";
@@ -33,12 +34,14 @@ export class RootFS implements FileSystem {
   private readonly tree: Tree;
   private readonly changes: Changes;
   private readonly clock: () => Date;
+  private readonly clockKey: string;
   private readonly names: NonNullable<RootFSOptions["ownerNames"]>;
   private step: OpenStep | null = null;
 
   constructor(opts: RootFSOptions = {}) {
     const fixed = opts.defaultMtime;
     this.clock = fixed ? () => new Date(fixed.getTime()) : () => new Date();
+    this.clockKey = fixed ? String(fixed.getTime()) : "wall";
     this.tree = new Tree(this.clock());
     this.changes = new Changes(this.tree);
     this.names = opts.ownerNames ?? { user: () => "", group: () => "" };
@@ -48,6 +51,17 @@ export class RootFS implements FileSystem {
   async applyLayer(tar: Buffer | NodeJS.ReadableStream): Promise<void> {
     if (this.step) throw new Error("applyLayer: a step is open; commit or abort it first");
     await applyLayerTo(this.tree, tar, this.clock);
+  }
+
+  /**
+   * Applies the image's layers to a RootFS nothing has been applied to yet, copying a tree this
+   * process already materialised from the same verified diffIDs (base-memo.ts) instead of
+   * re-reading the tars.
+   */
+  async applyVerifiedLayers(layers: readonly VerifiedLayer[]): Promise<void> {
+    if (this.step) throw new Error("applyVerifiedLayers: a step is open; commit or abort it first");
+    if (hasChildren(this.tree.root)) throw new Error("applyVerifiedLayers: the filesystem already has layers");
+    await applyVerifiedLayers(this.tree, layers, this.clock, this.clockKey);
   }
 
   get stepOpen(): boolean {

@@ -1,14 +1,17 @@
 import { readFileSync } from "node:fs";
 import { builtinImage, type BuiltinImage } from "@tsbuild/baseimages";
 import type { ImageSource } from "@tsbuild/builder";
-import type { Digest } from "@tsbuild/image";
+import { sha256Digest, type Digest } from "@tsbuild/image";
 import { importTar, memoryStore, memoryStoreOver, type ImageStore } from "@tsbuild/store";
 
 /**
  * Imports each base (a root filesystem tar) under its reference, as `docker import` does,
  * unless the store already has that reference (a store reused across builds keeps its cache).
+ * `sharesBases` (a store made by buildStore()): the tar's layer is ingested once per process
+ * into the shared store, and each build's import finds it there, so it only hashes the tar
+ * for its config (the image itself, its `created` included, is made per build as before).
  */
-export async function importBases(store: ImageStore, bases: Record<string, string | Buffer>, created?: Date): Promise<void> {
+export async function importBases(store: ImageStore, bases: Record<string, string | Buffer>, created?: Date, sharesBases = false): Promise<void> {
   for (const [ref, source] of Object.entries(bases)) {
     if (store.resolve(ref)) continue;
     let tar: Buffer;
@@ -17,8 +20,28 @@ export async function importBases(store: ImageStore, bases: Record<string, strin
     } catch (e) {
       throw new Error(`base image ${ref}: cannot read ${source}: ${(e as Error).message}`);
     }
-    await importTar(store, tar, { ref, created });
+    try {
+      if (sharesBases) await shareLayer(tar);
+      await importTar(store, tar, { ref, created });
+    } catch (e) {
+      if (e instanceof Error) e.message = `base image ${ref}: ${e.message}`;
+      throw e;
+    }
   }
+}
+
+/** The diffIDs of base tars already in the shared store, by the sha256 of the tar as given (it may be compressed). */
+const sharedTars = new Map<string, Promise<Digest>>();
+
+async function shareLayer(tar: Buffer): Promise<void> {
+  const key = sha256Digest(tar);
+  let diffID = sharedTars.get(key);
+  if (diffID && shared.getLayer(await diffID)) return;
+  // Imported once under no name: the shared store keeps the layer (and one small config).
+  diffID = importTar(shared, tar).then(async (id) => (await shared.getImage(id)!.config()).rootfs.diff_ids[0] as Digest);
+  diffID.catch(() => sharedTars.delete(key));
+  sharedTars.set(key, diffID);
+  await diffID;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { BuildFailure, BuildOptions, BuiltImage } from "./types.js";
 export async function build(opts: BuildOptions): Promise<BuiltImage> {
   const store = opts.store ?? buildStore();
   const created = opts.sourceDateEpoch === undefined ? undefined : new Date(opts.sourceDateEpoch * 1000);
-  await importBases(store, opts.bases ?? {}, created);
+  await importBases(store, opts.bases ?? {}, created, opts.store === undefined);
   const { context, dockerfileName } = await prepareContext(opts);
   const log: string[] = [];
   const write = (text: string) => void log.push(text);

@@ -1,28 +1,74 @@
-import { layerEntries, type Digest, type Layer, type LayerEntry } from "@tsbuild/image";
+import { createHash } from "node:crypto";
+import { modeString, type Digest, type Layer, type LayerEntry } from "@tsbuild/image";
+import { forEachChunkEntry } from "./tar-chunks.js";
+
+const TYPES: Record<string, LayerEntry["type"]> = {
+  "0": "file", "7": "file", "5": "dir", "2": "symlink", "1": "hardlink", "3": "char", "4": "block", "6": "fifo",
+};
 
 /**
  * A layer's entries, remembered by diffID: the diffID is the hash of the tar, so the entries
- * never change, and a test suite that builds on the same base many times reads that base once.
+ * never change, and a test suite that builds on the same base many times lists that base once.
  */
-const cache = new Map<Digest, Promise<LayerEntry[]>>();
+const cache = new Map<Digest, LayerEntry[]>();
 const CACHE_LIMIT = 64;
 
-export async function entriesOf(layer: Layer): Promise<LayerEntry[]> {
-  const diffID = await layer.diffID();
-  let entries = cache.get(diffID);
-  if (entries) {
-    // Refresh its place: the map's order is the eviction order.
-    cache.delete(diffID);
-  } else {
-    entries = readEntries(layer);
-    // A failed read is not remembered.
-    entries.catch(() => cache.delete(diffID));
-  }
-  cache.set(diffID, entries);
-  while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+/** The layer's bytes as the chunks its store holds (a memory store hands over its own buffers). */
+export async function layerChunks(layer: Layer): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  for await (const c of await layer.open()) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
+  return chunks;
+}
+
+/** The entries of this diffID when they are remembered (then its bytes need not be read). */
+export function knownEntries(diffID: Digest): LayerEntry[] | undefined {
+  const entries = cache.get(diffID);
+  if (entries) remember(diffID, entries); // refresh its place: the map's order is the eviction order
   return entries;
 }
 
-async function readEntries(layer: Layer): Promise<LayerEntry[]> {
-  return layerEntries(await layer.open());
+/**
+ * The entries of the layer whose tar is `chunks`, in the shape of @tsbuild/image's layerEntries,
+ * listed synchronously from the chunks as they are, and remembered by diffID.
+ */
+export function entriesFromChunks(diffID: Digest, chunks: readonly Buffer[]): LayerEntry[] {
+  const entries = knownEntries(diffID) ?? listEntries(chunks);
+  remember(diffID, entries);
+  return entries;
+}
+
+function remember(diffID: Digest, entries: LayerEntry[]): void {
+  cache.delete(diffID);
+  cache.set(diffID, entries);
+  while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+}
+
+/** An async form for callers that hold a Layer. */
+export async function entriesOf(layer: Layer): Promise<LayerEntry[]> {
+  const diffID = await layer.diffID();
+  return knownEntries(diffID) ?? entriesFromChunks(diffID, await layerChunks(layer));
+}
+
+/** Conformance-shaped entries ("./" stripped, no trailing "/", size + sha256 for files): layerEntries' rules. */
+export function listEntries(chunks: readonly Buffer[]): LayerEntry[] {
+  const out: LayerEntry[] = [];
+  forEachChunkEntry(chunks, (e) => {
+    const type = TYPES[e.typeflag] ?? "other";
+    let path = e.name;
+    if (type === "dir") path = path.replace(/\/+$/, "");
+    if (path.startsWith("./")) path = path.slice(2);
+    const entry: LayerEntry = { path: path || ".", type, mode: modeString(e.mode), uid: e.uid, gid: e.gid };
+    if (type === "file") {
+      const h = createHash("sha256");
+      for (const c of e.data) h.update(c);
+      entry.size = e.size;
+      entry.sha256 = h.digest("hex");
+    } else if (type === "symlink") {
+      entry.linkname = e.linkname;
+    } else if (type === "hardlink") {
+      entry.linkname = e.linkname.startsWith("./") ? e.linkname.slice(2) : e.linkname;
+    }
+    out.push(entry);
+  });
+  return out;
 }

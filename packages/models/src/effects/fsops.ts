@@ -4,7 +4,10 @@ import { lexists, type Owner, type FileSystem } from "@tsbuild/fs-snapshot";
 export { lexists };
 import { globMatch, hasWildcards } from "../match/glob.js";
 
-/** One shared zero-filled buffer; placeholder contents are views of it (RootFS copies what it writes). */
+/**
+ * One shared zero-filled buffer, never written: placeholder contents are views of it, which the
+ * RootFS adopts rather than copies (an `apk add nodejs` writes ~55 MB of them per build).
+ */
 let zeros = Buffer.alloc(1 << 20);
 function zeroBytes(size: number): Buffer {
   if (size > zeros.length) zeros = Buffer.alloc(Math.max(size, zeros.length * 2));
@@ -26,13 +29,14 @@ export function mkdirp(fs: FileSystem, path: string, owner: Owner): void {
  * was at the path, the way a compiler or downloader writes its output.
  */
 export function writePlaceholder(fs: FileSystem, path: string, size: number, mode: number, owner: Owner): void {
-  writeContent(fs, path, zeroBytes(size), mode, owner);
+  writeContent(fs, path, zeroBytes(size), mode, owner, true);
 }
 
-export function writeContent(fs: FileSystem, path: string, content: Buffer | string, mode: number, owner: Owner): void {
+/** `adopt`: the content is a buffer nobody will write to again, kept instead of copied. */
+export function writeContent(fs: FileSystem, path: string, content: Buffer | string, mode: number, owner: Owner, adopt = false): void {
   mkdirp(fs, posix.dirname(path), owner);
   if (lexists(fs, path) && fs.lstat(path).type !== "dir") fs.unlink(path);
-  fs.writeFile(path, content, { mode, owner });
+  fs.writeFile(path, content, adopt ? { mode, owner, adopt } : { mode, owner });
 }
 
 /**

@@ -17,8 +17,9 @@ export function isBuiltImage(v: unknown): v is BuiltImage {
     && typeof (v as BuiltImage).file === "function";
 }
 
+// "in", not a read: a layer's change lists are worked out when first read.
 export function isBuiltLayer(v: unknown): v is BuiltLayer {
-  return typeof v === "object" && v !== null && Array.isArray((v as BuiltLayer).added) && isBuiltImage((v as BuiltLayer).image);
+  return typeof v === "object" && v !== null && "added" in v && "entries" in v && isBuiltImage((v as BuiltLayer).image);
 }
 
 /** A clear TypeError for the usual slips: a promise not awaited, a layer where an image belongs. */
