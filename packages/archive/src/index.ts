@@ -8,7 +8,8 @@ export {
   BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeName, isHeaderOnly, isZeroBlock, padding,
   parseNumeric, parsePax, type RawHeader,
 } from "./tar-header.js";
-export { walkTar, type TarEntry, type TarVisitor } from "./tar-reader.js";
+export { foldMember, walkTar, type TarEntry, type TarVisitor } from "./tar-reader.js";
+export { forEachChunkEntry, type ChunkEntry } from "./chunk-walk.js";
 export { readTar, startsWithTar, type EntryHandler } from "./read.js";
 export * from "./deflate/index.js";
 export { encodeHeader, zeroPadding, END_OF_ARCHIVE, type TarHeader } from "./tar-writer.js";

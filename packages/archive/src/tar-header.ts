@@ -92,6 +92,12 @@ export function decodeName(b: Buffer, what: string): string {
   }
 }
 
+/** A GNU long name or link record's data: the name up to its first NUL. */
+export function decodeLongName(data: Buffer): string {
+  const nul = data.indexOf(0);
+  return decodeName(nul >= 0 ? data.subarray(0, nul) : data, "long name");
+}
+
 export function decodeHeader(b: Buffer): RawHeader {
   if (!checksumMatches(b)) throw new TarFormatError("archive/tar: invalid tar header");
   const magic = b.subarray(257, 263).toString("latin1");

@@ -1,6 +1,6 @@
 import { ByteReader } from "./byte-reader.js";
 import {
-  type RawHeader, BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeName, isHeaderOnly, isZeroBlock, padding, parsePax,
+  type RawHeader, BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeLongName, decodeName, isHeaderOnly, isZeroBlock, padding, parsePax,
 } from "./tar-header.js";
 
 /**
@@ -107,8 +107,7 @@ export async function walkTar(reader: ByteReader, v: TarVisitor): Promise<void> 
               pax = records;
             }
           } else {
-            const nul = data.indexOf(0);
-            const value = decodeName(nul >= 0 ? data.subarray(0, nul) : data, "long name");
+            const value = decodeLongName(data);
             if (hdr.typeflag === "L") longName = value;
             else longLink = value;
           }
@@ -117,40 +116,8 @@ export async function walkTar(reader: ByteReader, v: TarVisitor): Promise<void> 
         case "S":
           throw new TarFormatError(`sparse file ${JSON.stringify(longName ?? hdr.name)} is not supported`);
         default: {
-          const e: TarEntry = {
-            name: hdr.name, linkname: hdr.linkname, typeflag: hdr.typeflag, size: dataSize,
-            mode: hdr.mode, uid: hdr.uid, gid: hdr.gid, mtime: hdr.mtime,
-            uname: hdr.uname, gname: hdr.gname, devmajor: hdr.devmajor, devminor: hdr.devminor,
-            pax: pax ?? new Map(),
-          };
-          if (pax) {
-            for (const key of pax.keys()) {
-              if (key.startsWith("GNU.sparse.")) throw new TarFormatError(`sparse file ${JSON.stringify(hdr.name)} is not supported`);
-            }
-            const path = pax.get("path");
-            if (path) e.name = decodeName(path, "entry name");
-            const link = pax.get("linkpath");
-            if (link) e.linkname = decodeName(link, "link name");
-            const size = pax.get("size");
-            if (size && !isHeaderOnly(hdr.typeflag)) {
-              const n = Number(size.toString("latin1"));
-              if (!Number.isSafeInteger(n) || n < 0) throw new TarFormatError(`archive/tar: invalid PAX size for ${JSON.stringify(e.name)}`);
-              e.size = n;
-              pad = padding(n);
-            }
-            for (const k of ["uid", "gid", "mtime"] as const) {
-              const val = pax.get(k);
-              if (val) e[k] = Math.floor(Number(val.toString("latin1")));
-            }
-            for (const k of ["uname", "gname"] as const) {
-              const val = pax.get(k);
-              if (val) e[k] = val.toString("utf8");
-            }
-          }
-          if (longName !== undefined) e.name = longName;
-          if (longLink !== undefined) e.linkname = longLink;
-          if (e.typeflag === "\0") e.typeflag = e.name.endsWith("/") ? "5" : "0";
-          entry = e;
+          entry = foldMember(hdr, dataSize, pax, longName, longLink);
+          pad = padding(entry.size);
         }
       }
     }
@@ -187,4 +154,47 @@ export async function walkTar(reader: ByteReader, v: TarVisitor): Promise<void> 
     await v.trailer(chunk);
     if (chunk.length === 0) break;
   }
+}
+
+/**
+ * A member's header with the meta headers before it folded in, as Go's reader does: PAX `path`,
+ * `linkpath`, `size`, ids, times and names, then GNU long names; an old-style "\0" type becomes
+ * a directory or a file by the name's trailing slash. `dataSize` is what the header itself says.
+ */
+export function foldMember(
+  hdr: RawHeader, dataSize: number, pax: Map<string, Buffer> | undefined, longName: string | undefined, longLink: string | undefined,
+): TarEntry {
+  const e: TarEntry = {
+    name: hdr.name, linkname: hdr.linkname, typeflag: hdr.typeflag, size: dataSize,
+    mode: hdr.mode, uid: hdr.uid, gid: hdr.gid, mtime: hdr.mtime,
+    uname: hdr.uname, gname: hdr.gname, devmajor: hdr.devmajor, devminor: hdr.devminor,
+    pax: pax ?? new Map(),
+  };
+  if (pax) {
+    for (const key of pax.keys()) {
+      if (key.startsWith("GNU.sparse.")) throw new TarFormatError(`sparse file ${JSON.stringify(hdr.name)} is not supported`);
+    }
+    const path = pax.get("path");
+    if (path) e.name = decodeName(path, "entry name");
+    const link = pax.get("linkpath");
+    if (link) e.linkname = decodeName(link, "link name");
+    const size = pax.get("size");
+    if (size && !isHeaderOnly(hdr.typeflag)) {
+      const n = Number(size.toString("latin1"));
+      if (!Number.isSafeInteger(n) || n < 0) throw new TarFormatError(`archive/tar: invalid PAX size for ${JSON.stringify(e.name)}`);
+      e.size = n;
+    }
+    for (const k of ["uid", "gid", "mtime"] as const) {
+      const val = pax.get(k);
+      if (val) e[k] = Math.floor(Number(val.toString("latin1")));
+    }
+    for (const k of ["uname", "gname"] as const) {
+      const val = pax.get(k);
+      if (val) e[k] = val.toString("utf8");
+    }
+  }
+  if (longName !== undefined) e.name = longName;
+  if (longLink !== undefined) e.linkname = longLink;
+  if (e.typeflag === "\0") e.typeflag = e.name.endsWith("/") ? "5" : "0";
+  return e;
 }

@@ -19,25 +19,46 @@ export async function layerEntries(tar: ByteSource): Promise<LayerEntry[]> {
   await walkTar(new ByteReader(chunksOf(tar)), {
     async entry(e, body) {
       if (e.typeflag === "g") return; // a PAX global header describes the archive, not a member
-      const type = TYPES[e.typeflag] ?? "other";
-      let path = e.name;
-      if (type === "dir") path = path.replace(/\/+$/, "");
-      if (path.startsWith("./")) path = path.slice(2);
-      const entry: LayerEntry = { path: path || ".", type, mode: modeString(e.mode), uid: e.uid, gid: e.gid };
-      if (type === "file") {
+      let sha256: string | undefined;
+      if (isFileTypeflag(e.typeflag)) {
         const h = createHash("sha256");
         for await (const c of body) h.update(c);
-        entry.size = e.size;
-        entry.sha256 = h.digest("hex");
-      } else if (type === "symlink") {
-        entry.linkname = e.linkname;
-      } else if (type === "hardlink") {
-        entry.linkname = e.linkname.startsWith("./") ? e.linkname.slice(2) : e.linkname;
+        sha256 = h.digest("hex");
       }
-      out.push(entry);
+      out.push(layerEntryOf(e, sha256));
     },
   });
   return out;
+}
+
+/** Whether a member of this type carries a file's data (and so a size and sha256 in its entry). */
+export function isFileTypeflag(typeflag: string): boolean {
+  return TYPES[typeflag] === "file";
+}
+
+/**
+ * One tar member in the conformance shape (make-expected.py's): "./" stripped, no trailing "/"
+ * on a directory, a hard link's target without "./"; a file's size, and the sha256 its data
+ * hashes to, which the caller computes (from a stream or from chunks at hand).
+ */
+export function layerEntryOf(
+  e: { name: string; linkname: string; typeflag: string; mode: number; uid: number; gid: number; size: number },
+  fileSha256: string | undefined,
+): LayerEntry {
+  const type = TYPES[e.typeflag] ?? "other";
+  let path = e.name;
+  if (type === "dir") path = path.replace(/\/+$/, "");
+  if (path.startsWith("./")) path = path.slice(2);
+  const entry: LayerEntry = { path: path || ".", type, mode: modeString(e.mode), uid: e.uid, gid: e.gid };
+  if (type === "file") {
+    entry.size = e.size;
+    entry.sha256 = fileSha256;
+  } else if (type === "symlink") {
+    entry.linkname = e.linkname;
+  } else if (type === "hardlink") {
+    entry.linkname = e.linkname.startsWith("./") ? e.linkname.slice(2) : e.linkname;
+  }
+  return entry;
 }
 
 /** "%04o" of the permission bits, as the conformance cases write a mode. */

@@ -1,10 +1,6 @@
 import { createHash } from "node:crypto";
-import { modeString, type Digest, type Layer, type LayerEntry } from "@tsbuild/image";
-import { forEachChunkEntry } from "./tar-chunks.js";
-
-const TYPES: Record<string, LayerEntry["type"]> = {
-  "0": "file", "7": "file", "5": "dir", "2": "symlink", "1": "hardlink", "3": "char", "4": "block", "6": "fifo",
-};
+import { forEachChunkEntry } from "@tsbuild/archive";
+import { isFileTypeflag, layerEntryOf, type Digest, type Layer, type LayerEntry } from "@tsbuild/image";
 
 /**
  * A layer's entries, remembered by diffID: the diffID is the hash of the tar, so the entries
@@ -53,22 +49,13 @@ export async function entriesOf(layer: Layer): Promise<LayerEntry[]> {
 export function listEntries(chunks: readonly Buffer[]): LayerEntry[] {
   const out: LayerEntry[] = [];
   forEachChunkEntry(chunks, (e) => {
-    const type = TYPES[e.typeflag] ?? "other";
-    let path = e.name;
-    if (type === "dir") path = path.replace(/\/+$/, "");
-    if (path.startsWith("./")) path = path.slice(2);
-    const entry: LayerEntry = { path: path || ".", type, mode: modeString(e.mode), uid: e.uid, gid: e.gid };
-    if (type === "file") {
+    let sha256: string | undefined;
+    if (isFileTypeflag(e.typeflag)) {
       const h = createHash("sha256");
       for (const c of e.data) h.update(c);
-      entry.size = e.size;
-      entry.sha256 = h.digest("hex");
-    } else if (type === "symlink") {
-      entry.linkname = e.linkname;
-    } else if (type === "hardlink") {
-      entry.linkname = e.linkname.startsWith("./") ? e.linkname.slice(2) : e.linkname;
+      sha256 = h.digest("hex");
     }
-    out.push(entry);
+    out.push(layerEntryOf(e, sha256));
   });
   return out;
 }

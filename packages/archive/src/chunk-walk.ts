@@ -1,24 +1,18 @@
 import {
-  BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeName, isHeaderOnly, isZeroBlock, padding, parsePax,
-} from "@tsbuild/archive";
+  BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeLongName, isHeaderOnly, isZeroBlock, padding, parsePax,
+} from "./tar-header.js";
+import { foldMember, type TarEntry } from "./tar-reader.js";
 
-/** One member of a tar held as chunks: its header fields as Go's reader folds them, and its data as views. */
-export interface ChunkEntry {
-  name: string;
-  linkname: string;
-  typeflag: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
+/** One member of a tar held as chunks: its header as walkTar folds it, and its data as views. */
+export interface ChunkEntry extends TarEntry {
   /** The member's data as views of the chunks (no copy unless a 512-byte header spans two). */
   data: Buffer[];
 }
 
 /**
  * A synchronous walk over a tar already in memory as chunks (a memory store's layer, a
- * sandbox's committed tar), with archive's header rules: PAX `path`/`linkpath`/`size` and GNU
- * long names folded into the member that follows, global headers skipped. Synchronous so that
+ * sandbox's committed tar), with walkTar's header rules (foldMember: PAX records and GNU long
+ * names folded into the member that follows), global headers skipped. Synchronous so that
  * a result's entries can be computed in a getter, when a caller first reads them; the chunks
  * are never joined. The tars come from a store, which checked them with archive's full reader
  * when they were put there; this walk only lists them.
@@ -45,8 +39,7 @@ export function forEachChunkEntry(chunks: readonly Buffer[], visit: (e: ChunkEnt
         r.skip(padding(headerSize));
         if (hdr.typeflag === "x") pax = parsePax(data);
         else if (hdr.typeflag === "L" || hdr.typeflag === "K") {
-          const nul = data.indexOf(0);
-          const value = decodeName(nul >= 0 ? data.subarray(0, nul) : data, "long name");
+          const value = decodeLongName(data);
           if (hdr.typeflag === "L") longName = value;
           else longLink = value;
         }
@@ -55,30 +48,11 @@ export function forEachChunkEntry(chunks: readonly Buffer[], visit: (e: ChunkEnt
       case "S":
         throw new TarFormatError(`sparse file ${JSON.stringify(longName ?? hdr.name)} is not supported`);
     }
-    let name = hdr.name;
-    let linkname = hdr.linkname;
-    let size = headerSize;
-    let { uid, gid } = hdr;
-    if (pax) {
-      const path = pax.get("path");
-      if (path) name = decodeName(path, "entry name");
-      const link = pax.get("linkpath");
-      if (link) linkname = decodeName(link, "link name");
-      const paxSize = pax.get("size");
-      if (paxSize && !isHeaderOnly(hdr.typeflag)) size = Number(paxSize.toString("latin1"));
-      const paxUid = pax.get("uid");
-      if (paxUid) uid = Math.floor(Number(paxUid.toString("latin1")));
-      const paxGid = pax.get("gid");
-      if (paxGid) gid = Math.floor(Number(paxGid.toString("latin1")));
-    }
-    if (longName !== undefined) name = longName;
-    if (longLink !== undefined) linkname = longLink;
+    const e = foldMember(hdr, headerSize, pax, longName, longLink);
     pax = longName = longLink = undefined;
-    let typeflag = hdr.typeflag;
-    if (typeflag === "\0") typeflag = name.endsWith("/") ? "5" : "0";
-    const data = r.views(size);
-    r.skip(padding(size));
-    visit({ name, linkname, typeflag, mode: hdr.mode, uid, gid, size, data });
+    const data = r.views(e.size);
+    r.skip(padding(e.size));
+    visit(Object.assign(e, { data }));
   }
 }
 
