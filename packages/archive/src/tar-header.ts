@@ -33,32 +33,43 @@ export function isZeroBlock(b: Buffer): boolean {
   return true;
 }
 
-/** Up to the first NUL, as Go's parser.parseString. */
-function str(b: Buffer, start: number, len: number): Buffer {
-  const field = b.subarray(start, start + len);
-  const nul = field.indexOf(0);
-  return nul >= 0 ? field.subarray(0, nul) : field;
+/** Where the field [start, start+len) ends: at its first NUL, as Go's parser.parseString. */
+function strEnd(b: Buffer, start: number, len: number): number {
+  const end = start + len;
+  for (let i = start; i < end; i++) if (b[i] === 0) return i;
+  return end;
 }
 
 /** Octal (spaces and NULs trimmed) or GNU base-256 when the high bit is set. */
 export function parseNumeric(field: Buffer): number {
-  if (field.length > 0 && field[0] & 0x80) {
+  return numericAt(field, 0, field.length);
+}
+
+// Read in place, byte by byte: a header has eight numeric fields, and slicing each into a
+// string and testing it with a regular expression was a third of the time spent listing a tar.
+function numericAt(b: Buffer, start: number, len: number): number {
+  let end = start + len;
+  if (len > 0 && b[start] & 0x80) {
     // Base-256: two's complement big-endian, the top bit of the first byte is the marker.
-    const neg = (field[0] & 0x40) !== 0;
+    const neg = (b[start] & 0x40) !== 0;
     let v = 0n;
-    for (let i = 0; i < field.length; i++) {
-      let c = neg ? field[i] ^ 0xff : field[i];
-      if (i === 0) c &= 0x7f;
+    for (let i = start; i < end; i++) {
+      let c = neg ? b[i] ^ 0xff : b[i];
+      if (i === start) c &= 0x7f;
       v = (v << 8n) | BigInt(c);
     }
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new TarFormatError("numeric field out of range");
     return neg ? -Number(v) - 1 : Number(v);
   }
-  let s = field.toString("latin1");
-  s = s.replace(/^[ \0]+|[ \0]+$/g, "");
-  if (s === "") return 0;
-  if (!/^[0-7]+$/.test(s)) throw new TarFormatError(`invalid octal number ${JSON.stringify(s)}`);
-  const v = parseInt(s, 8);
+  let i = start;
+  while (i < end && (b[i] === 0x20 || b[i] === 0)) i++;
+  while (end > i && (b[end - 1] === 0x20 || b[end - 1] === 0)) end--;
+  let v = 0;
+  for (let k = i; k < end; k++) {
+    const digit = b[k] - 0x30;
+    if (digit < 0 || digit > 7) throw new TarFormatError(`invalid octal number ${JSON.stringify(b.toString("latin1", i, end))}`);
+    v = v * 8 + digit;
+  }
   if (!Number.isSafeInteger(v)) throw new TarFormatError("numeric field out of range");
   return v;
 }
@@ -66,66 +77,83 @@ export function parseNumeric(field: Buffer): number {
 function checksumMatches(b: Buffer): boolean {
   let stored: number;
   try {
-    stored = parseNumeric(b.subarray(148, 156));
+    stored = numericAt(b, 148, 8);
   } catch {
     return false;
   }
   // Go accepts the unsigned and the signed (historic) sum, with the checksum field as spaces.
-  let unsigned = 0;
-  let signed = 0;
+  let unsigned = 8 * 0x20;
+  let high = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const c = i >= 148 && i < 156 ? 0x20 : b[i];
+    if (i === 148) i = 156;
+    const c = b[i];
     unsigned += c;
-    signed += c > 127 ? c - 256 : c;
+    if (c > 127) high++;
   }
-  return stored === unsigned || stored === signed;
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** File names are carried as strings; a name that is not UTF-8 cannot round-trip, so it is refused. */
 export function decodeName(b: Buffer, what: string): string {
+  return nameAt(b, 0, b.length, what);
+}
+
+function nameAt(b: Buffer, start: number, end: number, what: string): string {
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    if (b[i] > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  // ASCII, as nearly every name is, reads as latin1 without the UTF-8 decoder.
+  if (ascii) return b.toString("latin1", start, end);
   try {
-    return utf8.decode(b);
+    return utf8.decode(b.subarray(start, end));
   } catch {
-    throw new TarFormatError(`${what} ${JSON.stringify(b.toString("latin1"))} is not valid UTF-8 (not supported)`);
+    throw new TarFormatError(`${what} ${JSON.stringify(b.toString("latin1", start, end))} is not valid UTF-8 (not supported)`);
   }
 }
 
 /** A GNU long name or link record's data: the name up to its first NUL. */
 export function decodeLongName(data: Buffer): string {
-  const nul = data.indexOf(0);
-  return decodeName(nul >= 0 ? data.subarray(0, nul) : data, "long name");
+  return nameAt(data, 0, strEnd(data, 0, data.length), "long name");
+}
+
+/** "ustar\0" at 257 (POSIX), "ustar " + " \0" (old GNU), "tar\0" at 508 (star). */
+function matches(b: Buffer, at: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (b[at + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 export function decodeHeader(b: Buffer): RawHeader {
   if (!checksumMatches(b)) throw new TarFormatError("archive/tar: invalid tar header");
-  const magic = b.subarray(257, 263).toString("latin1");
-  const version = b.subarray(263, 265).toString("latin1");
-  const trailer = b.subarray(508, 512).toString("latin1");
-  const ustar = magic === "ustar\0";
-  const star = ustar && trailer === "tar\0";
-  const gnu = magic === "ustar " && version === " \0";
+  const ustar = matches(b, 257, "ustar\0");
+  const star = ustar && matches(b, 508, "tar\0");
+  const gnu = matches(b, 257, "ustar ") && matches(b, 263, " \0");
 
-  let name = decodeName(str(b, 0, 100), "entry name");
+  let name = nameAt(b, 0, strEnd(b, 0, 100), "entry name");
   if (ustar) {
-    const prefix = decodeName(str(b, 345, star ? 131 : 155), "entry name prefix");
+    const prefixLen = star ? 131 : 155;
+    const prefix = nameAt(b, 345, strEnd(b, 345, prefixLen), "entry name prefix");
     if (prefix.length > 0) name = prefix + "/" + name;
   }
   const modern = ustar || gnu;
   return {
     name,
-    linkname: decodeName(str(b, 157, 100), "link name"),
-    size: parseNumeric(b.subarray(124, 136)),
+    linkname: nameAt(b, 157, strEnd(b, 157, 100), "link name"),
+    size: numericAt(b, 124, 12),
     typeflag: String.fromCharCode(b[156]),
-    mode: parseNumeric(b.subarray(100, 108)),
-    uid: parseNumeric(b.subarray(108, 116)),
-    gid: parseNumeric(b.subarray(116, 124)),
-    mtime: parseNumeric(b.subarray(136, 148)),
-    uname: modern ? str(b, 265, 32).toString("utf8") : "",
-    gname: modern ? str(b, 297, 32).toString("utf8") : "",
-    devmajor: modern ? parseNumeric(b.subarray(329, 337)) : 0,
-    devminor: modern ? parseNumeric(b.subarray(337, 345)) : 0,
+    mode: numericAt(b, 100, 8),
+    uid: numericAt(b, 108, 8),
+    gid: numericAt(b, 116, 8),
+    mtime: numericAt(b, 136, 12),
+    uname: modern ? b.toString("utf8", 265, strEnd(b, 265, 32)) : "",
+    gname: modern ? b.toString("utf8", 297, strEnd(b, 297, 32)) : "",
+    devmajor: modern ? numericAt(b, 329, 8) : 0,
+    devminor: modern ? numericAt(b, 337, 8) : 0,
   };
 }
 
