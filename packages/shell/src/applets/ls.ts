@@ -125,7 +125,8 @@ function render(ctx: AppletContext, db: AccountDb, f: Set<string>, entries: Entr
     // With -h the total is a size too; busybox pads it as it pads the size column.
     if (!f.has("h")) out += `total ${blocks}\n`;
     else if (ctx.flavour === "gnu") out += `total ${gnuHuman(blocks * 1024)}\n`;
-    else out += `total ${`${Math.round(blocks / (blocks >= 1024 ? 1024 : 1))}${blocks >= 1024 ? "M" : "K"}`.padEnd(7)}\n`;
+    // busybox's human-readable 0 has no unit ("total 0", padded all the same).
+    else out += `total ${(blocks === 0 ? "0" : `${Math.round(blocks / (blocks >= 1024 ? 1024 : 1))}${blocks >= 1024 ? "M" : "K"}`).padEnd(7)}\n`;
   }
   if (ctx.flavour === "gnu" && f.has("l")) return out + renderGnuLong(ctx, db, f, entries, widthToo);
   // -s: 1K blocks before each name; busybox pads them to 6, coreutils to the widest.

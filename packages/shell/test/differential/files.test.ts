@@ -54,6 +54,10 @@ describe.skipIf(!isRoot)("file programs behave like the image's (as root, as a R
     program("mktemp", flavour, treeArb().chain((t) =>
       fc.array(pick(["mktemp -p . && ls | wc -l", "mktemp -d -p . >/dev/null && ls -l | grep -c ^d", "mktemp ./x.XXXXXX >/dev/null && ls -l | grep -c x", "mktemp -u ./tpl.XXXX | wc -c", "mktemp /nonexistent/XXXXXX"]), { minLength: 1, maxLength: 2 }).map((c) => [t, c] as [FixtureEntry[], string[]])),
       { replace: [[/tmp\.[A-Za-z0-9]{6,10}/g, "tmp.RANDOM"], [/x\.[A-Za-z0-9]{6}/g, "x.RANDOM"]] });
+    it(`ls -lh and -sh totals, an empty directory's included (${flavour})`, async () => {
+      const fixture: FixtureEntry[] = [{ path: "empty", type: "dir", mode: 0o755 }, { path: "full", type: "dir", mode: 0o755 }, { path: "full/f", type: "file", mode: 0o644, content: "x".repeat(5000) }];
+      await same(flavour, fixture, "ls -lh empty; ls -sh empty; ls -lh full | head -1; ls -sh full | head -1");
+    });
     it(`ls names under each locale (${flavour})`, async () => {
       const fixture: FixtureEntry[] = [{ path: "café", type: "file", mode: 0o644, content: "" }, { path: "tab\tx", type: "file", mode: 0o644, content: "" }, { path: "日", type: "symlink", target: "é" }];
       for (const LANG of ["", "C.UTF-8", "en_US.utf8", "C"]) await same(flavour, fixture, "ls; ls -l 日 | cut -c44-", { env: LANG ? { LANG } : {} });
