@@ -159,10 +159,16 @@ export function pathOf(link: Link): string {
 // memfs keeps file bytes in `buf` with `size` used bytes and `capacity` allocated; the latter two
 // are private in its typings. Bytes [0, size) are never rewritten in place by this package (only
 // appends past `size`, or a whole new buffer), so views of them can be shared freely.
+//
+// A file may also end in `zeros` zero bytes that are not stored (a sized placeholder): what
+// `truncate -s`, `dd if=/dev/zero` and `fallocate` make. Such a file can be larger than any Node
+// Buffer; its readers take it in chunks (contentChunks), and its zeros become bytes only when a
+// write lands past them and the whole still fits the materialising cap.
 interface NodeStorage {
   buf: Buffer;
   size: number;
   capacity: number;
+  zeros?: number;
 }
 
 function storage(node: INode): NodeStorage {
@@ -173,16 +179,78 @@ export interface ContentState {
   buf: Buffer;
   size: number;
   capacity: number;
+  zeros: number;
 }
 
-/** The file's bytes without copying. Callers must not modify the view. */
+/** The largest file held as one Buffer; past it a file's zeros stay a placeholder. */
+export const MATERIALISE_LIMIT = 1 << 30;
+
+/** Length of the chunks of zeros handed out for placeholders (one shared, never written, buffer). */
+export const ZERO_CHUNK = 1 << 20;
+let zeroChunk: Buffer | undefined;
+
+function zeroChunkBuffer(): Buffer {
+  return (zeroChunk ??= Buffer.alloc(ZERO_CHUNK));
+}
+
+/** A file too large to be read whole: the message names the size and what to do. */
+export class FileTooLargeError extends Error {
+  readonly code = "EFBIG";
+  constructor(readonly bytes: number) {
+    super(`a file of ${bytes} bytes is too large to be read whole into memory (limit ${MATERIALISE_LIMIT} bytes)`);
+  }
+}
+
+/** The file's bytes without copying when stored; placeholder zeros are materialised in a new Buffer. Callers must not modify the view. */
 export function contentView(node: INode): Buffer {
   const s = storage(node);
-  return s.size === 0 ? Buffer.alloc(0) : s.buf.subarray(0, s.size);
+  const zeros = s.zeros ?? 0;
+  if (zeros === 0) return s.size === 0 ? Buffer.alloc(0) : s.buf.subarray(0, s.size);
+  const total = s.size + zeros;
+  if (total > MATERIALISE_LIMIT) throw new FileTooLargeError(total);
+  const out = Buffer.alloc(total);
+  s.buf.copy(out, 0, 0, s.size);
+  return out;
 }
 
 export function contentSize(node: INode): number {
-  return storage(node).size;
+  const s = storage(node);
+  return s.size + (s.zeros ?? 0);
+}
+
+/** Bytes of the file that are not stored (placeholder zeros). */
+export function placeholderSize(node: INode): number {
+  return storage(node).zeros ?? 0;
+}
+
+/**
+ * The file's bytes as a list of buffers (stored bytes, then shared chunks of zeros): what the layer
+ * writer and hashing walk. The list is a snapshot: later writes to the node never change it.
+ */
+export function contentChunks(node: INode): Buffer[] {
+  const s = storage(node);
+  const out: Buffer[] = [];
+  if (s.size > 0) out.push(s.buf.subarray(0, s.size));
+  pushZeros(out, s.zeros ?? 0);
+  return out;
+}
+
+export function pushZeros(out: Buffer[], n: number): void {
+  const z = zeroChunkBuffer();
+  for (; n >= ZERO_CHUNK; n -= ZERO_CHUNK) out.push(z);
+  if (n > 0) out.push(z.subarray(0, n));
+}
+
+/** Bytes [offset, offset+length) (clipped to the file), copied. */
+export function contentRange(node: INode, offset: number, length: number): Buffer {
+  const s = storage(node);
+  const total = s.size + (s.zeros ?? 0);
+  const start = Math.min(Math.max(0, offset), total);
+  const end = Math.min(total, start + Math.max(0, length));
+  if (end - start > MATERIALISE_LIMIT) throw new FileTooLargeError(end - start);
+  const out = Buffer.alloc(end - start);
+  if (start < s.size) s.buf.copy(out, 0, start, Math.min(end, s.size));
+  return out;
 }
 
 /** Takes ownership of `buf` (no copy). Capacity = length, so a later append reallocates. */
@@ -191,19 +259,71 @@ export function setContent(node: INode, buf: Buffer): void {
   s.buf = buf;
   s.size = buf.length;
   s.capacity = buf.length;
+  if (s.zeros) s.zeros = 0;
 }
 
-/** Appends past the used bytes (memfs grows the buffer geometrically); never touches [0, size). */
+/**
+ * Cuts or extends the file to `size` bytes as ftruncate(2) does: the first min(size, current)
+ * bytes stay, the rest reads as zeros and is kept as a placeholder (never allocated).
+ */
+export function resizeContent(node: INode, size: number): void {
+  const s = storage(node);
+  const zeros = s.zeros ?? 0;
+  if (size <= s.size) {
+    s.buf = s.buf.subarray(0, size);
+    s.size = size;
+    s.capacity = size;
+    if (zeros) s.zeros = 0;
+    return;
+  }
+  s.zeros = size - s.size;
+  if (zeros === 0 && s.capacity > s.size) {
+    // Bytes past `size` in a geometrically grown buffer may be stale: stop later appends reusing them.
+    s.buf = s.buf.subarray(0, s.size);
+    s.capacity = s.size;
+  }
+}
+
+/** Whether every byte of `data` is zero. */
+export function allZero(data: Uint8Array): boolean {
+  const words = Math.floor(data.length / 8);
+  if (words > 0 && data.byteOffset % 8 === 0) {
+    const w = new BigUint64Array(data.buffer, data.byteOffset, words);
+    for (let i = 0; i < words; i++) if (w[i] !== 0n) return false;
+    for (let i = words * 8; i < data.length; i++) if (data[i] !== 0) return false;
+    return true;
+  }
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Appends past the used bytes (memfs grows the buffer geometrically); never touches [0, size).
+ * Zeros appended to a placeholder stay a placeholder; other bytes materialise it first.
+ */
 export function appendContent(node: INode, data: Buffer): void {
   if (data.length === 0) return;
+  const s = storage(node);
+  if (s.zeros) {
+    if (allZero(data)) {
+      s.zeros += data.length;
+      return;
+    }
+    setContent(node, contentView(node));
+  }
   const mtime = node.mtime;
-  node.write(data, 0, data.length, storage(node).size);
+  node.write(data, 0, data.length, s.size);
   node.mtime = mtime;
+}
+
+/** `to` gets `from`'s bytes, sharing them (stored bytes are never rewritten in place). */
+export function shareContent(from: INode, to: INode): void {
+  restoreContent(to, { ...saveContent(from), capacity: storage(from).size });
 }
 
 export function saveContent(node: INode): ContentState {
   const s = storage(node);
-  return { buf: s.buf, size: s.size, capacity: s.capacity };
+  return { buf: s.buf, size: s.size, capacity: s.capacity, zeros: s.zeros ?? 0 };
 }
 
 export function restoreContent(node: INode, state: ContentState): void {
@@ -211,6 +331,7 @@ export function restoreContent(node: INode, state: ContentState): void {
   s.buf = state.buf;
   s.size = state.size;
   s.capacity = state.capacity;
+  if (state.zeros || s.zeros) s.zeros = state.zeros;
 }
 
 // Linux dev_t encoding (glibc makedev), computed with arithmetic: the high parts exceed 32 bits.
