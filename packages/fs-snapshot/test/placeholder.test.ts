@@ -44,7 +44,7 @@ describe("zero placeholders", () => {
     expect(viaPlaceholder.entries).toEqual(viaBytes.entries);
   });
 
-  it("read as zeros by range and as a whole, and become bytes when written into", async () => {
+  it("read as zeros by range and as a whole, and keep bytes appended after them", async () => {
     const rfs = new RootFS(FIXED);
     rfs.writeFile("/f", "head");
     rfs.truncate!("/f", 10);
@@ -54,9 +54,15 @@ describe("zero placeholders", () => {
     expect(Buffer.concat(rfs.readChunks!("/f"))).toEqual(rfs.readFile("/f"));
     rfs.writeFile("/f", "tail", { append: true });
     expect(rfs.readFile("/f")).toEqual(Buffer.from("head\0\0\0\0\0\0tail"));
-    expect(rfs.placeholderBytes("/f")).toBe(0);
+    expect(rfs.placeholderBytes("/f")).toBe(6);
+    expect(rfs.readRange!("/f", 8, 4)).toEqual(Buffer.from("\0\0ta"));
+    rfs.truncate!("/f", 12);
+    expect(rfs.readFile("/f")).toEqual(Buffer.from("head\0\0\0\0\0\0ta"));
+    for (let i = 0; i < 100; i++) rfs.writeFile("/f", "x", { append: true });
+    expect(rfs.readFile("/f").toString("latin1")).toBe("head" + "\0".repeat(6) + "ta" + "x".repeat(100));
     rfs.truncate!("/f", 2);
     expect(rfs.readFile("/f")).toEqual(Buffer.from("he"));
+    expect(rfs.placeholderBytes("/f")).toBe(0);
   });
 
   it("are put back by an aborted step", () => {
@@ -64,6 +70,8 @@ describe("zero placeholders", () => {
     rfs.writeFile("/f", "abc");
     rfs.beginStep();
     rfs.truncate!("/f", 4 * GiB);
+    rfs.writeFile("/f", "x", { append: true });
+    expect(rfs.stat("/f").size).toBe(4 * GiB + 1);
     rfs.writeFile("/f", "x", { append: false });
     rfs.truncate!("/g", 7);
     rfs.abortStep();
