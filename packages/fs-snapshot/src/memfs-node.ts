@@ -164,7 +164,7 @@ export function pathOf(link: Link): string {
 // placeholder: what `truncate -s`, `dd if=/dev/zero` and large zero writes make) and buffers
 // appended after them. Such a file can be larger than any Node Buffer; its readers take it in
 // chunks (contentChunks) or ranges. Segments are never modified once stored, like [0, size).
-type Segment = Buffer | number;
+export type Segment = Buffer | number;
 
 interface NodeStorage {
   buf: Buffer;
@@ -286,6 +286,12 @@ export function setContent(node: INode, buf: Buffer): void {
   s.size = buf.length;
   s.capacity = buf.length;
   if (s.tail) s.tail = undefined;
+}
+
+/** The file's bytes are `parts` in order (buffers taken over, numbers are runs of zeros). */
+export function setParts(node: INode, parts: Segment[]): void {
+  setContent(node, Buffer.alloc(0));
+  storage(node).tail = parts.slice();
 }
 
 /**

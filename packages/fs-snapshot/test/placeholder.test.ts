@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { RootFS } from "../src/index.js";
 import { step } from "./helpers.js";
@@ -111,5 +112,29 @@ describe("zero placeholders", () => {
     expect(chunks[0].toString("latin1")).toContain(`size=${9 * GiB + 1}\n`);
     expect(diff.tarSize).toBe(chunks[0].length + 9 * GiB + 1 + 511 + 1024);
     expect(diff.size).toBe(9 * GiB + 1);
+  });
+
+  it("come back as placeholders when a layer holding them is applied (FROM an image with a 5 GiB file)", async () => {
+    const a = new RootFS(FIXED);
+    const diff = await step(a, (f) => {
+      f.writeFile("/mixed", "head");
+      f.truncate!("/mixed", 70 * MiB);
+      f.writeFile("/mixed", "tail", { append: true });
+      f.truncate!("/huge", 5 * GiB);
+    });
+    const b = new RootFS(FIXED);
+    await b.applyLayer(Readable.from(diff.tarChunks()));
+    expect(b.stat("/huge").size).toBe(5 * GiB);
+    expect(b.placeholderBytes("/huge")).toBe(5 * GiB);
+    expect(b.stat("/mixed").size).toBe(70 * MiB + 4);
+    expect(b.readRange!("/mixed", 0, 6)).toEqual(Buffer.from("head\0\0"));
+    expect(b.readRange!("/mixed", 70 * MiB - 2, 10)).toEqual(Buffer.from("\0\0tail"));
+    // A layer of the applied tree is the same bytes again.
+    const again = await step(b, (f) => {
+      f.writeFile("/mixed", "x", { append: true });
+      f.truncate!("/mixed", 70 * MiB + 4);
+    });
+    expect(again.entries.map((e) => [e.path, e.size])).toEqual([["mixed", 70 * MiB + 4]]);
+    expect(again.entries[0].sha256).toBe(diff.entries.find((e) => e.path === "mixed")!.sha256);
   });
 });
