@@ -60,4 +60,12 @@ describe("zero-filled files larger than memory", () => {
     expect(r.stderr).toMatch(/cat: .*\/big.*File too large/);
     expect(r.stderr).not.toMatch(/RangeError|out of range/);
   });
+
+  it("fallocate grows a file to OFS+LEN with zeros kept as a size, as busybox's does", async () => {
+    const fs = await baseFs();
+    const r = await sh(fs, "fallocate -l 1K -o 10 /f && wc -c /f && fallocate -l 4 /f && wc -c /f && fallocate -l 8G /g && wc -c /g && fallocate /g", { limits });
+    expect(r.stdout).toBe(`1034 /f\n1034 /f\n${8 * GiB} /g\n`);
+    expect(r.stderr).toContain("Usage: fallocate [-o OFS] -l LEN FILE");
+    expect(r.exitCode).toBe(1);
+  });
 });
