@@ -42,8 +42,9 @@ export async function bombs(): Promise<Counts> {
     // Whichever comes first on the machine: the time limit or awk's share of the command limit.
     { name: "awk-loop", files: { Dockerfile: "FROM busybox:rel\nRUN awk 'BEGIN { while (1) x++ }'\n" }, args: ["--run-timeout", "3"], expect: /time limit \(3000 ms\)|step limit: awk: while loop exceeded maximum iterations/ },
     { name: "zero-hash", files: { Dockerfile: "FROM busybox:rel\nRUN head -c 2000000000 /dev/zero | sha256sum\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB \(use --memory\)/ },
-    { name: "dd-20000", files: { Dockerfile: "FROM busybox:rel\nRUN dd if=/dev/zero of=/f bs=1M count=20000\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB/ },
-    { name: "files-add-up", files: { Dockerfile: "FROM busybox:rel\nRUN for i in 1 2 3 4 5 6; do head -c 60000000 /dev/zero > /f$i; done\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB/ },
+    // Random bytes: zeros from /dev/zero are kept as a size and build in any budget (below).
+    { name: "dd-20000", files: { Dockerfile: "FROM busybox:rel\nRUN dd if=/dev/urandom of=/f bs=1M count=20000\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB/ },
+    { name: "files-add-up", files: { Dockerfile: "FROM busybox:rel\nRUN for i in 1 2 3 4 5 6; do head -c 60000000 /dev/urandom > /f$i; done\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB/ },
     { name: "env-doubling", files: { Dockerfile: `FROM busybox:rel\nENV e0=ab\n${env}\n` }, args: ["--memory", "256m"], expect: /environment .* exceeds .*\(use --memory\) \(Dockerfile:\d+: ENV/ },
     { name: "meta-arg-substitution", files: { Dockerfile: "ARG x=${}\nFROM busybox:rel\n" }, expect: /bad substitution \(Dockerfile:1: ARG/ },
     { name: "deep-path-add", files: { Dockerfile: "FROM busybox:rel\nADD deep.tar /x/\n", "deep.tar": tar([{ name: "PaxHeaders/f", type: "x", data: paxRecord("path", "a/".repeat(5000) + "f") }, { name: "f", data: "x" }]) }, expect: /ENAMETOOLONG: name too long/ },
@@ -97,6 +98,19 @@ export async function bombs(): Promise<Counts> {
     counts.wrongMessage++;
     console.error(`bomb ulimit-v: exit ${capped.status}\n${(capped.stderr ?? "").slice(-2000)}`);
   }
+  // Files of zeros far past the budget and past a Buffer's limit (dd, truncate, fallocate) must
+  // build: they are kept as sizes, as Docker builds them on disk.
+  counts.bombs++;
+  const zeros = writeTree(tempDir("bomb-zeros"), { Dockerfile: "FROM busybox:rel\nRUN dd if=/dev/zero of=/f bs=1M count=1000 && truncate -s 5G /g && fallocate -l 1G /h && wc -c /g\n" });
+  const built = await cli(["build", "--root", root, "--memory", "256m", "--no-cache", zeros], { timeoutMs: 120_000 });
+  counts.slowestMs = Math.max(counts.slowestMs, built.ms);
+  if (built.signal) counts.hangs++;
+  else if (built.code === 0 && built.stdout.includes(`${5 * 2 ** 30} /g`)) counts.stoppedWithMessage++;
+  else {
+    counts.wrongMessage++;
+    console.error(`bomb zero-files: exit ${built.code}\n${(built.stderr + built.stdout).slice(-2000)}`);
+  }
+  if (built.code !== 0 && isRawError(built.stderr)) counts.rawErrors++;
   return counts;
 }
 

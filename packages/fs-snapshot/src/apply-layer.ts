@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { whiteoutOf } from "@tsbuild/image";
 import { isFsError } from "./errors.js";
-import { childNames, childOf, isDir, isSymlink, makedev, pathOf, type INode, type Link, type NodeKind } from "./memfs-node.js";
+import { childNames, childOf, isDir, isSymlink, makedev, pathOf, setParts, type INode, type Link, type NodeKind } from "./memfs-node.js";
 import { splitPath } from "./names.js";
 import { resolvePath } from "./resolve.js";
 import { forEachTarEntry, type TarEntry } from "./tar-reader.js";
@@ -73,6 +73,7 @@ function create(tree: Tree, parent: Link, name: string, e: TarEntry): Link {
     rdev: kind === "char" || kind === "block" ? makedev(e.devmajor, e.devminor) : 0,
     content: kind === "file" ? e.data : undefined,
   });
+  if (kind === "file" && e.parts) setParts(node, e.parts);
   return tree.addEntry(parent, name, node);
 }
 

@@ -16,6 +16,7 @@ const DESCRIPTIONS: Record<string, [errno: number, text: string]> = {
   ENOTDIR: [-20, "not a directory"],
   EISDIR: [-21, "illegal operation on a directory"],
   EINVAL: [-22, "invalid argument"],
+  EFBIG: [-27, "file too large"],
   ENOTEMPTY: [-39, "directory not empty"],
   ELOOP: [-40, "too many symbolic links encountered"],
   ENAMETOOLONG: [-36, "name too long"],

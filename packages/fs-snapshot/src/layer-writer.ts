@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { modeString, WHITEOUT_OPAQUE_DIR as OPAQUE_MARKER, WHITEOUT_PREFIX, type LayerEntry } from "@tsbuild/image";
 import {
-  childNames, childOf, contentView, devMajor, devMinor, isDir, kindOf, typeBits, type INode, type Link, type NodeKind,
+  childNames, childOf, contentChunks, contentSize, devMajor, devMinor, isDir, kindOf, typeBits, type INode, type Link, type NodeKind,
 } from "./memfs-node.js";
 import { sortNames } from "./names.js";
 import { END_OF_ARCHIVE, encodeHeader, padding, zeroPadding, type TarHeader } from "@tsbuild/archive";
@@ -20,8 +20,8 @@ export interface WrittenLayer {
   chunks: Buffer[];
   /** The conformance shape; a regular file's sha256 is filled in by {@link hashEntries}. */
   entries: LayerEntry[];
-  /** Regular files' entries (indexes into entries) and the contents they describe. */
-  unhashed: Array<[number, Buffer]>;
+  /** Regular files' entries (indexes into entries) and the contents they describe, as chunks. */
+  unhashed: Array<[number, Buffer[]]>;
   size: number;
   /** Tree entries inspected: proportional to the diff, never to the whole tree. */
   visited: number;
@@ -32,7 +32,11 @@ export interface WrittenLayer {
  * is the only pass over the file contents, so it is left until someone asks for the entries.
  */
 export function hashEntries(layer: WrittenLayer): LayerEntry[] {
-  for (const [i, data] of layer.unhashed) layer.entries[i].sha256 = createHash("sha256").update(data).digest("hex");
+  for (const [i, data] of layer.unhashed) {
+    const h = createHash("sha256");
+    for (const c of data) h.update(c);
+    layer.entries[i].sha256 = h.digest("hex");
+  }
   layer.unhashed = [];
   return layer.entries;
 }
@@ -54,7 +58,7 @@ export function writeLayer(upper: UpperDir, root: Link, opts: LayerOptions): Wri
 class LayerWriter {
   private readonly chunks: Buffer[] = [];
   private readonly entries: LayerEntry[] = [];
-  private readonly unhashed: Array<[number, Buffer]> = [];
+  private readonly unhashed: Array<[number, Buffer[]]> = [];
   private readonly firstName = new Map<INode, string>();
   private size = 0;
   private visited = 0;
@@ -111,12 +115,14 @@ class LayerWriter {
     const header: TarHeader = { ...base, name: kind === "dir" ? rel + "/" : rel, typeflag: TYPEFLAG[kind], mode: typeBits(kind) | mode, size: 0 };
     const entry: LayerEntry = { path: rel, type: kind, mode: modeString(mode), uid: node.uid, gid: node.gid };
     if (kind === "file") {
-      const data = contentView(node);
-      header.size = data.length;
-      entry.size = data.length;
+      // A placeholder's zeros come as shared chunks: a 5 GiB zero file adds 5,120 references.
+      const size = contentSize(node);
+      const data = contentChunks(node);
+      header.size = size;
+      entry.size = size;
       this.unhashed.push([this.entries.length, data]);
-      this.size += data.length;
-      this.add(header, data);
+      this.size += size;
+      this.add(header, data, size);
     } else if (kind === "symlink") {
       header.linkname = node.symlink;
       entry.linkname = node.symlink;
@@ -146,11 +152,11 @@ class LayerWriter {
     this.entries.push(emptyFileEntry(name, modeString(perm), dir.uid, dir.gid));
   }
 
-  private add(h: TarHeader, body?: Buffer): void {
+  private add(h: TarHeader, body?: Buffer[], length = 0): void {
     this.chunks.push(encodeHeader(h));
-    if (body && body.length > 0) {
-      this.chunks.push(body);
-      const pad = padding(body.length);
+    if (body && length > 0) {
+      for (const c of body) this.chunks.push(c);
+      const pad = padding(length);
       if (pad > 0) this.chunks.push(zeroPadding(pad));
     }
   }

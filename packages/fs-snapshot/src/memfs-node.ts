@@ -159,10 +159,18 @@ export function pathOf(link: Link): string {
 // memfs keeps file bytes in `buf` with `size` used bytes and `capacity` allocated; the latter two
 // are private in its typings. Bytes [0, size) are never rewritten in place by this package (only
 // appends past `size`, or a whole new buffer), so views of them can be shared freely.
+//
+// A file may also continue past `size` in `tail` segments: runs of zeros held as a count (a sized
+// placeholder: what `truncate -s`, `dd if=/dev/zero` and large zero writes make) and buffers
+// appended after them. Such a file can be larger than any Node Buffer; its readers take it in
+// chunks (contentChunks) or ranges. Segments are never modified once stored, like [0, size).
+export type Segment = Buffer | number;
+
 interface NodeStorage {
   buf: Buffer;
   size: number;
   capacity: number;
+  tail?: Segment[];
 }
 
 function storage(node: INode): NodeStorage {
@@ -173,16 +181,102 @@ export interface ContentState {
   buf: Buffer;
   size: number;
   capacity: number;
+  tail: Segment[] | undefined;
 }
 
-/** The file's bytes without copying. Callers must not modify the view. */
+/** The largest file held as one Buffer; a larger file is only read in chunks or ranges. */
+export const MATERIALISE_LIMIT = 1 << 30;
+
+/** Length of the chunks of zeros handed out for placeholders (one shared, never written, buffer). */
+export const ZERO_CHUNK = 1 << 20;
+let zeroChunk: Buffer | undefined;
+
+function zeroChunkBuffer(): Buffer {
+  return (zeroChunk ??= Buffer.alloc(ZERO_CHUNK));
+}
+
+/** Appended buffers smaller than this are merged into the segment before them. */
+const MERGE_BELOW = 1 << 16;
+
+/** A file too large to be read whole: the message names the size and the limit. */
+export class FileTooLargeError extends Error {
+  readonly code = "EFBIG";
+  constructor(readonly bytes: number) {
+    super(`a file of ${bytes} bytes is too large to be read whole into memory (limit ${MATERIALISE_LIMIT} bytes)`);
+  }
+}
+
+function segLength(seg: Segment): number {
+  return typeof seg === "number" ? seg : seg.length;
+}
+
+function tailLength(s: NodeStorage): number {
+  let n = 0;
+  if (s.tail) for (const seg of s.tail) n += segLength(seg);
+  return n;
+}
+
+/** The file's bytes: a view when stored as one buffer, else a new Buffer. Callers must not modify it. */
 export function contentView(node: INode): Buffer {
   const s = storage(node);
-  return s.size === 0 ? Buffer.alloc(0) : s.buf.subarray(0, s.size);
+  if (!s.tail?.length) return s.size === 0 ? Buffer.alloc(0) : s.buf.subarray(0, s.size);
+  const total = contentSize(node);
+  if (total > MATERIALISE_LIMIT) throw new FileTooLargeError(total);
+  return contentRange(node, 0, total);
 }
 
 export function contentSize(node: INode): number {
-  return storage(node).size;
+  const s = storage(node);
+  return s.size + tailLength(s);
+}
+
+/** Bytes of the file that are not stored (placeholder zeros). */
+export function placeholderSize(node: INode): number {
+  let n = 0;
+  for (const seg of storage(node).tail ?? []) if (typeof seg === "number") n += seg;
+  return n;
+}
+
+/**
+ * The file's bytes as a list of buffers (stored bytes, shared chunks of zeros): what the layer
+ * writer and hashing walk. The list is a snapshot: later writes to the node never change it.
+ */
+export function contentChunks(node: INode): Buffer[] {
+  const s = storage(node);
+  const out: Buffer[] = [];
+  if (s.size > 0) out.push(s.buf.subarray(0, s.size));
+  for (const seg of s.tail ?? []) {
+    if (typeof seg === "number") pushZeros(out, seg);
+    else if (seg.length > 0) out.push(seg);
+  }
+  return out;
+}
+
+function pushZeros(out: Buffer[], n: number): void {
+  const z = zeroChunkBuffer();
+  for (; n >= ZERO_CHUNK; n -= ZERO_CHUNK) out.push(z);
+  if (n > 0) out.push(z.subarray(0, n));
+}
+
+/** Bytes [offset, offset+length) (clipped to the file), copied. */
+export function contentRange(node: INode, offset: number, length: number): Buffer {
+  const s = storage(node);
+  const total = contentSize(node);
+  const start = Math.min(Math.max(0, offset), total);
+  const end = Math.min(total, start + Math.max(0, length));
+  if (end - start > MATERIALISE_LIMIT) throw new FileTooLargeError(end - start);
+  const out = Buffer.alloc(end - start);
+  let pos = 0;
+  const segs: Segment[] = [s.buf.subarray(0, s.size), ...(s.tail ?? [])];
+  for (const seg of segs) {
+    const len = segLength(seg);
+    const from = Math.max(start, pos);
+    const to = Math.min(end, pos + len);
+    if (from < to && typeof seg !== "number") seg.copy(out, from - start, from - pos, to - pos);
+    pos += len;
+    if (pos >= end) break;
+  }
+  return out;
 }
 
 /** Takes ownership of `buf` (no copy). Capacity = length, so a later append reallocates. */
@@ -191,19 +285,95 @@ export function setContent(node: INode, buf: Buffer): void {
   s.buf = buf;
   s.size = buf.length;
   s.capacity = buf.length;
+  if (s.tail) s.tail = undefined;
 }
 
-/** Appends past the used bytes (memfs grows the buffer geometrically); never touches [0, size). */
+/** The file's bytes are `parts` in order (buffers taken over, numbers are runs of zeros). */
+export function setParts(node: INode, parts: Segment[]): void {
+  setContent(node, Buffer.alloc(0));
+  storage(node).tail = parts.slice();
+}
+
+/**
+ * Cuts or extends the file to `size` bytes as ftruncate(2) does: the first min(size, current)
+ * bytes stay, the rest reads as zeros and is kept as a placeholder (never allocated).
+ */
+export function resizeContent(node: INode, size: number): void {
+  const s = storage(node);
+  const total = contentSize(node);
+  if (size <= s.size) {
+    s.buf = s.buf.subarray(0, size);
+    s.size = size;
+    s.capacity = size;
+    if (s.tail) s.tail = undefined;
+    return;
+  }
+  // Bytes past `size` in a geometrically grown buffer may be stale: later appends must not reuse them.
+  s.buf = s.buf.subarray(0, s.size);
+  s.capacity = s.size;
+  const tail: Segment[] = [];
+  let pos = s.size;
+  for (const seg of s.tail ?? []) {
+    if (pos >= size) break;
+    const len = Math.min(segLength(seg), size - pos);
+    tail.push(typeof seg === "number" ? len : seg.subarray(0, len));
+    pos += len;
+  }
+  if (size > total) pushSegment(tail, size - total);
+  s.tail = tail;
+}
+
+function pushSegment(tail: Segment[], seg: Segment): void {
+  const last = tail[tail.length - 1];
+  if (typeof seg === "number") {
+    if (typeof last === "number") tail[tail.length - 1] = last + seg;
+    else tail.push(seg);
+  } else if (last !== undefined && typeof last !== "number" && last.length + seg.length <= MERGE_BELOW) {
+    tail[tail.length - 1] = Buffer.concat([last, seg]);
+  } else {
+    tail.push(Buffer.from(seg));
+  }
+}
+
+/** Whether every byte of `data` is zero. */
+export function allZero(data: Uint8Array): boolean {
+  const words = Math.floor(data.length / 8);
+  if (words > 0 && data.byteOffset % 8 === 0) {
+    const w = new BigUint64Array(data.buffer, data.byteOffset, words);
+    for (let i = 0; i < words; i++) if (w[i] !== 0n) return false;
+    for (let i = words * 8; i < data.length; i++) if (data[i] !== 0) return false;
+    return true;
+  }
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Appends past the used bytes (memfs grows the buffer geometrically); never touches [0, size).
+ * A file with a tail grows its tail instead: zeros as a count, other bytes as a new segment.
+ */
 export function appendContent(node: INode, data: Buffer): void {
   if (data.length === 0) return;
+  const s = storage(node);
+  if (s.tail?.length) {
+    const tail = s.tail.slice();
+    pushSegment(tail, allZero(data) ? data.length : data);
+    s.tail = tail;
+    return;
+  }
   const mtime = node.mtime;
-  node.write(data, 0, data.length, storage(node).size);
+  node.write(data, 0, data.length, s.size);
   node.mtime = mtime;
+}
+
+/** `to` gets `from`'s bytes, sharing them (stored bytes are never rewritten in place). */
+export function shareContent(from: INode, to: INode): void {
+  restoreContent(to, { ...saveContent(from), capacity: storage(from).size });
 }
 
 export function saveContent(node: INode): ContentState {
   const s = storage(node);
-  return { buf: s.buf, size: s.size, capacity: s.capacity };
+  return { buf: s.buf, size: s.size, capacity: s.capacity, tail: s.tail };
 }
 
 export function restoreContent(node: INode, state: ContentState): void {
@@ -211,6 +381,7 @@ export function restoreContent(node: INode, state: ContentState): void {
   s.buf = state.buf;
   s.size = state.size;
   s.capacity = state.capacity;
+  if (state.tail || s.tail) s.tail = state.tail;
 }
 
 // Linux dev_t encoding (glibc makedev), computed with arithmetic: the high parts exceed 32 bits.

@@ -5,7 +5,7 @@ import { Changes } from "./changes.js";
 import { fsError, isFsError, withDest } from "./errors.js";
 import { writeLayer } from "./layer-writer.js";
 import {
-  childNames, contentSize, contentView, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
+  childNames, contentChunks, contentRange, contentSize, contentView, FileTooLargeError, placeholderSize, allZero, ZERO_CHUNK, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
 } from "./memfs-node.js";
 import { sortNames, splitPath } from "./names.js";
 import { resolvePath, type Resolved } from "./resolve.js";
@@ -118,11 +118,45 @@ export class RootFS implements FileSystem {
     }
   }
 
-  /** A copy of the file's bytes; a device or fifo reads as empty. */
+  /**
+   * A copy of the file's bytes; a device or fifo reads as empty. A file past the materialising
+   * cap (a placeholder of zeros larger than a Buffer may be) fails with EFBIG: read it with
+   * readChunks or readRange.
+   */
   readFile(p: string): Buffer {
     const node = this.lookup(p, true, "open").node;
     if (isDir(node)) throw fsError("EISDIR", "read", p);
-    return kindOf(node) === "file" ? Buffer.from(contentView(node)) : Buffer.alloc(0);
+    if (kindOf(node) !== "file") return Buffer.alloc(0);
+    try {
+      const view = contentView(node);
+      return placeholderSize(node) > 0 ? view : Buffer.from(view);
+    } catch (err) {
+      if (err instanceof FileTooLargeError) throw fsError("EFBIG", "read", p);
+      throw err;
+    }
+  }
+
+  /** Bytes [offset, offset+length) of a file, clipped to its end; a device or fifo reads as empty. */
+  readRange(p: string, offset: number, length: number): Buffer {
+    const node = this.lookup(p, true, "open").node;
+    if (isDir(node)) throw fsError("EISDIR", "read", p);
+    return kindOf(node) === "file" ? contentRange(node, offset, length) : Buffer.alloc(0);
+  }
+
+  /**
+   * The file's bytes as buffers in order, shared with the tree (never modify them): the route for
+   * files of any size, placeholders of zeros included (their chunks are one shared buffer).
+   */
+  readChunks(p: string): Buffer[] {
+    const node = this.lookup(p, true, "open").node;
+    if (isDir(node)) throw fsError("EISDIR", "read", p);
+    return kindOf(node) === "file" ? contentChunks(node) : [];
+  }
+
+  /** Bytes of the file that are zeros held as a size only (not in memory). */
+  placeholderBytes(p: string): number {
+    const node = this.lookup(p, true, "open").node;
+    return kindOf(node) === "file" ? placeholderSize(node) : 0;
   }
 
   /** Entry names in byte order. */
@@ -158,13 +192,43 @@ export class RootFS implements FileSystem {
       if (kindOf(r.link.node) !== "file") return;
       this.changes.copyUp(r.link);
       const node = r.link.node;
-      if (opts.append) this.tree.appendContent(node, bytes);
+      if (bytes.length >= ZERO_CHUNK && allZero(bytes)) {
+        // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes.
+        const keep = opts.append ? contentSize(node) : 0;
+        if (!opts.append) this.tree.resizeContent(node, 0);
+        this.tree.resizeContent(node, keep + bytes.length);
+      } else if (opts.append) this.tree.appendContent(node, bytes);
       else this.tree.replaceContent(node, bytes);
       this.tree.setMtime(node, opts.mtime ?? now);
       return;
     }
     const owner = opts.owner ?? ROOT;
-    const node = this.tree.newNode({ kind: "file", perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? now, content: bytes });
+    const zeros = bytes.length >= ZERO_CHUNK && allZero(bytes);
+    const node = this.tree.newNode({ kind: "file", perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? now, content: zeros ? undefined : bytes });
+    if (zeros) this.tree.resizeContent(node, bytes.length);
+    this.changes.create(r.parent, r.name, node, now);
+  }
+
+  /**
+   * truncate(2): cuts the file or extends it with zeros, which are kept as a size (a placeholder)
+   * rather than bytes, so `truncate -s 5G` or `dd if=/dev/zero` allocate nothing. Creates the
+   * file like writeFile when it is missing.
+   */
+  truncate(p: string, size: number, opts: WriteFileOptions = {}): void {
+    if (!Number.isSafeInteger(size) || size < 0) throw fsError("EINVAL", "truncate", p);
+    const r = this.resolve(p, true, "open");
+    if (r.trailingSlash || (r.link && isDir(r.link.node))) throw fsError("EISDIR", "open", p);
+    const now = this.clock();
+    if (r.link) {
+      if (kindOf(r.link.node) !== "file") return;
+      this.changes.copyUp(r.link);
+      this.tree.resizeContent(r.link.node, size);
+      this.tree.setMtime(r.link.node, opts.mtime ?? now);
+      return;
+    }
+    const owner = opts.owner ?? ROOT;
+    const node = this.tree.newNode({ kind: "file", perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? now });
+    this.tree.resizeContent(node, size);
     this.changes.create(r.parent, r.name, node, now);
   }
 

@@ -1,4 +1,5 @@
 import { ByteReader, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
+import { allZero, type Segment } from "./memfs-node.js";
 
 export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "other";
 
@@ -17,7 +18,16 @@ export interface TarEntry {
   devminor: number;
   /** The body of a regular file; empty otherwise. May be a view of the input buffer. */
   data: Buffer;
+  /**
+   * A large body (past {@link LARGE_BODY}) as parts instead of `data`: buffers, and runs of
+   * zeros as their length, so a multi-gigabyte sparse file costs no memory and no file needs
+   * one Buffer larger than Node allows.
+   */
+  parts?: Segment[];
 }
+
+/** Bodies larger than this come as parts. */
+export const LARGE_BODY = 64 * 1024 * 1024;
 
 // "7" is a contiguous file, which every reader treats as a regular one.
 const TYPES: Record<string, TarEntryType> = {
@@ -37,6 +47,10 @@ export async function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, vis
     async entry(h, body) {
       if (h.typeflag === "g") return; // a PAX global header describes the archive, not a member
       let data: Buffer = EMPTY;
+      if (h.size > LARGE_BODY) {
+        visit({ ...toEntry(h, EMPTY), parts: await partsOf(body) });
+        return;
+      }
       if (h.size > 0) {
         const chunks: Buffer[] = [];
         for await (const c of body) chunks.push(c);
@@ -45,6 +59,33 @@ export async function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, vis
       visit(toEntry(h, data));
     },
   });
+}
+
+/** A body as parts: zero chunks become counts, other chunks are kept, small ones joined. */
+async function partsOf(body: AsyncIterable<Buffer>): Promise<Segment[]> {
+  const parts: Segment[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    if (pendingBytes > 0) parts.push(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+    pending = [];
+    pendingBytes = 0;
+  };
+  for await (const c of body) {
+    if (allZero(c)) {
+      flush();
+      const last = parts[parts.length - 1];
+      if (typeof last === "number") parts[parts.length - 1] = last + c.length;
+      else parts.push(c.length);
+      continue;
+    }
+    // The reader may hand out views of a larger read buffer: keep a copy, not the whole buffer.
+    pending.push(Buffer.from(c));
+    pendingBytes += c.length;
+    if (pendingBytes >= 1 << 20) flush();
+  }
+  flush();
+  return parts;
 }
 
 async function* toAsync(source: Iterable<unknown> | AsyncIterable<unknown>): AsyncGenerator<unknown> {

@@ -1,6 +1,6 @@
 import {
   S_IFDIR, S_IFMT, childNames, createNode, createSuperblock, isDir, saveContent, restoreContent, setContent, appendContent,
-  contentView, typeBits, type INode, type Link, type NodeKind, type Superblock,
+  resizeContent, shareContent, typeBits, type INode, type Link, type NodeKind, type Superblock,
 } from "./memfs-node.js";
 import type { UndoLog } from "./undo.js";
 
@@ -52,7 +52,7 @@ export class Tree {
     copy.atime = node.atime;
     copy.rdev = node.rdev;
     copy.symlink = node.symlink;
-    setContent(copy, contentView(node));
+    shareContent(node, copy);
     return copy;
   }
 
@@ -151,6 +151,13 @@ export class Tree {
   replaceContent(node: INode, buf: Buffer): void {
     const old = saveContent(node);
     setContent(node, buf);
+    this.undo?.push(() => restoreContent(node, old));
+  }
+
+  /** ftruncate(2): zeros past the current end are a placeholder, not bytes. */
+  resizeContent(node: INode, size: number): void {
+    const old = saveContent(node);
+    resizeContent(node, size);
     this.undo?.push(() => restoreContent(node, old));
   }
 

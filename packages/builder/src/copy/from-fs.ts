@@ -88,6 +88,7 @@ function item(fs: RootFS, p: string, rel: string, st: Stat): SourceItem {
     linkname: type === "symlink" ? fs.readlink(p) : undefined,
     inode: type === "file" && st.nlink > 1 ? String(st.ino) : undefined,
     data: () => (type === "file" ? fs.readFile(p) : Buffer.alloc(0)),
+    chunks: () => (type === "file" ? fs.readChunks(p) : []),
   };
 }
 
@@ -130,14 +131,16 @@ const TYPE_BITS = { file: 0o100000, dir: 0o40000, symlink: 0o120000 } as const;
 const TYPEFLAG = { file: "0", dir: "5", symlink: "2" } as const;
 
 function fileSum(name: string, it: SourceItem): string {
-  const size = it.type === "file" ? it.data().length : 0;
+  const chunks = it.type === "file" ? (it.chunks?.() ?? [it.data()]) : [];
+  let size = 0;
+  for (const c of chunks) size += c.length;
   const header =
     `name${it.type === "dir" ? name + "/" : name}` +
     `mode${(it.mode | TYPE_BITS[it.type]).toString(10)}` +
     `uid${it.uid}gid${it.gid}size${size}typeflag${TYPEFLAG[it.type]}` +
     `linkname${it.linkname ?? ""}uname${hostName(it.uid)}gname${hostName(it.gid)}devmajor0devminor0`;
   const h = createHash("sha256").update(header);
-  if (size > 0) h.update(it.data());
+  for (const c of chunks) h.update(c);
   return h.digest("hex");
 }
 

@@ -101,7 +101,12 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
     return;
   }
   // The source's bytes are read for this copy and never changed: the tree may keep them.
-  fs.writeFile(target, item.data(), { mode, owner, mtime: item.mtime, adopt: true });
+  const chunks = item.chunks?.();
+  if (chunks && chunks.length > 1) {
+    // A large file (zeros kept as a size among its parts) is written part by part, never joined.
+    fs.writeFile(target, Buffer.alloc(0), { mode, owner, mtime: item.mtime });
+    for (const c of chunks) fs.writeFile(target, c, { append: true, mtime: item.mtime });
+  } else fs.writeFile(target, chunks ? (chunks[0] ?? Buffer.alloc(0)) : item.data(), { mode, owner, mtime: item.mtime, adopt: !chunks });
   // BuildKit's copy sets owner and mode itself, setuid kept (g-17-056).
   if (opts.identity && opts.chmod === undefined && !opts.buildkit) {
     // Untar sets the mode, then fixPermissions chowns: the kernel clears setuid (and a group-executable

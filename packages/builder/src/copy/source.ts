@@ -11,6 +11,11 @@ export interface SourceItem {
   /** Identifies a file with several names (hard links) in its source filesystem. */
   inode?: string;
   data(): Buffer;
+  /**
+   * The bytes as buffers in order, when the source can give them so (a stage's filesystem): a
+   * file larger than one Buffer (a zero placeholder of gigabytes) is copied and hashed by these.
+   */
+  chunks?(): Buffer[];
 }
 
 export interface CopySource {

@@ -131,12 +131,12 @@ function copyEntry(ctx: AppletContext, o: CopyOptions, src: string, node: Node, 
     o.keepLinks.set(node.ino, dest);
   }
   if (fs.isEndless(src)) throw Object.assign(new Error("endless"), { code: "EINVAL", where: src });
-  const data = fs.readFile(src);
+  const data = fs.readChunks(src);
   if (existing?.type === "dir") throw Object.assign(new Error("is dir"), { code: "EISDIR", where: dest });
   if (existing && o.force && existing.type !== "file") fs.remove(dest);
   // busybox creates the copy with the source's whole mode (setuid included) less the umask;
   // coreutils leaves out the setuid/setgid/sticky bits unless -p.
-  fs.writeFile(dest, data, { mode: node.mode & (ctx.flavour === "gnu" ? 0o777 : 0o7777) & ~fs.umask });
+  fs.writeChunks(dest, data, { mode: node.mode & (ctx.flavour === "gnu" ? 0o777 : 0o7777) & ~fs.umask });
   if (o.preserve) preserveMetadata(ctx, node, dest);
 }
 

@@ -40,8 +40,12 @@ export const dd: Applet = (ctx) => {
   const inBlock = ibs as number;
   const outBlock = obs as number;
 
-  let input: Buffer;
   const inFile = ops.get("if");
+  const outFile = ops.get("of");
+  if (inFile !== undefined && outFile !== undefined && count !== Infinity && ctx.fs.isZeroDevice(ctx.resolve(inFile))) {
+    return zerosToFile(ctx, outFile, { count: count as number, inBlock, outBlock, seek: seek as number, notrunc: conv.has("notrunc"), status });
+  }
+  let input: Buffer;
   try {
     const want = count === Infinity ? undefined : ((skip as number) + (count as number)) * inBlock;
     if (inFile === undefined) input = ctx.stdin;
@@ -77,7 +81,6 @@ export const dd: Applet = (ctx) => {
     data = Buffer.from(data.map((c) => (up && c >= 0x61 && c <= 0x7a ? c - 0x20 : !up && c >= 0x41 && c <= 0x5a ? c + 0x20 : c)));
   }
 
-  const outFile = ops.get("of");
   if (outFile === undefined) ctx.stdout(data);
   else {
     const p = ctx.resolve(outFile);
@@ -99,3 +102,41 @@ export const dd: Applet = (ctx) => {
   }
   return 0;
 };
+
+interface ZeroCopy {
+  count: number;
+  inBlock: number;
+  outBlock: number;
+  seek: number;
+  notrunc: boolean;
+  status: string | undefined;
+}
+
+/**
+ * `dd if=/dev/zero of=F`: the zeros are never produced. Writing zeros over [offset, end) and
+ * cutting at `end` is truncating to `offset` then extending to `end`, which the image keeps as a
+ * size; with notrunc, bytes past `end` survive, which only a real write preserves.
+ */
+function zerosToFile(ctx: Parameters<Applet>[0], outFile: string, o: ZeroCopy): number {
+  const p = ctx.resolve(outFile);
+  const length = o.count * o.inBlock;
+  const offset = o.seek * o.outBlock;
+  try {
+    const existing = ctx.fs.tryStat(p);
+    if (existing?.virtual) {
+      ctx.fs.writeFile(p, Buffer.alloc(0));
+    } else if (o.notrunc && existing && existing.size > offset + length) {
+      const whole = ctx.fs.readFile(p);
+      ctx.fs.writeFile(p, Buffer.concat([whole.subarray(0, offset), Buffer.alloc(length), whole.subarray(offset + length)]));
+    } else {
+      ctx.fs.truncate(p, Math.min(existing?.size ?? 0, offset));
+      ctx.fs.truncate(p, offset + length);
+    }
+  } catch (e) {
+    return fail(ctx, "dd", `can't open '${outFile}': ${describeError(e)}`);
+  }
+  if (o.status !== "none") {
+    ctx.stderr(`${o.count}+0 records in\n${Math.floor(length / o.outBlock)}+${length % o.outBlock ? 1 : 0} records out\n`);
+  }
+  return 0;
+}

@@ -142,7 +142,7 @@ export const tail: Applet = (ctx) => {
   for (const f of files) {
     let data: Buffer;
     try {
-      data = readInput(ctx, f);
+      data = (!from && endOfLargeFile(ctx, f, mode, count)) || readInput(ctx, f);
     } catch (e) {
       ctx.stderr(ctx.flavour === "gnu" ? `tail: cannot open '${f}' for reading: ${describeError(e)}\n` : `tail: can't open '${f}': ${describeError(e)}\n`);
       status = 1;
@@ -157,6 +157,28 @@ export const tail: Applet = (ctx) => {
   }
   return status;
 };
+
+/** Files past this size are read from their end by ranges (they may not fit one Buffer). */
+const LARGE_FILE = 16 * 1024 * 1024;
+
+/**
+ * The end of a large regular file holding the last `count` bytes or lines, read by ranges that
+ * double until enough newlines are in: `tail` of a multi-gigabyte file never reads it whole.
+ * Undefined when the operand is not such a file.
+ */
+function endOfLargeFile(ctx: AppletContext, f: string, mode: "lines" | "bytes", count: number): Buffer | undefined {
+  if (f === "-") return undefined;
+  const p = ctx.resolve(f);
+  const st = ctx.fs.tryStat(p);
+  if (!st || st.virtual || st.type !== "file" || st.size <= LARGE_FILE) return undefined;
+  if (mode === "bytes") return ctx.fs.readRange(p, Math.max(0, st.size - count), count);
+  for (let want = 64 * 1024; ; want *= 2) {
+    const start = Math.max(0, st.size - want);
+    const data = ctx.fs.readRange(p, start, st.size - start);
+    // count lines need count+1 newlines in view (the last byte's own newline ends the last line).
+    if (start === 0 || countNewlines(data) > count) return data;
+  }
+}
 
 /**
  * The arguments head and tail share: `-n N`, `-c N`, `--lines=N`, `--bytes=N` and the obsolete

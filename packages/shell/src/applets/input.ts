@@ -26,6 +26,22 @@ export function readOperand(ctx: AppletContext, name: string, file: string, busy
   }
 }
 
+/**
+ * An operand's bytes as buffers in order, for the applets that stream (sha256sum, cp): a file of
+ * any size, a zero placeholder larger than one Buffer included. Failures as readOperand.
+ */
+export function readOperandChunks(ctx: AppletContext, name: string, file: string): Buffer[] | undefined {
+  if (file === "-") return [ctx.stdin];
+  try {
+    const p = ctx.resolve(file);
+    if (ctx.fs.tryStat(p)?.type === "dir") throw Object.assign(new Error("EISDIR"), { code: "EISDIR" });
+    return ctx.fs.readChunks(p);
+  } catch (e) {
+    ctx.stderr(openError(ctx, name, file, e));
+    return undefined;
+  }
+}
+
 /** Read each operand in turn for `use`; one that cannot be read is reported and makes the status 1. */
 export function forEachOperand(ctx: AppletContext, name: string, files: string[], use: (data: Buffer, file: string) => void): number {
   let status = 0;

@@ -29,6 +29,7 @@ import { arch, hostname, nproc, uname } from "./system-info.js";
 import { touch } from "./touch.js";
 import { tar } from "./tar.js";
 import { truncate } from "./truncate.js";
+import { fallocate } from "./fallocate.js";
 import { md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum } from "./sums.js";
 import { sort } from "./sort.js";
 import { wc, yes } from "./text.js";
@@ -50,7 +51,7 @@ export type AppletEntry =
   | { kind: "multicall" };
 
 const OWN: Record<string, Applet> = {
-  addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, groupadd, groups, head, hostname, id,
+  addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, fallocate, groupadd, groups, head, hostname, id,
   install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, rmdir, stat, sync, tar, touch, trap, truncate, umask,
   uname, unlink, "update-ca-certificates": updateCaCertificates, useradd, usermod, which, whoami,
   md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su, gosu, "su-exec": suExec, getconf, tail, cut, tr, uniq, cmp, echo,

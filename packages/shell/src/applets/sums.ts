@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Applet, AppletContext } from "./applet.js";
-import { forEachOperand, gnuQuote, readInput } from "./input.js";
+import { forEachOperand, gnuQuote, readInput, readOperandChunks } from "./input.js";
 import { appletOptions } from "./options.js";
 
 const ALGORITHMS: Record<string, string> = {
@@ -30,12 +30,21 @@ function sumApplet(name: string): Applet {
     const files = parsed.operands.length ? parsed.operands : ["-"];
     const algo = ALGORITHMS[name];
     if (opts.has("c")) return check(ctx, name, algo, files, { status: opts.has("s"), quiet: opts.has("q"), warn: opts.has("w"), strict: opts.has("S") });
-    return forEachOperand(ctx, name, files, (data, f) => {
-      const hash = createHash(algo).update(data).digest("hex");
+    let status = 0;
+    for (const f of files) {
+      const chunks = readOperandChunks(ctx, name, f);
+      if (!chunks) {
+        status = 1;
+        continue;
+      }
+      const h = createHash(algo);
+      for (const c of chunks) h.update(c);
+      const hash = h.digest("hex");
       if (gnu && opts.has("T")) ctx.stdout(`${algo.toUpperCase()} (${f}) = ${hash}\n`);
       else if (gnu) ctx.stdout(gnuLine(hash, f, opts.has("b")));
       else ctx.stdout(`${hash}  ${f}\n`);
-    });
+    }
+    return status;
   };
 }
 

@@ -60,6 +60,16 @@ function count(data: Buffer, wantChars: boolean): Counts {
  * stdin; GNU pads to the width of the total byte count of the regular files given (at least
  * 7 when reading stdin or something of unknown size), 1 for a single count.
  */
+/** Whether a file operand opens for reading (an empty ranged read checks permissions). */
+function readable(ctx: Parameters<Applet>[0], f: string): boolean {
+  try {
+    ctx.fs.readRange(ctx.resolve(f), 0, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const wc: Applet = (ctx) => {
   const parsed = appletOptions(ctx, "wc", {
     flags: "lwcmL",
@@ -83,6 +93,13 @@ export const wc: Applet = (ctx) => {
       status = 1;
       results.push({ name: f, counts: count(Buffer.alloc(0), false) });
       sizeKnown = false;
+      continue;
+    }
+    // -c alone on a regular file is its size (coreutils and busybox fstat it), whatever its size.
+    const st = f !== "-" && sel.c && !sel.l && !sel.w && !sel.m && !sel.L ? ctx.fs.tryStat(ctx.resolve(f)) : undefined;
+    if (st?.type === "file" && !st.virtual && readable(ctx, f)) {
+      totalBytes += st.size;
+      results.push({ name: f, counts: { lines: 0, words: 0, chars: 0, bytes: st.size, longest: 0 } });
       continue;
     }
     const data = readOperand(ctx, "wc", f, "plain");

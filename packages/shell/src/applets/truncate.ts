@@ -20,10 +20,8 @@ export const truncate: Applet = (ctx) => {
     try {
       const n = ctx.fs.tryStat(path);
       if (!n && opts.has("c")) continue;
-      const old = n ? ctx.fs.readFile(path) : Buffer.alloc(0);
-      const size = newSize(m[1], old.length, amount);
-      const data = size <= old.length ? old.subarray(0, size) : Buffer.concat([old, Buffer.alloc(size - old.length)]);
-      ctx.fs.writeFile(path, data);
+      // The zeros an extension adds are kept as a size (truncate -s 3G allocates nothing).
+      ctx.fs.truncate(path, newSize(m[1], n?.size ?? 0, amount));
     } catch (e) {
       status = fail(ctx, "truncate", `${operand}: ${describeError(e)}`);
     }

@@ -160,7 +160,36 @@ export class ProcessFs {
     const n = this.stat(p);
     if (n.type === "dir") throw fsError("EISDIR", "read", p);
     this.require(n, 4, "open", p);
-    return n.virtual ? this.mounts.readBounded(n.path, max) : this.root.readFile(n.path).subarray(0, max);
+    if (n.virtual) return this.mounts.readBounded(n.path, max);
+    return this.root.readRange ? this.root.readRange(n.path, 0, max) : this.root.readFile(n.path).subarray(0, max);
+  }
+
+  /**
+   * The file's bytes as buffers in order (shared: never modify them): the route for files of any
+   * size, zero placeholders larger than one Buffer included. Endless devices are refused as
+   * readFile refuses them.
+   */
+  readChunks(p: string): Buffer[] {
+    const n = this.stat(p);
+    if (n.type === "dir") throw fsError("EISDIR", "read", p);
+    this.require(n, 4, "open", p);
+    if (n.virtual) return [this.mounts.readAll(n.path)];
+    return this.root.readChunks ? this.root.readChunks(n.path) : [this.root.readFile(n.path)];
+  }
+
+  /** Bytes [offset, offset+length) of a file, clipped to its end. */
+  readRange(p: string, offset: number, length: number): Buffer {
+    const n = this.stat(p);
+    if (n.type === "dir") throw fsError("EISDIR", "read", p);
+    this.require(n, 4, "open", p);
+    if (n.virtual) return this.mounts.readBounded(n.path, offset + length).subarray(offset);
+    return this.root.readRange ? this.root.readRange(n.path, offset, length) : this.root.readFile(n.path).subarray(offset, offset + length);
+  }
+
+  /** True for /dev/zero (and names that lead to it). */
+  isZeroDevice(p: string): boolean {
+    const n = this.tryStat(p);
+    return n?.virtual === true && this.mounts.isZeroDevice(n.path);
   }
 
   isEndless(p: string): boolean {
@@ -195,11 +224,13 @@ export class ProcessFs {
     }
     const existing = this.tryRootLstat(loc.path);
     // Counted before the bytes are joined: an append past the budget never allocates.
-    fileWritten(loc.path, (opts.append && existing?.type === "file" ? existing.size : 0) + data.length);
+    const kept = opts.append && existing?.type === "file" ? existing.size - (this.root.placeholderBytes?.(loc.path) ?? 0) : 0;
+    fileWritten(loc.path, kept + data.length);
     if (existing) {
       if (existing.type === "dir") throw fsError("EISDIR", "open", p);
       this.require({ ...existing }, 2, "open", p);
       this.root.writeFile(loc.path, data, { append: opts.append });
+      this.countStored(loc.path);
       return;
     }
     const parent = this.parentDir(loc.path, "open", p);
@@ -209,6 +240,53 @@ export class ProcessFs {
       owner: this.newOwner(parent.path),
       append: opts.append,
     });
+    this.countStored(loc.path);
+  }
+
+  /**
+   * Writes `chunks` as the file's new contents, one after another (zeros in runs of a
+   * megabyte or more stay a placeholder), so a copy never joins a large file into one Buffer.
+   */
+  writeChunks(p: string, chunks: readonly Buffer[], opts: { mode?: number } = {}): void {
+    this.writeFile(p, chunks.length === 1 ? chunks[0] : Buffer.alloc(0), opts);
+    if (chunks.length > 1) for (const c of chunks) this.writeFile(p, c, { append: true });
+  }
+
+  /**
+   * truncate(2), or open(O_CREAT) then ftruncate for a missing file: extending adds zeros that
+   * the image keeps as a size, not bytes (they do not count against the step's memory).
+   */
+  truncate(p: string, size: number, opts: { mode?: number; create?: boolean } = {}): void {
+    const loc = this.locate(p, true);
+    if (loc.virtual) {
+      if (this.mounts.isZeroDevice(loc.path) || this.mounts.isEndless(loc.path)) return;
+      const cur = this.mounts.readAll(loc.path);
+      this.mounts.write(loc.path, size <= cur.length ? cur.subarray(0, size) : Buffer.concat([cur, Buffer.alloc(size - cur.length)]), false);
+      return;
+    }
+    const existing = this.tryRootLstat(loc.path);
+    if (existing?.type === "dir") throw fsError("EISDIR", "open", p);
+    if (!this.root.truncate) {
+      const old = existing ? this.root.readFile(loc.path) : Buffer.alloc(0);
+      this.writeFile(p, size <= old.length ? old.subarray(0, size) : Buffer.concat([old, Buffer.alloc(size - old.length)]), opts);
+      return;
+    }
+    if (existing) {
+      this.require({ ...existing }, 2, "open", p);
+      this.root.truncate(loc.path, size);
+    } else {
+      const parent = this.parentDir(loc.path, "open", p);
+      this.require(parent, 3, "open", p);
+      this.root.truncate(loc.path, size, { mode: (opts.mode ?? 0o666 & ~this.umask) & 0o7777, owner: this.newOwner(parent.path) });
+    }
+    this.countStored(loc.path);
+  }
+
+  /** Records in the step's budget the bytes a file holds in memory (its placeholder zeros are not). */
+  private countStored(path: string): void {
+    if (!this.root.placeholderBytes) return;
+    const st = this.tryRootLstat(path);
+    if (st?.type === "file") fileWritten(path, st.size - this.root.placeholderBytes(path));
   }
 
   /** mkdir; with `parents`, missing ancestors are made 0777 & ~umask (plus u+wx), like mkdir -p. */

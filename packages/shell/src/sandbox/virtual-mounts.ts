@@ -193,6 +193,12 @@ export class VirtualMounts {
     return this.readAll(path).subarray(0, max);
   }
 
+  /** True for /dev/zero (or a device node of its kind): endless zero bytes. */
+  isZeroDevice(path: string): boolean {
+    const node = this.nodes.get(path);
+    return node?.kind === "device" && node.device === "zero";
+  }
+
   /** True for a device that yields data forever. */
   isEndless(path: string): boolean {
     const node = this.nodes.get(path);

@@ -142,6 +142,21 @@ export class VolumeFs implements FileSystem {
     return this.call(at, p, (fs, inner) => fs.readFile(inner));
   }
 
+  readRange(p: string, offset: number, length: number): Buffer {
+    const at = this.locate(p, true, "open");
+    return this.call(at, p, (fs, inner) => (fs.readRange ? fs.readRange(inner, offset, length) : fs.readFile(inner).subarray(offset, offset + length)));
+  }
+
+  readChunks(p: string): Buffer[] {
+    const at = this.locate(p, true, "open");
+    return this.call(at, p, (fs, inner) => (fs.readChunks ? fs.readChunks(inner) : [fs.readFile(inner)]));
+  }
+
+  placeholderBytes(p: string): number {
+    const at = this.locate(p, true, "open");
+    return this.call(at, p, (fs, inner) => fs.placeholderBytes?.(inner) ?? 0);
+  }
+
   readdir(p: string): string[] {
     const at = this.locate(p, true, "scandir");
     return this.call(at, p, (fs, inner) => fs.readdir(inner));
@@ -164,6 +179,16 @@ export class VolumeFs implements FileSystem {
     const at = this.locate(p, true, "open");
     this.guard(at, "open", p, "write");
     this.call(at, p, (fs, inner) => fs.writeFile(inner, data, opts));
+  }
+
+  truncate(p: string, size: number, opts: WriteFileOptions = {}): void {
+    const at = this.locate(p, true, "open");
+    this.guard(at, "open", p, "write");
+    this.call(at, p, (fs, inner) => {
+      if (fs.truncate) return fs.truncate(inner, size, opts);
+      const old = fs.exists(inner) ? fs.readFile(inner) : Buffer.alloc(0);
+      fs.writeFile(inner, size <= old.length ? old.subarray(0, size) : Buffer.concat([old, Buffer.alloc(size - old.length)]), opts);
+    });
   }
 
   mkdir(p: string, opts: MkdirOptions = {}): void {

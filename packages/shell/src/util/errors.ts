@@ -18,6 +18,7 @@ export function fsError(code: string, syscall: string, path: string): Error & { 
     ENOTEMPTY: "directory not empty",
     ENOSPC: "no space left on device",
     EXDEV: "cross-device link not permitted",
+    EFBIG: "file too large",
   };
   const err = new Error(`${code}: ${text[code] ?? "error"}, ${syscall} '${path}'`) as Error & { code: string; path: string };
   err.code = code;
@@ -40,6 +41,7 @@ export function describeError(err: unknown): string {
     case "EINVAL": return "Invalid argument";
     case "ELOOP": return "Symbolic link loop";
     case "EXDEV": return "Invalid cross-device link";
+    case "EFBIG": return "File too large";
     default: return err instanceof Error ? err.message : String(err);
   }
 }
