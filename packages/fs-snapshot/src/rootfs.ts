@@ -185,28 +185,24 @@ export class RootFS implements FileSystem {
    */
   writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : opts.adopt && Buffer.isBuffer(data) ? data : Buffer.from(data);
-    const r = this.resolve(p, true, "open");
-    if (r.trailingSlash || (r.link && isDir(r.link.node))) throw fsError("EISDIR", "open", p);
-    const now = this.clock();
-    if (r.link) {
-      if (kindOf(r.link.node) !== "file") return;
-      this.changes.copyUp(r.link);
-      const node = r.link.node;
-      if (bytes.length >= ZERO_CHUNK && allZero(bytes)) {
-        // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes.
+    // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes.
+    const zeros = bytes.length >= ZERO_CHUNK && allZero(bytes);
+    const at = this.fileForWrite(p);
+    if (at.kind === "device") return;
+    if (at.kind === "file") {
+      const node = at.node;
+      if (zeros) {
         const keep = opts.append ? contentSize(node) : 0;
         if (!opts.append) this.tree.resizeContent(node, 0);
         this.tree.resizeContent(node, keep + bytes.length);
       } else if (opts.append) this.tree.appendContent(node, bytes);
       else this.tree.replaceContent(node, bytes);
-      this.tree.setMtime(node, opts.mtime ?? now);
+      this.tree.setMtime(node, opts.mtime ?? at.now);
       return;
     }
-    const owner = opts.owner ?? ROOT;
-    const zeros = bytes.length >= ZERO_CHUNK && allZero(bytes);
-    const node = this.tree.newNode({ kind: "file", perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? now, content: zeros ? undefined : bytes });
+    const node = this.newFile(at, opts, zeros ? undefined : bytes);
     if (zeros) this.tree.resizeContent(node, bytes.length);
-    this.changes.create(r.parent, r.name, node, now);
+    this.changes.create(at.parent, at.name, node, at.now);
   }
 
   /**
@@ -216,20 +212,37 @@ export class RootFS implements FileSystem {
    */
   truncate(p: string, size: number, opts: WriteFileOptions = {}): void {
     if (!Number.isSafeInteger(size) || size < 0) throw fsError("EINVAL", "truncate", p);
+    const at = this.fileForWrite(p);
+    if (at.kind === "device") return;
+    if (at.kind === "file") {
+      this.tree.resizeContent(at.node, size);
+      this.tree.setMtime(at.node, opts.mtime ?? at.now);
+      return;
+    }
+    const node = this.newFile(at, opts);
+    this.tree.resizeContent(node, size);
+    this.changes.create(at.parent, at.name, node, at.now);
+  }
+
+  /**
+   * Where a write to `p` goes: the regular file it names (copied up into the step), a device or
+   * fifo (whose bytes leave the tree), or the directory and name of a file to create.
+   * A final symlink is followed, so a dangling one's target is created.
+   */
+  private fileForWrite(p: string): { kind: "file"; node: INode; now: Date } | { kind: "device" } | { kind: "new"; parent: Link; name: string; now: Date } {
     const r = this.resolve(p, true, "open");
     if (r.trailingSlash || (r.link && isDir(r.link.node))) throw fsError("EISDIR", "open", p);
     const now = this.clock();
-    if (r.link) {
-      if (kindOf(r.link.node) !== "file") return;
-      this.changes.copyUp(r.link);
-      this.tree.resizeContent(r.link.node, size);
-      this.tree.setMtime(r.link.node, opts.mtime ?? now);
-      return;
-    }
+    if (!r.link) return { kind: "new", parent: r.parent, name: r.name, now };
+    if (kindOf(r.link.node) !== "file") return { kind: "device" };
+    this.changes.copyUp(r.link);
+    return { kind: "file", node: r.link.node, now };
+  }
+
+  /** A new regular file for writeFile/truncate: mode 0644 and owner 0:0 unless given. */
+  private newFile(at: { now: Date }, opts: WriteFileOptions, content?: Buffer): INode {
     const owner = opts.owner ?? ROOT;
-    const node = this.tree.newNode({ kind: "file", perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? now });
-    this.tree.resizeContent(node, size);
-    this.changes.create(r.parent, r.name, node, now);
+    return this.tree.newNode({ kind: "file", perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? at.now, content });
   }
 
   /** Default mode 0o755. `recursive` creates missing parents 0o755, all owned by `owner`. */

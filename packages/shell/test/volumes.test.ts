@@ -237,7 +237,7 @@ describe("VolumeFs", () => {
   it("routes every method of RootFS (a new one in @tsbuild/fs-snapshot must be routed too)", () => {
     // Steps and layers are the builder's RootFS's, not part of the FileSystem a step's programs get.
     const steps = ["applyLayer", "applyVerifiedLayers", "beginStep", "commitStep", "abortStep"];
-    const internal = new Set(["constructor", "openStep", "closeStep", "resolve", "resolveFor", "lookup", "isWithin", ...steps]);
+    const internal = new Set(["constructor", "openStep", "closeStep", "resolve", "resolveFor", "lookup", "isWithin", "fileForWrite", "newFile", ...steps]);
     const unrouted = Object.getOwnPropertyNames(RootFS.prototype).filter((m) => !internal.has(m) && !Object.hasOwn(VolumeFs.prototype, m));
     expect(unrouted).toEqual([]);
   });
