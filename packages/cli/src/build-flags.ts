@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { parseDockerfile } from "@tsbuild/parser";
-import { UsageError } from "./command.js";
+import { UsageError, type Io } from "./command.js";
 
 /**
  * --label k=v as the classic builder applies it (moby builder/dockerfile buildLabelOptions): one
@@ -75,4 +75,14 @@ export function parseSecrets(list: string[] | undefined): Secret[] {
 /** --iidfile: written after a successful build, as docker build writes it (the ID, no newline). */
 export function writeIidFile(path: string | undefined, imageId: string): void {
   if (path) writeFileSync(path, imageId);
+}
+
+/** SOURCE_DATE_EPOCH from the environment, else 0 with --reproducible: every timestamp the build writes. */
+export function sourceDateEpoch(values: Record<string, unknown>, io: Io): number | undefined {
+  const env = io.env.SOURCE_DATE_EPOCH;
+  if (env !== undefined && env !== "") {
+    if (!/^\d+$/.test(env)) throw new UsageError(`invalid SOURCE_DATE_EPOCH: ${env}`);
+    return Number(env);
+  }
+  return values.reproducible ? 0 : undefined;
 }

@@ -20,10 +20,13 @@ describe("the CLI's builds go through the builder's one front door", () => {
     writeFileSync(join(dir, "Dockerfile"), "FROM busybox\nCOPY a.txt /a.txt\nRUN echo hi > /b\n");
     writeFileSync(join(dir, "a.txt"), "a\n");
     utimesSync(join(dir, "a.txt"), 1_600_000_000, 1_600_000_000);
-    const r = await run(buildCommand, ["-q", "--offline", dir], { root });
+    // The RUN's files carry the step's time: both builds take it from SOURCE_DATE_EPOCH, or two
+    // builds a second apart would differ (they did under load).
+    const env = { SOURCE_DATE_EPOCH: "1700000000" };
+    const r = await run(buildCommand, ["-q", "--offline", dir], { root, env });
     expect(r.stderr).toBe("");
     const built = r.stdout.trim() as Digest;
-    const io: Io = { stdout: () => {}, stderr: () => {}, stdin: Readable.from([]), isTTY: false, env: { HOME: root }, cwd: root };
+    const io: Io = { stdout: () => {}, stderr: () => {}, stdin: Readable.from([]), isTTY: false, env: { HOME: root, ...env }, cwd: root };
     const emptyRoot = tempDir("tsbuild-frontdoor-empty-");
     const mem = await buildInMemory(memoryStore(), { dockerfile: join(dir, "Dockerfile"), context: dir, buildArgs: {} }, { root: emptyRoot }, io);
     expect(await diffIds(mem.store, mem.imageId)).toEqual(await diffIds(openStore(root), built));

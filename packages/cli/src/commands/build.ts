@@ -13,7 +13,7 @@ import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
 import { pullBaseImages, registrySource } from "../registry-base.js";
 import { parseBuildContexts } from "../build-contexts.js";
-import { networkMode, parseSecrets, progressMode, withLabels, writeIidFile, type Secret } from "../build-flags.js";
+import { networkMode, parseSecrets, progressMode, sourceDateEpoch, withLabels, writeIidFile, type Secret } from "../build-flags.js";
 
 export const buildCommand: Command = {
   name: "build",
@@ -102,7 +102,7 @@ export const buildCommand: Command = {
         noCache: Boolean(values["no-cache"]),
         buildkit,
         output: out,
-        sourceDateEpoch: epoch(values, io),
+        sourceDateEpoch: sourceDateEpoch(values, io),
         runLimits: { ...runLimits(values), watchdog: true },
         sources: [registrySource(registry)],
         offline: values.offline ? true : undefined,
@@ -188,15 +188,6 @@ function buildkitWanted(values: Record<string, unknown>, io: Io): boolean {
   if (/^(1|true)$/i.test(env)) return true;
   if (/^(0|false)$/i.test(env)) return false;
   throw new UsageError(`DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: parsing ${JSON.stringify(env)}: invalid syntax`);
-}
-
-function epoch(values: Record<string, unknown>, io: Io): number | undefined {
-  const env = io.env.SOURCE_DATE_EPOCH;
-  if (env !== undefined && env !== "") {
-    if (!/^\d+$/.test(env)) throw new UsageError(`invalid SOURCE_DATE_EPOCH: ${env}`);
-    return Number(env);
-  }
-  return values.reproducible ? 0 : undefined;
 }
 
 function contextBytes(ctx: BuildContext): number {

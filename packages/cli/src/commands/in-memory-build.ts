@@ -5,6 +5,7 @@ import { BuildContext } from "@tsbuild/context";
 import type { BuildRecord, Digest } from "@tsbuild/image";
 import { defaultRoot, openStore, type ImageStore } from "@tsbuild/store";
 import type { Io } from "../command.js";
+import { sourceDateEpoch } from "../build-flags.js";
 
 /**
  * Builds for `compare` and `check --dockerfile`: in a memory store (pass one store to several
@@ -44,6 +45,8 @@ export async function buildInMemory(store: ImageStore, req: BuildRequest, values
       target: req.target,
       output: (s) => (log += s),
       sources: inMemorySources(values, io),
+      // As the CLI's build does: the same context then makes the same layers in both.
+      sourceDateEpoch: sourceDateEpoch(values, io),
     });
   } catch (e) {
     if (e instanceof BuildError) throw new Error(`building ${req.dockerfile} failed:\n${log}${e.message}`);

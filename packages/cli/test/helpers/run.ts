@@ -34,7 +34,7 @@ export interface Result {
  * Runs one command in-process the way main() does (parse flags, run, print `Error: …` and
  * exit 1 on a thrown error), with --root pointing at `root`.
  */
-export async function run(cmd: Command, argv: string[], opts: { root: string; stdin?: Buffer; cwd?: string }): Promise<Result> {
+export async function run(cmd: Command, argv: string[], opts: { root: string; stdin?: Buffer; cwd?: string; env?: Record<string, string> }): Promise<Result> {
   let stdout = "";
   let stderr = "";
   const io: Io = {
@@ -42,7 +42,7 @@ export async function run(cmd: Command, argv: string[], opts: { root: string; st
     stderr: (s) => (stderr += s),
     stdin: Readable.from(opts.stdin ? [opts.stdin] : []),
     isTTY: false,
-    env: { HOME: opts.root },
+    env: { HOME: opts.root, ...opts.env },
     cwd: opts.cwd ?? opts.root,
   };
   let code: number;
