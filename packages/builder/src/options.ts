@@ -1,3 +1,4 @@
+import type { FromSums } from "./copy/from-sums.js";
 import type { BuildRecord, ContainerConfig, Digest } from "@tsbuild/image";
 import type { ImageStore } from "@tsbuild/store";
 import type { BuildContext } from "@tsbuild/context";
@@ -52,6 +53,11 @@ export interface BuildOptions {
    * the local cache found; the source decides whether it still counts.
    */
   cacheFrom?: { get(parent: Digest | undefined, probe: ContainerConfig, localHit?: Digest): Promise<Digest | undefined> };
+  /**
+   * Where COPY --from's source hashes are remembered by layers and patterns (copy/from-sums.ts);
+   * the CLI keeps them in the store root, the default keeps them for the process.
+   */
+  fromSums?: FromSums;
   /** RUN downloads (apt, curl, wget) only from the content cache (`--offline`; default: TSBUILD_OFFLINE=1). */
   offline?: boolean;
   /** The content cache for RUN downloads. Default: `<store root>/content`, else @tsbuild/fetch's default directory. */

@@ -92,7 +92,7 @@ async function bindSource(run: BuildRun, state: StageState, m: RunMount): Promis
   const fs = new RootFS({ defaultMtime: run.clock.date() });
   const source = m.source ?? "/";
   if (m.from !== undefined) {
-    fillFrom(await resolveFromFlag(run, state, m.from), posix.resolve("/", source), fs, "bind source");
+    fillFrom(await (await resolveFromFlag(run, state, m.from)).fs(), posix.resolve("/", source), fs, "bind source");
     return fs;
   }
   const [r] = run.opts.context.resolveSources([source], { allowWildcards: false });
@@ -129,7 +129,7 @@ export async function prepareMounts(run: BuildRun, state: StageState, mounts: Ru
       const fresh = run.opts.noCache && !hasBase(m);
       const kept = fresh ? undefined : await loadCache(run, id);
       if (kept) fillFrom(kept, "/", fs, "cache");
-      else if (m.from !== undefined) fillFrom(await resolveFromFlag(run, state, m.from), posix.resolve("/", m.source ?? "/"), fs, "cache source");
+      else if (m.from !== undefined) fillFrom(await (await resolveFromFlag(run, state, m.from)).fs(), posix.resolve("/", m.source ?? "/"), fs, "cache source");
       out.given.push({ path, fs, readOnly: m.readOnly });
       out.caches.push({ id, fs });
     } else if (m.type === "bind") {

@@ -3,7 +3,6 @@ import { resolveChownBuildKit } from "../buildkit/chown.js";
 import { heredocSources } from "../buildkit/heredoc.js";
 import type { InstructionOf } from "@tsbuild/parser";
 import type { ContextEntry, ResolvedSource } from "@tsbuild/context";
-import type { RootFS } from "@tsbuild/fs-snapshot";
 import type { BuildRun } from "../builder.js";
 import type { FileStep } from "../step.js";
 import { copyConfig, shellOf, type StageState } from "../state.js";
@@ -11,6 +10,7 @@ import type { CopyWords } from "../words.js";
 import { copyInto } from "../copy/perform.js";
 import { resolveChown } from "../copy/identity.js";
 import { hashFromFs, sourcesFromFs } from "../copy/from-fs.js";
+import { fromSumKey, inProcessFromSums } from "../copy/from-sums.js";
 import type { CopySource, SourceItem } from "../copy/source.js";
 import { resolveFromFlag } from "./from.js";
 import { requiresBuildKit } from "../classic.js";
@@ -27,18 +27,33 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   const chmod = chmodFlag !== undefined ? parseChmod(run, chmodFlag) : undefined;
   const fromFlag = ins.kind === "COPY" ? ins.from : undefined;
 
-  let sources: CopySource[];
+  // COPY --from with its hash remembered: the sources are read from the filesystem only if the step runs.
+  let sources: CopySource[] | (() => Promise<CopySource[]>);
+  let sourceCount: number;
   let hash: string;
-  let fromFs: RootFS | undefined;
   let contextFiles: Record<string, string> | undefined;
   if (fromFlag !== undefined) {
-    fromFs = await resolveFromFlag(run, state, words.from!);
-    try {
-      sources = sourcesFromFs(fromFs, srcs);
-    } catch (e) {
-      throw run.err((e as Error).message);
+    const from = await resolveFromFlag(run, state, words.from!);
+    const sums = run.opts.fromSums ?? inProcessFromSums;
+    const key = from.diffIDs && fromSumKey(from.diffIDs, srcs);
+    const known = key ? sums.get(key) : undefined;
+    const read = async () => {
+      try {
+        return sourcesFromFs(await from.fs(), srcs);
+      } catch (e) {
+        throw run.err((e as Error).message);
+      }
+    };
+    if (known) {
+      ({ hash, count: sourceCount } = known);
+      sources = read;
+    } else {
+      const listed = await read();
+      hash = hashFromFs(await from.fs(), listed);
+      sources = listed;
+      sourceCount = listed.length;
+      if (key) sums.set(key, { hash, count: sourceCount });
     }
-    hash = hashFromFs(fromFs, sources);
   } else {
     const url = srcs.find((s) => URL_RE.test(s));
     if (ins.kind === "ADD" && ins.checksum !== undefined && !url) throw run.err("checksum can't be specified for non-HTTP(S) sources");
@@ -55,11 +70,12 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
       throw run.err(`${name} failed: ${(e as Error).message}`);
     }
     sources = [...resolved.map(contextSource), ...(docs?.sources ?? [])];
+    sourceCount = sources.length;
     hash = (resolved.length ? run.opts.context.sourceHash(resolved) : "") + (docs ? docs.hash : "");
     contextFiles = sourceDigests(resolved);
   }
   // BuildKit has no such check: each source is copied to the destination in turn (the last file wins, a directory made by one takes the next), recorded in g-17-081.
-  if (sources.length > 1 && !dest.endsWith("/") && !run.opts.buildkit) {
+  if (sourceCount > 1 && !dest.endsWith("/") && !run.opts.buildkit) {
     throw run.err(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
   }
 
@@ -78,7 +94,9 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
       try {
         // COPY --from without --chown keeps the source's owners; from the context, root unless --chown.
         const identity = chown ? (run.opts.buildkit ? resolveChownBuildKit : resolveChown)(fs, chown) : fromFlag !== undefined ? undefined : { uid: 0, gid: 0 };
-        for (const src of sources) await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
+        for (const src of typeof sources === "function" ? await sources() : sources) {
+          await copyInto(fs, src, destPath, { identity, chmod, decompress: name === "ADD", buildkit: run.opts.buildkit });
+        }
       } catch (e) {
         // Docker words failures of the copy itself "failed to copy files: ...", with no COPY prefix.
         const msg = (e as Error).message;

@@ -69,17 +69,30 @@ export async function dispatchFrom(run: BuildRun, stage: Stage): Promise<StageSt
   return state;
 }
 
-/** COPY --from=NAME|INDEX|IMAGE: the filesystem to copy from. */
-export async function resolveFromFlag(run: BuildRun, state: StageState, ref: string): Promise<RootFS> {
+/**
+ * COPY --from=NAME|INDEX|IMAGE: the filesystem to copy from, materialised only when asked, and
+ * the layers it is made of (none for a named directory context), which name its content.
+ */
+export interface FromSource {
+  diffIDs?: readonly string[];
+  fs(): Promise<RootFS>;
+}
+
+/** COPY --from=NAME|INDEX|IMAGE: the source, checked now (Docker's errors), read later. */
+export async function resolveFromFlag(run: BuildRun, state: StageState, ref: string): Promise<FromSource> {
+  const image = async (id: Digest): Promise<FromSource> => ({ diffIDs: (await run.imageConfig(id)).rootfs.diff_ids, fs: () => run.imageFs(id) });
   const named = namedContext(run, ref);
-  if (named) return "image" in named ? run.imageFs(await resolveImage(run, named.image)) : contextFs(run, named.context);
+  if (named) {
+    if ("image" in named) return image(await resolveImage(run, named.image));
+    return { fs: async () => contextFs(run, named.context) };
+  }
   const stage = findStage(run, ref, state.index);
   if (stage) {
     if (stage === state) throw run.err(`invalid from flag value ${ref}: a stage can't copy from itself`);
-    return run.sandbox(stage);
+    return { diffIDs: [...(stage.image?.rootfs.diff_ids ?? [])], fs: () => run.sandbox(stage) };
   }
   if (/^\d+$/.test(ref)) throw run.err(`invalid from flag value ${ref}: index out of bounds`);
   const id = run.store.resolve(ref) ?? (await missingBase(run, ref));
   if (!id) throw run.err(`invalid from flag value ${ref}: no stage or image of that name (tsbuild does not pull from registries)`);
-  return run.imageFs(id);
+  return image(id);
 }

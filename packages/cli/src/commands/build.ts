@@ -9,6 +9,7 @@ import { InvalidReferenceError, parseNamed } from "@tsbuild/image";
 import type { Command, Io } from "../command.js";
 import { UsageError, checkArgCount } from "../command.js";
 import { storeFor } from "../store-root.js";
+import { storeFromSums } from "../from-sums.js";
 import { cacheReport } from "../cache-report.js";
 import { Progress } from "../progress.js";
 import { pullBaseImages, registrySource } from "../registry-base.js";
@@ -108,6 +109,7 @@ export const buildCommand: Command = {
         offline: values.offline ? true : undefined,
         cacheFrom: cacheFromSources(store, values["cache-from"] as string[] | undefined),
         namedContexts,
+        ...(store.root ? { fromSums: storeFromSums(store.root) } : {}),
       });
       progress?.stop();
       writeIidFile(flags.iidfile, result.imageId);
