@@ -17,14 +17,14 @@ export interface FileSystem {
   exists(p: string): boolean;
   /** A copy of the file's bytes. */
   readFile(p: string): Buffer;
-  /** Bytes [offset, offset+length), clipped to the file's end (optional: large-file route). */
-  readRange?(p: string, offset: number, length: number): Buffer;
-  /** The file's bytes as shared buffers in order, for files of any size (optional). */
-  readChunks?(p: string): Buffer[];
-  /** Zero bytes of the file held as a size only, not in memory (optional). */
-  placeholderBytes?(p: string): number;
-  /** Cuts or extends with zeros kept as a placeholder; creates a missing file (optional). */
-  truncate?(p: string, size: number, opts?: WriteFileOptions): void;
+  /** Bytes [offset, offset+length), clipped to the file's end: the route for large files. */
+  readRange(p: string, offset: number, length: number): Buffer;
+  /** The file's bytes as shared buffers in order, for files of any size. */
+  readChunks(p: string): Buffer[];
+  /** Zero bytes of the file held as a size only, not in memory. */
+  placeholderBytes(p: string): number;
+  /** Cuts or extends with zeros kept as a placeholder; creates a missing file. */
+  truncate(p: string, size: number, opts?: WriteFileOptions): void;
   /** Names in byte order. */
   readdir(p: string): string[];
   readlink(p: string): string;

@@ -160,8 +160,7 @@ export class ProcessFs {
     const n = this.stat(p);
     if (n.type === "dir") throw fsError("EISDIR", "read", p);
     this.require(n, 4, "open", p);
-    if (n.virtual) return this.mounts.readBounded(n.path, max);
-    return this.root.readRange ? this.root.readRange(n.path, 0, max) : this.root.readFile(n.path).subarray(0, max);
+    return n.virtual ? this.mounts.readBounded(n.path, max) : this.root.readRange(n.path, 0, max);
   }
 
   /**
@@ -173,8 +172,7 @@ export class ProcessFs {
     const n = this.stat(p);
     if (n.type === "dir") throw fsError("EISDIR", "read", p);
     this.require(n, 4, "open", p);
-    if (n.virtual) return [this.mounts.readAll(n.path)];
-    return this.root.readChunks ? this.root.readChunks(n.path) : [this.root.readFile(n.path)];
+    return n.virtual ? [this.mounts.readAll(n.path)] : this.root.readChunks(n.path);
   }
 
   /** Bytes [offset, offset+length) of a file, clipped to its end. */
@@ -182,8 +180,7 @@ export class ProcessFs {
     const n = this.stat(p);
     if (n.type === "dir") throw fsError("EISDIR", "read", p);
     this.require(n, 4, "open", p);
-    if (n.virtual) return this.mounts.readBounded(n.path, offset + length).subarray(offset);
-    return this.root.readRange ? this.root.readRange(n.path, offset, length) : this.root.readFile(n.path).subarray(offset, offset + length);
+    return n.virtual ? this.mounts.readBounded(n.path, offset + length).subarray(offset) : this.root.readRange(n.path, offset, length);
   }
 
   /** True for /dev/zero (and names that lead to it). */
@@ -224,7 +221,7 @@ export class ProcessFs {
     }
     const existing = this.tryRootLstat(loc.path);
     // Counted before the bytes are joined: an append past the budget never allocates.
-    const kept = opts.append && existing?.type === "file" ? existing.size - (this.root.placeholderBytes?.(loc.path) ?? 0) : 0;
+    const kept = opts.append && existing?.type === "file" ? existing.size - this.root.placeholderBytes(loc.path) : 0;
     fileWritten(loc.path, kept + data.length);
     if (existing) {
       if (existing.type === "dir") throw fsError("EISDIR", "open", p);
@@ -266,11 +263,6 @@ export class ProcessFs {
     }
     const existing = this.tryRootLstat(loc.path);
     if (existing?.type === "dir") throw fsError("EISDIR", "open", p);
-    if (!this.root.truncate) {
-      const old = existing ? this.root.readFile(loc.path) : Buffer.alloc(0);
-      this.writeFile(p, size <= old.length ? old.subarray(0, size) : Buffer.concat([old, Buffer.alloc(size - old.length)]), opts);
-      return;
-    }
     if (existing) {
       this.require({ ...existing }, 2, "open", p);
       this.root.truncate(loc.path, size);
@@ -284,7 +276,6 @@ export class ProcessFs {
 
   /** Records in the step's budget the bytes a file holds in memory (its placeholder zeros are not). */
   private countStored(path: string): void {
-    if (!this.root.placeholderBytes) return;
     const st = this.tryRootLstat(path);
     if (st?.type === "file") fileWritten(path, st.size - this.root.placeholderBytes(path));
   }

@@ -144,17 +144,17 @@ export class VolumeFs implements FileSystem {
 
   readRange(p: string, offset: number, length: number): Buffer {
     const at = this.locate(p, true, "open");
-    return this.call(at, p, (fs, inner) => (fs.readRange ? fs.readRange(inner, offset, length) : fs.readFile(inner).subarray(offset, offset + length)));
+    return this.call(at, p, (fs, inner) => fs.readRange(inner, offset, length));
   }
 
   readChunks(p: string): Buffer[] {
     const at = this.locate(p, true, "open");
-    return this.call(at, p, (fs, inner) => (fs.readChunks ? fs.readChunks(inner) : [fs.readFile(inner)]));
+    return this.call(at, p, (fs, inner) => fs.readChunks(inner));
   }
 
   placeholderBytes(p: string): number {
     const at = this.locate(p, true, "open");
-    return this.call(at, p, (fs, inner) => fs.placeholderBytes?.(inner) ?? 0);
+    return this.call(at, p, (fs, inner) => fs.placeholderBytes(inner));
   }
 
   readdir(p: string): string[] {
@@ -184,11 +184,7 @@ export class VolumeFs implements FileSystem {
   truncate(p: string, size: number, opts: WriteFileOptions = {}): void {
     const at = this.locate(p, true, "open");
     this.guard(at, "open", p, "write");
-    this.call(at, p, (fs, inner) => {
-      if (fs.truncate) return fs.truncate(inner, size, opts);
-      const old = fs.exists(inner) ? fs.readFile(inner) : Buffer.alloc(0);
-      fs.writeFile(inner, size <= old.length ? old.subarray(0, size) : Buffer.concat([old, Buffer.alloc(size - old.length)]), opts);
-    });
+    this.call(at, p, (fs, inner) => fs.truncate(inner, size, opts));
   }
 
   mkdir(p: string, opts: MkdirOptions = {}): void {
