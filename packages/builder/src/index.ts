@@ -6,3 +6,4 @@ export { importBuiltin, builtinNameOf } from "./builtins.js";
 export { buildImage, builtinSource } from "./front-door.js";
 export type { FrontDoorOptions, ImageSource } from "./front-door.js";
 export type { NamedContext } from "./named-contexts.js";
+export type { FromSum, FromSums } from "./copy/from-sums.js";

@@ -1,10 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-
-interface FromSum {
-  hash: string;
-  count: number;
-}
+import type { FromSum, FromSums } from "@tsbuild/builder";
 
 /**
  * The builder's COPY --from source hashes, kept between builds under the store root (one small
@@ -12,7 +8,7 @@ interface FromSum {
  * image's files to probe its cache. The key names layers and patterns, so an entry is never
  * stale; an unreadable one is ignored and written again. Concurrent builds write the same bytes.
  */
-export function storeFromSums(root: string): { get(key: string): FromSum | undefined; set(key: string, sum: FromSum): void } {
+export function storeFromSums(root: string): FromSums {
   const dir = join(root, "tsbuild", "from-sums");
   return {
     get(key) {

@@ -69,7 +69,7 @@ describe("a layer's files written sparse, inline and by the worker", () => {
           }
           chunks.push(content.subarray(at));
           for (const [to, name] of [[inline, `sub/in${i}`], [worker, `sub/w${i}`]] as const) {
-            to.open(name, 0o640);
+            await to.open(name, 0o640);
             for (const c of chunks) await to.data(c);
             await to.close();
           }
@@ -95,11 +95,11 @@ describe("a layer's files written sparse, inline and by the worker", () => {
     try {
       fs.writeFileSync(join(root, "taken"), "x");
       const worker = new DiffWorker(root, ["."]);
-      worker.open("taken", 0o644);
+      await worker.open("taken", 0o644);
       await worker.close();
       await expect(worker.finish()).rejects.toMatchObject({ code: "EEXIST" });
       const second = new DiffWorker(root, ["."]);
-      second.open("big", 0o644);
+      await second.open("big", 0o644);
       await second.data(Buffer.alloc(9 << 20, 1));
       await second.abort();
     } finally {

@@ -82,12 +82,12 @@ export class DiffWorker {
     });
   }
 
-  dir(rel: string, mode: number): void {
-    this.push(["dir", rel, mode]);
+  dir(rel: string, mode: number): Promise<void> {
+    return this.pushOp(["dir", rel, mode]);
   }
 
-  open(rel: string, mode: number): void {
-    this.push(["open", rel, mode]);
+  open(rel: string, mode: number): Promise<void> {
+    return this.pushOp(["open", rel, mode]);
   }
 
   async data(chunk: Uint8Array): Promise<void> {
@@ -102,18 +102,15 @@ export class DiffWorker {
   }
 
   async close(): Promise<void> {
-    this.push(["close"]);
-    if (this.ops.length >= BATCH_OPS) await this.flush();
+    await this.pushOp(["close"]);
   }
 
   async link(target: string, rel: string): Promise<void> {
-    this.push(["link", target, rel]);
-    if (this.ops.length >= BATCH_OPS) await this.flush();
+    await this.pushOp(["link", target, rel]);
   }
 
   async symlink(linkname: string, rel: string): Promise<void> {
-    this.push(["symlink", linkname, rel]);
-    if (this.ops.length >= BATCH_OPS) await this.flush();
+    await this.pushOp(["symlink", linkname, rel]);
   }
 
   async finish(): Promise<void> {
@@ -129,9 +126,11 @@ export class DiffWorker {
     await this.worker.terminate();
   }
 
-  private push(op: Op): void {
+  /** Queues an operation; a full batch (by count: a layer of tiny files) is sent. */
+  private async pushOp(op: Op): Promise<void> {
     this.check();
     this.ops.push(op);
+    if (this.ops.length >= BATCH_OPS) await this.flush();
   }
 
   private async flush(): Promise<void> {

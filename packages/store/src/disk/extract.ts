@@ -49,7 +49,7 @@ export class DiffWriter implements LayerFiles {
       case "5":
         return to.dir(rel, (e.mode & 0o777) | 0o700);
       case "0":
-        to.open(rel, (e.mode & 0o777) | 0o600);
+        await to.open(rel, (e.mode & 0o777) | 0o600);
         for await (const chunk of body) await to.data(chunk);
         return to.close();
       case "1":
@@ -58,7 +58,7 @@ export class DiffWriter implements LayerFiles {
         return to.symlink(e.linkname, rel);
       default:
         // char/block devices and fifos: an empty placeholder; the header lives in tar-split.
-        to.open(rel, 0o600);
+        await to.open(rel, 0o600);
         for await (const chunk of body) await to.data(chunk);
         return to.close();
     }
