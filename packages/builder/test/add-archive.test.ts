@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
 import { layerEntries } from "@tsbuild/fs-snapshot";
-import { buildDir, busyboxStore, collect, contextDir } from "./helpers.js";
+import { buildDir, busyboxStore, collect, contextDir, restoreMemoryBudget } from "./helpers.js";
 
 
 async function tarOf(files: Array<{ name: string; body?: Buffer | string; type?: "symlink" | "file"; linkname?: string }>): Promise<Buffer> {
@@ -13,11 +13,7 @@ async function tarOf(files: Array<{ name: string; body?: Buffer | string; type?:
 }
 
 describe("ADD of damaged and hostile archives", () => {
-  const saved = process.env.TSBUILD_MEMORY;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.TSBUILD_MEMORY;
-    else process.env.TSBUILD_MEMORY = saved;
-  });
+  restoreMemoryBudget();
 
   // Docker 20.10 (classic builder), checked: "failed to copy files: Error processing tar file(exit status 1): unexpected EOF".
   it("a truncated .tar.gz fails the step, naming the archive, instead of being copied as a file", async () => {

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { buildDir, busyboxStore, contextDir } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { buildDir, busyboxStore, contextDir, restoreMemoryBudget } from "./helpers.js";
 
 const GiB = 2 ** 30;
 
 // Issue 17: files larger than a Node Buffer (zero placeholders from truncate/dd/fallocate) go
 // through RUN, the layer, the store and COPY --from between stages without being read whole.
 describe("files larger than memory in a build", () => {
-  const saved = process.env.TSBUILD_MEMORY;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.TSBUILD_MEMORY;
-    else process.env.TSBUILD_MEMORY = saved;
-  });
+  restoreMemoryBudget();
 
   it("a 5 GiB file made by RUN is copied to another stage and read there", async () => {
     // A budget far below the file: zeros kept as a size are not held, so they do not count.

@@ -1,5 +1,5 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { afterAll } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BuildContext } from "@tsbuild/context";
@@ -43,4 +43,13 @@ export async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
   return Buffer.concat(chunks);
+}
+
+/** Restores TSBUILD_MEMORY after each test of the suite that calls this (tests set the budget). */
+export function restoreMemoryBudget(): void {
+  const saved = process.env.TSBUILD_MEMORY;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TSBUILD_MEMORY;
+    else process.env.TSBUILD_MEMORY = saved;
+  });
 }

@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { layerEntries } from "@tsbuild/fs-snapshot";
-import { buildDir, busyboxStore, collect, contextDir } from "./helpers.js";
+import { buildDir, busyboxStore, collect, contextDir, restoreMemoryBudget } from "./helpers.js";
 
 // Issue 17: inputs that used to end in a raw error or a memory blow-up end with a message naming
 // the Dockerfile line.
 describe("limits and messages", () => {
-  const saved = process.env.TSBUILD_MEMORY;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.TSBUILD_MEMORY;
-    else process.env.TSBUILD_MEMORY = saved;
-  });
+  restoreMemoryBudget();
 
   it("a doubling ENV stops at its share of the memory budget, naming the line", async () => {
     process.env.TSBUILD_MEMORY = "64m";
