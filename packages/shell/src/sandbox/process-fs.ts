@@ -1,5 +1,5 @@
 import { walkPath } from "@tsbuild/image";
-import type { Owner, FileSystem, Stat } from "@tsbuild/fs-snapshot";
+import { PLACEHOLDER_MIN_BYTES, type Owner, type FileSystem, type Stat } from "@tsbuild/fs-snapshot";
 import { errorCode, fsError } from "../util/errors.js";
 import { dirname, joinPath, resolvePath } from "../util/paths.js";
 import { type AccessBits, type Credentials, permits } from "./credentials.js";
@@ -227,7 +227,7 @@ export class ProcessFs {
       if (existing.type === "dir") throw fsError("EISDIR", "open", p);
       this.require({ ...existing }, 2, "open", p);
       this.root.writeFile(loc.path, data, { append: opts.append });
-      this.countStored(loc.path);
+      this.recountIfPlaceholder(loc.path, data);
       return;
     }
     const parent = this.parentDir(loc.path, "open", p);
@@ -237,7 +237,12 @@ export class ProcessFs {
       owner: this.newOwner(parent.path),
       append: opts.append,
     });
-    this.countStored(loc.path);
+    this.recountIfPlaceholder(loc.path, data);
+  }
+
+  /** A write too short to become a placeholder stored exactly what was counted before it. */
+  private recountIfPlaceholder(path: string, data: Buffer): void {
+    if (data.length >= PLACEHOLDER_MIN_BYTES) this.countStored(path);
   }
 
   /**
