@@ -69,7 +69,7 @@ export async function buildImage(opts: FrontDoorOptions): Promise<BuildResult> {
   try {
     return await build(options);
   } catch (e) {
-    if (wantTail && e instanceof BuildError && /returned a non-zero code/.test(e.message)) e.message += stderrTailOf(stepErr, stepErrDropped);
+    if (wantTail && e instanceof BuildError && /returned a non-zero code|^executor failed running/.test(e.message)) e.message += stderrTailOf(stepErr, stepErrDropped);
     throw e;
   }
 }

@@ -43,7 +43,7 @@ function calcCopyInfo(tree: ContextTree, pattern: string, origPath: string, allo
   if (!r.ok) throw new ContextError(`forbidden path outside the build context: ${p} ()`);
   const node = r.rel === "" ? tree.root : tree.get(r.rel);
   if (!node) {
-    throw new ContextError(`file not found in build context or excluded by .dockerignore: stat ${p}: file does not exist`);
+    throw new ContextError(`file not found in build context or excluded by .dockerignore: stat ${p}: file does not exist`, r.rel);
   }
   const path = goClean(p) === "." ? "" : goClean(p);
   const base = { pattern, path, resolvedPath: r.rel, entry: node === tree.root ? undefined : node };

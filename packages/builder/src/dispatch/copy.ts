@@ -67,6 +67,9 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     try {
       resolved = docs && docs.rest.length === 0 ? [] : run.opts.context.resolveSources(docs?.rest ?? srcs, { allowWildcards: true });
     } catch (e) {
+      // BuildKit fails the copy's cache key, naming the context path the source leads to.
+      const missing = (e as { missing?: string }).missing;
+      if (run.opts.buildkit && missing !== undefined) throw run.err(`failed to compute cache key: ${missingSourceError(missing)}`);
       throw run.err(`${name} failed: ${(e as Error).message}`);
     }
     sources = [...resolved.map(contextSource), ...(docs?.sources ?? [])];
@@ -104,6 +107,11 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
       }
     },
   };
+}
+
+/** BuildKit's words for a context source that is not there (recorded: b-29-009, b-31k-003). */
+export function missingSourceError(missing: string): string {
+  return `"/${missing}" not found: not found`;
 }
 
 /** normalizeDest: relative to WORKDIR, keeping a trailing slash. */
