@@ -50,7 +50,7 @@ function calcCopyInfo(tree: ContextTree, pattern: string, origPath: string, allo
   if (node.type !== "dir") {
     return [{ ...base, isDir: false, children: [], hash: "file:" + tree.hashOf(p)! }];
   }
-  const children = [...tree.walk(node)];
+  const children = tree.walk(node);
   return [{ ...base, isDir: true, children, hash: dirHash(tree, node, children) }];
 }
 

@@ -90,7 +90,8 @@ export class ContextTree {
     const slash = rel.lastIndexOf("/");
     const parent = this.mkdirAll(slash < 0 ? "" : rel.slice(0, slash), h.name);
     const base = rel.slice(slash + 1);
-    const path = parent.path === "" ? base : `${parent.path}/${base}`;
+    // The parent reached without links: the path is the entry's own cleaned name, not a new string.
+    const path = parent.path.length === slash && rel.startsWith(parent.path) ? rel : parent.path === "" ? base : `${parent.path}/${base}`;
     const existing = parent.children!.get(base);
     const mode = h.mode & 0o7777;
     const ms = rec.mtime.getTime();
@@ -204,14 +205,19 @@ export class ContextTree {
   }
 
   /** Depth-first, each directory's names in byte order: Go's filepath.Walk order. The start node is not yielded. */
-  *walk(from: ContextNode = this.root): Generator<ContextNode> {
-    if (!from.children) return;
-    const names = [...from.children.keys()].sort(byteCompare);
-    for (const name of names) {
-      const child = from.children.get(name)!;
-      yield child;
-      yield* this.walk(child);
-    }
+  walk(from: ContextNode = this.root): ContextNode[] {
+    // An array, not a generator: nested `yield*` costs a step per level for every node.
+    const out: ContextNode[] = [];
+    const visit = (dir: ContextNode) => {
+      const names = [...dir.children!.keys()].sort(byteCompare);
+      for (const name of names) {
+        const child = dir.children!.get(name)!;
+        out.push(child);
+        if (child.children) visit(child);
+      }
+    };
+    if (from.children) visit(from);
+    return out;
   }
 
   private lookup(comps: string[]): Lookup {
