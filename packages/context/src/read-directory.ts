@@ -12,7 +12,7 @@ import {
 } from "./dockerignore.js";
 import { DEFAULT_DOCKERFILE } from "./dockerfile.js";
 import { ContextError } from "./errors.js";
-import { byteCompare } from "./gopath.js";
+import { sortBytewise } from "./gopath.js";
 import { EMPTY, type ContextRecord, type FileStat } from "./record.js";
 import type { TarsumHeader } from "./tarsum.js";
 
@@ -141,7 +141,7 @@ function walkContext(root: string, patterns: IgnorePattern[]): ContextRecord[] {
       const dirSlash = rel + "/";
       if (!patterns.some((p) => p.exclusion && (p.cleaned + "/").startsWith(dirSlash))) return;
     } else {
-      const rec = toRecord(abs, rel, st, seenInodes);
+      const rec = toRecord(prefix, abs, rel, st, seenInodes);
       if (rec) records.push(rec);
     }
     if (isDir) for (const name of listDir(abs)) visit(`${rel}/${name}`, results);
@@ -155,7 +155,7 @@ const NOTHING_MATCHED: { matched: boolean; results: boolean[] } = Object.freeze(
 
 function listDir(abs: string): string[] {
   try {
-    return fs.readdirSync(abs).sort(byteCompare);
+    return sortBytewise(fs.readdirSync(abs));
   } catch (e) {
     throw new ContextError(`error checking context: can't stat '${abs}': ${(e as Error).message}`);
   }
@@ -186,7 +186,7 @@ function emptyData(): Buffer {
   return EMPTY;
 }
 
-function toRecord(abs: string, rel: string, st: fs.Stats, seenInodes: Map<string, string>): ContextRecord | null {
+function toRecord(prefix: string, abs: string, rel: string, st: fs.Stats, seenInodes: Map<string, string>): ContextRecord | null {
   const mode = st.mode & 0o7777;
   const mtime = new Date(Math.trunc(st.mtimeMs / 1000) * 1000);
   if (st.isDirectory()) return { header: header(rel + "/", mode, "5", 0, ""), mtime, data: emptyData };
@@ -201,7 +201,7 @@ function toRecord(abs: string, rel: string, st: fs.Stats, seenInodes: Map<string
     seenInodes.set(ino, rel);
   }
   if (st.isSymbolicLink()) return { header: header(rel, mode, "2", 0, fs.readlinkSync(abs)), mtime, data: emptyData };
-  if (st.isFile()) return new FileRecord(abs, header(rel, mode, "0", st.size, ""), mtime, st);
+  if (st.isFile()) return new FileRecord(prefix, header(rel, mode, "0", st.size, ""), mtime, st);
   const rdev = bigLstat(abs).rdev;
   const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
   const devminor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
@@ -255,7 +255,8 @@ class FileRecord implements ContextRecord, FileStat {
   private reads = 0;
 
   constructor(
-    private readonly abs: string,
+    /** The context directory with a trailing "/": the file's path is that and its name (no string kept per file). */
+    private readonly prefix: string,
     readonly header: TarsumHeader,
     readonly mtime: Date,
     st: fs.Stats,
@@ -275,7 +276,7 @@ class FileRecord implements ContextRecord, FileStat {
       this.kept = undefined;
       return out;
     }
-    const data = readAsWalked(this.abs, this);
+    const data = readAsWalked(this.prefix + this.header.name, this);
     if (this.reads++ === 0) this.kept = data;
     return data;
   }

@@ -1,5 +1,5 @@
 import { ContextError } from "./errors.js";
-import { byteCompare, cleanRelative, goClean, isClean } from "./gopath.js";
+import { byteCompare, cleanRelative, goClean, isClean, sortBytewise } from "./gopath.js";
 import { EMPTY, type ContextRecord, recordKind } from "./record.js";
 import { tarsumV1 } from "./tarsum.js";
 import type { ContextEntry } from "./types.js";
@@ -209,7 +209,9 @@ export class ContextTree {
     // An array, not a generator: nested `yield*` costs a step per level for every node.
     const out: ContextNode[] = [];
     const visit = (dir: ContextNode) => {
-      const names = [...dir.children!.keys()].sort(byteCompare);
+      // A directory context's entries arrive in walk order: most directories are already sorted.
+      const names = [...dir.children!.keys()];
+      if (!sortedBytewise(names)) sortBytewise(names);
       for (const name of names) {
         const child = dir.children!.get(name)!;
         out.push(child);
@@ -273,4 +275,9 @@ export class ContextTree {
 /** The record's tarsum from its header and content. */
 export function recordTarsum(rec: ContextRecord): string {
   return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? rec.data() : undefined);
+}
+
+function sortedBytewise(names: string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (byteCompare(names[i - 1], names[i]) > 0) return false;
+  return true;
 }
