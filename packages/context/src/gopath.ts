@@ -1,5 +1,3 @@
-import { byteCompare } from "@tsbuild/image";
-
 /**
  * Go's path.Clean for slash-separated paths. Docker cleans COPY sources, .dockerignore
  * patterns and tar names with it, and its results differ from node's path.posix.normalize
@@ -44,18 +42,6 @@ export function isClean(p: string): boolean {
 
 /** Go's sort.Strings order (UTF-8 bytes). */
 export { byteCompare } from "@tsbuild/image";
-
-const ABOVE_SURROGATES = /[\ud800-\uffff]/;
-
-/**
- * Sorts in byte order (Go's sort.Strings) in place. Below U+D800, UTF-16 code units order as
- * UTF-8 bytes do, so the engine's own comparison serves unless a string holds a surrogate or a
- * code unit above them (a JavaScript comparator costs a call per comparison: 20,000 names).
- */
-export function sortBytewise(items: string[]): string[] {
-  for (const s of items) if (ABOVE_SURROGATES.test(s)) return items.sort(byteCompare);
-  return items.sort();
-}
 
 /** A context-relative path ("" for the root) cleaned as Docker resolves it; null if it leaves the context. */
 export function cleanRelative(p: string): string | null {

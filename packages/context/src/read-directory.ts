@@ -12,7 +12,7 @@ import {
 } from "./dockerignore.js";
 import { DEFAULT_DOCKERFILE } from "./dockerfile.js";
 import { ContextError } from "./errors.js";
-import { sortBytewise } from "./gopath.js";
+import { byteCompare } from "./gopath.js";
 import { EMPTY, type ContextRecord, type FileStat } from "./record.js";
 import type { TarsumHeader } from "./tarsum.js";
 
@@ -155,7 +155,7 @@ const NOTHING_MATCHED: { matched: boolean; results: boolean[] } = Object.freeze(
 
 function listDir(abs: string): string[] {
   try {
-    return sortBytewise(fs.readdirSync(abs));
+    return fs.readdirSync(abs).sort(byteCompare);
   } catch (e) {
     throw new ContextError(`error checking context: can't stat '${abs}': ${(e as Error).message}`);
   }

@@ -1,6 +1,6 @@
 import { sha256Hex } from "@tsbuild/image";
 import { ContextError } from "./errors.js";
-import { goClean, sortBytewise } from "./gopath.js";
+import { byteCompare, goClean } from "./gopath.js";
 import { containsWildcards, goMatch } from "./gomatch.js";
 import type { ContextNode, ContextTree } from "./tree.js";
 import type { ResolvedSource } from "./types.js";
@@ -64,7 +64,7 @@ function dirHash(tree: ContextTree, dir: ContextNode, children: ContextNode[]): 
     const h = node.type === "symlink" ? tree.hashOf(node.path) : node.hash;
     if (h !== null) hashes.push(h);
   }
-  sortBytewise(hashes);
+  hashes.sort(byteCompare);
   return hashStrings("dir", hashes);
 }
 

@@ -1,5 +1,5 @@
 import { ContextError } from "./errors.js";
-import { byteCompare, cleanRelative, goClean, isClean, sortBytewise } from "./gopath.js";
+import { byteCompare, cleanRelative, goClean, isClean } from "./gopath.js";
 import { EMPTY, type ContextRecord, recordKind } from "./record.js";
 import { tarsumV1 } from "./tarsum.js";
 import type { ContextEntry } from "./types.js";
@@ -211,7 +211,7 @@ export class ContextTree {
     const visit = (dir: ContextNode) => {
       // A directory context's entries arrive in walk order: most directories are already sorted.
       const names = [...dir.children!.keys()];
-      if (!sortedBytewise(names)) sortBytewise(names);
+      if (!sortedBytewise(names)) names.sort(byteCompare);
       for (const name of names) {
         const child = dir.children!.get(name)!;
         out.push(child);
