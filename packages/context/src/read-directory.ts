@@ -182,13 +182,19 @@ function header(name: string, mode: number, typeflag: string, size: number, link
   return { name, mode, uid: 0, gid: 0, size, typeflag, linkname, devmajor: 0, devminor: 0 };
 }
 
+/** The CLI's tar header time: whole seconds, truncated (a small integer, not a heap number). */
+function wholeSeconds(ms: number): number {
+  return Math.trunc(ms / 1000);
+}
+
 function emptyData(): Buffer {
   return EMPTY;
 }
 
 function toRecord(prefix: string, abs: string, rel: string, st: fs.Stats, seenInodes: Map<string, string>): ContextRecord | null {
   const mode = st.mode & 0o7777;
-  const mtime = new Date(Math.trunc(st.mtimeMs / 1000) * 1000);
+  if (st.isFile() && st.nlink === 1) return new FileRecord(prefix, header(rel, mode, "0", st.size, ""), st);
+  const mtime = new Date(wholeSeconds(st.mtimeMs) * 1000);
   if (st.isDirectory()) return { header: header(rel + "/", mode, "5", 0, ""), mtime, data: emptyData };
   if (st.isSocket()) return null; // Go's tar writer refuses sockets; the CLI skips them.
 
@@ -201,7 +207,7 @@ function toRecord(prefix: string, abs: string, rel: string, st: fs.Stats, seenIn
     seenInodes.set(ino, rel);
   }
   if (st.isSymbolicLink()) return { header: header(rel, mode, "2", 0, fs.readlinkSync(abs)), mtime, data: emptyData };
-  if (st.isFile()) return new FileRecord(prefix, header(rel, mode, "0", st.size, ""), mtime, st);
+  if (st.isFile()) return new FileRecord(prefix, header(rel, mode, "0", st.size, ""), st);
   const rdev = bigLstat(abs).rdev;
   const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
   const devminor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
@@ -249,8 +255,11 @@ class FileRecord implements ContextRecord, FileStat {
   readonly ino: number;
   readonly dev: number;
   readonly mode: number;
+  /** The tar header's mtime (whole seconds); a Date is made only when asked for. */
+  readonly mtimeSeconds: number;
   stat: FileStat | undefined;
-  tarsum?: () => string;
+  tarsum?: () => string = undefined;
+  knownTarsum?: string = undefined;
   private kept: Buffer | undefined;
   private reads = 0;
 
@@ -258,9 +267,9 @@ class FileRecord implements ContextRecord, FileStat {
     /** The context directory with a trailing "/": the file's path is that and its name (no string kept per file). */
     private readonly prefix: string,
     readonly header: TarsumHeader,
-    readonly mtime: Date,
     st: fs.Stats,
   ) {
+    this.mtimeSeconds = wholeSeconds(st.mtimeMs);
     this.size = st.size;
     this.mtimeMs = st.mtimeMs;
     this.ctimeMs = st.ctimeMs;
@@ -268,6 +277,10 @@ class FileRecord implements ContextRecord, FileStat {
     this.dev = st.dev;
     this.mode = st.mode;
     this.stat = this;
+  }
+
+  get mtime(): Date {
+    return new Date(this.mtimeSeconds * 1000);
   }
 
   data(): Buffer {

@@ -20,12 +20,16 @@ export interface FileStat {
 export interface ContextRecord {
   header: TarsumHeader;
   mtime: Date;
+  /** `mtime` in whole seconds, when the record has it without making a Date (a directory context's files). */
+  mtimeSeconds?: number;
   /** Content of a regular file; empty for everything else. */
   data(): Buffer;
   /** A directory context's file: its lstat, which keys the sum cache (sum-cache.ts). */
   stat?: FileStat;
   /** The tarsum when it is known without reading the content (sum-cache.ts). */
   tarsum?: () => string;
+  /** The tarsum the sum cache found (then `tarsum` returns it): a field, not a closure per file. */
+  knownTarsum?: string;
 }
 
 export type RecordKind = "file" | "hardlink" | "symlink" | "dir" | "special";

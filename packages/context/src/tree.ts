@@ -21,7 +21,8 @@ export class ContextNode implements ContextEntry {
     public path: string,
     public readonly type: "file" | "dir" | "symlink",
     public mode: number,
-    public mtime: Date,
+    /** The mtime in whole seconds: a Date per node is ~100 bytes, and only a COPY that runs reads it. */
+    private mtimeSeconds: number,
     public readonly size: number,
     private readonly content: Content,
     public readonly linkname?: string,
@@ -30,12 +31,24 @@ export class ContextNode implements ContextEntry {
     this.children = type === "dir" ? new Map() : undefined;
   }
 
+  get mtime(): Date {
+    return new Date(this.mtimeSeconds * 1000);
+  }
+
+  set mtime(d: Date) {
+    this.mtimeSeconds = Math.floor(d.getTime() / 1000);
+  }
+
   data(): Buffer {
     return this.type === "file" ? this.content.data() : EMPTY;
   }
 
   get hash(): string {
     return (this.cachedHash ??= this.tree.sumOf(this.path) ?? this.path);
+  }
+
+  mtimeSecondsOf(): number {
+    return this.mtimeSeconds;
   }
 
   /** Where the content comes from, shared by hard links to this node. */
@@ -70,7 +83,7 @@ export class ContextTree {
 
   constructor(now: Date = new Date()) {
     this.implicitTime = new Date(Math.floor(now.getTime() / 1000) * 1000);
-    this.root = new ContextNode(this, "", "dir", 0o755, this.implicitTime, 0, NO_CONTENT);
+    this.root = new ContextNode(this, "", "dir", 0o755, this.implicitTime.getTime() / 1000, 0, NO_CONTENT);
   }
 
   /** Unpacks one tar entry as moby's Untar would, and records its tarsum. */
@@ -94,13 +107,11 @@ export class ContextTree {
     const path = parent.path.length === slash && rel.startsWith(parent.path) ? rel : parent.path === "" ? base : `${parent.path}/${base}`;
     const existing = parent.children!.get(base);
     const mode = h.mode & 0o7777;
-    const ms = rec.mtime.getTime();
-    // A whole-second Date (a directory context's) is shared with the record: nothing mutates it.
-    const mtime = ms % 1000 === 0 ? rec.mtime : new Date(Math.floor(ms / 1000) * 1000);
+    const mtime = rec.mtimeSeconds ?? Math.floor(rec.mtime.getTime() / 1000);
 
     if (kind === "dir" && existing?.type === "dir") {
       existing.mode = mode;
-      existing.mtime = mtime;
+      existing.mtime = new Date(mtime * 1000);
       return;
     }
     let node: ContextNode;
@@ -112,7 +123,7 @@ export class ContextTree {
       const target = this.hardlinkTarget(h.name, h.linkname);
       // A hard link shares the inode: the link's mode applies to both names.
       if (target.type === "file") target.mode = mode;
-      node = new ContextNode(this, path, target.type, target.mode, target.mtime, target.size,
+      node = new ContextNode(this, path, target.type, target.mode, target.mtimeSecondsOf(), target.size,
         target.contentSource(), target.linkname, target.path);
     } else {
       node = new ContextNode(this, path, "file", mode, mtime, h.size, rec);
@@ -132,7 +143,7 @@ export class ContextTree {
     const key = rel === "" ? "." : rel;
     const known = this.sums.get(key);
     if (known === undefined || typeof known === "string") return known;
-    const sum = known.tarsum ? known.tarsum() : recordTarsum(known);
+    const sum = known.knownTarsum ?? (known.tarsum ? known.tarsum() : recordTarsum(known));
     this.sums.set(key, sum);
     return sum;
   }
@@ -245,7 +256,7 @@ export class ContextTree {
       if (!next) {
         const path = node.path === "" ? comp : `${node.path}/${comp}`;
         // Untar creates missing parents with 0755 (0777 less the daemon's umask); no tar entry, so no tarsum.
-        next = new ContextNode(this, path, "dir", 0o755, this.implicitTime, 0, NO_CONTENT);
+        next = new ContextNode(this, path, "dir", 0o755, this.implicitTime.getTime() / 1000, 0, NO_CONTENT);
         node.children!.set(comp, next);
       }
       if (!next.children) {
