@@ -166,9 +166,11 @@ function listDir(abs: string): string[] {
  * build. The few fields that may exceed 2^53 (a hard link's inode, a device's rdev) are read
  * again as BigInts where they are used.
  */
+const NO_THROW = { throwIfNoEntry: false } as const;
+
 function lstatOrNull(abs: string): fs.Stats | null {
   try {
-    return fs.lstatSync(abs, { throwIfNoEntry: false }) ?? null;
+    return fs.lstatSync(abs, NO_THROW) ?? null;
   } catch {
     return null;
   }
