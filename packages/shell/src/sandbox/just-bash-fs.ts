@@ -46,10 +46,21 @@ function toFsStat(n: Node): FsStat {
  * image. Calls from just-bash's command resolver are answered by the ResolverHook.
  */
 export class JustBashFs implements IFileSystem {
+  /** What just-bash's command resolver asks instead of this filesystem (the patch routes it here). */
+  readonly tsbuildResolver?: Pick<IFileSystem, "exists" | "stat" | "resolvePath">;
+
   constructor(
     private readonly pfs: ProcessFs,
-    private readonly hook?: ResolverHook,
-  ) {}
+    hook?: ResolverHook,
+  ) {
+    if (hook) {
+      this.tsbuildResolver = {
+        exists: async (path) => hook.exists(path),
+        stat: async (path) => hook.stat(path),
+        resolvePath: (base, path) => hook.resolvePath(base, path),
+      };
+    }
+  }
 
   async readFile(path: string, options?: ReadOpts): Promise<string> {
     const data = this.pfs.readFile(path);
@@ -74,12 +85,10 @@ export class JustBashFs implements IFileSystem {
   }
 
   async exists(path: string): Promise<boolean> {
-    if (this.hook?.isResolverCall(this.exists)) return this.hook.exists(path);
     return this.pfs.exists(path);
   }
 
   async stat(path: string): Promise<FsStat> {
-    if (this.hook?.isResolverCall(this.stat)) return this.hook.stat(path);
     return toFsStat(this.pfs.stat(path));
   }
 
@@ -144,7 +153,6 @@ export class JustBashFs implements IFileSystem {
   }
 
   resolvePath(base: string, path: string): string {
-    if (this.hook?.isResolverCall(this.resolvePath)) return this.hook.resolvePath(base, path);
     return resolvePath(base, path);
   }
 
