@@ -20,8 +20,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const dockerfile = parse(opts);
   const plan = selectStages(dockerfile, opts.target);
   const total = dockerfile.metaArgs.length + plan.reduce((n, s) => n + 1 + s.instructions.length, 0);
-  const run = new BuildRun(opts, dockerfile, plan, total);
-  return opts.store.withLock(() => execute(run, tags));
+  // The build runs on the locked store, so what it writes (and a base pulled for it) reuses the lock.
+  return opts.store.withLock((store) => execute(new BuildRun({ ...opts, store }, dockerfile, plan, total), tags));
 }
 
 /** Tags are checked before anything is built, as the CLI and the daemon do (sanitizeRepoAndTags). */

@@ -6,7 +6,8 @@ import { BuildError, type BuildOptions, type BuildResult } from "./options.js";
 
 /**
  * Where a FROM name the build's store lacks may come from (the disk store, a registry, the
- * conformance bases, the built-in images). `find` puts the image into `store` and returns its ID,
+ * conformance bases, the built-in images). `find` puts the image into `store` (the build's, holding
+ * its lock: write through it, not through a store captured earlier) and returns its ID,
  * or undefined to let the next source try.
  */
 export interface ImageSource {
@@ -34,7 +35,6 @@ export const builtinSource: ImageSource = { name: "builtins", find: (ref, store)
  */
 export async function buildImage(opts: FrontDoorOptions): Promise<BuildResult> {
   const { sources = [builtinSource], stderrTail: wantTail, ...rest } = opts;
-  const store = opts.store;
   // The end of the RUN's stderr since the step began: what a failed build's message quotes. Only
   // the end is kept, so a step that writes gigabytes to stderr cannot fill memory with them.
   let stepErr = "";
@@ -43,7 +43,7 @@ export async function buildImage(opts: FrontDoorOptions): Promise<BuildResult> {
   const errorOutput = opts.errorOutput;
   const options: BuildOptions = {
     ...rest,
-    resolveMissingBase: (ref) => resolveThrough(sources, ref, store),
+    resolveMissingBase: (ref, locked) => resolveThrough(sources, ref, locked),
     builtins: false,
   };
   if (wantTail) {

@@ -8,7 +8,7 @@ import { limitMessage } from "./exec/io.js";
 import { posixWords } from "./exec/posix-words.js";
 import { forPositional } from "./exec/for-positional.js";
 import { modelCovers } from "./exec/models.js";
-import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
+import { checkResolverPatch, ResolverHook } from "./exec/resolver-hook.js";
 import type { Step } from "./exec/step.js";
 import { DEFAULT_LIMITS, type RunResult, type RunSpec } from "./run-spec.js";
 import { permits } from "./sandbox/credentials.js";
@@ -67,9 +67,9 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   }
 
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
-  const frame = await resolverFrame();
+  checkResolverPatch();
   let bash: Bash | undefined;
-  const hook = new ResolverHook(frame, (name) => bash?.registerCommand(dispatcher(name, step)));
+  const hook = new ResolverHook((name) => bash?.registerCommand(dispatcher(name, step)));
   const flavour = imageFlavour(pfs);
   // What streamed to stderr is no longer in the script's result; a limit's words are read from its end.
   let streamedErr = "";

@@ -49,11 +49,22 @@ export type RedirectWording = (target: string, err: unknown, op: "create" | "ope
  * image. Calls from just-bash's command resolver are answered by the ResolverHook.
  */
 export class JustBashFs implements IFileSystem {
+  /** What just-bash's command resolver asks instead of this filesystem (the patch routes it here). */
+  readonly tsbuildResolver?: Pick<IFileSystem, "exists" | "stat" | "resolvePath">;
+
   constructor(
     private readonly pfs: ProcessFs,
-    private readonly hook?: ResolverHook,
+    hook?: ResolverHook,
     private readonly redirects?: RedirectWording,
-  ) {}
+  ) {
+    if (hook) {
+      this.tsbuildResolver = {
+        exists: async (path) => hook.exists(path),
+        stat: async (path) => hook.stat(path),
+        resolvePath: (base, path) => hook.resolvePath(base, path),
+      };
+    }
+  }
 
   /**
    * Called by just-bash (patched, see the package README) when a redirection's file cannot be
@@ -86,12 +97,10 @@ export class JustBashFs implements IFileSystem {
   }
 
   async exists(path: string): Promise<boolean> {
-    if (this.hook?.isResolverCall(this.exists)) return this.hook.exists(path);
     return this.pfs.exists(path);
   }
 
   async stat(path: string): Promise<FsStat> {
-    if (this.hook?.isResolverCall(this.stat)) return this.hook.stat(path);
     return toFsStat(this.pfs.stat(path));
   }
 
@@ -156,7 +165,6 @@ export class JustBashFs implements IFileSystem {
   }
 
   resolvePath(base: string, path: string): string {
-    if (this.hook?.isResolverCall(this.resolvePath)) return this.hook.resolvePath(base, path);
     return resolvePath(base, path);
   }
 
