@@ -278,7 +278,8 @@ export function contentChunks(node: INode): Iterable<Buffer> {
   const segs: Segment[] = [];
   if (s.size > 0) segs.push(s.buf.subarray(0, s.size));
   for (const seg of s.tail ?? []) if (segLength(seg) > 0) segs.push(seg);
-  if (segs.every((seg) => Buffer.isBuffer(seg))) return segs as Buffer[];
+  // Without spilled bytes the list is cheap to make whole (zeros are references to one buffer).
+  if (!segs.some(isSpilled)) return [...segmentChunks(segs)];
   return { [Symbol.iterator]: () => segmentChunks(segs) };
 }
 
