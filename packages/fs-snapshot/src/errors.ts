@@ -17,7 +17,6 @@ const DESCRIPTIONS: Record<string, [errno: number, text: string]> = {
   EISDIR: [-21, "illegal operation on a directory"],
   EINVAL: [-22, "invalid argument"],
   EFBIG: [-27, "file too large"],
-  ENOSPC: [-28, "no space left on device"],
   ENOTEMPTY: [-39, "directory not empty"],
   ELOOP: [-40, "too many symbolic links encountered"],
   ENAMETOOLONG: [-36, "name too long"],

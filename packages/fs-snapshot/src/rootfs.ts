@@ -8,7 +8,6 @@ import {
   childNames, contentChunks, contentIsOneBuffer, contentRange, contentSize, contentView, FileTooLargeError, placeholderSize, spilledSize, allZero, ZERO_CHUNK, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
 } from "./memfs-node.js";
 import { sortNames, splitPath } from "./names.js";
-import { SpillFullError } from "./spill.js";
 import { resolvePath, type Resolved } from "./resolve.js";
 import { Tree } from "./tree.js";
 import type { CommitOptions, LayerDiff, MkdirOptions, Owner, RootFSOptions, Stat, WriteFileOptions } from "./types.js";
@@ -185,16 +184,6 @@ export class RootFS implements FileSystem {
    * or fifo changes nothing in the tree (the bytes go to the device).
    */
   writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
-    try {
-      this.writeBytes(p, data, opts);
-    } catch (err) {
-      // The spill file is the build's disk: at its limit a write fails as on a full one.
-      if (err instanceof SpillFullError) throw fsError("ENOSPC", "write", p);
-      throw err;
-    }
-  }
-
-  private writeBytes(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions): void {
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : opts.adopt && Buffer.isBuffer(data) ? data : Buffer.from(data);
     // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes.
     const zeros = bytes.length >= ZERO_CHUNK && allZero(bytes);

@@ -72,8 +72,10 @@ const closer = new FinalizationRegistry<number>((fd) => {
 /** A spill file that may grow no further: the build's disk is full, as far as its files know. */
 export class SpillFullError extends Error {
   readonly code = "ENOSPC";
+  readonly errno = -28;
+  readonly syscall = "write";
   constructor(readonly limit: number) {
-    super(`ENOSPC: no space left on device (the spill file reached its limit of ${limit} bytes)`);
+    super(`ENOSPC: no space left on device, write (the build's spill file reached its limit of ${limit} bytes)`);
   }
 }
 

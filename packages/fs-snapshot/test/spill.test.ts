@@ -162,7 +162,7 @@ describe("spilled files", () => {
     const first = randomBytes(3000);
     withThreshold(10, () => {
       fs.writeFile("/f", first);
-      expect(() => fs.writeFile("/f", randomBytes(3000), { append: true })).toThrow(/ENOSPC: no space left on device, write '\/f'/);
+      expect(() => fs.writeFile("/f", randomBytes(3000), { append: true })).toThrow(/ENOSPC: no space left on device, write/);
     });
     expect(fs.readFile("/f").equals(first)).toBe(true);
   });
