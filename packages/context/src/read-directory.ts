@@ -194,7 +194,8 @@ function toRecord(abs: string, rel: string, st: fs.Stats, seenInodes: Map<string
     return { header: { ...base, name: rel, typeflag: "2", linkname: fs.readlinkSync(abs) }, mtime, data: none };
   }
   if (st.isFile()) {
-    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs, st), stat: st };
+    const chunks = st.size > streamAbove() ? () => streamAsWalked(abs, st) : undefined;
+    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs, st), chunks, stat: st };
   }
   const rdev = bigLstat(abs).rdev;
   const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
@@ -253,6 +254,27 @@ function handOff(abs: string, walked: fs.Stats): () => Buffer {
  * link to elsewhere) while an earlier step runs cannot bring a host file into the image.
  */
 function readAsWalked(abs: string, walked: fs.Stats): Buffer {
+  const fd = openAsWalked(abs, walked);
+  try {
+    const size = walked.size;
+    if (size > buffer.constants.MAX_LENGTH) {
+      throw new ContextError(`error checking context: '${abs}' is ${size} bytes, more than one file may hold in memory (${buffer.constants.MAX_LENGTH})`);
+    }
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = fs.readSync(fd, data, filled, size - filled, filled);
+      if (n === 0) throw changed(abs, "it was truncated");
+      filled += n;
+    }
+    return data;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The file the walk saw, open (O_NOFOLLOW, then checked against the walk's lstat), or an error. */
+function openAsWalked(abs: string, walked: fs.Stats): number {
   let fd: number;
   try {
     fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
@@ -265,18 +287,42 @@ function readAsWalked(abs: string, walked: fs.Stats): Buffer {
     const now = fs.fstatSync(fd);
     if (!now.isFile() || now.dev !== walked.dev || now.ino !== walked.ino) throw changed(abs, "another file is now in its place");
     if (now.size !== walked.size || now.mtimeMs !== walked.mtimeMs) throw changed(abs, "its content changed");
-    const size = now.size;
-    if (size > buffer.constants.MAX_LENGTH) {
-      throw new ContextError(`error checking context: '${abs}' is ${size} bytes, more than one file may hold in memory (${buffer.constants.MAX_LENGTH})`);
+    return fd;
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/** Files larger than this are read in chunks (hashed and copied a megabyte at a time), never whole. */
+const STREAM_ABOVE = 64 << 20;
+
+/** The file-size threshold: the builder's spill threshold (TSBUILD_SPILL_THRESHOLD) when set. */
+function streamAbove(): number {
+  const env = Number(process.env.TSBUILD_SPILL_THRESHOLD);
+  return Number.isSafeInteger(env) && env > 0 ? env : STREAM_ABOVE;
+}
+
+const STREAM_CHUNK = 1 << 20;
+
+/**
+ * The bytes of the file the walk saw, a megabyte at a time, with readAsWalked's checks: a file
+ * too large to hold (a 1.5 GB context file) is hashed and copied without ever being one Buffer.
+ */
+function* streamAsWalked(abs: string, walked: fs.Stats): Generator<Buffer> {
+  const fd = openAsWalked(abs, walked);
+  try {
+    for (let pos = 0; pos < walked.size; ) {
+      const chunk = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, walked.size - pos));
+      let filled = 0;
+      while (filled < chunk.length) {
+        const n = fs.readSync(fd, chunk, filled, chunk.length - filled, pos + filled);
+        if (n === 0) throw changed(abs, "it was truncated");
+        filled += n;
+      }
+      pos += filled;
+      yield chunk;
     }
-    const data = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = fs.readSync(fd, data, filled, size - filled, filled);
-      if (n === 0) throw changed(abs, "it was truncated");
-      filled += n;
-    }
-    return data;
   } finally {
     fs.closeSync(fd);
   }

@@ -19,6 +19,7 @@ export class ContextNode implements ContextEntry {
     private readonly content: () => Buffer,
     public readonly linkname?: string,
     public readonly hardlinkTo?: string,
+    private readonly streamed?: () => Iterable<Buffer>,
   ) {
     this.children = type === "dir" ? new Map() : undefined;
   }
@@ -29,6 +30,11 @@ export class ContextNode implements ContextEntry {
 
   get hash(): string {
     return (this.cachedHash ??= this.tree.sumOf(this.path) ?? this.path);
+  }
+
+  /** A large file's content in chunks (see ContextRecord.chunks); undefined: use data(). */
+  get chunks(): (() => Iterable<Buffer>) | undefined {
+    return this.type === "file" ? this.streamed : undefined;
   }
 
   /** The content reader, shared by hard links to this node. */
@@ -94,9 +100,9 @@ export class ContextTree {
       // A hard link shares the inode: the link's mode applies to both names.
       if (target.type === "file") target.mode = mode;
       node = new ContextNode(this, path, target.type, target.mode, target.mtime, target.size,
-        target.contentReader(), target.linkname, target.path);
+        target.contentReader(), target.linkname, target.path, target.chunks);
     } else {
-      node = new ContextNode(this, path, "file", mode, mtime, h.size, () => rec.data());
+      node = new ContextNode(this, path, "file", mode, mtime, h.size, () => rec.data(), undefined, undefined, rec.chunks && (() => rec.chunks!()));
     }
     parent.children!.set(base, node);
   }
@@ -239,7 +245,7 @@ export class ContextTree {
 
 /** The record's tarsum from its header and content. */
 export function recordTarsum(rec: ContextRecord): string {
-  return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? rec.data() : undefined);
+  return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? (rec.chunks?.() ?? rec.data()) : undefined);
 }
 
 function lazySum(rec: ContextRecord): () => string {
