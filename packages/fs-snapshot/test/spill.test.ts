@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RootFS } from "../src/index.js";
@@ -147,6 +148,19 @@ describe("spilled files", () => {
     const file = diff.entries.find((e) => e.path === "big")!;
     expect(file.sha256).toBe(createHash("sha256").update(data).digest("hex"));
     expect(diff.diffID).toBe("sha256:" + createHash("sha256").update(diff.tar).digest("hex"));
+  });
+
+  it("come back spilled when a layer holding them is applied from a stream", async () => {
+    const data = randomBytes(65 * 2 ** 20 + 5);
+    const a = new RootFS(FIXED);
+    a.beginStep();
+    for (let at = 0; at < data.length; at += 4 * 2 ** 20) a.writeFile("/big", data.subarray(at, at + 4 * 2 ** 20), { append: true });
+    const diff = await a.commitStep();
+    expect(a.placeholderBytes("/big")).toBe(data.length);
+    const b = new RootFS(FIXED);
+    await b.applyLayer(Readable.from(diff.tarChunks()));
+    expect(b.placeholderBytes("/big")).toBe(data.length);
+    expect(sha(b.readChunks("/big"))).toBe(createHash("sha256").update(data).digest("hex"));
   });
 
   it("leave no file in the spill directory, even while open", () => {
