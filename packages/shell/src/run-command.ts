@@ -12,6 +12,7 @@ import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
 import type { Step } from "./exec/step.js";
 import { DEFAULT_LIMITS, type RunResult, type RunSpec } from "./run-spec.js";
 import { permits } from "./sandbox/credentials.js";
+import { redirectFailure } from "./exec/redirect-failure.js";
 import { JustBashFs } from "./sandbox/just-bash-fs.js";
 import { ProcessFs } from "./sandbox/process-fs.js";
 import { VirtualMounts } from "./sandbox/virtual-mounts.js";
@@ -101,7 +102,10 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
     },
   };
   bash = new Bash({
-    fs: new JustBashFs(pfs, hook),
+    fs: new JustBashFs(pfs, hook, (target, err, op, shell, line) => {
+      const frame = step.shell.frames.at(-1);
+      return redirectFailure(step.shellKind, shell, target, err, op, Math.max(1, line - (frame?.prologueLines ?? 0)));
+    }),
     cwd,
     env,
     // Scripts are the Dockerfile's own, and no JavaScript runtime is enabled; the global

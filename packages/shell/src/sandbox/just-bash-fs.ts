@@ -1,5 +1,6 @@
 import type { BufferEncoding, ByteString, CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from "just-bash";
 import { unsafeBytesFromLatin1 } from "just-bash";
+import type { RedirectFailure } from "../exec/redirect-failure.js";
 import type { ResolverHook } from "../exec/resolver-hook.js";
 import { errorCode, fsError } from "../util/errors.js";
 import { joinPath, resolvePath } from "../util/paths.js";
@@ -40,6 +41,8 @@ function toFsStat(n: Node): FsStat {
   };
 }
 
+export type RedirectWording = (target: string, err: unknown, op: "create" | "open", shell: string, line: number) => RedirectFailure | undefined;
+
 /**
  * just-bash's view of a step's filesystem: its IFileSystem interface over ProcessFs.
  * It deliberately has no writeFileSync, so just-bash never writes its command stubs into the
@@ -49,7 +52,16 @@ export class JustBashFs implements IFileSystem {
   constructor(
     private readonly pfs: ProcessFs,
     private readonly hook?: ResolverHook,
+    private readonly redirects?: RedirectWording,
   ) {}
+
+  /**
+   * Called by just-bash (patched, see the package README) when a redirection's file cannot be
+   * opened: the shell's own words and status for it, instead of aborting the script.
+   */
+  redirectFailure(target: string, err: unknown, op: "create" | "open", shell: string | undefined, line: number | undefined): RedirectFailure | undefined {
+    return this.redirects?.(target, err, op, shell || "sh", line ?? 1);
+  }
 
   async readFile(path: string, options?: ReadOpts): Promise<string> {
     const data = this.pfs.readFile(path);
