@@ -1,14 +1,15 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BUSYBOX_TAR, cli, CLI, isRawError, REPO, tempDir, writeTree, type Counts } from "./lib.js";
+import { BUSYBOX_TAR, cli, CLI, isRawError, REPO, size, tempDir, writeTree, type Counts } from "./lib.js";
 import { paxRecord, tar } from "./tarmaker.js";
 
 interface Bomb {
   name: string;
   files: Record<string, string | Buffer>;
   args?: string[];
+  env?: NodeJS.ProcessEnv;
   /** A message the refusal must contain. */
   expect: RegExp;
 }
@@ -42,8 +43,9 @@ export async function bombs(): Promise<Counts> {
     // Whichever comes first on the machine: the time limit or awk's share of the command limit.
     { name: "awk-loop", files: { Dockerfile: "FROM busybox:rel\nRUN awk 'BEGIN { while (1) x++ }'\n" }, args: ["--run-timeout", "3"], expect: /time limit \(3000 ms\)|step limit: awk: while loop exceeded maximum iterations/ },
     { name: "zero-hash", files: { Dockerfile: "FROM busybox:rel\nRUN head -c 2000000000 /dev/zero | sha256sum\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB \(use --memory\)/ },
-    // Random bytes: zeros from /dev/zero are kept as a size and build in any budget (below).
-    { name: "dd-20000", files: { Dockerfile: "FROM busybox:rel\nRUN dd if=/dev/urandom of=/f bs=1M count=20000\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB/ },
+    // Random bytes past the spill threshold go to disk, so the disk is what stops 20 GB: here a
+    // spill limit of 1 GiB stands for a full disk, and dd fails as on one.
+    { name: "dd-20000", files: { Dockerfile: "FROM busybox:rel\nRUN dd if=/dev/urandom of=/f bs=1M count=20000\n" }, args: ["--memory", "256m"], env: { TSBUILD_SPILL_LIMIT: String(2 ** 30) }, expect: /dd: can't open '\/f': No space left on device/ },
     { name: "files-add-up", files: { Dockerfile: "FROM busybox:rel\nRUN for i in 1 2 3 4 5 6; do head -c 60000000 /dev/urandom > /f$i; done\n" }, args: ["--memory", "256m"], expect: /memory limit of 256 MiB/ },
     { name: "env-doubling", files: { Dockerfile: `FROM busybox:rel\nENV e0=ab\n${env}\n` }, args: ["--memory", "256m"], expect: /environment .* exceeds .*\(use --memory\) \(Dockerfile:\d+: ENV/ },
     { name: "meta-arg-substitution", files: { Dockerfile: "ARG x=${}\nFROM busybox:rel\n" }, expect: /bad substitution \(Dockerfile:1: ARG/ },
@@ -52,7 +54,7 @@ export async function bombs(): Promise<Counts> {
   for (const b of list) {
     counts.bombs++;
     const ctx = writeTree(tempDir(`bomb-${b.name}`), b.files);
-    const r = await cli(["build", "--root", root, ...(b.args ?? []), ctx], { timeoutMs: 120_000 });
+    const r = await cli(["build", "--root", root, ...(b.args ?? []), ctx], { timeoutMs: 120_000, env: b.env });
     counts.slowestMs = Math.max(counts.slowestMs, r.ms);
     if (r.signal) counts.hangs++;
     else if (r.code !== 0 && b.expect.test(r.stderr + r.stdout)) counts.stoppedWithMessage++;
@@ -111,7 +113,28 @@ export async function bombs(): Promise<Counts> {
     console.error(`bomb zero-files: exit ${built.code}\n${(built.stderr + built.stdout).slice(-2000)}`);
   }
   if (built.code !== 0 && isRawError(built.stderr)) counts.rawErrors++;
+  counts.bombs++;
+  const spilled = await spilledRandomFiles(root);
+  counts.slowestMs = Math.max(counts.slowestMs, spilled.ms);
+  if (spilled.ok) counts.stoppedWithMessage++;
+  else counts.wrongMessage++;
   return counts;
+}
+
+/**
+ * Random bytes far past the budget (300 MB in CI, 1.5 GB in the full run) must build: a file past
+ * the spill threshold keeps its bytes in an unlinked temp file, never in Node's heap. The copy
+ * and both sums must agree, and nothing may be left in the spill directory.
+ */
+async function spilledRandomFiles(root: string): Promise<{ ok: boolean; ms: number }> {
+  const mb = size(300, 1500);
+  const spillDir = tempDir("bomb-spill-dir");
+  const ctx = writeTree(tempDir("bomb-spill"), { Dockerfile: `FROM busybox:rel\nRUN dd if=/dev/urandom of=/f bs=1M count=${mb} && cp /f /g && sha256sum /f /g && wc -c /g\n` });
+  const r = await cli(["build", "--root", root, "--memory", "256m", "--no-cache", ctx], { timeoutMs: size(300_000, 900_000), env: { TSBUILD_SPILL_DIR: spillDir } });
+  const sums = [...r.stdout.matchAll(/^([0-9a-f]{64})  \/[fg]$/gm)].map((m) => m[1]);
+  const ok = r.code === 0 && sums.length === 2 && sums[0] === sums[1] && r.stdout.includes(`${mb * 2 ** 20} /g`) && readdirSync(spillDir).length === 0;
+  if (!ok) console.error(`bomb spilled-random-files: exit ${r.code} signal ${r.signal}, spill dir ${JSON.stringify(readdirSync(spillDir))}\n${(r.stderr + r.stdout).slice(-2000)}`);
+  return { ok, ms: r.ms };
 }
 
 /** A build with --run-timeout 2 whose RUN calls a model that loops forever, run as the CLI runs it (watchdog armed). */

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { createHash, randomBytes } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
 import { buildDir, busyboxStore, contextDir, restoreMemoryBudget } from "./helpers.js";
 
 const GiB = 2 ** 30;
@@ -27,5 +28,42 @@ describe("files larger than memory in a build", () => {
     const layers = await store.getImage(r.imageId)!.layers();
     const sizes = await Promise.all(layers.map((l) => l.size()));
     expect(sizes[1]).toBe(5 * GiB + 4);
+  });
+});
+
+// Issue 17: files past the spill threshold keep their bytes in a temp file, not in memory.
+describe("files spilled to disk in a build", () => {
+  restoreMemoryBudget();
+  const saved = process.env.TSBUILD_SPILL_THRESHOLD;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TSBUILD_SPILL_THRESHOLD;
+    else process.env.TSBUILD_SPILL_THRESHOLD = saved;
+  });
+
+  it("random bytes past the budget go through RUN, the store, COPY --from and a context COPY intact", async () => {
+    process.env.TSBUILD_MEMORY = "8m";
+    process.env.TSBUILD_SPILL_THRESHOLD = String(2 ** 20);
+    const ctxFile = randomBytes(3 * 2 ** 20 + 17);
+    const store = await busyboxStore();
+    const dir = contextDir({
+      Dockerfile: [
+        "FROM busybox:test AS big",
+        "RUN dd if=/dev/urandom of=/big bs=1M count=12 2>/dev/null && sha256sum /big",
+        "FROM busybox:test",
+        "COPY --from=big /big /big",
+        "COPY ctx.bin /ctx.bin",
+        "RUN sha256sum /big /ctx.bin",
+        "",
+      ].join("\n"),
+      "ctx.bin": ctxFile,
+    });
+    const r = await buildDir(store, dir);
+    const sums = [...r.log.matchAll(/^([0-9a-f]{64}) {2}\/(big|ctx\.bin)$/gm)].map((m) => `${m[2]} ${m[1]}`);
+    expect(sums).toHaveLength(3);
+    expect(sums[1]).toBe(sums[0]);
+    expect(sums[2]).toBe(`ctx.bin ${createHash("sha256").update(ctxFile).digest("hex")}`);
+    const layers = await store.getImage(r.imageId)!.layers();
+    const sizes = await Promise.all(layers.map((l) => l.size()));
+    expect(sizes.slice(1)).toEqual([12 * 2 ** 20, ctxFile.length]);
   });
 });

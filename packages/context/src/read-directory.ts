@@ -264,6 +264,8 @@ class FileRecord implements ContextRecord, FileStat {
   knownTarsum?: string = undefined;
   private kept: Buffer | undefined;
   private reads = 0;
+  /** Only on a file past the spill threshold (no field on the others): its bytes a megabyte at a time. */
+  declare chunks?: () => Iterable<Buffer>;
 
   constructor(
     /** The context directory with a trailing "/": the file's path is that and its name (no string kept per file). */
@@ -279,6 +281,7 @@ class FileRecord implements ContextRecord, FileStat {
     this.dev = st.dev;
     this.mode = st.mode;
     this.stat = this;
+    if (st.size > streamAbove()) this.chunks = () => streamAsWalked(this.prefix + this.header.name, this);
   }
 
   get mtime(): Date {
@@ -303,6 +306,27 @@ class FileRecord implements ContextRecord, FileStat {
  * link to elsewhere) while an earlier step runs cannot bring a host file into the image.
  */
 function readAsWalked(abs: string, walked: FileStat): Buffer {
+  const fd = openAsWalked(abs, walked);
+  try {
+    const size = walked.size;
+    if (size > buffer.constants.MAX_LENGTH) {
+      throw new ContextError(`error checking context: '${abs}' is ${size} bytes, more than one file may hold in memory (${buffer.constants.MAX_LENGTH})`);
+    }
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = fs.readSync(fd, data, filled, size - filled, filled);
+      if (n === 0) throw changed(abs, "it was truncated");
+      filled += n;
+    }
+    return data;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The file the walk saw, open (O_NOFOLLOW, then checked against the walk's lstat), or an error. */
+function openAsWalked(abs: string, walked: FileStat): number {
   let fd: number;
   try {
     fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
@@ -315,18 +339,42 @@ function readAsWalked(abs: string, walked: FileStat): Buffer {
     const now = fs.fstatSync(fd);
     if (!now.isFile() || now.dev !== walked.dev || now.ino !== walked.ino) throw changed(abs, "another file is now in its place");
     if (now.size !== walked.size || now.mtimeMs !== walked.mtimeMs) throw changed(abs, "its content changed");
-    const size = now.size;
-    if (size > buffer.constants.MAX_LENGTH) {
-      throw new ContextError(`error checking context: '${abs}' is ${size} bytes, more than one file may hold in memory (${buffer.constants.MAX_LENGTH})`);
+    return fd;
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/** Files larger than this are read in chunks (hashed and copied a megabyte at a time), never whole. */
+const STREAM_ABOVE = 64 << 20;
+
+/** The file-size threshold: the builder's spill threshold (TSBUILD_SPILL_THRESHOLD) when set. */
+function streamAbove(): number {
+  const env = Number(process.env.TSBUILD_SPILL_THRESHOLD);
+  return Number.isSafeInteger(env) && env > 0 ? env : STREAM_ABOVE;
+}
+
+const STREAM_CHUNK = 1 << 20;
+
+/**
+ * The bytes of the file the walk saw, a megabyte at a time, with readAsWalked's checks: a file
+ * too large to hold (a 1.5 GB context file) is hashed and copied without ever being one Buffer.
+ */
+function* streamAsWalked(abs: string, walked: FileStat): Generator<Buffer> {
+  const fd = openAsWalked(abs, walked);
+  try {
+    for (let pos = 0; pos < walked.size; ) {
+      const chunk = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, walked.size - pos));
+      let filled = 0;
+      while (filled < chunk.length) {
+        const n = fs.readSync(fd, chunk, filled, chunk.length - filled, pos + filled);
+        if (n === 0) throw changed(abs, "it was truncated");
+        filled += n;
+      }
+      pos += filled;
+      yield chunk;
     }
-    const data = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = fs.readSync(fd, data, filled, size - filled, filled);
-      if (n === 0) throw changed(abs, "it was truncated");
-      filled += n;
-    }
-    return data;
   } finally {
     fs.closeSync(fd);
   }

@@ -24,6 +24,8 @@ export interface ContextRecord {
   mtimeSeconds?: number;
   /** Content of a regular file; empty for everything else. */
   data(): Buffer;
+  /** A large file's content a megabyte at a time (read again at each iteration), never whole. */
+  chunks?(): Iterable<Buffer>;
   /** A directory context's file: its lstat, which keys the sum cache (sum-cache.ts). */
   stat?: FileStat;
   /** The tarsum when it is known without reading the content (sum-cache.ts). */

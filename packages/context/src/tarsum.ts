@@ -23,7 +23,7 @@ export interface TarsumHeader {
  * moby pkg/tarsum Version1 for one entry: sha256 over each selected header field written as
  * key+value (mtime left out, uname and gname blanked), then sorted xattrs, then the content.
  */
-export function tarsumV1(h: TarsumHeader, content?: Uint8Array): string {
+export function tarsumV1(h: TarsumHeader, content?: Uint8Array | Iterable<Uint8Array>): string {
   const hash = createHash("sha256");
   const fields: Array<[string, string]> = [
     ["name", h.name],
@@ -44,6 +44,8 @@ export function tarsumV1(h: TarsumHeader, content?: Uint8Array): string {
   let text = "";
   for (const [k, v] of fields) text += k + v;
   hash.update(text, "utf8");
-  if (content && content.length > 0) hash.update(content);
+  if (content instanceof Uint8Array) {
+    if (content.length > 0) hash.update(content);
+  } else if (content) for (const c of content) hash.update(c);
   return hash.digest("hex");
 }

@@ -7,6 +7,8 @@ import type { ContextEntry } from "./types.js";
 /** Where a node's bytes come from: its tar record (a file's, shared by its hard links) or nothing. */
 interface Content {
   data(): Buffer;
+  /** A large file's bytes in chunks (ContextRecord.chunks). */
+  chunks?(): Iterable<Buffer>;
 }
 
 const NO_CONTENT: Content = { data: () => EMPTY };
@@ -45,6 +47,12 @@ export class ContextNode implements ContextEntry {
 
   get hash(): string {
     return (this.cachedHash ??= this.tree.sumOf(this.path) ?? this.path);
+  }
+
+  /** A large file's content in chunks (see ContextRecord.chunks); undefined: use data(). */
+  get chunks(): (() => Iterable<Buffer>) | undefined {
+    const content = this.content;
+    return this.type === "file" && content.chunks ? () => content.chunks!() : undefined;
   }
 
   mtimeSecondsOf(): number {
@@ -285,7 +293,7 @@ export class ContextTree {
 
 /** The record's tarsum from its header and content. */
 export function recordTarsum(rec: ContextRecord): string {
-  return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? rec.data() : undefined);
+  return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? (rec.chunks?.() ?? rec.data()) : undefined);
 }
 
 function sortedBytewise(names: string[]): boolean {

@@ -21,6 +21,8 @@ export interface ContextEntry {
    * Read-only: a directory context hands the buffer it read for the tarsum to the next caller.
    */
   data(): Buffer;
+  /** A large file's content in chunks, read as iterated (the route that never holds it whole). */
+  chunks?(): Iterable<Buffer>;
   /**
    * The tarsum v1 hex of this entry as Docker computes it. A directory that the tar only
    * implies (it holds entries but has none of its own) has no tarsum: Docker then uses its

@@ -47,7 +47,7 @@ export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableSt
     }
     if (e.type === "dir") dirTimes.push([link.node, e.mtime]);
     unpacked.add(link);
-  });
+  }, tree.spill);
   for (const [node, mtime] of dirTimes) {
     node.mtime = mtime;
     node.atime = mtime;

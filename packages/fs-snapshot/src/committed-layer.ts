@@ -22,13 +22,13 @@ export class CommittedLayer implements LayerDiff {
   }
 
   get tar(): Buffer {
-    return (this.joined ??= Buffer.concat(this.written.chunks));
+    return (this.joined ??= Buffer.concat([...this.tarChunks()]));
   }
 
   get diffID(): string {
     if (this.digest === undefined) {
       const h = createHash("sha256");
-      for (const c of this.written.chunks) h.update(c);
+      for (const c of this.tarChunks()) h.update(c);
       this.digest = "sha256:" + h.digest("hex");
     }
     return this.digest;
@@ -38,8 +38,18 @@ export class CommittedLayer implements LayerDiff {
     return hashEntries(this.written);
   }
 
-  tarChunks(): readonly Buffer[] {
-    return this.written.chunks;
+  /** The tar's buffers; a file's spilled bytes are read from disk, a megabyte at a time, as they are reached. */
+  tarChunks(): Iterable<Buffer> {
+    const { chunks, lazy } = this.written;
+    if (!lazy) return chunks as Buffer[];
+    return {
+      *[Symbol.iterator]() {
+        for (const c of chunks) {
+          if (Buffer.isBuffer(c)) yield c;
+          else yield* c;
+        }
+      },
+    };
   }
 
   /** The step's layer as @tsbuild/image's Layer: diffID and size are the ones already known. */
@@ -48,8 +58,6 @@ export class CommittedLayer implements LayerDiff {
   }
 
   get tarSize(): number {
-    let n = 0;
-    for (const c of this.written.chunks) n += c.length;
-    return n;
+    return this.written.tarSize;
   }
 }

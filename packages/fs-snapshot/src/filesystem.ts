@@ -19,9 +19,12 @@ export interface FileSystem {
   readFile(p: string): Buffer;
   /** Bytes [offset, offset+length), clipped to the file's end: the route for large files. */
   readRange(p: string, offset: number, length: number): Buffer;
-  /** The file's bytes as shared buffers in order, for files of any size. */
-  readChunks(p: string): Buffer[];
-  /** Zero bytes of the file held as a size only, not in memory. */
+  /**
+   * The file's bytes as buffers in order, for files of any size: shared (never modify them), and
+   * read from disk as the iteration goes for a file spilled there. Iterable more than once.
+   */
+  readChunks(p: string): Iterable<Buffer>;
+  /** Bytes of the file not held in memory: zeros held as a size only, and bytes spilled to disk. */
   placeholderBytes(p: string): number;
   /** Cuts or extends with zeros kept as a placeholder; creates a missing file. */
   truncate(p: string, size: number, opts?: WriteFileOptions): void;

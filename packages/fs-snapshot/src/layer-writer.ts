@@ -16,12 +16,19 @@ export interface LayerOptions {
 }
 
 export interface WrittenLayer {
-  /** The tar as written: headers, padding, and views of the file contents (nothing copied). */
-  chunks: Buffer[];
+  /**
+   * The tar as written: headers, padding, and views of the file contents (nothing copied); the
+   * contents of a file with spilled bytes as one iterable that reads them from disk when walked.
+   */
+  chunks: Array<Buffer | Iterable<Buffer>>;
+  /** Some of `chunks` are iterables (read when walked), not buffers. */
+  lazy: boolean;
+  /** Length of the tar in bytes. */
+  tarSize: number;
   /** The conformance shape; a regular file's sha256 is filled in by {@link hashEntries}. */
   entries: LayerEntry[];
   /** Regular files' entries (indexes into entries) and the contents they describe, as chunks. */
-  unhashed: Array<[number, Buffer[]]>;
+  unhashed: Array<[number, Iterable<Buffer>]>;
   size: number;
   /** Tree entries inspected: proportional to the diff, never to the whole tree. */
   visited: number;
@@ -56,9 +63,11 @@ export function writeLayer(upper: UpperDir, root: Link, opts: LayerOptions): Wri
 }
 
 class LayerWriter {
-  private readonly chunks: Buffer[] = [];
+  private readonly chunks: Array<Buffer | Iterable<Buffer>> = [];
+  private lazy = false;
+  private tarSize = 0;
   private readonly entries: LayerEntry[] = [];
-  private readonly unhashed: Array<[number, Buffer[]]> = [];
+  private readonly unhashed: Array<[number, Iterable<Buffer>]> = [];
   private readonly firstName = new Map<INode, string>();
   private size = 0;
   private visited = 0;
@@ -152,12 +161,20 @@ class LayerWriter {
     this.entries.push(emptyFileEntry(name, modeString(perm), dir.uid, dir.gid));
   }
 
-  private add(h: TarHeader, body?: Buffer[], length = 0): void {
-    this.chunks.push(encodeHeader(h));
+  private add(h: TarHeader, body?: Iterable<Buffer>, length = 0): void {
+    const header = encodeHeader(h);
+    this.chunks.push(header);
+    this.tarSize += header.length;
     if (body && length > 0) {
-      for (const c of body) this.chunks.push(c);
+      // Buffers are listed one by one; anything else (spilled bytes) stays one part, read when walked.
+      if (Array.isArray(body)) for (const c of body as Buffer[]) this.chunks.push(c);
+      else {
+        this.chunks.push(body);
+        this.lazy = true;
+      }
       const pad = padding(length);
       if (pad > 0) this.chunks.push(zeroPadding(pad));
+      this.tarSize += length + pad;
     }
   }
 
@@ -168,7 +185,8 @@ class LayerWriter {
 
   finish(): WrittenLayer {
     this.chunks.push(END_OF_ARCHIVE);
-    return { chunks: this.chunks, entries: this.entries, unhashed: this.unhashed, size: this.size, visited: this.visited };
+    this.tarSize += END_OF_ARCHIVE.length;
+    return { chunks: this.chunks, lazy: this.lazy, tarSize: this.tarSize, entries: this.entries, unhashed: this.unhashed, size: this.size, visited: this.visited };
   }
 }
 

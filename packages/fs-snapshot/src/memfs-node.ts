@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { Volume } from "memfs";
+import { SpillRange, spillThreshold, type SpillFile } from "./spill.js";
 
 /**
  * Typed access to memfs's core objects. RootFS drives the memfs `Superblock`, `Link` (a directory
@@ -164,7 +165,12 @@ export function pathOf(link: Link): string {
 // placeholder: what `truncate -s`, `dd if=/dev/zero` and large zero writes make) and buffers
 // appended after them. Such a file can be larger than any Node Buffer; its readers take it in
 // chunks (contentChunks) or ranges. Segments are never modified once stored, like [0, size).
-export type Segment = Buffer | number;
+//
+// The third kind of segment is a range of the tree's spill file (spill.ts): a file whose bytes in
+// memory would pass spillThreshold() has them moved there, and its later writes go there too, so
+// no file holds more than the threshold in Node's heap. The spill file is append-only, so such a
+// range is as immutable as a buffer segment.
+export type Segment = Buffer | number | SpillRange;
 
 interface NodeStorage {
   buf: Buffer;
@@ -210,6 +216,10 @@ function segLength(seg: Segment): number {
   return typeof seg === "number" ? seg : seg.length;
 }
 
+function isSpilled(seg: Segment): seg is SpillRange {
+  return seg instanceof SpillRange;
+}
+
 function tailLength(s: NodeStorage): number {
   let n = 0;
   if (s.tail) for (const seg of s.tail) n += segLength(seg);
@@ -237,25 +247,54 @@ export function placeholderSize(node: INode): number {
   return n;
 }
 
-/**
- * The file's bytes as a list of buffers (stored bytes, shared chunks of zeros): what the layer
- * writer and hashing walk. The list is a snapshot: later writes to the node never change it.
- */
-export function contentChunks(node: INode): Buffer[] {
-  const s = storage(node);
-  const out: Buffer[] = [];
-  if (s.size > 0) out.push(s.buf.subarray(0, s.size));
-  for (const seg of s.tail ?? []) {
-    if (typeof seg === "number") pushZeros(out, seg);
-    else if (seg.length > 0) out.push(seg);
-  }
-  return out;
+/** Bytes of the file kept in the spill file (on disk, not in memory). */
+export function spilledSize(node: INode): number {
+  let n = 0;
+  for (const seg of storage(node).tail ?? []) if (isSpilled(seg)) n += seg.length;
+  return n;
 }
 
-function pushZeros(out: Buffer[], n: number): void {
+/** Bytes of the file held in Node's memory (neither placeholder zeros nor spilled). */
+export function inMemorySize(node: INode): number {
+  const s = storage(node);
+  let n = s.size;
+  for (const seg of s.tail ?? []) if (Buffer.isBuffer(seg)) n += seg.length;
+  return n;
+}
+
+/** Whether contentView returns a view of the stored bytes (else it made a new Buffer). */
+export function contentIsOneBuffer(node: INode): boolean {
+  return !storage(node).tail?.length;
+}
+
+/**
+ * The file's bytes as buffers in order (stored bytes, shared chunks of zeros, spilled ranges read
+ * a megabyte at a time as the iteration reaches them): what the layer writer, hashing and the
+ * shell's streaming applets walk. It can be iterated any number of times, and it is a snapshot:
+ * the segments are taken now, and later writes to the node never change them.
+ */
+export function contentChunks(node: INode): Iterable<Buffer> {
+  const s = storage(node);
+  const segs: Segment[] = [];
+  if (s.size > 0) segs.push(s.buf.subarray(0, s.size));
+  for (const seg of s.tail ?? []) if (segLength(seg) > 0) segs.push(seg);
+  // Without spilled bytes the list is cheap to make whole (zeros are references to one buffer).
+  if (!segs.some(isSpilled)) return [...segmentChunks(segs)];
+  return { [Symbol.iterator]: () => segmentChunks(segs) };
+}
+
+function* segmentChunks(segs: Segment[]): Generator<Buffer> {
+  for (const seg of segs) {
+    if (typeof seg === "number") yield* zeroChunks(seg);
+    else if (isSpilled(seg)) yield* seg.chunks();
+    else yield seg;
+  }
+}
+
+function* zeroChunks(n: number): Generator<Buffer> {
   const z = zeroChunkBuffer();
-  for (; n >= ZERO_CHUNK; n -= ZERO_CHUNK) out.push(z);
-  if (n > 0) out.push(z.subarray(0, n));
+  for (; n >= ZERO_CHUNK; n -= ZERO_CHUNK) yield z;
+  if (n > 0) yield z.subarray(0, n);
 }
 
 /** Bytes [offset, offset+length) (clipped to the file), copied. */
@@ -272,16 +311,27 @@ export function contentRange(node: INode, offset: number, length: number): Buffe
     const len = segLength(seg);
     const from = Math.max(start, pos);
     const to = Math.min(end, pos + len);
-    if (from < to && typeof seg !== "number") seg.copy(out, from - start, from - pos, to - pos);
+    if (from < to && isSpilled(seg)) seg.copyTo(out, from - start, from - pos, to - pos);
+    else if (from < to && Buffer.isBuffer(seg)) seg.copy(out, from - start, from - pos, to - pos);
     pos += len;
     if (pos >= end) break;
   }
   return out;
 }
 
-/** Takes ownership of `buf` (no copy). Capacity = length, so a later append reallocates. */
-export function setContent(node: INode, buf: Buffer): void {
+/**
+ * Takes ownership of `buf` (no copy). Capacity = length, so a later append reallocates. Given a
+ * spill file, bytes past the spill threshold go there instead (and `buf` is not kept).
+ */
+export function setContent(node: INode, buf: Buffer, spill?: SpillFile): void {
   const s = storage(node);
+  if (spill && buf.length > spillThreshold()) {
+    s.buf = EMPTY;
+    s.size = 0;
+    s.capacity = 0;
+    s.tail = [spill.append(buf)];
+    return;
+  }
   s.buf = buf;
   s.size = buf.length;
   s.capacity = buf.length;
@@ -316,7 +366,7 @@ export function resizeContent(node: INode, size: number): void {
   for (const seg of s.tail ?? []) {
     if (pos >= size) break;
     const len = Math.min(segLength(seg), size - pos);
-    tail.push(typeof seg === "number" ? len : seg.subarray(0, len));
+    tail.push(typeof seg === "number" ? len : isSpilled(seg) ? seg.slice(0, len) : seg.subarray(0, len));
     pos += len;
   }
   if (size > total) pushSegment(tail, size - total);
@@ -328,7 +378,10 @@ function pushSegment(tail: Segment[], seg: Segment): void {
   if (typeof seg === "number") {
     if (typeof last === "number") tail[tail.length - 1] = last + seg;
     else tail.push(seg);
-  } else if (last !== undefined && typeof last !== "number" && last.length + seg.length <= MERGE_BELOW) {
+  } else if (isSpilled(seg)) {
+    if (last !== undefined && isSpilled(last) && last.joins(seg)) tail[tail.length - 1] = new SpillRange(last.file, last.offset, last.length + seg.length);
+    else tail.push(seg);
+  } else if (last !== undefined && Buffer.isBuffer(last) && last.length + seg.length <= MERGE_BELOW) {
     tail[tail.length - 1] = Buffer.concat([last, seg]);
   } else {
     tail.push(Buffer.from(seg));
@@ -351,10 +404,21 @@ export function allZero(data: Uint8Array): boolean {
 /**
  * Appends past the used bytes (memfs grows the buffer geometrically); never touches [0, size).
  * A file with a tail grows its tail instead: zeros as a count, other bytes as a new segment.
+ * Given a spill file, a file whose bytes in memory would pass the spill threshold has them moved
+ * there first, and a file already spilled appends there.
  */
-export function appendContent(node: INode, data: Buffer): void {
+export function appendContent(node: INode, data: Buffer, spill?: SpillFile): void {
   if (data.length === 0) return;
   const s = storage(node);
+  if (spill && !allZero(data) && (hasSpilled(s) || inMemorySize(node) + data.length > spillThreshold())) {
+    const tail = spillStored(s, spill);
+    pushSegment(tail, spill.append(data));
+    s.buf = EMPTY;
+    s.size = 0;
+    s.capacity = 0;
+    s.tail = tail;
+    return;
+  }
   if (s.tail?.length) {
     const tail = s.tail.slice();
     pushSegment(tail, allZero(data) ? data.length : data);
@@ -364,6 +428,21 @@ export function appendContent(node: INode, data: Buffer): void {
   const mtime = node.mtime;
   node.write(data, 0, data.length, s.size);
   node.mtime = mtime;
+}
+
+function hasSpilled(s: NodeStorage): boolean {
+  return s.tail?.some(isSpilled) === true;
+}
+
+/**
+ * The file's segments with every in-memory byte written to the spill file: a new list, so the
+ * old state (kept by an undo record) still reads as it did.
+ */
+function spillStored(s: NodeStorage, spill: SpillFile): Segment[] {
+  const tail: Segment[] = [];
+  if (s.size > 0) pushSegment(tail, spill.append(s.buf.subarray(0, s.size)));
+  for (const seg of s.tail ?? []) pushSegment(tail, Buffer.isBuffer(seg) ? spill.append(seg) : seg);
+  return tail;
 }
 
 /** `to` gets `from`'s bytes, sharing them (stored bytes are never rewritten in place). */

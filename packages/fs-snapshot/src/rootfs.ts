@@ -5,7 +5,7 @@ import { Changes } from "./changes.js";
 import { fsError, isFsError, withDest } from "./errors.js";
 import { writeLayer } from "./layer-writer.js";
 import {
-  childNames, contentChunks, contentRange, contentSize, contentView, FileTooLargeError, placeholderSize, allZero, ZERO_CHUNK, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
+  childNames, contentChunks, contentIsOneBuffer, contentRange, contentSize, contentView, FileTooLargeError, placeholderSize, spilledSize, allZero, ZERO_CHUNK, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
 } from "./memfs-node.js";
 import { sortNames, splitPath } from "./names.js";
 import { resolvePath, type Resolved } from "./resolve.js";
@@ -129,7 +129,7 @@ export class RootFS implements FileSystem {
     if (kindOf(node) !== "file") return Buffer.alloc(0);
     try {
       const view = contentView(node);
-      return placeholderSize(node) > 0 ? view : Buffer.from(view);
+      return contentIsOneBuffer(node) ? Buffer.from(view) : view;
     } catch (err) {
       if (err instanceof FileTooLargeError) throw fsError("EFBIG", "read", p);
       throw err;
@@ -147,16 +147,16 @@ export class RootFS implements FileSystem {
    * The file's bytes as buffers in order, shared with the tree (never modify them): the route for
    * files of any size, placeholders of zeros included (their chunks are one shared buffer).
    */
-  readChunks(p: string): Buffer[] {
+  readChunks(p: string): Iterable<Buffer> {
     const node = this.lookup(p, true, "open").node;
     if (isDir(node)) throw fsError("EISDIR", "read", p);
     return kindOf(node) === "file" ? contentChunks(node) : [];
   }
 
-  /** Bytes of the file that are zeros held as a size only (not in memory). */
+  /** Bytes of the file not held in memory: zeros held as a size only, and bytes spilled to disk. */
   placeholderBytes(p: string): number {
     const node = this.lookup(p, true, "open").node;
-    return kindOf(node) === "file" ? placeholderSize(node) : 0;
+    return kindOf(node) === "file" ? placeholderSize(node) + spilledSize(node) : 0;
   }
 
   /** Entry names in byte order. */

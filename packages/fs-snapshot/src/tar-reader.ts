@@ -1,5 +1,6 @@
 import { ByteReader, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
 import { allZero, type Segment } from "./memfs-node.js";
+import { SpillRange, spillThreshold, type SpillFile } from "./spill.js";
 
 export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "other";
 
@@ -39,16 +40,17 @@ const EMPTY: Buffer = Buffer.alloc(0);
 /**
  * Calls `visit` with each entry of an uncompressed layer tar, in order, with its whole body, read
  * by @tsbuild/archive's Go reader (the one every tar in tsbuild goes through). An exception thrown
- * by `visit` stops the read and rejects the promise.
+ * by `visit` stops the read and rejects the promise. Given a spill file, a large body's bytes past
+ * the spill threshold are written there as they are read, never held (an image's 1.5 GB file).
  */
-export async function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, visit: (entry: TarEntry) => void): Promise<void> {
+export async function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, visit: (entry: TarEntry) => void, spill?: SpillFile): Promise<void> {
   const source = Buffer.isBuffer(input) ? [input] : (input as AsyncIterable<unknown>);
   await walkTar(new ByteReader(toAsync(source)), {
     async entry(h, body) {
       if (h.typeflag === "g") return; // a PAX global header describes the archive, not a member
       let data: Buffer = EMPTY;
       if (h.size > LARGE_BODY) {
-        visit({ ...toEntry(h, EMPTY), parts: await partsOf(body) });
+        visit({ ...toEntry(h, EMPTY), parts: await partsOf(body, h.size > spillThreshold() ? spill : undefined) });
         return;
       }
       if (h.size > 0) {
@@ -61,13 +63,22 @@ export async function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, vis
   });
 }
 
-/** A body as parts: zero chunks become counts, other chunks are kept, small ones joined. */
-async function partsOf(body: AsyncIterable<Buffer>): Promise<Segment[]> {
+/**
+ * A body as parts: zero chunks become counts, other chunks are kept, small ones joined; with a
+ * spill file, written there instead (one range while they follow each other).
+ */
+async function partsOf(body: AsyncIterable<Buffer>, spill?: SpillFile): Promise<Segment[]> {
   const parts: Segment[] = [];
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flush = () => {
-    if (pendingBytes > 0) parts.push(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+    if (pendingBytes > 0) {
+      const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      const last = parts[parts.length - 1];
+      const range = spill?.append(bytes);
+      if (range && last instanceof SpillRange && last.joins(range)) parts[parts.length - 1] = new SpillRange(last.file, last.offset, last.length + range.length);
+      else parts.push(range ?? bytes);
+    }
     pending = [];
     pendingBytes = 0;
   };

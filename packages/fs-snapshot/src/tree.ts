@@ -2,6 +2,7 @@ import {
   S_IFDIR, S_IFMT, childNames, createNode, createSuperblock, isDir, saveContent, restoreContent, setContent, appendContent,
   resizeContent, shareContent, typeBits, type INode, type Link, type NodeKind, type Superblock,
 } from "./memfs-node.js";
+import { SpillFile } from "./spill.js";
 import type { UndoLog } from "./undo.js";
 
 export interface NodeInit {
@@ -25,6 +26,8 @@ export class Tree {
   readonly sb: Superblock;
   readonly root: Link;
   undo: UndoLog | null = null;
+  /** Where this tree's large files keep their bytes (opened on first use). */
+  readonly spill = new SpillFile();
 
   constructor(rootMtime: Date) {
     this.sb = createSuperblock();
@@ -42,7 +45,7 @@ export class Tree {
     const node = createNode(this.sb, typeBits(init.kind) | (init.perm & 0o7777), init.uid, init.gid, init.mtime);
     if (init.kind === "symlink") node.symlink = init.symlink ?? "";
     if (init.rdev) node.rdev = init.rdev;
-    if (init.content) setContent(node, init.content);
+    if (init.content) setContent(node, init.content, this.spill);
     return node;
   }
 
@@ -150,7 +153,7 @@ export class Tree {
   /** Replaces the bytes, taking ownership of `buf`. */
   replaceContent(node: INode, buf: Buffer): void {
     const old = saveContent(node);
-    setContent(node, buf);
+    setContent(node, buf, this.spill);
     this.undo?.push(() => restoreContent(node, old));
   }
 
@@ -163,7 +166,7 @@ export class Tree {
 
   appendContent(node: INode, data: Buffer): void {
     const old = saveContent(node);
-    appendContent(node, data);
+    appendContent(node, data, this.spill);
     this.undo?.push(() => restoreContent(node, old));
   }
 

@@ -42,9 +42,10 @@ export interface LayerDiff {
   /**
    * The same bytes as the buffers they were written from, without joining them: the way to hand
    * a large layer to a store (ImageStore.putLayer takes an iterable of chunks) without holding it
-   * twice. The buffers are shared with the tree and must not be modified.
+   * twice. The buffers are shared with the tree and must not be modified. A file's bytes spilled
+   * to disk are read as the iteration reaches them; it can be iterated more than once.
    */
-  tarChunks(): readonly Buffer[];
+  tarChunks(): Iterable<Buffer>;
   /** Length of the tar in bytes. */
   readonly tarSize: number;
   /** "sha256:<hex>" of tar, computed on first access. */

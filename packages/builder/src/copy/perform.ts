@@ -102,11 +102,15 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
   }
   // The source's bytes are read for this copy and never changed: the tree may keep them.
   const chunks = item.chunks?.();
-  if (chunks && chunks.length > 1) {
-    // A large file (zeros kept as a size among its parts) is written part by part, never joined.
-    fs.writeFile(target, Buffer.alloc(0), { mode, owner, mtime: item.mtime });
-    for (const c of chunks) fs.writeFile(target, c, { append: true, mtime: item.mtime });
-  } else fs.writeFile(target, chunks ? (chunks[0] ?? Buffer.alloc(0)) : item.data(), { mode, owner, mtime: item.mtime, adopt: !chunks });
+  if (chunks) {
+    // A large file (zeros kept as a size among its parts, bytes spilled to disk) is written part by part, never joined.
+    let first = true;
+    for (const c of chunks) {
+      fs.writeFile(target, c, first ? { mode, owner, mtime: item.mtime } : { append: true, mtime: item.mtime });
+      first = false;
+    }
+    if (first) fs.writeFile(target, Buffer.alloc(0), { mode, owner, mtime: item.mtime });
+  } else fs.writeFile(target, item.data(), { mode, owner, mtime: item.mtime, adopt: true });
   // BuildKit's copy sets owner and mode itself, setuid kept (g-17-056).
   if (opts.identity && opts.chmod === undefined && !opts.buildkit) {
     // Untar sets the mode, then fixPermissions chowns: the kernel clears setuid (and a group-executable

@@ -15,7 +15,7 @@ export interface SourceItem {
    * The bytes as buffers in order, when the source can give them so (a stage's filesystem): a
    * file larger than one Buffer (a zero placeholder of gigabytes) is copied and hashed by these.
    */
-  chunks?(): Buffer[];
+  chunks?(): Iterable<Buffer>;
 }
 
 export interface CopySource {

@@ -140,6 +140,7 @@ function contextSource(r: ResolvedSource): CopySource {
     mtime: e.mtime,
     linkname: e.linkname,
     data: () => e.data(),
+    chunks: e.chunks && (() => e.chunks!()),
   });
   if (!r.isDir) return { path: r.path, isDir: false, items: [toItem(r.entry!, "")] };
   const prefix = base ? base + "/" : "";

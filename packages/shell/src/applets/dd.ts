@@ -45,6 +45,10 @@ export const dd: Applet = (ctx) => {
   if (inFile !== undefined && outFile !== undefined && count !== Infinity && ctx.fs.isZeroDevice(ctx.resolve(inFile))) {
     return zerosToFile(ctx, outFile, { count: count as number, inBlock, outBlock, seek: seek as number, notrunc: conv.has("notrunc"), status });
   }
+  if (inFile !== undefined && outFile !== undefined && (seek as number) === 0 && !conv.has("notrunc") && !conv.has("swab") && !conv.has("ucase") && !conv.has("lcase")) {
+    const streamed = streamToFile(ctx, inFile, outFile, { count: count as number, inBlock, outBlock, skip: skip as number, sync: conv.has("sync"), status });
+    if (streamed !== undefined) return streamed;
+  }
   let input: Buffer;
   try {
     const want = count === Infinity ? undefined : ((skip as number) + (count as number)) * inBlock;
@@ -137,6 +141,76 @@ function zerosToFile(ctx: Parameters<Applet>[0], outFile: string, o: ZeroCopy): 
   }
   if (o.status !== "none") {
     ctx.stderr(`${o.count}+0 records in\n${Math.floor(length / o.outBlock)}+${length % o.outBlock ? 1 : 0} records out\n`);
+  }
+  return 0;
+}
+
+/** Inputs at least this long are copied block by block, never held whole. */
+const STREAM_MIN = 8 << 20;
+/** Blocks are written to the output in batches of about this many bytes. */
+const WRITE_BATCH = 1 << 20;
+
+interface StreamCopy {
+  count: number;
+  inBlock: number;
+  outBlock: number;
+  skip: number;
+  sync: boolean;
+  status: string | undefined;
+}
+
+/**
+ * `dd if=F of=G` for a large input (an endless device with a large count, or a large file): read
+ * a block at a time and appended to G in megabyte batches, so neither the input nor the output is
+ * ever one Buffer (the output file spills to disk past its threshold). Undefined: not such a
+ * copy, the caller reads it whole.
+ */
+function streamToFile(ctx: Parameters<Applet>[0], inFile: string, outFile: string, o: StreamCopy): number | undefined {
+  const src = ctx.resolve(inFile);
+  const dst = ctx.resolve(outFile);
+  let endless: boolean;
+  try {
+    endless = ctx.fs.isEndless(src);
+    const st = ctx.fs.stat(src);
+    if (endless ? o.count === Infinity || o.count * o.inBlock < STREAM_MIN : st.virtual || st.type !== "file" || st.size - o.skip * o.inBlock < STREAM_MIN) return undefined;
+    if (ctx.fs.stat(dst).type === "dir") return undefined;
+  } catch {
+    if (!ctx.fs.tryStat(src)) return undefined;
+  }
+  let full = 0;
+  let partial = 0;
+  let written = 0;
+  try {
+    ctx.fs.writeFile(dst, Buffer.alloc(0));
+    let offset = o.skip * o.inBlock;
+    let batch: Buffer[] = [];
+    let batched = 0;
+    const flush = (): void => {
+      if (batched === 0) return;
+      ctx.fs.writeFile(dst, batch.length === 1 ? batch[0] : Buffer.concat(batch), { append: true });
+      written += batched;
+      batch = [];
+      batched = 0;
+    };
+    while (full + partial < o.count) {
+      let block = endless! ? ctx.fs.readUpTo(src, o.inBlock) : ctx.fs.readRange(src, offset, o.inBlock);
+      if (block.length === 0) break;
+      offset += block.length;
+      if (block.length === o.inBlock) full++;
+      else {
+        partial++;
+        if (o.sync) block = Buffer.concat([block, Buffer.alloc(o.inBlock - block.length)]);
+      }
+      batch.push(block);
+      batched += block.length;
+      if (batched >= WRITE_BATCH) flush();
+    }
+    flush();
+  } catch (e) {
+    return fail(ctx, "dd", `can't open '${outFile}': ${describeError(e)}`);
+  }
+  if (o.status !== "none") {
+    ctx.stderr(`${full}+${partial} records in\n${Math.floor(written / o.outBlock)}+${written % o.outBlock ? 1 : 0} records out\n`);
   }
   return 0;
 }

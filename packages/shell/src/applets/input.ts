@@ -30,7 +30,7 @@ export function readOperand(ctx: AppletContext, name: string, file: string, busy
  * An operand's bytes as buffers in order, for the applets that stream (sha256sum, cp): a file of
  * any size, a zero placeholder larger than one Buffer included. Failures as readOperand.
  */
-export function readOperandChunks(ctx: AppletContext, name: string, file: string): Buffer[] | undefined {
+export function readOperandChunks(ctx: AppletContext, name: string, file: string): Iterable<Buffer> | undefined {
   if (file === "-") return [ctx.stdin];
   try {
     const p = ctx.resolve(file);

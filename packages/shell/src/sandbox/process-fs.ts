@@ -168,7 +168,7 @@ export class ProcessFs {
    * size, zero placeholders larger than one Buffer included. Endless devices are refused as
    * readFile refuses them.
    */
-  readChunks(p: string): Buffer[] {
+  readChunks(p: string): Iterable<Buffer> {
     const n = this.stat(p);
     if (n.type === "dir") throw fsError("EISDIR", "read", p);
     this.require(n, 4, "open", p);
@@ -249,9 +249,13 @@ export class ProcessFs {
    * Writes `chunks` as the file's new contents, one after another (zeros in runs of a
    * megabyte or more stay a placeholder), so a copy never joins a large file into one Buffer.
    */
-  writeChunks(p: string, chunks: readonly Buffer[], opts: { mode?: number } = {}): void {
-    this.writeFile(p, chunks.length === 1 ? chunks[0] : Buffer.alloc(0), opts);
-    if (chunks.length > 1) for (const c of chunks) this.writeFile(p, c, { append: true });
+  writeChunks(p: string, chunks: Iterable<Buffer>, opts: { mode?: number } = {}): void {
+    let first = true;
+    for (const c of chunks) {
+      this.writeFile(p, c, first ? opts : { append: true });
+      first = false;
+    }
+    if (first) this.writeFile(p, Buffer.alloc(0), opts);
   }
 
   /**

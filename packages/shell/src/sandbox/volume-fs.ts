@@ -147,7 +147,7 @@ export class VolumeFs implements FileSystem {
     return this.call(at, p, (fs, inner) => fs.readRange(inner, offset, length));
   }
 
-  readChunks(p: string): Buffer[] {
+  readChunks(p: string): Iterable<Buffer> {
     const at = this.locate(p, true, "open");
     return this.call(at, p, (fs, inner) => fs.readChunks(inner));
   }

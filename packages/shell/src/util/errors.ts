@@ -42,6 +42,7 @@ export function describeError(err: unknown): string {
     case "ELOOP": return "Symbolic link loop";
     case "EXDEV": return "Invalid cross-device link";
     case "EFBIG": return "File too large";
+    case "ENOSPC": return "No space left on device";
     default: return err instanceof Error ? err.message : String(err);
   }
 }
