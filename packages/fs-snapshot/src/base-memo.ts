@@ -1,4 +1,4 @@
-import { applyLayerTo } from "./apply-layer.js";
+import { applyVerifiedLayerTo } from "./apply-layer.js";
 import { contentSize, isDir, type INode, type Link } from "./memfs-node.js";
 import { Tree } from "./tree.js";
 
@@ -47,7 +47,7 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
   } else if (!seen.has(key)) {
     seen.add(key);
     if (seen.size > MAX_SEEN) seen.delete(seen.values().next().value!);
-    for (const l of layers) await applyLayerTo(into, await l.open(), now);
+    for (const l of layers) await applyVerifiedLayerTo(into, await l.open(), now);
     return;
   } else {
     kept = { tree: materialise(layers, now), bytes: 0 };
@@ -66,7 +66,7 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
 
 async function materialise(layers: readonly VerifiedLayer[], now: () => Date): Promise<Tree> {
   const tree = new Tree(now());
-  for (const l of layers) await applyLayerTo(tree, await l.open(), now);
+  for (const l of layers) await applyVerifiedLayerTo(tree, await l.open(), now);
   return tree;
 }
 

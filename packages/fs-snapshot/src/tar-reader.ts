@@ -1,4 +1,4 @@
-import { ByteReader, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
+import { ByteReader, forEachChunkEntry, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
 import { allZero, type Segment } from "./memfs-node.js";
 
 export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "other";
@@ -59,6 +59,48 @@ export async function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, vis
       visit(toEntry(h, data));
     },
   });
+}
+
+/**
+ * The same entries, synchronously, from a tar already held as chunks whose bytes a store has
+ * verified (archive's chunk walk has walkTar's header rules but not all of its error checks for
+ * damaged tars, which a verified tar cannot be). Bodies are views of the chunks, as walkTar's are
+ * views of its reads; no promise per entry.
+ */
+export function forEachVerifiedTarEntry(chunks: readonly Buffer[], visit: (entry: TarEntry) => void): void {
+  forEachChunkEntry(chunks, (h) => {
+    const views = h.data;
+    if (h.size > LARGE_BODY) {
+      visit({ ...toEntry(h, EMPTY), parts: partsOfViews(views) });
+      return;
+    }
+    visit(toEntry(h, views.length === 0 ? EMPTY : views.length === 1 ? views[0] : Buffer.concat(views)));
+  });
+}
+
+function partsOfViews(views: readonly Buffer[]): Segment[] {
+  const parts: Segment[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    if (pendingBytes > 0) parts.push(Buffer.concat(pending));
+    pending = [];
+    pendingBytes = 0;
+  };
+  for (const c of views) {
+    if (allZero(c)) {
+      flush();
+      const last = parts[parts.length - 1];
+      if (typeof last === "number") parts[parts.length - 1] = last + c.length;
+      else parts.push(c.length);
+      continue;
+    }
+    pending.push(c);
+    pendingBytes += c.length;
+    if (pendingBytes >= 1 << 20) flush();
+  }
+  flush();
+  return parts;
 }
 
 /** A body as parts: zero chunks become counts, other chunks are kept, small ones joined. */
