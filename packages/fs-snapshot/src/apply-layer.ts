@@ -22,7 +22,7 @@ export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableSt
 }
 
 /** Past this many bytes a verified layer is walked as it streams instead of held first. */
-const HOLD_MAX = 256 * 1024 * 1024;
+export const HOLD_MAX = 256 * 1024 * 1024;
 
 /**
  * applyLayerTo for a layer whose bytes a store has verified against its diffID: read into
@@ -32,13 +32,13 @@ const HOLD_MAX = 256 * 1024 * 1024;
  * is never held whole.
  */
 export async function applyVerifiedLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableStream, now: () => Date): Promise<void> {
-  if (Buffer.isBuffer(input)) return applyChunks(tree, [input], now);
+  if (Buffer.isBuffer(input)) return applyVerifiedChunks(tree, [input], now);
   const chunks: Buffer[] = [];
   let held = 0;
   const it = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   for (;;) {
     const r = await it.next();
-    if (r.done) return applyChunks(tree, chunks, now);
+    if (r.done) return applyVerifiedChunks(tree, chunks, now);
     const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array);
     chunks.push(c);
     held += c.length;
@@ -55,7 +55,8 @@ export async function applyVerifiedLayerTo(tree: Tree, input: Buffer | NodeJS.Re
   await applyLayerTo(tree, Readable.from(rest(), { objectMode: false }), now);
 }
 
-function applyChunks(tree: Tree, chunks: Buffer[], now: () => Date): void {
+/** A verified layer already held as buffers (views of them stay in the tree). */
+export function applyVerifiedChunks(tree: Tree, chunks: readonly Buffer[], now: () => Date): void {
   const apply = new LayerApplier(tree, now);
   forEachVerifiedTarEntry(chunks, (e) => apply.entry(e));
   apply.finish();

@@ -9,6 +9,11 @@ import { LayerRecordError } from "./layerdb.js";
  * than the record itself.
  */
 export async function* readTarSplitFile(path: string): AsyncGenerator<TarSplitEntry> {
+  yield* readTarSplitFileSync(path);
+}
+
+/** readTarSplitFile without a promise per record. */
+export function* readTarSplitFileSync(path: string): Generator<TarSplitEntry> {
   let text: string;
   try {
     text = gunzipSync(readFileSync(path)).toString("utf8");
