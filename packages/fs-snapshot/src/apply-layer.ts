@@ -15,10 +15,15 @@ import type { Tree } from "./tree.js";
  * did not itself put there, an entry replaces whatever non-directory (or directory, unless it is a
  * directory too) was at its path, and directory mtimes are set last.
  */
-export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableStream, now: () => Date): Promise<void> {
-  const apply = new LayerApplier(tree, now);
+export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableStream, now: () => Date, opts: ApplyOptions = {}): Promise<void> {
+  const apply = new LayerApplier(tree, now, opts.cacheParents ?? true);
   await forEachTarEntry(input, (e) => apply.entry(e));
   apply.finish();
+}
+
+export interface ApplyOptions {
+  /** Resolve each entry's parent from the root, as before the cache (the tests' reference). */
+  cacheParents?: boolean;
 }
 
 /** Past this many bytes a verified layer is walked as it streams instead of held first. */
@@ -76,6 +81,7 @@ class LayerApplier {
   constructor(
     private readonly tree: Tree,
     private readonly now: () => Date,
+    private readonly cacheParents = true,
   ) {}
 
   entry(e: TarEntry): void {
@@ -126,10 +132,10 @@ class LayerApplier {
   private parentDir(comps: string[], entryName: string): Link {
     if (comps.length === 1) return this.tree.root;
     const key = comps.length === 2 ? comps[0] : comps.slice(0, -1).join("/");
-    let dir = this.dirs.get(key);
+    let dir = this.cacheParents ? this.dirs.get(key) : undefined;
     if (!dir) {
       dir = ensureDir(this.tree, comps.slice(0, -1), entryName, this.now);
-      this.dirs.set(key, dir);
+      if (this.cacheParents) this.dirs.set(key, dir);
     }
     return dir;
   }
