@@ -23,7 +23,7 @@ import { withRootLock } from "./lock.js";
 import {
   linkDriverDir, lowerDirs, lowerFor, newCacheID, newLinkID, prepareDriverDir, removeDriverDir,
 } from "./overlay.js";
-import { readTarSplitFile, readTarSplitFileSync } from "./tarsplit-file.js";
+import { readTarSplitBatches, readTarSplitFile } from "./tarsplit-file.js";
 import { TarSplitFileWriter } from "./tarsplit-file.js";
 
 const ID_RE = /^sha256:[a-f0-9]{64}$/;
@@ -165,9 +165,13 @@ export class DiskBackend implements Backend {
     const tarSplit = join(this.layout.layerDir(rec.chainID), "tar-split.json.gz");
     const chunks: Buffer[] = [];
     const hash = createHash("sha256");
-    for (const c of assembleSync(readTarSplitFileSync(tarSplit), (name) => readNoFollow(join(diff, this.diffRelative(rec, name))))) {
-      hash.update(c);
-      chunks.push(c);
+    const seen = new Set<string>();
+    const getFile = (name: string) => readNoFollow(join(diff, this.diffRelative(rec, name)));
+    for await (const batch of readTarSplitBatches(tarSplit)) {
+      for (const c of assembleSync(batch, getFile, seen)) {
+        hash.update(c);
+        chunks.push(c);
+      }
     }
     const got = "sha256:" + hash.digest("hex");
     if (got !== rec.diffID) {

@@ -16,9 +16,11 @@ export class IntegrityError extends Error {}
 /**
  * assemble over records and files read synchronously (a store's own files): the same checks, no
  * promise per member. The tar's sha256 is the caller's to check, as with `checkFiles: false`.
+ * `seen` carries the duplicate check across calls over successive batches of one layer's records.
  */
-export function* assembleSync(records: Iterable<TarSplitEntry>, getFile: (name: string, size: number) => Iterable<Buffer>): Generator<Buffer> {
-  const seen = new Set<string>();
+export function* assembleSync(
+  records: Iterable<TarSplitEntry>, getFile: (name: string, size: number) => Iterable<Buffer>, seen = new Set<string>(),
+): Generator<Buffer> {
   for (const r of records) {
     if (r.type !== FILE_TYPE) {
       if (r.payload.length > 0) yield r.payload;
