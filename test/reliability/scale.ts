@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 const store = openStore(${JSON.stringify(root)});
 const base = await importTar(store, readFileSync(${JSON.stringify(BUSYBOX_TAR)}), { ref: "busybox:rel" });
 const cfg = await store.getImage(base).config();
-await store.withLock(async () => {
+await store.withLock(async (store) => {
   for (let i = 0; i < ${images}; i++) {
     const c = structuredClone(cfg);
     c.config.Env = [...(c.config.Env ?? []), "FILL=" + i];

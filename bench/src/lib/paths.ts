@@ -5,7 +5,6 @@ import { fileURLToPath } from "node:url";
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 /** The bundled CLI, as the `tsbuild` bin and `pnpm tsbuild` run it (scripts/bundle-cli.mjs). */
 export const CLI_BIN = join(REPO, "packages/cli/bundle/bin.js");
-export const CLI_MAIN = join(REPO, "packages/cli/bundle/main.js");
 /** Runs the CLI like bin.js and reports the process's peak RSS (see rss-probe.ts). */
 export const RSS_PROBE = join(REPO, "bench/dist/rss-probe.js");
 export const EXAMPLES = join(REPO, "examples");

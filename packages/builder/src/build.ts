@@ -11,7 +11,7 @@ import { StepError, type Step } from "./step.js";
 import type { StageState } from "./state.js";
 import { neededStages } from "./buildkit/stages.js";
 import { finishBuildKit, sayBuildKitStep, startBuildKitStage } from "./buildkit/execute.js";
-import { sayVerticesBeforeError } from "./buildkit/error-vertices.js";
+import { sayBuildKitFailure } from "./buildkit/error-vertices.js";
 import { namedContextNames } from "./named-contexts.js";
 
 /** Docker's classic builder, step by step (moby builder/dockerfile/builder.go dispatchFromDockerfile). */
@@ -20,8 +20,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const dockerfile = parse(opts);
   const plan = selectStages(dockerfile, opts.target);
   const total = dockerfile.metaArgs.length + plan.reduce((n, s) => n + 1 + s.instructions.length, 0);
-  const run = new BuildRun(opts, dockerfile, plan, total);
-  return opts.store.withLock(() => execute(run, tags));
+  // The build runs on the locked store, so what it writes (and a base pulled for it) reuses the lock.
+  return opts.store.withLock((store) => execute(new BuildRun({ ...opts, store }, dockerfile, plan, total), tags));
 }
 
 /** Tags are checked before anything is built, as the CLI and the daemon do (sanitizeRepoAndTags). */
@@ -97,7 +97,7 @@ async function execute(run: BuildRun, tagRefs: NamedRef[]): Promise<BuildResult>
       if (run.opts.buildkit && ins.kind === "CMD") state.bkArgsEscaped = true;
       const current = state;
       await located(run, step, () => dispatch(run, current, step, () => `${ins.kind} is not supported here`)).catch((e: unknown) => {
-        if (run.opts.buildkit) sayVerticesBeforeError(run, stage, current, ins);
+        if (run.opts.buildkit) sayBuildKitFailure(run, stage, current, ins, unlocated(run, step, (e as Error).message));
         throw e;
       });
       // dispatchState.updateRunConfig: the next step's config names the image it starts from.
@@ -155,6 +155,12 @@ async function dispatch(run: BuildRun, state: StageState, step: Step, refused: (
 }
 
 /** A step's failure names the Dockerfile, the line and the instruction (a failed RUN its command and code only). */
+/** An error's own words, without the Dockerfile location located() adds. */
+function unlocated(run: BuildRun, step: Step, message: string): string {
+  const where = ` (${run.dockerfileName}:${step.line.startLine}: ${step.line.original})`;
+  return message.endsWith(where) ? message.slice(0, -where.length) : message;
+}
+
 async function located<T>(run: BuildRun, step: Step, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

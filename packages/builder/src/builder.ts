@@ -31,6 +31,8 @@ export class BuildRun {
   readonly bkCache: BuildKitCache;
   /** BuildKit mode: the vertex counter (#N) and each stage's [k/m] position. */
   bkVertex = 0;
+  /** BuildKit mode: the last step vertex printed, for its ERROR line and the failure's summary. */
+  bkLastVertex?: { vertex: number; name: string };
   /** BuildKit mode: the FROM vertices printed, by image; whether a step has had to run yet. */
   readonly bkFromVertices = new Map<string, { vertex: number; cached: boolean; shared: boolean }>();
   bkSolving = false;

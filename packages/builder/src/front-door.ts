@@ -6,7 +6,8 @@ import { BuildError, type BuildOptions, type BuildResult } from "./options.js";
 
 /**
  * Where a FROM name the build's store lacks may come from (the disk store, a registry, the
- * conformance bases, the built-in images). `find` puts the image into `store` and returns its ID,
+ * conformance bases, the built-in images). `find` puts the image into `store` (the build's, holding
+ * its lock: write through it, not through a store captured earlier) and returns its ID,
  * or undefined to let the next source try.
  */
 export interface ImageSource {
@@ -34,23 +35,32 @@ export const builtinSource: ImageSource = { name: "builtins", find: (ref, store)
  */
 export async function buildImage(opts: FrontDoorOptions): Promise<BuildResult> {
   const { sources = [builtinSource], stderrTail: wantTail, ...rest } = opts;
-  const store = opts.store;
-  // The RUN's stderr since the step began: what a failed build's message quotes.
-  let stepErr: string[] = [];
+  // The end of the RUN's stderr since the step began: what a failed build's message quotes. Only
+  // the end is kept, so a step that writes gigabytes to stderr cannot fill memory with them.
+  let stepErr = "";
+  let stepErrDropped = 0;
   const output = opts.output;
   const errorOutput = opts.errorOutput;
   const options: BuildOptions = {
     ...rest,
-    resolveMissingBase: (ref) => resolveThrough(sources, ref, store),
+    resolveMissingBase: (ref, locked) => resolveThrough(sources, ref, locked),
     builtins: false,
   };
   if (wantTail) {
     options.output = (text) => {
-      if (text.startsWith("Step ")) stepErr = [];
+      if (text.startsWith("Step ")) {
+        stepErr = "";
+        stepErrDropped = 0;
+      }
       output?.(text);
     };
     options.errorOutput = (text) => {
-      stepErr.push(text);
+      stepErr += text;
+      if (stepErr.length > TAIL_KEEP_CHARS * 2) {
+        const cut = stepErr.length - TAIL_KEEP_CHARS;
+        stepErrDropped += linesIn(stepErr, cut);
+        stepErr = stepErr.slice(cut);
+      }
       // Without a writer of its own, stderr goes into the output in red, as the builder does.
       if (errorOutput) errorOutput(text);
       else output?.(`\x1b[91m${text}\x1b[0m`);
@@ -59,7 +69,7 @@ export async function buildImage(opts: FrontDoorOptions): Promise<BuildResult> {
   try {
     return await build(options);
   } catch (e) {
-    if (wantTail && e instanceof BuildError && /returned a non-zero code/.test(e.message)) e.message += stderrTailOf(stepErr.join(""));
+    if (wantTail && e instanceof BuildError && /returned a non-zero code|^executor failed running/.test(e.message)) e.message += stderrTailOf(stepErr, stepErrDropped);
     throw e;
   }
 }
@@ -72,11 +82,20 @@ async function resolveThrough(sources: ImageSource[], ref: string, store: ImageS
   return undefined;
 }
 
+const TAIL_KEEP_CHARS = 64 * 1024;
+
+function linesIn(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < end; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
 /** The last lines the failing RUN wrote to stderr, so a test failure shows why without the log. */
-function stderrTailOf(text: string, lines = 20, chars = 4000): string {
+function stderrTailOf(text: string, droppedLines: number, lines = 20, chars = 4000): string {
   const all = text.replace(/\s+$/, "").split("\n");
-  if (all.length === 1 && all[0] === "") return "";
+  if (all.length === 1 && all[0] === "" && droppedLines === 0) return "";
   const tail = all.slice(-lines).join("\n").slice(-chars);
-  const cut = all.length > lines ? ` (last ${lines} of ${all.length} lines)` : "";
+  const total = all.length + droppedLines;
+  const cut = total > lines ? ` (last ${lines} of ${total} lines)` : "";
   return `\nstderr of the failing step${cut}:\n${tail.replace(/^/gm, "  ")}`;
 }

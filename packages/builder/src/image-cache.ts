@@ -51,7 +51,7 @@ export class ImageCache {
       } else misses.push({ id, diffs, config: cfg.container_config });
     }
     if (this.cacheFrom) {
-      const id = await this.cacheFrom.get(parent, probe, best?.id);
+      const id = await this.cacheFrom.get(parent, probe, best?.id, this.store);
       best = id ? { id, created: "", config: await this.config(id) } : undefined;
     }
     if (best) return { hit: best.id, config: best.config };

@@ -28,8 +28,11 @@ export interface BuildOptions {
   errorOutput?: (text: string) => void;
   /** Seconds since the epoch: clamps every timestamp and clears host fields (SOURCE_DATE_EPOCH). */
   sourceDateEpoch?: number;
-  /** Resolves FROM names the store lacks; returns an image now in the store. Default: the built-in images. */
-  resolveMissingBase?: (ref: string) => Promise<Digest | undefined>;
+  /**
+   * Resolves FROM names the store lacks; returns an image now in the store. Default: the built-in
+   * images. `locked` is the build's store as its lock handed it: write the image through it.
+   */
+  resolveMissingBase?: (ref: string, locked: ImageStore) => Promise<Digest | undefined>;
   /** false: no built-in simulated images (busybox, alpine, debian, ubuntu) for names the store lacks. */
   builtins?: boolean;
   /**
@@ -52,7 +55,7 @@ export interface BuildOptions {
    * build's, with the classic builder's rules (the store's CacheFromSources). `localHit` is what
    * the local cache found; the source decides whether it still counts.
    */
-  cacheFrom?: { get(parent: Digest | undefined, probe: ContainerConfig, localHit?: Digest): Promise<Digest | undefined> };
+  cacheFrom?: { get(parent: Digest | undefined, probe: ContainerConfig, localHit?: Digest, locked?: ImageStore): Promise<Digest | undefined> };
   /**
    * Where COPY --from's source hashes are remembered by layers and patterns (copy/from-sums.ts);
    * the CLI keeps them in the store root, the default keeps them for the process.

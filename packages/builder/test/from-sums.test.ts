@@ -20,8 +20,10 @@ function counting(store: ImageStore): { store: ImageStore; opens: () => number }
   // A layer is read through open() or, when materialising, whole through chunks().
   const wrap = (l: StoredLayer): StoredLayer =>
     Object.assign(Object.create(l) as StoredLayer, { open: () => (opens++, l.open()), chunks: (max: number) => (opens++, l.chunks?.(max) ?? Promise.resolve(undefined)) });
-  const proxy = new Proxy(store, {
+  const counted = (store: ImageStore): ImageStore => new Proxy(store, {
     get(target, prop, receiver) {
+      // A build runs on the store its lock hands it: count that one too.
+      if (prop === "withLock") return <T>(fn: (locked: ImageStore) => Promise<T>) => target.withLock((locked) => fn(counted(locked)));
       if (prop === "getLayer") return (chain: string) => { const l = target.getLayer(chain as never); return l && wrap(l); };
       if (prop === "getImage") {
         return (id: string) => {
@@ -33,7 +35,7 @@ function counting(store: ImageStore): { store: ImageStore; opens: () => number }
       return typeof v === "function" ? v.bind(target) : v;
     },
   });
-  return { store: proxy, opens: () => opens };
+  return { store: counted(store), opens: () => opens };
 }
 
 describe("COPY --from's source hashes are remembered by layers and patterns", () => {

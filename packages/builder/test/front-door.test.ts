@@ -68,6 +68,14 @@ describe("buildImage: the one front door", () => {
     expect(err.message.startsWith(plain.message)).toBe(true);
   });
 
+  test("a failing RUN's long stderr is quoted by its last lines and counted whole, without keeping all of it", async () => {
+    const df = "FROM busybox:test\nRUN seq 1 100000 >&2 && exit 1\n";
+    const err = (await buildImage({ store: await busyboxStore(), context: context(df), stderrTail: true, errorOutput: () => {} }).catch((e) => e)) as BuildError;
+    expect(err).toBeInstanceOf(BuildError);
+    expect(err.message).toContain("stderr of the failing step (last 20 of 100000 lines):\n  99981\n");
+    expect(err.message).toMatch(/ {2}100000$/);
+  });
+
   test("without an error writer, RUN's stderr still reaches the output in red when the tail is kept", async () => {
     let out = "";
     await buildImage({ store: await busyboxStore(), context: context("FROM busybox:test\nRUN echo warn >&2\n"), stderrTail: true, output: (s) => (out += s) });

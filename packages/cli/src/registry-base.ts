@@ -15,10 +15,10 @@ export interface RegistryBuildOptions {
 }
 
 /** FROM names the store lacks: pulled (or, offline, the built-ins); failures are build errors naming what to do. */
-export function cliBaseResolver(o: RegistryBuildOptions): (ref: string) => Promise<Digest | undefined> {
+export function cliBaseResolver(o: RegistryBuildOptions): (ref: string, locked?: ImageStore) => Promise<Digest | undefined> {
   return pullingBaseResolver({
     store: o.store,
-    builtin: (ref) => importBuiltin(o.store, ref),
+    builtin: (ref, store) => importBuiltin(store, ref),
     builtinNames: builtinRefs,
     output: o.output,
     offline: o.offline || offlineFromEnv(o.io.env),

@@ -64,7 +64,7 @@ export class BuildContext {
 
   /** Every entry, in Docker's walk order (depth first, names byte-sorted within each directory). */
   entries(): ContextEntry[] {
-    return [...this.tree.walk()];
+    return this.tree.walk();
   }
 
   /**

@@ -26,7 +26,7 @@ export function goClean(p: string): string {
  * Already in Clean's form (the common case: names from a directory walk or a tar): no empty,
  * "." or ".." component and no trailing slash, so there is nothing to build.
  */
-function isClean(p: string): boolean {
+export function isClean(p: string): boolean {
   if (p === "/") return true;
   if (p.endsWith("/")) return false;
   for (let i = p.startsWith("/") ? 1 : 0; i < p.length; ) {

@@ -13,7 +13,8 @@ import {
 import { DEFAULT_DOCKERFILE } from "./dockerfile.js";
 import { ContextError } from "./errors.js";
 import { byteCompare } from "./gopath.js";
-import { EMPTY, type ContextRecord } from "./record.js";
+import { EMPTY, type ContextRecord, type FileStat } from "./record.js";
+import type { TarsumHeader } from "./tarsum.js";
 
 export interface DirectoryContextOptions {
   /** The Dockerfile: relative to the context directory, or absolute. Default "Dockerfile" (or "dockerfile"). */
@@ -125,20 +126,22 @@ function walkContext(root: string, patterns: IgnorePattern[]): ContextRecord[] {
   const records: ContextRecord[] = [];
   const seenInodes = new Map<string, string>();
   const hasExclusions = patterns.some((p) => p.exclusion);
+  // Names from readdir hold no "/": joining by hand skips path.join's normalising of every path.
+  const prefix = root.endsWith("/") ? root : root + "/";
 
   const visit = (rel: string, parent: ParentMatches) => {
-    const abs = nodePath.join(root, rel);
+    const abs = prefix + rel;
     const st = lstatOrNull(abs);
     if (!st) return;
     const isDir = st.isDirectory();
-    const { matched, results } = matchesUsingParentResults(rel, patterns, parent);
+    const { matched, results } = patterns.length === 0 ? NOTHING_MATCHED : matchesUsingParentResults(rel, patterns, parent);
     if (matched) {
       if (!isDir || !hasExclusions) return;
       // An excluded directory is still entered when an exception pattern names something below it.
       const dirSlash = rel + "/";
       if (!patterns.some((p) => p.exclusion && (p.cleaned + "/").startsWith(dirSlash))) return;
     } else {
-      const rec = toRecord(abs, rel, st, seenInodes);
+      const rec = toRecord(prefix, abs, rel, st, seenInodes);
       if (rec) records.push(rec);
     }
     if (isDir) for (const name of listDir(abs)) visit(`${rel}/${name}`, results);
@@ -146,6 +149,9 @@ function walkContext(root: string, patterns: IgnorePattern[]): ContextRecord[] {
   for (const name of listDir(root)) visit(name, null);
   return records;
 }
+
+/** With no .dockerignore patterns nothing is matched: one shared answer instead of one per path. */
+const NOTHING_MATCHED: { matched: boolean; results: boolean[] } = Object.freeze({ matched: false, results: [] as boolean[] });
 
 function listDir(abs: string): string[] {
   try {
@@ -160,9 +166,11 @@ function listDir(abs: string): string[] {
  * build. The few fields that may exceed 2^53 (a hard link's inode, a device's rdev) are read
  * again as BigInts where they are used.
  */
+const NO_THROW = { throwIfNoEntry: false } as const;
+
 function lstatOrNull(abs: string): fs.Stats | null {
   try {
-    return fs.lstatSync(abs, { throwIfNoEntry: false }) ?? null;
+    return fs.lstatSync(abs, NO_THROW) ?? null;
   } catch {
     return null;
   }
@@ -172,12 +180,24 @@ function bigLstat(abs: string): fs.BigIntStats {
   return fs.lstatSync(abs, { bigint: true });
 }
 
-function toRecord(abs: string, rel: string, st: fs.Stats, seenInodes: Map<string, string>): ContextRecord | null {
+function header(name: string, mode: number, typeflag: string, size: number, linkname: string): TarsumHeader {
+  return { name, mode, uid: 0, gid: 0, size, typeflag, linkname, devmajor: 0, devminor: 0 };
+}
+
+/** The CLI's tar header time: whole seconds, truncated (a small integer, not a heap number). */
+function wholeSeconds(ms: number): number {
+  return Math.trunc(ms / 1000);
+}
+
+function emptyData(): Buffer {
+  return EMPTY;
+}
+
+function toRecord(prefix: string, abs: string, rel: string, st: fs.Stats, seenInodes: Map<string, string>): ContextRecord | null {
   const mode = st.mode & 0o7777;
-  const mtime = new Date(Math.trunc(st.mtimeMs / 1000) * 1000);
-  const base = { mode, uid: 0, gid: 0, size: 0, linkname: "", devmajor: 0, devminor: 0 };
-  const none = () => EMPTY;
-  if (st.isDirectory()) return { header: { ...base, name: rel + "/", typeflag: "5" }, mtime, data: none };
+  if (st.isFile() && st.nlink === 1) return new FileRecord(prefix, header(rel, mode, "0", st.size, ""), st);
+  const mtime = new Date(wholeSeconds(st.mtimeMs) * 1000);
+  if (st.isDirectory()) return { header: header(rel + "/", mode, "5", 0, ""), mtime, data: emptyData };
   if (st.isSocket()) return null; // Go's tar writer refuses sockets; the CLI skips them.
 
   // Anything but a directory with more than one link is hard-linked: later names point at the first.
@@ -185,22 +205,16 @@ function toRecord(abs: string, rel: string, st: fs.Stats, seenInodes: Map<string
     const big = bigLstat(abs);
     const ino = String(big.ino);
     const first = seenInodes.get(ino);
-    if (first !== undefined) {
-      return { header: { ...base, name: rel, typeflag: "1", linkname: first }, mtime, data: none };
-    }
+    if (first !== undefined) return { header: header(rel, mode, "1", 0, first), mtime, data: emptyData };
     seenInodes.set(ino, rel);
   }
-  if (st.isSymbolicLink()) {
-    return { header: { ...base, name: rel, typeflag: "2", linkname: fs.readlinkSync(abs) }, mtime, data: none };
-  }
-  if (st.isFile()) {
-    return { header: { ...base, name: rel, typeflag: "0", size: Number(st.size) }, mtime, data: handOff(abs, st), stat: st };
-  }
+  if (st.isSymbolicLink()) return { header: header(rel, mode, "2", 0, fs.readlinkSync(abs)), mtime, data: emptyData };
+  if (st.isFile()) return new FileRecord(prefix, header(rel, mode, "0", st.size, ""), st);
   const rdev = bigLstat(abs).rdev;
   const devmajor = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
   const devminor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
   const typeflag = st.isFIFO() ? "6" : st.isCharacterDevice() ? "3" : "4";
-  return { header: { ...base, name: rel, typeflag, devmajor, devminor }, mtime, data: none };
+  return { header: { ...header(rel, mode, typeflag, 0, ""), devmajor, devminor }, mtime, data: emptyData };
 }
 
 /**
@@ -227,24 +241,60 @@ function injectDockerfile(records: ContextRecord[], content: Buffer): string {
 }
 
 /**
- * A context file's reader. The first read is also kept for the next caller: a file is read to
- * hash it (for the cache probe) and then, on a miss, read again to copy it, and this makes that
- * one read of the disk. Later calls read afresh, so a buffer is shared by two callers at most,
- * and both must treat it as read-only.
+ * A context file: its header, and the stat fields the sum cache keys by and the read checks
+ * against, copied out of the walk's lstat (the Stats object, with its four Dates, is not kept:
+ * 20,000 of them survived into the old generation in the big-context bench).
+ *
+ * The first read is also kept for the next caller: a file is read to hash it (for the cache
+ * probe) and then, on a miss, read again to copy it, and this makes that one read of the disk.
+ * Later calls read afresh, so a buffer is shared by two callers at most, and both must treat
+ * it as read-only.
  */
-function handOff(abs: string, walked: fs.Stats): () => Buffer {
-  let kept: Buffer | undefined;
-  let reads = 0;
-  return () => {
-    if (kept) {
-      const out = kept;
-      kept = undefined;
+class FileRecord implements ContextRecord, FileStat {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  readonly dev: number;
+  readonly mode: number;
+  /** The tar header's mtime (whole seconds); a Date is made only when asked for. */
+  readonly mtimeSeconds: number;
+  stat: FileStat | undefined;
+  tarsum?: () => string = undefined;
+  knownTarsum?: string = undefined;
+  private kept: Buffer | undefined;
+  private reads = 0;
+
+  constructor(
+    /** The context directory with a trailing "/": the file's path is that and its name (no string kept per file). */
+    private readonly prefix: string,
+    readonly header: TarsumHeader,
+    st: fs.Stats,
+  ) {
+    this.mtimeSeconds = wholeSeconds(st.mtimeMs);
+    this.size = st.size;
+    this.mtimeMs = st.mtimeMs;
+    this.ctimeMs = st.ctimeMs;
+    this.ino = st.ino;
+    this.dev = st.dev;
+    this.mode = st.mode;
+    this.stat = this;
+  }
+
+  get mtime(): Date {
+    return new Date(this.mtimeSeconds * 1000);
+  }
+
+  data(): Buffer {
+    if (this.kept) {
+      const out = this.kept;
+      this.kept = undefined;
       return out;
     }
-    const data = readAsWalked(abs, walked);
-    if (reads++ === 0) kept = data;
+    const data = readAsWalked(this.prefix + this.header.name, this);
+    if (this.reads++ === 0) this.kept = data;
     return data;
-  };
+  }
 }
 
 /**
@@ -252,7 +302,7 @@ function handOff(abs: string, walked: fs.Stats): () => Buffer {
  * walk's lstat (device, inode, size, mtime), so a file swapped for a symlink (or a parent for a
  * link to elsewhere) while an earlier step runs cannot bring a host file into the image.
  */
-function readAsWalked(abs: string, walked: fs.Stats): Buffer {
+function readAsWalked(abs: string, walked: FileStat): Buffer {
   let fd: number;
   try {
     fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);

@@ -1,5 +1,15 @@
-import type { Stats } from "node:fs";
 import type { TarsumHeader } from "./tarsum.js";
+
+/** What lstat said of a directory context's file, as far as the sum cache keys by it (plain numbers). */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  dev: number;
+  /** st_mode: type and permission bits. */
+  mode: number;
+}
 
 /**
  * One entry of the context tar as the daemon receives it: the header fields tarsum hashes,
@@ -10,12 +20,16 @@ import type { TarsumHeader } from "./tarsum.js";
 export interface ContextRecord {
   header: TarsumHeader;
   mtime: Date;
+  /** `mtime` in whole seconds, when the record has it without making a Date (a directory context's files). */
+  mtimeSeconds?: number;
   /** Content of a regular file; empty for everything else. */
   data(): Buffer;
   /** A directory context's file: its lstat, which keys the sum cache (sum-cache.ts). */
-  stat?: Stats;
+  stat?: FileStat;
   /** The tarsum when it is known without reading the content (sum-cache.ts). */
   tarsum?: () => string;
+  /** The tarsum the sum cache found (then `tarsum` returns it): a field, not a closure per file. */
+  knownTarsum?: string;
 }
 
 export type RecordKind = "file" | "hardlink" | "symlink" | "dir" | "special";

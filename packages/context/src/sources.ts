@@ -43,14 +43,14 @@ function calcCopyInfo(tree: ContextTree, pattern: string, origPath: string, allo
   if (!r.ok) throw new ContextError(`forbidden path outside the build context: ${p} ()`);
   const node = r.rel === "" ? tree.root : tree.get(r.rel);
   if (!node) {
-    throw new ContextError(`file not found in build context or excluded by .dockerignore: stat ${p}: file does not exist`);
+    throw new ContextError(`file not found in build context or excluded by .dockerignore: stat ${p}: file does not exist`, r.rel);
   }
   const path = goClean(p) === "." ? "" : goClean(p);
   const base = { pattern, path, resolvedPath: r.rel, entry: node === tree.root ? undefined : node };
   if (node.type !== "dir") {
     return [{ ...base, isDir: false, children: [], hash: "file:" + tree.hashOf(p)! }];
   }
-  const children = [...tree.walk(node)];
+  const children = tree.walk(node);
   return [{ ...base, isDir: true, children, hash: dirHash(tree, node, children) }];
 }
 
@@ -59,7 +59,9 @@ function dirHash(tree: ContextTree, dir: ContextNode, children: ContextNode[]): 
   const hashes: string[] = [];
   for (const node of dir === tree.root ? children : [dir, ...children]) {
     // A path Docker cannot hash (a link loop, a link through a file) is left out, as walkSource does.
-    const h = tree.hashOf(node.path);
+    // The walk reached every node through directories, so only a symlink's own path resolves to
+    // another place: any other node's hash is that of its path, without resolving it again.
+    const h = node.type === "symlink" ? tree.hashOf(node.path) : node.hash;
     if (h !== null) hashes.push(h);
   }
   hashes.sort(byteCompare);

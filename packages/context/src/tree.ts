@@ -1,8 +1,15 @@
 import { ContextError } from "./errors.js";
-import { byteCompare, cleanRelative, goClean } from "./gopath.js";
+import { byteCompare, cleanRelative, goClean, isClean } from "./gopath.js";
 import { EMPTY, type ContextRecord, recordKind } from "./record.js";
 import { tarsumV1 } from "./tarsum.js";
 import type { ContextEntry } from "./types.js";
+
+/** Where a node's bytes come from: its tar record (a file's, shared by its hard links) or nothing. */
+interface Content {
+  data(): Buffer;
+}
+
+const NO_CONTENT: Content = { data: () => EMPTY };
 
 /** A path of the unpacked context. */
 export class ContextNode implements ContextEntry {
@@ -14,25 +21,38 @@ export class ContextNode implements ContextEntry {
     public path: string,
     public readonly type: "file" | "dir" | "symlink",
     public mode: number,
-    public mtime: Date,
+    /** The mtime in whole seconds: a Date per node is ~100 bytes, and only a COPY that runs reads it. */
+    private mtimeSeconds: number,
     public readonly size: number,
-    private readonly content: () => Buffer,
+    private readonly content: Content,
     public readonly linkname?: string,
     public readonly hardlinkTo?: string,
   ) {
     this.children = type === "dir" ? new Map() : undefined;
   }
 
+  get mtime(): Date {
+    return new Date(this.mtimeSeconds * 1000);
+  }
+
+  set mtime(d: Date) {
+    this.mtimeSeconds = Math.floor(d.getTime() / 1000);
+  }
+
   data(): Buffer {
-    return this.type === "file" ? this.content() : EMPTY;
+    return this.type === "file" ? this.content.data() : EMPTY;
   }
 
   get hash(): string {
     return (this.cachedHash ??= this.tree.sumOf(this.path) ?? this.path);
   }
 
-  /** The content reader, shared by hard links to this node. */
-  contentReader(): () => Buffer {
+  mtimeSecondsOf(): number {
+    return this.mtimeSeconds;
+  }
+
+  /** Where the content comes from, shared by hard links to this node. */
+  contentSource(): Content {
     return this.content;
   }
 }
@@ -51,21 +71,30 @@ const MAX_ITERATIONS = 255;
  */
 export class ContextTree {
   readonly root: ContextNode;
-  private readonly sums = new Map<string, () => string>();
+  /** A tar entry's record until its tarsum is first asked for, then the tarsum. */
+  private readonly sums = new Map<string, ContextRecord | string>();
   private readonly implicitTime: Date;
+  /**
+   * The directory the last entry went into, when its path crossed no symlink: the next entry of
+   * a tar in walk order goes into the same one, and adding a child cannot change how a link-free
+   * path resolves. Cleared by remove().
+   */
+  private lastDir: { rel: string; node: ContextNode } | undefined;
 
   constructor(now: Date = new Date()) {
     this.implicitTime = new Date(Math.floor(now.getTime() / 1000) * 1000);
-    this.root = new ContextNode(this, "", "dir", 0o755, this.implicitTime, 0, () => EMPTY);
+    this.root = new ContextNode(this, "", "dir", 0o755, this.implicitTime.getTime() / 1000, 0, NO_CONTENT);
   }
 
   /** Unpacks one tar entry as moby's Untar would, and records its tarsum. */
   add(rec: ContextRecord): void {
     const h = rec.header;
-    const sumKey = goClean("/" + h.name).slice(1) || ".";
-    if (!this.sums.has(sumKey)) this.sums.set(sumKey, lazySum(rec));
+    // A name already clean and relative (a directory walk's, most tars') is its own key and path.
+    const plain = h.name !== "" && h.name.charCodeAt(0) !== 0x2f && isClean(h.name);
+    const sumKey = plain ? h.name : goClean("/" + h.name).slice(1) || ".";
+    if (!this.sums.has(sumKey)) this.sums.set(sumKey, rec);
 
-    const rel = cleanRelative(goClean(h.name));
+    const rel = plain ? h.name : cleanRelative(goClean(h.name));
     if (rel === null) throw new ContextError(`invalid build context: tar entry ${JSON.stringify(h.name)} is outside of the context`);
     const kind = recordKind(h.typeflag);
     // The root's own entry, devices and fifos leave no node: COPY of them is not supported here.
@@ -74,29 +103,30 @@ export class ContextTree {
     const slash = rel.lastIndexOf("/");
     const parent = this.mkdirAll(slash < 0 ? "" : rel.slice(0, slash), h.name);
     const base = rel.slice(slash + 1);
-    const path = parent.path === "" ? base : `${parent.path}/${base}`;
+    // The parent reached without links: the path is the entry's own cleaned name, not a new string.
+    const path = parent.path.length === slash && rel.startsWith(parent.path) ? rel : parent.path === "" ? base : `${parent.path}/${base}`;
     const existing = parent.children!.get(base);
     const mode = h.mode & 0o7777;
-    const mtime = new Date(Math.floor(rec.mtime.getTime() / 1000) * 1000);
+    const mtime = rec.mtimeSeconds ?? Math.floor(rec.mtime.getTime() / 1000);
 
     if (kind === "dir" && existing?.type === "dir") {
       existing.mode = mode;
-      existing.mtime = mtime;
+      existing.mtime = new Date(mtime * 1000);
       return;
     }
     let node: ContextNode;
     if (kind === "dir") {
-      node = new ContextNode(this, path, "dir", mode, mtime, 0, () => EMPTY);
+      node = new ContextNode(this, path, "dir", mode, mtime, 0, NO_CONTENT);
     } else if (kind === "symlink") {
-      node = new ContextNode(this, path, "symlink", 0o777, mtime, Buffer.byteLength(h.linkname), () => EMPTY, h.linkname);
+      node = new ContextNode(this, path, "symlink", 0o777, mtime, Buffer.byteLength(h.linkname), NO_CONTENT, h.linkname);
     } else if (kind === "hardlink") {
       const target = this.hardlinkTarget(h.name, h.linkname);
       // A hard link shares the inode: the link's mode applies to both names.
       if (target.type === "file") target.mode = mode;
-      node = new ContextNode(this, path, target.type, target.mode, target.mtime, target.size,
-        target.contentReader(), target.linkname, target.path);
+      node = new ContextNode(this, path, target.type, target.mode, target.mtimeSecondsOf(), target.size,
+        target.contentSource(), target.linkname, target.path);
     } else {
-      node = new ContextNode(this, path, "file", mode, mtime, h.size, () => rec.data());
+      node = new ContextNode(this, path, "file", mode, mtime, h.size, rec);
     }
     parent.children!.set(base, node);
   }
@@ -110,7 +140,12 @@ export class ContextTree {
 
   /** The tarsum recorded for a cleaned relative path ("" is the root). */
   sumOf(rel: string): string | undefined {
-    return this.sums.get(rel === "" ? "." : rel)?.();
+    const key = rel === "" ? "." : rel;
+    const known = this.sums.get(key);
+    if (known === undefined || typeof known === "string") return known;
+    const sum = known.knownTarsum ?? (known.tarsum ? known.tarsum() : recordTarsum(known));
+    this.sums.set(key, sum);
+    return sum;
   }
 
   /** The node at a cleaned relative path, symlinks not followed. */
@@ -174,20 +209,28 @@ export class ContextTree {
   remove(path: string): void {
     const r = this.resolve(path);
     if (!r.ok || r.rel === "") return;
+    this.lastDir = undefined;
     const slash = r.rel.lastIndexOf("/");
     const parent = this.get(slash < 0 ? "" : r.rel.slice(0, slash));
     parent?.children?.delete(r.rel.slice(slash + 1));
   }
 
   /** Depth-first, each directory's names in byte order: Go's filepath.Walk order. The start node is not yielded. */
-  *walk(from: ContextNode = this.root): Generator<ContextNode> {
-    if (!from.children) return;
-    const names = [...from.children.keys()].sort(byteCompare);
-    for (const name of names) {
-      const child = from.children.get(name)!;
-      yield child;
-      yield* this.walk(child);
-    }
+  walk(from: ContextNode = this.root): ContextNode[] {
+    // An array, not a generator: nested `yield*` costs a step per level for every node.
+    const out: ContextNode[] = [];
+    const visit = (dir: ContextNode) => {
+      // A directory context's entries arrive in walk order: most directories are already sorted.
+      const names = [...dir.children!.keys()];
+      if (!sortedBytewise(names)) names.sort(byteCompare);
+      for (const name of names) {
+        const child = dir.children!.get(name)!;
+        out.push(child);
+        if (child.children) visit(child);
+      }
+    };
+    if (from.children) visit(from);
+    return out;
   }
 
   private lookup(comps: string[]): Lookup {
@@ -203,7 +246,9 @@ export class ContextTree {
 
   /** The parent directory of a new entry: symlinks followed in scope, missing directories created. */
   private mkdirAll(rel: string, entryName: string): ContextNode {
-    const r = this.resolve(rel);
+    if (this.lastDir?.rel === rel) return this.lastDir.node;
+    const linkFree = this.withoutLinks(rel);
+    const r: Resolution = linkFree ? { ok: true, rel } : this.resolve(rel);
     if (!r.ok) throw new ContextError(`invalid build context: cannot unpack ${JSON.stringify(entryName)}: parent ${r.reason}`);
     let node = this.root;
     for (const comp of r.rel === "" ? [] : r.rel.split("/")) {
@@ -211,7 +256,7 @@ export class ContextTree {
       if (!next) {
         const path = node.path === "" ? comp : `${node.path}/${comp}`;
         // Untar creates missing parents with 0755 (0777 less the daemon's umask); no tar entry, so no tarsum.
-        next = new ContextNode(this, path, "dir", 0o755, this.implicitTime, 0, () => EMPTY);
+        next = new ContextNode(this, path, "dir", 0o755, this.implicitTime.getTime() / 1000, 0, NO_CONTENT);
         node.children!.set(comp, next);
       }
       if (!next.children) {
@@ -219,6 +264,7 @@ export class ContextTree {
       }
       node = next;
     }
+    this.lastDir = linkFree ? { rel, node } : undefined;
     return node;
   }
 
@@ -242,7 +288,7 @@ export function recordTarsum(rec: ContextRecord): string {
   return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? rec.data() : undefined);
 }
 
-function lazySum(rec: ContextRecord): () => string {
-  let sum: string | undefined;
-  return () => (sum ??= rec.tarsum ? rec.tarsum() : recordTarsum(rec));
+function sortedBytewise(names: string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (byteCompare(names[i - 1], names[i]) > 0) return false;
+  return true;
 }

@@ -92,7 +92,7 @@ describe("errors with Docker's words (e01, e02)", () => {
 
   test("e01: a missing source", () => {
     expect(() => ctx.resolveSources(["nope.txt"])).toThrow(
-      new ContextError("file not found in build context or excluded by .dockerignore: stat nope.txt: file does not exist"),
+      new ContextError("file not found in build context or excluded by .dockerignore: stat nope.txt: file does not exist", "nope.txt"),
     );
   });
 
@@ -107,6 +107,22 @@ describe("errors with Docker's words (e01, e02)", () => {
   test("a path through a file is reported as forbidden; a dangling symlink as missing", () => {
     expect(() => ctx.resolveSources(["a.txt/x"])).toThrow("forbidden path outside the build context: a.txt/x ()");
     expect(() => ctx.resolveSources(["dangling"])).toThrow("stat dangling: file does not exist");
+  });
+
+  // BuildKit names the path a missing source leads to (recorded: b-29-009, `lnk -> a.txt`).
+  test("a missing source says which context path it led to, symlinks followed", () => {
+    const missingOf = (src: string) => {
+      try {
+        ctx.resolveSources([src]);
+      } catch (e) {
+        return (e as ContextError).missing;
+      }
+      return "resolved";
+    };
+    expect(missingOf("nope.txt")).toBe("nope.txt");
+    expect(missingOf("./sub/../nope.txt")).toBe("nope.txt");
+    expect(missingOf("dangling")).toBe("nowhere");
+    expect(missingOf("a.txt")).toBe("resolved");
   });
 
   test("./a, /a and a/../a name the same file", () => {

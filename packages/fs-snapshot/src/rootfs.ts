@@ -354,6 +354,12 @@ export class RootFS implements FileSystem {
     if (dst.isDirRef) throw fsError("EBUSY", "rename", from, to);
     if (dst.link === src.link) return;
     const srcIsDir = isDir(src.link.node);
+    // The kernel refuses a move into the source's own subtree (EINVAL), or over a directory the
+    // source is inside (ENOTEMPTY), before it compares the two types.
+    if (dst.link !== undefined && dst.link.node !== src.link.node) {
+      if (srcIsDir && this.isWithin(dst.parent, src.link)) throw fsError("EINVAL", "rename", from, to);
+      if (isDir(dst.link.node) && this.isWithin(src.parent, dst.link)) throw fsError("ENOTEMPTY", "rename", from, to);
+    }
     if (dst.link) {
       if (dst.link.node === src.link.node) return; // two names of one inode: POSIX says do nothing
       const dstIsDir = isDir(dst.link.node);

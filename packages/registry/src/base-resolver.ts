@@ -6,8 +6,8 @@ import { pull } from "./pull.js";
 
 export interface BaseResolverOptions {
   store: ImageStore;
-  /** The built-in simulated images: imports one and returns its ID, undefined for names they do not cover. */
-  builtin: (ref: string) => Promise<Digest | undefined>;
+  /** The built-in simulated images: imports one into `store` and returns its ID, undefined for names they do not cover. */
+  builtin: (ref: string, store: ImageStore) => Promise<Digest | undefined>;
   /**
    * The names the built-ins answer, for the error that lists them: asked only when that error is
    * written, because listing them loads every built-in image's description (a cost every CLI
@@ -41,16 +41,18 @@ export function missingBaseHelp(ref: string, why: string, builtinNames: string[]
  * `docker build` does; offline (asked, or no network), the built-in simulated images answer the
  * names they cover and every other name fails with what to do instead.
  */
-export function pullingBaseResolver(opts: BaseResolverOptions): (ref: string) => Promise<Digest | undefined> {
+export function pullingBaseResolver(opts: BaseResolverOptions): (ref: string, locked?: ImageStore) => Promise<Digest | undefined> {
   const env = opts.env ?? process.env;
   const offline = opts.offline || offlineFromEnv(env);
   const out = opts.output ?? (() => {});
   const fail = opts.failure ?? ((message: string) => new MissingBaseError(message));
-  return async (ref) => {
+  // `locked`: the store as a build's lock handed it (the image is written through it).
+  return async (ref, locked) => {
+    const store = locked ?? opts.store;
     let why = "offline (--offline or TSBUILD_OFFLINE=1), so no registry was asked";
     if (!offline) {
       try {
-        return (await pull(opts.store, ref, { output: out, platform: opts.platform, env, insecureRegistries: opts.insecureRegistries })).id;
+        return (await pull(store, ref, { output: out, platform: opts.platform, env, insecureRegistries: opts.insecureRegistries })).id;
       } catch (e) {
         if (!(e instanceof OfflineError)) {
           if (e instanceof RegistryError) throw fail(e.message);
@@ -59,7 +61,7 @@ export function pullingBaseResolver(opts: BaseResolverOptions): (ref: string) =>
         why = `no registry could be reached (${e.message})`;
       }
     }
-    const id = await opts.builtin(ref);
+    const id = await opts.builtin(ref, store);
     if (id) {
       out(`${why.replace(/ \(.*\)$/, "").replace(/, so .*$/, "")}: ${ref} is served by tsbuild's built-in simulated image\n`);
       return id;

@@ -8,10 +8,11 @@ import { limitMessage } from "./exec/io.js";
 import { posixWords } from "./exec/posix-words.js";
 import { forPositional } from "./exec/for-positional.js";
 import { modelCovers } from "./exec/models.js";
-import { ResolverHook, resolverFrame } from "./exec/resolver-hook.js";
+import { checkResolverPatch, ResolverHook } from "./exec/resolver-hook.js";
 import type { Step } from "./exec/step.js";
 import { DEFAULT_LIMITS, type RunResult, type RunSpec } from "./run-spec.js";
 import { permits } from "./sandbox/credentials.js";
+import { redirectFailure } from "./exec/redirect-failure.js";
 import { JustBashFs } from "./sandbox/just-bash-fs.js";
 import { ProcessFs } from "./sandbox/process-fs.js";
 import { VirtualMounts } from "./sandbox/virtual-mounts.js";
@@ -66,9 +67,9 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   }
 
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
-  const frame = await resolverFrame();
+  checkResolverPatch();
   let bash: Bash | undefined;
-  const hook = new ResolverHook(frame, (name) => bash?.registerCommand(dispatcher(name, step)));
+  const hook = new ResolverHook((name) => bash?.registerCommand(dispatcher(name, step)));
   const flavour = imageFlavour(pfs);
   // What streamed to stderr is no longer in the script's result; a limit's words are read from its end.
   let streamedErr = "";
@@ -101,7 +102,10 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
     },
   };
   bash = new Bash({
-    fs: new JustBashFs(pfs, hook),
+    fs: new JustBashFs(pfs, hook, (target, err, op, shell, line) => {
+      const frame = step.shell.frames.at(-1);
+      return redirectFailure(step.shellKind, shell, target, err, op, Math.max(1, line - (frame?.prologueLines ?? 0)));
+    }),
     cwd,
     env,
     // Scripts are the Dockerfile's own, and no JavaScript runtime is enabled; the global

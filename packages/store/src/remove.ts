@@ -19,7 +19,7 @@ const SOFT = ACTIVE_REFERENCE;
 export function removeImage(store: Store, input: string, opts: RemoveOptions): Promise<string[]> {
   const force = opts.force ?? false;
   const prune = opts.prune ?? true;
-  return store.withLock(async () => {
+  return store.withLock(async (store) => {
     const id = store.resolve(input);
     if (!id) throw new NoSuchImageError(describe(input));
     const records: string[] = [];

@@ -25,9 +25,26 @@ export class Store implements ImageStore {
     return this.backend.root;
   }
 
-  withLock<T>(fn: () => Promise<T>): Promise<T> {
-    return this.backend.exclusive(fn);
+  /**
+   * fn runs holding the writer lock and gets this store as a view that holds it: the view's
+   * withLock and every locking method run at once, so work nested inside (a build's commits, a
+   * pull within a build) goes through the view; the store itself would wait for the lock.
+   */
+  withLock<T>(fn: (locked: Store) => Promise<T>): Promise<T> {
+    return this.backend.exclusive(() => fn(this.lockedView()));
   }
+
+  private lockedView(): Store {
+    // One view per store, so what is remembered per store (WeakMaps keyed by it) outlives a lock.
+    if (!this.view) {
+      const view: Store = Object.create(this);
+      Object.defineProperty(view, "withLock", { value: <T>(fn: (locked: Store) => Promise<T>): Promise<T> => fn(view) });
+      this.view = view;
+    }
+    return this.view;
+  }
+
+  private view: Store | undefined;
 
   // ---- layers ----
 

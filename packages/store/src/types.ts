@@ -61,8 +61,13 @@ export interface GraphDriverData {
 export interface ImageStore {
   /** The store's directory; undefined for the in-memory store. */
   readonly root?: string | undefined;
-  /** Runs fn while holding the store's writer lock (re-entrant within one async call chain). */
-  withLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs fn while holding the store's writer lock. fn gets the store as a view that holds the
+   * lock: nested work (withLock again, putLayer, writeImage, a pull) must go through that view,
+   * which runs it at once; through the store itself it would wait for the lock it is inside of.
+   * The view is for fn's duration only.
+   */
+  withLock<T>(fn: (locked: ImageStore) => Promise<T>): Promise<T>;
   /** diffID = sha256 of the tar as given; returns the existing layer when that chainID exists. */
   putLayer(tar: LayerInput, parentChainID: Digest | null, opts?: PutLayerOptions): Promise<StoredLayer>;
   getLayer(chainID: Digest): StoredLayer | undefined;

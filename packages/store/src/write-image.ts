@@ -10,7 +10,7 @@ export interface WriteImageOptions {
   /** Progress: a layer starts being written, then is written. Not called for layers already stored. */
   onLayer?(index: number, event: "extracting" | "complete"): void;
   /** Points references at the image instead of tagging (a pull writes no lastUpdated). */
-  refer?(id: Digest): Promise<void>;
+  refer?(id: Digest, locked: Store): Promise<void>;
 }
 
 /**
@@ -22,7 +22,7 @@ export interface WriteImageOptions {
  */
 export async function writeImageTo(store: Store, image: Image, tags: readonly string[], opts: WriteImageOptions = {}): Promise<Digest> {
   const named = uniqueTags(tags);
-  return store.withLock(async () => {
+  return store.withLock(async (store) => {
     const raw = await image.rawConfig();
     const diffIDs = validateConfig(raw);
     const layers = await image.layers();
@@ -44,7 +44,7 @@ export async function writeImageTo(store: Store, image: Image, tags: readonly st
         opts.onLayer?.(i, "complete");
       }
       const id = await store.putImage(raw);
-      if (opts.refer) await opts.refer(id);
+      if (opts.refer) await opts.refer(id, store);
       for (const tag of named) await store.tag(tag, id);
       return id;
     } catch (e) {

@@ -137,10 +137,23 @@ await s.withLock(async () => console.log("got it"));`, { TSBUILD_LOCK_STALE_MS: 
     expect(existsSync(lock)).toBe(false);
   });
 
-  it("nested withLock calls in one process do not deadlock", async () => {
+  it("nested withLock calls through the locked store do not deadlock", async () => {
     const s = openStore(tempRoot());
-    const id = await s.withLock(() => s.withLock(() => importTar(s, makeTar([{ name: "a", data: "1" }]))));
+    const id = await s.withLock((locked) => locked.withLock((again) => importTar(again, makeTar([{ name: "a", data: "1" }]))));
     expect(s.getImage(id)).toBeDefined();
+  });
+
+  it("two withLock calls in one process still exclude each other", async () => {
+    const s = openStore(tempRoot());
+    const log: string[] = [];
+    const holder = (name: string) => s.withLock(async (locked) => {
+      log.push(`${name} in`);
+      await importTar(locked, makeTar([{ name, data: name }]));
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(`${name} out`);
+    });
+    await Promise.all([holder("a"), holder("b")]);
+    expect(log).toEqual(["a in", "a out", "b in", "b out"]);
   });
 });
 

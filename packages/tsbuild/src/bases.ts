@@ -74,12 +74,13 @@ function sharedBuiltin(image: BuiltinImage): Promise<Digest> {
  * would — and tagged as the builder tags it (its name and the name FROM used). A store made by
  * buildStore() already sees it in the process's shared store, so writing it there only tags it.
  */
-export function builtinResolver(store: ImageStore, sharesBases = false): (ref: string) => Promise<Digest | undefined> {
-  return async (ref) => {
+export function builtinResolver(store: ImageStore, sharesBases = false): (ref: string, locked?: ImageStore) => Promise<Digest | undefined> {
+  // `locked`: the store as a build's lock handed it (the image is written through it).
+  return async (ref, locked = store) => {
     const image = builtinImage(ref);
     if (!image) return undefined;
     if (sharesBases) await sharedBuiltin(image);
-    return store.writeImage(image.image(), image.tags(ref));
+    return locked.writeImage(image.image(), image.tags(ref));
   };
 }
 

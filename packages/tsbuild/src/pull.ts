@@ -7,7 +7,7 @@ import { builtinResolver } from "./bases.js";
 import type { BuildOptions } from "./types.js";
 
 /** build({ pull }): FROM names the store lacks come from their registry; offline, from the built-ins. */
-export function pullingResolver(store: ImageStore, pull: NonNullable<BuildOptions["pull"]>, output: (s: string) => void): (ref: string) => Promise<Digest | undefined> {
+export function pullingResolver(store: ImageStore, pull: NonNullable<BuildOptions["pull"]>, output: (s: string) => void): (ref: string, locked?: ImageStore) => Promise<Digest | undefined> {
   const o = typeof pull === "object" ? pull : {};
   return pullingBaseResolver({
     store, builtin: builtinResolver(store), builtinNames: builtinRefs, output,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { push } from "@tsbuild/registry";
-import { importTar } from "@tsbuild/store";
+import { importTar, openStore } from "@tsbuild/store";
 import { build, BuildError, memoryStore } from "../src/index.js";
 
 const REGISTRY_BIN = "/usr/bin/docker-registry";
@@ -60,5 +60,19 @@ describe("build({ pull })", () => {
     expect(image.output).toContain(`Status: Downloaded newer image for ${host}/lib/bb:1`);
     expect(store.resolve(`${host}/lib/bb:1`)).toBe(id);
     expect(image.layers).toHaveLength(2);
+  });
+
+  it.skipIf(!existsSync(REGISTRY_BIN))("a pull within a build on a disk store writes through the build's lock", async () => {
+    const host = await startRegistry();
+    const src = memoryStore();
+    const id = await importTar(src, readFileSync(busyboxTar), { ref: "x/bb:1" });
+    await push(src.getImage(id)!, `${host}/lib/disk:1`);
+    const root = mkdtempSync(join(tmpdir(), "tsbuild-lib-pull-root-"));
+    dirs.push(root);
+    const store = openStore(root);
+    const image = await build({ context: { files: {} }, dockerfile: `FROM ${host}/lib/disk:1\nRUN echo hi > /hi\n`, pull: true, store });
+    expect(store.resolve(`${host}/lib/disk:1`)).toBe(id);
+    expect(store.getImage(image.id)).toBeDefined();
+    expect(existsSync(join(root, "tsbuild.lock"))).toBe(false);
   });
 });

@@ -112,7 +112,9 @@ export function sayBuildKitStep(run: BuildRun, stage: Stage, state: StageState, 
     // keep the original text, as BuildKit does
   }
   pos.k++;
-  run.say(`#${++run.bkVertex} [${pos.label}${counter(pos.k, pos.m)}] ${text}`);
+  const name = `[${pos.label}${counter(pos.k, pos.m)}] ${text}`;
+  run.bkLastVertex = { vertex: ++run.bkVertex, name };
+  run.say(`#${run.bkVertex} ${name}`);
 }
 
 /** The exporter: one image for the target, no parent, the cache entries in its build record. */

@@ -67,12 +67,17 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
     try {
       resolved = docs && docs.rest.length === 0 ? [] : run.opts.context.resolveSources(docs?.rest ?? srcs, { allowWildcards: true });
     } catch (e) {
+      // BuildKit fails the copy's cache key, naming the context path the source leads to.
+      const missing = (e as { missing?: string }).missing;
+      if (run.opts.buildkit && missing !== undefined) throw run.err(`failed to compute cache key: ${missingSourceError(missing)}`);
       throw run.err(`${name} failed: ${(e as Error).message}`);
     }
-    sources = [...resolved.map(contextSource), ...(docs?.sources ?? [])];
-    sourceCount = sources.length;
+    // A cache hit needs only the hash: the per-file sources and the build record's digests are
+    // made when the step runs (20,000 of each for a big context's `COPY . /src/`).
+    sources = async () => [...resolved.map(contextSource), ...(docs?.sources ?? [])];
+    sourceCount = resolved.length + (docs?.sources.length ?? 0);
     hash = (resolved.length ? run.opts.context.sourceHash(resolved) : "") + (docs ? docs.hash : "");
-    contextFiles = sourceDigests(resolved);
+    contextFiles = lazyDigests(resolved);
   }
   // BuildKit has no such check: each source is copied to the destination in turn (the last file wins, a directory made by one takes the next), recorded in g-17-081.
   if (sourceCount > 1 && !dest.endsWith("/") && !run.opts.buildkit) {
@@ -106,6 +111,11 @@ export async function dispatchCopy(run: BuildRun, state: StageState, ins: Instru
   };
 }
 
+/** BuildKit's words for a context source that is not there (recorded: b-29-009, b-31k-003). */
+export function missingSourceError(missing: string): string {
+  return `"/${missing}" not found: not found`;
+}
+
 /** normalizeDest: relative to WORKDIR, keeping a trailing slash. */
 export function normalizeDest(workdir: string, dest: string): string {
   if (dest.startsWith("/")) return dest;
@@ -135,6 +145,17 @@ function contextSource(r: ResolvedSource): CopySource {
   const prefix = base ? base + "/" : "";
   const items = r.children.map((c) => toItem(c, c.path.slice(prefix.length)));
   return { path: r.path, isDir: true, items, self: r.entry ? toItem(r.entry, "") : undefined };
+}
+
+/** The build record's `sources`, worked out when first read (on a cache miss only). */
+function lazyDigests(resolved: ResolvedSource[]): Record<string, string> {
+  let digests: Record<string, string> | undefined;
+  return new Proxy({}, {
+    get: (_t, k) => (digests ??= sourceDigests(resolved))[k as string],
+    has: (_t, k) => k in (digests ??= sourceDigests(resolved)),
+    ownKeys: () => Reflect.ownKeys((digests ??= sourceDigests(resolved))),
+    getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor((digests ??= sourceDigests(resolved)), k),
+  });
 }
 
 /** path → content hash of every file a COPY takes from the context (the build record's `sources`). */

@@ -29,7 +29,7 @@ export function findStage(run: BuildRun, ref: string, before: number): StageStat
 }
 
 async function missingBase(run: BuildRun, ref: string): Promise<Digest | undefined> {
-  if (run.opts.resolveMissingBase) return run.opts.resolveMissingBase(ref);
+  if (run.opts.resolveMissingBase) return run.opts.resolveMissingBase(ref, run.store);
   return run.opts.builtins === false ? undefined : importBuiltin(run.store, ref);
 }
 

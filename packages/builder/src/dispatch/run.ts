@@ -8,6 +8,7 @@ import { requiresBuildKit } from "../classic.js";
 import { placeSecrets, removeSecrets, type PlacedSecret } from "../buildkit/secrets.js";
 import { keepCaches, mountInputs, prepareMounts, type PreparedMounts } from "../buildkit/mounts.js";
 import { allowedArgs, copyConfig, shellOf, type StageState } from "../state.js";
+import { VertexLog } from "../buildkit/vertex-log.js";
 
 /** The command line Docker execs: exec form as given, shell form through SHELL. */
 export function commandLine(state: StageState, ins: Instruction): string[] {
@@ -87,14 +88,16 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       throw run.err((e as Error).message);
     }
     const watchdog = guardStep(cmdLine);
+    // BuildKit's plain progress shows the container's output as the vertex's log lines.
+    const log = run.opts.buildkit && run.bkLastVertex ? new VertexLog(run.bkLastVertex.vertex, (line) => run.say(line)) : undefined;
     const result = await runCommand(fs, {
       argv: cmdLine,
       // BuildKit mounts no VOLUME for RUN: what the command writes there stays in the layer (g-17-003).
       config: run.opts.buildkit ? { ...state.runConfig, Volumes: null } : state.runConfig,
       // What the mounts add (SSH_AUTH_SOCK) comes last, over ENV and the build args.
       buildArgs: [...allowedArgs(state), ...Object.entries(prepared.env)],
-      stdout: (s) => run.opts.output?.(s),
-      stderr: (s) => run.printStderr(s),
+      stdout: (s) => (log ? log.write(s) : run.opts.output?.(s)),
+      stderr: (s) => (log ? log.write(s) : run.printStderr(s)),
       // The step's files are memory: they share the build's budget (--memory).
       limits: { memoryBytes: defaultMemoryLimit(), ...run.opts.runLimits },
       hostname: containerId.slice(0, 12),
@@ -106,11 +109,16 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
       now: run.clock.reproducible ? () => run.clock.date() : undefined,
       models,
       notes: (line) => run.print(line),
-    }).finally(() => watchdog?.disarm());
+    }).finally(() => {
+      watchdog?.disarm();
+      log?.end();
+    });
     // A cache mount keeps what the command wrote, even when the command failed.
     await keepCaches(run, prepared);
     if (result.exitCode !== 0) {
-      const failed = `The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`;
+      const failed = run.opts.buildkit
+        ? `executor failed running [${cmdLine.join(" ")}]: exit code: ${result.exitCode}`
+        : `The command '${cmdLine.join(" ")}' returned a non-zero code: ${result.exitCode}`;
       // A command that never started is reported as Docker reports a failed container start; a limit
       // that stopped a runaway script says so before Docker's usual line.
       const stoppedByLimit = result.error?.startsWith("the command");

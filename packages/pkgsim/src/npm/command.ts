@@ -4,7 +4,6 @@ import type { CommandModel } from "@tsbuild/shell";
 import type { SimCommand, SimCommandContext } from "../sim-types.js";
 import { readText } from "../util/fsutil.js";
 import { isElf, resolveReal, runShellScript } from "../lang/common.js";
-import { npmInstall } from "./install.js";
 
 const CI = new Set(["ci", "clean-install", "ic", "install-clean", "isntall-clean"]);
 const INSTALL = new Set(["install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall", "add"]);
@@ -111,6 +110,8 @@ function npmCommand(parsed: Parsed, fetcher: () => Fetcher): SimCommand {
     if (!parsed.omit.size && (env.NODE_ENV === "production" || envConf("production") === "true")) omit.add("dev");
     const pkgVersion = (p: string) => /"version"\s*:\s*"([^"]+)"/.exec(readText(fs, p) ?? "")?.[1] ?? "unknown";
     const nodeVer = nodeVersion(fs);
+    // Loaded when npm runs: the resolver and semver's regexes were built for every RUN.
+    const { npmInstall } = await import("./install.js");
     const code = await npmInstall(ctx, fetcher(), {
       command: parsed.command, omit, specs: parsed.specs, saveDev: parsed.saveDev, saveExact: parsed.saveExact, ignoreScripts: parsed.ignoreScripts || envConf("ignore_scripts") === "true" || conf["ignore-scripts"] === "true",
       registry: parsed.registry ?? envConf("registry") ?? conf.registry, defaultRegistry: defaultRegistry(fs, npm.root),

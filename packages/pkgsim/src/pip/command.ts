@@ -4,7 +4,7 @@ import type { CommandModel } from "@tsbuild/shell";
 import type { SimCommand, SimCommandContext } from "../sim-types.js";
 import { readText } from "../util/fsutil.js";
 import { isElf, resolveReal } from "../lang/common.js";
-import { type PythonEnv, pipInstall } from "./install.js";
+import type { PythonEnv } from "./install.js";
 
 interface Parsed {
   reqs: string[]; reqFiles: string[]; indexUrl?: string; extra: string[]; noCache: boolean; breakSystem: boolean;
@@ -130,6 +130,8 @@ function pipCommand(parsed: Parsed, fetcher: () => Fetcher, interpreterOf: (ctx:
       }
       reqs.push(r);
     }
+    // Loaded when pip runs, as npm's install is.
+    const { pipInstall } = await import("./install.js");
     return pipInstall(ctx, fetcher(), env, {
       requirements: reqs, indexUrl, extraIndexUrls: extra, compile: parsed.compile && !truthy(ctx.env.PIP_NO_COMPILE), noDeps: parsed.noDeps,
       upgrade: parsed.upgrade, quiet: parsed.quiet, noCache: parsed.noCache || truthy(ctx.env.PIP_NO_CACHE_DIR) || truthy(conf["no-cache-dir"]), rootWarning: ctx.owner.uid === 0 && (parsed.rootAction ?? ctx.env.PIP_ROOT_USER_ACTION) !== "ignore",

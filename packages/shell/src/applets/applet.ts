@@ -37,6 +37,8 @@ export interface AppletContext {
 
 export interface ShellFrame {
   exitTrap?: string;
+  /** Lines the shell's prologue adds before the script: just-bash counts them, the shell does not. */
+  prologueLines?: number;
 }
 
 /** Per-step bookkeeping of the running shells, innermost last. */

@@ -20,6 +20,7 @@ import { ls } from "./ls.js";
 import { link, realpath, sync, trap, umask, unlink, which } from "./misc.js";
 import { mkdir } from "./mkdir.js";
 import { mktemp } from "./mktemp.js";
+import { mv } from "./mv.js";
 import { rm } from "./rm.js";
 import { rmdir } from "./rmdir.js";
 import { updateCaCertificates } from "./update-ca-certificates.js";
@@ -52,7 +53,7 @@ export type AppletEntry =
 
 const OWN: Record<string, Applet> = {
   addgroup, adduser, arch, cat, chgrp, chmod, chown, cp, dd, env, fallocate, groupadd, groups, head, hostname, id,
-  install, link, ln, ls, mkdir, mktemp, nproc, printenv, realpath, rm, rmdir, stat, sync, tar, touch, trap, truncate, umask,
+  install, link, ln, ls, mkdir, mktemp, mv, nproc, printenv, realpath, rm, rmdir, stat, sync, tar, touch, trap, truncate, umask,
   uname, unlink, "update-ca-certificates": updateCaCertificates, useradd, usermod, which, whoami,
   md5sum, sha1sum, sha224sum, sha256sum, sha384sum, sha512sum, sort, wc, xargs, yes, find, gzip, gunzip, zcat, getent, ps, su, gosu, "su-exec": suExec, getconf, tail, cut, tr, uniq, cmp, echo,
 };

@@ -1,4 +1,4 @@
-import { Bash, type FsStat, type IFileSystem } from "just-bash";
+import type { FsStat, IFileSystem } from "just-bash";
 import { fsError } from "../util/errors.js";
 import { basename, resolvePath } from "../util/paths.js";
 
@@ -9,76 +9,23 @@ import { basename, resolvePath } from "../util/paths.js";
  * to decide (a busybox symlink in /sbin, a simulated /sbin/apk, a #! script with more than
  * nine arguments, "/bin/sh: NAME: not found"), and just-bash 3.4 offers no resolver hook.
  *
- * So the filesystem adapter recognises the calls that come from just-bash's resolver and
- * answers them so that resolution always lands on the registry, where every name is bound
- * to tsbuild's dispatcher; the dispatcher then looks the command up in the image itself.
- * The resolver is recognised by its stack frame, learned once per process by running a
- * probe shell over a probe filesystem (see calibrate()). All other callers, including
- * `type`, `command -v`, `hash` and `[ -x ]`, see the filesystem as it is.
+ * So the just-bash patch makes its command resolver (and only it) ask the filesystem's
+ * `tsbuildResolver` instead of the filesystem, and that answers so that resolution always
+ * lands on the registry, where every name is bound to tsbuild's dispatcher; the dispatcher
+ * then looks the command up in the image itself. All other callers, including `type`,
+ * `command -v`, `hash` and `[ -x ]`, see the filesystem as it is. (Before the patch did this,
+ * the resolver was recognised by its stack frame: a probe shell per process and a stack trace
+ * per filesystem call.)
  */
 
-let calibration: Promise<string> | undefined;
-
-/** Identity ("function (file") of just-bash's command resolver, learned once. */
-export function resolverFrame(): Promise<string> {
-  calibration ??= calibrate();
-  return calibration;
-}
-
-function frameKey(stack: string | undefined): string | undefined {
-  const line = stack?.split("\n")[1];
-  const m = line?.match(/^\s*at (?:async )?(.*):\d+:\d+\)?$/);
-  return m?.[1];
-}
-
-/** The frame that called `fn` (which must be on the stack right now). */
-function callerOf(fn: (...args: never[]) => unknown): string | undefined {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 1;
-  Error.captureStackTrace(holder, fn);
-  Error.stackTraceLimit = limit;
-  return frameKey(holder.stack);
-}
-
-async function calibrate(): Promise<string> {
-  let seen: string | undefined;
-  const enoent = (p: string) => Promise.reject(fsError("ENOENT", "stat", p));
-  const probe: IFileSystem = {
-    readFile: (p) => enoent(p),
-    readFileBuffer: (p) => enoent(p),
-    writeFile: async () => {},
-    appendFile: async () => {},
-    exists: async function exists(p: string) {
-      // With nothing on PATH, the resolver's last question is whether /usr/bin exists.
-      if (p === "/usr/bin") seen = callerOf(probe.exists);
-      return false;
-    },
-    stat: (p) => enoent(p),
-    lstat: (p) => enoent(p),
-    mkdir: async () => {},
-    readdir: async () => [],
-    rm: async () => {},
-    cp: async () => {},
-    mv: async () => {},
-    resolvePath: (base, p) => resolvePath(base, p),
-    getAllPaths: () => [],
-    chmod: async () => {},
-    symlink: async () => {},
-    link: async () => {},
-    readlink: (p) => enoent(p),
-    realpath: async (p) => p,
-    utimes: async () => {},
-  };
-  const bash = new Bash({ fs: probe, cwd: "/", defenseInDepth: false });
-  await bash.exec("tsbuild-resolver-probe");
-  if (!seen) {
+/** Throws unless the loaded just-bash carries the patch that routes its resolver here. */
+export function checkResolverPatch(): void {
+  if (!(globalThis as { __tsbuildResolverHooked?: boolean }).__tsbuildResolverHooked) {
     throw new Error(
-      "@tsbuild/shell: could not locate just-bash's command resolver (is just-bash still 3.4.x?); " +
+      "@tsbuild/shell: just-bash's command resolver is not patched (is just-bash still 3.4.x, with patches/just-bash@3.4.2.patch?); " +
         "commands cannot be resolved through the image",
     );
   }
-  return seen;
 }
 
 const EXECUTABLE_STAT: FsStat = { isFile: true, isDirectory: false, isSymbolicLink: false, mode: 0o755, size: 0, mtime: new Date(0) };
@@ -91,20 +38,13 @@ export class ResolverHook {
   private explicit?: { token: string; path: string; word: string; name: string };
   private readonly registered = new Set<string>();
 
-  constructor(
-    private readonly frame: string,
-    private readonly registerName: (name: string) => void,
-  ) {}
+  constructor(private readonly registerName: (name: string) => void) {}
 
   /** Make sure `name` has a dispatcher in the just-bash registry. */
   ensure(name: string): void {
     if (!name || this.registered.has(name)) return;
     this.registered.add(name);
     this.registerName(name);
-  }
-
-  isResolverCall(method: (...args: never[]) => unknown): boolean {
-    return callerOf(method) === this.frame;
   }
 
   /**

@@ -74,7 +74,7 @@ export async function runShell(step: Step, argv0: string, args: string[], ctx: R
   });
   const prologue = [exportAll(env), ...setup].join("\n");
 
-  const frame: ShellFrame = {};
+  const frame: ShellFrame = { prologueLines: prologue.split("\n").length };
   step.shell.frames.push(frame);
   const outer = step.shellKind;
   // The step's own shell (not one in a pipe, a redirection or `$(...)`) writes to the container's
@@ -87,8 +87,8 @@ export async function runShell(step: Step, argv0: string, args: string[], ctx: R
     step.setPlainVariables(plainVariables(kind));
     result = await execChild(ctx, `${prologue}\n${script}`, shellEnv, stdin, output);
   } catch (e) {
-    // just-bash does not turn a failed output redirection into a status: it aborts the
-    // script. The shell ends there, with ash's message.
+    // A redirection's file that cannot be opened fails only its command (see JustBashFs's
+    // redirectFailure); an errno that still escapes just-bash ends the shell, with ash's message.
     const code = errorCode(e);
     if (!code) throw e;
     const path = (e as { path?: string }).path;

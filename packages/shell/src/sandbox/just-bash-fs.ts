@@ -1,5 +1,6 @@
 import type { BufferEncoding, ByteString, CpOptions, FileContent, FsStat, IFileSystem, MkdirOptions, RmOptions } from "just-bash";
 import { unsafeBytesFromLatin1 } from "just-bash";
+import type { RedirectFailure } from "../exec/redirect-failure.js";
 import type { ResolverHook } from "../exec/resolver-hook.js";
 import { errorCode, fsError } from "../util/errors.js";
 import { joinPath, resolvePath } from "../util/paths.js";
@@ -40,16 +41,38 @@ function toFsStat(n: Node): FsStat {
   };
 }
 
+export type RedirectWording = (target: string, err: unknown, op: "create" | "open", shell: string, line: number) => RedirectFailure | undefined;
+
 /**
  * just-bash's view of a step's filesystem: its IFileSystem interface over ProcessFs.
  * It deliberately has no writeFileSync, so just-bash never writes its command stubs into the
  * image. Calls from just-bash's command resolver are answered by the ResolverHook.
  */
 export class JustBashFs implements IFileSystem {
+  /** What just-bash's command resolver asks instead of this filesystem (the patch routes it here). */
+  readonly tsbuildResolver?: Pick<IFileSystem, "exists" | "stat" | "resolvePath">;
+
   constructor(
     private readonly pfs: ProcessFs,
-    private readonly hook?: ResolverHook,
-  ) {}
+    hook?: ResolverHook,
+    private readonly redirects?: RedirectWording,
+  ) {
+    if (hook) {
+      this.tsbuildResolver = {
+        exists: async (path) => hook.exists(path),
+        stat: async (path) => hook.stat(path),
+        resolvePath: (base, path) => hook.resolvePath(base, path),
+      };
+    }
+  }
+
+  /**
+   * Called by just-bash (patched, see the package README) when a redirection's file cannot be
+   * opened: the shell's own words and status for it, instead of aborting the script.
+   */
+  redirectFailure(target: string, err: unknown, op: "create" | "open", shell: string | undefined, line: number | undefined): RedirectFailure | undefined {
+    return this.redirects?.(target, err, op, shell || "sh", line ?? 1);
+  }
 
   async readFile(path: string, options?: ReadOpts): Promise<string> {
     const data = this.pfs.readFile(path);
@@ -74,12 +97,10 @@ export class JustBashFs implements IFileSystem {
   }
 
   async exists(path: string): Promise<boolean> {
-    if (this.hook?.isResolverCall(this.exists)) return this.hook.exists(path);
     return this.pfs.exists(path);
   }
 
   async stat(path: string): Promise<FsStat> {
-    if (this.hook?.isResolverCall(this.stat)) return this.hook.stat(path);
     return toFsStat(this.pfs.stat(path));
   }
 
@@ -144,7 +165,6 @@ export class JustBashFs implements IFileSystem {
   }
 
   resolvePath(base: string, path: string): string {
-    if (this.hook?.isResolverCall(this.resolvePath)) return this.hook.resolvePath(base, path);
     return resolvePath(base, path);
   }
 

@@ -7,7 +7,7 @@
  * just-bash's interpreter and its sed/awk loops through the hook below (installed by the
  * just-bash patch, see the package README). Stopping synchronous JavaScript from outside is not
  * safe in Node: V8's TerminateExecution from a watchdog thread drops pending promise
- * continuations and, with async hooks in use (the store's lock uses AsyncLocalStorage), aborts
+ * continuations and, with async hooks in use (an AsyncLocalStorage anywhere in the process), aborts
  * Node on its own assertions; running the step in a worker would need the step's whole
  * filesystem there. A check costs a counter. JavaScript that never reaches a check is stopped by
  * the watchdog (watchdog.ts), which can only kill the process.

@@ -25,7 +25,7 @@ export async function loadArchive(store: ImageStore, input: string | Buffer | No
     else if (archive.has("repositories")) throw new BadArchiveError("legacy (pre-1.10) image archives are not supported");
     else throw new BadArchiveError("not an image archive: it has neither manifest.json nor an OCI index.json");
     await new LayerChecker(archive, store).check(images);
-    return await store.withLock(() => commit(store, archive, images));
+    return await store.withLock((store) => commit(store, archive, images));
   } finally {
     await archive.close();
   }

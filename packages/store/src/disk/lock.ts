@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { holds, serialized } from "../lock.js";
+import { serialized } from "../lock.js";
 import { OWNER_FILE, currentOwner, ownerIsDead, readOwner } from "./lock-owner.js";
 import { startRefreshing, stopRefreshing } from "./lock-refresh.js";
 
@@ -20,7 +20,6 @@ const WAIT_LIMIT_MS = 15 * 60_000;
  * judge it only by time.
  */
 export function withRootLock<T>(root: string, lockPath: string, fn: () => Promise<T>): Promise<T> {
-  if (holds(root)) return fn();
   return serialized(root, async () => {
     await mkdir(root, { recursive: true });
     const token = randomBytes(12).toString("hex");

@@ -64,9 +64,11 @@ export class CacheFromSources {
 
   /**
    * The image for this step, or undefined. `localHit` is what the ordinary local cache found;
-   * with sources given, Docker only takes it when it is an ancestor of a source.
+   * with sources given, Docker only takes it when it is an ancestor of a source. `locked` is the
+   * store as the caller's withLock handed it (a build holds the lock), written through instead
+   * of taking the lock again.
    */
-  async get(parentID: Digest | undefined, probe: ContainerConfig, localHit?: Digest): Promise<Digest | undefined> {
+  async get(parentID: Digest | undefined, probe: ContainerConfig, localHit?: Digest, locked?: ImageStore): Promise<Digest | undefined> {
     const sources = await this.load();
     if (localHit && sources.some((s) => this.isAncestor(s.id, localHit))) return localHit;
     const parent = parentID ? (JSON.parse((await this.store.getImage(parentID)!.rawConfig()).toString("utf8")) as ImageConfigFile) : undefined;
@@ -75,9 +77,9 @@ export class CacheFromSources {
     for (const target of sources) {
       const entry = target.config.history?.[lenHistory];
       if (!entry || !isValidParent(target.config, parent) || (entry.created_by ?? "") !== cmd) continue;
-      return this.store.withLock(async () => {
+      return (locked ?? this.store).withLock(async (store) => {
         if ((target.config.history?.length ?? 0) - 1 === lenHistory) {
-          if (parentID) await this.store.putImage((await this.store.getImage(target.id)!.rawConfig()), parentID);
+          if (parentID) await store.putImage((await this.store.getImage(target.id)!.rawConfig()), parentID);
           return target.id;
         }
         const history = [...(parent?.history ?? []), entry];
@@ -96,7 +98,7 @@ export class CacheFromSources {
           rootfs: { type: "layers", diff_ids: diffIDs },
           ...(target.config["os.version"] ? { "os.version": target.config["os.version"] } : {}),
         };
-        const id = await this.store.putImage(serializeConfig(config), parentID);
+        const id = await store.putImage(serializeConfig(config), parentID);
         // Docker stays with the source it started restoring from.
         this.sources = [target];
         return id;

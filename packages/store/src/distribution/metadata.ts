@@ -35,7 +35,8 @@ interface MetadataFiles {
   write(namespace: string, key: Digest, value: string): Promise<void>;
 }
 
-const memoryMaps = new WeakMap<ImageStore, Map<string, string>>();
+// By backend: a store and the locked view its withLock hands out share one map.
+const memoryMaps = new WeakMap<object, Map<string, string>>();
 
 function filesOf(store: ImageStore): MetadataFiles {
   const backend = store instanceof Store ? store.backend : undefined;
@@ -46,8 +47,9 @@ function filesOf(store: ImageStore): MetadataFiles {
       write: (ns, key, value) => atomicWrite(join(dir, ns, "sha256", hexOf(key)), value),
     };
   }
-  let map = memoryMaps.get(store);
-  if (!map) memoryMaps.set(store, (map = new Map()));
+  const key = backend ?? store;
+  let map = memoryMaps.get(key);
+  if (!map) memoryMaps.set(key, (map = new Map()));
   const m = map;
   return {
     read: (ns, key) => m.get(ns + "/" + key),

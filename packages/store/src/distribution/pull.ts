@@ -46,6 +46,6 @@ export function writePulledImage(store: ImageStore, img: PulledImage): Promise<D
   return writeImageTo(store, image, [], {
     layerOptions: (i) => ({ compressedDigest: img.layers[i].compressedDigest, sourceRepository: img.sourceRepository }),
     onLayer: img.onLayer,
-    refer: (id) => addPulledReferences(store, id, img.references),
+    refer: (id, locked) => addPulledReferences(locked, id, img.references),
   });
 }

@@ -1,7 +1,11 @@
+import { createRequire } from "node:module";
 import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
-import xzDecompress from "xz-decompress";
-import { decompress as zstdDecompress } from "fzstd";
+
+// Loaded on first use, as @tsbuild/archive does: xz-decompress sets up its WebAssembly when
+// loaded (~20 ms), and every RUN loads this module, apt or not.
+const xzDecompress = () => createRequire(import.meta.url)("xz-decompress") as typeof import("xz-decompress");
+const zstdDecompress = (data: Uint8Array) => (createRequire(import.meta.url)("fzstd") as typeof import("fzstd")).decompress(data);
 
 export type Compression = "none" | "gzip" | "xz" | "zstd";
 
@@ -20,7 +24,7 @@ export async function decompress(data: Buffer): Promise<Buffer> {
     case "zstd":
       return Buffer.from(zstdDecompress(data));
     case "xz": {
-      const web = new xzDecompress.XzReadableStream(new Blob([new Uint8Array(data)]).stream() as ReadableStream<Uint8Array>);
+      const web = new (xzDecompress().XzReadableStream)(new Blob([new Uint8Array(data)]).stream() as ReadableStream<Uint8Array>);
       const chunks: Buffer[] = [];
       for await (const c of Readable.fromWeb(web as import("node:stream/web").ReadableStream<Uint8Array>)) chunks.push(Buffer.from(c as Uint8Array));
       return Buffer.concat(chunks);
