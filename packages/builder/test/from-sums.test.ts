@@ -17,7 +17,9 @@ const DOCKERFILE = [
 /** The store, with every layer read counted (what materialising a filesystem costs). */
 function counting(store: ImageStore): { store: ImageStore; opens: () => number } {
   let opens = 0;
-  const wrap = (l: StoredLayer): StoredLayer => Object.assign(Object.create(l) as StoredLayer, { open: () => (opens++, l.open()) });
+  // A layer is read through open() or, when materialising, whole through chunks().
+  const wrap = (l: StoredLayer): StoredLayer =>
+    Object.assign(Object.create(l) as StoredLayer, { open: () => (opens++, l.open()), chunks: (max: number) => (opens++, l.chunks?.(max) ?? Promise.resolve(undefined)) });
   const counted = (store: ImageStore): ImageStore => new Proxy(store, {
     get(target, prop, receiver) {
       // A build runs on the store its lock hands it: count that one too.

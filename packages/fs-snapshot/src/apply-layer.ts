@@ -1,10 +1,9 @@
-import { posix } from "node:path";
+import { Readable } from "node:stream";
 import { whiteoutOf } from "@tsbuild/image";
 import { isFsError } from "./errors.js";
 import { childNames, childOf, isDir, isSymlink, makedev, pathOf, setParts, type INode, type Link, type NodeKind } from "./memfs-node.js";
-import { splitPath } from "./names.js";
 import { resolvePath } from "./resolve.js";
-import { forEachTarEntry, type TarEntry } from "./tar-reader.js";
+import { forEachTarEntry, forEachVerifiedTarEntry, type TarEntry } from "./tar-reader.js";
 import type { Tree } from "./tree.js";
 
 
@@ -16,22 +15,91 @@ import type { Tree } from "./tree.js";
  * did not itself put there, an entry replaces whatever non-directory (or directory, unless it is a
  * directory too) was at its path, and directory mtimes are set last.
  */
-export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableStream, now: () => Date): Promise<void> {
-  const unpacked = new Set<Link>();
-  const dirTimes: Array<[INode, Date]> = [];
-  await forEachTarEntry(input, (e) => {
-    const comps = splitPath(posix.normalize("/" + e.name));
+export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableStream, now: () => Date, opts: ApplyOptions = {}): Promise<void> {
+  const apply = new LayerApplier(tree, now, opts.cacheParents ?? true);
+  await forEachTarEntry(input, (e) => apply.entry(e), tree.spill);
+  apply.finish();
+}
+
+export interface ApplyOptions {
+  /** Resolve each entry's parent from the root, as before the cache (the tests' reference). */
+  cacheParents?: boolean;
+}
+
+/** Past this many bytes a verified layer is walked as it streams instead of held first. */
+export const HOLD_MAX = 256 * 1024 * 1024;
+
+/**
+ * applyLayerTo for a layer whose bytes a store has verified against its diffID: read into
+ * chunks first (a memory store hands over its own buffers; the tree keeps views of the bodies
+ * either way) and walked synchronously, with no promise per entry. A layer larger than
+ * HOLD_MAX goes on through the streaming walk from where the chunks end, so a huge sparse file
+ * is never held whole.
+ */
+export async function applyVerifiedLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableStream, now: () => Date): Promise<void> {
+  if (Buffer.isBuffer(input)) return applyVerifiedChunks(tree, [input], now);
+  const chunks: Buffer[] = [];
+  let held = 0;
+  const it = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return applyVerifiedChunks(tree, chunks, now);
+    const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array);
+    chunks.push(c);
+    held += c.length;
+    if (held > HOLD_MAX) break;
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield* chunks.splice(0);
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value as Buffer;
+    }
+  }
+  await applyLayerTo(tree, Readable.from(rest(), { objectMode: false }), now);
+}
+
+/** A verified layer already held as buffers (views of them stay in the tree). */
+export function applyVerifiedChunks(tree: Tree, chunks: readonly Buffer[], now: () => Date): void {
+  const apply = new LayerApplier(tree, now);
+  forEachVerifiedTarEntry(chunks, (e) => apply.entry(e), tree.spill);
+  apply.finish();
+}
+
+/** One layer's entries applied in order; `finish` sets the directory times. */
+class LayerApplier {
+  private readonly unpacked = new Set<Link>();
+  private readonly dirTimes: Array<[INode, Date]> = [];
+  /**
+   * Directories already resolved, by their cleaned path: a layer lists a directory's entries
+   * together, and resolving every entry's parent from the root was most of applying one. Adding
+   * entries never changes where a resolved path leads; removing one can, so any removal clears it.
+   */
+  private readonly dirs = new Map<string, Link>();
+
+  constructor(
+    private readonly tree: Tree,
+    private readonly now: () => Date,
+    private readonly cacheParents = true,
+  ) {}
+
+  entry(e: TarEntry): void {
+    const { tree } = this;
+    const comps = cleanComponents(e.name);
     if (comps.length === 0) return; // the root keeps its metadata, as in Unpack
     const name = comps[comps.length - 1];
     const whiteout = whiteoutOf(name);
     // Everything below a top-level AUFS metadata directory is bookkeeping too.
     if (whiteoutOf(comps[0])?.kind === "meta" && whiteout?.kind !== "opaque") return;
-    const parent = ensureDir(tree, comps.slice(0, -1), e.name, now);
+    const parent = this.parentDir(comps, e.name);
     if (whiteout) {
-      if (whiteout.kind === "opaque") removeUnpacked(tree, parent, unpacked);
-      else if (whiteout.kind === "delete") {
+      if (whiteout.kind === "opaque") {
+        this.dirs.clear();
+        removeUnpacked(tree, parent, this.unpacked);
+      } else if (whiteout.kind === "delete") {
         const victim = childOf(parent, whiteout.name);
-        if (victim) tree.removeEntry(victim);
+        if (victim) this.remove(victim);
       }
       return;
     }
@@ -41,17 +109,52 @@ export async function applyLayerTo(tree: Tree, input: Buffer | NodeJS.ReadableSt
       link = existing;
       setMetadata(link.node, e);
     } else {
-      if (existing) tree.removeEntry(existing);
+      if (existing) this.remove(existing);
       link = create(tree, parent, name, e);
       if (e.type === "hardlink") setMetadata(link.node, e);
     }
-    if (e.type === "dir") dirTimes.push([link.node, e.mtime]);
-    unpacked.add(link);
-  }, tree.spill);
-  for (const [node, mtime] of dirTimes) {
-    node.mtime = mtime;
-    node.atime = mtime;
+    if (e.type === "dir") this.dirTimes.push([link.node, e.mtime]);
+    this.unpacked.add(link);
   }
+
+  finish(): void {
+    for (const [node, mtime] of this.dirTimes) {
+      node.mtime = mtime;
+      node.atime = mtime;
+    }
+  }
+
+  private remove(link: Link): void {
+    this.dirs.clear();
+    this.tree.removeEntry(link);
+  }
+
+  private parentDir(comps: string[], entryName: string): Link {
+    if (comps.length === 1) return this.tree.root;
+    const key = comps.length === 2 ? comps[0] : comps.slice(0, -1).join("/");
+    let dir = this.cacheParents ? this.dirs.get(key) : undefined;
+    if (!dir) {
+      dir = ensureDir(this.tree, comps.slice(0, -1), entryName, this.now);
+      if (this.cacheParents) this.dirs.set(key, dir);
+    }
+    return dir;
+  }
+}
+
+/** The components of "/" + name cleaned as path.posix.normalize does ("." dropped, ".." stops at the root). */
+function cleanComponents(name: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= name.length; i++) {
+    if (i < name.length && name.charCodeAt(i) !== 47) continue;
+    if (i > start) {
+      const c = name.slice(start, i);
+      if (c === "..") out.pop();
+      else if (c !== ".") out.push(c);
+    }
+    start = i + 1;
+  }
+  return out;
 }
 
 function create(tree: Tree, parent: Link, name: string, e: TarEntry): Link {

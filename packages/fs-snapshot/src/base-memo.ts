@@ -1,4 +1,4 @@
-import { applyLayerTo } from "./apply-layer.js";
+import { applyVerifiedChunks, applyVerifiedLayerTo, HOLD_MAX } from "./apply-layer.js";
 import { contentSize, isDir, type INode, type Link } from "./memfs-node.js";
 import { Tree } from "./tree.js";
 
@@ -10,6 +10,8 @@ import { Tree } from "./tree.js";
 export interface VerifiedLayer {
   diffID: string;
   open(): Promise<Buffer | NodeJS.ReadableStream>;
+  /** The same tar as buffers when the source holds it (or can rebuild it) whole and it is at most `maxBytes`. */
+  chunks?(maxBytes: number): Promise<Buffer[] | undefined>;
 }
 
 /** How many materialised bases the process keeps, and how many file bytes they may hold between them. */
@@ -47,7 +49,7 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
   } else if (!seen.has(key)) {
     seen.add(key);
     if (seen.size > MAX_SEEN) seen.delete(seen.values().next().value!);
-    for (const l of layers) await applyLayerTo(into, await l.open(), now);
+    for (const l of layers) await applyOne(into, l, now);
     return;
   } else {
     kept = { tree: materialise(layers, now), bytes: 0 };
@@ -66,8 +68,14 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
 
 async function materialise(layers: readonly VerifiedLayer[], now: () => Date): Promise<Tree> {
   const tree = new Tree(now());
-  for (const l of layers) await applyLayerTo(tree, await l.open(), now);
+  for (const l of layers) await applyOne(tree, l, now);
   return tree;
+}
+
+async function applyOne(tree: Tree, l: VerifiedLayer, now: () => Date): Promise<void> {
+  const chunks = await l.chunks?.(HOLD_MAX);
+  if (chunks) applyVerifiedChunks(tree, chunks, now);
+  else await applyVerifiedLayerTo(tree, await l.open(), now);
 }
 
 function evict(): void {

@@ -1,4 +1,4 @@
-import { ByteReader, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
+import { ByteReader, forEachChunkEntry, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
 import { allZero, type Segment } from "./memfs-node.js";
 import { SpillRange, spillThreshold, type SpillFile } from "./spill.js";
 
@@ -64,47 +64,97 @@ export async function forEachTarEntry(input: Buffer | NodeJS.ReadableStream, vis
 }
 
 /**
+/**
+ * The same entries, synchronously, from a tar already held as chunks whose bytes a store has
+ * verified (archive's chunk walk has walkTar's header rules but not all of its error checks for
+ * damaged tars, which a verified tar cannot be). Bodies are views of the chunks, as walkTar's are
+ * views of its reads; no promise per entry. Given a spill file, a body past the spill threshold
+ * is written there, as forEachTarEntry does.
+ */
+export function forEachVerifiedTarEntry(chunks: readonly Buffer[], visit: (entry: TarEntry) => void, spill?: SpillFile): void {
+  // Entries of a layer mostly share an mtime, and the tree never changes a Date in place (it
+  // assigns new ones), so one Date serves every run of equal times: a surviving object less per file.
+  const times = { seconds: NaN, date: new Date(0) };
+  forEachChunkEntry(chunks, (h) => {
+    const views = h.data;
+    if (h.size > LARGE_BODY) {
+      const parts = new Parts(h.size > spillThreshold() ? spill : undefined);
+      for (const c of views) parts.add(c, false);
+      visit({ ...toEntry(h, EMPTY, times), parts: parts.done() });
+      return;
+    }
+    visit(toEntry(h, views.length === 0 ? EMPTY : views.length === 1 ? views[0] : Buffer.concat(views), times));
+  });
+}
+
+/**
  * A body as parts: zero chunks become counts, other chunks are kept, small ones joined; with a
  * spill file, written there instead (one range while they follow each other).
  */
-async function partsOf(body: AsyncIterable<Buffer>, spill?: SpillFile): Promise<Segment[]> {
-  const parts: Segment[] = [];
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = () => {
-    if (pendingBytes > 0) {
-      const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-      const last = parts[parts.length - 1];
-      const range = spill?.append(bytes);
-      if (range && last instanceof SpillRange && last.joins(range)) parts[parts.length - 1] = new SpillRange(last.file, last.offset, last.length + range.length);
-      else parts.push(range ?? bytes);
-    }
-    pending = [];
-    pendingBytes = 0;
-  };
-  for await (const c of body) {
+class Parts {
+  private readonly parts: Segment[] = [];
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly spill?: SpillFile) {}
+
+  /** `copy`: the chunk is a view of a read buffer the reader reuses, so keep a copy of it. */
+  add(c: Buffer, copy: boolean): void {
+    const parts = this.parts;
     if (allZero(c)) {
-      flush();
+      this.flush();
       const last = parts[parts.length - 1];
       if (typeof last === "number") parts[parts.length - 1] = last + c.length;
       else parts.push(c.length);
-      continue;
+      return;
     }
-    // The reader may hand out views of a larger read buffer: keep a copy, not the whole buffer.
-    pending.push(Buffer.from(c));
-    pendingBytes += c.length;
-    if (pendingBytes >= 1 << 20) flush();
+    this.pending.push(copy ? Buffer.from(c) : c);
+    this.pendingBytes += c.length;
+    if (this.pendingBytes >= 1 << 20) this.flush();
   }
-  flush();
-  return parts;
+
+  done(): Segment[] {
+    this.flush();
+    return this.parts;
+  }
+
+  private flush(): void {
+    if (this.pendingBytes > 0) {
+      const parts = this.parts;
+      const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+      const last = parts[parts.length - 1];
+      const range = this.spill?.append(bytes);
+      if (range && last instanceof SpillRange && last.joins(range)) parts[parts.length - 1] = new SpillRange(last.file, last.offset, last.length + range.length);
+      else parts.push(range ?? bytes);
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+async function partsOf(body: AsyncIterable<Buffer>, spill?: SpillFile): Promise<Segment[]> {
+  const parts = new Parts(spill);
+  // The reader may hand out views of a larger read buffer: keep a copy, not the whole buffer.
+  for await (const c of body) parts.add(c, true);
+  return parts.done();
 }
 
 async function* toAsync(source: Iterable<unknown> | AsyncIterable<unknown>): AsyncGenerator<unknown> {
   yield* source;
 }
 
-function toEntry(h: RawEntry, data: Buffer): TarEntry {
+function toEntry(h: RawEntry, data: Buffer, times?: { seconds: number; date: Date }): TarEntry {
   const type = TYPES[h.typeflag] ?? "other";
+  const seconds = paxSeconds(h);
+  let mtime: Date;
+  if (!times) mtime = new Date(seconds * 1000);
+  else {
+    if (times.seconds !== seconds) {
+      times.seconds = seconds;
+      times.date = new Date(seconds * 1000);
+    }
+    mtime = times.date;
+  }
   return {
     name: h.name,
     type,
@@ -112,7 +162,7 @@ function toEntry(h: RawEntry, data: Buffer): TarEntry {
     uid: h.uid,
     gid: h.gid,
     size: h.size,
-    mtime: new Date(paxSeconds(h) * 1000),
+    mtime,
     linkname: h.linkname,
     devmajor: h.devmajor,
     devminor: h.devminor,

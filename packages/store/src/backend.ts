@@ -33,6 +33,12 @@ export interface Backend {
    */
   ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules?: LayerRules): Promise<LayerRecord>;
   openLayer(rec: LayerRecord): Readable;
+  /**
+   * The layer's tar as buffers, checked against its diffID as openLayer's stream is, or
+   * undefined when its content is larger than `maxBytes` (read it as a stream then). For a caller
+   * that needs the whole tar at hand anyway: no promise per member.
+   */
+  layerChunks?(rec: LayerRecord, maxBytes: number): Promise<Buffer[] | undefined>;
   tarSize(rec: LayerRecord): Promise<number>;
   removeLayer(rec: LayerRecord): Promise<void>;
 

@@ -44,6 +44,9 @@ export class ChildrenIndex {
     for (const name of ["writeImage", "removeImage", "setMetadata", "deleteMetadata"] as const) {
       const original = backend[name] as (...args: unknown[]) => Promise<void>;
       b[name] = async (...args: unknown[]) => {
+        // Metadata other than the parent link (a build record, lastUpdated) lives outside the
+        // image directory and leaves the index as it is: no stamps to take (two stats a step).
+        if ((name === "setMetadata" || name === "deleteMetadata") && args[1] !== "parent") return original.apply(backend, args);
         // Current before the write (another process's changes included), else rebuilt later.
         const index = this.imageDir && this.index?.stamp === this.stamp() ? this.index : undefined;
         this.index = undefined;

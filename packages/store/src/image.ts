@@ -11,6 +11,7 @@ export function storedLayer(backend: Backend, rec: LayerRecord): StoredLayer {
     size: async () => rec.size,
     tarSize: () => backend.tarSize(rec),
     open: async () => backend.openLayer(rec),
+    chunks: async (maxBytes) => (backend.layerChunks ? backend.layerChunks(rec, maxBytes) : undefined),
   };
 }
 

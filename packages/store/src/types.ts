@@ -15,6 +15,11 @@ export interface StoredLayer extends Layer {
   tarSize(): Promise<number>;
   /** The tar rebuilt from the store, verified against the diffID as it streams. */
   open(): Promise<Readable>;
+  /**
+   * The same tar as buffers (verified as `open` verifies it), or undefined when the layer's
+   * content is larger than `maxBytes` or the store cannot hand it over whole.
+   */
+  chunks?(maxBytes: number): Promise<Buffer[] | undefined>;
 }
 
 export interface StoredImage extends Image {

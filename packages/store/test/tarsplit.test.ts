@@ -105,3 +105,26 @@ describe("a layer given as the list of buffers it is made of", () => {
     }
   });
 });
+
+describe("a layer's tar as buffers (chunks), for materialising a base", () => {
+  it("is the tar open() streams, on disk and in memory; undefined past maxBytes", async () => {
+    const tar = readFileSync(busyboxTar);
+    for (const store of [openStore(tempRoot()), memoryStore()]) {
+      const layer = await store.putLayer(tar, null);
+      const chunks = await layer.chunks!(1 << 30);
+      expect(Buffer.concat(chunks!).equals(tar)).toBe(true);
+      expect(await layer.chunks!(100)).toBeUndefined();
+    }
+  });
+
+  it("a rebuild from damaged diff/ files fails, naming the file, as open() does", async () => {
+    const root = tempRoot();
+    const store = openStore(root);
+    const layer = await store.putLayer(makeTar([{ name: "f", data: "original" }, { name: "g", data: "kept" }]), null);
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(root, "overlay2", layer.cacheID, "diff", "f"), "tampered");
+    await expect(layer.chunks!(1 << 30)).rejects.toThrow(/file integrity checksum failed for "f"/);
+    writeFileSync(join(root, "overlay2", layer.cacheID, "diff", "f"), "short");
+    await expect(layer.chunks!(1 << 30)).rejects.toThrow(/file "f" has 5 bytes, the layer recorded 8/);
+  });
+});

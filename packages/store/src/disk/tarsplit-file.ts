@@ -1,5 +1,6 @@
-import { closeSync, constants as fsConstants, openSync, readFileSync, writeSync } from "node:fs";
-import { constants, gunzipSync, gzipSync } from "node:zlib";
+import { closeSync, constants as fsConstants, createReadStream, openSync, readFileSync, writeSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { constants, createGunzip, gunzipSync, gzipSync } from "node:zlib";
 import { decodeEntry, type TarSplitEntry } from "../tarsplit/entry.js";
 import { LayerRecordError } from "./layerdb.js";
 
@@ -9,13 +10,56 @@ import { LayerRecordError } from "./layerdb.js";
  * than the record itself.
  */
 export async function* readTarSplitFile(path: string): AsyncGenerator<TarSplitEntry> {
+  yield* readTarSplitFileSync(path);
+}
+
+function damaged(path: string, e: unknown): LayerRecordError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const what = code === "ENOENT" ? "is missing" : `cannot be read (${(e as Error).message})`;
+  return new LayerRecordError(`${path} ${what}: the layer's tar metadata is damaged and its tar cannot be rebuilt; run \`tsbuild fsck\`, then rebuild or re-load the image`);
+}
+
+/**
+ * The records in batches, as the file inflates: zlib works on its own thread meanwhile, so a
+ * caller handling each batch synchronously (reading the members' files) overlaps the two. A
+ * 50,000-file layer's metadata is ~60 MB of JSON inflated.
+ */
+export async function* readTarSplitBatches(path: string): AsyncGenerator<TarSplitEntry[]> {
+  const text = new StringDecoder("utf8");
+  let rest = "";
+  const lines = function* (s: string): Generator<TarSplitEntry> {
+    for (let start = 0; start < s.length; ) {
+      let end = s.indexOf("\n", start);
+      if (end < 0) end = s.length;
+      const line = s.slice(start, end);
+      start = end + 1;
+      if (line.trim() !== "") yield decodeEntry(line);
+    }
+  };
+  const inflated = createReadStream(path).pipe(createGunzip({ chunkSize: 1 << 18 }));
+  try {
+    for await (const chunk of inflated) {
+      const s = rest + text.write(chunk as Buffer);
+      const cut = s.lastIndexOf("\n");
+      rest = s.slice(cut + 1);
+      if (cut >= 0) yield [...lines(s.slice(0, cut))];
+    }
+  } catch (e) {
+    if (e instanceof LayerRecordError) throw e;
+    throw damaged(path, e);
+  } finally {
+    inflated.destroy();
+  }
+  yield [...lines(rest + text.end())];
+}
+
+/** readTarSplitFile without a promise per record. */
+export function* readTarSplitFileSync(path: string): Generator<TarSplitEntry> {
   let text: string;
   try {
     text = gunzipSync(readFileSync(path)).toString("utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const what = code === "ENOENT" ? "is missing" : `cannot be read (${(e as Error).message})`;
-    throw new LayerRecordError(`${path} ${what}: the layer's tar metadata is damaged and its tar cannot be rebuilt; run \`tsbuild fsck\`, then rebuild or re-load the image`);
+    throw damaged(path, e);
   }
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf("\n", start);

@@ -66,6 +66,12 @@ export class MemoryBackend implements Backend {
     return Readable.from(entry.tar, { objectMode: false });
   }
 
+  async layerChunks(rec: LayerRecord, maxBytes: number): Promise<Buffer[] | undefined> {
+    const entry = this.layers.get(rec.chainID);
+    if (!entry) throw new Error(`layer ${rec.chainID} is not in the store`);
+    return rec.size > maxBytes ? undefined : entry.tar;
+  }
+
   async tarSize(rec: LayerRecord): Promise<number> {
     return this.layers.get(rec.chainID)?.tar.reduce((n, c) => n + c.length, 0) ?? 0;
   }

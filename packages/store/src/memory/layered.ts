@@ -56,6 +56,10 @@ export class LayeredBackend implements Backend {
     return this.holder(rec).openLayer(rec);
   }
 
+  async layerChunks(rec: LayerRecord, maxBytes: number): Promise<Buffer[] | undefined> {
+    return this.holder(rec).layerChunks?.(rec, maxBytes);
+  }
+
   tarSize(rec: LayerRecord): Promise<number> {
     return this.holder(rec).tarSize(rec);
   }

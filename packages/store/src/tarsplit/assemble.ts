@@ -13,6 +13,33 @@ export class IntegrityError extends Error {}
  * for a caller that verifies the whole stream's sha256 anyway, and only needs them to name the
  * damaged file once that check has failed.
  */
+/**
+ * assemble over records and files read synchronously (a store's own files): the same checks, no
+ * promise per member. The tar's sha256 is the caller's to check, as with `checkFiles: false`.
+ * `seen` carries the duplicate check across calls over successive batches of one layer's records.
+ */
+export function* assembleSync(
+  records: Iterable<TarSplitEntry>, getFile: (name: string, size: number) => Iterable<Buffer>, seen = new Set<string>(),
+): Generator<Buffer> {
+  for (const r of records) {
+    if (r.type !== FILE_TYPE) {
+      if (r.payload.length > 0) yield r.payload;
+      continue;
+    }
+    const key = cleanName(r.name);
+    if (seen.has(key)) throw new IntegrityError(`duplicates of file paths not supported: ${JSON.stringify(r.name)}`);
+    seen.add(key);
+    if (r.size === 0) continue;
+    let got = 0;
+    for (const chunk of getFile(r.name, r.size)) {
+      got += chunk.length;
+      if (got > r.size) throw new IntegrityError(`file ${JSON.stringify(r.name)} is longer than the ${r.size} bytes the layer recorded`);
+      yield chunk;
+    }
+    if (got < r.size) throw new IntegrityError(`file ${JSON.stringify(r.name)} has ${got} bytes, the layer recorded ${r.size}`);
+  }
+}
+
 export async function* assemble(records: AsyncIterable<TarSplitEntry>, getFile: FileGetter, opts: { checkFiles?: boolean } = {}): AsyncGenerator<Buffer> {
   const checkFiles = opts.checkFiles ?? true;
   const seen = new Set<string>();
