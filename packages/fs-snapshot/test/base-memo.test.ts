@@ -1,28 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { sha256Digest } from "@tsbuild/image";
 import { RootFS } from "../src/index.js";
-import { busyboxBase, makeTar, step } from "./helpers.js";
+import { busyboxBase, listing, makeTar, step } from "./helpers.js";
 
 const FIXED = { defaultMtime: new Date(1_700_000_000_000) };
-
-/** Every path with what `ls -lin` would show of it (inodes only as hard-link groups). */
-function listing(rfs: RootFS): string[] {
-  const out: string[] = [];
-  const groups = new Map<number, string>();
-  const walk = (dir: string) => {
-    for (const name of rfs.readdir(dir)) {
-      const p = (dir === "/" ? "" : dir) + "/" + name;
-      const s = rfs.lstat(p);
-      if (s.nlink > 1 && s.type !== "dir" && !groups.has(s.ino)) groups.set(s.ino, p);
-      const body = s.type === "file" ? sha256Digest(rfs.readFile(p)) : s.type === "symlink" ? rfs.readlink(p) : "";
-      const group = s.type !== "dir" && s.nlink > 1 ? groups.get(s.ino) : "";
-      out.push([p, s.type, s.mode.toString(8), s.uid, s.gid, s.size, s.mtime.getTime(), s.nlink, s.rdev ?? 0, body, group].join(" "));
-      if (s.type === "dir") walk(p);
-    }
-  };
-  walk("/");
-  return out;
-}
 
 async function upperLayer(): Promise<Buffer> {
   return makeTar([

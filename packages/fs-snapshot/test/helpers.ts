@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LayerEntry } from "@tsbuild/image";
+import { sha256Digest, type LayerEntry } from "@tsbuild/image";
 import tar from "tar-stream";
 import { RootFS, type LayerDiff } from "../src/index.js";
 
@@ -84,4 +84,23 @@ export async function makeTar(specs: TarSpec[]): Promise<Buffer> {
   pack.finalize();
   await done;
   return Buffer.concat(chunks);
+}
+
+/** Every path with what `ls -lin` would show of it (inodes only as hard-link groups), for comparing two trees. */
+export function listing(rfs: RootFS): string[] {
+  const out: string[] = [];
+  const groups = new Map<number, string>();
+  const walk = (dir: string) => {
+    for (const name of rfs.readdir(dir)) {
+      const p = (dir === "/" ? "" : dir) + "/" + name;
+      const s = rfs.lstat(p);
+      if (s.nlink > 1 && s.type !== "dir" && !groups.has(s.ino)) groups.set(s.ino, p);
+      const body = s.type === "file" ? sha256Digest(rfs.readFile(p)) : s.type === "symlink" ? rfs.readlink(p) : "";
+      const group = s.type !== "dir" && s.nlink > 1 ? groups.get(s.ino) : "";
+      out.push([p, s.type, s.mode.toString(8), s.uid, s.gid, s.size, s.mtime.getTime(), s.nlink, s.rdev ?? 0, body, group].join(" "));
+      if (s.type === "dir") walk(p);
+    }
+  };
+  walk("/");
+  return out;
 }

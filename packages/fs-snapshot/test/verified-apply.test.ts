@@ -5,7 +5,7 @@ import { sha256Digest } from "@tsbuild/image";
 import { RootFS } from "../src/index.js";
 import { applyLayerTo } from "../src/apply-layer.js";
 import type { Tree } from "../src/tree.js";
-import { makeTar, type TarSpec } from "./helpers.js";
+import { listing, makeTar, type TarSpec } from "./helpers.js";
 
 /** The RootFS's tree, to apply a layer to it with options RootFS does not expose. */
 const treeOf = (rfs: RootFS) => (rfs as unknown as { tree: Tree }).tree;
@@ -20,24 +20,6 @@ const treeOf = (rfs: RootFS) => (rfs as unknown as { tree: Tree }).tree;
  */
 
 const CLOCK = { defaultMtime: new Date(1_600_000_000_000) };
-
-function listing(rfs: RootFS): string[] {
-  const out: string[] = [];
-  const groups = new Map<number, string>();
-  const walk = (dir: string) => {
-    for (const name of rfs.readdir(dir)) {
-      const p = (dir === "/" ? "" : dir) + "/" + name;
-      const s = rfs.lstat(p);
-      if (s.nlink > 1 && s.type !== "dir" && !groups.has(s.ino)) groups.set(s.ino, p);
-      const body = s.type === "file" ? sha256Digest(rfs.readFile(p)) : s.type === "symlink" ? rfs.readlink(p) : "";
-      const group = s.type !== "dir" && s.nlink > 1 ? groups.get(s.ino) : "";
-      out.push([p, s.type, s.mode.toString(8), s.uid, s.gid, s.size, s.mtime.getTime(), s.nlink, body, group].join(" "));
-      if (s.type === "dir") walk(p);
-    }
-  };
-  walk("/");
-  return out;
-}
 
 // Directories, files and links draw from different names, so that most stacks apply cleanly
 // (a file where a later entry needs a directory is an error, compared too, but says little).

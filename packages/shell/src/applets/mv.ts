@@ -11,6 +11,11 @@ const BUSYBOX_USAGE =
   "\t-f\tDon't prompt before overwriting\n\t-i\tInteractive, prompt before overwrite\n\t-n\tDon't overwrite an existing file\n" +
   "\t-T\tRefuse to move if DEST is a directory\n\t-t DIR\tMove all SOURCEs into DIR\n";
 
+function busyboxUsage(ctx: AppletContext): number {
+  ctx.stderr(`BusyBox (simulated by tsbuild) multi-call binary.\n\n${BUSYBOX_USAGE}`);
+  return 1;
+}
+
 interface Move {
   ctx: AppletContext;
   opts: ParsedOptions["opts"];
@@ -41,10 +46,7 @@ export const mv: Applet = (ctx) => {
       : { flags: "finvT", values: "t" },
     { tryHelp: gnu },
   );
-  if (typeof parsed === "number") {
-    if (!gnu) ctx.stderr(`BusyBox (simulated by tsbuild) multi-call binary.\n\n${BUSYBOX_USAGE}`);
-    return parsed;
-  }
+  if (typeof parsed === "number") return gnu ? parsed : busyboxUsage(ctx);
   const m: Move = { ctx, opts: parsed.opts, answers: ctx.stdin.toString("latin1").split("\n") };
   return gnu ? gnuMove(m, parsed) : busyboxMove(m, parsed);
 };
@@ -53,10 +55,7 @@ function busyboxMove(m: Move, parsed: ParsedOptions): number {
   const { ctx, opts } = m;
   const t = opts.get("t");
   const operands = parsed.operands;
-  if (operands.length < (typeof t === "string" ? 1 : 2) || (opts.has("T") && operands.length > 2)) {
-    ctx.stderr(`BusyBox (simulated by tsbuild) multi-call binary.\n\n${BUSYBOX_USAGE}`);
-    return 1;
-  }
+  if (operands.length < (typeof t === "string" ? 1 : 2) || (opts.has("T") && operands.length > 2)) return busyboxUsage(ctx);
   const last = typeof t === "string" ? t : operands[operands.length - 1];
   const sources = typeof t === "string" ? operands : operands.slice(0, -1);
   let intoDir = true;

@@ -26,17 +26,15 @@ export function* assembleSync(
       if (r.payload.length > 0) yield r.payload;
       continue;
     }
-    const key = cleanName(r.name);
-    if (seen.has(key)) throw new IntegrityError(`duplicates of file paths not supported: ${JSON.stringify(r.name)}`);
-    seen.add(key);
+    claimName(seen, r.name);
     if (r.size === 0) continue;
     let got = 0;
     for (const chunk of getFile(r.name, r.size)) {
       got += chunk.length;
-      if (got > r.size) throw new IntegrityError(`file ${JSON.stringify(r.name)} is longer than the ${r.size} bytes the layer recorded`);
+      if (got > r.size) throw lengthError(r, got);
       yield chunk;
     }
-    if (got < r.size) throw new IntegrityError(`file ${JSON.stringify(r.name)} has ${got} bytes, the layer recorded ${r.size}`);
+    if (got < r.size) throw lengthError(r, got);
   }
 }
 
@@ -48,21 +46,32 @@ export async function* assemble(records: AsyncIterable<TarSplitEntry>, getFile: 
       if (r.payload.length > 0) yield r.payload;
       continue;
     }
-    const key = cleanName(r.name);
-    if (seen.has(key)) throw new IntegrityError(`duplicates of file paths not supported: ${JSON.stringify(r.name)}`);
-    seen.add(key);
+    claimName(seen, r.name);
     if (r.size === 0) continue;
     const crc = checkFiles ? new Crc64() : undefined;
     let got = 0;
     for await (const chunk of getFile(r.name, r.size)) {
       got += chunk.length;
-      if (got > r.size) throw new IntegrityError(`file ${JSON.stringify(r.name)} is longer than the ${r.size} bytes the layer recorded`);
+      if (got > r.size) throw lengthError(r, got);
       crc?.update(chunk);
       yield chunk;
     }
-    if (got < r.size) throw new IntegrityError(`file ${JSON.stringify(r.name)} has ${got} bytes, the layer recorded ${r.size}`);
+    if (got < r.size) throw lengthError(r, got);
     if (crc && (!r.payload || !crc.digest().equals(r.payload))) {
       throw new IntegrityError(`file integrity checksum failed for ${JSON.stringify(r.name)}`);
     }
   }
+}
+
+/** A layer names each file once (tar-split refuses duplicates, and so does Docker's store). */
+function claimName(seen: Set<string>, name: string): void {
+  const key = cleanName(name);
+  if (seen.has(key)) throw new IntegrityError(`duplicates of file paths not supported: ${JSON.stringify(name)}`);
+  seen.add(key);
+}
+
+function lengthError(r: { name: string; size: number }, got: number): IntegrityError {
+  return got > r.size
+    ? new IntegrityError(`file ${JSON.stringify(r.name)} is longer than the ${r.size} bytes the layer recorded`)
+    : new IntegrityError(`file ${JSON.stringify(r.name)} has ${got} bytes, the layer recorded ${r.size}`);
 }
