@@ -10,6 +10,17 @@ describe("a command runs only if the image has it", () => {
     expect(r.stdout).toBe("Welcome to the conformance base.\nvia-busybox\nUP\n");
   });
 
+  it("knows busybox by its hard links too (the busybox image's applets, /bin/sh among them, are 400 of them)", async () => {
+    const fs = await baseFs();
+    for (const name of ["sh", "mv"]) {
+      fs.unlink(`/bin/${name}`);
+      fs.link("/bin/busybox", `/bin/${name}`);
+    }
+    const r = await sh(fs, "echo x > /nonexist/c; mv /nope /x; echo $?");
+    expect(r.stderr).toBe("/bin/sh: can't create /nonexist/c: nonexistent directory\nmv: can't rename '/nope': No such file or directory\n");
+    expect(r.stdout).toBe("1\n");
+  });
+
   it("says `not found` with exit 127 for a name that is nowhere on PATH", async () => {
     const r = await freshSh("frobnicate --now; echo status=$?");
     expect(r.stdout).toBe("status=127\n");

@@ -1,4 +1,4 @@
-import type { ProcessFs } from "../sandbox/process-fs.js";
+import type { Node, ProcessFs } from "../sandbox/process-fs.js";
 import { basename } from "../util/paths.js";
 
 /**
@@ -18,8 +18,24 @@ export type ShellKind = "ash" | "dash" | "bash";
  */
 export function imageFlavour(fs: ProcessFs): Flavour {
   const sh = fs.tryStat("/bin/sh");
-  if (sh?.type === "file") return basename(sh.path) === "busybox" ? "busybox" : "gnu";
+  if (sh?.type === "file") return isBusybox(fs, sh) ? "busybox" : "gnu";
   return fs.tryStat("/bin/busybox")?.type === "file" ? "busybox" : "gnu";
+}
+
+const BUSYBOX_FILES = ["/bin/busybox", "/usr/bin/busybox", "/sbin/busybox"];
+
+/**
+ * busybox's multi-call binary: the file a name resolves to is named busybox (Alpine's applets are
+ * symlinks to it), or is a hard link of the image's busybox (the busybox image's 400 applets,
+ * /bin/sh among them, are hard links: their own names).
+ */
+export function isBusybox(fs: ProcessFs, n: Node): boolean {
+  if (basename(n.path) === "busybox") return true;
+  if (n.type !== "file" || n.nlink < 2) return false;
+  return BUSYBOX_FILES.some((p) => {
+    const b = fs.tryStat(p);
+    return b?.type === "file" && b.ino === n.ino;
+  });
 }
 
 /** Which shell an applet name of a flavour is: `sh` is ash in busybox and dash in Debian. */

@@ -2,7 +2,7 @@ import type { SimCommand } from "../sim-command.js";
 import { permits } from "../sandbox/credentials.js";
 import type { ProcessFs } from "../sandbox/process-fs.js";
 import { basename, joinPath, resolvePath } from "../util/paths.js";
-import type { Flavour } from "./flavour.js";
+import { isBusybox, type Flavour } from "./flavour.js";
 
 /** What running a file of the image means in the sandbox. */
 export type Program =
@@ -38,7 +38,8 @@ export function searchPath(fs: ProcessFs, name: string, pathVar: string, cwd: st
 
 /**
  * Decide how to run the file at `path`, invoked under the name `invoked` (argv[0]).
- * Busybox is recognised by the name of the file it resolves to (applets are symlinks to it).
+ * Busybox is recognised by the name of the file it resolves to (applets are symlinks to it), or
+ * as a hard link of the image's busybox (see isBusybox).
  */
 export function classify(
   fs: ProcessFs,
@@ -52,7 +53,7 @@ export function classify(
   if (n.type === "dir" || n.virtual || !permits(fs.creds, n, 1)) return { kind: "denied" };
   const simKey = binaries[path] ? path : binaries[n.path] ? n.path : undefined;
   const invokedName = basename(invoked);
-  if (!simKey && basename(n.path) === "busybox") return { kind: "applet", path, applet: invokedName, flavour: "busybox" };
+  if (!simKey && isBusybox(fs, n)) return { kind: "applet", path, applet: invokedName, flavour: "busybox" };
   const head = fs.readUpTo(n.path, SHEBANG_MAX);
   if (head[0] === 0x23 && head[1] === 0x21) return parseShebang(path, head);
   if (simKey) return { kind: "sim", path, run: binaries[simKey] };
