@@ -373,7 +373,12 @@ export function resizeContent(node: INode, size: number): void {
   s.tail = tail;
 }
 
-function pushSegment(tail: Segment[], seg: Segment): void {
+/**
+ * Adds `seg` at the end of `tail`, joined with the last segment where the two are one run (zeros,
+ * adjacent spill ranges, small buffers). A buffer is copied unless `owned` says the caller hands
+ * it over (no one else will write to it).
+ */
+export function pushSegment(tail: Segment[], seg: Segment, owned = false): void {
   const last = tail[tail.length - 1];
   if (typeof seg === "number") {
     if (typeof last === "number") tail[tail.length - 1] = last + seg;
@@ -384,7 +389,7 @@ function pushSegment(tail: Segment[], seg: Segment): void {
   } else if (last !== undefined && Buffer.isBuffer(last) && last.length + seg.length <= MERGE_BELOW) {
     tail[tail.length - 1] = Buffer.concat([last, seg]);
   } else {
-    tail.push(Buffer.from(seg));
+    tail.push(owned ? seg : Buffer.from(seg));
   }
 }
 

@@ -1,6 +1,6 @@
 import { ByteReader, forEachChunkEntry, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
-import { allZero, type Segment } from "./memfs-node.js";
-import { SpillRange, spillThreshold, type SpillFile } from "./spill.js";
+import { allZero, pushSegment, type Segment } from "./memfs-node.js";
+import { spillThreshold, type SpillFile } from "./spill.js";
 
 export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "other";
 
@@ -100,12 +100,9 @@ class Parts {
 
   /** `copy`: the chunk is a view of a read buffer the reader reuses, so keep a copy of it. */
   add(c: Buffer, copy: boolean): void {
-    const parts = this.parts;
     if (allZero(c)) {
       this.flush();
-      const last = parts[parts.length - 1];
-      if (typeof last === "number") parts[parts.length - 1] = last + c.length;
-      else parts.push(c.length);
+      pushSegment(this.parts, c.length);
       return;
     }
     this.pending.push(copy ? Buffer.from(c) : c);
@@ -120,12 +117,8 @@ class Parts {
 
   private flush(): void {
     if (this.pendingBytes > 0) {
-      const parts = this.parts;
       const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-      const last = parts[parts.length - 1];
-      const range = this.spill?.append(bytes);
-      if (range && last instanceof SpillRange && last.joins(range)) parts[parts.length - 1] = new SpillRange(last.file, last.offset, last.length + range.length);
-      else parts.push(range ?? bytes);
+      pushSegment(this.parts, this.spill ? this.spill.append(bytes) : bytes, true);
     }
     this.pending = [];
     this.pendingBytes = 0;
