@@ -168,14 +168,15 @@ interface StreamCopy {
 function streamToFile(ctx: Parameters<Applet>[0], inFile: string, outFile: string, o: StreamCopy): number | undefined {
   const src = ctx.resolve(inFile);
   const dst = ctx.resolve(outFile);
+  if (ctx.fs.tryStat(dst)?.type === "dir") return undefined;
   let endless: boolean;
   try {
     endless = ctx.fs.isEndless(src);
     const st = ctx.fs.stat(src);
     if (endless ? o.count === Infinity || o.count * o.inBlock < STREAM_MIN : st.virtual || st.type !== "file" || st.size - o.skip * o.inBlock < STREAM_MIN) return undefined;
-    if (ctx.fs.stat(dst).type === "dir") return undefined;
   } catch {
-    if (!ctx.fs.tryStat(src)) return undefined;
+    // An input that cannot be opened is reported by the whole-read path, with dd's words for it.
+    return undefined;
   }
   let full = 0;
   let partial = 0;
@@ -193,7 +194,7 @@ function streamToFile(ctx: Parameters<Applet>[0], inFile: string, outFile: strin
       batched = 0;
     };
     while (full + partial < o.count) {
-      let block = endless! ? ctx.fs.readUpTo(src, o.inBlock) : ctx.fs.readRange(src, offset, o.inBlock);
+      let block = endless ? ctx.fs.readUpTo(src, o.inBlock) : ctx.fs.readRange(src, offset, o.inBlock);
       if (block.length === 0) break;
       offset += block.length;
       if (block.length === o.inBlock) full++;

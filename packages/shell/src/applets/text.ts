@@ -54,12 +54,6 @@ function count(data: Buffer, wantChars: boolean): Counts {
   return { lines, words, chars, bytes: data.length, longest };
 }
 
-/**
- * wc [-lwcmL] [FILE]...: counts in the C locale (the container's, no LANG set), so -m counts
- * bytes. Column widths: busybox pads every number to 9 columns except for a lone count of
- * stdin; GNU pads to the width of the total byte count of the regular files given (at least
- * 7 when reading stdin or something of unknown size), 1 for a single count.
- */
 /** Whether a file operand opens for reading (an empty ranged read checks permissions). */
 function readable(ctx: Parameters<Applet>[0], f: string): boolean {
   try {
@@ -70,6 +64,12 @@ function readable(ctx: Parameters<Applet>[0], f: string): boolean {
   }
 }
 
+/**
+ * wc [-lwcmL] [FILE]...: counts in the C locale (the container's, no LANG set), so -m counts
+ * bytes. Column widths: busybox pads every number to 9 columns except for a lone count of
+ * stdin; GNU pads to the width of the total byte count of the regular files given (at least
+ * 7 when reading stdin or something of unknown size), 1 for a single count.
+ */
 export const wc: Applet = (ctx) => {
   const parsed = appletOptions(ctx, "wc", {
     flags: "lwcmL",

@@ -148,18 +148,22 @@ export class ProcessFs {
 
   // ---- reading ----
 
-  readFile(p: string): Buffer {
+  /** open(O_RDONLY): the file, after the checks every read makes (a directory, read permission). */
+  private openForReading(p: string): Node {
     const n = this.stat(p);
     if (n.type === "dir") throw fsError("EISDIR", "read", p);
     this.require(n, 4, "open", p);
+    return n;
+  }
+
+  readFile(p: string): Buffer {
+    const n = this.openForReading(p);
     return n.virtual ? this.mounts.readAll(n.path) : this.root.readFile(n.path);
   }
 
   /** At most `max` bytes; the only way to read an endless device such as /dev/zero. */
   readUpTo(p: string, max: number): Buffer {
-    const n = this.stat(p);
-    if (n.type === "dir") throw fsError("EISDIR", "read", p);
-    this.require(n, 4, "open", p);
+    const n = this.openForReading(p);
     return n.virtual ? this.mounts.readBounded(n.path, max) : this.root.readRange(n.path, 0, max);
   }
 
@@ -169,17 +173,13 @@ export class ProcessFs {
    * readFile refuses them.
    */
   readChunks(p: string): Iterable<Buffer> {
-    const n = this.stat(p);
-    if (n.type === "dir") throw fsError("EISDIR", "read", p);
-    this.require(n, 4, "open", p);
+    const n = this.openForReading(p);
     return n.virtual ? [this.mounts.readAll(n.path)] : this.root.readChunks(n.path);
   }
 
   /** Bytes [offset, offset+length) of a file, clipped to its end. */
   readRange(p: string, offset: number, length: number): Buffer {
-    const n = this.stat(p);
-    if (n.type === "dir") throw fsError("EISDIR", "read", p);
-    this.require(n, 4, "open", p);
+    const n = this.openForReading(p);
     return n.virtual ? this.mounts.readBounded(n.path, offset + length).subarray(offset) : this.root.readRange(n.path, offset, length);
   }
 
