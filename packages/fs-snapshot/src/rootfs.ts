@@ -356,12 +356,10 @@ export class RootFS implements FileSystem {
     const srcIsDir = isDir(src.link.node);
     // The kernel refuses a move into the source's own subtree (EINVAL), or over a directory the
     // source is inside (ENOTEMPTY), before it compares the two types.
-    if (dst.link !== undefined && dst.link.node !== src.link.node) {
-      if (srcIsDir && this.isWithin(dst.parent, src.link)) throw fsError("EINVAL", "rename", from, to);
-      if (isDir(dst.link.node) && this.isWithin(src.parent, dst.link)) throw fsError("ENOTEMPTY", "rename", from, to);
-    }
+    if (srcIsDir && this.isWithin(dst.parent, src.link)) throw fsError("EINVAL", "rename", from, to);
     if (dst.link) {
       if (dst.link.node === src.link.node) return; // two names of one inode: POSIX says do nothing
+      if (isDir(dst.link.node) && this.isWithin(src.parent, dst.link)) throw fsError("ENOTEMPTY", "rename", from, to);
       const dstIsDir = isDir(dst.link.node);
       if (srcIsDir && !dstIsDir) throw fsError("ENOTDIR", "rename", from, to);
       if (!srcIsDir && dstIsDir) throw fsError("EISDIR", "rename", from, to);
@@ -369,7 +367,6 @@ export class RootFS implements FileSystem {
     } else if (dst.trailingSlash && !srcIsDir) {
       throw fsError("ENOTDIR", "rename", from, to);
     }
-    if (srcIsDir && this.isWithin(dst.parent, src.link)) throw fsError("EINVAL", "rename", from, to);
     this.changes.move(src.link, dst.parent, dst.name, dst.link, this.clock());
   }
 
