@@ -21,7 +21,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const plan = selectStages(dockerfile, opts.target);
   const total = dockerfile.metaArgs.length + plan.reduce((n, s) => n + 1 + s.instructions.length, 0);
   // The build runs on the locked store, so what it writes (and a base pulled for it) reuses the lock.
-  return opts.store.withLock((store) => execute(new BuildRun({ ...opts, store }, dockerfile, plan, total), tags));
+  // A build says when a step is about to change the filesystem (runStep): a cached build ends
+  // without the lock's refresher thread.
+  return opts.store.withLock((store) => execute(new BuildRun({ ...opts, store }, dockerfile, plan, total), tags), { refreshOnDemand: true });
 }
 
 /** Tags are checked before anything is built, as the CLI and the daemon do (sanitizeRepoAndTags). */

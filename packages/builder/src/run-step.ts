@@ -23,6 +23,8 @@ export async function runStep(run: BuildRun, state: StageState, step: Step, plan
     return;
   }
   if (await fromCache(run, state, step, plan.probe, plan.buildkit, plan.sources)) return;
+  // From here the main thread may be busy for long (materialising the base, a RUN's applets).
+  run.opts.store.keepLockFresh();
   await plan.prepare?.();
   const fs = await run.sandbox(state);
   let containerId = "";

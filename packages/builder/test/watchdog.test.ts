@@ -57,3 +57,38 @@ describe("a RUN stuck in synchronous JavaScript, with the watchdog", () => {
     expect(existsSync(tmp) ? readdirSync(tmp) : []).toEqual([]);
   }, 120_000);
 });
+
+/** Builds in its own process and prints whether the guard thread (lock refresher, watchdog) was started. */
+function guardStartedBy(root: string, dir: string): Promise<{ stdout: string; stderr: string }> {
+  const script = `import { build } from ${dist("builder")};
+import { openStore } from ${dist("store")};
+import { BuildContext } from ${dist("context")};
+import { guardStarted } from ${dist("guard")};
+await build({
+  store: openStore(${JSON.stringify(root)}),
+  context: await BuildContext.fromDirectory(${JSON.stringify(dir)}),
+  runLimits: { watchdog: true },
+  output: () => {},
+});
+console.log(guardStarted());`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("close", () => resolve({ stdout, stderr }));
+  });
+}
+
+// Issue 16: the lock's refresher thread was a sixth of a cached CLI build.
+describe("the guard thread", () => {
+  it("is started by a build that runs a step, and not by one whose every step is a cache hit", async () => {
+    const root = contextDir({});
+    const dir = contextDir({ Dockerfile: "FROM busybox\nWORKDIR /app\nCOPY a .\nRUN echo x > /f\nCMD x\n", a: "1" });
+    const cold = await guardStartedBy(root, dir);
+    const cached = await guardStartedBy(root, dir);
+    expect(cold.stderr + cached.stderr).toBe("");
+    expect([cold.stdout, cached.stdout]).toEqual(["true\n", "false\n"]);
+  }, 120_000);
+});

@@ -75,6 +75,24 @@ describe.skipIf(!present)("the bundled CLI's code cache", () => {
     expect(readFileSync(cache).equals(Buffer.alloc(written.length, 7))).toBe(false);
   });
 
+  it("loads the shell's script only for a step that runs: a cached build reads the CLI's alone", () => {
+    const context = tempDir();
+    cpSync(join(repoRoot, "test/conformance/cases/c25-cache-order/context"), context, { recursive: true });
+    const root = tempDir();
+    cli(cliBin, ["import", "--root", root, busyboxTar, "conformance/busybox:1"]);
+    // Each run writes the caches of the scripts it compiled into a directory of its own.
+    const caches = (args: string[]) => {
+      const dir = tempDir();
+      const p = run(dir, args);
+      expect(p.stderr).toBe("");
+      expect(p.status).toBe(0);
+      return readdirSync(dir).map((n) => n.replace(/^tsbuild-[0-9a-f]{16}-[^-]+-[^-.]+/, "*")).sort();
+    };
+    const build = ["build", "--root", root, "-t", "x", context];
+    expect(caches(build)).toEqual(["*.tsbuild-run.v8cache", "*.v8cache"]);
+    expect(caches(build)).toEqual(["*.v8cache"]);
+  });
+
   it("builds the same image with the cache, without it and with it turned off", () => {
     const context = tempDir();
     cpSync(join(repoRoot, "test/conformance/cases/c25-cache-order/context"), context, { recursive: true });

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { Digest } from "@tsbuild/image";
 import type { RepositoriesFile } from "./reference.js";
-import type { GraphDriverData } from "./types.js";
+import type { GraphDriverData, LockOptions } from "./types.js";
 import type { LayerRules } from "./layer/policy.js";
 
 /** What layerdb knows about one layer. */
@@ -23,7 +23,9 @@ export type MetadataKey = "parent" | "lastUpdated" | "tsbuild-build.json";
  */
 export interface Backend {
   readonly root?: string;
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  exclusive<T>(fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
+  /** See ImageStore.keepLockFresh; absent where no other process can wait for the lock. */
+  keepLockFresh?(): void;
 
   layer(chainID: Digest): LayerRecord | undefined;
   layerIDs(): Digest[];

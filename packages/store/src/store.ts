@@ -12,7 +12,7 @@ import { removeImage } from "./remove.js";
 import { goTime } from "@tsbuild/dockerfmt";
 import { writeImageTo, type WriteImageOptions } from "./write-image.js";
 import type {
-  GraphDriverData, ImageStore, LayerInput, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
+  GraphDriverData, ImageStore, LayerInput, LockOptions, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
 } from "./types.js";
 
 const ID_RE = /^sha256:[a-f0-9]{64}$/;
@@ -30,8 +30,12 @@ export class Store implements ImageStore {
    * withLock and every locking method run at once, so work nested inside (a build's commits, a
    * pull within a build) goes through the view; the store itself would wait for the lock.
    */
-  withLock<T>(fn: (locked: Store) => Promise<T>): Promise<T> {
-    return this.backend.exclusive(() => fn(this.lockedView()));
+  withLock<T>(fn: (locked: Store) => Promise<T>, opts?: LockOptions): Promise<T> {
+    return this.backend.exclusive(() => fn(this.lockedView()), opts);
+  }
+
+  keepLockFresh(): void {
+    this.backend.keepLockFresh?.();
   }
 
   private lockedView(): Store {

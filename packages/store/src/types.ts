@@ -58,6 +58,15 @@ export interface GraphDriverData {
   Name: "overlay2";
 }
 
+export interface LockOptions {
+  /**
+   * The holder says (keepLockFresh) before work that may keep its main thread busy; until then no
+   * refresher thread is started for the first moment of the lock (a cached build, a tag: starting
+   * the thread was a sixth of such a build).
+   */
+  refreshOnDemand?: boolean;
+}
+
 export interface ImageStore {
   /** The store's directory; undefined for the in-memory store. */
   readonly root?: string | undefined;
@@ -67,7 +76,13 @@ export interface ImageStore {
    * which runs it at once; through the store itself it would wait for the lock it is inside of.
    * The view is for fn's duration only.
    */
-  withLock<T>(fn: (locked: ImageStore) => Promise<T>): Promise<T>;
+  withLock<T>(fn: (locked: ImageStore) => Promise<T>, opts?: LockOptions): Promise<T>;
+  /**
+   * The holder's main thread may be busy for a while from now (a step runs): from here the lock
+   * is kept fresh from another thread, for waiters that can judge it only by time. Needed only
+   * under withLock's refreshOnDemand; a no-op for a store no other process can wait on.
+   */
+  keepLockFresh(): void;
   /** diffID = sha256 of the tar as given; returns the existing layer when that chainID exists. */
   putLayer(tar: LayerInput, parentChainID: Digest | null, opts?: PutLayerOptions): Promise<StoredLayer>;
   getLayer(chainID: Digest): StoredLayer | undefined;

@@ -123,6 +123,44 @@ await s.withLock(async () => fs.appendFileSync(${JSON.stringify(log)}, "writer\\
     expect(readFileSync(log, "utf8")).toBe("holder-start\nholder-end\nwriter\n");
   }, 120_000);
 
+  // Issue 16: a refresher thread started for every lock was a sixth of a cached build. On demand,
+  // the holder asks before busy work, or the thread starts once the lock has been held a moment.
+  describe("refreshed on demand", () => {
+    const env = { TSBUILD_LOCK_STALE_MS: "1500" };
+    const fromAnotherHost = (root: string) => `const owner = ${JSON.stringify(join(root, "tsbuild.lock", "owner.json"))};
+  fs.writeFileSync(owner, JSON.stringify({ ...JSON.parse(fs.readFileSync(owner, "utf8")), host: "another-host" }));`;
+    const waiter = (root: string, log: string) => node(`const fs = await import("node:fs");
+const s = store.openStore(${JSON.stringify(root)});
+await s.withLock(async () => fs.appendFileSync(${JSON.stringify(log)}, "writer\\n"));`, env);
+
+    for (const [name, before] of [
+      ["a holder that asks before its busy work", "s.keepLockFresh();"],
+      ["a holder that says nothing but waits a moment first", "await new Promise((r) => setTimeout(r, 400));"],
+    ]) {
+      it(`${name} keeps the lock fresh for waiters that judge it by time`, async () => {
+        const root = tempRoot();
+        const log = join(root, "order.log");
+        const holder = busyHolder(root, log, 5000, `${fromAnotherHost(root)}\n  ${before}`, env, "{ refreshOnDemand: true }");
+        while (!existsSync(log)) await new Promise((r) => setTimeout(r, 20));
+        const [h, w] = await Promise.all([holder, waiter(root, log)]);
+        expect(h.stderr + w.stderr).toBe("");
+        expect([h.code, w.code]).toEqual([0, 0]);
+        expect(readFileSync(log, "utf8")).toBe("holder-start\nholder-end\nwriter\n");
+      }, 120_000);
+    }
+
+    it("a short critical section starts no thread; without refreshOnDemand, one is started at once", async () => {
+      const guard = join(repoRoot, "packages/guard/dist/index.js");
+      const started = (opts: string) => node(`const guard = await import(${JSON.stringify(guard)});
+const s = store.openStore(${JSON.stringify(tempRoot())});
+await s.withLock(async () => {}, ${opts});
+console.log(guard.guardStarted());`);
+      const [lazy, eager] = await Promise.all([started("{ refreshOnDemand: true }"), started("{}")]);
+      expect(lazy.stderr + eager.stderr).toBe("");
+      expect([lazy.stdout, eager.stdout]).toEqual(["false\n", "true\n"]);
+    });
+  });
+
   it("the lock of a process that died is taken over at once, however fresh it looks", async () => {
     const root = tempRoot();
     const dead = await node(`console.log(JSON.stringify({ pid: process.pid, host: (await import("node:os")).hostname(), start: "", token: "gone" }));`);
@@ -158,7 +196,7 @@ await s.withLock(async () => console.log("got it"));`, { TSBUILD_LOCK_STALE_MS: 
 });
 
 /** A process that takes the store lock, runs `setup`, then keeps its main thread busy for `ms`. */
-function busyHolder(root: string, log: string, ms: number, setup: string, env: Record<string, string>) {
+function busyHolder(root: string, log: string, ms: number, setup: string, env: Record<string, string>, lockOpts = "{}") {
   return node(`const fs = await import("node:fs");
 const s = store.openStore(${JSON.stringify(root)});
 await s.withLock(async () => {
@@ -167,5 +205,5 @@ await s.withLock(async () => {
   const until = Date.now() + ${ms};
   while (Date.now() < until);
   fs.appendFileSync(${JSON.stringify(log)}, "holder-end\\n");
-});`, env);
+}, ${lockOpts});`, env);
 }

@@ -12,7 +12,7 @@ import { DiffIDMismatchError, verifiedReadable } from "../layer/verify.js";
 import { CorruptStoreError, parseRepositories, serializeRepositories, type RepositoriesFile } from "../reference.js";
 import { assemble, assembleSync, IntegrityError } from "../tarsplit/assemble.js";
 import { cleanName } from "../tarsplit/entry.js";
-import type { GraphDriverData } from "../types.js";
+import type { GraphDriverData, LockOptions } from "../types.js";
 import { DiffWriter } from "./extract.js";
 import { atomicWrite, readBytesIfExists, readTextIfExists } from "./fsutil.js";
 import { listHexDir, listLayerIDs, readLayerRecord } from "./layerdb.js";
@@ -20,6 +20,7 @@ import { Layout } from "./layout.js";
 import { checkDistribution } from "./check-distribution.js";
 import { sweepLeftovers, setAsideRepositories } from "./cleanup.js";
 import { withRootLock } from "./lock.js";
+import { keepLocksFresh } from "./lock-refresh.js";
 import {
   linkDriverDir, lowerDirs, lowerFor, newCacheID, newLinkID, prepareDriverDir, removeDriverDir,
 } from "./overlay.js";
@@ -36,7 +37,11 @@ export class DiskBackend implements Backend {
     this.layout = new Layout(root);
   }
 
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  keepLockFresh(): void {
+    keepLocksFresh();
+  }
+
+  exclusive<T>(fn: () => Promise<T>, opts?: LockOptions): Promise<T> {
     return withRootLock(this.root, this.layout.lock, () => {
       // Once per process, with the lock held: what a killed write left is removed before anything else.
       if (!this.swept) {
@@ -44,7 +49,7 @@ export class DiskBackend implements Backend {
         sweepLeftovers(this.layout);
       }
       return fn();
-    });
+    }, opts);
   }
 
   private swept = false;

@@ -1,66 +1,58 @@
-import { Worker } from "node:worker_threads";
+import { guardStarted, heldLocks, refreshLock, stopRefreshingLock } from "@tsbuild/guard";
 
 /**
- * Refreshes held lock directories' mtimes from a worker thread, so a holder whose main thread
- * is busy (a RUN hashing 1.5 GB synchronously) still looks alive to processes that can only
- * judge it by time (another host on a shared filesystem). The worker also checks that the lock
+ * Held lock directories' mtimes are refreshed from the guard thread, so a holder whose main
+ * thread is busy (a RUN hashing 1.5 GB synchronously) still looks alive to processes that can only
+ * judge it by time (another host on a shared filesystem). The thread also checks that the lock
  * still names its holder, and says so when it does not.
  */
-const SOURCE = `
-const { parentPort } = require("node:worker_threads");
-const fs = require("node:fs");
-const held = new Map();
-parentPort.on("message", (m) => {
-  if (m.op === "hold") held.set(m.path, m.token);
-  else held.delete(m.path);
-});
-setInterval(() => {
-  const now = new Date();
-  for (const [path, token] of held) {
-    try {
-      const owner = JSON.parse(fs.readFileSync(path + "/owner.json", "utf8"));
-      if (owner.token !== token) throw new Error("the lock now names another holder");
-      fs.utimesSync(path, now, now);
-    } catch (e) {
-      held.delete(path);
-      parentPort.postMessage({ path, error: String(e && e.message || e) });
-    }
-  }
-}, INTERVAL);
-`;
-
-let worker: Worker | undefined;
-const lost = new Map<string, string>();
 
 /**
- * The locks this process holds (path → token), under a global symbol: the shell's watchdog
- * (which never imports the store) removes them before it kills a process stuck in a step.
+ * How long an on-demand holder goes without the thread: starting it is a whole Node environment
+ * (12 ms of a 70 ms cached build), and most critical sections (a cached build, a tag) end sooner.
  */
-const HELD_LOCKS = Symbol.for("tsbuild.heldLocks");
-const held: Map<string, string> = ((globalThis as { [HELD_LOCKS]?: Map<string, string> })[HELD_LOCKS] ??= new Map());
+const ON_DEMAND_GRACE_MS = 200;
+/** On-demand locks not yet handed to the thread (path → token and interval). */
+const waiting = new Map<string, { token: string; interval: number; timer: NodeJS.Timeout }>();
+/** Locks the thread refreshes. */
+const handed = new Set<string>();
 
-function refresher(interval: number): Worker {
-  if (worker) return worker;
-  // The source is CommonJS: the process's own flags (node --input-type=module) must not apply.
-  worker = new Worker(SOURCE.replace("INTERVAL", String(interval)), { eval: true, execArgv: [] });
-  worker.on("message", (m: { path: string; error: string }) => lost.set(m.path, m.error));
-  worker.on("error", () => (worker = undefined));
-  // A held lock is released by the code holding it; the worker must not keep Node alive.
-  worker.unref();
-  return worker;
+/**
+ * onDemand: the holder calls keepLocksFresh() before work that may keep its main thread busy;
+ * until then, or until the lock has been held ON_DEMAND_GRACE_MS and the event loop turns, no
+ * thread is started for it (the lock was made a moment ago, so it is fresh).
+ */
+export function startRefreshing(path: string, token: string, interval: number, onDemand = false): void {
+  heldLocks.set(path, token);
+  if (!onDemand || guardStarted()) {
+    hand(path, token, interval);
+    return;
+  }
+  const timer = setTimeout(keepLocksFresh, ON_DEMAND_GRACE_MS);
+  timer.unref();
+  waiting.set(path, { token, interval, timer });
 }
 
-export function startRefreshing(path: string, token: string, interval: number): void {
-  lost.delete(path);
-  held.set(path, token);
-  refresher(interval).postMessage({ op: "hold", path, token });
+/** Hands every held on-demand lock to the guard thread (started now if need be). */
+export function keepLocksFresh(): void {
+  for (const [path, { token, interval, timer }] of waiting) {
+    clearTimeout(timer);
+    hand(path, token, interval);
+  }
+  waiting.clear();
+}
+
+function hand(path: string, token: string, interval: number): void {
+  handed.add(path);
+  refreshLock(path, token, interval);
 }
 
 /** Stops refreshing; returns why the lock was lost, if it was. */
 export function stopRefreshing(path: string): string | undefined {
-  held.delete(path);
-  worker?.postMessage({ op: "release", path });
-  const why = lost.get(path);
-  lost.delete(path);
-  return why;
+  heldLocks.delete(path);
+  const pending = waiting.get(path);
+  if (pending) clearTimeout(pending.timer);
+  waiting.delete(path);
+  // Called again on the way out (a lock never handed over must not start the thread to release).
+  return handed.delete(path) ? stopRefreshingLock(path) : undefined;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { serialized } from "../lock.js";
 import { OWNER_FILE, currentOwner, ownerIsDead, readOwner } from "./lock-owner.js";
 import { startRefreshing, stopRefreshing } from "./lock-refresh.js";
+import type { LockOptions } from "../types.js";
 
 /** A lock whose holder cannot be checked (another host, no owner file) is stale after this long unrefreshed. */
 const STALE_MS = Number(process.env.TSBUILD_LOCK_STALE_MS) || 10_000;
@@ -17,14 +18,14 @@ const WAIT_LIMIT_MS = 15 * 60_000;
  * (mkdir is atomic across processes) naming its holder. A holder on this host keeps the lock
  * for as long as its process lives, whatever its event loop does; a dead holder's lock is taken
  * over at once. The directory's mtime is refreshed from a worker thread for waiters that can
- * judge it only by time.
+ * judge it only by time (with refreshOnDemand, from when the holder asks or a moment has passed).
  */
-export function withRootLock<T>(root: string, lockPath: string, fn: () => Promise<T>): Promise<T> {
+export function withRootLock<T>(root: string, lockPath: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   return serialized(root, async () => {
     await mkdir(root, { recursive: true });
     const token = randomBytes(12).toString("hex");
     await acquire(root, lockPath, token);
-    startRefreshing(lockPath, token, Math.max(200, Math.floor(STALE_MS / 4)));
+    startRefreshing(lockPath, token, Math.max(200, Math.floor(STALE_MS / 4)), opts.refreshOnDemand === true);
     let lostWhy: string | undefined;
     try {
       const result = await fn();

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
 import type { RepositoriesFile } from "../reference.js";
-import type { GraphDriverData } from "../types.js";
+import type { GraphDriverData, LockOptions } from "../types.js";
 import type { LayerRules } from "../layer/policy.js";
 
 /**
@@ -24,8 +24,12 @@ export class LayeredBackend implements Backend {
     private readonly lower: Backend,
   ) {}
 
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.own.exclusive(fn);
+  exclusive<T>(fn: () => Promise<T>, opts?: LockOptions): Promise<T> {
+    return this.own.exclusive(fn, opts);
+  }
+
+  keepLockFresh(): void {
+    this.own.keepLockFresh?.();
   }
 
   private lowerLayer(chainID: Digest): LayerRecord | undefined {
