@@ -9,6 +9,18 @@ import { contextDir } from "./helpers.js";
 
 const dist = (pkg: string) => JSON.stringify(join(import.meta.dirname, `../../${pkg}/dist/index.js`));
 
+/** Runs an ES module snippet in its own node process. */
+function runModule(script: string): Promise<{ signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("close", (_code, signal) => resolve({ signal, stdout, stderr }));
+  });
+}
+
 /** A build in its own process whose RUN calls a model that never yields (as a stuck applet would). */
 function stuckBuild(root: string, dir: string): Promise<{ signal: string | null; stdout: string; stderr: string }> {
   const script = `import { build } from ${dist("builder")};
@@ -23,14 +35,7 @@ await build({
   output: (s) => process.stdout.write(s),
 });
 console.log("build ended");`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (_code, signal) => resolve({ signal, stdout, stderr }));
-  });
+  return runModule(script);
 }
 
 // Issue 17: --run-timeout did not stop a step stuck in JavaScript that never checks the deadline.
@@ -71,14 +76,7 @@ await build({
   output: () => {},
 });
 console.log(guardStarted());`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", () => resolve({ stdout, stderr }));
-  });
+  return runModule(script);
 }
 
 // Issue 16: the lock's refresher thread was a sixth of a cached CLI build.
