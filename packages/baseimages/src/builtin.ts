@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { emptyContainerConfig, imageFrom, layerFrom, parseNamed, serializeConfig, type Image, type ImageConfigFile } from "@tsbuild/image";
-import { loadSpec, specEntries, type ImageSpec } from "./spec.js";
+import { loadSpec, specEntries, specNames, type ImageSpec } from "./spec.js";
 import { writeTar } from "@tsbuild/archive";
 
 export interface BuiltinImage {
@@ -44,6 +44,7 @@ interface Loaded {
   diffID?: string;
 }
 
+/** Every name a built-in answers → its data file; only the asked image's file is parsed and expanded. */
 let aliasIndex: Map<string, string> | undefined;
 const loaded = new Map<string, Loaded>();
 
@@ -51,11 +52,19 @@ function index(): Map<string, string> {
   if (aliasIndex) return aliasIndex;
   aliasIndex = new Map();
   for (const file of DATA_FILES) {
-    const spec = loadSpec(file);
-    loaded.set(spec.ref, { spec });
-    for (const alias of [spec.ref, ...spec.aliases]) aliasIndex.set(alias, spec.ref);
+    const { ref, aliases } = specNames(file);
+    for (const alias of [ref, ...aliases]) aliasIndex.set(alias, file);
   }
   return aliasIndex;
+}
+
+function load(file: string): Loaded {
+  let entry = loaded.get(file);
+  if (!entry) {
+    entry = { spec: loadSpec(file) };
+    loaded.set(file, entry);
+  }
+  return entry;
 }
 
 /** "alpine" → "alpine:latest", "docker.io/library/alpine:3.19" → "alpine:3.19". */
@@ -114,14 +123,13 @@ function makeImage(entry: Loaded): BuiltinImage {
 
 /** The built-in image for a reference, or undefined when tsbuild has none by that name. */
 export function builtinImage(ref: string): BuiltinImage | undefined {
-  let canonical: string | undefined;
+  let file: string | undefined;
   try {
-    canonical = index().get(normalizeRef(ref));
+    file = index().get(normalizeRef(ref));
   } catch {
     return undefined;
   }
-  const entry = canonical ? loaded.get(canonical) : undefined;
-  return entry ? makeImage(entry) : undefined;
+  return file ? makeImage(load(file)) : undefined;
 }
 
 /** Every reference (canonical names and aliases) that resolves to a built-in image, sorted. */

@@ -35,6 +35,14 @@ describe("built-in image references", () => {
     for (const r of ["busybox:latest", "alpine:3.19", "alpine:3.20", "alpine:latest", "debian:bookworm-slim",
       "debian:bookworm", "ubuntu:22.04", "ubuntu:24.04", "ubuntu:jammy", "ubuntu:noble"]) expect(refs).toContain(r);
   });
+
+  // The names are read from the data files' heads; each must lead to the image that lists it.
+  it("answers every name it lists with an image whose name is listed too", () => {
+    const refs = builtinRefs();
+    const canonical = new Set(refs.map((r) => builtinImage(r)?.ref));
+    expect([...canonical].sort()).toEqual(["alpine:3.19", "alpine:3.20", "busybox:1.36", "debian:bookworm", "debian:bookworm-slim", "ubuntu:22.04", "ubuntu:24.04"]);
+    for (const r of canonical) expect(refs).toContain(r);
+  });
 });
 
 describe("sizes", () => {
