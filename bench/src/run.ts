@@ -6,17 +6,18 @@ import { bigBaseBenchmark } from "./benchmarks/big-base.js";
 import { bigContextBenchmark } from "./benchmarks/big-context.js";
 import { corpusBenchmarks } from "./benchmarks/corpus.js";
 import { inProcessBenchmark } from "./benchmarks/in-process.js";
+import { realWorldBenchmark } from "./benchmarks/real-world.js";
 import type { BenchContext } from "./lib/context.js";
 import { Docker } from "./lib/docker.js";
 import { describeMachine } from "./lib/machine.js";
 import { conformanceDir } from "./lib/paths.js";
 import { markdown, mark, printResult, type BenchResult } from "./lib/report.js";
 
-const USAGE = `usage: pnpm bench [--runs N] [--only 1,2,3,4,5] [--no-docker] [--out FILE]
+const USAGE = `usage: pnpm bench [--runs N] [--only 1,2,3,4,5,7] [--no-docker] [--out FILE]
 
   --runs N      repetitions of each measurement (default 3); figures are medians
-  --only LIST   run only these benchmarks (1+2 corpus, 3 big context, 4 big base, 5 in-process;
-                6, peak memory, is measured by 3 and 4)
+  --only LIST   run only these benchmarks (1+2 corpus, 3 big context, 4 big base, 5 in-process,
+                7 real-world: network, minutes; 6, peak memory, is measured by 3 and 4)
   --no-docker   skip the Docker baselines even when a dockerd is reachable
   --out FILE    also write the figures as Markdown tables (as in bench/README.md) to FILE
 `;
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
       [3, () => bigContextBenchmark(ctx)],
       [4, () => bigBaseBenchmark(ctx)],
       [5, () => inProcessBenchmark(ctx)],
+      [7, () => realWorldBenchmark(ctx)],
     ];
     for (const [id, bench] of steps) {
       if (!only.has(id) && !(id === 1 && only.has(2))) continue;

@@ -5,6 +5,8 @@ export interface DockerBuildOptions {
   buildArgs?: Record<string, string>;
   target?: string;
   noCache?: boolean;
+  /** --network (RUN steps that download need "host"); BuildKit's default here is "none". */
+  network?: string;
 }
 
 /**
@@ -51,6 +53,7 @@ export class Docker {
   /** One `docker build` as a whole process, timed; a failed build is returned, not thrown. */
   async build(dir: string, opts: DockerBuildOptions): Promise<ProcResult> {
     const args = ["build", "--force-rm", "-t", opts.tag];
+    if (opts.network) args.push("--network", opts.network);
     if (opts.noCache) args.push("--no-cache");
     if (opts.target) args.push("--target", opts.target);
     for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
@@ -66,7 +69,7 @@ export class Docker {
    * sandbox has none). Its image is found by its tag afterwards, for the cleanup.
    */
   async buildkit(dir: string, opts: DockerBuildOptions): Promise<ProcResult> {
-    const args = ["build", "--network", "none", "--progress", "plain", "-t", opts.tag];
+    const args = ["build", "--network", opts.network ?? "none", "--progress", "plain", "-t", opts.tag];
     if (opts.noCache) args.push("--no-cache");
     if (opts.target) args.push("--target", opts.target);
     for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
