@@ -6,6 +6,7 @@ import { removalScripts } from "./real/apt-real.js";
 import { dpkgRemove } from "./real/remove.js";
 import { INFO, isInstalled, qualifiedName, readStatus, writeStatus, type DpkgPackage } from "./state.js";
 import { databaseCount, dirsOfOthers } from "./unpack.js";
+import { compareVersionsCommand, dpkgUsage, validateVersion } from "./version-enquiry.js";
 
 /** dpkg -l: the selection/status letters and a table sized to its content. */
 function listTable(pkgs: DpkgPackage[]): string[] {
@@ -46,6 +47,11 @@ export const dpkg: SimCommand = async (ctx) => {
     case "--print-architecture":
       out.out("amd64");
       return 0;
+    // Maintainer scripts ask these (dpkg-maintscript-helper validates every version it is given).
+    case "--validate-version":
+      return validateVersion(out, args.slice(args.indexOf(op) + 1));
+    case "--compare-versions":
+      return compareVersionsCommand(out, args.slice(args.indexOf(op) + 1));
     case "-l": case "--list": {
       let pkgs = status.filter((p) => p.status !== "not-installed");
       if (rest.length) pkgs = status.filter((p) => rest.some((g) => globRe(g).test(p.name)));
@@ -104,9 +110,7 @@ export const dpkg: SimCommand = async (ctx) => {
       out.err(`dpkg: error: cannot access archive '${rest[0] ?? ""}': tsbuild does not simulate installing local .deb files`);
       return 2;
     default:
-      out.err(op ? `dpkg: error: unknown option ${op}` : "dpkg: error: need an action option");
-      out.err("\nType dpkg --help for help about installing and deinstalling packages [*];\nUse 'apt' or 'aptitude' for user-friendly package management;\nType dpkg -Dhelp for a list of dpkg debug flag values;\nType dpkg --force-help for a list of forcing options;\nType dpkg-deb --help for help about manipulating *.deb files;\n\nOptions marked [*] produce a lot of output - pipe it through 'less' or 'more' !");
-      return 2;
+      return dpkgUsage(out, op ? `unknown option ${op}` : "need an action option");
   }
 };
 

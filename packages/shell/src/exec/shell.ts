@@ -68,7 +68,10 @@ export async function runShell(step: Step, argv0: string, args: string[], ctx: R
   delete env.OLDPWD;
   env.PWD = ctx.cwd;
   env.SHLVL = String((Number(env.SHLVL) || 0) + 1);
-  const shellEnv: Record<string, string> = { ...env, "0": dollar0, "#": String(positional.length) };
+  // Every shell starts with OPTIND=1 (POSIX; dash, bash and ash alike), exported only if it came
+  // in the environment: Debian's `which` shifts by $OPTIND - 1 after its getopts loop.
+  if ("OPTIND" in env) env.OPTIND = "1";
+  const shellEnv: Record<string, string> = { ...env, OPTIND: "1", "0": dollar0, "#": String(positional.length) };
   positional.forEach((arg, n) => {
     shellEnv[String(n + 1)] = arg;
   });
