@@ -10,8 +10,11 @@ export function defaultMemoryLimit(): number {
     const n = parseMemory(fromEnv);
     if (n !== undefined) return n;
   }
-  return Math.floor(totalmem() / 4);
+  // Read once: os.totalmem() reads /proc/meminfo, and every RUN step asks.
+  return (quarterOfMachine ??= Math.floor(totalmem() / 4));
 }
+
+let quarterOfMachine: number | undefined;
 
 /** Docker's memory notation (`512m`, `2g`, `1024k`, plain bytes); undefined when unreadable. */
 export function parseMemory(text: string): number | undefined {

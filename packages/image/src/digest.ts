@@ -15,10 +15,30 @@ export function hexOf(d: Digest): string {
   return d.startsWith("sha256:") ? d.slice(7) : d;
 }
 
+/**
+ * Chain links already hashed, by "parent diffID": every commit of a build asks for its image's
+ * whole chain, which made a 300-step build hash 45,000 links. Bounded: cleared when full.
+ */
+const links = new Map<string, Digest>();
+const MAX_LINKS = 65_536;
+
 /** chainID(1) = diffID(1); chainID(n) = sha256(chainID(n-1) + " " + diffID(n)) (moby layer.CreateChainID). */
 export function chainIDs(diffIDs: readonly Digest[]): Digest[] {
   const out: Digest[] = [];
-  for (const d of diffIDs) out.push(out.length === 0 ? d : sha256Digest(out[out.length - 1] + " " + d));
+  for (const d of diffIDs) {
+    if (out.length === 0) {
+      out.push(d);
+      continue;
+    }
+    const link = out[out.length - 1] + " " + d;
+    let chain = links.get(link);
+    if (chain === undefined) {
+      chain = sha256Digest(link);
+      if (links.size >= MAX_LINKS) links.clear();
+      links.set(link, chain);
+    }
+    out.push(chain);
+  }
   return out;
 }
 
