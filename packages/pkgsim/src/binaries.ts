@@ -2,6 +2,7 @@ import { Fetcher } from "@tsbuild/fetch";
 import { apkCommand } from "./apk/command.js";
 import { aptCommand } from "./deb/apt.js";
 import { dpkg } from "./deb/dpkg.js";
+import { updateAlternatives } from "./deb/alternatives.js";
 import { curlCommand } from "./net/curl.js";
 import { wgetCommand } from "./net/wget.js";
 import { gpgCommand } from "./net/gpg.js";
@@ -45,6 +46,8 @@ export function simulatedBinariesWith(o: BinariesOptions = {}): Record<string, S
     "/bin/apt": apt,
     "/bin/dpkg": dpkg,
     "/bin/dpkg-query": dpkg,
+    "/usr/bin/update-alternatives": updateAlternatives,
+    "/bin/update-alternatives": updateAlternatives,
     ...downloads,
   };
 }
