@@ -83,7 +83,15 @@ export function forEachVerifiedTarEntry(chunks: readonly Buffer[], visit: (entry
       visit({ ...toEntry(h, EMPTY, times), parts: parts.done() });
       return;
     }
-    visit(toEntry(h, views.length === 0 ? EMPTY : views.length === 1 ? views[0] : Buffer.concat(views), times));
+    if (views.length <= 1) {
+      visit(toEntry(h, views.length === 0 ? EMPTY : views[0], times));
+      return;
+    }
+    // A body across several of the held chunks stays as views of them: joining them copied every
+    // such file of a stage image materialised again (21 ms of a 340 ms in-process build).
+    const parts: Segment[] = [];
+    for (const v of views) pushSegment(parts, v, true);
+    visit({ ...toEntry(h, EMPTY, times), parts });
   });
 }
 
