@@ -28,32 +28,68 @@ export interface ArchivePackage {
   stanza: string;
 }
 
-function fieldOf(stanza: string, name: string): string {
-  const re = new RegExp(`^${name}:[ \\t]*(.*(?:\\n[ \\t].*)*)`, "mi");
-  const m = re.exec(stanza);
-  return m ? m[1].trim() : "";
+/** The fields an archive package is read for (lower-cased: control field names are case-insensitive). */
+const WANTED = new Set(["package", "version", "architecture", "multi-arch", "priority", "essential", "depends", "pre-depends", "recommends", "provides", "filename", "size", "sha256"]);
+
+/**
+ * The wanted fields of a stanza, the first of each: its value from after the colon through its
+ * continuation lines, trimmed. One pass per stanza: a RegExp per field per stanza was two thirds
+ * of a second of every `apt-get install` (63,000 stanzas in bookworm's main).
+ */
+function fieldsOf(stanza: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  let key: string | undefined;
+  let value = "";
+  const flush = () => {
+    if (key !== undefined && !fields.has(key)) fields.set(key, value.trim());
+  };
+  let start = 0;
+  while (start <= stanza.length) {
+    let end = stanza.indexOf("\n", start);
+    if (end < 0) end = stanza.length;
+    const first = stanza[start];
+    if (first === " " || first === "\t") {
+      if (key !== undefined) value += "\n" + stanza.slice(start, end);
+    } else {
+      flush();
+      key = undefined;
+      const colon = stanza.indexOf(":", start);
+      if (colon > start && colon < end) {
+        const name = stanza.slice(start, colon).toLowerCase();
+        if (WANTED.has(name)) {
+          key = name;
+          value = stanza.slice(colon + 1, end);
+        }
+      }
+    }
+    start = end + 1;
+  }
+  flush();
+  return fields;
 }
 
 export function parsePackages(text: string, baseUri: string, origin: string): ArchivePackage[] {
   const out: ArchivePackage[] = [];
   for (const stanza of text.split(/\n\n+/)) {
     if (!stanza.trim()) continue;
-    const name = fieldOf(stanza, "Package");
+    const f = fieldsOf(stanza);
+    const field = (name: string) => f.get(name) ?? "";
+    const name = field("package");
     if (!name) continue;
     out.push({
       name,
-      version: fieldOf(stanza, "Version"),
-      architecture: fieldOf(stanza, "Architecture"),
-      multiArch: fieldOf(stanza, "Multi-Arch"),
-      priority: fieldOf(stanza, "Priority"),
-      essential: fieldOf(stanza, "Essential") === "yes",
-      depends: fieldOf(stanza, "Depends"),
-      preDepends: fieldOf(stanza, "Pre-Depends"),
-      recommends: fieldOf(stanza, "Recommends"),
-      provides: fieldOf(stanza, "Provides"),
-      filename: fieldOf(stanza, "Filename"),
-      size: Number(fieldOf(stanza, "Size") || 0),
-      sha256: fieldOf(stanza, "SHA256"),
+      version: field("version"),
+      architecture: field("architecture"),
+      multiArch: field("multi-arch"),
+      priority: field("priority"),
+      essential: field("essential") === "yes",
+      depends: field("depends"),
+      preDepends: field("pre-depends"),
+      recommends: field("recommends"),
+      provides: field("provides"),
+      filename: field("filename"),
+      size: Number(field("size") || 0),
+      sha256: field("sha256"),
       baseUri,
       origin,
       stanza,
