@@ -24,7 +24,10 @@ export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
  * (PATH lookup in the RootFS) and runs whatever that program is in the sandbox.
  */
 export function dispatcher(name: string, step: Step): Command {
-  return { name, trusted: true, execute: (args, ctx) => dispatch(step, name, args, ctx) };
+  // `tsbuildDirect` (the just-bash patch): the context is handed over as built, without the
+  // revocable proxies just-bash wraps around every command's context (the dispatcher keeps
+  // nothing of it past the command, and what it runs is tsbuild's own code or just-bash's).
+  return { name, trusted: true, tsbuildDirect: true, execute: (args, ctx) => dispatch(step, name, args, ctx) } as Command;
 }
 
 async function dispatch(step: Step, name: string, args: string[], ctx: ResolvedCommandContext): Promise<ExecResult> {
