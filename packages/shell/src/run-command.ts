@@ -9,6 +9,7 @@ import { posixWords } from "./exec/posix-words.js";
 import { forPositional } from "./exec/for-positional.js";
 import { modelCovers } from "./exec/models.js";
 import { checkResolverPatch, ResolverHook } from "./exec/resolver-hook.js";
+import { CommandRegistry } from "./exec/command-registry.js";
 import type { Step } from "./exec/step.js";
 import { DEFAULT_LIMITS, type RunResult, type RunSpec } from "./run-spec.js";
 import { permits } from "./sandbox/credentials.js";
@@ -69,7 +70,15 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   const limits = { ...DEFAULT_LIMITS, ...spec.limits };
   checkResolverPatch();
   let bash: Bash | undefined;
-  const hook = new ResolverHook((name) => bash?.registerCommand(dispatcher(name, step)));
+  // Names get their dispatcher when first asked for (see command-registry.ts).
+  const commands = new CommandRegistry(
+    (name) => SHELL_BUILTIN_COMMANDS.has(name),
+    (name) => onPath(pfs, name, env.PATH, cwd),
+    () => programsOnPath(pfs, env.PATH, cwd),
+    (name) => dispatcher(name, step),
+    (command) => bash?.registerCommand(command),
+  );
+  const hook = new ResolverHook((name) => commands.ensure(name));
   const flavour = imageFlavour(pfs);
   // What streamed to stderr is no longer in the script's result; a limit's words are read from its end.
   let streamedErr = "";
@@ -115,14 +124,13 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
     // A build waits for nothing: sleep returns at once (timeouts still apply).
     sleep: async () => {},
     processInfo: { pid: 1, ppid: 0, uid: user.uid, gid: user.gid },
+    // just-bash's own commands are in every step's registry already (CommandRegistry).
+    commands: [],
   });
+  (bash as unknown as { commands: Map<string, unknown> }).commands = commands;
   // Scripts of ash and dash get no brace expansion (see posix-words.ts).
   bash.registerTransformPlugin(posixWords(() => step.shellKind !== "bash"));
   bash.registerTransformPlugin(forPositional());
-  // `command -v` and `type` answer from just-bash's registry: every program of the image must
-  // be in it from the start, and the shell's own builtins, which have no file.
-  for (const name of SHELL_BUILTIN_COMMANDS) hook.ensure(name);
-  for (const name of programsOnPath(pfs, env.PATH, cwd)) hook.ensure(name);
 
   const started = Date.now();
   // The launcher runs argv as one command; OLDPWD is just-bash's, not the container's.
@@ -210,7 +218,16 @@ function emitNotes(spec: RunSpec, lines: string[]): void {
   for (const line of lines) spec.notes?.(line);
 }
 
-/** Names of the regular files in the PATH directories. */
+/** Whether a PATH directory holds an entry `name` (what `command -v` and `type` ask the registry). */
+function onPath(fs: ProcessFs, name: string, pathVar: string, cwd: string): boolean {
+  if (name.includes("/")) return false;
+  for (const dir of pathVar.split(":")) {
+    if (fs.tryLstat(joinPath(resolvePath(cwd, dir || "."), name))) return true;
+  }
+  return false;
+}
+
+/** Names of the entries in the PATH directories. */
 function programsOnPath(fs: ProcessFs, pathVar: string, cwd: string): Set<string> {
   const names = new Set<string>();
   for (const dir of pathVar.split(":")) {
