@@ -5,8 +5,7 @@ import { SHELL_BUILTIN_COMMANDS } from "./applets/registry.js";
 import { DEFAULT_PATH, dispatcher } from "./exec/dispatch.js";
 import { imageFlavour, shellKind } from "./exec/flavour.js";
 import { limitMessage } from "./exec/io.js";
-import { posixWords } from "./exec/posix-words.js";
-import { forPositional } from "./exec/for-positional.js";
+import { tsbuildWords } from "./exec/tsbuild-words.js";
 import { modelCovers } from "./exec/models.js";
 import { checkResolverPatch, ResolverHook } from "./exec/resolver-hook.js";
 import { CommandRegistry } from "./exec/command-registry.js";
@@ -128,9 +127,8 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
     commands: [],
   });
   (bash as unknown as { commands: Map<string, unknown> }).commands = commands;
-  // Scripts of ash and dash get no brace expansion (see posix-words.ts).
-  bash.registerTransformPlugin(posixWords(() => step.shellKind !== "bash"));
-  bash.registerTransformPlugin(forPositional());
+  // Scripts of ash and dash get no brace expansion (see posix-words.ts); `for f; do` gets its words.
+  bash.registerTransformPlugin(tsbuildWords(() => step.shellKind !== "bash"));
 
   const started = Date.now();
   // The launcher runs argv as one command; OLDPWD is just-bash's, not the container's.

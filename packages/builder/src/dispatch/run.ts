@@ -37,6 +37,46 @@ async function commandModels(run: BuildRun): Promise<CommandModel[]> {
   }
 }
 
+interface RunTools {
+  shell: typeof import("@tsbuild/shell");
+  runCommand: typeof import("@tsbuild/shell").runCommand;
+  binaries: ReturnType<typeof import("@tsbuild/pkgsim").simulatedBinariesWith>;
+  models: CommandModel[];
+}
+
+/**
+ * What every RUN of a build runs with, made once per build and network mode: the simulated
+ * programs and the models are closures over a Fetcher (options and the content cache's
+ * directory, nothing of a step), so the steps of a build share them.
+ */
+const toolsOfRun = new WeakMap<BuildRun, Map<boolean, Promise<RunTools>>>();
+
+function runTools(run: BuildRun, networked: boolean): Promise<RunTools> {
+  let byNetwork = toolsOfRun.get(run);
+  if (!byNetwork) toolsOfRun.set(run, (byNetwork = new Map()));
+  let tools = byNetwork.get(networked);
+  if (!tools) {
+    tools = makeRunTools(run, networked);
+    byNetwork.set(networked, tools);
+    // A failure (the models file) is the step's: the next RUN asks again and fails the same way.
+    tools.catch(() => byNetwork.delete(networked));
+  }
+  return tools;
+}
+
+async function makeRunTools(run: BuildRun, networked: boolean): Promise<RunTools> {
+  const [shell, { simulatedBinariesWith, withPackageManagers }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
+  // Downloads go through the store's content cache; RUN --network=none has none at all.
+  const root = run.store.root;
+  const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: networked });
+  return {
+    shell,
+    runCommand: shell.runCommand,
+    binaries: simulatedBinariesWith({ fetcher }),
+    models: withPackageManagers(await commandModels(run), { fetcher }),
+  };
+}
+
 export async function dispatchRun(run: BuildRun, state: StageState, ins: InstructionOf<"RUN">): Promise<FileStep> {
   // The classic dispatchRun supports no flag: it names the first one used (its parser knows only --mount).
   if (!run.opts.buildkit && ins.flags.length) throw run.err(requiresBuildKit(ins.flags[0].name));
@@ -64,14 +104,9 @@ export async function dispatchRun(run: BuildRun, state: StageState, ins: Instruc
   let binaries: ReturnType<typeof import("@tsbuild/pkgsim").simulatedBinariesWith>;
   let prepared: PreparedMounts;
   const prepare = async () => {
-    const [shell, { simulatedBinariesWith, withPackageManagers }, { Fetcher }] = await Promise.all([import("@tsbuild/shell"), import("@tsbuild/pkgsim"), import("@tsbuild/fetch")]);
-    runCommand = shell.runCommand;
-    guardStep = (line) => stepWatchdog(shell, run.opts.runLimits, line);
-    // Downloads go through the store's content cache; RUN --network=none has none at all.
-    const root = run.store.root;
-    const fetcher = new Fetcher({ cache: run.opts.contentDir ?? (root ? `${root}/content` : undefined), offline: run.opts.offline, network: (network && network !== "default" ? network : run.opts.network) !== "none" });
-    binaries = simulatedBinariesWith({ fetcher });
-    models = withPackageManagers(await commandModels(run), { fetcher });
+    const tools = await runTools(run, (network && network !== "default" ? network : run.opts.network) !== "none");
+    ({ runCommand, binaries, models } = tools);
+    guardStep = (line) => stepWatchdog(tools.shell, run.opts.runLimits, line);
     try {
       prepared = await prepareMounts(run, state, mounts);
     } catch (e) {

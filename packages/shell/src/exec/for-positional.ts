@@ -1,19 +1,12 @@
-import type { TransformPlugin } from "just-bash";
-import { editAstNodes } from "./ast-nodes.js";
-
-/** `for f; do` given its implicit words, `"$@"`. */
-function giveWords(obj: Record<string, unknown>): void {
+/**
+ * `for f; do` loops over the positional parameters in every shell (`for f in "$@"`). just-bash
+ * 3.4 reads them from a variable `@` that a child shell's environment does not hold (and splits
+ * it on spaces), so `find -exec sh -c 'for f; do ...; done' sh {} +` looped over nothing: the
+ * loop is given its words explicitly before the script runs (tsbuild-words.ts).
+ */
+export function giveWords(obj: Record<string, unknown>): void {
   if (obj.type === "For" && obj.words === null) {
     obj.words = [{ type: "Word", parts: [{ type: "DoubleQuoted", parts: [{ type: "ParameterExpansion", parameter: "@", operation: null }] }] }];
   }
 }
 
-/**
- * `for f; do` loops over the positional parameters in every shell (`for f in "$@"`). just-bash
- * 3.4 reads them from a variable `@` that a child shell's environment does not hold (and splits
- * it on spaces), so `find -exec sh -c 'for f; do ...; done' sh {} +` looped over nothing: the
- * loop is given its words explicitly before the script runs.
- */
-export function forPositional(): TransformPlugin {
-  return { name: "tsbuild-for-positional", transform: ({ ast }) => (editAstNodes(ast, giveWords), { ast }) };
-}

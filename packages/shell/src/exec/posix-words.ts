@@ -1,5 +1,3 @@
-import type { TransformPlugin } from "just-bash";
-import { editAstNodes } from "./ast-nodes.js";
 
 /** A word part as just-bash's parser makes it (only what this file needs). */
 interface Part {
@@ -36,21 +34,14 @@ function literalParts(parts: Part[]): Part[] {
   return parts.flatMap((p) => (p.type === "BraceExpansion" ? unbrace(p.items as BraceItem[]) : [p]));
 }
 
-function unbraceWord(obj: Record<string, unknown>): void {
-  if (obj.type === "Word" && Array.isArray(obj.parts)) obj.parts = literalParts(obj.parts as Part[]);
-}
-
 /**
  * ash and dash have no brace expansion: `mkdir /a/{b,c}` makes one directory named "{b,c}".
- * just-bash is a bash, so for a script of theirs the braces are turned back into text before
- * it runs (`active()` says whether the script about to start is one).
+ * just-bash is a bash, so for a script of theirs the braces of each word are turned back into
+ * text before it runs (tsbuild-words.ts).
  */
-export function posixWords(active: () => boolean): TransformPlugin {
-  return {
-    name: "tsbuild-posix-words",
-    transform: ({ ast }) => {
-      if (active()) editAstNodes(ast, unbraceWord);
-      return { ast };
-    },
-  };
+export function unbraceWord(obj: Record<string, unknown>): void {
+  if (obj.type !== "Word" || !Array.isArray(obj.parts)) return;
+  const parts = obj.parts as Part[];
+  if (parts.some((p) => p.type === "BraceExpansion")) obj.parts = literalParts(parts);
 }
+

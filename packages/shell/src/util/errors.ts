@@ -3,24 +3,30 @@ export function errorCode(err: unknown): string | undefined {
   return typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : undefined;
 }
 
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EEXIST: "file already exists",
+  ENOTDIR: "not a directory",
+  EISDIR: "illegal operation on a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EBUSY: "resource busy or locked",
+  EROFS: "read-only file system",
+  EINVAL: "invalid argument",
+  ENOTEMPTY: "directory not empty",
+  ENOSPC: "no space left on device",
+  EXDEV: "cross-device link not permitted",
+  EFBIG: "file too large",
+};
+
 /** Node-style filesystem error: `ENOENT: no such file or directory, open '/x'`. */
 export function fsError(code: string, syscall: string, path: string): Error & { code: string; path: string } {
-  const text: Record<string, string> = {
-    ENOENT: "no such file or directory",
-    EEXIST: "file already exists",
-    ENOTDIR: "not a directory",
-    EISDIR: "illegal operation on a directory",
-    EACCES: "permission denied",
-    EPERM: "operation not permitted",
-    EBUSY: "resource busy or locked",
-    EROFS: "read-only file system",
-    EINVAL: "invalid argument",
-    ENOTEMPTY: "directory not empty",
-    ENOSPC: "no space left on device",
-    EXDEV: "cross-device link not permitted",
-    EFBIG: "file too large",
-  };
-  const err = new Error(`${code}: ${text[code] ?? "error"}, ${syscall} '${path}'`) as Error & { code: string; path: string };
+  // No stack trace: most are answers (a PATH lookup's ENOENT), not faults, and capturing one
+  // costs more than the lookup; the message names the call and the path.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const err = new Error(`${code}: ${ERRNO_TEXT[code] ?? "error"}, ${syscall} '${path}'`) as Error & { code: string; path: string };
+  Error.stackTraceLimit = limit;
   err.code = code;
   err.path = path;
   return err;
