@@ -45,6 +45,8 @@ export interface Backend {
   removeLayer(rec: LayerRecord): Promise<void>;
 
   imageConfig(id: Digest): Buffer | undefined;
+  /** Whether the image's config is stored, without reading it (absent: imageConfig is asked). */
+  hasImage?(id: Digest): boolean;
   imageIDs(): Digest[];
   writeImage(id: Digest, config: Buffer): Promise<void>;
   removeImage(id: Digest): Promise<void>;

@@ -93,13 +93,17 @@ export class Store implements ImageStore {
       const chain = chainIDs(diffIDs);
       const top = chain[chain.length - 1];
       if (top && !this.backend.layer(top)) throw new InvalidImageError(`failed to get layer ${top}: layer does not exist`);
-      if (parent !== undefined && !this.backend.imageConfig(parent)) throw new InvalidImageError(`unknown parent image ID ${parent}`);
-      const existing = this.backend.imageConfig(id);
+      if (parent !== undefined && !this.hasImage(parent)) throw new InvalidImageError(`unknown parent image ID ${parent}`);
+      const existing = this.hasImage(id) ? this.backend.imageConfig(id) : undefined;
       // A damaged copy of the same image is replaced by the good bytes.
       if (!existing || !existing.equals(config)) await this.backend.writeImage(id, config);
       if (parent !== undefined) await this.backend.setMetadata(id, "parent", parent);
       return id;
     });
+  }
+
+  private hasImage(id: Digest): boolean {
+    return this.backend.hasImage ? this.backend.hasImage(id) : this.backend.imageConfig(id) !== undefined;
   }
 
   getImage(id: Digest): StoredImage | undefined {
@@ -114,7 +118,7 @@ export class Store implements ImageStore {
 
   async putBuildRecord(id: Digest, record: BuildRecord): Promise<void> {
     await this.withLock(async () => {
-      if (!this.backend.imageConfig(id)) throw new NoSuchImageError(id);
+      if (!this.hasImage(id)) throw new NoSuchImageError(id);
       await this.backend.setMetadata(id, "tsbuild-build.json", JSON.stringify(record));
     });
   }

@@ -1,10 +1,10 @@
 import type { LayerRules } from "../layer/policy.js";
 import {
-  closeSync, constants, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync,
+  closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync,
   statSync, writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
-import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
 import { hexOf, sha256Digest, type Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
 import { chunksOf, ingestTar } from "../layer/ingest.js";
@@ -22,8 +22,9 @@ import { sweepLeftovers, setAsideRepositories } from "./cleanup.js";
 import { withRootLock } from "./lock.js";
 import { keepLocksFresh } from "./lock-refresh.js";
 import {
-  linkDriverDir, lowerDirs, lowerFor, newCacheID, newLinkID, prepareDriverDir, removeDriverDir,
+  childLower, linkDriverDir, lowerDirs, lowerFor, newCacheID, newLinkID, prepareDriverDir, removeDriverDir,
 } from "./overlay.js";
+import { LockSession } from "./session.js";
 import { readTarSplitBatches, readTarSplitFile } from "./tarsplit-file.js";
 import { TarSplitFileWriter } from "./tarsplit-file.js";
 
@@ -42,20 +43,34 @@ export class DiskBackend implements Backend {
   }
 
   exclusive<T>(fn: () => Promise<T>, opts?: LockOptions): Promise<T> {
-    return withRootLock(this.root, this.layout.lock, () => {
+    return withRootLock(this.root, this.layout.lock, async () => {
       // Once per process, with the lock held: what a killed write left is removed before anything else.
       if (!this.swept) {
         this.swept = true;
         sweepLeftovers(this.layout);
       }
-      return fn();
+      this.session = new LockSession();
+      try {
+        return await fn();
+      } finally {
+        this.session = undefined;
+      }
     }, opts);
   }
 
   private swept = false;
+  /** While this process holds the lock: what it knows of the store (see session.ts). */
+  private session: LockSession | undefined;
+
+  /** mkdir -p (made once per lock session). */
+  private ensureDir(path: string, mode?: number): void {
+    if (this.session) this.session.ensureDir(path, mode);
+    else mkdirSync(path, { recursive: true, mode });
+  }
 
   /** fsck --repair: every leftover removed (overlay2 directories no layer uses included). */
   async repair(): Promise<string[]> {
+    if (this.session) this.session = new LockSession();
     const removed = sweepLeftovers(this.layout, { always: true });
     try {
       this.repositories();
@@ -74,7 +89,11 @@ export class DiskBackend implements Backend {
   // ---- layers ----
 
   layer(chainID: Digest): LayerRecord | undefined {
-    return readLayerRecord(this.layout, chainID);
+    const known = this.session?.layers.get(chainID);
+    if (known !== undefined) return known ?? undefined;
+    const rec = readLayerRecord(this.layout, chainID);
+    this.session?.layers.set(chainID, rec ?? null);
+    return rec;
   }
 
   layerIDs(): Digest[] {
@@ -85,16 +104,17 @@ export class DiskBackend implements Backend {
     const { layout } = this;
     // Small metadata files are written with synchronous calls throughout: each asynchronous one
     // is a trip through libuv's thread pool, and a build step commits while nothing else runs.
-    mkdirSync(layout.layerdbTmp, { recursive: true, mode: 0o700 });
-    // Everything is staged in a write-set (Docker's layerdb/tmp) and renamed into place last.
-    const ws = mkdtempSync(join(layout.layerdbTmp, "write-set-"));
-    const staged = join(ws, "driver");
-    const meta = join(ws, "layer");
+    this.ensureDir(layout.layerdbTmp, 0o700);
+    // Everything is staged in Docker's layerdb/tmp and renamed into place last: the layer's
+    // layerdb directory (made 0700 by mkdtemp) and its overlay2 directory (0755).
+    const meta = mkdtempSync(join(layout.layerdbTmp, "write-set-"));
+    let staged = "";
     const cacheID = newCacheID();
     let driverPlaced = false;
+    let committed = false;
     try {
-      mkdirSync(join(staged, "diff"), { recursive: true, mode: 0o755 });
-      mkdirSync(meta, { mode: 0o700 });
+      staged = stagedDir(layout.layerdbTmp);
+      mkdirSync(join(staged, "diff"), { mode: 0o755 });
       const tarSplit = new TarSplitFileWriter(join(meta, "tar-split.json.gz"));
       const files = new DiffWriter(join(staged, "diff"));
       let result;
@@ -121,16 +141,22 @@ export class DiskBackend implements Backend {
       if (parent) writeFileSync(join(meta, "parent"), parent.chainID, { mode: 0o644 });
 
       let linkID = newLinkID();
-      while (readTextIfExists(join(layout.links, linkID)) !== undefined) linkID = newLinkID();
-      prepareDriverDir(layout, staged, linkID, parent?.cacheID);
-      mkdirSync(layout.overlay, { recursive: true, mode: 0o710 });
+      while (lstatSync(join(layout.links, linkID), { throwIfNoEntry: false })) linkID = newLinkID();
+      const lower = parent ? this.lowerOfChild(parent.cacheID) : undefined;
+      prepareDriverDir(layout, staged, linkID, parent?.cacheID, lower);
+      this.ensureDir(layout.overlay, 0o710);
       renameSync(staged, layout.driverDir(cacheID));
       driverPlaced = true;
-      linkDriverDir(layout, cacheID, linkID, parent?.cacheID);
-      mkdirSync(layout.layerdb, { recursive: true, mode: 0o700 });
+      this.ensureDir(layout.links, 0o700);
+      linkDriverDir(layout, cacheID, linkID, parent?.cacheID, true);
+      this.ensureDir(layout.layerdb, 0o700);
       // The commit point: the layer exists once its layerdb directory does.
       renameSync(meta, layout.layerDir(chainID));
-      return { chainID, diffID: result.diffID, size: result.size, cacheID, ...(parent ? { parent: parent.chainID } : {}) };
+      committed = true;
+      const rec: LayerRecord = { chainID, diffID: result.diffID, size: result.size, cacheID, ...(parent ? { parent: parent.chainID } : {}) };
+      this.session?.layers.set(chainID, rec);
+      this.session?.drivers.set(cacheID, { link: linkID, lower });
+      return rec;
     } catch (e) {
       if (driverPlaced) {
         try {
@@ -141,8 +167,18 @@ export class DiskBackend implements Backend {
       }
       throw e;
     } finally {
-      rmSync(ws, { recursive: true, force: true });
+      if (!committed) {
+        rmSync(meta, { recursive: true, force: true });
+        if (!driverPlaced && staged) rmSync(staged, { recursive: true, force: true });
+      }
     }
+  }
+
+  /** The `lower` file of a new child of the layer whose overlay2 directory is `parentCacheID`. */
+  private lowerOfChild(parentCacheID: string): string {
+    const known = this.session?.drivers.get(parentCacheID);
+    if (known) return childLower(known.link, known.lower);
+    return lowerFor(this.layout, parentCacheID);
   }
 
   openLayer(rec: LayerRecord) {
@@ -208,6 +244,8 @@ export class DiskBackend implements Backend {
     const ws = mkdtempSync(join(this.layout.layerdbTmp, "remove-"));
     // The layer disappears atomically with its layerdb directory; the rest is cleanup.
     renameSync(this.layout.layerDir(rec.chainID), join(ws, "layer"));
+    this.session?.layers.set(rec.chainID, null);
+    this.session?.drivers.delete(rec.cacheID);
     removeDriverDir(this.layout, rec.cacheID);
     rmSync(ws, { recursive: true, force: true });
   }
@@ -215,7 +253,19 @@ export class DiskBackend implements Backend {
   // ---- images ----
 
   imageConfig(id: Digest): Buffer | undefined {
-    return ID_RE.test(id) ? readBytesIfExists(this.layout.contentFile(id)) : undefined;
+    if (!ID_RE.test(id) || this.session?.images.get(id) === false) return undefined;
+    const config = readBytesIfExists(this.layout.contentFile(id));
+    this.session?.images.set(id, config !== undefined);
+    return config;
+  }
+
+  hasImage(id: Digest): boolean {
+    if (!ID_RE.test(id)) return false;
+    const known = this.session?.images.get(id);
+    if (known !== undefined) return known;
+    const present = statSync(this.layout.contentFile(id), { throwIfNoEntry: false })?.isFile() === true;
+    this.session?.images.set(id, present);
+    return present;
   }
 
   imageIDs(): Digest[] {
@@ -223,24 +273,46 @@ export class DiskBackend implements Backend {
   }
 
   async writeImage(id: Digest, config: Buffer): Promise<void> {
-    await atomicWrite(this.layout.contentFile(id), config, 0o600);
+    await this.atomicWrite(this.layout.contentFile(id), config);
+    this.session?.images.set(id, true);
   }
 
   async removeImage(id: Digest): Promise<void> {
+    const s = this.session;
+    if (s) {
+      s.images.set(id, false);
+      for (const key of [...s.metadata.keys()]) if (key.startsWith(id + " ")) s.metadata.delete(key);
+      s.forgetDir(this.layout.metadataDir(id));
+    }
     rmSync(this.layout.metadataDir(id), { recursive: true, force: true });
     rmSync(this.layout.contentFile(id), { force: true });
   }
 
   metadata(id: Digest, key: MetadataKey): string | undefined {
-    return ID_RE.test(id) ? readTextIfExists(join(this.layout.metadataDir(id), key)) : undefined;
+    if (!ID_RE.test(id)) return undefined;
+    const s = this.session;
+    const at = `${id} ${key}`;
+    if (s?.metadata.has(at)) return s.metadata.get(at);
+    const value = readTextIfExists(join(this.layout.metadataDir(id), key));
+    s?.metadata.set(at, value);
+    return value;
   }
 
   async setMetadata(id: Digest, key: MetadataKey, value: string): Promise<void> {
-    await atomicWrite(join(this.layout.metadataDir(id), key), value, 0o600);
+    await this.atomicWrite(join(this.layout.metadataDir(id), key), value);
+    this.session?.metadata.set(`${id} ${key}`, value);
   }
 
   async deleteMetadata(id: Digest, key: MetadataKey): Promise<void> {
     rmSync(join(this.layout.metadataDir(id), key), { force: true });
+    this.session?.metadata.set(`${id} ${key}`, undefined);
+  }
+
+  /** An image's files (0600), their directory made once per lock session. */
+  private async atomicWrite(path: string, data: string | Buffer): Promise<void> {
+    if (!this.session) return atomicWrite(path, data, 0o600);
+    this.session.ensureDir(dirname(path));
+    await atomicWrite(path, data, 0o600, true);
   }
 
   // ---- references ----
@@ -368,6 +440,22 @@ export class DiskBackend implements Backend {
     }
     problems.push(...checkDistribution(this.layout));
     return problems;
+  }
+}
+
+/**
+ * A new directory in `parent` for staging a layer's overlay2 directory, mode 0755 as overlay2
+ * makes it (mkdtemp's are 0700).
+ */
+function stagedDir(parent: string): string {
+  for (;;) {
+    const path = join(parent, `write-set-${randomBytes(6).toString("hex")}`);
+    try {
+      mkdirSync(path, { mode: 0o755 });
+      return path;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
   }
 }
 

@@ -6,9 +6,9 @@ import { basename, dirname, join } from "node:path";
  * Writes a file by temp name + rename in the same directory, as Docker's ioutils.AtomicWriteFile.
  * Synchronously: these are small metadata files, several per build step.
  */
-export async function atomicWrite(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
+export async function atomicWrite(path: string, data: string | Buffer, mode = 0o644, dirMade = false): Promise<void> {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  if (!dirMade) mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.tmp-${basename(path)}${randomBytes(6).toString("hex")}`);
   try {
     writeFileSync(tmp, data, { mode, flag: "wx" });

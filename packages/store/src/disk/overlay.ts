@@ -27,8 +27,12 @@ export function newCacheID(): string {
 export function lowerFor(layout: Layout, parentCacheID: string): string {
   const link = readTextIfExists(join(layout.driverDir(parentCacheID), "link"));
   if (link === undefined) throw new Error(`overlay2 directory of the parent layer (${parentCacheID}) has no link file`);
-  const lowers = ["l/" + link];
-  const parentLower = readTextIfExists(join(layout.driverDir(parentCacheID), "lower"));
+  return childLower(link, readTextIfExists(join(layout.driverDir(parentCacheID), "lower")));
+}
+
+/** The `lower` value for a child of the layer whose `link` and `lower` files hold these. */
+export function childLower(parentLink: string, parentLower: string | undefined): string {
+  const lowers = ["l/" + parentLink];
   if (parentLower) lowers.push(...parentLower.split(":"));
   if (lowers.length > MAX_DEPTH) throw new Error("max depth exceeded");
   return lowers.join(":");
@@ -38,16 +42,16 @@ export function lowerFor(layout: Layout, parentCacheID: string): string {
  * Fills a staged driver directory as overlay2's create() would: link, and for a child
  * layer work/ and lower. The staged dir already holds diff/.
  */
-export function prepareDriverDir(layout: Layout, staged: string, linkID: string, parentCacheID?: string): void {
+export function prepareDriverDir(layout: Layout, staged: string, linkID: string, parentCacheID?: string, lower?: string): void {
   writeFileSync(join(staged, "link"), linkID, { mode: 0o644 });
   if (parentCacheID === undefined) return;
   mkdirSync(join(staged, "work"), { mode: 0o700 });
-  writeFileSync(join(staged, "lower"), lowerFor(layout, parentCacheID), { mode: 0o644 });
+  writeFileSync(join(staged, "lower"), lower ?? lowerFor(layout, parentCacheID), { mode: 0o644 });
 }
 
 /** After the driver dir is in place: its l/ link, and the parent's `committed` marker. */
-export function linkDriverDir(layout: Layout, cacheID: string, linkID: string, parentCacheID?: string): void {
-  mkdirSync(layout.links, { recursive: true, mode: 0o700 });
+export function linkDriverDir(layout: Layout, cacheID: string, linkID: string, parentCacheID?: string, linksMade = false): void {
+  if (!linksMade) mkdirSync(layout.links, { recursive: true, mode: 0o700 });
   symlinkSync(join("..", cacheID, "diff"), join(layout.links, linkID));
   if (parentCacheID !== undefined) writeFileSync(join(layout.driverDir(parentCacheID), "committed"), "", { mode: 0o600 });
 }
