@@ -23,6 +23,8 @@ export type VirtualNode =
 
 /** Trees that hide whatever the image has at the same place. */
 const MOUNT_ROOTS = ["/dev", "/proc", "/sys"];
+/** What a path under one of them starts with (asked for every component of every path walked). */
+const MOUNT_PREFIXES = MOUNT_ROOTS.map((r) => `${r}/`);
 /** tmpfs-like places under /dev where a step may create files of its own. */
 const SCRATCH_ROOTS = ["/dev/shm", "/dev/fd", "/dev/mqueue"];
 /** Files of the image that Docker bind-mounts over. */
@@ -96,7 +98,9 @@ export class VirtualMounts {
 
   /** True when `path` (normalised, symlink-free up to its parent) is served from here. */
   covers(path: string): boolean {
-    return this.nodes.has(path) || MOUNT_ROOTS.some((r) => path.startsWith(`${r}/`));
+    if (this.nodes.has(path)) return true;
+    for (const prefix of MOUNT_PREFIXES) if (path.startsWith(prefix)) return true;
+    return false;
   }
 
   /** The node at `path`; undefined inside a covered tree means "no such file". */
