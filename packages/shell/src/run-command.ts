@@ -131,13 +131,19 @@ export async function runCommand(image: FileSystem, spec: RunSpec): Promise<RunR
   bash.registerTransformPlugin(tsbuildWords(() => step.shellKind !== "bash"));
 
   const started = Date.now();
-  // The launcher runs argv as one command; OLDPWD is just-bash's, not the container's.
+  // OLDPWD is just-bash's, not the container's: gone before the launcher runs (as `unset` does).
+  const launcher = (bash as unknown as { state: { env: Map<string, string>; exportedVars?: Set<string> } }).state;
+  launcher.env.delete("OLDPWD");
+  launcher.exportedVars?.delete("OLDPWD");
   const guard = startStepGuard(limits);
   let result: Pick<Awaited<ReturnType<Bash["exec"]>>, "stdout" | "stderr" | "exitCode">;
   let outcome;
   let tooBig = false;
   try {
-    result = await bash.exec(`unset OLDPWD\n${shellQuote(spec.argv)}`, { rawScript: true });
+    // The launcher runs argv as one command. Its arguments are handed over as they are (just-bash's
+    // `args`, appended to the script's one command): a RUN's script text is parsed once, by the
+    // shell it is given to, not also as a quoted word of the launcher.
+    result = await bash.exec(shellQuote([spec.argv[0]]), { rawScript: true, args: spec.argv.slice(1) });
   } catch (e) {
     // Thrown where just-bash does not turn errors into a command's status (its own accounting).
     if (!(e instanceof StepStopped) && !isAllocationFailure(e)) throw e;

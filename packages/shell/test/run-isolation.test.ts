@@ -72,3 +72,25 @@ describe("command -v and type look at the image as it is when asked", () => {
     expect(r.stdout).toBe("echo\n/bin/ls\nprintf is a shell builtin\nnone\n");
   });
 });
+
+describe("the step's process gets argv exactly as the RUN gave it", () => {
+  it("exec form: words with quotes, newlines, $, globs, braces and backslashes reach the program unchanged", async () => {
+    const words = ["it's", 'say "hi"', "a\nb", "$HOME", "*", "{a,b}", "back\\slash", "", " lead", "tab\tx", "é"];
+    const r = await runStep(await baseFs(), ["printf", "[%s]\\n", ...words]);
+    expect(r.stdout).toBe(words.map((w) => `[${w}]\n`).join(""));
+  });
+
+  it("shell form: the script is the shell's, $0 and the positional parameters as sh -c sets them", async () => {
+    const r = await runStep(await baseFs(), ["/bin/sh", "-c", 'echo "$0|$1|$#|$*" \'{x,y}\' $((1+2))', "zero", "one", "two"]);
+    expect(r.stdout).toBe("zero|one|2|one two {x,y} 3\n");
+  });
+
+  it("the environment of an exec-form program is the container's: no OLDPWD, PWD the working directory", async () => {
+    const r = await runStep(await baseFs(), ["env"], { env: { PATH: "/usr/bin:/bin", A: "1" }, cwd: "/etc" });
+    const names = r.stdout.trim().split("\n").map((l) => l.split("=")[0]).sort();
+    expect(names).not.toContain("OLDPWD");
+    expect(r.stdout).toContain("A=1\n");
+    expect(r.stdout).toContain("HOME=/root\n");
+  });
+});
+
