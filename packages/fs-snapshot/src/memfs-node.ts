@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Volume } from "memfs";
-import { SpillRange, spillThreshold, type SpillFile } from "./spill.js";
+import { SpillRange, spillThreshold, type ExternalBytes, type SpillFile } from "./spill.js";
 
 /**
  * Typed access to memfs's core objects. RootFS drives the memfs `Superblock`, `Link` (a directory
@@ -336,6 +336,15 @@ export function setContent(node: INode, buf: Buffer, spill?: SpillFile): void {
   s.size = buf.length;
   s.capacity = buf.length;
   if (s.tail) s.tail = undefined;
+}
+
+/** The file's bytes are those of an external file, referred to, not held (read when needed). */
+export function setExternal(node: INode, bytes: ExternalBytes): void {
+  const s = storage(node);
+  s.buf = EMPTY;
+  s.size = 0;
+  s.capacity = 0;
+  s.tail = bytes.length > 0 ? [new SpillRange(bytes, 0, bytes.length)] : undefined;
 }
 
 /** The file's bytes are `parts` in order (buffers taken over, numbers are runs of zeros). */
