@@ -275,6 +275,9 @@ export function contentIsOneBuffer(node: INode): boolean {
  */
 export function contentChunks(node: INode): Iterable<Buffer> {
   const s = storage(node);
+  // A file that is one external or spilled range (a copied context file): the range itself, no
+  // list or closure per file (20,000 of them were a big context's layer).
+  if (s.size === 0 && s.tail?.length === 1 && isSpilled(s.tail[0])) return s.tail[0];
   const segs: Segment[] = [];
   if (s.size > 0) segs.push(s.buf.subarray(0, s.size));
   for (const seg of s.tail ?? []) if (segLength(seg) > 0) segs.push(seg);

@@ -142,6 +142,11 @@ export class SpillRange {
     this.file.readInto(out, at, this.offset + from, to - from);
   }
 
+  /** The range is its own bytes as an iterable (contentChunks hands out a single range as it is). */
+  [Symbol.iterator](): Iterator<Buffer> {
+    return this.chunks();
+  }
+
   /** The range's bytes, read a megabyte at a time into fresh buffers when iterated. */
   *chunks(): Generator<Buffer> {
     if (this.file.chunks) {
