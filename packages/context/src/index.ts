@@ -2,6 +2,7 @@ export { BuildContext, type SumCacheOption } from "./build-context.js";
 export type { DirectoryContextOptions } from "./read-directory.js";
 export type { ContextFile, FilesContextOptions } from "./from-files.js";
 export type { ContextEntry, ResolvedSource } from "./types.js";
+export type { FileBytes } from "./record.js";
 export { ContextError } from "./errors.js";
 export {
   IgnorePattern,

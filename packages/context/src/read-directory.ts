@@ -13,7 +13,7 @@ import {
 import { DEFAULT_DOCKERFILE } from "./dockerfile.js";
 import { ContextError } from "./errors.js";
 import { byteCompare } from "./gopath.js";
-import { EMPTY, type ContextRecord, type FileStat } from "./record.js";
+import { EMPTY, type ContextRecord, type FileBytes, type FileStat } from "./record.js";
 import type { TarsumHeader } from "./tarsum.js";
 
 export interface DirectoryContextOptions {
@@ -245,12 +245,13 @@ function injectDockerfile(records: ContextRecord[], content: Buffer): string {
  * against, copied out of the walk's lstat (the Stats object, with its four Dates, is not kept:
  * 20,000 of them survived into the old generation in the big-context bench).
  *
- * The first read is also kept for the next caller: a file is read to hash it (for the cache
- * probe) and then, on a miss, read again to copy it, and this makes that one read of the disk.
- * Later calls read afresh, so a buffer is shared by two callers at most, and both must treat
- * it as read-only.
+ * No bytes are kept: the tarsum reads the file through one reused buffer (hashContent), and a
+ * COPY refers to the file (it is its own FileBytes) and reads it again when the layer is
+ * written, each read checked against this walk's lstat. A big context is then never held in
+ * memory, where keeping the bytes read for the tarsum made a build's peak RSS the context's
+ * size and more.
  */
-class FileRecord implements ContextRecord, FileStat {
+class FileRecord implements ContextRecord, FileStat, FileBytes {
   readonly size: number;
   readonly mtimeMs: number;
   readonly ctimeMs: number;
@@ -262,8 +263,6 @@ class FileRecord implements ContextRecord, FileStat {
   stat: FileStat | undefined;
   tarsum?: () => string = undefined;
   knownTarsum?: string = undefined;
-  private kept: Buffer | undefined;
-  private reads = 0;
   /** Only on a file past the spill threshold (no field on the others): its bytes a megabyte at a time. */
   declare chunks?: () => Iterable<Buffer>;
 
@@ -281,22 +280,76 @@ class FileRecord implements ContextRecord, FileStat {
     this.dev = st.dev;
     this.mode = st.mode;
     this.stat = this;
-    if (st.size > streamAbove()) this.chunks = () => streamAsWalked(this.prefix + this.header.name, this);
+    if (st.size > streamAbove()) this.chunks = () => streamAsWalked(this.prefix + this.header.name, this, 0, this.size, STREAM_CHUNK);
   }
 
   get mtime(): Date {
     return new Date(this.mtimeSeconds * 1000);
   }
 
+  get length(): number {
+    return this.size;
+  }
+
   data(): Buffer {
-    if (this.kept) {
-      const out = this.kept;
-      this.kept = undefined;
-      return out;
+    return readAsWalked(this.prefix + this.header.name, this);
+  }
+
+  hashContent(): Iterable<Uint8Array> {
+    return hashAsWalked(this.prefix + this.header.name, this);
+  }
+
+  bytes(): FileBytes {
+    return this;
+  }
+
+  readInto(out: Buffer, at: number, offset: number, length: number): void {
+    const abs = this.prefix + this.header.name;
+    const fd = openAsWalked(abs, this);
+    try {
+      readFully(fd, out, at, length, offset, abs);
+    } finally {
+      fs.closeSync(fd);
     }
-    const data = readAsWalked(this.prefix + this.header.name, this);
-    if (this.reads++ === 0) this.kept = data;
-    return data;
+  }
+
+  readChunks(offset: number, length: number, chunk: number): Iterable<Buffer> {
+    return streamAsWalked(this.prefix + this.header.name, this, offset, length, chunk);
+  }
+}
+
+/** `length` bytes at `pos` of the file into `out` at `at`; a file cut short is an error. */
+function readFully(fd: number, out: Buffer, at: number, length: number, pos: number, abs: string): void {
+  for (let filled = 0; filled < length; ) {
+    const n = fs.readSync(fd, out, at + filled, length - filled, pos + filled);
+    if (n === 0) throw changed(abs, "it was truncated");
+    filled += n;
+  }
+}
+
+/** The buffer the tarsums read files through; taken while a hash reads it (a second reader makes its own). */
+let scratch: Buffer | undefined;
+const SCRATCH_BYTES = 1 << 20;
+
+/**
+ * The file's bytes for hashing, with readAsWalked's checks, as views of one buffer reused from
+ * file to file (each view is valid until the next is taken): no buffer per file, which for a
+ * 20,000-file context was a large part of the cold build's allocation and GC.
+ */
+function* hashAsWalked(abs: string, walked: FileStat): Generator<Buffer> {
+  const buf = scratch ?? Buffer.allocUnsafe(SCRATCH_BYTES);
+  scratch = undefined;
+  const fd = openAsWalked(abs, walked);
+  try {
+    for (let pos = 0; pos < walked.size; ) {
+      const n = Math.min(buf.length, walked.size - pos);
+      readFully(fd, buf, 0, n, pos, abs);
+      pos += n;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+    scratch = buf;
   }
 }
 
@@ -313,12 +366,7 @@ function readAsWalked(abs: string, walked: FileStat): Buffer {
       throw new ContextError(`error checking context: '${abs}' is ${size} bytes, more than one file may hold in memory (${buffer.constants.MAX_LENGTH})`);
     }
     const data = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = fs.readSync(fd, data, filled, size - filled, filled);
-      if (n === 0) throw changed(abs, "it was truncated");
-      filled += n;
-    }
+    readFully(fd, data, 0, size, 0, abs);
     return data;
   } finally {
     fs.closeSync(fd);
@@ -358,22 +406,18 @@ function streamAbove(): number {
 const STREAM_CHUNK = 1 << 20;
 
 /**
- * The bytes of the file the walk saw, a megabyte at a time, with readAsWalked's checks: a file
- * too large to hold (a 1.5 GB context file) is hashed and copied without ever being one Buffer.
+ * Bytes [offset, offset+length) of the file the walk saw in fresh buffers of at most `chunk`
+ * bytes, with readAsWalked's checks: a file too large to hold (a 1.5 GB context file) is hashed
+ * and copied without ever being one Buffer.
  */
-function* streamAsWalked(abs: string, walked: FileStat): Generator<Buffer> {
+function* streamAsWalked(abs: string, walked: FileStat, offset: number, length: number, chunk: number): Generator<Buffer> {
   const fd = openAsWalked(abs, walked);
   try {
-    for (let pos = 0; pos < walked.size; ) {
-      const chunk = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, walked.size - pos));
-      let filled = 0;
-      while (filled < chunk.length) {
-        const n = fs.readSync(fd, chunk, filled, chunk.length - filled, pos + filled);
-        if (n === 0) throw changed(abs, "it was truncated");
-        filled += n;
-      }
-      pos += filled;
-      yield chunk;
+    for (let pos = offset; pos < offset + length; ) {
+      const buf = Buffer.allocUnsafe(Math.min(chunk, offset + length - pos));
+      readFully(fd, buf, 0, buf.length, pos, abs);
+      pos += buf.length;
+      yield buf;
     }
   } finally {
     fs.closeSync(fd);

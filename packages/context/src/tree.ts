@@ -1,6 +1,6 @@
 import { ContextError } from "./errors.js";
 import { byteCompare, cleanRelative, goClean, isClean } from "./gopath.js";
-import { EMPTY, type ContextRecord, recordKind } from "./record.js";
+import { EMPTY, type ContextRecord, type FileBytes, recordKind } from "./record.js";
 import { tarsumV1 } from "./tarsum.js";
 import type { ContextEntry } from "./types.js";
 
@@ -9,6 +9,8 @@ interface Content {
   data(): Buffer;
   /** A large file's bytes in chunks (ContextRecord.chunks). */
   chunks?(): Iterable<Buffer>;
+  /** The file's bytes to refer to (ContextRecord.bytes). */
+  bytes?(): FileBytes;
 }
 
 const NO_CONTENT: Content = { data: () => EMPTY };
@@ -53,6 +55,12 @@ export class ContextNode implements ContextEntry {
   get chunks(): (() => Iterable<Buffer>) | undefined {
     const content = this.content;
     return this.type === "file" && content.chunks ? () => content.chunks!() : undefined;
+  }
+
+  /** The file's bytes to refer to, not read (see ContextRecord.bytes); undefined: use data(). */
+  get bytes(): (() => FileBytes) | undefined {
+    const content = this.content;
+    return this.type === "file" && content.bytes ? () => content.bytes!() : undefined;
   }
 
   mtimeSecondsOf(): number {
@@ -293,7 +301,7 @@ export class ContextTree {
 
 /** The record's tarsum from its header and content. */
 export function recordTarsum(rec: ContextRecord): string {
-  return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? (rec.chunks?.() ?? rec.data()) : undefined);
+  return tarsumV1(rec.header, recordKind(rec.header.typeflag) === "file" ? (rec.hashContent?.() ?? rec.chunks?.() ?? rec.data()) : undefined);
 }
 
 function sortedBytewise(names: string[]): boolean {

@@ -1,3 +1,5 @@
+import type { FileBytes } from "./record.js";
+
 /** One path of the build context, as the daemon sees it after receiving (and unpacking) the context tar. */
 export interface ContextEntry {
   /** Relative to the context root: "a/b.txt", no leading "./", no trailing "/". */
@@ -23,6 +25,11 @@ export interface ContextEntry {
   data(): Buffer;
   /** A large file's content in chunks, read as iterated (the route that never holds it whole). */
   chunks?(): Iterable<Buffer>;
+  /**
+   * A directory context's file: its bytes to refer to rather than hold, each read checked
+   * against the file that was hashed (an error if it changed since).
+   */
+  bytes?(): FileBytes;
   /**
    * The tarsum v1 hex of this entry as Docker computes it. A directory that the tar only
    * implies (it holds entries but has none of its own) has no tarsum: Docker then uses its

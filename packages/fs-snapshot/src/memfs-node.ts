@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Volume } from "memfs";
-import { SpillRange, spillThreshold, type SpillFile } from "./spill.js";
+import { SpillRange, spillThreshold, type ExternalBytes, type SpillFile } from "./spill.js";
 
 /**
  * Typed access to memfs's core objects. RootFS drives the memfs `Superblock`, `Link` (a directory
@@ -275,6 +275,9 @@ export function contentIsOneBuffer(node: INode): boolean {
  */
 export function contentChunks(node: INode): Iterable<Buffer> {
   const s = storage(node);
+  // A file that is one external or spilled range (a copied context file): the range itself, no
+  // list or closure per file (20,000 of them were a big context's layer).
+  if (s.size === 0 && s.tail?.length === 1 && isSpilled(s.tail[0])) return s.tail[0];
   const segs: Segment[] = [];
   if (s.size > 0) segs.push(s.buf.subarray(0, s.size));
   for (const seg of s.tail ?? []) if (segLength(seg) > 0) segs.push(seg);
@@ -336,6 +339,15 @@ export function setContent(node: INode, buf: Buffer, spill?: SpillFile): void {
   s.size = buf.length;
   s.capacity = buf.length;
   if (s.tail) s.tail = undefined;
+}
+
+/** The file's bytes are those of an external file, referred to, not held (read when needed). */
+export function setExternal(node: INode, bytes: ExternalBytes): void {
+  const s = storage(node);
+  s.buf = EMPTY;
+  s.size = 0;
+  s.capacity = 0;
+  s.tail = bytes.length > 0 ? [new SpillRange(bytes, 0, bytes.length)] : undefined;
 }
 
 /** The file's bytes are `parts` in order (buffers taken over, numbers are runs of zeros). */

@@ -10,6 +10,7 @@ import {
 import { sortNames, splitPath } from "./names.js";
 import { resolvePath, type Resolved } from "./resolve.js";
 import { Tree } from "./tree.js";
+import type { ExternalBytes } from "./spill.js";
 import type { CommitOptions, LayerDiff, MkdirOptions, Owner, RootFSOptions, Stat, WriteFileOptions } from "./types.js";
 import { UndoLog } from "./undo.js";
 import { UpperLayer } from "./upper.js";
@@ -202,6 +203,23 @@ export class RootFS implements FileSystem {
     }
     const node = this.newFile(at, opts, zeros ? undefined : bytes);
     if (zeros) this.tree.resizeContent(node, bytes.length);
+    this.changes.create(at.parent, at.name, node, at.now);
+  }
+
+  /**
+   * writeFile of bytes the tree refers to instead of holding (a build context's file for COPY):
+   * read when the layer is written or a program reads the file, each read checked by `bytes`.
+   */
+  writeExternal(p: string, bytes: ExternalBytes, opts: Pick<WriteFileOptions, "mode" | "owner" | "mtime"> = {}): void {
+    const at = this.fileForWrite(p);
+    if (at.kind === "device") return;
+    if (at.kind === "file") {
+      this.tree.replaceExternal(at.node, bytes);
+      this.tree.setMtime(at.node, opts.mtime ?? at.now);
+      return;
+    }
+    const owner = opts.owner ?? ROOT;
+    const node = this.tree.newNode({ kind: "file", perm: opts.mode ?? 0o644, uid: owner.uid, gid: owner.gid, mtime: opts.mtime ?? at.now, external: bytes });
     this.changes.create(at.parent, at.name, node, at.now);
   }
 

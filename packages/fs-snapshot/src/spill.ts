@@ -12,7 +12,7 @@ import { join } from "node:path";
  * Bytes once written are never rewritten: a range handed out stays valid for as long as anything
  * refers to it, which gives undo records and copied-up nodes their old bytes for free.
  */
-export class SpillFile {
+export class SpillFile implements RangeFile {
   private fd: number | undefined;
   private end = 0;
   private limit = 0;
@@ -102,9 +102,30 @@ function spillDirectory(): string {
 /** Length of the buffers a spilled range is read back in. */
 export const SPILL_READ_CHUNK = 1 << 20;
 
-/** A byte range of a spill file: a file segment whose bytes are on disk. */
+/**
+ * Bytes kept outside Node's heap that a range can refer to: the tree's spill file, or a file of
+ * the build context (ExternalBytes), read when the bytes are needed.
+ */
+export interface RangeFile {
+  /** Bytes [offset, offset+length) into `out` at `at`; throws if they can no longer be read as they were. */
+  readInto(out: Buffer, at: number, offset: number, length: number): void;
+  /** Bytes [offset, offset+length) in fresh buffers of at most `chunk` bytes, with one open for all. */
+  chunks?(offset: number, length: number, chunk: number): Iterable<Buffer>;
+}
+
+/**
+ * A file outside the tree whose bytes a file of the tree is (COPY of a build context's file):
+ * the tree keeps this reference, not the bytes, and reads them when they are needed (the layer's
+ * tar, a RUN reading the file). The owner promises the bytes do not change, and checks it on
+ * every read (the context checks the file's inode, size and mtime against what it hashed).
+ */
+export interface ExternalBytes extends RangeFile {
+  readonly length: number;
+}
+
+/** A byte range of a spill file or an external file: a file segment whose bytes are on disk. */
 export class SpillRange {
-  constructor(readonly file: SpillFile, readonly offset: number, readonly length: number) {}
+  constructor(readonly file: RangeFile, readonly offset: number, readonly length: number) {}
 
   /** The sub-range [from, from+length) of this range. */
   slice(from: number, length: number): SpillRange {
@@ -121,8 +142,17 @@ export class SpillRange {
     this.file.readInto(out, at, this.offset + from, to - from);
   }
 
+  /** The range is its own bytes as an iterable (contentChunks hands out a single range as it is). */
+  [Symbol.iterator](): Iterator<Buffer> {
+    return this.chunks();
+  }
+
   /** The range's bytes, read a megabyte at a time into fresh buffers when iterated. */
   *chunks(): Generator<Buffer> {
+    if (this.file.chunks) {
+      yield* this.file.chunks(this.offset, this.length, SPILL_READ_CHUNK);
+      return;
+    }
     for (let pos = 0; pos < this.length; pos += SPILL_READ_CHUNK) {
       const n = Math.min(SPILL_READ_CHUNK, this.length - pos);
       const buf = Buffer.allocUnsafe(n);

@@ -1,8 +1,8 @@
 import {
   S_IFDIR, S_IFMT, childNames, createNode, createSuperblock, isDir, saveContent, restoreContent, setContent, appendContent,
-  resizeContent, shareContent, typeBits, type INode, type Link, type NodeKind, type Superblock,
+  resizeContent, setExternal, shareContent, typeBits, type INode, type Link, type NodeKind, type Superblock,
 } from "./memfs-node.js";
-import { SpillFile } from "./spill.js";
+import { SpillFile, type ExternalBytes } from "./spill.js";
 import type { UndoLog } from "./undo.js";
 
 export interface NodeInit {
@@ -15,6 +15,8 @@ export interface NodeInit {
   rdev?: number;
   /** Taken over without copying. */
   content?: Buffer;
+  /** The bytes of a file outside the tree, referred to (read when needed), instead of `content`. */
+  external?: ExternalBytes;
 }
 
 /**
@@ -46,6 +48,7 @@ export class Tree {
     if (init.kind === "symlink") node.symlink = init.symlink ?? "";
     if (init.rdev) node.rdev = init.rdev;
     if (init.content) setContent(node, init.content, this.spill);
+    else if (init.external) setExternal(node, init.external);
     return node;
   }
 
@@ -154,6 +157,13 @@ export class Tree {
   replaceContent(node: INode, buf: Buffer): void {
     const old = saveContent(node);
     setContent(node, buf, this.spill);
+    this.undo?.push(() => restoreContent(node, old));
+  }
+
+  /** Replaces the bytes by a reference to an external file's. */
+  replaceExternal(node: INode, bytes: ExternalBytes): void {
+    const old = saveContent(node);
+    setExternal(node, bytes);
     this.undo?.push(() => restoreContent(node, old));
   }
 

@@ -5,6 +5,8 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { memoryStore, openStore } from "../src/index.js";
 import { decodeEntry, encodeEntry } from "../src/tarsplit/entry.js";
+import { TarSplitFileWriter } from "../src/disk/tarsplit-file.js";
+import { gzipSync, constants as zlibConstants } from "node:zlib";
 import { makeTar, paxRecords } from "./helpers/tar.js";
 import { busyboxTar, tempRoot } from "./helpers/paths.js";
 
@@ -45,6 +47,34 @@ describe("tar-split records", () => {
     const json = gunzipSync(readFileSync(join(root, "image/overlay2/layerdb/sha256", layer.chainID.slice(7), "tar-split.json.gz")));
     // sha256 of the decompressed tar-split.json.gz in a real dockerd's layerdb after `docker import`.
     expect(createHash("sha256").update(json).digest("hex")).toBe("55be13ef296caed403140bc787ea530bf4d23610abc00a8d9121dc1626332186");
+  });
+});
+
+describe("the tar-split file writer", () => {
+  it("writes a gzip member per 256 Ki characters of lines, as compressing each joined batch would", async () => {
+    const lines: string[] = [];
+    // Multi-byte names (the batch ends by UTF-16 length, not bytes) and one line longer than a batch.
+    for (let i = 0; i < 3000; i++) lines.push(encodeEntry({ type: 1, name: `d\u00e9j\u00e0/\u{1F600}-${i}`, size: i, payload: Buffer.alloc(8, i) }, i));
+    lines.splice(1500, 0, encodeEntry({ type: 2, payload: Buffer.alloc(600 * 1024, 7) }, 1500));
+    const path = join(tempRoot(), "tar-split.json.gz");
+    const w = new TarSplitFileWriter(path);
+    for (const l of lines) await w.write(l);
+    await w.close();
+    const expected: Buffer[] = [];
+    let batch: string[] = [];
+    let chars = 0;
+    for (const l of lines) {
+      batch.push(l);
+      chars += l.length;
+      if (chars >= 256 * 1024) {
+        expected.push(gzipSync(batch.join(""), { level: zlibConstants.Z_BEST_SPEED }));
+        batch = [];
+        chars = 0;
+      }
+    }
+    if (batch.length) expected.push(gzipSync(batch.join(""), { level: zlibConstants.Z_BEST_SPEED }));
+    expect(readFileSync(path).equals(Buffer.concat(expected))).toBe(true);
+    expect(gunzipSync(readFileSync(path)).toString("utf8")).toBe(lines.join(""));
   });
 });
 

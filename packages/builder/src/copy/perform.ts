@@ -100,9 +100,12 @@ function writeItem(fs: RootFS, item: SourceItem, target: string, opts: CopyOptio
     fs.symlink(item.linkname ?? "", target, { owner });
     return;
   }
+  // A context file is referred to, not read: its bytes are read when the layer is written.
+  const external = item.bytes?.();
   // The source's bytes are read for this copy and never changed: the tree may keep them.
-  const chunks = item.chunks?.();
-  if (chunks) {
+  const chunks = external ? undefined : item.chunks?.();
+  if (external) fs.writeExternal(target, external, { mode, owner, mtime: item.mtime });
+  else if (chunks) {
     // A large file (zeros kept as a size among its parts, bytes spilled to disk) is written part by part, never joined.
     let first = true;
     for (const c of chunks) {

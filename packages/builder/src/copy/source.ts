@@ -1,3 +1,5 @@
+import type { ExternalBytes } from "@tsbuild/fs-snapshot";
+
 /** One thing COPY/ADD copies, whether it comes from the build context or another image's filesystem. */
 export interface SourceItem {
   /** Path relative to the source (e.g. "lib/util.js"); "" is the source itself. */
@@ -16,6 +18,8 @@ export interface SourceItem {
    * file larger than one Buffer (a zero placeholder of gigabytes) is copied and hashed by these.
    */
   chunks?(): Iterable<Buffer>;
+  /** A build context's file: the bytes to refer to, not read (RootFS.writeExternal). */
+  bytes?(): ExternalBytes;
 }
 
 export interface CopySource {

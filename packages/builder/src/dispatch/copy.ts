@@ -141,6 +141,7 @@ function contextSource(r: ResolvedSource): CopySource {
     linkname: e.linkname,
     data: () => e.data(),
     chunks: e.chunks && (() => e.chunks!()),
+    bytes: e.bytes && (() => e.bytes!()),
   });
   if (!r.isDir) return { path: r.path, isDir: false, items: [toItem(r.entry!, "")] };
   const prefix = base ? base + "/" : "";

@@ -2,11 +2,11 @@ import { Worker } from "node:worker_threads";
 import { diffOps } from "./diff-ops.js";
 
 /** Bytes copied into one message before it is sent (and its buffer transferred, not copied). */
-const BATCH_BYTES = 4 << 20;
+const BATCH_BYTES = 1 << 20;
 /** Operations in one message: a layer of tiny files is sent in batches too. */
 const BATCH_OPS = 1024;
 /** Messages the worker may have queued before the main thread waits for it (bounds memory). */
-const IN_FLIGHT = 8;
+const IN_FLIGHT = 4;
 
 type Op =
   | [op: "dir", rel: string, mode: number]
@@ -42,7 +42,10 @@ parentPort.on("message", (m) => {
       return;
     }
   }
-  parentPort.postMessage({ done: true, end: m.end === true });
+  // The batch's buffer goes back to be filled again: no new 4 MiB buffer per batch, whose
+  // memory would wait for this thread's garbage collector.
+  if (m.buf) parentPort.postMessage({ done: true, end: m.end === true, buf: m.buf }, [m.buf]);
+  else parentPort.postMessage({ done: true, end: m.end === true });
 });
 `;
 
@@ -55,6 +58,8 @@ export class DiffWorker {
   private readonly worker: Worker;
   private ops: Op[] = [];
   private buf = new Uint8Array(BATCH_BYTES);
+  /** Batch buffers the worker has handed back, to be filled again. */
+  private readonly spare: Array<Uint8Array<ArrayBuffer>> = [];
   private used = 0;
   private inFlight = 0;
   private failure: Error | undefined;
@@ -65,7 +70,8 @@ export class DiffWorker {
   constructor(root: string, dirs: string[]) {
     // The source is CommonJS: the process's own flags (node --input-type=module) must not apply.
     this.worker = new Worker(SOURCE, { eval: true, execArgv: [], workerData: { root, dirs } });
-    this.worker.on("message", (m: { done?: boolean; end?: boolean; error?: { message: string; code?: string } }) => {
+    this.worker.on("message", (m: { done?: boolean; end?: boolean; buf?: ArrayBuffer; error?: { message: string; code?: string } }) => {
+      if (m.buf && this.spare.length < IN_FLIGHT) this.spare.push(new Uint8Array(m.buf));
       if (m.error) {
         this.failure = Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {});
         this.endedResolve?.();
@@ -146,7 +152,7 @@ export class DiffWorker {
     this.inFlight++;
     this.ops = [];
     if (buf) {
-      this.buf = new Uint8Array(BATCH_BYTES);
+      this.buf = this.spare.pop() ?? new Uint8Array(BATCH_BYTES);
       this.used = 0;
     }
   }
