@@ -1,7 +1,7 @@
 import { walkPath } from "@tsbuild/image";
 import {
   type FileSystem, type FsError, type RootFS, isFsError, type MkdirOptions, type Owner, type Stat,
-  type WriteFileOptions,
+  type WriteFileOptions, type ExternalBytes,
 } from "@tsbuild/fs-snapshot";
 import { resolvePath } from "../util/paths.js";
 import { fsError as shellFsError } from "../util/errors.js";
@@ -179,6 +179,18 @@ export class VolumeFs implements FileSystem {
     const at = this.locate(p, true, "open");
     this.guard(at, "open", p, "write");
     this.call(at, p, (fs, inner) => fs.writeFile(inner, data, opts));
+  }
+
+  writeExternal(p: string, bytes: ExternalBytes, opts: Pick<WriteFileOptions, "mode" | "owner" | "mtime"> = {}): void {
+    const at = this.locate(p, true, "open");
+    this.guard(at, "open", p, "write");
+    this.call(at, p, (fs, inner) => {
+      if ("writeExternal" in fs && typeof fs.writeExternal === "function") return (fs as RootFS).writeExternal(inner, bytes, opts);
+      // A volume holds its own bytes: what the reference stands for is read now.
+      const data = Buffer.allocUnsafe(bytes.length);
+      bytes.readInto(data, 0, 0, bytes.length);
+      fs.writeFile(inner, data, opts);
+    });
   }
 
   truncate(p: string, size: number, opts: WriteFileOptions = {}): void {
