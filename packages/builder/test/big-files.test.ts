@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildDir, busyboxStore, contextDir, restoreMemoryBudget } from "./helpers.js";
+import { layerEntries } from "@tsbuild/fs-snapshot";
+import { buildDir, busyboxStore, collect, contextDir, restoreMemoryBudget } from "./helpers.js";
 
 const GiB = 2 ** 30;
 
@@ -65,5 +66,28 @@ describe("files spilled to disk in a build", () => {
     const layers = await store.getImage(r.imageId)!.layers();
     const sizes = await Promise.all(layers.map((l) => l.size()));
     expect(sizes.slice(1)).toEqual([12 * 2 ** 20, ctxFile.length]);
+  });
+
+  it("a large context file a RUN truncates and appends to keeps the bytes of the range it kept", async () => {
+    // The copied file refers to the context's file; what RUN keeps of it are ranges of that file.
+    process.env.TSBUILD_SPILL_THRESHOLD = String(64 * 1024);
+    const ctxFile = randomBytes(300_000);
+    const store = await busyboxStore();
+    const dir = contextDir({
+      Dockerfile: [
+        "FROM busybox:test",
+        "COPY big.bin /big.bin",
+        "RUN truncate -s 150000 /big.bin && echo tail >> /big.bin && sha256sum /big.bin",
+        "",
+      ].join("\n"),
+      "big.bin": ctxFile,
+    });
+    const expected = Buffer.concat([ctxFile.subarray(0, 150_000), Buffer.from("tail\n")]);
+    const sha = createHash("sha256").update(expected).digest("hex");
+    const r = await buildDir(store, dir);
+    expect(r.log).toContain(`${sha}  /big.bin`);
+    const layers = await store.getImage(r.imageId)!.layers();
+    const entries = await layerEntries(await collect(await layers[layers.length - 1].open()));
+    expect(entries.find((e) => e.path === "big.bin")).toMatchObject({ size: expected.length, sha256: sha });
   });
 });
