@@ -106,8 +106,10 @@ export function sayBuildKitStep(run: BuildRun, stage: Stage, state: StageState, 
   let text = ins.original;
   try {
     const env = substitutionEnv(state);
-    // RUN's name keeps an unset $VAR as written (SkipUnsetEnv); the others substitute it with "".
-    text = new ShellLex(run.dockerfile.escapeChar).processWordRawQuotes(ins.original, ins.kind === "RUN" ? keepUnset(ins.original, env) : env);
+    // dispatchRun's lexer keeps quotes (RawQuotes) and an unset $VAR as written (SkipUnsetEnv);
+    // the others' remove quotes (`COPY ["a b", "/d"]` is named `COPY [a b, /d]`) and substitute "".
+    const lex = new ShellLex(run.dockerfile.escapeChar);
+    text = ins.kind === "RUN" ? lex.processWordRawQuotes(ins.original, keepUnset(ins.original, env)) : lex.processWord(ins.original, env);
   } catch {
     // keep the original text, as BuildKit does
   }
