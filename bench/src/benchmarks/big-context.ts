@@ -47,16 +47,23 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
   const theirs: number[] = [];
   const kitCold: number[] = [];
   const kitWarm: number[] = [];
+  const leftovers: string[] = [];
   try {
     for (let i = 0; i < ctx.runs; i++) {
       ctx.log(`big context: run ${i + 1}/${ctx.runs}`);
       floor.push(check(await run("sh", ["-c", "tar -c . | sha256sum"], { cwd: dir }), "tar | sha256sum").ms);
-      const copyDir = join(ctx.work, "big-context-copy");
+      // Nothing timed here follows a removal of thousands of files: on a journal-less ext4 (this
+      // VM's) inode allocation then skips every recently deleted inode (ext4's recently_deleted(),
+      // 60% of a cold build's profile under perf), and the next build's creates are slowed by the
+      // bench's own cleanup. The copies and stores are removed after the last run.
+      const copyDir = join(ctx.work, `big-context-copy-${i}`);
+      leftovers.push(copyDir);
       copy.push(check(await run("cp", ["-r", dir, copyDir]), "cp -r").ms);
-      rmSync(copyDir, { recursive: true, force: true });
-      fresh(root);
-      cold.push(check(await tsbuild(["build", "--root", root, "-t", tag, dir]), "tsbuild build (big context)").ms);
-      warm.push(check(await tsbuild(["build", "--root", root, "-t", tag, dir]), "tsbuild build (big context, warm)").ms);
+      const runRoot = `${root}-${i}`;
+      leftovers.push(runRoot);
+      fresh(runRoot);
+      cold.push(check(await tsbuild(["build", "--root", runRoot, "-t", tag, dir]), "tsbuild build (big context)").ms);
+      warm.push(check(await tsbuild(["build", "--root", runRoot, "-t", tag, dir]), "tsbuild build (big context, warm)").ms);
       if (shmRoot) {
         fresh(shmRoot);
         coldShm.push(check(await tsbuild(["build", "--root", shmRoot, "-t", tag, dir]), "tsbuild build (big context, store in /dev/shm)").ms);
@@ -70,6 +77,7 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
     }
   } finally {
     if (shm) rmSync(shm, { recursive: true, force: true });
+    for (const d of leftovers) rmSync(d, { recursive: true, force: true });
   }
   fresh(root);
   const probe = await tsbuildWithRss(["build", "--root", root, "-t", tag, dir]);
@@ -104,6 +112,6 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
     rows.push(["docker", `skipped: ${ctx.docker as string}`]);
   }
   rows.push(["image size (uncompressed)", mb(imageSize)], ["tsbuild peak RSS", mb(probe.rss)]);
-  targets.push({ name: "peak RSS under 2× the image", met: probe.rss < 2 * imageSize, detail: `${(probe.rss / imageSize).toFixed(2)}× (${mb(probe.rss)} for ${mb(imageSize)})` });
+  targets.push({ name: "peak RSS under 1.5× the image", met: probe.rss < 1.5 * imageSize, detail: `${(probe.rss / imageSize).toFixed(2)}× (${mb(probe.rss)} for ${mb(imageSize)})` });
   return { id: 3, title: `Big context (COPY . /src/ of ${BIG_CONTEXT_FILES} files, ${mb(BIG_CONTEXT_BYTES)})`, rows, targets, notes: [] };
 }

@@ -7,13 +7,15 @@ import { importTar, memoryStore, openStore } from "../../../packages/store/dist/
 
 /**
  * One big-base build in a process of its own (so its peak RSS is its own):
- *   node big-base.js BASE_TAR STEPS memory|disk
+ *   node big-base.js BASE_TAR STEPS memory|disk [WORK_DIR]
  * imports BASE_TAR as the base image, then builds STEPS RUN steps on it. Prints JSON: the time
  * of every step (from one `Step N/M` line to the next), the image's size and the peak RSS.
+ * With WORK_DIR (made here, left for the caller to remove) the store and context go there.
  */
-const [baseTar, stepsArg, storeKind] = process.argv.slice(2);
+const [baseTar, stepsArg, storeKind, workArg] = process.argv.slice(2);
 const steps = Number(stepsArg);
-const work = mkdtempSync(join(tmpdir(), "tsbuild-bench-base-"));
+const work = workArg ?? mkdtempSync(join(tmpdir(), "tsbuild-bench-base-"));
+if (workArg) mkdirSync(workArg, { recursive: true });
 try {
   const store = storeKind === "disk" ? openStore(join(work, "root")) : memoryStore();
   await importTar(store, createReadStream(baseTar), { ref: "bench/base:1" });
@@ -42,7 +44,7 @@ try {
   for (const layer of await image.layers()) size += await layer.size();
   process.stdout.write(JSON.stringify({ stepMs, totalMs: end - start, imageSize: size, rss: process.resourceUsage().maxRSS * 1024 }) + "\n");
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (!workArg) rmSync(work, { recursive: true, force: true });
 }
 
 /** STEPS RUN steps, each creating a file, appending to a log and changing a file of the base. */
