@@ -150,7 +150,15 @@ export class SpillRange {
   /** The range's bytes, read a megabyte at a time into fresh buffers when iterated. */
   *chunks(): Generator<Buffer> {
     if (this.file.chunks) {
-      yield* this.file.chunks(this.offset, this.length, SPILL_READ_CHUNK);
+      // A reader that gave more or less than the range would leave a layer whose body and header
+      // disagree (a corrupt tar): it is refused here instead.
+      let given = 0;
+      for (const c of this.file.chunks(this.offset, this.length, SPILL_READ_CHUNK)) {
+        given += c.length;
+        if (given > this.length) break;
+        yield c;
+      }
+      if (given !== this.length) throw new Error(`a file's bytes on disk gave ${given > this.length ? "more" : given} bytes of a ${this.length}-byte range`);
       return;
     }
     for (let pos = 0; pos < this.length; pos += SPILL_READ_CHUNK) {

@@ -83,4 +83,16 @@ describe("a file whose bytes are an external file's (writeExternal)", () => {
     fs.writeFile("/f", "tail", { append: true });
     expect(fs.readFile("/f").toString()).toBe("head-tail");
   });
+
+  it("refuses a range reader that gives more bytes than the range (a tar body longer than its header)", async () => {
+    // A reader whose chunks() ignored the range it was asked for: the whole file for its first half.
+    const data = randomBytes(5000);
+    const whole = Object.assign(new Held(data), { chunks: () => [data] });
+    const fs = new RootFS(FIXED);
+    fs.writeExternal("/f", whole);
+    fs.beginStep();
+    fs.truncate("/f", 2500);
+    const diff = await fs.commitStep();
+    expect(() => [...diff.tarChunks()]).toThrow(/gave more bytes of a 2500-byte range/);
+  });
 });
