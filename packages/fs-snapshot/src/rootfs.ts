@@ -185,9 +185,10 @@ export class RootFS implements FileSystem {
    * or fifo changes nothing in the tree (the bytes go to the device).
    */
   writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : opts.adopt && Buffer.isBuffer(data) ? data : Buffer.from(data);
-    // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes.
-    const zeros = bytes.length >= ZERO_CHUNK && allZero(bytes);
+    const raw = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes: not copied either.
+    const zeros = raw.length >= ZERO_CHUNK && allZero(raw);
+    const bytes = zeros || raw !== data || (opts.adopt && Buffer.isBuffer(raw)) ? (raw as Buffer) : Buffer.from(raw);
     const at = this.fileForWrite(p);
     if (at.kind === "device") return;
     if (at.kind === "file") {

@@ -17,8 +17,14 @@ import type { LayerRules } from "../layer/policy.js";
  * computed from those very bytes, never a digest a caller or a registry claimed.
  */
 
-/** Chunks at least this long are keyed by identity; shorter ones by content. */
+/**
+ * Chunks at least this long are keyed by identity, and so are those at least
+ * {@link VIEW_BY_IDENTITY} long that are views into a larger buffer (a shared run of zeros, a
+ * package's payload); shorter ones by content. A medium file with a buffer of its own is most
+ * likely written afresh by every build (dpkg's status file), and its bytes are what recur.
+ */
 const BY_IDENTITY = 256 * 1024;
+const VIEW_BY_IDENTITY = 16 * 1024;
 /** Chunks at most this long (tar headers, padding, tiny files) make up the cheap first key. */
 const GATE_CONTENT = 1024;
 /** Gates remembered, and layers per gate; the oldest is forgotten first. */
@@ -65,7 +71,7 @@ function keyOf(chunks: readonly Buffer[]): string {
   const h: Hash = createHash("sha256");
   const word = Buffer.allocUnsafe(21);
   for (const c of chunks) {
-    if (c.length < BY_IDENTITY) {
+    if (c.length < BY_IDENTITY && (c.length < VIEW_BY_IDENTITY || c.byteLength === c.buffer.byteLength)) {
       word[0] = 0;
       word.writeUInt32LE(c.length, 1);
       h.update(word.subarray(0, 5));
