@@ -37,14 +37,13 @@ function bigBytes(seed: number): Buffer {
 beforeEach(() => clearIngestMemo());
 
 describe("the memory store's ingest memo", () => {
-  it("remembers a layer from its second sighting and answers from the third", () => {
+  it("remembers a layer and answers for the same chunks from then on", () => {
     const chunks = chunked([{ name: "a", data: Buffer.from("hello") }, { name: "big", data: bigBytes(1) }]);
     const rules = { climbingSymlinks: true };
-    expect(lookupIngest(chunks, rules)).toEqual({});
-    const second = lookupIngest(chunks, rules);
-    expect(second.hit).toBeUndefined();
+    const first = lookupIngest(chunks, rules);
+    expect(first.hit).toBeUndefined();
     const result = { diffID: sha256(chunks), size: 5 + BIG, payloadSize: 5 + BIG, tarSize: chunks.reduce((n, c) => n + c.length, 0) };
-    second.remember!(result);
+    first.remember!(result);
     expect(lookupIngest(chunks, rules).hit).toEqual(result);
     // The same buffers listed again in a new array are the same layer.
     expect(lookupIngest([...chunks], rules).hit).toEqual(result);
@@ -52,22 +51,24 @@ describe("the memory store's ingest memo", () => {
     expect(lookupIngest(chunks, { climbingSymlinks: false }).hit).toBeUndefined();
   });
 
+  it("does not remember a layer of small chunks (its key would cost what hashing it does)", () => {
+    const chunks = chunked([{ name: "a", data: Buffer.alloc(3000, 1) }, { name: "b", data: Buffer.alloc(9000, 2) }]);
+    expect(lookupIngest(chunks, {})).toEqual({});
+  });
+
   it("never takes equal bytes in another large buffer, or other bytes in a small chunk, for the same layer", () => {
     const big = bigBytes(2);
     const chunks = chunked([{ name: "a", data: Buffer.from("one") }, { name: "big", data: big }]);
-    lookupIngest(chunks, {});
     lookupIngest(chunks, {}).remember!({ diffID: sha256(chunks), size: 0, payloadSize: 0, tarSize: 0 });
+    expect(lookupIngest(chunks, {}).hit).toBeDefined();
     const copied = chunks.map((c) => (c === big ? Buffer.from(big) : c));
-    lookupIngest(copied, {});
     expect(lookupIngest(copied, {}).hit).toBeUndefined();
     const otherSmall = chunked([{ name: "a", data: Buffer.from("two") }, { name: "big", data: big }]);
-    lookupIngest(otherSmall, {});
     expect(lookupIngest(otherSmall, {}).hit).toBeUndefined();
     // A view at another offset of the same buffer is another chunk.
     const wide = Buffer.concat([Buffer.alloc(512), big]);
     const a = chunked([{ name: "big", data: wide.subarray(0, BIG) }]);
     const b = chunked([{ name: "big", data: wide.subarray(512, 512 + BIG) }]);
-    lookupIngest(a, {});
     lookupIngest(a, {}).remember!({ diffID: sha256(a), size: 0, payloadSize: 0, tarSize: 0 });
     expect(lookupIngest(b, {}).hit).toBeUndefined();
   });
@@ -83,10 +84,10 @@ describe("the memory store's ingest memo", () => {
       fc.asyncProperty(fc.uniqueArray(entry, { selector: (e) => e.name, minLength: 1, maxLength: 6 }), fc.boolean(), async (list, payloadSize) => {
         clearIngestMemo();
         const shared = bigBytes(list.length);
-        const chunks = chunked(list.map((e) => ({ name: e.name, mtime: e.mtime, data: e.big ? shared.subarray(0, BIG - e.small.length) : Buffer.from(e.small) })));
+        const chunks = chunked(list.map((e, i) => ({ name: e.name, mtime: e.mtime, data: e.big || i === 0 ? shared.subarray(0, BIG - e.small.length) : Buffer.from(e.small) })));
         const plain = await ingestTar(chunksOf(Buffer.concat(chunks)), { rules: { climbingSymlinks: true, payloadSize } });
         for (let k = 0; k < 3; k++) {
-          const store = k === 2 ? memoryStoreOver(memoryStore()) : memoryStore();
+          const store = k === 1 ? memoryStoreOver(memoryStore()) : memoryStore();
           const layer = await store.putLayer(chunks, null, { builtHere: true, payloadSize, immutableChunks: true });
           expect(await layer.diffID()).toBe(plain.diffID);
           expect(await layer.size()).toBe(plain.size);

@@ -5,8 +5,8 @@ import type { LayerRules } from "../layer/policy.js";
 /**
  * What ingesting a layer gave (diffID, sizes; the rules passed), remembered for the whole process
  * by a structural key of its chunks, so a memory store handed the same layer again (every
- * in-process build of the same Dockerfile: `apk add nodejs` is 54–64 MB) does not hash and walk
- * it again.
+ * in-process build of the same Dockerfile whose layer does not depend on the clock: apt-single's
+ * 12 MB) does not hash and walk it again.
  *
  * The key names every chunk over {@link BY_IDENTITY} bytes by which buffer it is a view of (the
  * ArrayBuffer, its offset and length), and every smaller chunk (headers, padding, small files) by
@@ -25,18 +25,17 @@ import type { LayerRules } from "../layer/policy.js";
  */
 const BY_IDENTITY = 256 * 1024;
 const VIEW_BY_IDENTITY = 16 * 1024;
-/** Chunks at most this long (tar headers, padding, tiny files) make up the cheap first key. */
-const GATE_CONTENT = 1024;
-/** Gates remembered, and layers per gate; the oldest is forgotten first. */
+/** Layers remembered; the oldest is forgotten first. */
 const MAX_ENTRIES = 512;
-const MAX_PER_GATE = 8;
 
 /**
- * Two levels, so a layer that never recurs (new mtimes every build: most of a build's own layers)
- * costs one cheap pass over its headers: the full key (which hashes every small file again) is
- * computed only once the gate — headers and the lengths of larger chunks — has been seen before.
+ * Hashing the key costs a pass over the chunks keyed by content; past this share of the tar it
+ * would cost about what it can save (a layer of small files, new every build: `npm ci`'s), so such
+ * a layer is not remembered at all.
  */
-const seen = new Map<string, Map<string, IngestResult> | null>();
+const MAX_CONTENT_SHARE = 0.25;
+
+const seen = new Map<string, IngestResult>();
 
 const ids = new WeakMap<ArrayBufferLike, number>();
 let nextId = 1;
@@ -51,27 +50,12 @@ function rulesText(rules: LayerRules): string {
   return JSON.stringify(rules, Object.keys(rules).sort());
 }
 
-/** The gate: small chunks' bytes, larger ones' lengths, each tagged and length-prefixed. */
-function gateOf(chunks: readonly Buffer[], rules: LayerRules): string {
-  const h = createHash("sha256");
-  h.update(rulesText(rules));
-  const word = Buffer.allocUnsafe(5);
-  for (const c of chunks) {
-    const small = c.length <= GATE_CONTENT;
-    word[0] = small ? 0 : 1;
-    word.writeUInt32LE(c.length, 1);
-    h.update(word);
-    if (small) h.update(c);
-  }
-  return h.digest("base64");
-}
-
 /** The full key: an injective encoding of each chunk as its bytes or its buffer's identity. */
 function keyOf(chunks: readonly Buffer[]): string {
   const h: Hash = createHash("sha256");
   const word = Buffer.allocUnsafe(21);
   for (const c of chunks) {
-    if (c.length < BY_IDENTITY && (c.length < VIEW_BY_IDENTITY || c.byteLength === c.buffer.byteLength)) {
+    if (!byIdentity(c)) {
       word[0] = 0;
       word.writeUInt32LE(c.length, 1);
       h.update(word.subarray(0, 5));
@@ -94,30 +78,32 @@ export interface MemoLookup {
   remember?: (r: IngestResult) => void;
 }
 
-export function lookupIngest(chunks: readonly Buffer[], rules: LayerRules): MemoLookup {
-  const gate = gateOf(chunks, rules);
-  const known = seen.get(gate);
-  if (known === undefined) {
-    put(gate, null);
-    return {};
-  }
-  const key = keyOf(chunks);
-  const hit = known?.get(key);
-  if (hit) return { hit };
-  return {
-    remember: (r) => {
-      const m = seen.get(gate) ?? new Map<string, IngestResult>();
-      m.set(key, { ...r });
-      if (m.size > MAX_PER_GATE) m.delete(m.keys().next().value!);
-      put(gate, m);
-    },
-  };
+function byIdentity(c: Buffer): boolean {
+  return c.length >= BY_IDENTITY || (c.length >= VIEW_BY_IDENTITY && c.byteLength !== c.buffer.byteLength);
 }
 
-function put(gate: string, value: Map<string, IngestResult> | null): void {
-  seen.delete(gate);
-  seen.set(gate, value);
-  if (seen.size > MAX_ENTRIES) seen.delete(seen.keys().next().value!);
+export function lookupIngest(chunks: readonly Buffer[], rules: LayerRules): MemoLookup {
+  let total = 0;
+  let content = 0;
+  for (const c of chunks) {
+    total += c.length;
+    if (!byIdentity(c)) content += c.length;
+  }
+  if (content > total * MAX_CONTENT_SHARE) return {};
+  const key = rulesText(rules) + keyOf(chunks);
+  const hit = seen.get(key);
+  if (hit) {
+    // Most recently used last, so the oldest is the one forgotten.
+    seen.delete(key);
+    seen.set(key, hit);
+    return { hit: { ...hit } };
+  }
+  return {
+    remember: (r) => {
+      seen.set(key, { ...r });
+      if (seen.size > MAX_ENTRIES) seen.delete(seen.keys().next().value!);
+    },
+  };
 }
 
 /** For tests: forget everything. */
