@@ -5,6 +5,7 @@ import { sha256Digest, type Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
 import { chunksOf, ingestTar, type IngestResult } from "../layer/ingest.js";
 import { lookupIngest } from "./ingest-memo.js";
+import { ingestChunks } from "../layer/ingest-chunks.js";
 import { DiffIDMismatchError } from "../layer/verify.js";
 import { serialized } from "../lock.js";
 import type { RepositoriesFile } from "../reference.js";
@@ -40,10 +41,12 @@ export class MemoryBackend implements Backend {
   async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules: LayerRules = {}, immutable?: readonly Buffer[]): Promise<LayerRecord> {
     let chunks: Buffer[] = [];
     let result: IngestResult;
-    const memo = immutable && lookupIngest(immutable, rules);
-    if (memo && memo.hit) {
+    if (immutable) {
+      // Buffers held and never modified: walked synchronously, or not at all when seen before.
+      const memo = lookupIngest(immutable, rules);
+      result = memo.hit ?? ingestChunks(immutable, rules);
+      if (!memo.hit) memo.remember?.(result);
       chunks = [...immutable];
-      result = memo.hit;
     } else {
       async function* keep() {
         for await (const c of tar) {
@@ -53,7 +56,6 @@ export class MemoryBackend implements Backend {
         }
       }
       result = await ingestTar(keep(), { rules });
-      memo?.remember?.(result);
     }
     if (expectDiffID && result.diffID !== expectDiffID) {
       throw new DiffIDMismatchError(`layer tar hashes to ${result.diffID}, expected ${expectDiffID}`);
