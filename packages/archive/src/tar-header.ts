@@ -83,14 +83,12 @@ function checksumMatches(b: Buffer): boolean {
   }
   // Go accepts the unsigned and the signed (historic) sum, with the checksum field as spaces.
   let unsigned = 8 * 0x20;
+  for (let i = 0; i < 148; i++) unsigned += b[i];
+  for (let i = 156; i < BLOCK; i++) unsigned += b[i];
+  if (stored === unsigned) return true;
   let high = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    if (i === 148) i = 156;
-    const c = b[i];
-    unsigned += c;
-    if (c > 127) high++;
-  }
-  return stored === unsigned || stored === unsigned - 256 * high;
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[i] > 127) high++;
+  return stored === unsigned - 256 * high;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

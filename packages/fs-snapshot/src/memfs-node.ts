@@ -409,6 +409,23 @@ export function pushSegment(tail: Segment[], seg: Segment, owned = false): void 
 /** A block of zeros that allZero compares against (memcmp, 64 KiB at a time). */
 const ZERO_BLOCK = new Uint8Array(64 * 1024);
 
+/** Per buffer never written again (adopted), how many bytes from its start are known to be zeros. */
+const knownZero = new WeakMap<ArrayBufferLike, number>();
+
+/**
+ * allZero, remembered for a buffer its caller will never write (writeFile's `adopt`): the shared
+ * zero buffers placeholders are views of (an `apk add nodejs` adopts 55 MB of them per build)
+ * are compared once per process, not once per file.
+ */
+export function allZeroAdopted(data: Uint8Array): boolean {
+  const end = data.byteOffset + data.length;
+  const known = knownZero.get(data.buffer) ?? 0;
+  if (known >= end) return true;
+  if (!allZero(data)) return false;
+  if (data.byteOffset === 0) knownZero.set(data.buffer, end);
+  return true;
+}
+
 export function allZero(data: Uint8Array): boolean {
   // Native compares: reading the bytes as BigUint64 words made a BigInt per 8 bytes (17 ms of a
   // 29 ms apk build that writes package placeholders).

@@ -5,7 +5,7 @@ import { Changes } from "./changes.js";
 import { fsError, isFsError, withDest } from "./errors.js";
 import { writeLayer } from "./layer-writer.js";
 import {
-  childNames, contentChunks, contentIsOneBuffer, contentRange, contentSize, contentView, FileTooLargeError, placeholderSize, spilledSize, allZero, ZERO_CHUNK, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
+  childNames, contentChunks, contentIsOneBuffer, contentRange, contentSize, contentView, FileTooLargeError, placeholderSize, spilledSize, allZero, allZeroAdopted, ZERO_CHUNK, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
 } from "./memfs-node.js";
 import { sortNames, splitPath } from "./names.js";
 import { resolvePath, type Resolved } from "./resolve.js";
@@ -187,7 +187,7 @@ export class RootFS implements FileSystem {
   writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
     const raw = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes: not copied either.
-    const zeros = raw.length >= ZERO_CHUNK && allZero(raw);
+    const zeros = raw.length >= ZERO_CHUNK && (opts.adopt && raw === data ? allZeroAdopted(raw) : allZero(raw));
     const bytes = zeros || raw !== data || (opts.adopt && Buffer.isBuffer(raw)) ? (raw as Buffer) : Buffer.from(raw);
     const at = this.fileForWrite(p);
     if (at.kind === "device") return;
