@@ -278,6 +278,22 @@ export function contentChunks(node: INode): Iterable<Buffer> {
   // A file that is one external or spilled range (a copied context file): the range itself, no
   // list or closure per file (20,000 of them were a big context's layer).
   if (s.size === 0 && s.tail?.length === 1 && isSpilled(s.tail[0])) return s.tail[0];
+  // Bytes in memory only (nearly every file): the list made directly, no generator per file.
+  if (!s.tail?.length) return s.size > 0 ? [s.buf.subarray(0, s.size)] : [];
+  if (!s.tail.some(isSpilled)) {
+    const out: Buffer[] = s.size > 0 ? [s.buf.subarray(0, s.size)] : [];
+    for (const seg of s.tail) {
+      if (typeof seg !== "number") {
+        if (seg.length > 0) out.push(seg as Buffer);
+        continue;
+      }
+      const z = zeroChunkBuffer();
+      let n = seg;
+      for (; n >= ZERO_CHUNK; n -= ZERO_CHUNK) out.push(z);
+      if (n > 0) out.push(z.subarray(0, n));
+    }
+    return out;
+  }
   const segs: Segment[] = [];
   if (s.size > 0) segs.push(s.buf.subarray(0, s.size));
   for (const seg of s.tail ?? []) if (segLength(seg) > 0) segs.push(seg);
