@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeLongName, foldMember, isHeaderOnly, isZeroBlock, padding, parsePax,
-  type TarEntry,
+  type RawHeader, type TarEntry,
 } from "@tsbuild/archive";
 import type { IngestResult } from "./ingest.js";
 import { LayerPolicy, type LayerRules } from "./policy.js";
@@ -96,7 +96,7 @@ export function ingestChunks(chunks: readonly Buffer[], rules: LayerRules = {}):
         case "S":
           throw new TarFormatError(`sparse file ${JSON.stringify(longName ?? hdr.name)} is not supported`);
         default: {
-          entry = foldMember(hdr, dataSize, pax, longName, longLink);
+          entry = pax || longName !== undefined || longLink !== undefined ? foldMember(hdr, dataSize, pax, longName, longLink) : plainMember(hdr, dataSize);
           pad = padding(entry.size);
         }
       }
@@ -121,6 +121,18 @@ export function ingestChunks(chunks: readonly Buffer[], rules: LayerRules = {}):
     tarSize += c.length;
   }
   return { diffID: "sha256:" + hash.digest("hex"), size: rules.payloadSize ? payloadSize : size, payloadSize, tarSize };
+}
+
+/** No PAX records: shared, since a member here is only judged by the policy and never kept. */
+const NO_PAX: ReadonlyMap<string, Buffer> = new Map();
+
+/** foldMember without meta headers to fold (nearly every member), reusing the decoded header. */
+function plainMember(hdr: RawHeader, dataSize: number): TarEntry {
+  const e = hdr as TarEntry;
+  e.size = dataSize;
+  e.pax = NO_PAX as Map<string, Buffer>;
+  if (e.typeflag === "\0") e.typeflag = e.name.endsWith("/") ? "5" : "0";
+  return e;
 }
 
 /** Exact reads over the chunks: a view when the bytes lie in one chunk, a copy only across two. */
