@@ -117,11 +117,14 @@ function mainBlock(h: TarHeader, name: string, ascii: boolean): Buffer {
 // 20,000 separate allocations. Blocks are never written after they are returned.
 const SLAB_BLOCKS = 128;
 let slab = Buffer.alloc(0);
+/** The slab as 32-bit words (its own ArrayBuffer, offset 0), for summing a block four bytes a step. */
+let slabWords = new Uint32Array(0);
 let slabUsed = 0;
 
 function allocBlock(): Buffer {
   if (slabUsed === slab.length) {
     slab = Buffer.alloc(SLAB_BLOCKS * BLOCK);
+    slabWords = new Uint32Array(slab.buffer, slab.byteOffset, slab.length / 4);
     slabUsed = 0;
   }
   slabUsed += BLOCK;
@@ -167,11 +170,28 @@ const MAGIC = [0x75, 0x73, 0x74, 0x61, 0x72, 0, 0x30, 0x30]; // "ustar\0" "00"
 function finishBlock(blk: Buffer): void {
   for (let i = 0; i < 8; i++) blk[257 + i] = MAGIC[i];
   // The checksum field counts as eight spaces.
-  let sum = 8 * 0x20;
-  for (let i = 0; i < 148; i++) sum += blk[i];
-  for (let i = 156; i < BLOCK; i++) sum += blk[i];
-  putOctal(blk, 148, 7, sum);
+  for (let i = 148; i < 156; i++) blk[i] = 0x20;
+  putOctal(blk, 148, 7, byteSum(blk));
   blk[155] = 0x20;
+}
+
+/**
+ * The sum of a block's bytes. A block of the current slab is summed as 128 words, two 16-bit
+ * lanes at a time (each lane adds at most 128 × 2 × 255 < 65,536, so none carries into the other).
+ */
+function byteSum(blk: Buffer): number {
+  if (blk.buffer === slab.buffer && (blk.byteOffset & 3) === 0 && blk.length === BLOCK) {
+    const start = (blk.byteOffset - slab.byteOffset) >>> 2;
+    let acc = 0;
+    for (let i = start; i < start + BLOCK / 4; i++) {
+      const w = slabWords[i];
+      acc += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+    }
+    return (acc & 0xffff) + (acc >>> 16);
+  }
+  let sum = 0;
+  for (let i = 0; i < blk.length; i++) sum += blk[i];
+  return sum;
 }
 
 /** The field [off, off+size): octal digits with leading zeros and a NUL, 0 when x does not fit. */
@@ -193,6 +213,13 @@ function putOctal(b: Buffer, off: number, size: number, x: number): void {
 // Go's formatString: truncate to the field, NUL-terminate when shorter, and never leave a
 // truncated field ending in "/" (some readers would take the entry for a directory).
 function putString(b: Buffer, off: number, size: number, s: string): void {
+  if (s.length <= size) {
+    // Short fields by hand: a native write per field cost more than the copy. Latin-1 keeps the
+    // low byte of each code unit, as Buffer.write does.
+    for (let i = 0; i < s.length; i++) b[off + i] = s.charCodeAt(i) & 0xff;
+    if (s.length < size) b[off + s.length] = 0;
+    return;
+  }
   b.write(s, off, Math.min(s.length, size), "latin1");
   if (s.length < size) b[off + s.length] = 0;
   if (s.length > size && b[off + size - 1] === 0x2f) {
