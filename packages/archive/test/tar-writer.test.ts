@@ -54,3 +54,40 @@ describe("encodeHeader", () => {
     );
   });
 });
+
+describe("header checksums as decodeHeader checks them", () => {
+  /** Go's rule, byte by byte: the unsigned or the signed sum, the checksum field counted as spaces. */
+  function naive(b: Buffer): { unsigned: number; signed: number } {
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < 512; i++) {
+      const c = i >= 148 && i < 156 ? 0x20 : b[i];
+      unsigned += c;
+      signed += c > 127 ? c - 256 : c;
+    }
+    return { unsigned, signed };
+  }
+
+  it("accepts exactly the blocks Go's rule accepts, at every alignment in a buffer", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 512, maxLength: 512 }), fc.nat({ max: 7 }), fc.constantFrom("unsigned", "signed", "off"), (bytes, at, which) => {
+        const block = Buffer.from(bytes);
+        const sums = naive(block);
+        const stored = which === "unsigned" ? sums.unsigned : which === "signed" ? sums.signed : sums.unsigned + 1;
+        block.write((stored < 0 ? 0 : stored).toString(8).padStart(6, "0") + "\0 ", 148, "latin1");
+        const host = Buffer.alloc(512 + 16);
+        block.copy(host, at);
+        const view = host.subarray(at, at + 512);
+        const accepted = stored >= 0 && (stored === sums.unsigned || stored === sums.signed);
+        let threw: string | undefined;
+        try {
+          decodeHeader(view);
+        } catch (e) {
+          threw = (e as Error).message;
+        }
+        expect(threw === "archive/tar: invalid tar header").toBe(!accepted);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
