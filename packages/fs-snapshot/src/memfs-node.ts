@@ -201,6 +201,18 @@ function zeroChunkBuffer(): Buffer {
   return (zeroChunk ??= Buffer.alloc(ZERO_CHUNK));
 }
 
+let storedZeros: Buffer | undefined;
+
+/**
+ * `n` (at most ZERO_CHUNK) zero bytes as a view of one shared buffer that is never written (a
+ * file's stored bytes are never rewritten in place), for files whose content is zeros kept as
+ * bytes. Not the placeholders' chunk: a reader that broke the never-modify rule on such a file
+ * would not reach every placeholder's bytes.
+ */
+export function zeroView(n: number): Buffer {
+  return (storedZeros ??= Buffer.alloc(ZERO_CHUNK)).subarray(0, n);
+}
+
 /** Appended buffers smaller than this are merged into the segment before them. */
 const MERGE_BELOW = 1 << 16;
 

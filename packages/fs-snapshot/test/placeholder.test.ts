@@ -168,3 +168,28 @@ describe("writeFile of adopted buffers", () => {
     expect(rfs.readFile("/second")[5]).toBe(1);
   });
 });
+
+describe("writeFile of zeros under a megabyte", () => {
+  it("keeps them as bytes with the layer bytes of zeros written piecewise, and never aliases the caller's buffer", async () => {
+    const a = new RootFS(FIXED);
+    const b = new RootFS(FIXED);
+    const given = Buffer.alloc(300_000);
+    const viaShared = await step(a, (f) => {
+      f.writeFile("/list", given);
+      f.writeFile("/small", Buffer.alloc(5000));
+      f.writeFile("/list", Buffer.alloc(70_000), { append: true });
+    });
+    const viaPieces = await step(b, (f) => {
+      f.writeFile("/list", "");
+      for (let n = 0; n < 370_000; n += 1000) f.writeFile("/list", Buffer.alloc(1000), { append: true });
+      f.writeFile("/small", "");
+      for (let n = 0; n < 5000; n += 1000) f.writeFile("/small", Buffer.alloc(1000), { append: true });
+    });
+    expect(viaShared.diffID).toBe(viaPieces.diffID);
+    expect(viaShared.tar.equals(viaPieces.tar)).toBe(true);
+    expect(a.placeholderBytes("/list")).toBe(0);
+    given[7] = 9;
+    expect(a.readFile("/list").every((x) => x === 0)).toBe(true);
+    expect(a.readFile("/list").length).toBe(370_000);
+  });
+});
