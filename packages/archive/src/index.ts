@@ -5,7 +5,7 @@ export { defaultMemoryLimit, parseMemory } from "./limit.js";
 export { ByteReader } from "./byte-reader.js";
 export { toBuffer, chunksOf, type ByteSource } from "./bytes.js";
 export {
-  BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeName, isHeaderOnly, isZeroBlock, padding,
+  BLOCK, MAX_SPECIAL_FILE_SIZE, TarFormatError, decodeHeader, decodeLongName, decodeName, isHeaderOnly, isZeroBlock, padding,
   parseNumeric, parsePax, type RawHeader,
 } from "./tar-header.js";
 export { foldMember, walkTar, type TarEntry, type TarVisitor } from "./tar-reader.js";

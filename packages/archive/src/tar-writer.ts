@@ -30,6 +30,30 @@ const PREFIX_SIZE = 155;
 /** The block(s) preceding an entry's body: either one USTAR header, or a PAX extended header + its
  *  records + the main header. */
 export function encodeHeader(h: TarHeader): Buffer {
+  // Nearly every header fits USTAR: tested without building a PAX map and closures per header.
+  if (!fitsUSTAR(h)) return encodeHeaderGeneral(h);
+  const split = h.name.length > NAME_SIZE ? splitUSTARPath(h.name) : null;
+  const blk = mainBlock(h, split ? split.suffix : h.name, false);
+  if (split) putString(blk, 345, PREFIX_SIZE, split.prefix);
+  finishBlock(blk);
+  return blk;
+}
+
+/** What encodeHeaderGeneral's checks would all pass: no PAX record needed. */
+function fitsUSTAR(h: TarHeader): boolean {
+  const name = h.name;
+  if (!(isASCII(name) && name.length <= NAME_SIZE) && !splitUSTARPath(name)) return false;
+  const link = h.linkname;
+  if (link !== undefined && !(link.length <= NAME_SIZE && isASCII(link))) return false;
+  const uname = h.uname;
+  if (uname !== undefined && !(uname.length <= 32 && isASCII(uname))) return false;
+  const gname = h.gname;
+  if (gname !== undefined && !(gname.length <= 32 && isASCII(gname))) return false;
+  return fitsInOctal(8, h.uid) && fitsInOctal(8, h.gid) && fitsInOctal(12, h.size) && (h.mtime === null || fitsInOctal(12, h.mtime));
+}
+
+/** encodeHeader for any header (PAX records where a field does not fit); exported for tests. */
+export function encodeHeaderGeneral(h: TarHeader): Buffer {
   const pax = new Map<string, string>();
   let ustar = true;
   const checkString = (s: string, size: number, key: string) => {
@@ -93,11 +117,14 @@ function mainBlock(h: TarHeader, name: string, ascii: boolean): Buffer {
 // 20,000 separate allocations. Blocks are never written after they are returned.
 const SLAB_BLOCKS = 128;
 let slab = Buffer.alloc(0);
+/** The slab as 32-bit words (its own ArrayBuffer, offset 0), for summing a block four bytes a step. */
+let slabWords = new Uint32Array(0);
 let slabUsed = 0;
 
 function allocBlock(): Buffer {
   if (slabUsed === slab.length) {
     slab = Buffer.alloc(SLAB_BLOCKS * BLOCK);
+    slabWords = new Uint32Array(slab.buffer, slab.byteOffset, slab.length / 4);
     slabUsed = 0;
   }
   slabUsed += BLOCK;
@@ -137,22 +164,48 @@ function paxHeaderName(name: string): string {
   return [dir.replace(/\/+$/, ""), "PaxHeaders.0", file].filter((p) => p !== "").join("/");
 }
 
+const MAGIC = [0x75, 0x73, 0x74, 0x61, 0x72, 0, 0x30, 0x30]; // "ustar\0" "00"
+
 // Magic "ustar\0" + version "00", then the checksum: six octal digits, NUL, space.
 function finishBlock(blk: Buffer): void {
-  blk.write("ustar\u000000", 257, 8, "latin1");
-  blk.fill(0x20, 148, 156);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += blk[i];
-  putOctal(blk, 148, 7, sum);
+  for (let i = 0; i < 8; i++) blk[257 + i] = MAGIC[i];
+  // The checksum field counts as eight spaces.
+  for (let i = 148; i < 156; i++) blk[i] = 0x20;
+  putOctal(blk, 148, 7, byteSum(blk));
   blk[155] = 0x20;
+}
+
+/**
+ * The sum of a block's bytes. A block of the current slab is summed as 128 words, two 16-bit
+ * lanes at a time (each lane adds at most 128 × 2 × 255 < 65,536, so none carries into the other).
+ */
+function byteSum(blk: Buffer): number {
+  if (blk.buffer === slab.buffer && (blk.byteOffset & 3) === 0 && blk.length === BLOCK) {
+    const start = (blk.byteOffset - slab.byteOffset) >>> 2;
+    let acc = 0;
+    for (let i = start; i < start + BLOCK / 4; i++) {
+      const w = slabWords[i];
+      acc += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+    }
+    return (acc & 0xffff) + (acc >>> 16);
+  }
+  let sum = 0;
+  for (let i = 0; i < blk.length; i++) sum += blk[i];
+  return sum;
 }
 
 /** The field [off, off+size): octal digits with leading zeros and a NUL, 0 when x does not fit. */
 function putOctal(b: Buffer, off: number, size: number, x: number): void {
   let v = fitsInOctal(size, x) ? x : 0;
-  for (let i = off + size - 2; i >= off; i--) {
+  let i = off + size - 2;
+  // Bit operations while the value fits 31 bits (every mode and id, mtimes until 2038).
+  for (; i >= off && v > 0x7fffffff; i--) {
     b[i] = 0x30 + (v % 8);
     v = Math.floor(v / 8);
+  }
+  for (; i >= off; i--) {
+    b[i] = 0x30 + (v & 7);
+    v >>>= 3;
   }
   b[off + size - 1] = 0;
 }
@@ -160,6 +213,13 @@ function putOctal(b: Buffer, off: number, size: number, x: number): void {
 // Go's formatString: truncate to the field, NUL-terminate when shorter, and never leave a
 // truncated field ending in "/" (some readers would take the entry for a directory).
 function putString(b: Buffer, off: number, size: number, s: string): void {
+  if (s.length <= size) {
+    // Short fields by hand: a native write per field cost more than the copy. Latin-1 keeps the
+    // low byte of each code unit, as Buffer.write does.
+    for (let i = 0; i < s.length; i++) b[off + i] = s.charCodeAt(i) & 0xff;
+    if (s.length < size) b[off + s.length] = 0;
+    return;
+  }
   b.write(s, off, Math.min(s.length, size), "latin1");
   if (s.length < size) b[off + s.length] = 0;
   if (s.length > size && b[off + size - 1] === 0x2f) {
@@ -168,8 +228,11 @@ function putString(b: Buffer, off: number, size: number, s: string): void {
   }
 }
 
+/** 8 ** (width - 1): the first value an octal field of this width cannot hold. */
+const OCTAL_LIMIT = Array.from({ length: 13 }, (_, w) => 8 ** Math.max(0, w - 1));
+
 function fitsInOctal(width: number, x: number): boolean {
-  return x >= 0 && x < 8 ** (width - 1);
+  return x >= 0 && x < OCTAL_LIMIT[width];
 }
 
 function isASCII(s: string): boolean {

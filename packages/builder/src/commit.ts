@@ -55,7 +55,7 @@ export async function commitChild(run: BuildRun, state: StageState, step: Step, 
   if (!empty) {
     const chain = chainIDs(diffIDs);
     // The chunks, not one joined tar: a large layer is never held twice, and the store hashes it once.
-    const layer = await run.store.putLayer(child.diff!.tarChunks(), chain.length ? chain[chain.length - 1] : null, { builtHere: true, payloadSize: run.opts.buildkit === true });
+    const layer = await run.store.putLayer(child.diff!.tarChunks(), chain.length ? chain[chain.length - 1] : null, { builtHere: true, payloadSize: run.opts.buildkit === true, immutableChunks: true });
     layerDiffID = await layer.diffID();
     diffIDs.push(layerDiffID);
   }

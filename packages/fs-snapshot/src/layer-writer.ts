@@ -27,8 +27,9 @@ export interface WrittenLayer {
   tarSize: number;
   /** The conformance shape; a regular file's sha256 is filled in by {@link hashEntries}. */
   entries: LayerEntry[];
-  /** Regular files' entries (indexes into entries) and the contents they describe, as chunks. */
-  unhashed: Array<[number, Iterable<Buffer>]>;
+  /** Regular files' entries (indexes into entries) and, at the same positions, the contents they describe. */
+  unhashed: number[];
+  unhashedData: Array<Iterable<Buffer>>;
   size: number;
   /** Tree entries inspected: proportional to the diff, never to the whole tree. */
   visited: number;
@@ -39,12 +40,13 @@ export interface WrittenLayer {
  * is the only pass over the file contents, so it is left until someone asks for the entries.
  */
 export function hashEntries(layer: WrittenLayer): LayerEntry[] {
-  for (const [i, data] of layer.unhashed) {
+  for (let k = 0; k < layer.unhashed.length; k++) {
     const h = createHash("sha256");
-    for (const c of data) h.update(c);
-    layer.entries[i].sha256 = h.digest("hex");
+    for (const c of layer.unhashedData[k]) h.update(c);
+    layer.entries[layer.unhashed[k]].sha256 = h.digest("hex");
   }
   layer.unhashed = [];
+  layer.unhashedData = [];
   return layer.entries;
 }
 
@@ -76,7 +78,9 @@ class LayerWriter {
   private lazy = false;
   private tarSize = 0;
   private readonly entries: LayerEntry[] = [];
-  private readonly unhashed: Array<[number, Iterable<Buffer>]> = [];
+  // Two parallel lists, not a pair per file.
+  private readonly unhashed: number[] = [];
+  private readonly unhashedData: Array<Iterable<Buffer>> = [];
   private readonly firstName = new Map<INode, string>();
   private size = 0;
   private visited = 0;
@@ -142,7 +146,8 @@ class LayerWriter {
       const data = contentChunks(node);
       header.size = size;
       entry.size = size;
-      this.unhashed.push([this.entries.length, data]);
+      this.unhashed.push(this.entries.length);
+      this.unhashedData.push(data);
       this.size += size;
       this.add(header, data, size);
     } else if (kind === "symlink") {
@@ -199,7 +204,7 @@ class LayerWriter {
   finish(): WrittenLayer {
     this.chunks.push(END_OF_ARCHIVE);
     this.tarSize += END_OF_ARCHIVE.length;
-    return { chunks: this.chunks, lazy: this.lazy, tarSize: this.tarSize, entries: this.entries, unhashed: this.unhashed, size: this.size, visited: this.visited };
+    return { chunks: this.chunks, lazy: this.lazy, tarSize: this.tarSize, entries: this.entries, unhashed: this.unhashed, unhashedData: this.unhashedData, size: this.size, visited: this.visited };
   }
 }
 

@@ -201,6 +201,18 @@ function zeroChunkBuffer(): Buffer {
   return (zeroChunk ??= Buffer.alloc(ZERO_CHUNK));
 }
 
+let storedZeros: Buffer | undefined;
+
+/**
+ * `n` (at most ZERO_CHUNK) zero bytes as a view of one shared buffer that is never written (a
+ * file's stored bytes are never rewritten in place), for files whose content is zeros kept as
+ * bytes. Not the placeholders' chunk: a reader that broke the never-modify rule on such a file
+ * would not reach every placeholder's bytes.
+ */
+export function zeroView(n: number): Buffer {
+  return (storedZeros ??= Buffer.alloc(ZERO_CHUNK)).subarray(0, n);
+}
+
 /** Appended buffers smaller than this are merged into the segment before them. */
 const MERGE_BELOW = 1 << 16;
 
@@ -278,6 +290,22 @@ export function contentChunks(node: INode): Iterable<Buffer> {
   // A file that is one external or spilled range (a copied context file): the range itself, no
   // list or closure per file (20,000 of them were a big context's layer).
   if (s.size === 0 && s.tail?.length === 1 && isSpilled(s.tail[0])) return s.tail[0];
+  // Bytes in memory only (nearly every file): the list made directly, no generator per file.
+  if (!s.tail?.length) return s.size > 0 ? [s.buf.subarray(0, s.size)] : [];
+  if (!s.tail.some(isSpilled)) {
+    const out: Buffer[] = s.size > 0 ? [s.buf.subarray(0, s.size)] : [];
+    for (const seg of s.tail) {
+      if (typeof seg !== "number") {
+        if (seg.length > 0) out.push(seg as Buffer);
+        continue;
+      }
+      const z = zeroChunkBuffer();
+      let n = seg;
+      for (; n >= ZERO_CHUNK; n -= ZERO_CHUNK) out.push(z);
+      if (n > 0) out.push(z.subarray(0, n));
+    }
+    return out;
+  }
   const segs: Segment[] = [];
   if (s.size > 0) segs.push(s.buf.subarray(0, s.size));
   for (const seg of s.tail ?? []) if (segLength(seg) > 0) segs.push(seg);
@@ -408,6 +436,23 @@ export function pushSegment(tail: Segment[], seg: Segment, owned = false): void 
 /** Whether every byte of `data` is zero. */
 /** A block of zeros that allZero compares against (memcmp, 64 KiB at a time). */
 const ZERO_BLOCK = new Uint8Array(64 * 1024);
+
+/** Per buffer never written again (adopted), how many bytes from its start are known to be zeros. */
+const knownZero = new WeakMap<ArrayBufferLike, number>();
+
+/**
+ * allZero, remembered for a buffer its caller will never write (writeFile's `adopt`): the shared
+ * zero buffers placeholders are views of (an `apk add nodejs` adopts 55 MB of them per build)
+ * are compared once per process, not once per file.
+ */
+export function allZeroAdopted(data: Uint8Array): boolean {
+  const end = data.byteOffset + data.length;
+  const known = knownZero.get(data.buffer) ?? 0;
+  if (known >= end) return true;
+  if (!allZero(data)) return false;
+  if (data.byteOffset === 0) knownZero.set(data.buffer, end);
+  return true;
+}
 
 export function allZero(data: Uint8Array): boolean {
   // Native compares: reading the bytes as BigUint64 words made a BigInt per 8 bytes (17 ms of a

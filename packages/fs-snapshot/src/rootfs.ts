@@ -5,7 +5,7 @@ import { Changes } from "./changes.js";
 import { fsError, isFsError, withDest } from "./errors.js";
 import { writeLayer } from "./layer-writer.js";
 import {
-  childNames, contentChunks, contentIsOneBuffer, contentRange, contentSize, contentView, FileTooLargeError, placeholderSize, spilledSize, allZero, ZERO_CHUNK, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
+  childNames, contentChunks, contentIsOneBuffer, contentRange, contentSize, contentView, FileTooLargeError, placeholderSize, spilledSize, allZero, allZeroAdopted, zeroView, ZERO_CHUNK, hasChildren, isDir, isSymlink, kindOf, makedev, pathOf, type INode, type Link,
 } from "./memfs-node.js";
 import { sortNames, splitPath } from "./names.js";
 import { resolvePath, type Resolved } from "./resolve.js";
@@ -22,6 +22,9 @@ interface OpenStep {
   upper: UpperLayer;
   undo: UndoLog;
 }
+
+/** Copied writes of zeros at least this long (and under ZERO_CHUNK) share one zero buffer. */
+const SHARED_ZEROS_MIN = 4096;
 
 /**
  * A build's root filesystem: image layers applied into a memfs tree, then one journaled step at a
@@ -185,9 +188,13 @@ export class RootFS implements FileSystem {
    * or fifo changes nothing in the tree (the bytes go to the device).
    */
   writeFile(p: string, data: Buffer | Uint8Array | string, opts: WriteFileOptions = {}): void {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : opts.adopt && Buffer.isBuffer(data) ? data : Buffer.from(data);
-    // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes.
-    const zeros = bytes.length >= ZERO_CHUNK && allZero(bytes);
+    const raw = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    // Large runs of zeros (`head -c 100M /dev/zero > f`) are kept as a size, not bytes: not copied either.
+    const zeros = raw.length >= ZERO_CHUNK && (opts.adopt && raw === data ? allZeroAdopted(raw) : allZero(raw));
+    const keep = zeros || raw !== data || (opts.adopt && Buffer.isBuffer(raw));
+    // Smaller zeros (a package list's placeholder) are kept as bytes, but as a view of the shared
+    // zero chunk rather than a copy: no allocation, and the same buffer in every build's layer.
+    const bytes = keep ? (raw as Buffer) : raw.length >= SHARED_ZEROS_MIN && allZero(raw) ? zeroView(raw.length) : Buffer.from(raw);
     const at = this.fileForWrite(p);
     if (at.kind === "device") return;
     if (at.kind === "file") {

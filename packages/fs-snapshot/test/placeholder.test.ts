@@ -138,3 +138,58 @@ describe("zero placeholders", () => {
     expect(again.entries[0].sha256).toBe(diff.entries.find((e) => e.path === "mixed")!.sha256);
   });
 });
+
+describe("writeFile of adopted buffers", () => {
+  it("keeps an adopted zero buffer as a placeholder every time, and its views within the zeros too, without copying", () => {
+    const zeros = Buffer.alloc(4 * MiB);
+    const rfs = new RootFS(FIXED);
+    rfs.writeFile("/a", zeros.subarray(0, 3 * MiB), { adopt: true });
+    rfs.writeFile("/b", zeros.subarray(0, 2 * MiB), { adopt: true });
+    rfs.writeFile("/c", zeros.subarray(MiB, 3 * MiB), { adopt: true });
+    rfs.writeFile("/d", zeros, { adopt: true });
+    expect([rfs.placeholderBytes("/a"), rfs.placeholderBytes("/b"), rfs.placeholderBytes("/c"), rfs.placeholderBytes("/d")]).toEqual([3 * MiB, 2 * MiB, 2 * MiB, 4 * MiB]);
+  });
+
+  it("keeps the bytes of an adopted buffer that is not all zeros, and of a copied one that ends in a non-zero byte", () => {
+    const rfs = new RootFS(FIXED);
+    const mixed = Buffer.alloc(2 * MiB);
+    mixed[2 * MiB - 1] = 7;
+    rfs.writeFile("/zeros", mixed.subarray(0, MiB), { adopt: true });
+    rfs.writeFile("/mixed", mixed, { adopt: true });
+    const copied = Buffer.alloc(2 * MiB);
+    rfs.writeFile("/first", copied);
+    copied[5] = 1;
+    rfs.writeFile("/second", copied);
+    expect(rfs.placeholderBytes("/zeros")).toBe(MiB);
+    expect(rfs.placeholderBytes("/mixed")).toBe(0);
+    expect(rfs.readFile("/mixed")[2 * MiB - 1]).toBe(7);
+    expect(rfs.placeholderBytes("/first")).toBe(2 * MiB);
+    expect(rfs.placeholderBytes("/second")).toBe(0);
+    expect(rfs.readFile("/second")[5]).toBe(1);
+  });
+});
+
+describe("writeFile of zeros under a megabyte", () => {
+  it("keeps them as bytes with the layer bytes of zeros written piecewise, and never aliases the caller's buffer", async () => {
+    const a = new RootFS(FIXED);
+    const b = new RootFS(FIXED);
+    const given = Buffer.alloc(300_000);
+    const viaShared = await step(a, (f) => {
+      f.writeFile("/list", given);
+      f.writeFile("/small", Buffer.alloc(5000));
+      f.writeFile("/list", Buffer.alloc(70_000), { append: true });
+    });
+    const viaPieces = await step(b, (f) => {
+      f.writeFile("/list", "");
+      for (let n = 0; n < 370_000; n += 1000) f.writeFile("/list", Buffer.alloc(1000), { append: true });
+      f.writeFile("/small", "");
+      for (let n = 0; n < 5000; n += 1000) f.writeFile("/small", Buffer.alloc(1000), { append: true });
+    });
+    expect(viaShared.diffID).toBe(viaPieces.diffID);
+    expect(viaShared.tar.equals(viaPieces.tar)).toBe(true);
+    expect(a.placeholderBytes("/list")).toBe(0);
+    given[7] = 9;
+    expect(a.readFile("/list").every((x) => x === 0)).toBe(true);
+    expect(a.readFile("/list").length).toBe(370_000);
+  });
+});

@@ -31,9 +31,11 @@ export interface Backend {
   layerIDs(): Digest[];
   /**
    * Reads the tar, and commits it as the layer on `parent` unless that chainID exists
-   * (then returns the existing record). Nothing is left behind when it throws.
+   * (then returns the existing record). Nothing is left behind when it throws. `immutable`: the
+   * same tar as the buffers the caller held, which it vouches are never modified (a memory
+   * backend may then remember what ingesting them gave; see memory/ingest-memo.ts).
    */
-  ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules?: LayerRules): Promise<LayerRecord>;
+  ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules?: LayerRules, immutable?: readonly Buffer[]): Promise<LayerRecord>;
   openLayer(rec: LayerRecord): Readable;
   /**
    * The layer's tar as buffers, checked against its diffID as openLayer's stream is, or

@@ -60,7 +60,8 @@ export class Store implements ImageStore {
         parent = this.backend.layer(parentChainID) ?? null;
         if (!parent) throw new Error(`parent layer ${parentChainID} is not in the store`);
       }
-      const rec = await this.backend.ingestLayer(chunksOf(tar), parent, opts.expectDiffID, { climbingSymlinks: opts.builtHere === true, payloadSize: opts.payloadSize === true });
+      const held = opts.immutableChunks && Array.isArray(tar) && tar.every((c) => Buffer.isBuffer(c)) ? (tar as Buffer[]) : undefined;
+      const rec = await this.backend.ingestLayer(chunksOf(tar), parent, opts.expectDiffID, { climbingSymlinks: opts.builtHere === true, payloadSize: opts.payloadSize === true }, held);
       if (opts.compressedDigest) {
         await this.backend.recordDistribution(rec.diffID, opts.compressedDigest, opts.sourceRepository ?? "");
       }

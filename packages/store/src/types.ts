@@ -42,6 +42,12 @@ export interface PutLayerOptions {
   builtHere?: boolean;
   /** A BuildKit build's layer: its size counts regular file bytes only, as dockerd's BuildKit registers it. */
   payloadSize?: boolean;
+  /**
+   * The tar is an array of buffers that nobody modifies, ever (a build's layer: views of a tree's
+   * file contents). A memory store then remembers, process-wide, what ingesting those very
+   * buffers gave, and takes the same layer again without hashing it (issue 16).
+   */
+  immutableChunks?: boolean;
 }
 
 export interface RemoveOptions {

@@ -3,7 +3,9 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { sha256Digest, type Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
-import { chunksOf, ingestTar } from "../layer/ingest.js";
+import { chunksOf, ingestTar, type IngestResult } from "../layer/ingest.js";
+import { lookupIngest } from "./ingest-memo.js";
+import { ingestChunks } from "../layer/ingest-chunks.js";
 import { DiffIDMismatchError } from "../layer/verify.js";
 import { serialized } from "../lock.js";
 import type { RepositoriesFile } from "../reference.js";
@@ -36,16 +38,25 @@ export class MemoryBackend implements Backend {
     return [...this.layers.keys()].sort();
   }
 
-  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules: LayerRules = {}): Promise<LayerRecord> {
-    const chunks: Buffer[] = [];
-    async function* keep() {
-      for await (const c of tar) {
-        const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
-        chunks.push(b);
-        yield b;
+  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules: LayerRules = {}, immutable?: readonly Buffer[]): Promise<LayerRecord> {
+    let chunks: Buffer[] = [];
+    let result: IngestResult;
+    if (immutable) {
+      // Buffers held and never modified: walked synchronously, or not at all when seen before.
+      const memo = lookupIngest(immutable, rules);
+      result = memo.hit ?? ingestChunks(immutable, rules);
+      if (!memo.hit) memo.remember?.(result);
+      chunks = [...immutable];
+    } else {
+      async function* keep() {
+        for await (const c of tar) {
+          const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
+          chunks.push(b);
+          yield b;
+        }
       }
+      result = await ingestTar(keep(), { rules });
     }
-    const result = await ingestTar(keep(), { rules });
     if (expectDiffID && result.diffID !== expectDiffID) {
       throw new DiffIDMismatchError(`layer tar hashes to ${result.diffID}, expected ${expectDiffID}`);
     }

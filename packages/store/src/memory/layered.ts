@@ -46,8 +46,8 @@ export class LayeredBackend implements Backend {
     return [...ids].sort();
   }
 
-  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules?: LayerRules): Promise<LayerRecord> {
-    const rec = await this.own.ingestLayer(tar, parent, expectDiffID, rules);
+  async ingestLayer(tar: AsyncIterable<unknown>, parent: LayerRecord | null, expectDiffID?: Digest, rules?: LayerRules, immutable?: readonly Buffer[]): Promise<LayerRecord> {
+    const rec = await this.own.ingestLayer(tar, parent, expectDiffID, rules, immutable);
     this.hiddenLayers.delete(rec.chainID);
     return rec;
   }
