@@ -1,4 +1,4 @@
-import type { Fetcher } from "@tsbuild/fetch";
+import type { Fetcher, FetchResult } from "@tsbuild/fetch";
 import { FetchError } from "@tsbuild/fetch";
 import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../../sim-types.js";
@@ -69,9 +69,11 @@ export async function realApt(
   if (cmd === "update") {
     const first = groupSources(sources)[0];
     if (!(await keyringFor(fs, first)).keys.length) return undefined;
+    const prefetched = new Map<string, FetchResult>();
     if (fetcher.network) {
+      const url = `${first.uri}/dists/${first.suite}/InRelease`;
       try {
-        await fetcher.get(`${first.uri}/dists/${first.suite}/InRelease`, { fresh: true, maxBytes: 64 << 20 });
+        prefetched.set(url, await fetcher.get(url, { fresh: true, maxBytes: 64 << 20 }));
       } catch (e) {
         if (!(e instanceof FetchError)) throw e;
         ctx.note?.(`${front}: the real archive is not available (${e.message})`);
@@ -80,7 +82,7 @@ export async function realApt(
     }
     // Without network (RUN --network=none) the real tool runs and fails as apt does.
     code = await realUpdate(fs, out, fetcher, sources, {
-      arch, languages: languages(fs), quiet: opts.quiet, owner: (n) => ({ uid: userId(fs, n), gid: 0 }),
+      arch, languages: languages(fs), quiet: opts.quiet, owner: (n) => ({ uid: userId(fs, n), gid: 0 }), prefetched,
     });
   } else {
     const idx = ArchiveIndex.load(fs, sources, arch);

@@ -24,9 +24,15 @@ export async function decompress(data: Buffer): Promise<Buffer> {
     case "zstd":
       return Buffer.from(zstdDecompress(data));
     case "xz": {
-      const web = new (xzDecompress().XzReadableStream)(new Blob([new Uint8Array(data)]).stream() as ReadableStream<Uint8Array>);
+      // The input as one chunk: a Blob would copy it and hand it over in 64 KiB pieces
+      const input = new ReadableStream<Uint8Array>({ start: (c) => { c.enqueue(data); c.close(); } });
+      const web = new (xzDecompress().XzReadableStream)(input);
       const chunks: Buffer[] = [];
-      for await (const c of Readable.fromWeb(web as import("node:stream/web").ReadableStream<Uint8Array>)) chunks.push(Buffer.from(c as Uint8Array));
+      // Each chunk is already the decoder's own copy (a slice of its WebAssembly memory): wrapped, not copied again
+      for await (const c of Readable.fromWeb(web as import("node:stream/web").ReadableStream<Uint8Array>)) {
+        const u = c as Uint8Array;
+        chunks.push(Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+      }
       return Buffer.concat(chunks);
     }
     default:
