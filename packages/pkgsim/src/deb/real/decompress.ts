@@ -18,11 +18,19 @@ export function compressionOf(data: Uint8Array): Compression {
 }
 
 export async function decompress(data: Buffer): Promise<Buffer> {
+  const out = await decompressChunks(data);
+  return out.length === 1 ? out[0] : Buffer.concat(out);
+}
+
+/** The decompressed bytes as the decoder gives them, in pieces (a tar reader takes them as they are: no joined copy). */
+export async function decompressChunks(data: Buffer): Promise<Buffer[]> {
   switch (compressionOf(data)) {
     case "gzip":
-      return gunzipSync(data);
-    case "zstd":
-      return Buffer.from(zstdDecompress(data));
+      return [gunzipSync(data)];
+    case "zstd": {
+      const u = zstdDecompress(data);
+      return [Buffer.from(u.buffer, u.byteOffset, u.byteLength)];
+    }
     case "xz": {
       // The input as one chunk: a Blob would copy it and hand it over in 64 KiB pieces
       const input = new ReadableStream<Uint8Array>({ start: (c) => { c.enqueue(data); c.close(); } });
@@ -33,9 +41,9 @@ export async function decompress(data: Buffer): Promise<Buffer> {
         const u = c as Uint8Array;
         chunks.push(Buffer.from(u.buffer, u.byteOffset, u.byteLength));
       }
-      return Buffer.concat(chunks);
+      return chunks;
     }
     default:
-      return data;
+      return [data];
   }
 }
