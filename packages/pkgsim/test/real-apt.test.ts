@@ -206,6 +206,11 @@ describe("apt-get over a real (tiny, signed, local) archive", () => {
     expect(u2.stdout).toBe(u1.stdout); // apt's own words: "Get:2 … Packages [the .gz's size]"
     expect(i2.stdout).toBe(i1.stdout);
     expect(treeOf(second)).toEqual(treeOf(first));
+    // apt's binary caches: zero-filled, of the size real apt leaves for this much index
+    const size = Math.round(archive.files.get("dists/tiny/main/binary-amd64/Packages")!.length * (39_092_108 / 50_060_337));
+    expect(first.readFile("/var/cache/apt/pkgcache.bin").equals(Buffer.alloc(size))).toBe(true);
+    expect(first.readFile("/var/cache/apt/srcpkgcache.bin").equals(Buffer.alloc(size - 60))).toBe(true);
+    expect(first.stat("/var/cache/apt/pkgcache.bin").mode & 0o7777).toBe(0o644);
     // a cached index whose bytes are not its name's is dropped, and the .gz (itself cached by digest) decompressed again
     const want = createHash("sha256").update(archive.files.get("dists/tiny/main/binary-amd64/Packages")!).digest("hex");
     writeFileSync(join(dir, "blobs", "sha256", want), "Package: forged\nVersion: 9\nArchitecture: all\n");

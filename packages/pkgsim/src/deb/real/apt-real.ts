@@ -2,7 +2,7 @@ import type { Fetcher, FetchResult } from "@tsbuild/fetch";
 import { FetchError } from "@tsbuild/fetch";
 import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../../sim-types.js";
-import { lexists, mkdirp, readText, writeText, zeroBytes } from "../../util/fsutil.js";
+import { lexists, mkdirp, readText, writeText } from "../../util/fsutil.js";
 import { outOf } from "../../util/output.js";
 import type { Options } from "../apt.js";
 import { readSources } from "../sources.js";
@@ -162,7 +162,10 @@ function binaryCaches(ctx: SimCommandContext, fs: FileSystem, conf: AptConf, sou
   if (!lists) return;
   const size = Math.round(lists * PKGCACHE_PER_PACKAGES_BYTE);
   mkdirp(fs, dir);
-  writeText(fs, `${dir}/pkgcache.bin`, zeroBytes(size));
-  writeText(fs, `${dir}/srcpkgcache.bin`, zeroBytes(size - 60));
+  // zeros kept as a size (truncate), not 2 × 39 MB of bytes copied into the tree at every apt run
+  for (const [name, bytes] of [["pkgcache.bin", size], ["srcpkgcache.bin", size - 60]] as const) {
+    writeText(fs, `${dir}/${name}`, "");
+    fs.truncate(`${dir}/${name}`, bytes);
+  }
   ctx.note?.(`${front}: /var/cache/apt/pkgcache.bin and srcpkgcache.bin are zero-filled stand-ins of the size real apt leaves (tsbuild does not write apt's binary cache format)`);
 }
