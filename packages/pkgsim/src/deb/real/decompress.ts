@@ -1,10 +1,10 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { gunzipSync } from "node:zlib";
+import { xzChunks } from "./xz.js";
 
-// Loaded on first use, as @tsbuild/archive does: xz-decompress sets up its WebAssembly when
-// loaded (~20 ms), and every RUN loads this module, apt or not.
-const xzDecompress = () => createRequire(import.meta.url)("xz-decompress") as typeof import("xz-decompress");
 const zstdDecompress = (data: Uint8Array) => (createRequire(import.meta.url)("fzstd") as typeof import("fzstd")).decompress(data);
 
 export type Compression = "none" | "gzip" | "xz" | "zstd";
@@ -31,19 +31,64 @@ export async function decompressChunks(data: Buffer): Promise<Buffer[]> {
       const u = zstdDecompress(data);
       return [Buffer.from(u.buffer, u.byteOffset, u.byteLength)];
     }
-    case "xz": {
-      // The input as one chunk: a Blob would copy it and hand it over in 64 KiB pieces
-      const input = new ReadableStream<Uint8Array>({ start: (c) => { c.enqueue(data); c.close(); } });
-      const web = new (xzDecompress().XzReadableStream)(input);
-      const chunks: Buffer[] = [];
-      // Each chunk is already the decoder's own copy (a slice of its WebAssembly memory): wrapped, not copied again
-      for await (const c of Readable.fromWeb(web as import("node:stream/web").ReadableStream<Uint8Array>)) {
-        const u = c as Uint8Array;
-        chunks.push(Buffer.from(u.buffer, u.byteOffset, u.byteLength));
-      }
-      return chunks;
-    }
+    case "xz":
+      return (await inWorker(data)) ?? xzChunks(data);
     default:
       return [data];
   }
+}
+
+/**
+ * xz decoded on a worker thread (xz-worker.ts), so that a .deb's data.tar.xz decodes while the
+ * main thread unpacks the previous one: undefined when there is no worker script beside this
+ * module (the TypeScript sources under test) or the worker failed, and the caller decodes here.
+ * The worker keeps the process alive only while a request is pending.
+ */
+export async function inWorker(data: Uint8Array): Promise<Buffer[] | undefined> {
+  const w = xzWorker();
+  if (!w) return undefined;
+  const id = ++w.next;
+  const done = new Promise<Buffer[]>((resolve, reject) => w.pending.set(id, { resolve, reject }));
+  if (w.pending.size === 1) w.worker.ref();
+  w.worker.postMessage({ id, data });
+  return done;
+}
+
+interface XzWorker {
+  worker: Worker;
+  next: number;
+  pending: Map<number, { resolve: (c: Buffer[]) => void; reject: (e: Error) => void }>;
+}
+
+let current: XzWorker | undefined;
+let unavailable = false;
+
+function xzWorker(): XzWorker | undefined {
+  if (current || unavailable) return current;
+  const script = new URL("./xz-worker.js", import.meta.url);
+  if (script.protocol !== "file:" || !existsSync(fileURLToPath(script))) {
+    unavailable = true;
+    return undefined;
+  }
+  const w: XzWorker = { worker: new Worker(script), next: 0, pending: new Map() };
+  w.worker.unref();
+  w.worker.on("message", (m: { id: number; chunks?: Uint8Array[]; error?: string }) => {
+    const p = w.pending.get(m.id);
+    if (!p) return;
+    w.pending.delete(m.id);
+    if (w.pending.size === 0) w.worker.unref();
+    if (m.error !== undefined) p.reject(new Error(m.error));
+    else p.resolve(m.chunks!.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+  });
+  const fail = (e: Error) => {
+    // requests in flight fail; later ones decode on the main thread
+    if (current === w) current = undefined;
+    unavailable = true;
+    for (const p of w.pending.values()) p.reject(e);
+    w.pending.clear();
+  };
+  w.worker.on("error", fail);
+  w.worker.on("exit", (code) => fail(new Error(`the xz worker stopped (exit code ${code})`)));
+  current = w;
+  return w;
 }

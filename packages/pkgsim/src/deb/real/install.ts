@@ -148,12 +148,19 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
   const debs: Array<{ pkg: ArchivePackage; file: string; deb: DebFile }> = [];
   let fetched = 0;
   const started = Date.now();
-  const downloads = aheadOf(order, DOWNLOADS_AHEAD, (p) => fetcher.get(`${p.baseUri}/${p.filename}`, { sha256: p.sha256, maxBytes: p.size + 1 }));
+  // a download that is what the index says is read (decompressed, on the xz worker) while earlier ones unpack
+  const downloads = aheadOf(order, DOWNLOADS_AHEAD, async (p) => {
+    const url = `${p.baseUri}/${p.filename}`;
+    const r = await fetcher.get(url, { sha256: p.sha256, maxBytes: p.size + 1 });
+    const deb = r.status < 400 && r.bytes.length === p.size ? readDeb(r.bytes, url) : undefined;
+    deb?.catch(() => undefined); // taken, and thrown, in order below
+    return { r, deb };
+  });
   try {
     for (const [i, p] of order.entries()) {
       const url = `${p.baseUri}/${p.filename}`;
-      const r = await downloads.next(i);
-      if (r.status >= 400 || r.bytes.length !== p.size) {
+      const { r, deb } = await downloads.next(i);
+      if (!deb) {
         out.out(`Err:${i + 1} ${p.baseUri} ${p.origin} ${p.architecture} ${p.name} ${p.architecture} ${p.version}`);
         out.out(`  ${r.status >= 400 ? `${r.status}` : `File has unexpected size (${r.bytes.length} != ${p.size})`}`);
         out.err(`E: Failed to fetch ${url}`);
@@ -164,7 +171,7 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
       fetched += r.bytes.length;
       const file = debFileName(p.name, p.version, p.architecture);
       writeText(fs, `${ARCHIVES}/${file}`, r.bytes);
-      debs.push({ pkg: p, file, deb: await readDeb(r.bytes, url) });
+      debs.push({ pkg: p, file, deb: await deb });
     }
   } catch (e) {
     await downloads.settle();
