@@ -32,7 +32,12 @@ export async function decompressChunks(data: Buffer): Promise<Buffer[]> {
       return [Buffer.from(u.buffer, u.byteOffset, u.byteLength)];
     }
     case "xz":
-      return (await inWorker(data)) ?? xzChunks(data);
+      try {
+        return (await inWorker(data)) ?? (await xzChunks(data));
+      } catch (e) {
+        if (e instanceof WorkerGone) return xzChunks(data);
+        throw e;
+      }
     default:
       return [data];
   }
@@ -53,6 +58,9 @@ export async function inWorker(data: Uint8Array): Promise<Buffer[] | undefined> 
   w.worker.postMessage({ id, data });
   return done;
 }
+
+/** The worker is gone (not the stream's fault): what it had is decoded on the main thread. */
+class WorkerGone extends Error {}
 
 interface XzWorker {
   worker: Worker;
@@ -87,8 +95,8 @@ function xzWorker(): XzWorker | undefined {
     for (const p of w.pending.values()) p.reject(e);
     w.pending.clear();
   };
-  w.worker.on("error", fail);
-  w.worker.on("exit", (code) => fail(new Error(`the xz worker stopped (exit code ${code})`)));
+  w.worker.on("error", (e) => fail(new WorkerGone(`the xz worker failed: ${e.message}`)));
+  w.worker.on("exit", (code) => fail(new WorkerGone(`the xz worker stopped (exit code ${code})`)));
   current = w;
   return w;
 }
