@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { gunzipSync } from "node:zlib";
@@ -68,11 +69,19 @@ interface XzWorker {
   pending: Map<number, { resolve: (c: Buffer[]) => void; reject: (e: Error) => void }>;
 }
 
-let current: XzWorker | undefined;
+/**
+ * Up to two workers (never more than the machine's cores): with one, the main thread waited on it
+ * for a third of an `apt-get install nodejs npm`; a second starts only when the first is busy.
+ */
+const MAX_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
+const workers: XzWorker[] = [];
 let unavailable = false;
 
 function xzWorker(): XzWorker | undefined {
-  if (current || unavailable) return current;
+  if (unavailable) return undefined;
+  const idle = workers.find((w) => w.pending.size === 0);
+  if (idle) return idle;
+  if (workers.length >= MAX_WORKERS) return workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   const script = new URL("./xz-worker.js", import.meta.url);
   if (script.protocol !== "file:" || !existsSync(fileURLToPath(script))) {
     unavailable = true;
@@ -89,14 +98,15 @@ function xzWorker(): XzWorker | undefined {
     else p.resolve(m.chunks!.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
   });
   const fail = (e: Error) => {
-    // requests in flight fail; later ones decode on the main thread
-    if (current === w) current = undefined;
+    // requests in flight are decoded on the main thread (WorkerGone), and so are later ones
+    const at = workers.indexOf(w);
+    if (at >= 0) workers.splice(at, 1);
     unavailable = true;
     for (const p of w.pending.values()) p.reject(e);
     w.pending.clear();
   };
   w.worker.on("error", (e) => fail(new WorkerGone(`the xz worker failed: ${e.message}`)));
   w.worker.on("exit", (code) => fail(new WorkerGone(`the xz worker stopped (exit code ${code})`)));
-  current = w;
+  workers.push(w);
   return w;
 }

@@ -1,4 +1,4 @@
-// A worker thread that decodes xz for decompress.ts, so that the next .debs' data.tar.xz decode
+// A worker thread (of up to two) that decodes xz for decompress.ts, so that the next .debs' data.tar.xz decode
 // (the WebAssembly decoder: most of an `apt-get install nodejs npm`'s CPU) runs beside the main
 // thread's unpacking instead of before it. One request at a time, in the order they come.
 import { parentPort } from "node:worker_threads";
