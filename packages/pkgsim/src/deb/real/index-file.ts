@@ -213,7 +213,9 @@ export class ArchiveIndex {
         const path = packagesListPath(s, c, arch);
         if (seen.has(path) || !fs.exists(path)) continue;
         seen.add(path);
-        lists.push({ bytes: fs.readFile(path), baseUri: s.uri.replace(/\/+$/, ""), origin: `${s.suite}/${c}` });
+        // the tree's own buffers, only read (a 50 MB list is not copied)
+        const chunks = [...fs.readChunks(path)];
+        lists.push({ bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), baseUri: s.uri.replace(/\/+$/, ""), origin: `${s.suite}/${c}` });
       }
     }
     return ArchiveIndex.fromLists(lists, arch);

@@ -32,6 +32,12 @@ export function groupSources(sources: Source[]): Source[] {
 }
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+/** A stored file's sha256 from the tree's own buffers (a 50 MB Packages list is not copied to be hashed). */
+const sha256Of = (chunks: Iterable<Buffer>) => {
+  const h = createHash("sha256");
+  for (const c of chunks) h.update(c);
+  return h.digest("hex");
+};
 
 /**
  * An index's uncompressed bytes, whose sha256 the verified InRelease names (`want`), and the size
@@ -115,7 +121,7 @@ export async function realUpdate(fs: FileSystem, out: Out, fetcher: Fetcher, sou
         const want = release.files.get(t.path);
         const variant = [".xz", ".gz", ""].map((ext) => ({ ext, e: release.files.get(t.path + ext) })).find((v) => v.e);
         if (!want || !variant?.e) continue; // the archive does not offer it (e.g. no Translation-en for -updates)
-        if (lexists(fs, t.file) && sha256(fs.readFile(t.file)) === want.sha256) continue;
+        if (lexists(fs, t.file) && sha256Of(fs.readChunks(t.file)) === want.sha256) continue;
         const dir = t.path.slice(0, t.path.lastIndexOf("/"));
         const url = byHash ? `${s.uri}/dists/${s.suite}/${dir}/by-hash/SHA256/${variant.e.sha256}` : `${s.uri}/dists/${s.suite}/${t.path}${variant.ext}`;
         const num = ++n;
