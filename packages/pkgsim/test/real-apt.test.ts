@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as openpgp from "openpgp";
@@ -33,6 +34,25 @@ const cacheDir = serveDuringSuite("realapt", () => serveArchive(SPECS), (s) => (
 const apt = (fs: RootFS, fetcher: Fetcher, args: string[]) => runSimulated("/usr/bin/apt-get", fs, fetcher, ["apt-get", ...args]);
 
 const text = (fs: RootFS, p: string) => fs.readFile(p).toString("utf8");
+
+/** Every entry under / with its type, mode, owner, mtime and bytes (or link target). */
+function treeOf(fs: RootFS): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const n of fs.readdir(dir).sort()) {
+      const p = dir === "/" ? `/${n}` : `${dir}/${n}`;
+      const st = fs.lstat(p);
+      const head = `${st.mode.toString(8)} ${st.uid}:${st.gid} ${st.mtime.toISOString()}`;
+      if (st.type === "dir") {
+        out[p] = `d ${head}`;
+        walk(p);
+      } else if (st.type === "symlink") out[p] = `l ${head} -> ${fs.readlink(p)}`;
+      else out[p] = `${st.type} ${head} ino ${st.nlink > 1 ? st.nlink : 1} ${createHash("sha256").update(fs.readFile(p)).digest("hex")}`;
+    }
+  };
+  walk("/");
+  return out;
+}
 const LIST = "/var/lib/apt/lists/127.0.0.1";
 
 describe("apt-get over a real (tiny, signed, local) archive", () => {
@@ -169,6 +189,36 @@ describe("apt-get over a real (tiny, signed, local) archive", () => {
     const cold = await apt(debianRoot(archive), new Fetcher({ cache: cacheDir(), offline: true }), ["update"]);
     expect(cold.notes.join("\n")).toContain(`${archive.base}/dists/tiny/InRelease: not in the content cache`);
     expect(cold.notes.join("\n")).toContain("estimated from tsbuild's catalog");
+  });
+
+  it("a second stage or build reads the checked index from the content cache, not the archive, and installs the same tree", async () => {
+    const dir = cacheDir();
+    const first = debianRoot(archive);
+    const f = new Fetcher({ cache: dir, offline: false });
+    const u1 = await apt(first, f, ["update"]);
+    const i1 = await apt(first, f, ["install", "-y", "hello"]);
+    const gz = "dists/tiny/main/binary-amd64/Packages.gz";
+    const served = archive.hits.get(gz);
+    const second = debianRoot(archive);
+    const u2 = await apt(second, f, ["update"]);
+    const i2 = await apt(second, f, ["install", "-y", "hello"]);
+    expect(archive.hits.get(gz)).toBe(served); // not downloaded nor decompressed again
+    expect(u2.stdout).toBe(u1.stdout); // apt's own words: "Get:2 … Packages [the .gz's size]"
+    expect(i2.stdout).toBe(i1.stdout);
+    expect(treeOf(second)).toEqual(treeOf(first));
+    // apt's binary caches: zero-filled, of the size real apt leaves for this much index
+    const size = Math.round(archive.files.get("dists/tiny/main/binary-amd64/Packages")!.length * (39_092_108 / 50_060_337));
+    expect(first.readFile("/var/cache/apt/pkgcache.bin").equals(Buffer.alloc(size))).toBe(true);
+    expect(first.readFile("/var/cache/apt/srcpkgcache.bin").equals(Buffer.alloc(size - 60))).toBe(true);
+    expect(first.stat("/var/cache/apt/pkgcache.bin").mode & 0o7777).toBe(0o644);
+    // a cached index whose bytes are not its name's is dropped, and the .gz (itself cached by digest) decompressed again
+    const want = createHash("sha256").update(archive.files.get("dists/tiny/main/binary-amd64/Packages")!).digest("hex");
+    writeFileSync(join(dir, "blobs", "sha256", want), "Package: forged\nVersion: 9\nArchitecture: all\n");
+    const third = debianRoot(archive);
+    expect((await apt(third, f, ["update"])).stdout).toBe(u1.stdout);
+    const port = new URL(archive.base).port;
+    expect(third.readFile(`${LIST}:${port}_dists_tiny_main_binary-amd64_Packages`).equals(archive.files.get("dists/tiny/main/binary-amd64/Packages")!)).toBe(true);
+    expect(readFileSync(join(dir, "blobs", "sha256", want)).equals(archive.files.get("dists/tiny/main/binary-amd64/Packages")!)).toBe(true);
   });
 
   it("without network (RUN --network=none) update fails as apt does and install finds nothing", async () => {

@@ -107,6 +107,7 @@ export const buildCommand: Command = {
         runLimits: { ...runLimits(values), watchdog: true },
         sources: [registrySource(registry)],
         offline: values.offline ? true : undefined,
+        ...(io.env.TSBUILD_CONTENT_DIR ? { contentDir: io.env.TSBUILD_CONTENT_DIR } : {}),
         cacheFrom: cacheFromSources(store, values["cache-from"] as string[] | undefined),
         namedContexts,
         ...(store.root ? { fromSums: storeFromSums(store.root) } : {}),

@@ -1,8 +1,8 @@
-import type { Fetcher } from "@tsbuild/fetch";
+import type { Fetcher, FetchResult } from "@tsbuild/fetch";
 import { FetchError } from "@tsbuild/fetch";
 import type { FileSystem } from "@tsbuild/fs-snapshot";
 import type { SimCommandContext } from "../../sim-types.js";
-import { lexists, mkdirp, readText, writeText, zeroBytes } from "../../util/fsutil.js";
+import { lexists, mkdirp, readText, writeText } from "../../util/fsutil.js";
 import { outOf } from "../../util/output.js";
 import type { Options } from "../apt.js";
 import { readSources } from "../sources.js";
@@ -69,9 +69,11 @@ export async function realApt(
   if (cmd === "update") {
     const first = groupSources(sources)[0];
     if (!(await keyringFor(fs, first)).keys.length) return undefined;
+    const prefetched = new Map<string, FetchResult>();
     if (fetcher.network) {
+      const url = `${first.uri}/dists/${first.suite}/InRelease`;
       try {
-        await fetcher.get(`${first.uri}/dists/${first.suite}/InRelease`, { fresh: true, maxBytes: 64 << 20 });
+        prefetched.set(url, await fetcher.get(url, { fresh: true, maxBytes: 64 << 20 }));
       } catch (e) {
         if (!(e instanceof FetchError)) throw e;
         ctx.note?.(`${front}: the real archive is not available (${e.message})`);
@@ -80,7 +82,7 @@ export async function realApt(
     }
     // Without network (RUN --network=none) the real tool runs and fails as apt does.
     code = await realUpdate(fs, out, fetcher, sources, {
-      arch, languages: languages(fs), quiet: opts.quiet, owner: (n) => ({ uid: userId(fs, n), gid: 0 }),
+      arch, languages: languages(fs), quiet: opts.quiet, owner: (n) => ({ uid: userId(fs, n), gid: 0 }), prefetched,
     });
   } else {
     const idx = ArchiveIndex.load(fs, sources, arch);
@@ -160,7 +162,10 @@ function binaryCaches(ctx: SimCommandContext, fs: FileSystem, conf: AptConf, sou
   if (!lists) return;
   const size = Math.round(lists * PKGCACHE_PER_PACKAGES_BYTE);
   mkdirp(fs, dir);
-  writeText(fs, `${dir}/pkgcache.bin`, zeroBytes(size));
-  writeText(fs, `${dir}/srcpkgcache.bin`, zeroBytes(size - 60));
+  // zeros kept as a size (truncate), not 2 × 39 MB of bytes copied into the tree at every apt run
+  for (const [name, bytes] of [["pkgcache.bin", size], ["srcpkgcache.bin", size - 60]] as const) {
+    writeText(fs, `${dir}/${name}`, "");
+    fs.truncate(`${dir}/${name}`, bytes);
+  }
   ctx.note?.(`${front}: /var/cache/apt/pkgcache.bin and srcpkgcache.bin are zero-filled stand-ins of the size real apt leaves (tsbuild does not write apt's binary cache format)`);
 }

@@ -1,5 +1,5 @@
 import { readAr } from "./ar.js";
-import { decompress } from "./decompress.js";
+import { decompressChunks } from "./decompress.js";
 import { readTar, type TarItem } from "./tar.js";
 
 export interface DebFile {
@@ -19,7 +19,7 @@ export async function readDeb(bytes: Buffer, what: string): Promise<DebFile> {
   const data = members.find((m) => m.name.startsWith("data.tar"));
   if (!control || !data) throw new Error(`${what}: missing control.tar or data.tar member`);
   const ctl = new Map<string, Buffer>();
-  for (const e of await readTar(await decompress(Buffer.from(control.data)))) if (e.type === "file") ctl.set(e.name, e.data);
+  for (const e of await readTar(await decompressChunks(Buffer.from(control.data)))) if (e.type === "file") ctl.set(e.name, e.data);
   if (!ctl.has("control")) throw new Error(`${what}: control.tar has no control file`);
-  return { control: ctl, data: await readTar(await decompress(Buffer.from(data.data))) };
+  return { control: ctl, data: await readTar(await decompressChunks(Buffer.from(data.data))) };
 }

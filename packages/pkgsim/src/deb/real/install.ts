@@ -39,6 +39,34 @@ const NATIVE: Record<string, (fs: FileSystem, deb: DebFile, out: Out) => void> =
   "ca-certificates": (fs, deb, out) => configureCaCertificates(fs, deb.control.get("templates")?.toString("utf8"), out),
 };
 
+/**
+ * .debs downloaded at once, as apt's acquire queue keeps several requests in flight: a cold
+ * `apt-get install nodejs npm` is 400 files, and one at a time each waited for the previous
+ * one's round trip and for its unpacking. Results are still taken (and printed) in order.
+ */
+const DOWNLOADS_AHEAD = 8;
+
+/**
+ * `work` for each item, started at most `ahead` items before the one being taken. A failure is
+ * kept for when its item is taken, and `settle` waits for what is still in flight.
+ */
+function aheadOf<T, R>(items: T[], ahead: number, work: (item: T) => Promise<R>) {
+  const started: Array<Promise<R> | undefined> = [];
+  const start = (i: number) => {
+    if (i >= items.length || started[i] !== undefined) return;
+    const p = work(items[i]);
+    p.catch(() => undefined); // taken, and thrown, by next(i)
+    started[i] = p;
+  };
+  return {
+    next(i: number): Promise<R> {
+      for (let k = i; k < i + ahead; k++) start(k);
+      return started[i]!;
+    },
+    settle: () => Promise.allSettled(started.filter((p) => p !== undefined)),
+  };
+}
+
 /** `apt-get install` over the real archive: resolve, download and verify the .debs, unpack them as dpkg does. */
 export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, idx: ArchiveIndex, args: string[], o: InstallOptions): Promise<number> {
   const status = readStatus(fs);
@@ -120,20 +148,34 @@ export async function realInstall(fs: FileSystem, out: Out, fetcher: Fetcher, id
   const debs: Array<{ pkg: ArchivePackage; file: string; deb: DebFile }> = [];
   let fetched = 0;
   const started = Date.now();
-  for (const [i, p] of order.entries()) {
+  // a download that is what the index says is read (decompressed, on the xz worker) while earlier ones unpack
+  const downloads = aheadOf(order, DOWNLOADS_AHEAD, async (p) => {
     const url = `${p.baseUri}/${p.filename}`;
     const r = await fetcher.get(url, { sha256: p.sha256, maxBytes: p.size + 1 });
-    if (r.status >= 400 || r.bytes.length !== p.size) {
-      out.out(`Err:${i + 1} ${p.baseUri} ${p.origin} ${p.architecture} ${p.name} ${p.architecture} ${p.version}`);
-      out.out(`  ${r.status >= 400 ? `${r.status}` : `File has unexpected size (${r.bytes.length} != ${p.size})`}`);
-      out.err(`E: Failed to fetch ${url}`);
-      return 100;
+    const deb = r.status < 400 && r.bytes.length === p.size ? readDeb(r.bytes, url) : undefined;
+    deb?.catch(() => undefined); // taken, and thrown, in order below
+    return { r, deb };
+  });
+  try {
+    for (const [i, p] of order.entries()) {
+      const url = `${p.baseUri}/${p.filename}`;
+      const { r, deb } = await downloads.next(i);
+      if (!deb) {
+        out.out(`Err:${i + 1} ${p.baseUri} ${p.origin} ${p.architecture} ${p.name} ${p.architecture} ${p.version}`);
+        out.out(`  ${r.status >= 400 ? `${r.status}` : `File has unexpected size (${r.bytes.length} != ${p.size})`}`);
+        out.err(`E: Failed to fetch ${url}`);
+        await downloads.settle();
+        return 100;
+      }
+      if (o.quiet < 2) out.out(`Get:${i + 1} ${p.baseUri} ${p.origin} amd64 ${p.name} ${p.architecture} ${p.version} [${sizeToStr(p.size)}]`);
+      fetched += r.bytes.length;
+      const file = debFileName(p.name, p.version, p.architecture);
+      writeText(fs, `${ARCHIVES}/${file}`, r.bytes);
+      debs.push({ pkg: p, file, deb: await deb });
     }
-    if (o.quiet < 2) out.out(`Get:${i + 1} ${p.baseUri} ${p.origin} amd64 ${p.name} ${p.architecture} ${p.version} [${sizeToStr(p.size)}]`);
-    fetched += r.bytes.length;
-    const file = debFileName(p.name, p.version, p.architecture);
-    writeText(fs, `${ARCHIVES}/${file}`, r.bytes);
-    debs.push({ pkg: p, file, deb: await readDeb(r.bytes, url) });
+  } catch (e) {
+    await downloads.settle();
+    throw e;
   }
   if (byName.has("debconf") && !byName.has("apt-utils")) out.err("debconf: delaying package configuration, since apt-utils is not installed");
   const secs = Math.max(1, Math.round((Date.now() - started) / 1000));

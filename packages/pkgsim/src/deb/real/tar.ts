@@ -29,7 +29,7 @@ const TYPES: Record<string, TarItem["type"]> = { "0": "file", "7": "file", "5": 
  * the project's one tar reader (@tsbuild/archive's walkTar: PAX and GNU long names folded in,
  * global PAX headers skipped as dpkg and apk skip them).
  */
-export async function readTar(data: Buffer): Promise<TarItem[]> {
+export async function readTar(data: Buffer | Buffer[]): Promise<TarItem[]> {
   const items: TarItem[] = [];
   await walkTar(new ByteReader(chunksOf(data)), {
     async entry(e, body) {
@@ -46,7 +46,8 @@ export async function readTar(data: Buffer): Promise<TarItem[]> {
         gid: e.gid,
         mtime: new Date(e.mtime * 1000),
         linkname: e.linkname,
-        data: Buffer.concat(chunks),
+        // a body within one chunk of the archive is a view of it (the archive's bytes are this reader's alone)
+        data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
         rawName: e.name,
         uname: e.uname,
         gname: e.gname,

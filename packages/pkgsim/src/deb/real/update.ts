@@ -1,5 +1,5 @@
 import type { FileSystem } from "@tsbuild/fs-snapshot";
-import { FetchError, type Fetcher } from "@tsbuild/fetch";
+import { FetchError, type Fetcher, type FetchResult } from "@tsbuild/fetch";
 import { createHash } from "node:crypto";
 import { lexists, mkdirp, writeText } from "../../util/fsutil.js";
 import type { Out } from "../../util/output.js";
@@ -14,6 +14,8 @@ export interface UpdateOptions {
   languages: boolean;
   quiet: number;
   owner: (name: string) => { uid: number; gid: number };
+  /** InRelease answers already fetched (fresh) in this run, by URL: not asked for twice. */
+  prefetched?: Map<string, FetchResult>;
 }
 
 /** (uri, suite) groups in sources order, as apt fetches one InRelease per group. */
@@ -30,6 +32,33 @@ export function groupSources(sources: Source[]): Source[] {
 }
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+/** A stored file's sha256 from the tree's own buffers (a 50 MB Packages list is not copied to be hashed). */
+const sha256Of = (chunks: Iterable<Buffer>) => {
+  const h = createHash("sha256");
+  for (const c of chunks) h.update(c);
+  return h.digest("hex");
+};
+
+/**
+ * An index's uncompressed bytes, whose sha256 the verified InRelease names (`want`), and the size
+ * of the compressed file apt would download (`variant`). The uncompressed index is kept in the
+ * content cache under that sha256 once it has been checked: a second stage or build that is told
+ * the same digest reads it back (the cache re-hashes every blob it serves) instead of
+ * decompressing the same Packages.xz or Translation-en.xz again (half a second for bookworm's).
+ * Without network (RUN --network=none) the download is attempted, and fails, as apt's would.
+ */
+async function indexFile(
+  fetcher: Fetcher, url: string, variant: { sha256: string; size: number }, want: { sha256: string }, path: string,
+): Promise<{ plain: Buffer; size: number }> {
+  const held = fetcher.network ? fetcher.cache.getBlob(want.sha256) : undefined;
+  if (held) return { plain: held, size: variant.size };
+  const res = await fetcher.get(url, { sha256: variant.sha256, maxBytes: variant.size + 1 });
+  if (res.status >= 400) throw new FetchError("http", url, `${res.status}  Not Found`, res.status);
+  const plain = await decompress(res.bytes);
+  if (sha256(plain) !== want.sha256) throw new Error(`Hash Sum mismatch (${path}: sha256 of the decompressed index is not the InRelease's)`);
+  if (plain !== res.bytes) fetcher.cache.putBlob(plain);
+  return { plain, size: res.bytes.length };
+}
 
 /**
  * `apt-get update` over the real archive: each InRelease verified with the image's keyring, then
@@ -60,7 +89,7 @@ export async function realUpdate(fs: FileSystem, out: Out, fetcher: Fetcher, sou
     let text: string;
     let release;
     try {
-      const res = await fetcher.get(url, { fresh: true, maxBytes: 64 << 20 });
+      const res = o.prefetched?.get(url) ?? (await fetcher.get(url, { fresh: true, maxBytes: 64 << 20 }));
       if (res.status >= 400) throw new FetchError("http", url, `${res.status}  Not Found`, res.status);
       text = res.bytes.toString("utf8");
       const { keys } = await keyringFor(fs, s);
@@ -92,18 +121,15 @@ export async function realUpdate(fs: FileSystem, out: Out, fetcher: Fetcher, sou
         const want = release.files.get(t.path);
         const variant = [".xz", ".gz", ""].map((ext) => ({ ext, e: release.files.get(t.path + ext) })).find((v) => v.e);
         if (!want || !variant?.e) continue; // the archive does not offer it (e.g. no Translation-en for -updates)
-        if (lexists(fs, t.file) && sha256(fs.readFile(t.file)) === want.sha256) continue;
+        if (lexists(fs, t.file) && sha256Of(fs.readChunks(t.file)) === want.sha256) continue;
         const dir = t.path.slice(0, t.path.lastIndexOf("/"));
         const url = byHash ? `${s.uri}/dists/${s.suite}/${dir}/by-hash/SHA256/${variant.e.sha256}` : `${s.uri}/dists/${s.suite}/${t.path}${variant.ext}`;
         const num = ++n;
         try {
-          const res = await fetcher.get(url, { sha256: variant.e.sha256, maxBytes: variant.e.size + 1 });
-          if (res.status >= 400) throw new FetchError("http", url, `${res.status}  Not Found`, res.status);
-          const plain = await decompress(res.bytes);
-          if (sha256(plain) !== want.sha256) throw new Error(`Hash Sum mismatch (${t.path}: sha256 of the decompressed index is not the InRelease's)`);
-          if (o.quiet < 2) out.out(`Get:${num} ${s.uri} ${t.show} [${sizeToStr(res.bytes.length)}]`);
+          const { plain, size } = await indexFile(fetcher, url, variant.e, want, t.path);
+          if (o.quiet < 2) out.out(`Get:${num} ${s.uri} ${t.show} [${sizeToStr(size)}]`);
           writeText(fs, t.file, plain);
-          fetched += res.bytes.length;
+          fetched += size;
         } catch (e) {
           const msg = (e as Error).message;
           out.out(`Err:${num} ${s.uri} ${t.show}`);
