@@ -3,7 +3,8 @@ import { whiteoutOf } from "@tsbuild/image";
 import { isFsError } from "./errors.js";
 import { childNames, childOf, isDir, isSymlink, makedev, pathOf, setParts, type INode, type Link, type NodeKind } from "./memfs-node.js";
 import { resolvePath } from "./resolve.js";
-import { forEachTarEntry, forEachVerifiedTarEntry, type TarEntry } from "./tar-reader.js";
+import type { ExternalBytes } from "./spill.js";
+import { forEachHollowTarEntry, forEachTarEntry, forEachVerifiedTarEntry, type TarEntry } from "./tar-reader.js";
 import type { Tree } from "./tree.js";
 
 
@@ -64,6 +65,17 @@ export async function applyVerifiedLayerTo(tree: Tree, input: Buffer | NodeJS.Re
 export function applyVerifiedChunks(tree: Tree, chunks: readonly Buffer[], now: () => Date): void {
   const apply = new LayerApplier(tree, now);
   forEachVerifiedTarEntry(chunks, (e) => apply.entry(e), tree.spill);
+  apply.finish();
+}
+
+/**
+ * A verified layer given hollow (headers and padding, and its files' bodies by reference): the
+ * tree's files refer to the bodies and read them when they are needed (a RUN reading the file,
+ * a copy-up into the next layer), so materialising a base reads no file data at all.
+ */
+export function applyHollowLayer(tree: Tree, headers: readonly Buffer[], bodies: readonly ExternalBytes[], now: () => Date, what?: string): void {
+  const apply = new LayerApplier(tree, now);
+  forEachHollowTarEntry(headers, bodies, (e) => apply.entry(e), what);
   apply.finish();
 }
 
@@ -174,7 +186,8 @@ function create(tree: Tree, parent: Link, name: string, e: TarEntry): Link {
     kind, perm: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime,
     symlink: kind === "symlink" ? e.linkname : undefined,
     rdev: kind === "char" || kind === "block" ? makedev(e.devmajor, e.devminor) : 0,
-    content: kind === "file" ? e.data : undefined,
+    content: kind === "file" && !e.external ? e.data : undefined,
+    external: kind === "file" ? e.external : undefined,
   });
   if (kind === "file" && e.parts) setParts(node, e.parts);
   return tree.addEntry(parent, name, node);

@@ -1,5 +1,6 @@
-import { applyVerifiedChunks, applyVerifiedLayerTo, HOLD_MAX } from "./apply-layer.js";
-import { contentSize, isDir, type INode, type Link } from "./memfs-node.js";
+import { applyHollowLayer, applyVerifiedChunks, applyVerifiedLayerTo, HOLD_MAX } from "./apply-layer.js";
+import { inMemorySize, isDir, type INode, type Link } from "./memfs-node.js";
+import type { ExternalBytes } from "./spill.js";
 import { Tree } from "./tree.js";
 
 /**
@@ -12,6 +13,24 @@ export interface VerifiedLayer {
   open(): Promise<Buffer | NodeJS.ReadableStream>;
   /** The same tar as buffers when the source holds it (or can rebuild it) whole and it is at most `maxBytes`. */
   chunks?(maxBytes: number): Promise<Buffer[] | undefined>;
+  /**
+   * The layer hollow, when its source keeps the members' data as files it can refer to (a disk
+   * store's diff/): what materialising prefers, since no file's bytes are read until needed.
+   */
+  hollow?(): Promise<HollowLayer | undefined>;
+}
+
+/**
+ * A layer tar without its members' data: `headers` is every byte of the tar that is not member
+ * data (headers, PAX records, padding, the end), `bodies` the data of each member that has any,
+ * in tar order, as bytes the tree can refer to. The source vouches that the two are the layer
+ * whose diffID it gives (a store's tar-split and diff/, from which it rebuilds the verified tar).
+ */
+export interface HollowLayer {
+  headers: readonly Buffer[];
+  bodies: readonly ExternalBytes[];
+  /** Names the layer in errors. */
+  what?: string;
 }
 
 /** How many materialised bases the process keeps, and how many file bytes they may hold between them. */
@@ -73,6 +92,8 @@ async function materialise(layers: readonly VerifiedLayer[], now: () => Date): P
 }
 
 async function applyOne(tree: Tree, l: VerifiedLayer, now: () => Date): Promise<void> {
+  const hollow = await l.hollow?.();
+  if (hollow) return applyHollowLayer(tree, hollow.headers, hollow.bodies, now, hollow.what);
   const chunks = await l.chunks?.(HOLD_MAX);
   if (chunks) applyVerifiedChunks(tree, chunks, now);
   else await applyVerifiedLayerTo(tree, await l.open(), now);
@@ -88,7 +109,7 @@ function evict(): void {
   }
 }
 
-/** File bytes below `root`, each inode once (busybox's hundreds of hard links are one file). */
+/** File bytes held in memory below `root`, each inode once (busybox's hundreds of hard links are one file). */
 function bytesOf(root: Link): number {
   const counted = new Set<INode>();
   let n = 0;
@@ -99,7 +120,7 @@ function bytesOf(root: Link): number {
       for (const [name, child] of l.children) if (child && name !== "." && name !== "..") stack.push(child);
     } else if (!counted.has(l.node)) {
       counted.add(l.node);
-      n += contentSize(l.node);
+      n += inMemorySize(l.node); // bytes a hollow layer's files refer to are not held
     }
   }
   return n;

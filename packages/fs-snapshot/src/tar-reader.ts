@@ -1,6 +1,6 @@
 import { ByteReader, forEachChunkEntry, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
 import { allZero, pushSegment, type Segment } from "./memfs-node.js";
-import { spillThreshold, type SpillFile } from "./spill.js";
+import { spillThreshold, type ExternalBytes, type SpillFile } from "./spill.js";
 
 export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "other";
 
@@ -25,6 +25,8 @@ export interface TarEntry {
    * one Buffer larger than Node allows.
    */
   parts?: Segment[];
+  /** A body the tree refers to instead of holding (a store's diff/ file), read when needed. */
+  external?: ExternalBytes;
 }
 
 /** Bodies larger than this come as parts. */
@@ -93,6 +95,29 @@ export function forEachVerifiedTarEntry(chunks: readonly Buffer[], visit: (entry
     for (const v of views) pushSegment(parts, v, true);
     visit({ ...toEntry(h, EMPTY, times), parts });
   });
+}
+
+/**
+ * The entries of a layer given hollow: its headers and padding as chunks (the tar without the
+ * members' data) and, in order, one body for each member that has data, referred to rather than
+ * read (a disk store's diff/ files, as overlay2 stacks them without reading them). A body whose
+ * length is not the header's size means the two records disagree: the layer is refused.
+ */
+export function forEachHollowTarEntry(headers: readonly Buffer[], bodies: readonly ExternalBytes[], visit: (entry: TarEntry) => void, what = "layer"): void {
+  const times = { seconds: NaN, date: new Date(0) };
+  let next = 0;
+  forEachChunkEntry(headers, (h) => {
+    const e = toEntry(h, EMPTY, times);
+    if (h.size > 0) {
+      const body = bodies[next++];
+      if (!body || body.length !== h.size) {
+        throw new Error(`${what}: ${h.name} has ${h.size} bytes in its header but ${body ? body.length + " in the stored file" : "no stored file"}`);
+      }
+      e.external = body;
+    }
+    visit(e);
+  }, { hollow: true });
+  if (next !== bodies.length) throw new Error(`${what}: ${bodies.length - next} stored files more than its headers name`);
 }
 
 /**

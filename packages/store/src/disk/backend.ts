@@ -12,7 +12,8 @@ import { DiffIDMismatchError, verifiedReadable } from "../layer/verify.js";
 import { CorruptStoreError, parseRepositories, serializeRepositories, type RepositoriesFile } from "../reference.js";
 import { assemble, assembleSync, IntegrityError } from "../tarsplit/assemble.js";
 import { cleanName } from "../tarsplit/entry.js";
-import type { GraphDriverData, LockOptions } from "../types.js";
+import type { GraphDriverData, HollowLayer, LockOptions } from "../types.js";
+import { DiffBody } from "./diff-body.js";
 import { DiffWriter } from "./extract.js";
 import { atomicWrite, readBytesIfExists, readTextIfExists } from "./fsutil.js";
 import { listHexDir, listLayerIDs, readLayerRecord } from "./layerdb.js";
@@ -220,6 +221,28 @@ export class DiskBackend implements Backend {
       throw new DiffIDMismatchError(`layer ${rec.chainID} rebuilt to ${got}, not its diffID ${rec.diffID}`);
     }
     return chunks;
+  }
+
+  /**
+   * The layer hollow: tar-split's raw segments as the headers, and each member with data as its
+   * diff/ file, not read. Overlay2 mounts diff/ without reading or hashing it; materialising a
+   * base did both (a 50,000-file base: an open, fstat, read and close per file, ~0.6 s, and a
+   * sha256 of the rebuilt tar). Every tar the store hands out (open, chunks, save, push, fsck)
+   * is still rebuilt and checked.
+   */
+  async layerHollow(rec: LayerRecord): Promise<HollowLayer> {
+    const dir = { path: this.layout.diffDir(rec.cacheID), layer: rec.chainID };
+    const tarSplit = join(this.layout.layerDir(rec.chainID), "tar-split.json.gz");
+    const headers: Buffer[] = [];
+    const bodies: DiffBody[] = [];
+    for await (const batch of readTarSplitBatches(tarSplit)) {
+      for (const r of batch) {
+        if (r.type !== 1) {
+          if (r.payload.length > 0) headers.push(r.payload);
+        } else if (r.size > 0) bodies.push(new DiffBody(dir, this.diffRelative(rec, r.name), r.size));
+      }
+    }
+    return { headers, bodies, what: `layer ${rec.chainID}` };
   }
 
   /** As tar-split's PathFileGetter: the name joined under diff/ (a leading "/" stays inside). */
