@@ -3,7 +3,7 @@ import { whiteoutOf } from "@tsbuild/image";
 import { isFsError } from "./errors.js";
 import { childNames, childOf, isDir, isSymlink, makedev, pathOf, setParts, type INode, type Link, type NodeKind } from "./memfs-node.js";
 import { resolvePath } from "./resolve.js";
-import type { ExternalBytes } from "./spill.js";
+import type { HollowLayer } from "./base-memo.js";
 import { forEachHollowTarEntry, forEachTarEntry, forEachVerifiedTarEntry, type TarEntry } from "./tar-reader.js";
 import type { Tree } from "./tree.js";
 
@@ -73,9 +73,9 @@ export function applyVerifiedChunks(tree: Tree, chunks: readonly Buffer[], now: 
  * tree's files refer to the bodies and read them when they are needed (a RUN reading the file,
  * a copy-up into the next layer), so materialising a base reads no file data at all.
  */
-export function applyHollowLayer(tree: Tree, headers: readonly Buffer[], bodies: readonly ExternalBytes[], now: () => Date, what?: string): void {
+export function applyHollowLayer(tree: Tree, layer: HollowLayer, now: () => Date): void {
   const apply = new LayerApplier(tree, now);
-  forEachHollowTarEntry(headers, bodies, (e) => apply.entry(e), what);
+  forEachHollowTarEntry(layer, (e) => apply.entry(e));
   apply.finish();
 }
 

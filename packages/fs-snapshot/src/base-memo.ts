@@ -21,16 +21,30 @@ export interface VerifiedLayer {
 }
 
 /**
- * A layer tar without its members' data: `headers` is every byte of the tar that is not member
- * data (headers, PAX records, padding, the end), `bodies` the data of each member that has any,
- * in tar order, as bytes the tree can refer to. The source vouches that the two are the layer
- * whose diffID it gives (a store's tar-split and diff/, from which it rebuilds the verified tar).
+ * A layer's members without their data: each member's header as archive's tar reader folds it
+ * (PAX records and long names applied, global headers left out), in tar order, with its data as
+ * bytes the tree can refer to. The source vouches that these are the layer whose diffID it gives
+ * (a disk store's tar-split and diff/, from which it rebuilds the verified tar).
  */
 export interface HollowLayer {
-  headers: readonly Buffer[];
-  bodies: readonly ExternalBytes[];
   /** Names the layer in errors. */
   what?: string;
+  members(visit: (m: HollowMember) => void): void;
+}
+
+/** One member; `mtime` in seconds (a PAX time keeps its fraction). `visit` may not keep it. */
+export interface HollowMember {
+  name: string;
+  linkname: string;
+  typeflag: string;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  devmajor: number;
+  devminor: number;
+  body?: ExternalBytes;
 }
 
 /** How many materialised bases the process keeps, and how many file bytes they may hold between them. */
@@ -93,7 +107,7 @@ async function materialise(layers: readonly VerifiedLayer[], now: () => Date): P
 
 async function applyOne(tree: Tree, l: VerifiedLayer, now: () => Date): Promise<void> {
   const hollow = await l.hollow?.();
-  if (hollow) return applyHollowLayer(tree, hollow.headers, hollow.bodies, now, hollow.what);
+  if (hollow) return applyHollowLayer(tree, hollow, now);
   const chunks = await l.chunks?.(HOLD_MAX);
   if (chunks) applyVerifiedChunks(tree, chunks, now);
   else await applyVerifiedLayerTo(tree, await l.open(), now);

@@ -1,5 +1,6 @@
 import { ByteReader, forEachChunkEntry, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
 import { allZero, pushSegment, type Segment } from "./memfs-node.js";
+import type { HollowLayer } from "./base-memo.js";
 import { spillThreshold, type ExternalBytes, type SpillFile } from "./spill.js";
 
 export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "other";
@@ -98,26 +99,30 @@ export function forEachVerifiedTarEntry(chunks: readonly Buffer[], visit: (entry
 }
 
 /**
- * The entries of a layer given hollow: its headers and padding as chunks (the tar without the
- * members' data) and, in order, one body for each member that has data, referred to rather than
- * read (a disk store's diff/ files, as overlay2 stacks them without reading them). A body whose
- * length is not the header's size means the two records disagree: the layer is refused.
+ * The entries of a layer given hollow: its members' headers, already folded, each with its data
+ * referred to rather than read (a disk store's diff/ files, as overlay2 stacks them without
+ * reading them). A body whose length is not the header's size means the records disagree.
  */
-export function forEachHollowTarEntry(headers: readonly Buffer[], bodies: readonly ExternalBytes[], visit: (entry: TarEntry) => void, what = "layer"): void {
+export function forEachHollowTarEntry(layer: HollowLayer, visit: (entry: TarEntry) => void): void {
   const times = { seconds: NaN, date: new Date(0) };
-  let next = 0;
-  forEachChunkEntry(headers, (h) => {
-    const e = toEntry(h, EMPTY, times);
-    if (h.size > 0) {
-      const body = bodies[next++];
-      if (!body || body.length !== h.size) {
-        throw new Error(`${what}: ${h.name} has ${h.size} bytes in its header but ${body ? body.length + " in the stored file" : "no stored file"}`);
+  layer.members((m) => {
+    if (m.typeflag === "g") return;
+    if (times.seconds !== m.mtime) {
+      times.seconds = m.mtime;
+      times.date = new Date(m.mtime * 1000);
+    }
+    const e: TarEntry = {
+      name: m.name, type: TYPES[m.typeflag] ?? "other", mode: m.mode, uid: m.uid, gid: m.gid, size: m.size, mtime: times.date,
+      linkname: m.linkname, devmajor: m.devmajor, devminor: m.devminor, data: EMPTY,
+    };
+    if (m.size > 0 && !"123456".includes(m.typeflag)) {
+      if (!m.body || m.body.length !== m.size) {
+        throw new Error(`${layer.what ?? "layer"}: ${m.name} has ${m.size} bytes in its header but ${m.body ? m.body.length : "none"} stored`);
       }
-      e.external = body;
+      e.external = m.body;
     }
     visit(e);
-  }, { hollow: true });
-  if (next !== bodies.length) throw new Error(`${what}: ${bodies.length - next} stored files more than its headers name`);
+  });
 }
 
 /**

@@ -30,12 +30,28 @@ export interface StoredLayer extends Layer {
   hollow?(): Promise<HollowLayer | undefined>;
 }
 
-/** A layer's bytes that are not member data, and the member data by reference, in tar order. */
+/** A layer's members without their data (their headers decoded), the data by reference, in tar order. */
 export interface HollowLayer {
-  headers: Buffer[];
-  bodies: LayerBody[];
   /** Names the layer in errors. */
   what: string;
+  /** Calls `visit` with each member in tar order (PAX records and long names folded in, global headers left out). */
+  members(visit: (m: HollowMember) => void): void;
+}
+
+/** A member as archive's tar reader folds it; `mtime` in seconds, with a PAX time's fraction. */
+export interface HollowMember {
+  name: string;
+  linkname: string;
+  typeflag: string;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  devmajor: number;
+  devminor: number;
+  /** The member's data, when it has any (`size` bytes). */
+  body?: LayerBody;
 }
 
 /** One member's data, held in a file of the store; reading fails if the file is no longer as recorded. */
