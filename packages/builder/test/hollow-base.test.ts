@@ -189,6 +189,24 @@ describe("a disk store's base materialised hollow", () => {
   });
 });
 
+describe("the base memo and hollow trees", () => {
+  it("a tree kept from one store is not copied for another (the first store's files may be gone)", async () => {
+    const t = await makeTar([{ name: "f", content: "from the store" }]);
+    const a = freshStore();
+    const b = freshStore();
+    const [la] = (await storedStack(a.store, [t]))!;
+    const [lb] = (await storedStack(b.store, [t]))!;
+    // The same diffIDs each time (no salt): the second materialisation from a is kept by the memo.
+    const verified = (l: StoredLayer, diffID: string): VerifiedLayer[] => [{ diffID, open: () => l.open(), hollow: () => l.hollow!() }];
+    const diffID = await la.diffID();
+    for (let i = 0; i < 3; i++) await new RootFS(CLOCK).applyVerifiedLayers(verified(la, diffID));
+    rmSync(a.root, { recursive: true, force: true });
+    const rfs = new RootFS(CLOCK);
+    await rfs.applyVerifiedLayers(verified(lb, diffID));
+    expect(rfs.readFile("/f").toString()).toBe("from the store");
+  });
+});
+
 describe("the members index", () => {
   async function oneLayer() {
     const { store, root } = freshStore();

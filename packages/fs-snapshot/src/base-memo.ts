@@ -29,6 +29,8 @@ export interface VerifiedLayer {
 export interface HollowLayer {
   /** Names the layer in errors. */
   what?: string;
+  /** Where the bodies are (a store's diff/ directory): part of the base memo's key. */
+  source: string;
   members(visit: (m: HollowMember) => void): void;
 }
 
@@ -74,7 +76,11 @@ const MAX_SEEN = 64;
 
 /** Fills `into` (an empty tree) with the layers applied in order, from a kept tree when there is one. */
 export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedLayer[], now: () => Date, clockKey: string): Promise<void> {
-  const key = clockKey + "\n" + layers.map((l) => l.diffID).join("\n");
+  // A hollow layer's tree refers to its source's files, so its key names them too: a tree kept
+  // from one store must not be copied for a build on another (which may be gone by then, as a
+  // removed layer's files are), even for the same diffIDs.
+  const hollows = await Promise.all(layers.map((l) => l.hollow?.()));
+  const key = clockKey + "\n" + layers.map((l, i) => (hollows[i] ? `${l.diffID} ${hollows[i]!.source}` : l.diffID)).join("\n");
   let kept = memo.get(key);
   if (kept) {
     memo.delete(key); // refresh its place: the map's order is the eviction order
@@ -82,10 +88,10 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
   } else if (!seen.has(key)) {
     seen.add(key);
     if (seen.size > MAX_SEEN) seen.delete(seen.values().next().value!);
-    for (const l of layers) await applyOne(into, l, now);
+    for (const [i, l] of layers.entries()) await applyOne(into, l, hollows[i], now);
     return;
   } else {
-    kept = { tree: materialise(layers, now), bytes: 0 };
+    kept = { tree: materialise(layers, hollows, now), bytes: 0 };
     memo.set(key, kept);
     const entry = kept;
     kept.tree.then(
@@ -99,14 +105,13 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
   copyTree(await kept.tree, into);
 }
 
-async function materialise(layers: readonly VerifiedLayer[], now: () => Date): Promise<Tree> {
+async function materialise(layers: readonly VerifiedLayer[], hollows: ReadonlyArray<HollowLayer | undefined>, now: () => Date): Promise<Tree> {
   const tree = new Tree(now());
-  for (const l of layers) await applyOne(tree, l, now);
+  for (const [i, l] of layers.entries()) await applyOne(tree, l, hollows[i], now);
   return tree;
 }
 
-async function applyOne(tree: Tree, l: VerifiedLayer, now: () => Date): Promise<void> {
-  const hollow = await l.hollow?.();
+async function applyOne(tree: Tree, l: VerifiedLayer, hollow: HollowLayer | undefined, now: () => Date): Promise<void> {
   if (hollow) return applyHollowLayer(tree, hollow, now);
   const chunks = await l.chunks?.(HOLD_MAX);
   if (chunks) applyVerifiedChunks(tree, chunks, now);

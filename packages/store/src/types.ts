@@ -34,6 +34,8 @@ export interface StoredLayer extends Layer {
 export interface HollowLayer {
   /** Names the layer in errors. */
   what: string;
+  /** Where the bodies are (the layer's diff/ directory, unique to it): trees that refer to them are kept by it. */
+  source: string;
   /** Calls `visit` with each member in tar order (PAX records and long names folded in, global headers left out). */
   members(visit: (m: HollowMember) => void): void;
 }

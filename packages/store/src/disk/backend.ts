@@ -254,7 +254,7 @@ export class DiskBackend implements Backend {
     const bytes = index;
     // A name with no ".." cannot leave diff/ ("./", "//" and a leading "/" open the same file).
     const body = (name: string, size: number) => new DiffBody(dir, name.includes("..") ? this.diffRelative(rec, name) : name, size);
-    return { what, members: (visit) => visitMembers(bytes, visit, body) };
+    return { what, source: dir.path, members: (visit) => visitMembers(bytes, visit, body) };
   }
 
   /** As tar-split's PathFileGetter: the name joined under diff/ (a leading "/" stays inside). */
