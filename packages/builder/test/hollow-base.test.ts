@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tar from "tar-stream";
@@ -216,6 +216,19 @@ describe("the members index", () => {
     const diff = join(root, "overlay2", layer.cacheID, "diff");
     return { layer, layerDir, diff, diffIDs: [await layer.diffID()] };
   }
+
+  it("is written with a layer of 1,000 files or more, and gives the tree the verified tar gives", async () => {
+    const { store, root } = freshStore();
+    const specs: Spec[] = [];
+    for (let i = 0; i < 1100; i++) specs.push({ name: `d${i % 7}/f${i}`, content: "x".repeat(i % 700), mode: 0o600 + (i % 2) * 0o44, uid: i });
+    const [layer] = (await storedStack(store, [await makeTar(specs)]))!;
+    const index = join(root, "image/overlay2/layerdb/sha256", layer.chainID.slice(7), "tsbuild-members");
+    const written = statSync(index).ino;
+    const diffIDs = [await layer.diffID()];
+    const reference = await outcome(asVerified([layer], diffIDs, "chunks"));
+    expect(await outcome(asVerified([layer], diffIDs, "hollow"))).toEqual(reference);
+    expect(statSync(index).ino).toBe(written); // used as it was, not made again
+  });
 
   it("is rebuilt when damaged, truncated or older than its tar-split", async () => {
     const { layer, layerDir, diffIDs } = await oneLayer();

@@ -14,7 +14,7 @@ import { assemble, assembleSync, IntegrityError } from "../tarsplit/assemble.js"
 import { cleanName } from "../tarsplit/entry.js";
 import type { GraphDriverData, HollowLayer, LockOptions } from "../types.js";
 import { DiffBody } from "./diff-body.js";
-import { encodeMembers, MEMBERS_FILE, membersFromTarSplit, readMembersFile, stampOf, visitMembers, wellFormed, writeMembersFile, type Stamp } from "./hollow-index.js";
+import { encodeMembers, MEMBERS_FILE, MembersCollector, membersFromTarSplit, readMembersFile, stampOf, visitMembers, wellFormed, writeMembersFile, type Stamp } from "./hollow-index.js";
 import { DiffWriter } from "./extract.js";
 import { atomicWrite, readBytesIfExists, readTextIfExists } from "./fsutil.js";
 import { listHexDir, listLayerIDs, readLayerRecord } from "./layerdb.js";
@@ -31,6 +31,9 @@ import { readTarSplitBatches, readTarSplitFile } from "./tarsplit-file.js";
 import { TarSplitFileWriter } from "./tarsplit-file.js";
 
 const ID_RE = /^sha256:[a-f0-9]{64}$/;
+
+/** Layers with at least this many files get their members index when committed; smaller ones on first use. */
+const INDEX_AT_COMMIT = 1000;
 
 /** A Docker-compatible overlay2 store under a root directory. */
 export class DiskBackend implements Backend {
@@ -119,9 +122,12 @@ export class DiskBackend implements Backend {
       mkdirSync(join(staged, "diff"), { mode: 0o755 });
       const tarSplit = new TarSplitFileWriter(join(meta, "tar-split.json.gz"));
       const files = new DiffWriter(join(staged, "diff"));
+      // A big layer (an import, a large COPY) gets its members index now, while its tar-split
+      // goes by: a later build on it would otherwise make it from the gzip'd JSON.
+      const members = new MembersCollector();
       let result;
       try {
-        result = await ingestTar(tar, { tarSplit: (l) => tarSplit.write(l), files, rules });
+        result = await ingestTar(tar, { tarSplit: (l) => (members.line(l), tarSplit.write(l)), files, rules });
         await files.finish();
         await tarSplit.close();
       } catch (e) {
@@ -137,6 +143,10 @@ export class DiskBackend implements Backend {
       const existing = this.layer(chainID);
       if (existing) return existing;
 
+      if (members.withData >= INDEX_AT_COMMIT) {
+        const tarSplitPath = join(meta, "tar-split.json.gz");
+        writeMembersFile(join(meta, MEMBERS_FILE), encodeMembers(members.members(`layer ${chainID}`), stampOf(tarSplitPath)));
+      }
       writeFileSync(join(meta, "diff"), result.diffID, { mode: 0o644 });
       writeFileSync(join(meta, "size"), String(result.size), { mode: 0o644 });
       writeFileSync(join(meta, "cache-id"), cacheID, { mode: 0o644 });

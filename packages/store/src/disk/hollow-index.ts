@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeS
 import { randomBytes } from "node:crypto";
 import { forEachChunkEntry } from "@tsbuild/archive";
 import type { HollowMember, LayerBody } from "../types.js";
+import { decodeEntry, type TarSplitEntry } from "../tarsplit/entry.js";
 import { readTarSplitBatches } from "./tarsplit-file.js";
 
 /**
@@ -38,34 +39,62 @@ export function stampOf(path: string): Stamp {
  * file record of the same size, in order.
  */
 export async function membersFromTarSplit(tarSplit: string, what: string): Promise<IndexedMember[]> {
-  const headers: Buffer[] = [];
-  const files: Array<{ name: string; size: number }> = [];
-  for await (const batch of readTarSplitBatches(tarSplit)) {
-    for (const r of batch) {
-      if (r.type !== 1) {
-        if (r.payload.length > 0) headers.push(r.payload);
-      } else if (r.size > 0) files.push({ name: r.name, size: r.size });
-    }
-  }
-  const out: IndexedMember[] = [];
-  let next = 0;
-  forEachChunkEntry(headers, (h) => {
-    const pax = h.pax.get("mtime");
-    const exact = pax ? Number(pax.toString("latin1")) : NaN;
-    const m: IndexedMember = {
-      name: h.name, linkname: h.linkname, typeflag: h.typeflag, size: h.size, mode: h.mode, uid: h.uid, gid: h.gid,
-      mtime: Number.isFinite(exact) ? exact : h.mtime, devmajor: h.devmajor, devminor: h.devminor,
-    };
-    if (h.size > 0) {
-      const f = files[next++];
-      if (!f || f.size !== h.size) throw new Error(`${what}: ${h.name} has ${h.size} bytes in its header but ${f ? f.size : "no file record"} in tar-split`);
-      m.bodyName = f.name;
-    }
-    out.push(m);
-  }, { hollow: true });
-  if (next !== files.length) throw new Error(`${what}: tar-split has ${files.length - next} file records more than its headers name`);
-  return out;
+  const c = new MembersCollector();
+  for await (const batch of readTarSplitBatches(tarSplit)) for (const r of batch) c.record(r);
+  return c.members(what);
 }
+
+/** tar-split's records, kept as what the members are made from: raw segments and file sizes. */
+export class MembersCollector {
+  private readonly headers: Buffer[] = [];
+  private readonly files: Array<{ name: string; size: number }> = [];
+
+  /** Members with data so far. */
+  get withData(): number {
+    return this.files.length;
+  }
+
+  record(r: TarSplitEntry): void {
+    if (r.type !== 1) {
+      if (r.payload.length > 0) this.headers.push(r.payload);
+    } else if (r.size > 0) this.files.push({ name: r.name, size: r.size });
+  }
+
+  /** One line of tar-split as the store writes it; raw segments without a JSON parse. */
+  line(l: string): void {
+    if (l.startsWith(SEGMENT_PREFIX)) {
+      const end = l.indexOf('"', SEGMENT_PREFIX.length);
+      if (end > SEGMENT_PREFIX.length) this.headers.push(Buffer.from(l.slice(SEGMENT_PREFIX.length, end), "base64"));
+      return;
+    }
+    this.record(decodeEntry(l));
+  }
+
+  members(what: string): IndexedMember[] {
+    const { headers, files } = this;
+    const out: IndexedMember[] = [];
+    let next = 0;
+    forEachChunkEntry(headers, (h) => {
+      const pax = h.pax.get("mtime");
+      const exact = pax ? Number(pax.toString("latin1")) : NaN;
+      const m: IndexedMember = {
+        name: h.name, linkname: h.linkname, typeflag: h.typeflag, size: h.size, mode: h.mode, uid: h.uid, gid: h.gid,
+        mtime: Number.isFinite(exact) ? exact : h.mtime, devmajor: h.devmajor, devminor: h.devminor,
+      };
+      if (h.size > 0) {
+        const f = files[next++];
+        if (!f || f.size !== h.size) throw new Error(`${what}: ${h.name} has ${h.size} bytes in its header but ${f ? f.size : "no file record"} in tar-split`);
+        m.bodyName = f.name;
+      }
+      out.push(m);
+    }, { hollow: true });
+    if (next !== files.length) throw new Error(`${what}: tar-split has ${files.length - next} file records more than its headers name`);
+    return out;
+  }
+}
+
+/** How encodeEntry starts a raw segment with bytes (tarsplit/entry.ts). */
+const SEGMENT_PREFIX = '{"type":2,"payload":"';
 
 // Layout: MAGIC, f64 tar-split size, f64 tar-split mtimeMs, u32 count, then per member:
 // u8 typeflag, u8 flags (1: has data, 2: its diff/ name is the member's name), f64 mode, uid, gid, size, mtime, devmajor, devminor,
