@@ -3,6 +3,7 @@ import { whiteoutOf } from "@tsbuild/image";
 import { isFsError } from "./errors.js";
 import { childNames, childOf, isDir, isSymlink, makedev, pathOf, setParts, type INode, type Link, type NodeKind } from "./memfs-node.js";
 import { resolvePath } from "./resolve.js";
+import { spillThreshold } from "./spill.js";
 import type { HollowLayer } from "./base-memo.js";
 import { forEachHollowTarEntry, forEachTarEntry, forEachVerifiedTarEntry, type TarEntry } from "./tar-reader.js";
 import type { Tree } from "./tree.js";
@@ -89,6 +90,7 @@ class LayerApplier {
    * entries never changes where a resolved path leads; removing one can, so any removal clears it.
    */
   private readonly dirs = new Map<string, Link>();
+  private readonly spillAbove = spillThreshold();
 
   constructor(
     private readonly tree: Tree,
@@ -122,7 +124,7 @@ class LayerApplier {
       setMetadata(link.node, e);
     } else {
       if (existing) this.remove(existing);
-      link = create(tree, parent, name, e);
+      link = create(tree, parent, name, e, this.spillAbove);
       if (e.type === "hardlink") setMetadata(link.node, e);
     }
     if (e.type === "dir") this.dirTimes.push([link.node, e.mtime]);
@@ -169,7 +171,7 @@ function cleanComponents(name: string): string[] {
   return out;
 }
 
-function create(tree: Tree, parent: Link, name: string, e: TarEntry): Link {
+function create(tree: Tree, parent: Link, name: string, e: TarEntry, spillAbove: number): Link {
   if (e.type === "hardlink") {
     let target;
     try {
@@ -188,6 +190,7 @@ function create(tree: Tree, parent: Link, name: string, e: TarEntry): Link {
     rdev: kind === "char" || kind === "block" ? makedev(e.devmajor, e.devminor) : 0,
     content: kind === "file" && !e.external ? e.data : undefined,
     external: kind === "file" ? e.external : undefined,
+    spillAbove,
   });
   if (kind === "file" && e.parts) setParts(node, e.parts);
   return tree.addEntry(parent, name, node);

@@ -326,9 +326,9 @@ export function contentRange(node: INode, offset: number, length: number): Buffe
  * Takes ownership of `buf` (no copy). Capacity = length, so a later append reallocates. Given a
  * spill file, bytes past the spill threshold go there instead (and `buf` is not kept).
  */
-export function setContent(node: INode, buf: Buffer, spill?: SpillFile): void {
+export function setContent(node: INode, buf: Buffer, spill?: SpillFile, threshold?: number): void {
   const s = storage(node);
-  if (spill && buf.length > spillThreshold()) {
+  if (spill && buf.length > (threshold ?? spillThreshold())) {
     s.buf = EMPTY;
     s.size = 0;
     s.capacity = 0;

@@ -95,7 +95,7 @@ export function forEachVerifiedTarEntry(chunks: readonly Buffer[], visit: (entry
     const parts: Segment[] = [];
     for (const v of views) pushSegment(parts, v, true);
     visit({ ...toEntry(h, EMPTY, times), parts });
-  });
+  }, { verified: true });
 }
 
 /**

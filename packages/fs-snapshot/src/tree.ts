@@ -17,6 +17,8 @@ export interface NodeInit {
   content?: Buffer;
   /** The bytes of a file outside the tree, referred to (read when needed), instead of `content`. */
   external?: ExternalBytes;
+  /** spillThreshold(), when the caller has read it (it reads the environment: a layer's 50,000 files read it once). */
+  spillAbove?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export class Tree {
     const node = createNode(this.sb, typeBits(init.kind) | (init.perm & 0o7777), init.uid, init.gid, init.mtime);
     if (init.kind === "symlink") node.symlink = init.symlink ?? "";
     if (init.rdev) node.rdev = init.rdev;
-    if (init.content) setContent(node, init.content, this.spill);
+    if (init.content) setContent(node, init.content, this.spill, init.spillAbove);
     else if (init.external) setExternal(node, init.external);
     return node;
   }

@@ -145,7 +145,7 @@ export class DiskBackend implements Backend {
 
       if (members.withData >= INDEX_AT_COMMIT) {
         const tarSplitPath = join(meta, "tar-split.json.gz");
-        writeMembersFile(join(meta, MEMBERS_FILE), encodeMembers(members.members(`layer ${chainID}`), stampOf(tarSplitPath)));
+        writeMembersFile(join(meta, MEMBERS_FILE), encodeMembers(members.members(`layer ${chainID}`, true), stampOf(tarSplitPath)));
       }
       writeFileSync(join(meta, "diff"), result.diffID, { mode: 0o644 });
       writeFileSync(join(meta, "size"), String(result.size), { mode: 0o644 });

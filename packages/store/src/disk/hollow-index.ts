@@ -70,7 +70,8 @@ export class MembersCollector {
     this.record(decodeEntry(l));
   }
 
-  members(what: string): IndexedMember[] {
+  /** `checked`: the headers were read with their checksums checked (ingest's reader) as they went by. */
+  members(what: string, checked = false): IndexedMember[] {
     const { headers, files } = this;
     const out: IndexedMember[] = [];
     let next = 0;
@@ -87,7 +88,7 @@ export class MembersCollector {
         m.bodyName = f.name;
       }
       out.push(m);
-    }, { hollow: true });
+    }, { hollow: true, verified: checked });
     if (next !== files.length) throw new Error(`${what}: tar-split has ${files.length - next} file records more than its headers name`);
     return out;
   }
