@@ -34,6 +34,8 @@ const ID_RE = /^sha256:[a-f0-9]{64}$/;
 
 /** Layers with at least this many files get their members index when committed; smaller ones on first use. */
 const INDEX_AT_COMMIT = 1000;
+/** The header bytes a commit holds for it at most (~1 KB a member); past them the index waits for first use. */
+const INDEX_AT_COMMIT_MAX_BYTES = 128 << 20;
 
 /** A Docker-compatible overlay2 store under a root directory. */
 export class DiskBackend implements Backend {
@@ -124,7 +126,7 @@ export class DiskBackend implements Backend {
       const files = new DiffWriter(join(staged, "diff"));
       // A big layer (an import, a large COPY) gets its members index now, while its tar-split
       // goes by: a later build on it would otherwise make it from the gzip'd JSON.
-      const members = new MembersCollector();
+      const members = new MembersCollector(INDEX_AT_COMMIT_MAX_BYTES);
       let result;
       try {
         result = await ingestTar(tar, { tarSplit: (l) => (members.line(l), tarSplit.write(l)), files, rules });
@@ -143,7 +145,7 @@ export class DiskBackend implements Backend {
       const existing = this.layer(chainID);
       if (existing) return existing;
 
-      if (members.withData >= INDEX_AT_COMMIT) {
+      if (!members.gaveUp && members.withData >= INDEX_AT_COMMIT) {
         const tarSplitPath = join(meta, "tar-split.json.gz");
         writeMembersFile(join(meta, MEMBERS_FILE), encodeMembers(members.members(`layer ${chainID}`, true), stampOf(tarSplitPath)));
       }

@@ -48,6 +48,12 @@ export async function membersFromTarSplit(tarSplit: string, what: string): Promi
 export class MembersCollector {
   private readonly headers: Buffer[] = [];
   private readonly files: Array<{ name: string; size: number }> = [];
+  private held = 0;
+  /** Set once the headers passed `limit` bytes: they are dropped, and the index is left to first use. */
+  gaveUp = false;
+
+  /** `limit`: header bytes to hold at most (a huge layer's index is made on first use instead). */
+  constructor(private readonly limit = Infinity) {}
 
   /** Members with data so far. */
   get withData(): number {
@@ -56,18 +62,30 @@ export class MembersCollector {
 
   record(r: TarSplitEntry): void {
     if (r.type !== 1) {
-      if (r.payload.length > 0) this.headers.push(r.payload);
+      if (r.payload.length > 0) this.hold(r.payload);
     } else if (r.size > 0) this.files.push({ name: r.name, size: r.size });
   }
 
   /** One line of tar-split as the store writes it; raw segments without a JSON parse. */
   line(l: string): void {
+    if (this.gaveUp) return;
     if (l.startsWith(SEGMENT_PREFIX)) {
       const end = l.indexOf('"', SEGMENT_PREFIX.length);
-      if (end > SEGMENT_PREFIX.length) this.headers.push(Buffer.from(l.slice(SEGMENT_PREFIX.length, end), "base64"));
+      if (end > SEGMENT_PREFIX.length) this.hold(Buffer.from(l.slice(SEGMENT_PREFIX.length, end), "base64"));
       return;
     }
     this.record(decodeEntry(l));
+  }
+
+  private hold(raw: Buffer): void {
+    this.held += raw.length;
+    if (this.held > this.limit) {
+      this.gaveUp = true;
+      this.headers.length = 0;
+      this.files.length = 0;
+      return;
+    }
+    this.headers.push(raw);
   }
 
   /** `checked`: the headers were read with their checksums checked (ingest's reader) as they went by. */
