@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tar from "tar-stream";
@@ -228,6 +228,15 @@ describe("the members index", () => {
     const reference = await outcome(asVerified([layer], diffIDs, "chunks"));
     expect(await outcome(asVerified([layer], diffIDs, "hollow"))).toEqual(reference);
     expect(statSync(index).ino).toBe(written); // used as it was, not made again
+
+    // A layer a build step made gets it on first use instead.
+    const builtTar = await makeTar(specs.map((x) => ({ ...x, name: "b/" + x.name })));
+    const [built] = [await store.withLock((s) => s.putLayer(builtTar, null, { builtHere: true }))];
+    const builtIndex = join(root, "image/overlay2/layerdb/sha256", built.chainID.slice(7), "tsbuild-members");
+    expect(existsSync(builtIndex)).toBe(false);
+    const builtIDs = [await built.diffID()];
+    expect(await outcome(asVerified([built], builtIDs, "hollow"))).toEqual(await outcome(asVerified([built], builtIDs, "chunks")));
+    expect(existsSync(builtIndex)).toBe(true);
   });
 
   it("is rebuilt when damaged, truncated or older than its tar-split", async () => {
