@@ -256,17 +256,7 @@ const NO_CHILDREN: Map<string, Link> = new NoChildren();
  * the shape is checked against a link memfs made.
  */
 function newLink(dir: Link, name: string, node: INode, s: LinkShape = shape!): Link {
-  const l = Object.create(s.prototype) as Record<string, unknown>;
-  l.changes = s.changes;
-  l.children = isDir(node) ? new Map() : NO_CHILDREN;
-  l._steps = dir.steps.concat(name);
-  l.ino = node.ino;
-  l.length = 0;
-  l.vol = dir.vol;
-  l.parent = dir;
-  l.name = name;
-  l.node = node;
-  const link = l as unknown as Link;
+  const link = new (linkClass(s))(dir, name, node) as unknown as Link;
   dir.children.set(name, link);
   dir.length++;
   if (isDir(node)) {
@@ -276,4 +266,25 @@ function newLink(dir: Link, name: string, node: INode, s: LinkShape = shape!): L
     dir.node.nlink++;
   }
   return link;
+}
+
+type LinkClass = new (dir: Link, name: string, node: INode) => object;
+let MadeLink: LinkClass | undefined;
+
+/** Links built by a constructor on memfs's prototype: V8 keeps their fields in the object (see rawNode). */
+function linkClass(s: LinkShape): LinkClass {
+  if (MadeLink) return MadeLink;
+  function FastLink(this: Record<string, unknown>, dir: Link, name: string, node: INode) {
+    this.changes = s.changes;
+    this.children = isDir(node) ? new Map() : NO_CHILDREN;
+    this._steps = dir.steps.concat(name);
+    this.ino = node.ino;
+    this.length = 0;
+    this.vol = dir.vol;
+    this.parent = dir;
+    this.name = name;
+    this.node = node;
+  }
+  FastLink.prototype = s.prototype;
+  return (MadeLink = FastLink as unknown as LinkClass);
 }

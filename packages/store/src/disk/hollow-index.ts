@@ -206,13 +206,13 @@ export function visitMembers(buf: Buffer, visit: (m: HollowMember) => void, body
     const typeflag = String.fromCharCode(buf[at]);
     const flags = buf[at + 1];
     at += 2;
-    const mode = buf.readDoubleLE(at);
-    const uid = buf.readDoubleLE(at + 8);
-    const gid = buf.readDoubleLE(at + 16);
-    const size = buf.readDoubleLE(at + 24);
-    const mtime = buf.readDoubleLE(at + 32);
-    const devmajor = buf.readDoubleLE(at + 40);
-    const devminor = buf.readDoubleLE(at + 48);
+    const mode = small(buf.readDoubleLE(at));
+    const uid = small(buf.readDoubleLE(at + 8));
+    const gid = small(buf.readDoubleLE(at + 16));
+    const size = small(buf.readDoubleLE(at + 24));
+    const mtime = small(buf.readDoubleLE(at + 32));
+    const devmajor = small(buf.readDoubleLE(at + 40));
+    const devminor = small(buf.readDoubleLE(at + 48));
     at += 56;
     const name = str();
     const linkname = str();
@@ -220,6 +220,14 @@ export function visitMembers(buf: Buffer, visit: (m: HollowMember) => void, body
     if (flags & 1) m.body = body(flags & 2 ? name : str(), size);
     visit(m);
   }
+}
+
+/**
+ * A number read as a double, as a small integer where it is one: V8 keeps a double that came out
+ * of a read boxed in every object that stores it (four boxes per file of a 50k-file base).
+ */
+function small(v: number): number {
+  return v >= 0 && v <= 0x3fffffff && Math.floor(v) === v ? v | 0 : v;
 }
 
 /** Whether the index's lengths add up: a damaged file is found before a tree is half built from it. */
