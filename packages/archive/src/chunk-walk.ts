@@ -17,7 +17,7 @@ export interface ChunkEntry extends TarEntry {
  * are never joined. The tars come from a store, which checked them with archive's full reader
  * when they were put there; this walk only lists them.
  */
-export function forEachChunkEntry(chunks: readonly Buffer[], visit: (e: ChunkEntry) => void): void {
+export function forEachChunkEntry(chunks: readonly Buffer[], visit: (e: ChunkEntry) => void, opts: { hollow?: boolean; verified?: boolean } = {}): void {
   const r = new ChunkCursor(chunks);
   let pax: Map<string, Buffer> | undefined;
   let longName: string | undefined;
@@ -27,7 +27,7 @@ export function forEachChunkEntry(chunks: readonly Buffer[], visit: (e: ChunkEnt
     if (block.length === 0) return;
     if (block.length < BLOCK) throw new TarFormatError(`truncated tar: unexpected end of data in a tar header at byte ${r.offset}`);
     if (isZeroBlock(block)) return;
-    const hdr = decodeHeader(block);
+    const hdr = decodeHeader(block, opts.verified);
     const headerSize = isHeaderOnly(hdr.typeflag) ? 0 : hdr.size;
     switch (hdr.typeflag) {
       case "x":
@@ -50,7 +50,9 @@ export function forEachChunkEntry(chunks: readonly Buffer[], visit: (e: ChunkEnt
     }
     const e = foldMember(hdr, headerSize, pax, longName, longLink);
     pax = longName = longLink = undefined;
-    const data = r.views(e.size);
+    // Hollow: the chunks are the tar without its members' data (a store's headers and padding,
+    // the data kept elsewhere): `data` is empty and the padding after it is still read.
+    const data = opts.hollow ? [] : r.views(e.size);
     r.skip(padding(e.size));
     visit(Object.assign(e, { data }));
   }

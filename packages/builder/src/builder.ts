@@ -124,7 +124,7 @@ export class BuildRun {
     const layers = chainIDs([...diffIDs] as Digest[]).map((chain, i) => {
       const layer = this.store.getLayer(chain);
       if (!layer) throw new BuildError(`layer ${chain} is missing from the store`);
-      return { diffID: diffIDs[i], open: () => layer.open(), chunks: (max: number) => layer.chunks?.(max) ?? Promise.resolve(undefined) };
+      return { diffID: diffIDs[i], open: () => layer.open(), chunks: (max: number) => layer.chunks?.(max) ?? Promise.resolve(undefined), hollow: () => layer.hollow?.() ?? Promise.resolve(undefined) };
     });
     await fs.applyVerifiedLayers(layers);
     return fs;
@@ -139,7 +139,7 @@ export class BuildRun {
     // materialised in this process from the same diffIDs is copied, not re-read.
     const layers = await img.layers();
     const diffIDs = await Promise.all(layers.map((l) => l.diffID()));
-    await fs.applyVerifiedLayers(layers.map((l, i) => ({ diffID: diffIDs[i], open: () => l.open(), chunks: (max: number) => l.chunks?.(max) ?? Promise.resolve(undefined) })));
+    await fs.applyVerifiedLayers(layers.map((l, i) => ({ diffID: diffIDs[i], open: () => l.open(), chunks: (max: number) => l.chunks?.(max) ?? Promise.resolve(undefined), hollow: () => l.hollow?.() ?? Promise.resolve(undefined) })));
     return fs;
   }
 }

@@ -3,7 +3,9 @@ import { whiteoutOf } from "@tsbuild/image";
 import { isFsError } from "./errors.js";
 import { childNames, childOf, isDir, isSymlink, makedev, pathOf, setParts, type INode, type Link, type NodeKind } from "./memfs-node.js";
 import { resolvePath } from "./resolve.js";
-import { forEachTarEntry, forEachVerifiedTarEntry, type TarEntry } from "./tar-reader.js";
+import { spillThreshold } from "./spill.js";
+import type { HollowLayer } from "./base-memo.js";
+import { forEachHollowTarEntry, forEachTarEntry, forEachVerifiedTarEntry, type TarEntry } from "./tar-reader.js";
 import type { Tree } from "./tree.js";
 
 
@@ -67,6 +69,17 @@ export function applyVerifiedChunks(tree: Tree, chunks: readonly Buffer[], now: 
   apply.finish();
 }
 
+/**
+ * A verified layer given hollow (headers and padding, and its files' bodies by reference): the
+ * tree's files refer to the bodies and read them when they are needed (a RUN reading the file,
+ * a copy-up into the next layer), so materialising a base reads no file data at all.
+ */
+export function applyHollowLayer(tree: Tree, layer: HollowLayer, now: () => Date): void {
+  const apply = new LayerApplier(tree, now);
+  forEachHollowTarEntry(layer, (e) => apply.entry(e));
+  apply.finish();
+}
+
 /** One layer's entries applied in order; `finish` sets the directory times. */
 class LayerApplier {
   private readonly unpacked = new Set<Link>();
@@ -77,6 +90,7 @@ class LayerApplier {
    * entries never changes where a resolved path leads; removing one can, so any removal clears it.
    */
   private readonly dirs = new Map<string, Link>();
+  private readonly spillAbove = spillThreshold();
 
   constructor(
     private readonly tree: Tree,
@@ -110,7 +124,7 @@ class LayerApplier {
       setMetadata(link.node, e);
     } else {
       if (existing) this.remove(existing);
-      link = create(tree, parent, name, e);
+      link = create(tree, parent, name, e, this.spillAbove);
       if (e.type === "hardlink") setMetadata(link.node, e);
     }
     if (e.type === "dir") this.dirTimes.push([link.node, e.mtime]);
@@ -157,7 +171,7 @@ function cleanComponents(name: string): string[] {
   return out;
 }
 
-function create(tree: Tree, parent: Link, name: string, e: TarEntry): Link {
+function create(tree: Tree, parent: Link, name: string, e: TarEntry, spillAbove: number): Link {
   if (e.type === "hardlink") {
     let target;
     try {
@@ -174,7 +188,9 @@ function create(tree: Tree, parent: Link, name: string, e: TarEntry): Link {
     kind, perm: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime,
     symlink: kind === "symlink" ? e.linkname : undefined,
     rdev: kind === "char" || kind === "block" ? makedev(e.devmajor, e.devminor) : 0,
-    content: kind === "file" ? e.data : undefined,
+    content: kind === "file" && !e.external ? e.data : undefined,
+    external: kind === "file" ? e.external : undefined,
+    spillAbove,
   });
   if (kind === "file" && e.parts) setParts(node, e.parts);
   return tree.addEntry(parent, name, node);

@@ -1,5 +1,6 @@
-import { applyVerifiedChunks, applyVerifiedLayerTo, HOLD_MAX } from "./apply-layer.js";
-import { contentSize, isDir, type INode, type Link } from "./memfs-node.js";
+import { applyHollowLayer, applyVerifiedChunks, applyVerifiedLayerTo, HOLD_MAX } from "./apply-layer.js";
+import { inMemorySize, isDir, type INode, type Link } from "./memfs-node.js";
+import type { ExternalBytes } from "./spill.js";
 import { Tree } from "./tree.js";
 
 /**
@@ -12,6 +13,40 @@ export interface VerifiedLayer {
   open(): Promise<Buffer | NodeJS.ReadableStream>;
   /** The same tar as buffers when the source holds it (or can rebuild it) whole and it is at most `maxBytes`. */
   chunks?(maxBytes: number): Promise<Buffer[] | undefined>;
+  /**
+   * The layer hollow, when its source keeps the members' data as files it can refer to (a disk
+   * store's diff/): what materialising prefers, since no file's bytes are read until needed.
+   */
+  hollow?(): Promise<HollowLayer | undefined>;
+}
+
+/**
+ * A layer's members without their data: each member's header as archive's tar reader folds it
+ * (PAX records and long names applied, global headers left out), in tar order, with its data as
+ * bytes the tree can refer to. The source vouches that these are the layer whose diffID it gives
+ * (a disk store's tar-split and diff/, from which it rebuilds the verified tar).
+ */
+export interface HollowLayer {
+  /** Names the layer in errors. */
+  what?: string;
+  /** Where the bodies are (a store's diff/ directory): part of the base memo's key. */
+  source: string;
+  members(visit: (m: HollowMember) => void): void;
+}
+
+/** One member; `mtime` in seconds (a PAX time keeps its fraction). `visit` may not keep it. */
+export interface HollowMember {
+  name: string;
+  linkname: string;
+  typeflag: string;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  devmajor: number;
+  devminor: number;
+  body?: ExternalBytes;
 }
 
 /** How many materialised bases the process keeps, and how many file bytes they may hold between them. */
@@ -41,7 +76,11 @@ const MAX_SEEN = 64;
 
 /** Fills `into` (an empty tree) with the layers applied in order, from a kept tree when there is one. */
 export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedLayer[], now: () => Date, clockKey: string): Promise<void> {
-  const key = clockKey + "\n" + layers.map((l) => l.diffID).join("\n");
+  // A hollow layer's tree refers to its source's files, so its key names them too: a tree kept
+  // from one store must not be copied for a build on another (which may be gone by then, as a
+  // removed layer's files are), even for the same diffIDs.
+  const hollows = await Promise.all(layers.map((l) => l.hollow?.()));
+  const key = clockKey + "\n" + layers.map((l, i) => (hollows[i] ? `${l.diffID} ${hollows[i]!.source}` : l.diffID)).join("\n");
   let kept = memo.get(key);
   if (kept) {
     memo.delete(key); // refresh its place: the map's order is the eviction order
@@ -49,10 +88,10 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
   } else if (!seen.has(key)) {
     seen.add(key);
     if (seen.size > MAX_SEEN) seen.delete(seen.values().next().value!);
-    for (const l of layers) await applyOne(into, l, now);
+    for (const [i, l] of layers.entries()) await applyOne(into, l, hollows[i], now);
     return;
   } else {
-    kept = { tree: materialise(layers, now), bytes: 0 };
+    kept = { tree: materialise(layers, hollows, now), bytes: 0 };
     memo.set(key, kept);
     const entry = kept;
     kept.tree.then(
@@ -66,13 +105,14 @@ export async function applyVerifiedLayers(into: Tree, layers: readonly VerifiedL
   copyTree(await kept.tree, into);
 }
 
-async function materialise(layers: readonly VerifiedLayer[], now: () => Date): Promise<Tree> {
+async function materialise(layers: readonly VerifiedLayer[], hollows: ReadonlyArray<HollowLayer | undefined>, now: () => Date): Promise<Tree> {
   const tree = new Tree(now());
-  for (const l of layers) await applyOne(tree, l, now);
+  for (const [i, l] of layers.entries()) await applyOne(tree, l, hollows[i], now);
   return tree;
 }
 
-async function applyOne(tree: Tree, l: VerifiedLayer, now: () => Date): Promise<void> {
+async function applyOne(tree: Tree, l: VerifiedLayer, hollow: HollowLayer | undefined, now: () => Date): Promise<void> {
+  if (hollow) return applyHollowLayer(tree, hollow, now);
   const chunks = await l.chunks?.(HOLD_MAX);
   if (chunks) applyVerifiedChunks(tree, chunks, now);
   else await applyVerifiedLayerTo(tree, await l.open(), now);
@@ -88,7 +128,7 @@ function evict(): void {
   }
 }
 
-/** File bytes below `root`, each inode once (busybox's hundreds of hard links are one file). */
+/** File bytes held in memory below `root`, each inode once (busybox's hundreds of hard links are one file). */
 function bytesOf(root: Link): number {
   const counted = new Set<INode>();
   let n = 0;
@@ -99,7 +139,7 @@ function bytesOf(root: Link): number {
       for (const [name, child] of l.children) if (child && name !== "." && name !== "..") stack.push(child);
     } else if (!counted.has(l.node)) {
       counted.add(l.node);
-      n += contentSize(l.node);
+      n += inMemorySize(l.node); // bytes a hollow layer's files refer to are not held
     }
   }
   return n;

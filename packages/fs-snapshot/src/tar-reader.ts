@@ -1,6 +1,7 @@
 import { ByteReader, forEachChunkEntry, walkTar, type TarEntry as RawEntry } from "@tsbuild/archive";
 import { allZero, pushSegment, type Segment } from "./memfs-node.js";
-import { spillThreshold, type SpillFile } from "./spill.js";
+import type { HollowLayer } from "./base-memo.js";
+import { spillThreshold, type ExternalBytes, type SpillFile } from "./spill.js";
 
 export type TarEntryType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "other";
 
@@ -25,6 +26,8 @@ export interface TarEntry {
    * one Buffer larger than Node allows.
    */
   parts?: Segment[];
+  /** A body the tree refers to instead of holding (a store's diff/ file), read when needed. */
+  external?: ExternalBytes;
 }
 
 /** Bodies larger than this come as parts. */
@@ -92,6 +95,33 @@ export function forEachVerifiedTarEntry(chunks: readonly Buffer[], visit: (entry
     const parts: Segment[] = [];
     for (const v of views) pushSegment(parts, v, true);
     visit({ ...toEntry(h, EMPTY, times), parts });
+  }, { verified: true });
+}
+
+/**
+ * The entries of a layer given hollow: its members' headers, already folded, each with its data
+ * referred to rather than read (a disk store's diff/ files, as overlay2 stacks them without
+ * reading them). A body whose length is not the header's size means the records disagree.
+ */
+export function forEachHollowTarEntry(layer: HollowLayer, visit: (entry: TarEntry) => void): void {
+  const times = { seconds: NaN, date: new Date(0) };
+  layer.members((m) => {
+    if (m.typeflag === "g") return;
+    if (times.seconds !== m.mtime) {
+      times.seconds = m.mtime;
+      times.date = new Date(m.mtime * 1000);
+    }
+    const e: TarEntry = {
+      name: m.name, type: TYPES[m.typeflag] ?? "other", mode: m.mode, uid: m.uid, gid: m.gid, size: m.size, mtime: times.date,
+      linkname: m.linkname, devmajor: m.devmajor, devminor: m.devminor, data: EMPTY,
+    };
+    if (m.size > 0 && !"123456".includes(m.typeflag)) {
+      if (!m.body || m.body.length !== m.size) {
+        throw new Error(`${layer.what ?? "layer"}: ${m.name} has ${m.size} bytes in its header but ${m.body ? m.body.length : "none"} stored`);
+      }
+      e.external = m.body;
+    }
+    visit(e);
   });
 }
 

@@ -17,6 +17,8 @@ export interface NodeInit {
   content?: Buffer;
   /** The bytes of a file outside the tree, referred to (read when needed), instead of `content`. */
   external?: ExternalBytes;
+  /** spillThreshold(), when the caller has read it (it reads the environment: a layer's 50,000 files read it once). */
+  spillAbove?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export class Tree {
     const node = createNode(this.sb, typeBits(init.kind) | (init.perm & 0o7777), init.uid, init.gid, init.mtime);
     if (init.kind === "symlink") node.symlink = init.symlink ?? "";
     if (init.rdev) node.rdev = init.rdev;
-    if (init.content) setContent(node, init.content, this.spill);
+    if (init.content) setContent(node, init.content, this.spill, init.spillAbove);
     else if (init.external) setExternal(node, init.external);
     return node;
   }
@@ -236,23 +238,25 @@ function linkShape(sb: Superblock): LinkShape {
 }
 
 /**
+ * The children of every link that is not a directory: one shared empty map, not a Map per file
+ * (50,000 of them were a fifth of what a 50k-file base keeps alive, and of its GC). Nothing adds
+ * entries below a non-directory; if anything tried, it fails here rather than share them.
+ */
+class NoChildren extends Map<string, Link> {
+  override set(name: string): this {
+    throw new Error(`a non-directory cannot hold entries (${name})`);
+  }
+}
+const NO_CHILDREN: Map<string, Link> = new NoChildren();
+
+/**
  * memfs's createChild without its side effects: it allocates an event bus per link and stamps the
  * directory's mtime (and ctime) with new Dates that addEntry then had to put back, per entry; a
  * 50k-file base makes 50k links. Built directly, as memfs-node's createNode builds inodes, once
  * the shape is checked against a link memfs made.
  */
 function newLink(dir: Link, name: string, node: INode, s: LinkShape = shape!): Link {
-  const l = Object.create(s.prototype) as Record<string, unknown>;
-  l.changes = s.changes;
-  l.children = new Map();
-  l._steps = dir.steps.concat(name);
-  l.ino = node.ino;
-  l.length = 0;
-  l.vol = dir.vol;
-  l.parent = dir;
-  l.name = name;
-  l.node = node;
-  const link = l as unknown as Link;
+  const link = new (linkClass(s))(dir, name, node) as unknown as Link;
   dir.children.set(name, link);
   dir.length++;
   if (isDir(node)) {
@@ -262,4 +266,25 @@ function newLink(dir: Link, name: string, node: INode, s: LinkShape = shape!): L
     dir.node.nlink++;
   }
   return link;
+}
+
+type LinkClass = new (dir: Link, name: string, node: INode) => object;
+let MadeLink: LinkClass | undefined;
+
+/** Links built by a constructor on memfs's prototype: V8 keeps their fields in the object (see rawNode). */
+function linkClass(s: LinkShape): LinkClass {
+  if (MadeLink) return MadeLink;
+  function FastLink(this: Record<string, unknown>, dir: Link, name: string, node: INode) {
+    this.changes = s.changes;
+    this.children = isDir(node) ? new Map() : NO_CHILDREN;
+    this._steps = dir.steps.concat(name);
+    this.ino = node.ino;
+    this.length = 0;
+    this.vol = dir.vol;
+    this.parent = dir;
+    this.name = name;
+    this.node = node;
+  }
+  FastLink.prototype = s.prototype;
+  return (MadeLink = FastLink as unknown as LinkClass);
 }

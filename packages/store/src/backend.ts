@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { Digest } from "@tsbuild/image";
 import type { RepositoriesFile } from "./reference.js";
-import type { GraphDriverData, LockOptions } from "./types.js";
+import type { GraphDriverData, HollowLayer, LockOptions } from "./types.js";
 import type { LayerRules } from "./layer/policy.js";
 
 /** What layerdb knows about one layer. */
@@ -43,6 +43,8 @@ export interface Backend {
    * that needs the whole tar at hand anyway: no promise per member.
    */
   layerChunks?(rec: LayerRecord, maxBytes: number): Promise<Buffer[] | undefined>;
+  /** The layer hollow (StoredLayer.hollow), where the backend keeps member data as files. */
+  layerHollow?(rec: LayerRecord): Promise<HollowLayer | undefined>;
   tarSize(rec: LayerRecord): Promise<number>;
   removeLayer(rec: LayerRecord): Promise<void>;
 

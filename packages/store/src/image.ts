@@ -12,6 +12,7 @@ export function storedLayer(backend: Backend, rec: LayerRecord): StoredLayer {
     tarSize: () => backend.tarSize(rec),
     open: async () => backend.openLayer(rec),
     chunks: async (maxBytes) => (backend.layerChunks ? backend.layerChunks(rec, maxBytes) : undefined),
+    hollow: async () => backend.layerHollow?.(rec),
   };
 }
 

@@ -6,7 +6,7 @@ import { Store } from "./store.js";
 import type { ImageStore } from "./types.js";
 
 export type {
-  GraphDriverData, ImageStore, LayerInput, LockOptions, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
+  GraphDriverData, HollowLayer, HollowMember, ImageStore, LayerBody, LayerInput, LockOptions, PutLayerOptions, RemoveOptions, StoredImage, StoredLayer,
 } from "./types.js";
 export { defaultRoot } from "./root.js";
 export { importTar, saveImages, loadArchive } from "./archive/lazy.js";

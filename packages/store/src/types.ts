@@ -20,6 +20,47 @@ export interface StoredLayer extends Layer {
    * content is larger than `maxBytes` or the store cannot hand it over whole.
    */
   chunks?(maxBytes: number): Promise<Buffer[] | undefined>;
+  /**
+   * The layer hollow: its tar's headers and padding, and each member's data as a reference to
+   * the file that holds it (the disk store's diff/), read when asked. What materialising a base
+   * uses, trusting diff/ and tar-split as overlay2 trusts diff/ (nothing is hashed: `open`,
+   * save, push and fsck still rebuild and check the whole tar). Undefined where the store keeps
+   * no such files (the memory store).
+   */
+  hollow?(): Promise<HollowLayer | undefined>;
+}
+
+/** A layer's members without their data (their headers decoded), the data by reference, in tar order. */
+export interface HollowLayer {
+  /** Names the layer in errors. */
+  what: string;
+  /** Where the bodies are (the layer's diff/ directory, unique to it): trees that refer to them are kept by it. */
+  source: string;
+  /** Calls `visit` with each member in tar order (PAX records and long names folded in, global headers left out). */
+  members(visit: (m: HollowMember) => void): void;
+}
+
+/** A member as archive's tar reader folds it; `mtime` in seconds, with a PAX time's fraction. */
+export interface HollowMember {
+  name: string;
+  linkname: string;
+  typeflag: string;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  devmajor: number;
+  devminor: number;
+  /** The member's data, when it has any (`size` bytes). */
+  body?: LayerBody;
+}
+
+/** One member's data, held in a file of the store; reading fails if the file is no longer as recorded. */
+export interface LayerBody {
+  readonly length: number;
+  readInto(out: Buffer, at: number, offset: number, length: number): void;
+  chunks(offset: number, length: number, chunk: number): Iterable<Buffer>;
 }
 
 export interface StoredImage extends Image {

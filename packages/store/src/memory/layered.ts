@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { Digest } from "@tsbuild/image";
 import type { Backend, LayerRecord, MetadataKey } from "../backend.js";
 import type { RepositoriesFile } from "../reference.js";
-import type { GraphDriverData, LockOptions } from "../types.js";
+import type { GraphDriverData, HollowLayer, LockOptions } from "../types.js";
 import type { LayerRules } from "../layer/policy.js";
 
 /**
@@ -62,6 +62,10 @@ export class LayeredBackend implements Backend {
 
   async layerChunks(rec: LayerRecord, maxBytes: number): Promise<Buffer[] | undefined> {
     return this.holder(rec).layerChunks?.(rec, maxBytes);
+  }
+
+  async layerHollow(rec: LayerRecord): Promise<HollowLayer | undefined> {
+    return this.holder(rec).layerHollow?.(rec);
   }
 
   tarSize(rec: LayerRecord): Promise<number> {
