@@ -47,7 +47,6 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
   const theirs: number[] = [];
   const kitCold: number[] = [];
   const kitWarm: number[] = [];
-  const leftovers: string[] = [];
   try {
     for (let i = 0; i < ctx.runs; i++) {
       ctx.log(`big context: run ${i + 1}/${ctx.runs}`);
@@ -55,12 +54,10 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
       // Nothing timed here follows a removal of thousands of files: on a journal-less ext4 (this
       // VM's) inode allocation then skips every recently deleted inode (ext4's recently_deleted(),
       // 60% of a cold build's profile under perf), and the next build's creates are slowed by the
-      // bench's own cleanup. The copies and stores are removed after the last run.
+      // bench's own cleanup. The copies and stores go with the run's work directory, after every bench.
       const copyDir = join(ctx.work, `big-context-copy-${i}`);
-      leftovers.push(copyDir);
       copy.push(check(await run("cp", ["-r", dir, copyDir]), "cp -r").ms);
       const runRoot = `${root}-${i}`;
-      leftovers.push(runRoot);
       fresh(runRoot);
       cold.push(check(await tsbuild(["build", "--root", runRoot, "-t", tag, dir]), "tsbuild build (big context)").ms);
       warm.push(check(await tsbuild(["build", "--root", runRoot, "-t", tag, dir]), "tsbuild build (big context, warm)").ms);
@@ -77,15 +74,12 @@ export async function bigContextBenchmark(ctx: BenchContext): Promise<BenchResul
     }
   } finally {
     if (shm) rmSync(shm, { recursive: true, force: true });
-    for (const d of leftovers) rmSync(d, { recursive: true, force: true });
   }
   fresh(root);
   const probe = await tsbuildWithRss(["build", "--root", root, "-t", tag, dir]);
   check(probe, "tsbuild build (big context, RSS probe)");
   const inspect = check(await tsbuild(["inspect", "--root", root, "--format", "{{.Size}}", tag]), "tsbuild inspect");
   const imageSize = Number(inspect.stdout.trim());
-  rmSync(root, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
 
   const f = median(floor);
   const c = median(cold);
